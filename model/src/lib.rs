@@ -1,1 +1,12 @@
+//! The Scanlens report model: plain data and pure functions, no I/O.
+//!
+//! It compiles to native code for the `scanlens` generator and to wasm32 for the viewer, so the
+//! two agree on the format and on what filtering, grouping, search and the gate mean.
+
+pub mod gate;
+pub mod normalize;
+pub mod report;
 pub mod trivy;
+
+pub use normalize::{parse, recount, ParseError, Parsed, ReportBuilder};
+pub use report::*;

@@ -1,1 +1,459 @@
-pub struct X;
+//! Trivy's raw JSON, as Trivy writes it (`--format json`, schema 2, and the legacy schema-1 array).
+//!
+//! These types are deliberately tolerant: every field defaults, unknown fields are ignored, and
+//! numbers that Trivy has emitted in more than one shape over the years are accepted in each.
+//! Trivy adds fields often; a stricter parser would break on every Trivy release.
+
+use serde::{Deserialize, Deserializer};
+use std::collections::BTreeMap;
+
+/// The top level of any JSON Trivy writes with `--format json`: an image/fs/repo/config report
+/// (schema 2), or the `trivy k8s` shape. Both are read in one typed pass; [`crate::parse`]
+/// decides which one it was from the fields present.
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+pub struct TopLevel {
+    #[serde(rename = "SchemaVersion")]
+    pub schema_version: Option<i64>,
+    #[serde(rename = "Trivy")]
+    pub trivy: Option<TrivyInfo>,
+    #[serde(rename = "ReportID")]
+    pub report_id: Option<String>,
+    #[serde(rename = "CreatedAt")]
+    pub created_at: Option<String>,
+    #[serde(rename = "ArtifactID")]
+    pub artifact_id: Option<String>,
+    #[serde(rename = "ArtifactName")]
+    pub artifact_name: Option<String>,
+    #[serde(rename = "ArtifactType")]
+    pub artifact_type: Option<String>,
+    #[serde(rename = "Metadata")]
+    pub metadata: Metadata,
+    #[serde(rename = "Results", deserialize_with = "null_as_default")]
+    pub results: Option<Vec<TrivyResult>>,
+    // `trivy k8s --format json` writes these instead.
+    #[serde(rename = "ClusterName")]
+    pub cluster_name: Option<String>,
+    #[serde(rename = "Resources", deserialize_with = "null_as_default")]
+    pub resources: Option<Vec<K8sResource>>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+pub struct TrivyInfo {
+    #[serde(rename = "Version")]
+    pub version: String,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+pub struct K8sResource {
+    #[serde(rename = "Namespace")]
+    pub namespace: String,
+    #[serde(rename = "Kind")]
+    pub kind: String,
+    #[serde(rename = "Name")]
+    pub name: String,
+    #[serde(rename = "Results", deserialize_with = "null_as_default")]
+    pub results: Vec<TrivyResult>,
+    #[serde(rename = "Error")]
+    pub error: String,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+pub struct Metadata {
+    #[serde(rename = "Size")]
+    pub size: Option<u64>,
+    #[serde(rename = "OS")]
+    pub os: Option<Os>,
+    #[serde(rename = "ImageID")]
+    pub image_id: Option<String>,
+    #[serde(rename = "DiffIDs", deserialize_with = "null_as_default")]
+    pub diff_ids: Vec<String>,
+    #[serde(rename = "RepoTags", deserialize_with = "null_as_default")]
+    pub repo_tags: Vec<String>,
+    #[serde(rename = "RepoDigests", deserialize_with = "null_as_default")]
+    pub repo_digests: Vec<String>,
+    #[serde(rename = "Reference")]
+    pub reference: Option<String>,
+    #[serde(rename = "ImageConfig")]
+    pub image_config: ImageConfig,
+    #[serde(rename = "RepoURL")]
+    pub repo_url: Option<String>,
+    #[serde(rename = "Branch")]
+    pub branch: Option<String>,
+    #[serde(rename = "Commit")]
+    pub commit: Option<String>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+pub struct Os {
+    #[serde(rename = "Family")]
+    pub family: String,
+    #[serde(rename = "Name")]
+    pub name: String,
+    #[serde(rename = "EOSL")]
+    pub eosl: bool,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+pub struct ImageConfig {
+    pub architecture: Option<String>,
+    #[serde(deserialize_with = "null_as_default")]
+    pub history: Vec<History>,
+    pub rootfs: RootFs,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+pub struct History {
+    pub created_by: Option<String>,
+    pub empty_layer: bool,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+pub struct RootFs {
+    #[serde(deserialize_with = "null_as_default")]
+    pub diff_ids: Vec<String>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+pub struct TrivyResult {
+    #[serde(rename = "Target")]
+    pub target: String,
+    #[serde(rename = "Class")]
+    pub class: String,
+    #[serde(rename = "Type")]
+    pub kind: String,
+    #[serde(rename = "Packages", deserialize_with = "null_as_default")]
+    pub packages: Vec<serde::de::IgnoredAny>,
+    #[serde(rename = "Vulnerabilities", deserialize_with = "null_as_default")]
+    pub vulnerabilities: Vec<Vulnerability>,
+    #[serde(rename = "Misconfigurations", deserialize_with = "null_as_default")]
+    pub misconfigurations: Vec<Misconfiguration>,
+    #[serde(rename = "Secrets", deserialize_with = "null_as_default")]
+    pub secrets: Vec<Secret>,
+    #[serde(rename = "Licenses", deserialize_with = "null_as_default")]
+    pub licenses: Vec<License>,
+    #[serde(
+        rename = "ExperimentalModifiedFindings",
+        deserialize_with = "null_as_default"
+    )]
+    pub modified_findings: Vec<ModifiedFinding>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+pub struct Layer {
+    #[serde(rename = "Digest")]
+    pub digest: Option<String>,
+    #[serde(rename = "DiffID")]
+    pub diff_id: Option<String>,
+    #[serde(rename = "CreatedBy")]
+    pub created_by: Option<String>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+pub struct PkgIdentifier {
+    #[serde(rename = "PURL")]
+    pub purl: Option<String>,
+    #[serde(rename = "UID")]
+    pub uid: Option<String>,
+    #[serde(rename = "BOMRef")]
+    pub bom_ref: Option<String>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+pub struct DataSource {
+    #[serde(rename = "ID")]
+    pub id: String,
+    #[serde(rename = "Name")]
+    pub name: String,
+    #[serde(rename = "URL")]
+    pub url: String,
+}
+
+/// One CVSS entry, keyed by source (`nvd`, `redhat`, `ghsa`, ...) in [`Vulnerability::cvss`].
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+pub struct Cvss {
+    #[serde(rename = "V2Vector")]
+    pub v2_vector: Option<String>,
+    #[serde(rename = "V3Vector")]
+    pub v3_vector: Option<String>,
+    #[serde(rename = "V40Vector")]
+    pub v40_vector: Option<String>,
+    #[serde(rename = "V2Score", deserialize_with = "lenient_f64")]
+    pub v2_score: Option<f64>,
+    #[serde(rename = "V3Score", deserialize_with = "lenient_f64")]
+    pub v3_score: Option<f64>,
+    #[serde(rename = "V40Score", deserialize_with = "lenient_f64")]
+    pub v40_score: Option<f64>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+pub struct Vulnerability {
+    #[serde(rename = "VulnerabilityID")]
+    pub vulnerability_id: String,
+    #[serde(rename = "VendorIDs", deserialize_with = "null_as_default")]
+    pub vendor_ids: Vec<String>,
+    #[serde(rename = "PkgID")]
+    pub pkg_id: Option<String>,
+    #[serde(rename = "PkgName")]
+    pub pkg_name: String,
+    #[serde(rename = "PkgPath")]
+    pub pkg_path: Option<String>,
+    #[serde(rename = "PkgIdentifier")]
+    pub pkg_identifier: PkgIdentifier,
+    #[serde(rename = "InstalledVersion")]
+    pub installed_version: String,
+    #[serde(rename = "FixedVersion")]
+    pub fixed_version: String,
+    #[serde(rename = "Status")]
+    pub status: Option<String>,
+    #[serde(rename = "Layer")]
+    pub layer: Option<Layer>,
+    #[serde(rename = "SeveritySource")]
+    pub severity_source: Option<String>,
+    #[serde(rename = "PrimaryURL")]
+    pub primary_url: Option<String>,
+    #[serde(rename = "DataSource")]
+    pub data_source: Option<DataSource>,
+    #[serde(rename = "Fingerprint")]
+    pub fingerprint: Option<String>,
+    #[serde(rename = "Title")]
+    pub title: String,
+    #[serde(rename = "Description")]
+    pub description: String,
+    #[serde(rename = "Severity")]
+    pub severity: String,
+    #[serde(rename = "CweIDs", deserialize_with = "null_as_default")]
+    pub cwe_ids: Vec<String>,
+    /// Integers 0-4 in Trivy's JSON; strings are accepted too.
+    #[serde(rename = "VendorSeverity", deserialize_with = "null_as_default")]
+    pub vendor_severity: BTreeMap<String, VendorSeverity>,
+    #[serde(rename = "CVSS", deserialize_with = "null_as_default")]
+    pub cvss: BTreeMap<String, Cvss>,
+    #[serde(rename = "References", deserialize_with = "null_as_default")]
+    pub references: Vec<String>,
+    #[serde(rename = "PublishedDate")]
+    pub published_date: Option<String>,
+    #[serde(rename = "LastModifiedDate")]
+    pub last_modified_date: Option<String>,
+}
+
+/// A vendor's severity: Trivy writes an integer (0 unknown .. 4 critical).
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
+pub struct VendorSeverity(pub crate::Severity);
+
+impl<'de> Deserialize<'de> for VendorSeverity {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V;
+        impl serde::de::Visitor<'_> for V {
+            type Value = VendorSeverity;
+            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                f.write_str("a severity (0-4 or a name)")
+            }
+            fn visit_u64<E>(self, n: u64) -> Result<VendorSeverity, E> {
+                Ok(VendorSeverity(match n {
+                    4 => crate::Severity::Critical,
+                    3 => crate::Severity::High,
+                    2 => crate::Severity::Medium,
+                    1 => crate::Severity::Low,
+                    _ => crate::Severity::Unknown,
+                }))
+            }
+            fn visit_i64<E>(self, _: i64) -> Result<VendorSeverity, E> {
+                Ok(VendorSeverity(crate::Severity::Unknown))
+            }
+            fn visit_f64<E>(self, _: f64) -> Result<VendorSeverity, E> {
+                Ok(VendorSeverity(crate::Severity::Unknown))
+            }
+            fn visit_str<E>(self, s: &str) -> Result<VendorSeverity, E> {
+                Ok(VendorSeverity(crate::Severity::parse(s)))
+            }
+        }
+        d.deserialize_any(V)
+    }
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+pub struct Misconfiguration {
+    #[serde(rename = "Type")]
+    pub kind: String,
+    #[serde(rename = "ID")]
+    pub id: String,
+    #[serde(rename = "AVDID")]
+    pub avd_id: Option<String>,
+    #[serde(rename = "Title")]
+    pub title: String,
+    #[serde(rename = "Description")]
+    pub description: String,
+    #[serde(rename = "Message")]
+    pub message: String,
+    #[serde(rename = "Namespace")]
+    pub namespace: Option<String>,
+    #[serde(rename = "Query")]
+    pub query: Option<String>,
+    #[serde(rename = "Resolution")]
+    pub resolution: String,
+    #[serde(rename = "Severity")]
+    pub severity: String,
+    #[serde(rename = "PrimaryURL")]
+    pub primary_url: Option<String>,
+    #[serde(rename = "References", deserialize_with = "null_as_default")]
+    pub references: Vec<String>,
+    #[serde(rename = "Status")]
+    pub status: String,
+    #[serde(rename = "Layer")]
+    pub layer: Option<Layer>,
+    #[serde(rename = "CauseMetadata")]
+    pub cause_metadata: CauseMetadata,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+pub struct CauseMetadata {
+    #[serde(rename = "Resource")]
+    pub resource: Option<String>,
+    #[serde(rename = "Provider")]
+    pub provider: Option<String>,
+    #[serde(rename = "Service")]
+    pub service: Option<String>,
+    #[serde(rename = "StartLine")]
+    pub start_line: Option<u64>,
+    #[serde(rename = "EndLine")]
+    pub end_line: Option<u64>,
+    #[serde(rename = "Code")]
+    pub code: Code,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+pub struct Code {
+    #[serde(rename = "Lines", deserialize_with = "null_as_default")]
+    pub lines: Vec<Line>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+pub struct Line {
+    #[serde(rename = "Number")]
+    pub number: u64,
+    #[serde(rename = "Content")]
+    pub content: String,
+    #[serde(rename = "IsCause")]
+    pub is_cause: bool,
+    #[serde(rename = "Truncated")]
+    pub truncated: bool,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+pub struct Secret {
+    #[serde(rename = "RuleID")]
+    pub rule_id: String,
+    #[serde(rename = "Category")]
+    pub category: String,
+    #[serde(rename = "Severity")]
+    pub severity: String,
+    #[serde(rename = "Title")]
+    pub title: String,
+    #[serde(rename = "StartLine")]
+    pub start_line: Option<u64>,
+    #[serde(rename = "EndLine")]
+    pub end_line: Option<u64>,
+    #[serde(rename = "Code")]
+    pub code: Code,
+    #[serde(rename = "Match")]
+    pub r#match: String,
+    #[serde(rename = "Offset")]
+    pub offset: Option<u64>,
+    #[serde(rename = "Layer")]
+    pub layer: Option<Layer>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+pub struct License {
+    #[serde(rename = "Severity")]
+    pub severity: String,
+    #[serde(rename = "Category")]
+    pub category: String,
+    #[serde(rename = "PkgName")]
+    pub pkg_name: String,
+    #[serde(rename = "FilePath")]
+    pub file_path: String,
+    #[serde(rename = "Name")]
+    pub name: String,
+    #[serde(rename = "Text")]
+    pub text: String,
+    #[serde(rename = "Confidence", deserialize_with = "lenient_f64")]
+    pub confidence: Option<f64>,
+    #[serde(rename = "Link")]
+    pub link: String,
+}
+
+/// `ExperimentalModifiedFindings`: findings that a VEX statement or an ignore rule suppressed.
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+pub struct ModifiedFinding {
+    #[serde(rename = "Type")]
+    pub kind: String,
+    #[serde(rename = "Status")]
+    pub status: String,
+    #[serde(rename = "Statement")]
+    pub statement: String,
+    #[serde(rename = "Source")]
+    pub source: String,
+    #[serde(rename = "Finding")]
+    pub finding: serde_json::Value,
+}
+
+/// Trivy writes `null` for empty lists in some versions; treat it like an absent field.
+fn null_as_default<'de, D, T>(d: D) -> Result<T, D::Error>
+where
+    D: Deserializer<'de>,
+    T: Deserialize<'de> + Default,
+{
+    Ok(Option::<T>::deserialize(d)?.unwrap_or_default())
+}
+
+/// Scores are numbers, but hand-edited and converted reports sometimes carry them as strings.
+fn lenient_f64<'de, D: Deserializer<'de>>(d: D) -> Result<Option<f64>, D::Error> {
+    struct V;
+    impl<'de> serde::de::Visitor<'de> for V {
+        type Value = Option<f64>;
+        fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+            f.write_str("a number")
+        }
+        fn visit_f64<E>(self, n: f64) -> Result<Option<f64>, E> {
+            Ok(Some(n))
+        }
+        fn visit_u64<E>(self, n: u64) -> Result<Option<f64>, E> {
+            Ok(Some(n as f64))
+        }
+        fn visit_i64<E>(self, n: i64) -> Result<Option<f64>, E> {
+            Ok(Some(n as f64))
+        }
+        fn visit_str<E>(self, s: &str) -> Result<Option<f64>, E> {
+            Ok(s.trim().parse().ok())
+        }
+        fn visit_none<E>(self) -> Result<Option<f64>, E> {
+            Ok(None)
+        }
+        fn visit_unit<E>(self) -> Result<Option<f64>, E> {
+            Ok(None)
+        }
+    }
+    d.deserialize_any(V)
+}

@@ -1,0 +1,16 @@
+//! One file per subcommand.
+
+mod render;
+mod schema;
+
+pub use render::render_report;
+
+use crate::cli::{Cli, Command};
+
+/// Runs a parsed command line; the `u8` is the process exit code.
+pub fn run(cli: Cli) -> anyhow::Result<u8> {
+    match cli.command {
+        Command::Render(args) => render::run(args),
+        Command::Schema => schema::run(),
+    }
+}

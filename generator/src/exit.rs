@@ -1,0 +1,23 @@
+//! Exit codes. Pipelines branch on them, so they are part of the interface (see README).
+
+/// Success: the gate passed, or no gate was asked for, or there was nothing to scan.
+pub const OK: u8 = 0;
+/// The gate tripped. `--exit-code N` replaces it, as in Trivy.
+pub const GATE: u8 = 1;
+/// The command line was wrong (clap's own code).
+pub const USAGE: u8 = 2;
+/// Scanlens could not do its job: unreadable input, docker or trivy missing or failing, ...
+pub const ERROR: u8 = 3;
+
+/// An error chain on one line: `what failed: why: root cause`.
+pub fn one_line(e: &anyhow::Error) -> String {
+    let mut parts: Vec<String> = Vec::new();
+    for cause in e.chain() {
+        let text = cause.to_string().replace(['\n', '\r'], " ");
+        // Contexts often repeat their source's text; keep each piece once.
+        if !parts.iter().any(|p| p.contains(text.as_str())) {
+            parts.push(text);
+        }
+    }
+    parts.join(": ")
+}

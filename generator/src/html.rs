@@ -1,0 +1,381 @@
+//! `index.html`: one self-contained page rendered with askama.
+//!
+//! The page needs nothing but itself: styles are inlined and covered by a hash in a strict
+//! Content-Security-Policy, nothing is fetched, and it reads well with JavaScript off. All
+//! advisory text goes through askama's HTML escaping; only `http(s)` URLs become links.
+
+use askama::Template;
+use base64::Engine;
+use scanlens_model::{Finding, Kind, Report, Severity};
+use sha2::{Digest, Sha256};
+
+/// Above this many findings the no-JavaScript page lists the most severe ones and says how many
+/// more `report.json` holds: a page of 100,000 `<details>` helps nobody and is slow to open.
+pub const FALLBACK_LIMIT: usize = 2_000;
+
+const STYLE: &str = include_str!("../templates/report.css");
+
+#[derive(Template)]
+#[template(path = "report.html")]
+struct Page<'a> {
+    title: String,
+    csp: String,
+    style: &'a str,
+    artifacts: Vec<ArtifactView<'a>>,
+    kinds: Vec<KindRow>,
+    totals: Vec<u64>,
+    total: u64,
+    fixable: u64,
+    packages: u64,
+    gate: Option<GateView>,
+    groups: Vec<SeverityGroup<'a>>,
+    uncounted: Vec<FindingView<'a>>,
+    shown: usize,
+    omitted: usize,
+    severities: [&'static str; 5],
+}
+
+struct ArtifactView<'a> {
+    name: &'a str,
+    artifact_type: &'a str,
+    os: Option<String>,
+    scanned_at: Option<&'a str>,
+    image_id: Option<&'a str>,
+    repo_tags: String,
+    repo_digests: String,
+    trivy_version: Option<&'a str>,
+    source: &'a str,
+}
+
+struct KindRow {
+    label: &'static str,
+    counts: Vec<u64>,
+    total: u64,
+}
+
+struct GateView {
+    failed: bool,
+    fail_on: String,
+    failing: u64,
+    excluded: u64,
+}
+
+struct SeverityGroup<'a> {
+    severity: &'static str,
+    class: &'static str,
+    count: usize,
+    targets: Vec<TargetGroup<'a>>,
+}
+
+struct TargetGroup<'a> {
+    target: &'a str,
+    findings: Vec<FindingView<'a>>,
+}
+
+struct Link<'a> {
+    text: &'a str,
+    href: Option<&'a str>,
+}
+
+struct FindingView<'a> {
+    f: &'a Finding,
+    kind: &'static str,
+    severity: &'static str,
+    sev_class: &'static str,
+    package: &'a str,
+    installed: &'a str,
+    fixed: Vec<&'a str>,
+    primary: Option<Link<'a>>,
+    references: Vec<Link<'a>>,
+    cvss: Vec<(String, String)>,
+    vendor: String,
+    excluded: Option<String>,
+    suppressed: Option<String>,
+    code: Vec<(u64, &'a str, bool)>,
+    secret_match: Option<&'a str>,
+    location: Option<String>,
+}
+
+/// Returns the URL if it may become a link: `http` or `https`, no spaces or control characters.
+pub fn safe_url(url: &str) -> Option<&str> {
+    let u = url.trim();
+    let lower = u.get(..8).unwrap_or(u).to_ascii_lowercase();
+    let scheme_ok = lower.starts_with("https://") || lower.starts_with("http://");
+    let clean = !u.chars().any(|c| c.is_whitespace() || c.is_control());
+    (scheme_ok && clean && u.len() > 8).then_some(u)
+}
+
+fn link(text: &str) -> Link<'_> {
+    Link {
+        text,
+        href: safe_url(text),
+    }
+}
+
+fn sev_class(s: Severity) -> &'static str {
+    match s {
+        Severity::Critical => "critical",
+        Severity::High => "high",
+        Severity::Medium => "medium",
+        Severity::Low => "low",
+        Severity::Unknown => "unknown",
+    }
+}
+
+fn score(s: Option<f64>, v: &Option<String>, label: &str, out: &mut Vec<String>) {
+    if s.is_some() || v.is_some() {
+        let s = s.map(|s| format!("{s:.1}")).unwrap_or_default();
+        out.push(
+            format!("{label} {s} {}", v.as_deref().unwrap_or(""))
+                .trim()
+                .to_string(),
+        );
+    }
+}
+
+fn view(f: &Finding) -> FindingView<'_> {
+    let pkg = f.package.as_ref();
+    let cvss = f
+        .cvss
+        .iter()
+        .map(|(src, c)| {
+            let mut parts = Vec::new();
+            score(c.v40_score, &c.v40_vector, "v4.0", &mut parts);
+            score(c.v3_score, &c.v3_vector, "v3", &mut parts);
+            score(c.v2_score, &c.v2_vector, "v2", &mut parts);
+            (src.clone(), parts.join(" · "))
+        })
+        .collect();
+    let vendor = f
+        .vendor_severity
+        .iter()
+        .map(|(k, v)| format!("{k}: {v}"))
+        .collect::<Vec<_>>()
+        .join(", ");
+    let code_src = f
+        .misconfiguration
+        .as_ref()
+        .map(|m| &m.code)
+        .or(f.secret.as_ref().map(|s| &s.code));
+    let code = code_src
+        .map(|c| {
+            c.iter()
+                .map(|l| (l.number, l.content.as_str(), l.is_cause))
+                .collect()
+        })
+        .unwrap_or_default();
+    let location = match (&f.misconfiguration, &f.secret) {
+        (Some(m), _) => lines(m.start_line, m.end_line),
+        (_, Some(s)) => lines(s.start_line, s.end_line),
+        _ => None,
+    };
+    FindingView {
+        f,
+        kind: f.kind.as_str(),
+        severity: f.severity.as_str(),
+        sev_class: sev_class(f.severity),
+        package: pkg.map_or("", |p| p.name.as_str()),
+        installed: pkg.map_or("", |p| p.installed_version.as_str()),
+        fixed: pkg
+            .map(|p| p.fixed_versions().collect())
+            .unwrap_or_default(),
+        primary: f.primary_url.as_deref().map(link),
+        references: f.references.iter().map(|r| link(r)).collect(),
+        cvss,
+        vendor,
+        excluded: f.excluded.as_ref().map(|e| match e {
+            scanlens_model::Exclusion::Ignored { rule, statement } if !statement.is_empty() => {
+                format!("ignored by {rule}: {statement}")
+            }
+            scanlens_model::Exclusion::Ignored { rule, .. } => format!("ignored by {rule}"),
+            other => other.label().to_string(),
+        }),
+        suppressed: f.suppressed.as_ref().map(|s| {
+            [s.status.as_str(), s.statement.as_str(), s.source.as_str()]
+                .iter()
+                .filter(|x| !x.is_empty())
+                .copied()
+                .collect::<Vec<_>>()
+                .join(" · ")
+        }),
+        code,
+        secret_match: f.secret.as_ref().map(|s| s.matched.as_str()),
+        location,
+    }
+}
+
+fn lines(start: Option<u64>, end: Option<u64>) -> Option<String> {
+    match (start, end) {
+        (Some(s), Some(e)) if e > s => Some(format!("lines {s}–{e}")),
+        (Some(s), _) => Some(format!("line {s}")),
+        _ => None,
+    }
+}
+
+/// The page's title: the artifact names, or a count when there are many.
+pub fn title(report: &Report) -> String {
+    match report.artifacts.as_slice() {
+        [] => "Scanlens report".to_string(),
+        [a] => format!("{} — Scanlens report", a.name),
+        [a, b] => format!("{}, {} — Scanlens report", a.name, b.name),
+        [a, rest @ ..] => format!("{} and {} more — Scanlens report", a.name, rest.len()),
+    }
+}
+
+/// Content-Security-Policy for a page whose only active content is the given inline style.
+pub fn csp(style: &str, scripts: &[&str]) -> String {
+    let hash = |s: &str| {
+        let digest = Sha256::digest(s.as_bytes());
+        format!(
+            "'sha256-{}'",
+            base64::engine::general_purpose::STANDARD.encode(digest)
+        )
+    };
+    let mut policy = format!(
+        "default-src 'none'; style-src {}; img-src data:; base-uri 'none'; form-action 'none'",
+        hash(style)
+    );
+    if !scripts.is_empty() {
+        let hashes: Vec<String> = scripts.iter().map(|s| hash(s)).collect();
+        policy.push_str(&format!(
+            "; script-src 'wasm-unsafe-eval' {}",
+            hashes.join(" ")
+        ));
+    }
+    policy
+}
+
+/// Renders the self-contained page for `report`.
+pub fn render(report: &Report) -> String {
+    let counted: Vec<&Finding> = report.findings.iter().filter(|f| f.is_counted()).collect();
+    let mut order: Vec<&Finding> = counted.clone();
+    order.sort_by(|a, b| {
+        a.severity
+            .cmp(&b.severity)
+            .then_with(|| a.target.cmp(&b.target))
+            .then_with(|| {
+                b.max_cvss()
+                    .partial_cmp(&a.max_cvss())
+                    .unwrap_or(std::cmp::Ordering::Equal)
+            })
+            .then_with(|| a.id.cmp(&b.id))
+    });
+    let shown = order.len().min(FALLBACK_LIMIT);
+    let omitted = order.len() - shown;
+    let mut groups: Vec<SeverityGroup> = Vec::new();
+    for f in order.into_iter().take(shown) {
+        if groups
+            .last()
+            .is_none_or(|g| g.severity != f.severity.as_str())
+        {
+            groups.push(SeverityGroup {
+                severity: f.severity.as_str(),
+                class: sev_class(f.severity),
+                count: report.summary.severity_total(f.severity) as usize,
+                targets: Vec::new(),
+            });
+        }
+        let g = groups.last_mut().expect("pushed above");
+        if g.targets.last().is_none_or(|t| t.target != f.target) {
+            g.targets.push(TargetGroup {
+                target: &f.target,
+                findings: Vec::new(),
+            });
+        }
+        g.targets
+            .last_mut()
+            .expect("pushed above")
+            .findings
+            .push(view(f));
+    }
+    let uncounted: Vec<FindingView> = report
+        .findings
+        .iter()
+        .filter(|f| !f.is_counted())
+        .take(FALLBACK_LIMIT)
+        .map(view)
+        .collect();
+    let kinds = Kind::ALL
+        .iter()
+        .map(|k| {
+            let c = report.summary.of(*k);
+            KindRow {
+                label: k.plural(),
+                counts: Severity::ALL.iter().map(|s| c.get(*s)).collect(),
+                total: c.total(),
+            }
+        })
+        .collect();
+    let artifacts = report
+        .artifacts
+        .iter()
+        .map(|a| ArtifactView {
+            name: &a.name,
+            artifact_type: &a.artifact_type,
+            os: a.os.as_ref().map(|o| {
+                let mut s = format!("{} {}", o.family, o.name);
+                if o.eosl {
+                    s.push_str(" (end of support)");
+                }
+                s
+            }),
+            scanned_at: a.scanned_at.as_deref(),
+            image_id: a.image_id.as_deref(),
+            repo_tags: a.repo_tags.join(", "),
+            repo_digests: a.repo_digests.join(", "),
+            trivy_version: a.trivy_version.as_deref(),
+            source: &a.source,
+        })
+        .collect();
+    let page = Page {
+        title: title(report),
+        csp: csp(STYLE, &[]),
+        style: STYLE,
+        artifacts,
+        kinds,
+        totals: Severity::ALL
+            .iter()
+            .map(|s| report.summary.severity_total(*s))
+            .collect(),
+        total: report.summary.total(),
+        fixable: report.stats.fixable,
+        packages: report.stats.packages,
+        gate: report.gate.as_ref().map(|g| GateView {
+            failed: g.failed,
+            fail_on: g
+                .fail_on
+                .iter()
+                .map(|s| s.as_str())
+                .collect::<Vec<_>>()
+                .join(", "),
+            failing: g.failing,
+            excluded: g.excluded,
+        }),
+        groups,
+        uncounted,
+        shown,
+        omitted,
+        severities: Severity::ALL.map(Severity::as_str),
+    };
+    page.render().expect("rendering into a String cannot fail")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_http_links() {
+        assert_eq!(
+            safe_url("https://nvd.nist.gov/x"),
+            Some("https://nvd.nist.gov/x")
+        );
+        assert_eq!(safe_url(" HTTP://a.b/c "), Some("HTTP://a.b/c"));
+        assert_eq!(safe_url("javascript:alert(1)"), None);
+        assert_eq!(safe_url("JaVaScRiPt:alert(1)"), None);
+        assert_eq!(safe_url("data:text/html,<script>"), None);
+        assert_eq!(safe_url("https://a b"), None);
+        assert_eq!(safe_url("//evil.example"), None);
+        assert_eq!(safe_url("https://"), None);
+    }
+}

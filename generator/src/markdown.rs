@@ -1,0 +1,245 @@
+//! `summary.md`: GitHub-flavoured Markdown for `$GITHUB_STEP_SUMMARY` and PR comments.
+//!
+//! GitHub rejects a step summary over 1024 KiB, so the text is cut, with a visible note, before
+//! it reaches [`MAX_BYTES`]. Untrusted text is escaped so that it cannot open HTML, links or
+//! table cells; only `http(s)` URLs become links.
+
+use scanlens_model::{Finding, Kind, Report, Severity};
+use std::fmt::Write;
+
+/// Kept under GitHub's 1024 KiB step-summary limit with room for what other steps append.
+pub const MAX_BYTES: usize = 1000 * 1024;
+/// How many findings the table lists at most.
+pub const MAX_ROWS: usize = 1000;
+
+/// Escapes text for one Markdown table cell.
+pub fn escape(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '\n' | '\r' | '\t' => out.push(' '),
+            '|' => out.push_str("\\|"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '&' => out.push_str("&amp;"),
+            '\\' | '`' | '*' | '_' | '[' | ']' | '(' | ')' | '#' | '!' | '~' | '$' => {
+                out.push('\\');
+                out.push(c);
+            }
+            c if c.is_control() => {}
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+fn clip(text: &str, max: usize) -> String {
+    if text.chars().count() <= max {
+        text.to_string()
+    } else {
+        let mut s: String = text.chars().take(max).collect();
+        s.push('…');
+        s
+    }
+}
+
+fn id_cell(f: &Finding) -> String {
+    let id = escape(&f.id);
+    match f.primary_url.as_deref().and_then(crate::html::safe_url) {
+        // Percent-encode what would end the link target early.
+        Some(url) => format!(
+            "[{id}]({})",
+            url.replace('(', "%28")
+                .replace(')', "%29")
+                .replace('<', "%3C")
+                .replace('>', "%3E")
+        ),
+        None => id,
+    }
+}
+
+fn icon(s: Severity) -> &'static str {
+    match s {
+        Severity::Critical => "🟥",
+        Severity::High => "🟧",
+        Severity::Medium => "🟨",
+        Severity::Low => "🟦",
+        Severity::Unknown => "⬜",
+    }
+}
+
+pub fn render(report: &Report) -> String {
+    let mut md = String::new();
+    let _ = writeln!(
+        md,
+        "## Scanlens: {}\n",
+        escape(&crate::html::title(report).replace(" — Scanlens report", ""))
+    );
+    for a in &report.artifacts {
+        let mut line = format!("- **{}**", escape(&a.name));
+        if let Some(os) = &a.os {
+            let _ = write!(line, " · {} {}", escape(&os.family), escape(&os.name));
+        }
+        if let Some(t) = &a.scanned_at {
+            let _ = write!(line, " · scanned {}", escape(t));
+        }
+        if let Some(v) = &a.trivy_version {
+            let _ = write!(line, " · trivy {}", escape(v));
+        }
+        let _ = writeln!(md, "{line}");
+    }
+    if let Some(g) = &report.gate {
+        let sevs: Vec<&str> = g.fail_on.iter().map(|s| s.as_str()).collect();
+        let _ = writeln!(
+            md,
+            "\n{}",
+            if g.failed {
+                format!(
+                    "**❌ Gate failed:** {} finding(s) at {}.",
+                    g.failing,
+                    sevs.join(", ")
+                )
+            } else if sevs.is_empty() {
+                "**✅ No gate set** (use `--fail-on`).".to_string()
+            } else {
+                format!("**✅ Gate passed:** nothing at {}.", sevs.join(", "))
+            }
+        );
+        if g.excluded > 0 {
+            let _ = writeln!(
+                md,
+                "{} finding(s) excluded by the gate's filters.",
+                g.excluded
+            );
+        }
+    }
+    let _ = writeln!(
+        md,
+        "\n| | {} | Total |\n|---|{}---:|",
+        Severity::ALL
+            .iter()
+            .map(|s| format!("{} {}", icon(*s), s.as_str()))
+            .collect::<Vec<_>>()
+            .join(" | "),
+        "---:|".repeat(Severity::ALL.len())
+    );
+    for k in Kind::ALL {
+        let c = report.summary.of(k);
+        let cells: Vec<String> = Severity::ALL
+            .iter()
+            .map(|s| c.get(*s).to_string())
+            .collect();
+        let _ = writeln!(
+            md,
+            "| {} | {} | {} |",
+            k.plural(),
+            cells.join(" | "),
+            c.total()
+        );
+    }
+    let total = report.summary.total();
+    let _ = writeln!(
+        md,
+        "\n{} finding(s), {} fixable{}.\n",
+        total,
+        report.stats.fixable,
+        if report.stats.suppressed > 0 {
+            format!(
+                ", {} suppressed by Trivy (not counted)",
+                report.stats.suppressed
+            )
+        } else {
+            String::new()
+        }
+    );
+    if total == 0 {
+        let _ = writeln!(md, "No findings.");
+        return md;
+    }
+    let mut top: Vec<&Finding> = report.findings.iter().filter(|f| f.is_counted()).collect();
+    top.sort_by(|a, b| {
+        a.severity
+            .cmp(&b.severity)
+            .then_with(|| b.is_fixable().cmp(&a.is_fixable()))
+            .then_with(|| {
+                b.max_cvss()
+                    .partial_cmp(&a.max_cvss())
+                    .unwrap_or(std::cmp::Ordering::Equal)
+            })
+            .then_with(|| a.id.cmp(&b.id))
+    });
+    let _ = writeln!(md, "### Most severe findings\n");
+    let _ = writeln!(md, "| Severity | ID | Package | Installed | Fixed | Target | Title |\n|---|---|---|---|---|---|---|");
+    let note_room = 200;
+    let mut listed = 0;
+    for f in top.iter().take(MAX_ROWS) {
+        let pkg = f.package.as_ref();
+        let mut title = clip(
+            if f.title.is_empty() {
+                &f.description
+            } else {
+                &f.title
+            },
+            120,
+        );
+        if f.excluded.is_some() {
+            title.push_str(" (excluded by the gate)");
+        }
+        let row = format!(
+            "| {} {} | {} | {} | {} | {} | {} | {} |\n",
+            icon(f.severity),
+            f.severity,
+            id_cell(f),
+            escape(pkg.map_or("", |p| &p.name)),
+            escape(pkg.map_or("", |p| &p.installed_version)),
+            escape(pkg.map_or("", |p| &p.fixed_version)),
+            escape(&clip(&f.target, 80)),
+            escape(&title),
+        );
+        if md.len() + row.len() + note_room > MAX_BYTES {
+            break;
+        }
+        md.push_str(&row);
+        listed += 1;
+    }
+    if listed < top.len() {
+        let _ = writeln!(
+            md,
+            "\n_Showing the {listed} most severe of {} findings; the full list is in report.json and index.html._",
+            top.len()
+        );
+    }
+    md
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn escapes_markup() {
+        assert_eq!(escape("a|b"), "a\\|b");
+        assert_eq!(escape("<script>"), "&lt;script&gt;");
+        assert_eq!(escape("[x](javascript:y)"), "\\[x\\]\\(javascript:y\\)");
+        assert_eq!(escape("l1\nl2"), "l1 l2");
+    }
+
+    #[test]
+    fn stays_under_github_limit() {
+        let f = Finding {
+            id: "CVE-2024-0001".into(),
+            severity: Severity::High,
+            title: "x".repeat(400),
+            target: "t".repeat(400),
+            ..Finding::default()
+        };
+        let mut r = Report {
+            findings: vec![f; 50_000],
+            ..Report::default()
+        };
+        scanlens_model::recount(&mut r);
+        let md = render(&r);
+        assert!(md.len() <= MAX_BYTES, "{}", md.len());
+        assert!(md.contains("most severe of 50000 findings"));
+    }
+}

@@ -1,0 +1,501 @@
+//! Trivy JSON in, normalized [`Report`] out.
+//!
+//! [`parse`] reads any JSON that `trivy --format json` writes (schema 2, the legacy schema-1
+//! array, `null`, and `trivy k8s`) in one typed pass, and [`ReportBuilder`] merges one or more of
+//! them into a single report with an artifact per input.
+
+use crate::report::*;
+use crate::trivy;
+use std::collections::HashMap;
+
+/// Why an input could not be read. `line` and `column` are 1-based; 0 when not applicable.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ParseError {
+    pub line: usize,
+    pub column: usize,
+    pub message: String,
+}
+
+impl std::fmt::Display for ParseError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        if self.line > 0 {
+            write!(f, "{}:{}: {}", self.line, self.column, self.message)
+        } else {
+            f.write_str(&self.message)
+        }
+    }
+}
+
+impl std::error::Error for ParseError {}
+
+/// One parsed Trivy input.
+#[derive(Debug)]
+pub enum Parsed {
+    /// Schema 2 (or a later schema we read the same way).
+    Report(Box<trivy::TopLevel>),
+    /// The schema-1 top-level array of results.
+    Legacy(Vec<trivy::TrivyResult>),
+    /// Trivy writes `null` when it found nothing to scan.
+    Null,
+    /// `trivy k8s --format json`.
+    K8s(Box<trivy::TopLevel>),
+}
+
+/// Parses the bytes of one Trivy JSON output.
+pub fn parse(bytes: &[u8]) -> Result<Parsed, ParseError> {
+    let first = bytes.iter().position(|b| !b.is_ascii_whitespace());
+    let Some(first) = first else {
+        return Err(ParseError {
+            line: 0,
+            column: 0,
+            message: "the file is empty; expected trivy's JSON output (trivy ... --format json)"
+                .into(),
+        });
+    };
+    let json_err = |e: serde_json::Error| ParseError {
+        line: e.line(),
+        column: e.column(),
+        message: describe_json_error(&e),
+    };
+    match bytes[first] {
+        b'[' => Ok(Parsed::Legacy(
+            serde_json::from_slice(bytes).map_err(json_err)?,
+        )),
+        b'n' => {
+            serde_json::from_slice::<()>(bytes).map_err(json_err)?;
+            Ok(Parsed::Null)
+        }
+        b'{' => {
+            let top: trivy::TopLevel = serde_json::from_slice(bytes).map_err(json_err)?;
+            if top.cluster_name.is_some() || top.resources.is_some() {
+                Ok(Parsed::K8s(Box::new(top)))
+            } else if top.schema_version.is_some()
+                || top.results.is_some()
+                || top.artifact_name.is_some()
+            {
+                Ok(Parsed::Report(Box::new(top)))
+            } else {
+                Err(ParseError {
+                    line: 1,
+                    column: first + 1,
+                    message: "this JSON object is not a trivy report: it has none of \
+                              SchemaVersion, ArtifactName, Results (image/fs/config scans) or \
+                              ClusterName, Resources (trivy k8s); pass the file written by \
+                              `trivy ... --format json`"
+                        .into(),
+                })
+            }
+        }
+        _ => {
+            // Let serde_json say where it stopped, but word the fix ourselves.
+            let e = serde_json::from_slice::<serde::de::IgnoredAny>(bytes).err();
+            let (line, column) = e
+                .as_ref()
+                .map_or((1, first + 1), |e| (e.line(), e.column()));
+            let what = match e {
+                Some(e) => describe_json_error(&e),
+                None => "a JSON value that is not an object, an array or null".to_string(),
+            };
+            Err(ParseError {
+                line,
+                column,
+                message: format!(
+                    "not a trivy JSON report ({what}); pass the file written by `trivy ... --format json`"
+                ),
+            })
+        }
+    }
+}
+
+fn describe_json_error(e: &serde_json::Error) -> String {
+    let text = e.to_string();
+    // serde_json appends " at line L column C"; the caller prints the position itself.
+    let text = match text.rfind(" at line ") {
+        Some(i) => text[..i].to_string(),
+        None => text,
+    };
+    match e.classify() {
+        serde_json::error::Category::Eof => {
+            format!("{text}: the file is truncated (was trivy interrupted?)")
+        }
+        serde_json::error::Category::Data => format!("{text}: not the shape trivy writes"),
+        _ if text.contains("recursion limit") => {
+            "nesting is deeper than 128 levels, which trivy never writes".to_string()
+        }
+        _ => text,
+    }
+}
+
+/// Merges parsed inputs into one [`Report`].
+pub struct ReportBuilder {
+    report: Report,
+}
+
+impl ReportBuilder {
+    pub fn new(generator: impl Into<String>) -> Self {
+        ReportBuilder {
+            report: Report {
+                version: REPORT_VERSION,
+                generator: generator.into(),
+                ..Report::default()
+            },
+        }
+    }
+
+    /// Adds one input; `source` names the file it came from.
+    pub fn add(&mut self, source: &str, parsed: Parsed) {
+        match parsed {
+            Parsed::Null => {
+                self.push_artifact(Artifact {
+                    name: source.to_string(),
+                    source: source.to_string(),
+                    ..Artifact::default()
+                });
+            }
+            Parsed::Legacy(results) => {
+                let idx = self.push_artifact(Artifact {
+                    name: source.to_string(),
+                    source: source.to_string(),
+                    schema_version: 1,
+                    ..Artifact::default()
+                });
+                self.add_results(idx, results, &HashMap::new());
+            }
+            Parsed::Report(top) => self.add_report(source, *top),
+            Parsed::K8s(top) => {
+                let cluster = top.cluster_name.clone().unwrap_or_default();
+                for res in top.resources.unwrap_or_default() {
+                    let name = [cluster.as_str(), &res.namespace, &res.kind, &res.name]
+                        .iter()
+                        .filter(|s| !s.is_empty())
+                        .copied()
+                        .collect::<Vec<_>>()
+                        .join("/");
+                    let idx = self.push_artifact(Artifact {
+                        name,
+                        artifact_type: "k8s_resource".into(),
+                        source: source.to_string(),
+                        schema_version: top.schema_version.unwrap_or(0),
+                        trivy_version: top.trivy.as_ref().map(|t| t.version.clone()),
+                        ..Artifact::default()
+                    });
+                    self.add_results(idx, res.results, &HashMap::new());
+                }
+            }
+        }
+    }
+
+    fn push_artifact(&mut self, a: Artifact) -> u32 {
+        self.report.artifacts.push(a);
+        (self.report.artifacts.len() - 1) as u32
+    }
+
+    fn add_report(&mut self, source: &str, top: trivy::TopLevel) {
+        let m = top.metadata;
+        // Map each layer's DiffID to the history entry that made it, so that findings can name
+        // the Dockerfile instruction even where Trivy leaves `CreatedBy` out.
+        let diff_ids = if m.image_config.rootfs.diff_ids.is_empty() {
+            &m.diff_ids
+        } else {
+            &m.image_config.rootfs.diff_ids
+        };
+        let created_by: HashMap<String, String> = m
+            .image_config
+            .history
+            .iter()
+            .filter(|h| !h.empty_layer)
+            .zip(diff_ids.iter())
+            .filter_map(|(h, d)| Some((d.clone(), h.created_by.clone()?)))
+            .collect();
+        let idx = self.push_artifact(Artifact {
+            name: top.artifact_name.unwrap_or_else(|| source.to_string()),
+            artifact_type: top.artifact_type.unwrap_or_default(),
+            source: source.to_string(),
+            os: m.os.map(|o| OsInfo {
+                family: o.family,
+                name: o.name,
+                eosl: o.eosl,
+            }),
+            image_id: m.image_id,
+            artifact_id: top.artifact_id,
+            repo_tags: m.repo_tags,
+            repo_digests: m.repo_digests,
+            architecture: m.image_config.architecture,
+            size: m.size,
+            scanned_at: top.created_at,
+            trivy_version: top.trivy.map(|t| t.version),
+            report_id: top.report_id,
+            schema_version: top.schema_version.unwrap_or(0),
+            repo_url: m.repo_url,
+            branch: m.branch,
+            commit: m.commit,
+        });
+        self.add_results(idx, top.results.unwrap_or_default(), &created_by);
+    }
+
+    fn add_results(
+        &mut self,
+        artifact: u32,
+        results: Vec<trivy::TrivyResult>,
+        created_by: &HashMap<String, String>,
+    ) {
+        for r in results {
+            self.report.targets.push(Target {
+                artifact,
+                name: r.target.clone(),
+                class: r.class.clone(),
+                target_type: r.kind.clone(),
+                packages: r.packages.len() as u64,
+            });
+            self.report.stats.packages += r.packages.len() as u64;
+            let base = Finding {
+                artifact,
+                target: r.target,
+                class: r.class,
+                target_type: r.kind,
+                ..Finding::default()
+            };
+            let layer = |l: Option<trivy::Layer>| {
+                l.map(|l| {
+                    let created_by = l
+                        .created_by
+                        .or_else(|| l.diff_id.as_ref().and_then(|d| created_by.get(d).cloned()));
+                    Layer {
+                        digest: l.digest,
+                        diff_id: l.diff_id,
+                        created_by,
+                    }
+                })
+                .filter(|l| l.digest.is_some() || l.diff_id.is_some() || l.created_by.is_some())
+            };
+            let findings = &mut self.report.findings;
+            findings.reserve(
+                r.vulnerabilities.len()
+                    + r.misconfigurations.len()
+                    + r.secrets.len()
+                    + r.licenses.len()
+                    + r.modified_findings.len(),
+            );
+            for v in r.vulnerabilities {
+                findings.push(vulnerability(&base, v, &layer));
+            }
+            for m in r.misconfigurations {
+                findings.push(misconfiguration(&base, m, &layer));
+            }
+            for s in r.secrets {
+                findings.push(secret(&base, s, &layer));
+            }
+            for l in r.licenses {
+                findings.push(license(&base, l));
+            }
+            for mf in r.modified_findings {
+                let suppression = Suppression {
+                    status: mf.status,
+                    statement: mf.statement,
+                    source: mf.source,
+                };
+                let mut f = match mf.kind.as_str() {
+                    "misconfiguration" => serde_json::from_value(mf.finding)
+                        .map(|m| misconfiguration(&base, m, &layer)),
+                    "secret" => {
+                        serde_json::from_value(mf.finding).map(|s| secret(&base, s, &layer))
+                    }
+                    "license" => serde_json::from_value(mf.finding).map(|l| license(&base, l)),
+                    _ => {
+                        serde_json::from_value(mf.finding).map(|v| vulnerability(&base, v, &layer))
+                    }
+                }
+                .unwrap_or_else(|_| Finding {
+                    id: "(unreadable suppressed finding)".into(),
+                    ..base.clone()
+                });
+                f.suppressed = Some(suppression);
+                findings.push(f);
+            }
+        }
+    }
+
+    pub fn finish(mut self) -> Report {
+        recount(&mut self.report);
+        self.report
+    }
+}
+
+/// Recomputes `summary` and `stats` from the findings.
+pub fn recount(report: &mut Report) {
+    let packages = report.stats.packages;
+    let mut summary = Summary::default();
+    let mut stats = Stats {
+        packages,
+        ..Stats::default()
+    };
+    for f in &report.findings {
+        if f.suppressed.is_some() {
+            stats.suppressed += 1;
+        } else if !f.is_counted() {
+            stats.passed_checks += 1;
+        } else {
+            summary.of_mut(f.kind).add(f.severity);
+            if f.is_fixable() {
+                stats.fixable += 1;
+            }
+        }
+    }
+    report.summary = summary;
+    report.stats = stats;
+}
+
+fn non_empty(s: Option<String>) -> Option<String> {
+    s.filter(|s| !s.is_empty())
+}
+
+fn code_lines(code: trivy::Code) -> Vec<CodeLine> {
+    code.lines
+        .into_iter()
+        .map(|l| CodeLine {
+            number: l.number,
+            content: l.content,
+            is_cause: l.is_cause,
+            truncated: l.truncated,
+        })
+        .collect()
+}
+
+fn vulnerability(
+    base: &Finding,
+    v: trivy::Vulnerability,
+    layer: &impl Fn(Option<trivy::Layer>) -> Option<Layer>,
+) -> Finding {
+    Finding {
+        kind: Kind::Vulnerability,
+        id: v.vulnerability_id,
+        severity: Severity::parse(&v.severity),
+        aliases: v.vendor_ids,
+        title: v.title,
+        description: v.description,
+        status: non_empty(v.status),
+        package: Some(Package {
+            name: v.pkg_name,
+            id: non_empty(v.pkg_id),
+            path: non_empty(v.pkg_path),
+            purl: non_empty(v.pkg_identifier.purl),
+            uid: non_empty(v.pkg_identifier.uid),
+            installed_version: v.installed_version,
+            fixed_version: v.fixed_version,
+        }),
+        severity_source: non_empty(v.severity_source),
+        vendor_severity: v
+            .vendor_severity
+            .into_iter()
+            .map(|(k, s)| (k, s.0))
+            .collect(),
+        cvss: v
+            .cvss
+            .into_iter()
+            .map(|(k, c)| {
+                (
+                    k,
+                    Cvss {
+                        v2_vector: non_empty(c.v2_vector),
+                        v2_score: c.v2_score,
+                        v3_vector: non_empty(c.v3_vector),
+                        v3_score: c.v3_score,
+                        v40_vector: non_empty(c.v40_vector),
+                        v40_score: c.v40_score,
+                    },
+                )
+            })
+            .collect(),
+        cwe_ids: v.cwe_ids,
+        primary_url: non_empty(v.primary_url),
+        references: v.references,
+        published_date: non_empty(v.published_date),
+        last_modified_date: non_empty(v.last_modified_date),
+        data_source: v.data_source.map(|d| DataSource {
+            id: d.id,
+            name: d.name,
+            url: d.url,
+        }),
+        layer: layer(v.layer),
+        fingerprint: non_empty(v.fingerprint),
+        ..base.clone()
+    }
+}
+
+fn misconfiguration(
+    base: &Finding,
+    m: trivy::Misconfiguration,
+    layer: &impl Fn(Option<trivy::Layer>) -> Option<Layer>,
+) -> Finding {
+    let cm = m.cause_metadata;
+    let avd = non_empty(m.avd_id).filter(|a| *a != m.id);
+    Finding {
+        kind: Kind::Misconfiguration,
+        id: m.id,
+        severity: Severity::parse(&m.severity),
+        aliases: avd.into_iter().collect(),
+        title: m.title,
+        description: m.description,
+        status: Some(m.status).filter(|s| !s.is_empty()),
+        primary_url: non_empty(m.primary_url),
+        references: m.references,
+        layer: layer(m.layer),
+        misconfiguration: Some(MisconfDetail {
+            check_type: m.kind,
+            message: m.message,
+            resolution: m.resolution,
+            namespace: non_empty(m.namespace),
+            query: non_empty(m.query),
+            resource: non_empty(cm.resource),
+            provider: non_empty(cm.provider),
+            service: non_empty(cm.service),
+            start_line: cm.start_line,
+            end_line: cm.end_line,
+            code: code_lines(cm.code),
+        }),
+        ..base.clone()
+    }
+}
+
+fn secret(
+    base: &Finding,
+    s: trivy::Secret,
+    layer: &impl Fn(Option<trivy::Layer>) -> Option<Layer>,
+) -> Finding {
+    Finding {
+        kind: Kind::Secret,
+        id: s.rule_id,
+        severity: Severity::parse(&s.severity),
+        title: s.title,
+        layer: layer(s.layer),
+        secret: Some(SecretDetail {
+            category: s.category,
+            matched: s.r#match,
+            start_line: s.start_line,
+            end_line: s.end_line,
+            offset: s.offset,
+            code: code_lines(s.code),
+        }),
+        ..base.clone()
+    }
+}
+
+fn license(base: &Finding, l: trivy::License) -> Finding {
+    Finding {
+        kind: Kind::License,
+        id: l.name,
+        severity: Severity::parse(&l.severity),
+        package: (!l.pkg_name.is_empty()).then(|| Package {
+            name: l.pkg_name,
+            ..Package::default()
+        }),
+        license: Some(LicenseDetail {
+            category: l.category,
+            file_path: l.file_path,
+            confidence: l.confidence,
+            link: l.link,
+            text: l.text,
+        }),
+        ..base.clone()
+    }
+}

@@ -1,0 +1,613 @@
+//! The normalized Scanlens report: what `report.json` holds and what the page and the viewer read.
+//!
+//! One flat list of findings of four kinds, each keeping everything Trivy said of it, plus the
+//! artifacts they came from and a summary. Optional fields are left out of the JSON when empty so
+//! that a report of 100,000 findings stays compact.
+
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+
+#[cfg(feature = "schema")]
+use schemars::JsonSchema;
+
+/// Bumped when a change to this format would break a reader of an older `report.json`.
+pub const REPORT_VERSION: u32 = 1;
+
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default, Serialize, Deserialize,
+)]
+#[cfg_attr(feature = "schema", derive(JsonSchema))]
+#[serde(rename_all = "UPPERCASE")]
+pub enum Severity {
+    Critical,
+    High,
+    Medium,
+    Low,
+    #[default]
+    Unknown,
+}
+
+impl Severity {
+    /// Most severe first: the order groups and tables use.
+    pub const ALL: [Severity; 5] = [
+        Severity::Critical,
+        Severity::High,
+        Severity::Medium,
+        Severity::Low,
+        Severity::Unknown,
+    ];
+
+    /// Anything that is not one of Trivy's five names is `UNKNOWN`, as Trivy itself treats it.
+    pub fn parse(s: &str) -> Severity {
+        match s.trim().to_ascii_uppercase().as_str() {
+            "CRITICAL" => Severity::Critical,
+            "HIGH" => Severity::High,
+            "MEDIUM" => Severity::Medium,
+            "LOW" => Severity::Low,
+            _ => Severity::Unknown,
+        }
+    }
+
+    /// Strict parse for user input such as `--fail-on CRITICAL,HIGH`.
+    pub fn from_name(s: &str) -> Option<Severity> {
+        match s.trim().to_ascii_uppercase().as_str() {
+            "CRITICAL" => Some(Severity::Critical),
+            "HIGH" => Some(Severity::High),
+            "MEDIUM" => Some(Severity::Medium),
+            "LOW" => Some(Severity::Low),
+            "UNKNOWN" => Some(Severity::Unknown),
+            _ => None,
+        }
+    }
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Severity::Critical => "CRITICAL",
+            Severity::High => "HIGH",
+            Severity::Medium => "MEDIUM",
+            Severity::Low => "LOW",
+            Severity::Unknown => "UNKNOWN",
+        }
+    }
+
+    /// 0 for CRITICAL .. 4 for UNKNOWN.
+    pub fn rank(self) -> usize {
+        self as usize
+    }
+}
+
+impl std::fmt::Display for Severity {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default, Serialize, Deserialize,
+)]
+#[cfg_attr(feature = "schema", derive(JsonSchema))]
+#[serde(rename_all = "lowercase")]
+pub enum Kind {
+    #[default]
+    Vulnerability,
+    Misconfiguration,
+    Secret,
+    License,
+}
+
+impl Kind {
+    pub const ALL: [Kind; 4] = [
+        Kind::Vulnerability,
+        Kind::Misconfiguration,
+        Kind::Secret,
+        Kind::License,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Kind::Vulnerability => "vulnerability",
+            Kind::Misconfiguration => "misconfiguration",
+            Kind::Secret => "secret",
+            Kind::License => "license",
+        }
+    }
+
+    /// The plural, as used in the summary's keys and headings.
+    pub fn plural(self) -> &'static str {
+        match self {
+            Kind::Vulnerability => "vulnerabilities",
+            Kind::Misconfiguration => "misconfigurations",
+            Kind::Secret => "secrets",
+            Kind::License => "licenses",
+        }
+    }
+
+    pub fn from_name(s: &str) -> Option<Kind> {
+        match s.trim().to_ascii_lowercase().as_str() {
+            "vulnerability" | "vulnerabilities" | "vuln" => Some(Kind::Vulnerability),
+            "misconfiguration" | "misconfigurations" | "misconfig" | "config" => {
+                Some(Kind::Misconfiguration)
+            }
+            "secret" | "secrets" => Some(Kind::Secret),
+            "license" | "licenses" => Some(Kind::License),
+            _ => None,
+        }
+    }
+}
+
+/// Counts per severity; all five keys are always present in the JSON.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(JsonSchema))]
+pub struct SeverityCounts {
+    #[serde(rename = "CRITICAL")]
+    pub critical: u64,
+    #[serde(rename = "HIGH")]
+    pub high: u64,
+    #[serde(rename = "MEDIUM")]
+    pub medium: u64,
+    #[serde(rename = "LOW")]
+    pub low: u64,
+    #[serde(rename = "UNKNOWN")]
+    pub unknown: u64,
+}
+
+impl SeverityCounts {
+    pub fn get(&self, s: Severity) -> u64 {
+        match s {
+            Severity::Critical => self.critical,
+            Severity::High => self.high,
+            Severity::Medium => self.medium,
+            Severity::Low => self.low,
+            Severity::Unknown => self.unknown,
+        }
+    }
+
+    pub fn add(&mut self, s: Severity) {
+        match s {
+            Severity::Critical => self.critical += 1,
+            Severity::High => self.high += 1,
+            Severity::Medium => self.medium += 1,
+            Severity::Low => self.low += 1,
+            Severity::Unknown => self.unknown += 1,
+        }
+    }
+
+    pub fn total(&self) -> u64 {
+        self.critical + self.high + self.medium + self.low + self.unknown
+    }
+}
+
+/// The counts of the findings Trivy listed: suppressed findings and passing checks are not counted.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(JsonSchema))]
+pub struct Summary {
+    pub vulnerabilities: SeverityCounts,
+    pub misconfigurations: SeverityCounts,
+    pub secrets: SeverityCounts,
+    pub licenses: SeverityCounts,
+}
+
+impl Summary {
+    pub fn of(&self, kind: Kind) -> &SeverityCounts {
+        match kind {
+            Kind::Vulnerability => &self.vulnerabilities,
+            Kind::Misconfiguration => &self.misconfigurations,
+            Kind::Secret => &self.secrets,
+            Kind::License => &self.licenses,
+        }
+    }
+
+    pub fn of_mut(&mut self, kind: Kind) -> &mut SeverityCounts {
+        match kind {
+            Kind::Vulnerability => &mut self.vulnerabilities,
+            Kind::Misconfiguration => &mut self.misconfigurations,
+            Kind::Secret => &mut self.secrets,
+            Kind::License => &mut self.licenses,
+        }
+    }
+
+    pub fn total(&self) -> u64 {
+        Kind::ALL.iter().map(|k| self.of(*k).total()).sum()
+    }
+
+    pub fn severity_total(&self, s: Severity) -> u64 {
+        Kind::ALL.iter().map(|k| self.of(*k).get(s)).sum()
+    }
+}
+
+/// The whole normalized report.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(JsonSchema))]
+pub struct Report {
+    /// Format version of this file; see `REPORT_VERSION`.
+    pub version: u32,
+    /// The program that wrote it, e.g. `scanlens 0.1.0`.
+    pub generator: String,
+    pub summary: Summary,
+    /// Figures beyond the summary: fixable findings, suppressed findings, gate exclusions.
+    pub stats: Stats,
+    /// What was scanned: one entry per Trivy input.
+    pub artifacts: Vec<Artifact>,
+    /// Every target Trivy looked at, including those with no finding.
+    pub targets: Vec<Target>,
+    pub findings: Vec<Finding>,
+    /// The pipeline gate's verdict, when one was applied.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub gate: Option<GateResult>,
+}
+
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(JsonSchema))]
+pub struct Stats {
+    /// Counted findings with a fixed version available.
+    pub fixable: u64,
+    /// Findings Trivy suppressed (VEX or its own ignore rules); kept, not counted.
+    pub suppressed: u64,
+    /// Misconfiguration checks that passed or were excepted; kept, not counted.
+    pub passed_checks: u64,
+    /// Packages Trivy inventoried across all targets.
+    pub packages: u64,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(JsonSchema))]
+pub struct Artifact {
+    pub name: String,
+    /// `container_image`, `filesystem`, `repository`, `vm`, `cyclonedx`, `k8s_resource`, ...
+    #[serde(rename = "type")]
+    pub artifact_type: String,
+    /// The input file this artifact was read from (`-` for standard input).
+    pub source: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub os: Option<OsInfo>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub image_id: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub artifact_id: Option<String>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub repo_tags: Vec<String>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub repo_digests: Vec<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub architecture: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub size: Option<u64>,
+    /// When Trivy made the scan (its `CreatedAt`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub scanned_at: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub trivy_version: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub report_id: Option<String>,
+    /// Trivy's schema version of the input (1 for the legacy array).
+    pub schema_version: i64,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub repo_url: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub branch: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub commit: Option<String>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(JsonSchema))]
+pub struct OsInfo {
+    pub family: String,
+    pub name: String,
+    /// The OS release is past its end of support life.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub eosl: bool,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(JsonSchema))]
+pub struct Target {
+    /// Index into `artifacts`.
+    pub artifact: u32,
+    pub name: String,
+    pub class: String,
+    #[serde(rename = "type")]
+    pub target_type: String,
+    pub packages: u64,
+}
+
+/// One finding of any kind. Kind-specific parts are optional and left out when absent.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(JsonSchema))]
+pub struct Finding {
+    pub kind: Kind,
+    /// Vulnerability ID, check ID, secret rule ID or license name.
+    pub id: String,
+    pub severity: Severity,
+    /// Index into `artifacts`.
+    pub artifact: u32,
+    pub target: String,
+    /// Trivy's result class: `os-pkgs`, `lang-pkgs`, `config`, `secret`, `license`, `license-file`, `custom`.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub class: String,
+    /// Trivy's result type: `debian`, `npm`, `dockerfile`, ...
+    #[serde(default, skip_serializing_if = "String::is_empty", rename = "type")]
+    pub target_type: String,
+    /// Other IDs for the same finding: vendor advisories, AVD IDs.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub aliases: Vec<String>,
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub title: String,
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub description: String,
+    /// Trivy's status: `fixed`, `affected`, `will_not_fix`, ... for vulnerabilities; `FAIL`, `PASS` for checks.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub status: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub package: Option<Package>,
+    /// Where the severity came from (`nvd`, `debian`, ...).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub severity_source: Option<String>,
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub vendor_severity: BTreeMap<String, Severity>,
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub cvss: BTreeMap<String, Cvss>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub cwe_ids: Vec<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub primary_url: Option<String>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub references: Vec<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub published_date: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub last_modified_date: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub data_source: Option<DataSource>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub layer: Option<Layer>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub fingerprint: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub misconfiguration: Option<MisconfDetail>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub secret: Option<SecretDetail>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub license: Option<LicenseDetail>,
+    /// Set when Trivy itself suppressed the finding (`ExperimentalModifiedFindings`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub suppressed: Option<Suppression>,
+    /// Set when the gate's filters left this finding out of the verdict.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub excluded: Option<Exclusion>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(JsonSchema))]
+pub struct Package {
+    pub name: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub path: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub purl: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub uid: Option<String>,
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub installed_version: String,
+    /// As Trivy wrote it; several versions are comma-separated (see [`Package::fixed_versions`]).
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub fixed_version: String,
+}
+
+impl Package {
+    pub fn fixed_versions(&self) -> impl Iterator<Item = &str> {
+        self.fixed_version
+            .split(',')
+            .map(str::trim)
+            .filter(|s| !s.is_empty())
+    }
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(JsonSchema))]
+pub struct Cvss {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub v2_vector: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub v2_score: Option<f64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub v3_vector: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub v3_score: Option<f64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub v40_vector: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub v40_score: Option<f64>,
+}
+
+impl Cvss {
+    /// The newest score version present.
+    pub fn best_score(&self) -> Option<f64> {
+        self.v40_score.or(self.v3_score).or(self.v2_score)
+    }
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(JsonSchema))]
+pub struct DataSource {
+    pub id: String,
+    pub name: String,
+    pub url: String,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(JsonSchema))]
+pub struct Layer {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub digest: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub diff_id: Option<String>,
+    /// The Dockerfile instruction that made the layer, from the image history when Trivy omits it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub created_by: Option<String>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(JsonSchema))]
+pub struct CodeLine {
+    pub number: u64,
+    pub content: String,
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub is_cause: bool,
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub truncated: bool,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(JsonSchema))]
+pub struct MisconfDetail {
+    /// `dockerfile`, `kubernetes`, `terraform`, ...
+    #[serde(rename = "type")]
+    pub check_type: String,
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub message: String,
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub resolution: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub namespace: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub query: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub resource: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub provider: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub service: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub start_line: Option<u64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub end_line: Option<u64>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub code: Vec<CodeLine>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(JsonSchema))]
+pub struct SecretDetail {
+    pub category: String,
+    /// The matched line with the secret masked by Trivy.
+    #[serde(rename = "match")]
+    pub matched: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub start_line: Option<u64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub end_line: Option<u64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub offset: Option<u64>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub code: Vec<CodeLine>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(JsonSchema))]
+pub struct LicenseDetail {
+    /// `forbidden`, `restricted`, `reciprocal`, `notice`, `permissive`, `unencumbered`, `unknown`.
+    pub category: String,
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub file_path: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub confidence: Option<f64>,
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub link: String,
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub text: String,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(JsonSchema))]
+pub struct Suppression {
+    /// e.g. `not_affected`, `ignored`.
+    pub status: String,
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub statement: String,
+    /// The VEX document or ignore file that suppressed it.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub source: String,
+}
+
+/// Why the gate did not count a finding.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(JsonSchema))]
+#[serde(tag = "reason", rename_all = "snake_case")]
+pub enum Exclusion {
+    /// `--ignore-unfixed`: no fix is available.
+    Unfixed,
+    /// `--pkg-types`: the package type was not selected.
+    PkgType,
+    /// An entry of the ignore file matched.
+    Ignored {
+        rule: String,
+        #[serde(default, skip_serializing_if = "String::is_empty")]
+        statement: String,
+    },
+}
+
+impl Exclusion {
+    pub fn label(&self) -> &'static str {
+        match self {
+            Exclusion::Unfixed => "unfixed",
+            Exclusion::PkgType => "package type not selected",
+            Exclusion::Ignored { .. } => "ignored",
+        }
+    }
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(JsonSchema))]
+pub struct GateResult {
+    /// True when a counted finding had a severity in `fail_on`.
+    pub failed: bool,
+    pub fail_on: Vec<Severity>,
+    /// Counted, not excluded findings at the `fail_on` severities.
+    pub failing: u64,
+    /// Findings the gate's filters excluded.
+    pub excluded: u64,
+}
+
+impl Finding {
+    /// Fixable in Trivy's sense: a fixed version exists.
+    pub fn is_fixable(&self) -> bool {
+        self.package
+            .as_ref()
+            .is_some_and(|p| !p.fixed_version.trim().is_empty())
+    }
+
+    /// Unfixed in the sense of Trivy's `--ignore-unfixed`.
+    pub fn is_unfixed(&self) -> bool {
+        self.kind == Kind::Vulnerability
+            && matches!(
+                self.status.as_deref(),
+                Some("affected" | "will_not_fix" | "fix_deferred" | "end_of_life")
+            )
+    }
+
+    /// Counted in the summary: listed by Trivy, not suppressed, and for checks, failing.
+    pub fn is_counted(&self) -> bool {
+        if self.suppressed.is_some() {
+            return false;
+        }
+        match self.kind {
+            Kind::Misconfiguration => self.status.as_deref() == Some("FAIL"),
+            _ => true,
+        }
+    }
+
+    /// The highest CVSS score any source gave.
+    pub fn max_cvss(&self) -> Option<f64> {
+        self.cvss
+            .values()
+            .filter_map(Cvss::best_score)
+            .fold(None, |acc, s| Some(acc.map_or(s, |a: f64| a.max(s))))
+    }
+
+    pub fn package_name(&self) -> &str {
+        self.package.as_ref().map_or("", |p| p.name.as_str())
+    }
+}
