@@ -1,0 +1,295 @@
+//! The `scanlens` binary as a user runs it: exit codes, one-line errors, untouched output on
+//! failure, help text.
+
+mod common;
+
+use std::path::Path;
+use std::process::{Command, Output};
+
+fn scanlens(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_scanlens"))
+        .args(args)
+        .output()
+        .unwrap()
+}
+
+fn stderr(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stderr).into_owned()
+}
+
+const MINIMAL: &str = r#"{"SchemaVersion":2,"ArtifactName":"demo:1","ArtifactType":"container_image",
+"Results":[{"Target":"demo:1 (debian 12.5)","Class":"os-pkgs","Type":"debian","Vulnerabilities":[
+{"VulnerabilityID":"CVE-2024-0001","PkgName":"openssl","InstalledVersion":"3.0.1","FixedVersion":"3.0.2","Status":"fixed","Severity":"CRITICAL"},
+{"VulnerabilityID":"CVE-2024-0002","PkgName":"tar","InstalledVersion":"1.34","Status":"affected","Severity":"HIGH"}]}]}"#;
+
+fn write(dir: &Path, name: &str, bytes: &[u8]) -> String {
+    let p = dir.join(name);
+    std::fs::write(&p, bytes).unwrap();
+    p.to_string_lossy().into_owned()
+}
+
+#[test]
+fn malformed_inputs_fail_with_one_line_and_leave_output_untouched() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("out");
+    let good = write(dir.path(), "good.json", MINIMAL.as_bytes());
+    let o = scanlens(&["render", &good, "--out", out.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let before = std::fs::read(out.join("report.json")).unwrap();
+
+    let deep = "[".repeat(100_000);
+    let deep_inside = format!(
+        r#"{{"SchemaVersion":2,"Results":[{{"Target":"x","ExperimentalModifiedFindings":[{{"Finding":{}{}}}]}}]}}"#,
+        "[".repeat(100_000),
+        "]".repeat(100_000)
+    );
+    let cases: Vec<(&str, Vec<u8>, &str)> = vec![
+        (
+            "truncated.json",
+            MINIMAL.as_bytes()[..120].to_vec(),
+            "truncated",
+        ),
+        (
+            "wrongtype.json",
+            br#"{"SchemaVersion":2,"Results":"nope"}"#.to_vec(),
+            "invalid type",
+        ),
+        (
+            "notjson.json",
+            b"Total: 3 (CRITICAL: 1)\n".to_vec(),
+            "not a trivy JSON report",
+        ),
+        ("empty.json", Vec::new(), "empty"),
+        (
+            "binary.json",
+            vec![0x7f, 0x45, 0x4c, 0x46, 0, 1, 2, 0xff, 0xfe],
+            "not a trivy JSON report",
+        ),
+        ("deep.json", deep.into_bytes(), "not the shape trivy writes"),
+        ("deep-inside.json", deep_inside.into_bytes(), "nesting"),
+        (
+            "object.json",
+            br#"{"hello": "world"}"#.to_vec(),
+            "not a trivy report",
+        ),
+        (
+            "k8s-summary.json",
+            br#"{"vulnerabilities": ["CVE-1"]}"#.to_vec(),
+            "not a trivy report",
+        ),
+        (
+            "string.json",
+            br#""just a string""#.to_vec(),
+            "not a trivy JSON report",
+        ),
+    ];
+    for (name, bytes, needle) in cases {
+        let path = write(dir.path(), name, &bytes);
+        let o = scanlens(&["render", &good, &path, "--out", out.to_str().unwrap()]);
+        let err = stderr(&o);
+        assert_eq!(o.status.code(), Some(3), "{name}: {err}");
+        assert_eq!(err.trim_end().lines().count(), 1, "{name}: one line: {err}");
+        assert!(err.contains(name), "{name}: names the file: {err}");
+        assert!(err.contains(needle), "{name}: says why ({needle}): {err}");
+        assert!(!err.contains("panicked"), "{name}: {err}");
+        assert_eq!(
+            std::fs::read(out.join("report.json")).unwrap(),
+            before,
+            "{name}"
+        );
+    }
+    // Position is file:line:column.
+    let path = write(dir.path(), "pos.json", b"{\n  \"Results\": [1,]\n}");
+    let err = stderr(&scanlens(&[
+        "render",
+        &path,
+        "--out",
+        out.to_str().unwrap(),
+    ]));
+    assert!(err.contains("pos.json:2:"), "{err}");
+    // Nothing but the output directory was left behind.
+    let names: Vec<String> = std::fs::read_dir(dir.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|n| n.starts_with('.'))
+        .collect();
+    assert!(names.is_empty(), "temporary directories left: {names:?}");
+}
+
+#[test]
+fn missing_input_is_an_error_not_a_panic() {
+    let dir = tempfile::tempdir().unwrap();
+    let o = scanlens(&[
+        "render",
+        "/nonexistent/x.json",
+        "--out",
+        dir.path().join("o").to_str().unwrap(),
+    ]);
+    assert_eq!(o.status.code(), Some(3));
+    assert!(
+        stderr(&o).contains("cannot read /nonexistent/x.json"),
+        "{}",
+        stderr(&o)
+    );
+    assert!(!dir.path().join("o").exists());
+}
+
+#[test]
+fn gate_exit_codes() {
+    let dir = tempfile::tempdir().unwrap();
+    let input = write(dir.path(), "in.json", MINIMAL.as_bytes());
+    let out = dir.path().join("out");
+    let out = out.to_str().unwrap();
+    let code = |extra: &[&str]| {
+        let mut args = vec!["render", input.as_str(), "--out", out];
+        args.extend_from_slice(extra);
+        let o = scanlens(&args);
+        (o.status.code().unwrap(), stderr(&o))
+    };
+    assert_eq!(code(&[]).0, 0);
+    assert_eq!(code(&["--fail-on", "CRITICAL,HIGH"]).0, 1);
+    assert_eq!(code(&["--fail-on", "HIGH", "--exit-code", "9"]).0, 9);
+    assert_eq!(code(&["--fail-on", "LOW"]).0, 0);
+    // The HIGH finding is unfixed (status affected): --ignore-unfixed leaves it out.
+    assert_eq!(code(&["--fail-on", "HIGH", "--ignore-unfixed"]).0, 0);
+    assert_eq!(
+        code(&["--fail-on", "CRITICAL", "--pkg-types", "library"]).0,
+        0
+    );
+    assert_eq!(code(&["--fail-on", "CRITICAL", "--pkg-types", "os"]).0, 1);
+    let ignore = write(dir.path(), ".trivyignore", b"# accepted\nCVE-2024-0001\n");
+    assert_eq!(
+        code(&["--fail-on", "CRITICAL", "--ignorefile", &ignore]).0,
+        0
+    );
+    let expired = write(
+        dir.path(),
+        "old.trivyignore",
+        b"CVE-2024-0001 exp:2020-01-01\n",
+    );
+    assert_eq!(
+        code(&["--fail-on", "CRITICAL", "--ignorefile", &expired]).0,
+        1
+    );
+    let yaml = write(
+        dir.path(),
+        ".trivyignore.yaml",
+        b"vulnerabilities:\n  - id: CVE-2024-0001\n    statement: accepted by security\n",
+    );
+    assert_eq!(code(&["--fail-on", "CRITICAL", "--ignorefile", &yaml]).0, 0);
+    // The report still holds the ignored finding, marked.
+    let report: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(dir.path().join("out/report.json")).unwrap())
+            .unwrap();
+    let f = report["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["id"] == "CVE-2024-0001")
+        .unwrap();
+    assert_eq!(f["excluded"]["reason"], "ignored");
+    assert_eq!(f["excluded"]["statement"], "accepted by security");
+    assert_eq!(report["gate"]["failed"], false);
+    // Bad gate options are errors, distinct from the gate's code.
+    let (c, err) = code(&["--fail-on", "SEVERE"]);
+    assert_eq!(c, 3);
+    assert!(err.contains("unknown severity `SEVERE`"), "{err}");
+    assert_eq!(code(&["--ignorefile", "/nonexistent"]).0, 3);
+}
+
+#[test]
+fn legacy_null_and_stdin() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("out");
+    let legacy = write(
+        dir.path(),
+        "legacy.json",
+        br#"[{"Target":"alpine:3.9","Vulnerabilities":[{"VulnerabilityID":"CVE-2019-1549","PkgName":"openssl","Severity":"MEDIUM"}]}]"#,
+    );
+    let null = write(dir.path(), "null.json", b"null\n");
+    let o = scanlens(&["render", &legacy, &null, "--out", out.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let report: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(out.join("report.json")).unwrap()).unwrap();
+    assert_eq!(report["summary"]["vulnerabilities"]["MEDIUM"], 1);
+    assert_eq!(report["artifacts"].as_array().unwrap().len(), 2);
+
+    let mut child = Command::new(env!("CARGO_BIN_EXE_scanlens"))
+        .args(["render", "-", "--out", out.to_str().unwrap()])
+        .stdin(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    use std::io::Write;
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(MINIMAL.as_bytes())
+        .unwrap();
+    let o = child.wait_with_output().unwrap();
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let md = std::fs::read_to_string(out.join("summary.md")).unwrap();
+    assert!(md.contains("CVE-2024-0001"));
+}
+
+#[test]
+fn k8s_reports_render_one_artifact_per_resource() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("out");
+    let k8s = write(
+        dir.path(),
+        "k8s.json",
+        br#"{"ClusterName":"prod","Resources":[{"Namespace":"default","Kind":"Deployment","Name":"web",
+        "Results":[{"Target":"Deployment/web","Class":"config","Type":"kubernetes","Misconfigurations":[
+        {"ID":"KSV001","Title":"Process can elevate its own privileges","Severity":"MEDIUM","Status":"FAIL"}]}]}]}"#,
+    );
+    let o = scanlens(&["render", &k8s, "--out", out.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let report: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(out.join("report.json")).unwrap()).unwrap();
+    assert_eq!(
+        report["artifacts"][0]["name"],
+        "prod/default/Deployment/web"
+    );
+    assert_eq!(report["summary"]["misconfigurations"]["MEDIUM"], 1);
+}
+
+#[test]
+fn help_and_version() {
+    let o = scanlens(&["--version"]);
+    assert_eq!(o.status.code(), Some(0));
+    assert!(String::from_utf8_lossy(&o.stdout).starts_with("scanlens "));
+    let o = scanlens(&["--help"]);
+    let help = String::from_utf8_lossy(&o.stdout);
+    assert!(
+        help.contains("render") && help.contains("Exit codes"),
+        "{help}"
+    );
+    let o = scanlens(&["render", "--help"]);
+    let help = String::from_utf8_lossy(&o.stdout);
+    for flag in [
+        "--out",
+        "--fail-on",
+        "--ignore-unfixed",
+        "--pkg-types",
+        "--ignorefile",
+        "--exit-code",
+    ] {
+        assert!(help.contains(flag), "render --help lacks {flag}");
+    }
+    assert_eq!(scanlens(&["render"]).status.code(), Some(2));
+}
+
+#[test]
+fn committed_schema_matches_the_types() {
+    let committed = std::fs::read_to_string(
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("../schema/report.schema.json"),
+    )
+    .expect("schema/report.schema.json is committed; regenerate with `scanlens schema > schema/report.schema.json`");
+    assert_eq!(
+        committed,
+        scanlens::output::report_schema(),
+        "schema/report.schema.json is stale; run `cargo run -p scanlens -- schema > schema/report.schema.json`"
+    );
+}

@@ -1,0 +1,192 @@
+//! Every real Trivy report in `../shared/fixtures` renders, and the counts in `report.json` equal
+//! counts computed independently from the raw JSON.
+
+mod common;
+
+use serde_json::Value;
+use std::collections::BTreeMap;
+
+/// Counts straight from Trivy's JSON with no model code: kind -> severity -> n.
+fn raw_counts(v: &Value) -> BTreeMap<(&'static str, String), u64> {
+    let mut counts = BTreeMap::new();
+    let results: Vec<&Value> = match v {
+        Value::Array(a) => a.iter().collect(),
+        Value::Object(o) => o
+            .get("Results")
+            .and_then(Value::as_array)
+            .map(|a| a.iter().collect())
+            .unwrap_or_default(),
+        _ => vec![],
+    };
+    for r in results {
+        for (key, kind) in [
+            ("Vulnerabilities", "vulnerabilities"),
+            ("Misconfigurations", "misconfigurations"),
+            ("Secrets", "secrets"),
+            ("Licenses", "licenses"),
+        ] {
+            for f in r.get(key).and_then(Value::as_array).into_iter().flatten() {
+                if key == "Misconfigurations"
+                    && f.get("Status").and_then(Value::as_str) != Some("FAIL")
+                {
+                    continue;
+                }
+                let sev = f
+                    .get("Severity")
+                    .and_then(Value::as_str)
+                    .unwrap_or("UNKNOWN");
+                let sev = match sev {
+                    "CRITICAL" | "HIGH" | "MEDIUM" | "LOW" => sev.to_string(),
+                    _ => "UNKNOWN".to_string(),
+                };
+                *counts.entry((kind, sev)).or_insert(0) += 1;
+            }
+        }
+    }
+    counts
+}
+
+fn raw_ids(v: &Value) -> Vec<String> {
+    let mut ids = Vec::new();
+    let results: Vec<&Value> = match v {
+        Value::Array(a) => a.iter().collect(),
+        Value::Object(o) => o
+            .get("Results")
+            .and_then(Value::as_array)
+            .map(|a| a.iter().collect())
+            .unwrap_or_default(),
+        _ => vec![],
+    };
+    for r in results {
+        for (key, id) in [
+            ("Vulnerabilities", "VulnerabilityID"),
+            ("Misconfigurations", "ID"),
+            ("Secrets", "RuleID"),
+            ("Licenses", "Name"),
+        ] {
+            for f in r.get(key).and_then(Value::as_array).into_iter().flatten() {
+                if let Some(s) = f.get(id).and_then(Value::as_str) {
+                    ids.push(s.to_string());
+                }
+            }
+        }
+        for m in r
+            .get("ExperimentalModifiedFindings")
+            .and_then(Value::as_array)
+            .into_iter()
+            .flatten()
+        {
+            if let Some(s) = m
+                .pointer("/Finding/VulnerabilityID")
+                .and_then(Value::as_str)
+            {
+                ids.push(s.to_string());
+            }
+        }
+    }
+    ids
+}
+
+fn html_escape(s: &str) -> String {
+    s.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+        .replace('"', "&#34;")
+        .replace('\'', "&#39;")
+}
+
+#[test]
+fn every_corpus_report_renders_with_exact_counts() {
+    let files = common::corpus_files();
+    let mut checked = 0;
+    for path in files {
+        let raw: Value = serde_json::from_slice(&std::fs::read(&path).unwrap()).unwrap();
+        let report = scanlens::input::read_reports(std::slice::from_ref(&path))
+            .unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+        let json: Value = serde_json::to_value(&report).unwrap();
+        let expected = raw_counts(&raw);
+        for kind in [
+            "vulnerabilities",
+            "misconfigurations",
+            "secrets",
+            "licenses",
+        ] {
+            let counts = json["summary"][kind].as_object().unwrap();
+            assert_eq!(counts.len(), 5, "{}: all five keys", path.display());
+            for sev in ["CRITICAL", "HIGH", "MEDIUM", "LOW", "UNKNOWN"] {
+                let want = expected.get(&(kind, sev.to_string())).copied().unwrap_or(0);
+                assert_eq!(
+                    counts[sev].as_u64().unwrap(),
+                    want,
+                    "{}: {kind} {sev}",
+                    path.display()
+                );
+            }
+        }
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path().join("out");
+        scanlens::commands::render_report(&report, &out).unwrap();
+        let html = std::fs::read_to_string(out.join("index.html")).unwrap();
+        for id in raw_ids(&raw) {
+            assert!(
+                html.contains(&html_escape(&id)),
+                "{}: index.html lacks {id}",
+                path.display()
+            );
+        }
+        // The written report.json reads back into the same report.
+        let back: scanlens_model::Report =
+            serde_json::from_slice(&std::fs::read(out.join("report.json")).unwrap()).unwrap();
+        assert_eq!(back, report, "{}", path.display());
+        checked += 1;
+    }
+    if common::fixtures().is_some() {
+        assert!(checked > 80);
+    }
+}
+
+#[test]
+fn suppressed_findings_are_kept_and_marked() {
+    let Some(root) = common::fixtures() else {
+        return;
+    };
+    let path = root.join("trivy-golden/convert/npm-with-suppressed.json.golden");
+    let report = scanlens::input::read_reports(&[path]).unwrap();
+    let suppressed: Vec<_> = report
+        .findings
+        .iter()
+        .filter(|f| f.suppressed.is_some())
+        .collect();
+    assert!(!suppressed.is_empty());
+    assert_eq!(report.stats.suppressed, suppressed.len() as u64);
+    let s = suppressed[0].suppressed.as_ref().unwrap();
+    assert_eq!(s.status, "not_affected");
+    assert_eq!(s.source, "./vex.json");
+}
+
+#[test]
+fn local_scan_keeps_metadata_and_layers() {
+    let Some(root) = common::fixtures() else {
+        return;
+    };
+    let path = root.join("local-trivy-0.76/debian-image-vuln-secret.json");
+    let report = scanlens::input::read_reports(&[path]).unwrap();
+    let a = &report.artifacts[0];
+    assert_eq!(a.name, "local/app-debian:test");
+    assert_eq!(a.os.as_ref().unwrap().family, "debian");
+    assert_eq!(a.trivy_version.as_deref(), Some("0.76.0"));
+    assert!(a.image_id.as_deref().unwrap().starts_with("sha256:"));
+    assert_eq!(report.stats.packages, 88);
+    let secret = report
+        .findings
+        .iter()
+        .find(|f| f.id == "aws-access-key-id")
+        .unwrap();
+    assert_eq!(secret.severity, scanlens_model::Severity::Critical);
+    let created_by = secret
+        .layer
+        .as_ref()
+        .and_then(|l| l.created_by.as_deref())
+        .unwrap();
+    assert!(created_by.contains("COPY"), "{created_by}");
+}
