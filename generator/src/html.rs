@@ -249,17 +249,7 @@ pub fn csp(style: &str, scripts: &[&str]) -> String {
 pub fn render(report: &Report) -> String {
     let counted: Vec<&Finding> = report.findings.iter().filter(|f| f.is_counted()).collect();
     let mut order: Vec<&Finding> = counted.clone();
-    order.sort_by(|a, b| {
-        a.severity
-            .cmp(&b.severity)
-            .then_with(|| a.target.cmp(&b.target))
-            .then_with(|| {
-                b.max_cvss()
-                    .partial_cmp(&a.max_cvss())
-                    .unwrap_or(std::cmp::Ordering::Equal)
-            })
-            .then_with(|| a.id.cmp(&b.id))
-    });
+    order.sort_by_cached_key(|f| (f.severity, f.target.as_str(), f.cvss_rank(), f.id.as_str()));
     let shown = order.len().min(FALLBACK_LIMIT);
     let omitted = order.len() - shown;
     let mut groups: Vec<SeverityGroup> = Vec::new();

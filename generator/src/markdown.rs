@@ -157,17 +157,7 @@ pub fn render(report: &Report) -> String {
         return md;
     }
     let mut top: Vec<&Finding> = report.findings.iter().filter(|f| f.is_counted()).collect();
-    top.sort_by(|a, b| {
-        a.severity
-            .cmp(&b.severity)
-            .then_with(|| b.is_fixable().cmp(&a.is_fixable()))
-            .then_with(|| {
-                b.max_cvss()
-                    .partial_cmp(&a.max_cvss())
-                    .unwrap_or(std::cmp::Ordering::Equal)
-            })
-            .then_with(|| a.id.cmp(&b.id))
-    });
+    top.sort_by_cached_key(|f| (f.severity, !f.is_fixable(), f.cvss_rank(), f.id.as_str()));
     let _ = writeln!(md, "### Most severe findings\n");
     let _ = writeln!(md, "| Severity | ID | Package | Installed | Fixed | Target | Title |\n|---|---|---|---|---|---|---|");
     let note_room = 200;

@@ -607,6 +607,11 @@ impl Finding {
             .fold(None, |acc, s| Some(acc.map_or(s, |a: f64| a.max(s))))
     }
 
+    /// Sorts highest CVSS first as an integer key (scores have one decimal), unscored last.
+    pub fn cvss_rank(&self) -> i64 {
+        self.max_cvss().map_or(1, |s| -(s * 10.0).round() as i64)
+    }
+
     pub fn package_name(&self) -> &str {
         self.package.as_ref().map_or("", |p| p.name.as_str())
     }

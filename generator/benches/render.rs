@@ -1,0 +1,197 @@
+//! `cargo bench -p scanlens --bench render`: figures for `scanlens render` at 100,000 findings.
+//!
+//! The synthetic report replicates real findings from `../shared/fixtures` with distinct IDs, so
+//! text lengths and field mixes are those of real advisories. Prints parse + normalize throughput,
+//! end-to-end time of the real binary, and its peak memory. Targets (2-core machine): at least
+//! 150 MB/s for parse + normalize, at most 1 s end to end.
+
+use serde_json::{json, Value};
+use std::path::PathBuf;
+use std::time::Instant;
+
+const TARGET_FINDINGS: usize = 100_000;
+
+fn fixtures() -> Option<PathBuf> {
+    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../shared/fixtures");
+    dir.is_dir().then_some(dir)
+}
+
+/// Real findings, by the key Trivy lists them under.
+fn corpus_findings(root: &std::path::Path) -> Vec<(String, Value)> {
+    let mut out = Vec::new();
+    for sub in ["trivy-golden", "local-trivy-0.76"] {
+        for e in std::fs::read_dir(root.join(sub)).unwrap() {
+            let p = e.unwrap().path();
+            if !p.is_file() {
+                continue;
+            }
+            let Ok(v) = serde_json::from_slice::<Value>(&std::fs::read(&p).unwrap()) else {
+                continue;
+            };
+            for r in v["Results"].as_array().into_iter().flatten() {
+                for key in [
+                    "Vulnerabilities",
+                    "Misconfigurations",
+                    "Secrets",
+                    "Licenses",
+                ] {
+                    for f in r[key].as_array().into_iter().flatten() {
+                        out.push((key.to_string(), f.clone()));
+                    }
+                }
+            }
+        }
+    }
+    out
+}
+
+/// A Trivy report of `n` findings: real ones, replicated with distinct IDs over 50 targets.
+pub fn synthetic_report(root: &std::path::Path, n: usize) -> Vec<u8> {
+    let pool = corpus_findings(root);
+    assert!(!pool.is_empty());
+    let targets = 50;
+    let mut results: Vec<Value> = (0..targets)
+        .map(|t| {
+            json!({"Target": format!("synthetic/target-{t}/package-lock.json"), "Class": "lang-pkgs",
+                   "Type": "npm", "Vulnerabilities": [], "Misconfigurations": [], "Secrets": [], "Licenses": []})
+        })
+        .collect();
+    for i in 0..n {
+        let (key, f) = &pool[i % pool.len()];
+        let mut f = f.clone();
+        let id_key = match key.as_str() {
+            "Vulnerabilities" => "VulnerabilityID",
+            "Misconfigurations" => "ID",
+            "Secrets" => "RuleID",
+            _ => "Name",
+        };
+        let id = f[id_key].as_str().unwrap_or("X").to_string();
+        f[id_key] = Value::String(format!("{id}-{i}"));
+        results[i % targets][key.as_str()]
+            .as_array_mut()
+            .unwrap()
+            .push(f);
+    }
+    serde_json::to_vec(
+        &json!({"SchemaVersion": 2, "ArtifactName": "synthetic:100k",
+        "ArtifactType": "container_image", "Results": results}),
+    )
+    .unwrap()
+}
+
+fn main() {
+    // `cargo test` runs benches in test mode with `--bench` absent; only measure when benching.
+    if !std::env::args().any(|a| a == "--bench") {
+        return;
+    }
+    let Some(root) = fixtures() else {
+        eprintln!("SKIPPED: ../shared/fixtures not found; the benchmark replicates real findings");
+        return;
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let bytes = synthetic_report(&root, TARGET_FINDINGS);
+    let input = dir.path().join("synthetic-100k.json");
+    std::fs::write(&input, &bytes).unwrap();
+    if let Some(keep) = std::env::var_os("SCANLENS_BENCH_SAVE") {
+        std::fs::write(&keep, &bytes).unwrap();
+    }
+    let mb = bytes.len() as f64 / 1e6;
+
+    // Parse + normalize, in process; best of 5.
+    let mut best = f64::MAX;
+    let mut findings = 0;
+    for _ in 0..5 {
+        let t = Instant::now();
+        let parsed = scanlens_model::parse(&bytes).unwrap();
+        let mut b = scanlens_model::ReportBuilder::new("bench");
+        b.add("synthetic", parsed);
+        let report = b.finish();
+        best = best.min(t.elapsed().as_secs_f64());
+        findings = report.findings.len();
+    }
+    println!("input:                {findings} findings, {mb:.1} MB of Trivy JSON");
+    println!(
+        "parse + normalize:    {:.0} ms, {:.0} MB/s (target >= 150 MB/s)",
+        best * 1e3,
+        mb / best
+    );
+
+    // Where the time goes, stage by stage, in process.
+    {
+        let t = Instant::now();
+        let mut report = scanlens::input::read_reports(std::slice::from_ref(&input)).unwrap();
+        let t_read = t.elapsed().as_secs_f64();
+        let t = Instant::now();
+        scanlens_model::gate::GatePolicy::default().apply(&mut report);
+        let t_gate = t.elapsed().as_secs_f64();
+        let t = Instant::now();
+        let json = serde_json::to_vec(&report).unwrap();
+        let t_json = t.elapsed().as_secs_f64();
+        let t = Instant::now();
+        let html = scanlens::html::render(&report);
+        let t_html = t.elapsed().as_secs_f64();
+        let t = Instant::now();
+        let md = scanlens::markdown::render(&report);
+        let t_md = t.elapsed().as_secs_f64();
+        let t = Instant::now();
+        scanlens::output::write_dir_atomically(
+            &dir.path().join("stages"),
+            &[
+                ("report.json", &json),
+                ("index.html", html.as_bytes()),
+                ("summary.md", md.as_bytes()),
+            ],
+        )
+        .unwrap();
+        let t_write = t.elapsed().as_secs_f64();
+        println!(
+            "stages (ms):          read+parse {:.0}, gate {:.0}, report.json {:.0}, index.html {:.0}, summary.md {:.0}, write {:.0}",
+            t_read * 1e3, t_gate * 1e3, t_json * 1e3, t_html * 1e3, t_md * 1e3, t_write * 1e3
+        );
+    }
+
+    // End to end: the real binary, as a pipeline runs it.
+    let bin = env!("CARGO_BIN_EXE_scanlens");
+    let mut times = Vec::new();
+    for i in 0..3 {
+        let out = dir.path().join(format!("out{i}"));
+        let t = Instant::now();
+        let status = std::process::Command::new(bin)
+            .args([
+                "render",
+                input.to_str().unwrap(),
+                "--out",
+                out.to_str().unwrap(),
+            ])
+            .stderr(std::process::Stdio::null())
+            .status()
+            .unwrap();
+        times.push(t.elapsed().as_secs_f64());
+        assert!(status.success());
+    }
+    times.sort_by(|a, b| a.partial_cmp(b).unwrap());
+    let peak_kb = peak_child_rss_kb();
+    let out = dir.path().join("out0");
+    let size = |f: &str| std::fs::metadata(out.join(f)).map(|m| m.len()).unwrap_or(0) as f64 / 1e6;
+    println!(
+        "render end to end:    {:.0} ms median of 3, {:.0} MB/s (target <= 1000 ms)",
+        times[1] * 1e3,
+        mb / times[1]
+    );
+    println!("peak memory (RSS):    {:.0} MB", peak_kb as f64 / 1024.0);
+    println!(
+        "output:               report.json {:.1} MB, index.html {:.1} MB, summary.md {:.2} MB",
+        size("report.json"),
+        size("index.html"),
+        size("summary.md")
+    );
+}
+
+fn peak_child_rss_kb() -> i64 {
+    // SAFETY: getrusage writes into the zeroed struct we pass and reads nothing else.
+    unsafe {
+        let mut ru: libc::rusage = std::mem::zeroed();
+        libc::getrusage(libc::RUSAGE_CHILDREN, &mut ru);
+        ru.ru_maxrss
+    }
+}
