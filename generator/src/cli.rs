@@ -23,8 +23,119 @@ pub struct Cli {
 pub enum Command {
     /// Render existing Trivy JSON into report.json, index.html and summary.md
     Render(RenderArgs),
+    /// Build and scan the images named by `::name:tag` tags in the commit message
+    #[command(
+        long_about = "Reads the commit message (--message, --commit, the CI's variables or git HEAD), \
+finds its `::name[:tag]` image tags, builds each from <docker-dir>/<name>/Dockerfile (or scans it \
+from its registry when there is no such folder), scans it with `trivy image` (vulnerabilities and \
+secrets) and `trivy config` (the Dockerfile), and writes <out>/<name>-<tag>/ with trivy's JSON, \
+report.json, index.html and summary.md. A message without a tag is not an error: scanlens prints \
+\"no scan requested\" and exits 0 (unless --require-tag).",
+        after_help = "Tag grammar: `::` then a Docker reference name[:tag][@digest] (lowercase name, \
+optional registry[:port]/ and path; tag defaults to latest), at the start of the message or after \
+whitespace, up to the next whitespace; trailing .,;:!?)]}\"'` are not part of it. Example: \
+`Fixed yum for image ::mysql:latest` builds docker/mysql/Dockerfile as mysql:latest.\n\n\
+Exit codes: 0 passed (or no scan requested), 1 the gate tripped (see --exit-code), 2 bad command \
+line, 3 error (bad tag, docker or trivy missing or failing); with several images, the worst."
+    )]
+    Scan(Box<ScanArgs>),
     /// Print the JSON Schema of report.json
     Schema,
+}
+
+#[derive(Debug, Args, Clone, Default)]
+pub struct ScanArgs {
+    /// The commit message to read `::image` tags from [default: the commit's message, see
+    /// --commit]
+    #[arg(long, short, value_name = "TEXT", conflicts_with = "commit")]
+    pub message: Option<String>,
+
+    /// Read the message of this commit (`git log -1 --format=%B REV`). Without --message or
+    /// --commit: GitHub Actions' event payload, GitLab's CI_COMMIT_MESSAGE, CodeBuild's
+    /// CODEBUILD_RESOLVED_SOURCE_VERSION, Jenkins' GIT_COMMIT, then HEAD
+    #[arg(long, value_name = "REV")]
+    pub commit: Option<String>,
+
+    /// Folder with one folder per image: `::mysql:latest` builds <DIR>/mysql/Dockerfile with
+    /// <DIR>/mysql as context; an image without a folder is scanned from its registry
+    /// [default: docker]
+    #[arg(long, value_name = "DIR")]
+    pub docker_dir: Option<std::path::PathBuf>,
+
+    /// Where to write the reports: one <DIR>/<name>-<tag>/ per image, each replaced as a whole
+    /// only once it is complete
+    #[arg(long, short, value_name = "DIR", required_unless_present = "dry_run")]
+    pub out: Option<std::path::PathBuf>,
+
+    /// Print the plan (message source, images, Dockerfiles) as JSON and run nothing
+    #[arg(long)]
+    pub dry_run: bool,
+
+    /// Fail (exit 3) when the message holds no `::image` tag
+    #[arg(long)]
+    pub require_tag: bool,
+
+    /// Passed to `docker build --build-arg`; may be repeated
+    #[arg(long = "build-arg", value_name = "KEY=VALUE", help_heading = "Build")]
+    pub build_args: Vec<String>,
+
+    /// Target platform, for `docker build --platform` and `trivy image --platform`
+    #[arg(long, value_name = "OS/ARCH", help_heading = "Build")]
+    pub platform: Option<String>,
+
+    /// Passed to `docker build --network` (e.g. host)
+    #[arg(long, value_name = "MODE", help_heading = "Build")]
+    pub network: Option<String>,
+
+    /// Passed to `docker build --label`; may be repeated
+    #[arg(long = "label", value_name = "KEY=VALUE", help_heading = "Build")]
+    pub labels: Vec<String>,
+
+    /// The docker client to run
+    #[arg(
+        long,
+        value_name = "PATH",
+        default_value = "docker",
+        help_heading = "Build"
+    )]
+    pub docker_bin: std::path::PathBuf,
+
+    /// The trivy binary to run
+    #[arg(
+        long,
+        value_name = "PATH",
+        default_value = "trivy",
+        help_heading = "Trivy"
+    )]
+    pub trivy_bin: std::path::PathBuf,
+
+    /// Scanners for `trivy image` [default: vuln,secret]. Every severity is always scanned, so
+    /// the report is complete; the gate options decide the exit code
+    #[arg(long, value_name = "LIST", help_heading = "Trivy")]
+    pub scanners: Option<String>,
+
+    /// Trivy's cache dir (holds db/trivy.db); TRIVY_CACHE_DIR works too
+    #[arg(long, value_name = "DIR", help_heading = "Trivy")]
+    pub cache_dir: Option<std::path::PathBuf>,
+
+    /// OCI repository of Trivy's vulnerability DB; may be repeated
+    #[arg(long, value_name = "REPO", help_heading = "Trivy")]
+    pub db_repository: Vec<String>,
+
+    /// Use the DB in the cache dir as it is (no download)
+    #[arg(long, help_heading = "Trivy")]
+    pub skip_db_update: bool,
+
+    /// Make no network requests while scanning
+    #[arg(long, help_heading = "Trivy")]
+    pub offline_scan: bool,
+
+    /// Trivy's time limit per scan, e.g. 10m [default: trivy's 5m]
+    #[arg(long, value_name = "DURATION", help_heading = "Trivy")]
+    pub timeout: Option<String>,
+
+    #[command(flatten)]
+    pub gate: GateArgs,
 }
 
 #[derive(Debug, Args)]

@@ -13,6 +13,8 @@ pub mod ignorefile;
 pub mod input;
 pub mod markdown;
 pub mod output;
+pub mod process;
+pub mod scan;
 
 use clap::Parser;
 use std::ffi::OsString;

@@ -1,9 +1,10 @@
 //! One file per subcommand.
 
 mod render;
+pub mod scan;
 mod schema;
 
-pub use render::render_report;
+pub use render::{render_report, render_report_with};
 
 use crate::cli::{Cli, Command};
 
@@ -11,6 +12,7 @@ use crate::cli::{Cli, Command};
 pub fn run(cli: Cli) -> anyhow::Result<u8> {
     match cli.command {
         Command::Render(args) => render::run(args),
+        Command::Scan(args) => scan::run(*args),
         Command::Schema => schema::run(),
     }
 }

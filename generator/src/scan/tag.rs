@@ -1,0 +1,547 @@
+//! Image tags in commit messages.
+//!
+//! # Grammar
+//!
+//! A tag is `::` immediately followed by a Docker image reference:
+//!
+//! ```text
+//! tag        := "::" reference
+//! reference  := name [ ":" tag-name ] [ "@" digest ]
+//! name       := [ domain "/" ] component ( "/" component )*     (at most 255 characters)
+//! domain     := host [ ":" port ]           (first part, only if it has a "." or ":" or is "localhost")
+//! host       := label ( "." label )*        label := [a-z0-9] ( [a-z0-9-]* [a-z0-9] )?
+//! port       := [0-9]{1,5}
+//! component  := [a-z0-9]+ ( ( "." | "_" | "__" | "-"+ ) [a-z0-9]+ )*
+//! tag-name   := [A-Za-z0-9_] [A-Za-z0-9_.-]{0,127}              (defaults to "latest")
+//! digest     := algorithm ":" hex           algorithm := [a-z0-9]+ ( [+._-] [a-z0-9]+ )*
+//!                                           hex := [a-fA-F0-9]{32,}  (sha256: exactly 64)
+//! ```
+//!
+//! - A tag starts at the beginning of the message or right after whitespace (so `Report::new`
+//!   in prose is not a tag) and runs to the next whitespace or the end of the message.
+//! - Trailing sentence punctuation (any of `. , ; : ! ? ) ] } " ' >` and `` ` ``) is not part
+//!   of the tag: `Fixed ::mysql:latest.` names `mysql:latest`.
+//! - Names are lowercase ASCII, as Docker requires; only the tag part may hold uppercase.
+//! - A message may hold several tags; they are scanned in order, duplicates once.
+//! - Anything that starts like a tag but is not a valid reference (`::--help`, `::My-App`,
+//!   `::app;rm`, `::../etc`, a unicode look-alike, an overlong name, or a bare `::`) is refused
+//!   with an error that quotes it: nothing is built or scanned then.
+
+use std::fmt;
+
+/// Docker's limit on the whole name (domain and path).
+pub const NAME_MAX: usize = 255;
+/// Docker's limit on a tag.
+pub const TAG_MAX: usize = 128;
+/// Characters stripped from the end of a tag: sentence punctuation around it.
+const TRAILING: &[char] = &[
+    '.', ',', ';', ':', '!', '?', ')', ']', '}', '"', '\'', '>', '`',
+];
+
+/// A valid image reference taken from a commit message.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct ImageRef {
+    /// `registry.example.com:5000/team/app` (no tag, no digest).
+    pub name: String,
+    /// The tag, `latest` when none was given (and no digest was).
+    pub tag: Option<String>,
+    /// `sha256:…` when given.
+    pub digest: Option<String>,
+}
+
+impl ImageRef {
+    /// The last path component of the name: `app` for `registry:5000/team/app`.
+    pub fn short_name(&self) -> &str {
+        self.name.rsplit('/').next().unwrap_or(&self.name)
+    }
+
+    /// `name:tag`, `name@digest` or `name:tag@digest`, with the default tag filled in.
+    pub fn reference(&self) -> String {
+        let mut s = self.name.clone();
+        if let Some(t) = &self.tag {
+            s.push(':');
+            s.push_str(t);
+        }
+        if let Some(d) = &self.digest {
+            s.push('@');
+            s.push_str(d);
+        }
+        s
+    }
+
+    /// The output folder name: `<short name>-<tag>`, or `<short name>-<algo>-<first 12 hex>`
+    /// for a digest without a tag. Only `[a-z0-9._-]` and the tag's characters: safe as a path.
+    pub fn dir_name(&self) -> String {
+        match (&self.tag, &self.digest) {
+            (Some(t), _) => format!("{}-{t}", self.short_name()),
+            (None, Some(d)) => {
+                let (algo, hex) = d.split_once(':').unwrap_or(("digest", d));
+                format!(
+                    "{}-{}-{}",
+                    self.short_name(),
+                    algo.replace('+', "-"),
+                    &hex[..hex.len().min(12)]
+                )
+            }
+            (None, None) => format!("{}-latest", self.short_name()),
+        }
+    }
+}
+
+impl fmt::Display for ImageRef {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.reference())
+    }
+}
+
+/// A tag in the message that is not a valid image reference.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("invalid image tag `{quoted}` in the commit message: {reason}; write `::name[:tag]` with a lowercase Docker image name, e.g. `::mysql:latest`")]
+pub struct TagError {
+    /// The offending text (escaped for display, at most ~80 characters).
+    pub quoted: String,
+    pub reason: String,
+}
+
+/// All tags in `message`, in order, without duplicates. Fails on the first invalid one.
+pub fn parse_message(message: &str) -> Result<Vec<ImageRef>, TagError> {
+    let mut refs: Vec<ImageRef> = Vec::new();
+    for token in candidates(message) {
+        let r = parse_reference(token).map_err(|reason| TagError {
+            quoted: quote(&format!("::{token}")),
+            reason,
+        })?;
+        if !refs.contains(&r) {
+            refs.push(r);
+        }
+    }
+    Ok(refs)
+}
+
+/// The text after each `::` that starts a tag, with trailing punctuation removed.
+fn candidates(message: &str) -> Vec<&str> {
+    let mut out = Vec::new();
+    let mut prev_ws = true;
+    let mut i = 0;
+    let bytes = message.as_bytes();
+    while i < message.len() {
+        if prev_ws && message[i..].starts_with("::") {
+            let start = i + 2;
+            let end = message[start..]
+                .find(char::is_whitespace)
+                .map_or(message.len(), |n| start + n);
+            out.push(message[start..end].trim_end_matches(TRAILING));
+            i = end;
+            prev_ws = false;
+            continue;
+        }
+        let c = message[i..].chars().next().expect("in bounds");
+        prev_ws = c.is_whitespace();
+        i += c.len_utf8();
+        debug_assert!(i <= bytes.len());
+    }
+    out
+}
+
+/// Parses one reference (the text after `::`). The error is the reason, for [`TagError`].
+pub fn parse_reference(s: &str) -> Result<ImageRef, String> {
+    if s.is_empty() {
+        return Err("no image name after `::`".into());
+    }
+    if let Some(c) = s.chars().find(|c| !c.is_ascii()) {
+        return Err(format!(
+            "non-ASCII character {c:?} (U+{:04X}); image names are plain ASCII",
+            c as u32
+        ));
+    }
+    if let Some(c) = s.chars().find(|c| c.is_ascii_control()) {
+        return Err(format!("control character {c:?}"));
+    }
+    if s.starts_with('-') {
+        return Err("an image name cannot start with `-`".into());
+    }
+    let (rest, digest) = match s.split_once('@') {
+        Some((r, d)) => (r, Some(parse_digest(d)?)),
+        None => (s, None),
+    };
+    // A `:` after the last `/` separates the tag; one before it belongs to a registry port.
+    let last_slash = rest.rfind('/').map_or(0, |n| n + 1);
+    let (name, tag) = match rest[last_slash..].rfind(':') {
+        Some(n) => (&rest[..last_slash + n], Some(&rest[last_slash + n + 1..])),
+        None => (rest, None),
+    };
+    if let Some(t) = tag {
+        check_tag(t)?;
+    }
+    check_name(name)?;
+    let tag = match (tag, &digest) {
+        (Some(t), _) => Some(t.to_string()),
+        (None, Some(_)) => None,
+        (None, None) => Some("latest".to_string()),
+    };
+    Ok(ImageRef {
+        name: name.to_string(),
+        tag,
+        digest,
+    })
+}
+
+fn check_name(name: &str) -> Result<(), String> {
+    if name.is_empty() {
+        return Err("empty image name".into());
+    }
+    if name.len() > NAME_MAX {
+        return Err(format!(
+            "the name is {} characters long; Docker allows at most {NAME_MAX}",
+            name.len()
+        ));
+    }
+    let mut parts: Vec<&str> = name.split('/').collect();
+    if parts.len() > 1 {
+        let first = parts[0];
+        if first.contains('.') || first.contains(':') || first == "localhost" {
+            check_domain(first)?;
+            parts.remove(0);
+        }
+    }
+    for p in parts {
+        check_component(p)?;
+    }
+    Ok(())
+}
+
+fn check_domain(d: &str) -> Result<(), String> {
+    let (host, port) = match d.split_once(':') {
+        Some((h, p)) => (h, Some(p)),
+        None => (d, None),
+    };
+    if let Some(p) = port {
+        if p.is_empty() || p.len() > 5 || !p.bytes().all(|b| b.is_ascii_digit()) {
+            return Err(format!("registry port `{p}` is not a number"));
+        }
+    }
+    let label_ok = |l: &str| {
+        !l.is_empty()
+            && l.bytes()
+                .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+            && !l.starts_with('-')
+            && !l.ends_with('-')
+    };
+    if host.is_empty() || !host.split('.').all(label_ok) {
+        return Err(format!(
+            "registry `{host}` is not a lowercase host name (letters, digits, `-` and `.`)"
+        ));
+    }
+    Ok(())
+}
+
+fn check_component(c: &str) -> Result<(), String> {
+    let why = |what: &str| Err(format!("name component `{c}` {what}"));
+    if c.is_empty() {
+        return why("is empty (`//` or a trailing `/`)");
+    }
+    if c.bytes().any(|b| b.is_ascii_uppercase()) {
+        return why("has uppercase letters; Docker names are lowercase");
+    }
+    if let Some(b) = c
+        .bytes()
+        .find(|b| !(b.is_ascii_lowercase() || b.is_ascii_digit() || b"._-".contains(b)))
+    {
+        return why(&format!("holds `{}`, which is not allowed", b as char));
+    }
+    let alnum = |b: u8| b.is_ascii_lowercase() || b.is_ascii_digit();
+    let bytes = c.as_bytes();
+    if !alnum(bytes[0]) || !alnum(bytes[bytes.len() - 1]) {
+        return why("must start and end with a letter or digit");
+    }
+    // Separators between alphanumeric runs: ".", "_", "__" or one or more "-".
+    let mut i = 0;
+    while i < bytes.len() {
+        if alnum(bytes[i]) {
+            i += 1;
+            continue;
+        }
+        let start = i;
+        while i < bytes.len() && !alnum(bytes[i]) {
+            i += 1;
+        }
+        let sep = &c[start..i];
+        let ok = sep == "." || sep == "_" || sep == "__" || sep.bytes().all(|b| b == b'-');
+        if !ok {
+            return why(&format!(
+                "has the separator `{sep}`; use `.`, `_`, `__` or `-`"
+            ));
+        }
+    }
+    Ok(())
+}
+
+fn check_tag(t: &str) -> Result<(), String> {
+    let word = |b: u8| b.is_ascii_alphanumeric() || b == b'_';
+    if t.is_empty() {
+        return Err("empty tag after `:`".into());
+    }
+    if t.len() > TAG_MAX {
+        return Err(format!(
+            "the tag is {} characters long; Docker allows at most {TAG_MAX}",
+            t.len()
+        ));
+    }
+    let b = t.as_bytes();
+    if !word(b[0]) {
+        return Err(format!("tag `{t}` must start with a letter, digit or `_`"));
+    }
+    if let Some(x) = b.iter().find(|&&x| !(word(x) || x == b'.' || x == b'-')) {
+        return Err(format!(
+            "tag `{t}` holds `{}`, which is not allowed",
+            *x as char
+        ));
+    }
+    Ok(())
+}
+
+fn parse_digest(d: &str) -> Result<String, String> {
+    let Some((algo, hex)) = d.split_once(':') else {
+        return Err(format!(
+            "digest `{d}` must look like `sha256:<64 hex digits>`"
+        ));
+    };
+    let algo_ok = !algo.is_empty()
+        && algo.split(['+', '.', '_', '-']).all(|p| {
+            !p.is_empty()
+                && p.bytes()
+                    .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit())
+        });
+    let hex_ok = hex.len() >= 32 && hex.bytes().all(|b| b.is_ascii_hexdigit());
+    if !algo_ok || !hex_ok || (algo == "sha256" && hex.len() != 64) {
+        return Err(format!(
+            "digest `{d}` must look like `sha256:<64 hex digits>`"
+        ));
+    }
+    Ok(d.to_string())
+}
+
+/// Escapes control and non-ASCII characters and shortens long text, for error messages.
+fn quote(s: &str) -> String {
+    let escaped: String = s.chars().flat_map(|c| c.escape_debug()).collect::<String>();
+    let escaped: String = escaped
+        .chars()
+        .flat_map(|c| -> Box<dyn Iterator<Item = char>> {
+            if c.is_ascii() {
+                Box::new(std::iter::once(c))
+            } else {
+                Box::new(c.escape_unicode())
+            }
+        })
+        .collect();
+    if escaped.chars().count() > 80 {
+        let head: String = escaped.chars().take(77).collect();
+        format!("{head}...")
+    } else {
+        escaped
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn refs(msg: &str) -> Vec<String> {
+        parse_message(msg)
+            .unwrap_or_else(|e| panic!("{msg:?}: {e}"))
+            .iter()
+            .map(|r| r.reference())
+            .collect()
+    }
+
+    #[test]
+    fn the_original_example() {
+        assert_eq!(refs("Fixed yum for image ::mysql:latest"), ["mysql:latest"]);
+    }
+
+    #[test]
+    fn tag_defaults_to_latest() {
+        assert_eq!(refs("::mysql"), ["mysql:latest"]);
+        let r = &parse_message("::mysql").unwrap()[0];
+        assert_eq!(r.dir_name(), "mysql-latest");
+    }
+
+    #[test]
+    fn several_tags_in_order_without_duplicates() {
+        assert_eq!(
+            refs("Bump ::app:e2e and ::second:e2e\n\nalso ::app:e2e again"),
+            ["app:e2e", "second:e2e"]
+        );
+    }
+
+    #[test]
+    fn no_tag_in_prose() {
+        assert!(refs("Use Report::new and std::fs::read; a::b").is_empty());
+        assert!(refs("").is_empty());
+        assert!(refs("nothing to see").is_empty());
+    }
+
+    #[test]
+    fn trailing_punctuation_is_stripped() {
+        for msg in [
+            "Fixed ::mysql:latest.",
+            "Fixed ::mysql:latest,",
+            "(see ::mysql:latest)",
+            "really ::mysql:latest!",
+            "\"::mysql:latest\"",
+            "is it ::mysql:latest?",
+            "'::mysql:latest';",
+            "`::mysql:latest`",
+        ] {
+            // A tag must start after whitespace, so a quote or bracket before `::` hides it.
+            let got = refs(msg);
+            if msg.contains(" ::") || msg.starts_with("::") {
+                assert_eq!(got, ["mysql:latest"], "{msg}");
+            } else {
+                assert!(got.is_empty(), "{msg}: {got:?}");
+            }
+        }
+        assert_eq!(refs("::mysql:."), ["mysql:latest"]);
+    }
+
+    #[test]
+    fn registries_paths_and_digests() {
+        let digest = format!("sha256:{}", "a".repeat(64));
+        assert_eq!(
+            refs(&format!(
+                "::registry.example.com:5000/team/app:1.2.3 ::localhost/app ::ghcr.io/o/r@{digest} ::a/b:v1@{digest}"
+            )),
+            [
+                "registry.example.com:5000/team/app:1.2.3".to_string(),
+                "localhost/app:latest".to_string(),
+                format!("ghcr.io/o/r@{digest}"),
+                format!("a/b:v1@{digest}"),
+            ]
+        );
+        let r = parse_reference("registry:5000/team/my_app").unwrap();
+        assert_eq!(r.short_name(), "my_app");
+        assert_eq!(r.tag.as_deref(), Some("latest"));
+        let d = parse_reference(&format!("app@{digest}")).unwrap();
+        assert_eq!(d.tag, None);
+        assert_eq!(d.dir_name(), "app-sha256-aaaaaaaaaaaa");
+    }
+
+    #[test]
+    fn valid_edge_cases() {
+        for ok in [
+            "a",
+            "a-b",
+            "a--b",
+            "a__b",
+            "a.b",
+            "a_b",
+            "0",
+            "app:V1.0_rc-1",
+            "app:_x",
+            "library/ubuntu:22.04",
+        ] {
+            parse_reference(ok).unwrap_or_else(|e| panic!("{ok}: {e}"));
+        }
+        parse_reference(&format!("app:{}", "t".repeat(128))).unwrap();
+        parse_reference(&"a".repeat(255)).unwrap();
+    }
+
+    /// At least 30 hostile or malformed tags: each refused, quoting it.
+    #[test]
+    fn hostile_and_malformed_tags_are_refused() {
+        let long_name = "a".repeat(256);
+        let long_tag = format!("app:{}", "t".repeat(129));
+        let long_path = format!("{}/{}", "a".repeat(200), "b".repeat(60));
+        let hostile: Vec<String> = [
+            "::--help",
+            "::-v",
+            "::--output=/etc/passwd",
+            "::app;rm",
+            "::app;rm -rf /",
+            "::app|sh",
+            "::app&&id",
+            "::app$(id)",
+            "::$(id)",
+            "::`id`",
+            "::app>out",
+            "::app<in",
+            "::app*",
+            "::app{a,b}",
+            "::~root",
+            "::app\\x",
+            "::../etc",
+            "::..",
+            "::.",
+            "::a/../../etc",
+            "::app/..",
+            "::a..b",
+            "::/app",
+            "::app/",
+            "::a//b",
+            "::MySQL",
+            "::mysql:latest:extra",
+            "::Registry.io/app",
+            "::app::x",
+            "::app:-x",
+            "::app:.x",
+            "::app:a/b",
+            "::app@",
+            "::app@sha256:abc",
+            "::app@sha256:zz",
+            "::app@md5",
+            "::-app",
+            "::app-",
+            "::_app",
+            "::app%20",
+            "::app#x",
+            "::app=1",
+            "::app,x;",
+            "::reg:99999999/app",
+            "::reg.io:/app",
+            "::ｍｙｓｑｌ",
+            "::mysqⅼ",
+            "::аpp",
+            "::app\u{200b}",
+            "::app\u{0}",
+            "::app\u{1b}[31m",
+            "::",
+            ":::",
+            "::@sha256:abc",
+            "::'app'x",
+            "::\"app\"x",
+        ]
+        .iter()
+        .map(|s| s.to_string())
+        .chain([
+            format!("::{long_name}"),
+            format!("::{long_tag}"),
+            format!("::{long_path}"),
+        ])
+        .collect();
+        assert!(hostile.len() >= 30);
+        for tag in &hostile {
+            let msg = format!("Fixed yum for image {tag}");
+            match parse_message(&msg) {
+                Err(e) => {
+                    let text = e.to_string();
+                    assert!(text.starts_with("invalid image tag `::"), "{tag}: {text}");
+                    assert!(!text.contains('\n'), "one line: {text}");
+                    assert!(text.len() < 400, "short: {text}");
+                }
+                Ok(r) => panic!("{tag:?} was accepted as {r:?}"),
+            }
+        }
+    }
+
+    #[test]
+    fn error_quotes_the_tag_and_escapes_it() {
+        let e = parse_message("x ::MySQL:8 y").unwrap_err();
+        assert_eq!(e.quoted, "::MySQL:8");
+        assert!(e.reason.contains("uppercase"), "{e}");
+        let e = parse_message("::аpp").unwrap_err();
+        assert!(e.quoted.is_ascii(), "{}", e.quoted);
+        assert!(e.reason.contains("U+0430"), "{e}");
+        let e = parse_message("::app\u{1b}[31m").unwrap_err();
+        assert!(!e.to_string().contains('\u{1b}'));
+    }
+}
