@@ -37,18 +37,53 @@ pub fn read_reports(inputs: &[PathBuf]) -> Result<Report, InputError> {
     Ok(builder.finish())
 }
 
-fn read_input(path: &Path) -> Result<Vec<u8>, InputError> {
-    let mut bytes = Vec::new();
-    let result = if path.as_os_str() == "-" {
-        std::io::stdin().lock().read_to_end(&mut bytes).map(|_| ())
-    } else {
-        std::fs::read(path).map(|b| bytes = b)
-    };
-    result.map_err(|source| InputError::Read {
+/// An input's bytes: standard input read into memory, files mapped.
+enum Bytes {
+    Owned(Vec<u8>),
+    Mapped(memmap2::Mmap),
+}
+
+impl std::ops::Deref for Bytes {
+    type Target = [u8];
+    fn deref(&self) -> &[u8] {
+        match self {
+            Bytes::Owned(v) => v,
+            Bytes::Mapped(m) => m,
+        }
+    }
+}
+
+fn read_input(path: &Path) -> Result<Bytes, InputError> {
+    let err = |source| InputError::Read {
         path: path.to_path_buf(),
         source,
-    })?;
-    Ok(bytes)
+    };
+    if path.as_os_str() == "-" {
+        let mut bytes = Vec::new();
+        std::io::stdin()
+            .lock()
+            .read_to_end(&mut bytes)
+            .map_err(err)?;
+        return Ok(Bytes::Owned(bytes));
+    }
+    let file = std::fs::File::open(path).map_err(err)?;
+    let meta = file.metadata().map_err(err)?;
+    if meta.is_dir() {
+        return Err(err(std::io::Error::other("it is a directory")));
+    }
+    // Mapping a regular file saves copying a 200 MB report into memory before parsing it. Pipes
+    // and empty files cannot be mapped, so they are read.
+    if meta.is_file() && meta.len() > 0 {
+        // SAFETY: the map is read-only and dropped before we return from reading this input;
+        // a file truncated underneath us is the documented risk, as for ripgrep.
+        if let Ok(map) = unsafe { memmap2::Mmap::map(&file) } {
+            return Ok(Bytes::Mapped(map));
+        }
+    }
+    let mut bytes = Vec::new();
+    let mut file = file;
+    file.read_to_end(&mut bytes).map_err(err)?;
+    Ok(Bytes::Owned(bytes))
 }
 
 fn display_name(path: &Path) -> String {

@@ -6,7 +6,6 @@
 
 use anyhow::{bail, Context};
 use std::fs;
-use std::io::Write;
 use std::path::{Path, PathBuf};
 
 /// The JSON Schema of `report.json`, generated from the model's types.
@@ -19,6 +18,20 @@ pub fn report_schema() -> String {
 
 /// Writes `files` (name, bytes) as the directory `out`, replacing any earlier one at once.
 pub fn write_dir_atomically(out: &Path, files: &[(&str, &[u8])]) -> anyhow::Result<()> {
+    write_dir_atomically_with(out, |dir| {
+        for (file, bytes) in files {
+            fs::write(dir.join(file), bytes)?;
+        }
+        Ok(())
+    })
+}
+
+/// Like [`write_dir_atomically`], with `fill` writing the files into the (temporary) directory
+/// it is given, so that large files can be streamed rather than built in memory first.
+pub fn write_dir_atomically_with(
+    out: &Path,
+    fill: impl FnOnce(&Path) -> std::io::Result<()>,
+) -> anyhow::Result<()> {
     let name = out
         .file_name()
         .with_context(|| format!("--out {} must name a directory", out.display()))?
@@ -40,13 +53,9 @@ pub fn write_dir_atomically(out: &Path, files: &[(&str, &[u8])]) -> anyhow::Resu
     let tmp = parent.join(format!(".{name}.scanlens-new-{tag}"));
     let result = (|| {
         fs::create_dir(&tmp)?;
-        for (file, bytes) in files {
-            // No fsync: the rename below is what protects an earlier report from a failure or a
-            // kill, and syncing 200 MB of report.json tripled the time to render it.
-            let mut f = fs::File::create(tmp.join(file))?;
-            f.write_all(bytes)?;
-        }
-        std::io::Result::Ok(())
+        // No fsync: the rename below is what protects an earlier report from a failure or a
+        // kill, and syncing 200 MB of report.json tripled the time to render it.
+        fill(&tmp)
     })();
     if let Err(e) = result {
         let _ = fs::remove_dir_all(&tmp);

@@ -1,7 +1,6 @@
 //! `scanlens render`: Trivy JSON files in, a report directory and a verdict out.
 
 use crate::cli::{GateArgs, RenderArgs};
-use anyhow::Context;
 use scanlens_model::Report;
 use std::path::Path;
 
@@ -37,21 +36,26 @@ pub fn render_report_with(
     out: &Path,
     extra: &[(&str, &[u8])],
 ) -> anyhow::Result<()> {
-    // report.json is the slowest part at 100,000 findings; the page and the summary are built
-    // on the other core meanwhile.
-    let (json, (html, md)) = std::thread::scope(|s| {
-        let pages = s.spawn(|| (crate::html::render(report), crate::markdown::render(report)));
-        let json = serde_json::to_vec(report);
-        (json, pages.join().expect("page rendering does not panic"))
-    });
-    let json = json.context("cannot serialize the report")?;
-    let mut files: Vec<(&str, &[u8])> = vec![
-        ("report.json", &json),
-        ("index.html", html.as_bytes()),
-        ("summary.md", md.as_bytes()),
-    ];
-    files.extend_from_slice(extra);
-    crate::output::write_dir_atomically(out, &files)
+    // report.json is the slowest part at 100,000 findings: it is streamed to disk while the
+    // page and the summary are built on the other core.
+    crate::output::write_dir_atomically_with(out, |dir| {
+        std::thread::scope(|s| {
+            let pages = s.spawn(|| (crate::html::render(report), crate::markdown::render(report)));
+            let mut json = std::io::BufWriter::with_capacity(
+                1 << 20,
+                std::fs::File::create(dir.join("report.json"))?,
+            );
+            serde_json::to_writer(&mut json, report)?;
+            json.into_inner().map_err(|e| e.into_error())?;
+            let (html, md) = pages.join().expect("page rendering does not panic");
+            std::fs::write(dir.join("index.html"), html)?;
+            std::fs::write(dir.join("summary.md"), md)?;
+            for (name, bytes) in extra {
+                std::fs::write(dir.join(name), bytes)?;
+            }
+            Ok(())
+        })
+    })
 }
 
 pub fn print_outcome(report: &Report, out: &Path) {
