@@ -97,12 +97,13 @@ pub fn run_with(
                 let fatal = e
                     .downcast_ref::<scan::ScanError>()
                     .is_some_and(|e| e.is_fatal());
-                let _ = writeln!(
-                    log,
-                    "scanlens: error: {}: {}",
-                    image.reference,
-                    crate::exit::one_line(&e)
-                );
+                let text = crate::exit::one_line(&e);
+                // Name the image unless the message already does.
+                let _ = if text.contains(image.reference.as_str()) {
+                    writeln!(log, "scanlens: error: {text}")
+                } else {
+                    writeln!(log, "scanlens: error: {}: {text}", image.reference)
+                };
                 if fatal {
                     break;
                 }
