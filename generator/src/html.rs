@@ -13,7 +13,61 @@ use sha2::{Digest, Sha256};
 /// more `report.json` holds: a page of 100,000 `<details>` helps nobody and is slow to open.
 pub const FALLBACK_LIMIT: usize = 2_000;
 
-const STYLE: &str = include_str!("../templates/report.css");
+const STYLE: &str = concat!(
+    include_str!("../templates/report.css"),
+    include_str!("../templates/viewer.css")
+);
+
+/// The viewer, built by `cargo run -p xtask -- viewer` and committed, so that building the
+/// generator needs no wasm toolchain.
+const VIEWER_JS: &str = include_str!("../assets/viewer/scanlens_viewer.js");
+const VIEWER_WASM: &[u8] = include_bytes!("../assets/viewer/scanlens_viewer_bg.wasm");
+
+/// Starts the viewer from the inlined bytes. `initSync` rather than the default `init`, which
+/// would fetch the `.wasm` by URL: Chromium refuses that from `file://`.
+const BOOT_JS: &str = r#"
+try {
+  const s = atob(document.getElementById("scanlens-wasm").textContent.trim());
+  const b = new Uint8Array(s.length);
+  for (let i = 0; i < s.length; i++) b[i] = s.charCodeAt(i);
+  initSync({ module: b });
+} catch (e) {
+  const el = document.getElementById("scanlens-app");
+  if (el && el.className !== "boot-error") {
+    el.textContent = "Scanlens could not start the viewer: " + e;
+    el.className = "boot-error";
+    el.setAttribute("role", "alert");
+  }
+}
+"#;
+
+/// The module script: wasm-bindgen's glue followed by the boot code, hashed into the CSP.
+pub fn viewer_script() -> String {
+    let mut s = String::with_capacity(VIEWER_JS.len() + BOOT_JS.len());
+    s.push_str(VIEWER_JS);
+    s.push_str(BOOT_JS);
+    s
+}
+
+/// The viewer's own weight in the page (wasm as base64, JS, CSS), without report data.
+pub fn viewer_weight() -> (usize, usize, usize) {
+    (
+        base64::engine::general_purpose::STANDARD
+            .encode(VIEWER_WASM)
+            .len(),
+        viewer_script().len(),
+        STYLE.len(),
+    )
+}
+
+/// The report as the viewer reads it: the compact dataset as JSON, safe inside a `<script>`
+/// data block (`<` is written as `\u003c`, so no `</script>` or `<!--` can occur).
+pub fn embedded_data(report: &Report) -> String {
+    let ds = scanlens_model::compact::Dataset::from_report(report);
+    let json = serde_json::to_string(&ds).expect("the report serializes");
+    json.replace('<', "\\u003c")
+}
+
 
 #[derive(Template)]
 #[template(path = "report.html")]
@@ -30,6 +84,9 @@ struct Page<'a> {
     gate: Option<GateView>,
     groups: Vec<SeverityGroup<'a>>,
     uncounted: Vec<FindingView<'a>>,
+    script: String,
+    wasm: String,
+    data: String,
     shown: usize,
     omitted: usize,
     severities: [&'static str; 5],
@@ -96,14 +153,7 @@ struct FindingView<'a> {
     location: Option<String>,
 }
 
-/// Returns the URL if it may become a link: `http` or `https`, no spaces or control characters.
-pub fn safe_url(url: &str) -> Option<&str> {
-    let u = url.trim();
-    let lower = u.get(..8).unwrap_or(u).to_ascii_lowercase();
-    let scheme_ok = lower.starts_with("https://") || lower.starts_with("http://");
-    let clean = !u.chars().any(|c| c.is_whitespace() || c.is_control());
-    (scheme_ok && clean && u.len() > 8).then_some(u)
-}
+pub use scanlens_model::query::safe_url;
 
 fn link(text: &str) -> Link<'_> {
     Link {
@@ -317,9 +367,13 @@ pub fn render(report: &Report) -> String {
             source: &a.source,
         })
         .collect();
+    let script = viewer_script();
     let page = Page {
         title: title(report),
-        csp: csp(STYLE, &[]),
+        csp: csp(STYLE, &[&script]),
+        wasm: base64::engine::general_purpose::STANDARD.encode(VIEWER_WASM),
+        data: embedded_data(report),
+        script,
         style: STYLE,
         artifacts,
         kinds,

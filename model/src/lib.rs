@@ -3,8 +3,10 @@
 //! It compiles to native code for the `scanlens` generator and to wasm32 for the viewer, so the
 //! two agree on the format and on what filtering, grouping, search and the gate mean.
 
+pub mod compact;
 pub mod gate;
 pub mod normalize;
+pub mod query;
 pub mod report;
 pub mod trivy;
 

@@ -1,1 +1,63 @@
-//! Filled by the viewer issue.
+//! The Scanlens viewer: a Yew app compiled to wasm32 and inlined into `index.html`.
+//!
+//! The page embeds the report in `<script type="application/json" id="scanlens-report">` as the
+//! model's compact [`Dataset`]; the app reads it from the DOM (never over the network), builds a
+//! search [`Index`] once, and renders a windowed list so that only the rows on screen exist in
+//! the DOM. All filtering, grouping, sorting and hash encoding are the model's pure functions.
+
+mod app;
+mod detail;
+
+use wasm_bindgen::prelude::*;
+
+/// Parses the embedded data; an error names what is wrong so the page can show it.
+pub fn parse_dataset(text: &str) -> Result<scanlens_model::compact::Dataset, String> {
+    let ds: scanlens_model::compact::Dataset = serde_json::from_str(text)
+        .map_err(|e| format!("the embedded report data is corrupt ({e})"))?;
+    ds.validate()
+        .map_err(|e| format!("the embedded report data is inconsistent ({e})"))?;
+    Ok(ds)
+}
+
+fn show_error(doc: &web_sys::Document, msg: &str) {
+    if let Some(root) = doc.get_element_by_id("scanlens-app") {
+        // Text only: the message may quote the data.
+        root.set_text_content(Some(&format!("Scanlens could not open this report: {msg}")));
+        root.set_class_name("boot-error");
+        let _ = root.set_attribute("role", "alert");
+    }
+}
+
+#[wasm_bindgen(start)]
+pub fn start() {
+    let Some(doc) = web_sys::window().and_then(|w| w.document()) else {
+        return;
+    };
+    let text = doc
+        .get_element_by_id("scanlens-report")
+        .and_then(|e| e.text_content());
+    let Some(text) = text else {
+        show_error(&doc, "the page holds no report data");
+        return;
+    };
+    match parse_dataset(&text) {
+        Ok(ds) => {
+            drop(text);
+            let Some(root) = doc.get_element_by_id("scanlens-app") else {
+                return;
+            };
+            let data = std::rc::Rc::new(app::Data::new(ds));
+            yew::Renderer::<app::App>::with_root_and_props(root, app::Props { data }).render();
+        }
+        Err(e) => show_error(&doc, &e),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn corrupt_data_is_an_error() {
+        assert!(super::parse_dataset("{not json").is_err());
+        assert!(super::parse_dataset("{\"report\":1}").is_err());
+    }
+}

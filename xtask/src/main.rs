@@ -3,13 +3,16 @@
 //! Tasks:
 //!   trivy-db --out DIR   write DIR/db/trivy.db and DIR/db/metadata.json (a small, offline
 //!                        Trivy vulnerability DB of real Debian 12 advisories)
+//!   viewer               build the wasm viewer into generator/assets/viewer/
+//!   bench-viewer [--findings N]
+//!                        time the viewer in headless Chromium on a synthetic report
 
 use std::path::PathBuf;
 use std::process::ExitCode;
 
 use anyhow::{bail, Context, Result};
 
-const USAGE: &str = "usage: cargo run -p xtask -- trivy-db --out DIR";
+const USAGE: &str = "usage: cargo run -p xtask -- trivy-db --out DIR | viewer | bench-viewer [--findings N]";
 
 fn main() -> ExitCode {
     match run(std::env::args().skip(1).collect()) {
@@ -44,6 +47,15 @@ fn run(args: Vec<String>) -> Result<()> {
             println!("{}", db.display());
             Ok(())
         }
+        Some("viewer") => {
+            let out = xtask::viewer::workspace_root().join("generator/assets/viewer");
+            let built = xtask::viewer::build(&out)?;
+            for p in [built.js, built.wasm] {
+                println!("{} ({} bytes)", p.display(), std::fs::metadata(&p)?.len());
+            }
+            Ok(())
+        }
+        Some("bench-viewer") => xtask::bench::run(args.collect()),
         Some("-h" | "--help") => {
             println!("{USAGE}");
             Ok(())

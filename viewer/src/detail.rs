@@ -1,0 +1,152 @@
+//! The detail panel for one finding. Every value is a text node; only `http(s)` URLs become
+//! links, through the model's `safe_url`.
+
+use crate::app::hl;
+use scanlens_model::compact::Dataset;
+use scanlens_model::query::{safe_url, Index};
+use scanlens_model::{CodeLine, Exclusion};
+use yew::prelude::*;
+
+fn link(url: &str) -> Html {
+    match safe_url(url) {
+        Some(u) => html! { <a href={u.to_string()} target="_blank" rel="noopener noreferrer">{ u.to_string() }</a> },
+        None => html! { <span class="nolink">{ url.to_string() }</span> },
+    }
+}
+
+fn row(label: &str, value: Html) -> Html {
+    html! { <><dt>{ label.to_string() }</dt><dd>{ value }</dd></> }
+}
+
+fn text_row(label: &str, value: &str) -> Html {
+    if value.is_empty() {
+        return html! {};
+    }
+    row(label, html! { { value.to_string() } })
+}
+
+fn code(lines: &[CodeLine]) -> Html {
+    if lines.is_empty() {
+        return html! {};
+    }
+    html! {
+        <pre class="code">{ for lines.iter().map(|l| html!{
+            <span class={classes!("codeline", l.is_cause.then_some("cause"))}>
+                <span class="ln">{ format!("{:>4} ", l.number) }</span>{ l.content.clone() }{ "\n" }
+            </span>
+        }) }</pre>
+    }
+}
+
+pub fn view(ds: &Dataset, ix: &Index, i: usize, q: &str, close: Callback<MouseEvent>) -> Html {
+    let Some(o) = ds.findings.get(i) else {
+        return html! {};
+    };
+    let a = ds.advisory(i);
+    let sev = o.severity.as_str().to_lowercase();
+    let pkg = o.package.as_ref();
+    let artifact = ds.report.artifacts.get(o.artifact as usize);
+    let cvss = a.cvss.iter().map(|(src, c)| {
+        let part = |label: &str, s: Option<f64>, v: &Option<String>| {
+            if s.is_none() && v.is_none() {
+                return html! {};
+            }
+            html! { <li>
+                <span class="cvss-ver">{ label.to_string() }</span>{ " " }
+                <strong>{ s.map(|s| format!("{s:.1}")).unwrap_or_default() }</strong>{ " " }
+                <code>{ v.clone().unwrap_or_default() }</code>
+            </li> }
+        };
+        html! { <li><span class="src">{ src.clone() }</span><ul>
+            { part("v4.0", c.v40_score, &c.v40_vector) }
+            { part("v3", c.v3_score, &c.v3_vector) }
+            { part("v2", c.v2_score, &c.v2_vector) }
+        </ul></li> }
+    });
+    let vendor = a.vendor_severity.iter().map(|(k, v)| {
+        html! { <li><span class="src">{ k.clone() }</span>{ " " }<span class={classes!("sev", format!("sev-{}", v.as_str().to_lowercase()))}>{ v.as_str() }</span></li> }
+    });
+    let fixed: Vec<&str> = pkg.map(|p| p.fixed_versions().collect()).unwrap_or_default();
+    let lines = |s: Option<u64>, e: Option<u64>| match (s, e) {
+        (Some(s), Some(e)) if e > s => format!("lines {s}–{e}"),
+        (Some(s), _) => format!("line {s}"),
+        _ => String::new(),
+    };
+    html! {
+        <aside class="detail" aria-label={format!("Details of {}", o.id)}>
+            <div class="detail-head">
+                <span class={classes!("sev", format!("sev-{sev}"))}>{ o.severity.as_str() }</span>
+                <h2>{ hl(&o.id, q) }</h2>
+                <button type="button" class="close" aria-label="Close details (Esc)" onclick={close}>{ "✕" }</button>
+            </div>
+            if !a.title.is_empty() { <p class="dtitle">{ hl(&a.title, q) }</p> }
+            if let Some(s) = &o.suppressed {
+                <p class="note">{ format!("Suppressed by Trivy: {} {} {}", s.status, s.statement, s.source) }</p>
+            }
+            if let Some(e) = &o.excluded {
+                <p class="note">{ match e {
+                    Exclusion::Ignored { rule, statement } => format!("Ignored by {rule} {statement}"),
+                    other => format!("Excluded by the gate: {}", other.label()),
+                } }</p>
+            }
+            <dl>
+                { text_row("Kind", o.kind.as_str()) }
+                { row("Target", hl(&o.target, q)) }
+                { text_row("Class / type", &format!("{} {}", o.class, o.target_type).trim().to_string()) }
+                if let Some(p) = pkg {
+                    { row("Package", hl(&p.name, q)) }
+                    { text_row("Installed", &p.installed_version) }
+                    if !fixed.is_empty() {
+                        { row("Fixed in", html!{ <ul class="inline">{ for fixed.iter().map(|v| html!{ <li>{ v.to_string() }</li> }) }</ul> }) }
+                    }
+                    if let Some(purl) = &p.purl { { row("PURL", html!{ <code>{ hl(purl, q) }</code> }) } }
+                    if let Some(path) = &p.path { { row("Path", hl(path, q)) } }
+                }
+                { text_row("Status", o.status.as_deref().unwrap_or("")) }
+                if let Some(c) = ix.cvss(i) { { text_row("Max CVSS", &format!("{c:.1}")) } }
+                if !a.cvss.is_empty() { { row("CVSS", html!{ <ul class="cvss-list">{ for cvss }</ul> }) } }
+                if !a.vendor_severity.is_empty() { { row("Vendor severity", html!{ <ul class="inline">{ for vendor }</ul> }) } }
+                { text_row("Severity source", a.severity_source.as_deref().unwrap_or("")) }
+                { text_row("CWE", &a.cwe_ids.join(", ")) }
+                if !a.aliases.is_empty() { { row("Aliases", hl(&a.aliases.join(", "), q)) } }
+                { text_row("Published", a.published_date.as_deref().unwrap_or("")) }
+                { text_row("Modified", a.last_modified_date.as_deref().unwrap_or("")) }
+                if let Some(ds_) = &a.data_source { { row("Data source", html!{ <>{ format!("{} ", ds_.name) }{ link(&ds_.url) }</> }) } }
+                if let Some(l) = &o.layer {
+                    { text_row("Layer", l.digest.as_deref().or(l.diff_id.as_deref()).unwrap_or("")) }
+                    { row("Created by", html!{ <code>{ l.created_by.clone().unwrap_or_default() }</code> }) }
+                }
+                if let Some(art) = artifact { { text_row("Artifact", &art.name) } }
+                if let Some(m) = &o.misconfiguration {
+                    { text_row("Check type", &m.check_type) }
+                    { text_row("Message", &m.message) }
+                    { text_row("Resolution", &m.resolution) }
+                    { text_row("Resource", m.resource.as_deref().unwrap_or("")) }
+                    { text_row("Location", &lines(m.start_line, m.end_line)) }
+                }
+                if let Some(s) = &o.secret {
+                    { text_row("Category", &s.category) }
+                    { text_row("Location", &lines(s.start_line, s.end_line)) }
+                    { row("Match (masked)", html!{ <code>{ s.matched.clone() }</code> }) }
+                }
+                if let Some(l) = &o.license {
+                    { text_row("License category", &l.category) }
+                    { text_row("File", &l.file_path) }
+                    if let Some(c) = l.confidence { { text_row("Confidence", &format!("{c}")) } }
+                    if !l.link.is_empty() { { row("Link", link(&l.link)) } }
+                }
+            </dl>
+            if !a.description.is_empty() {
+                <h3>{ "Description" }</h3>
+                <p class="desc">{ hl(&a.description, q) }</p>
+            }
+            { code(o.misconfiguration.as_ref().map(|m| m.code.as_slice()).or(o.secret.as_ref().map(|s| s.code.as_slice())).unwrap_or(&[])) }
+            if a.primary_url.is_some() || !a.references.is_empty() {
+                <h3>{ "References" }</h3>
+                <ul class="refs">
+                    { for a.primary_url.iter().chain(a.references.iter().filter(|r| Some(*r) != a.primary_url.as_ref())).map(|r| html!{ <li>{ link(r) }</li> }) }
+                </ul>
+            }
+        </aside>
+    }
+}
