@@ -68,7 +68,6 @@ pub fn embedded_data(report: &Report) -> String {
     json.replace('<', "\\u003c")
 }
 
-
 #[derive(Template)]
 #[template(path = "report.html")]
 struct Page<'a> {

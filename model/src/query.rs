@@ -799,6 +799,32 @@ fn one_line(s: &str) -> String {
     s.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
+/// A score with one decimal (`7.5`), without the float formatting machinery, which costs the
+/// wasm viewer ~30 KB.
+pub fn one_decimal(x: f64) -> String {
+    let t = (x * 10.0).round() as i64;
+    let sign = if t < 0 { "-" } else { "" };
+    format!("{sign}{}.{}", (t / 10).abs(), (t % 10).abs())
+}
+
+/// A YAML double-quoted scalar; JSON string escaping is valid YAML.
+fn yaml_quote(s: &str) -> String {
+    let mut out = String::with_capacity(s.len() + 2);
+    out.push('"');
+    for c in s.chars() {
+        match c {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            c if (c as u32) < 0x20 || c == '\u{7f}' => {
+                out.push_str(&format!("\\u{:04x}", c as u32))
+            }
+            c => out.push(c),
+        }
+    }
+    out.push('"');
+    out
+}
+
 /// `.trivyignore` lines for findings `idx`: `# SEVERITY title` above each ID, each ID once.
 pub fn trivyignore(ds: &Dataset, idx: &[u32]) -> String {
     let mut out = String::new();
@@ -829,7 +855,7 @@ pub fn trivyignore(ds: &Dataset, idx: &[u32]) -> String {
 /// Vulnerabilities are pinned to their PURLs and secrets to their files, so ignoring one
 /// occurrence does not hide the same ID elsewhere.
 pub fn trivyignore_yaml(ds: &Dataset, idx: &[u32]) -> String {
-    let q = |s: &str| serde_json::to_string(&one_line(s)).expect("string serializes");
+    let q = |s: &str| yaml_quote(&one_line(s));
     let mut out = String::new();
     for kind in Kind::ALL {
         let mut entries: Vec<(String, Vec<String>, Vec<String>, String)> = Vec::new();
@@ -1223,6 +1249,18 @@ mod tests {
         assert!(yaml.contains("\"pkg:deb/debian/libssl3@1.0\""));
         assert!(yaml.contains("secrets:\n  # CRITICAL"));
         assert!(yaml.contains("    paths:\n      - \"/app/.env\"\n"));
+    }
+
+    #[test]
+    fn small_formatters() {
+        assert_eq!(one_decimal(7.5), "7.5");
+        assert_eq!(one_decimal(10.0), "10.0");
+        assert_eq!(one_decimal(4.25), "4.3");
+        assert_eq!(one_decimal(0.0), "0.0");
+        for s in ["a\"b\\c\u{1}", "plain", "ü"] {
+            let back: String = serde_json::from_str(&yaml_quote(s)).unwrap();
+            assert_eq!(back, s);
+        }
     }
 
     #[test]

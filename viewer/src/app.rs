@@ -722,7 +722,11 @@ impl App {
             let i: HtmlInputElement = e.target_unchecked_into();
             Msg::Search(i.value())
         });
-        let select_one = |id: &'static str, label: &'static str, opts: Vec<(&'static str, &'static str)>, cur: &'static str, cb: Callback<String>| {
+        let select_one = |id: &'static str,
+                          label: &'static str,
+                          opts: Vec<(&'static str, &'static str)>,
+                          cur: &'static str,
+                          cb: Callback<String>| {
             html! {
                 <label class="ctl" for={id}>{ label }
                     <select id={id} onchange={cb.reform(|e: Event| { let s: HtmlSelectElement = e.target_unchecked_into(); s.value() })}>
@@ -731,7 +735,11 @@ impl App {
                 </label>
             }
         };
-        let multi = |id: &'static str, label: &'static str, which: ListFilter, values: &[(String, usize)], cur: &[String]| {
+        let multi = |id: &'static str,
+                     label: &'static str,
+                     which: ListFilter,
+                     values: &[(String, usize)],
+                     cur: &[String]| {
             if values.len() < 2 && cur.is_empty() {
                 return html! {};
             }
@@ -831,7 +839,12 @@ impl App {
                 let extra = if by_id {
                     let first = g.rows[0] as usize;
                     let a = d.ds.advisory(first);
-                    let mut pk: Vec<&str> = g.rows.iter().map(|&i| d.ds.findings[i as usize].package_name()).filter(|p| !p.is_empty()).collect();
+                    let mut pk: Vec<&str> = g
+                        .rows
+                        .iter()
+                        .map(|&i| d.ds.findings[i as usize].package_name())
+                        .filter(|p| !p.is_empty())
+                        .collect();
                     pk.dedup();
                     let more = pk.len().saturating_sub(4);
                     let mut list = pk.iter().take(4).copied().collect::<Vec<_>>().join(", ");
@@ -875,13 +888,16 @@ impl App {
                     }
                 });
                 let title = if a.title.is_empty() {
-                    o.misconfiguration.as_ref().map(|m| m.message.as_str()).unwrap_or(&a.description)
+                    o.misconfiguration
+                        .as_ref()
+                        .map(|m| m.message.as_str())
+                        .unwrap_or(&a.description)
                 } else {
                     &a.title
                 };
                 let open = self.detail == Some(i);
                 let picked = self.picked.contains(&i);
-                let cvss = d.ix.cvss(i as usize).map(|c| format!("{c:.1}"));
+                let cvss = d.ix.cvss(i as usize).map(|c| query::one_decimal(c as f64));
                 html! {
                     <div class={classes!("line", "item", cur.then_some("cursor"), open.then_some("open"), (!o.is_counted() || o.excluded.is_some()).then_some("hidden-finding"))}
                         role="row" key={format!("f{i}")} aria-selected={open.to_string()}>

@@ -9,7 +9,9 @@ use yew::prelude::*;
 
 fn link(url: &str) -> Html {
     match safe_url(url) {
-        Some(u) => html! { <a href={u.to_string()} target="_blank" rel="noopener noreferrer">{ u.to_string() }</a> },
+        Some(u) => {
+            html! { <a href={u.to_string()} target="_blank" rel="noopener noreferrer">{ u.to_string() }</a> }
+        }
         None => html! { <span class="nolink">{ url.to_string() }</span> },
     }
 }
@@ -53,7 +55,7 @@ pub fn view(ds: &Dataset, ix: &Index, i: usize, q: &str, close: Callback<MouseEv
             }
             html! { <li>
                 <span class="cvss-ver">{ label.to_string() }</span>{ " " }
-                <strong>{ s.map(|s| format!("{s:.1}")).unwrap_or_default() }</strong>{ " " }
+                <strong>{ s.map(scanlens_model::query::one_decimal).unwrap_or_default() }</strong>{ " " }
                 <code>{ v.clone().unwrap_or_default() }</code>
             </li> }
         };
@@ -66,7 +68,9 @@ pub fn view(ds: &Dataset, ix: &Index, i: usize, q: &str, close: Callback<MouseEv
     let vendor = a.vendor_severity.iter().map(|(k, v)| {
         html! { <li><span class="src">{ k.clone() }</span>{ " " }<span class={classes!("sev", format!("sev-{}", v.as_str().to_lowercase()))}>{ v.as_str() }</span></li> }
     });
-    let fixed: Vec<&str> = pkg.map(|p| p.fixed_versions().collect()).unwrap_or_default();
+    let fixed: Vec<&str> = pkg
+        .map(|p| p.fixed_versions().collect())
+        .unwrap_or_default();
     let lines = |s: Option<u64>, e: Option<u64>| match (s, e) {
         (Some(s), Some(e)) if e > s => format!("lines {s}–{e}"),
         (Some(s), _) => format!("line {s}"),
@@ -103,7 +107,7 @@ pub fn view(ds: &Dataset, ix: &Index, i: usize, q: &str, close: Callback<MouseEv
                     if let Some(path) = &p.path { { row("Path", hl(path, q)) } }
                 }
                 { text_row("Status", o.status.as_deref().unwrap_or("")) }
-                if let Some(c) = ix.cvss(i) { { text_row("Max CVSS", &format!("{c:.1}")) } }
+                if let Some(c) = ix.cvss(i) { { text_row("Max CVSS", &scanlens_model::query::one_decimal(c as f64)) } }
                 if !a.cvss.is_empty() { { row("CVSS", html!{ <ul class="cvss-list">{ for cvss }</ul> }) } }
                 if !a.vendor_severity.is_empty() { { row("Vendor severity", html!{ <ul class="inline">{ for vendor }</ul> }) } }
                 { text_row("Severity source", a.severity_source.as_deref().unwrap_or("")) }
@@ -132,7 +136,7 @@ pub fn view(ds: &Dataset, ix: &Index, i: usize, q: &str, close: Callback<MouseEv
                 if let Some(l) = &o.license {
                     { text_row("License category", &l.category) }
                     { text_row("File", &l.file_path) }
-                    if let Some(c) = l.confidence { { text_row("Confidence", &format!("{c}")) } }
+                    if let Some(c) = l.confidence { { text_row("Confidence", &scanlens_model::query::one_decimal(c)) } }
                     if !l.link.is_empty() { { row("Link", link(&l.link)) } }
                 }
             </dl>
