@@ -39,6 +39,12 @@ Exit codes: 0 passed (or no scan requested), 1 the gate tripped (see --exit-code
 line, 3 error (bad tag, docker or trivy missing or failing); with several images, the worst."
     )]
     Scan(Box<ScanArgs>),
+    /// Compare two reports: new, fixed and unchanged findings
+    Diff(DiffArgs),
+    /// Run SQL over the findings of stored reports (an embedded SQLite)
+    Query(QueryArgs),
+    /// Add reports to a static site: an index of all images with history, trends and diffs
+    Site(SiteArgs),
     /// Print the JSON Schema of report.json
     Schema,
 }
@@ -181,4 +187,71 @@ pub struct GateArgs {
     /// Exit code when the gate trips
     #[arg(long, default_value_t = crate::exit::GATE, value_name = "N")]
     pub exit_code: u8,
+}
+
+#[derive(Debug, Args)]
+#[command(
+    after_help = "OLD and NEW are report directories, report.json files or Trivy JSON files. \
+Findings match by kind, ID, package and target (relative to the image name, so a new tag of the same \
+image compares cleanly). Exit codes: 0, 1 when --fail-on-new matched (or --exit-code), 3 error."
+)]
+pub struct DiffArgs {
+    /// The earlier scan
+    pub old: PathBuf,
+    /// The later scan
+    pub new: PathBuf,
+    /// Output format
+    #[arg(long, value_enum, default_value_t = DiffFormat::Markdown)]
+    pub format: DiffFormat,
+    /// Write to FILE instead of standard output
+    #[arg(long, short, value_name = "FILE")]
+    pub output: Option<PathBuf>,
+    /// Fail when a NEW finding has one of these severities (the baseline gate)
+    #[arg(long, value_delimiter = ',', value_name = "SEVERITIES")]
+    pub fail_on_new: Vec<String>,
+    /// Exit code when --fail-on-new matches
+    #[arg(long, default_value_t = crate::exit::GATE, value_name = "N")]
+    pub exit_code: u8,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum DiffFormat {
+    Markdown,
+    Json,
+}
+
+#[derive(Debug, Args)]
+#[command(
+    after_help = "The table `findings` has one row per finding with the columns of \
+findings.ndjson: image, commit_sha, scanned_at, kind, id, severity, package, installed_version, \
+fixed_version, status, target, class, title, cvss, purl, published_date, suppressed, excluded.\n\n\
+Example: scanlens query \"SELECT image, count(*) FROM findings WHERE severity = 'CRITICAL' GROUP BY image\" out/"
+)]
+pub struct QueryArgs {
+    /// An SQL statement over the table `findings`
+    pub sql: String,
+    /// Report directories (searched recursively), report.json or findings.ndjson files
+    #[arg(required = true, value_name = "PATH")]
+    pub paths: Vec<PathBuf>,
+    /// Print JSON (an array of objects) instead of a table
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(Debug, Args)]
+#[command(
+    after_help = "The site keeps its own index and history in SITE/data/, so each CI run adds \
+its scans and the history survives redeploying the folder. Open SITE/index.html from disk or any \
+static host (GitHub Pages); it makes no network request."
+)]
+pub struct SiteArgs {
+    /// The site directory (created, or updated in place)
+    #[arg(long, short, value_name = "SITE")]
+    pub out: PathBuf,
+    /// Report directories written by `scanlens scan` or `scanlens render`
+    #[arg(value_name = "REPORT_DIR")]
+    pub reports: Vec<PathBuf>,
+    /// Site title
+    #[arg(long, default_value = "Scanlens dashboard")]
+    pub title: String,
 }

@@ -95,3 +95,26 @@ fn display_name(path: &Path) -> String {
             .unwrap_or_else(|| path.display().to_string())
     }
 }
+
+/// Loads a report for comparison: a report directory, a `report.json`, or Trivy JSON.
+pub fn load_report(path: &Path) -> Result<Report, InputError> {
+    let file = if path.is_dir() {
+        path.join("report.json")
+    } else {
+        path.to_path_buf()
+    };
+    let bytes = read_input(&file)?;
+    let head = &bytes[..bytes.len().min(256)];
+    let is_scanlens = head.windows(11).any(|w| w == b"\"generator\"");
+    if is_scanlens {
+        return serde_json::from_slice(&bytes).map_err(|e| InputError::Parse {
+            path: file.clone(),
+            error: ParseError {
+                line: e.line(),
+                column: e.column(),
+                message: format!("not a scanlens report.json this version can read: {e}"),
+            },
+        });
+    }
+    read_reports(&[file])
+}

@@ -15,6 +15,7 @@ pub mod markdown;
 pub mod output;
 pub mod process;
 pub mod scan;
+pub mod site;
 
 use clap::Parser;
 use std::ffi::OsString;

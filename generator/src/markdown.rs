@@ -163,29 +163,7 @@ pub fn render(report: &Report) -> String {
     let note_room = 200;
     let mut listed = 0;
     for f in top.iter().take(MAX_ROWS) {
-        let pkg = f.package.as_ref();
-        let mut title = clip(
-            if f.title.is_empty() {
-                &f.description
-            } else {
-                &f.title
-            },
-            120,
-        );
-        if f.excluded.is_some() {
-            title.push_str(" (excluded by the gate)");
-        }
-        let row = format!(
-            "| {} {} | {} | {} | {} | {} | {} | {} |\n",
-            icon(f.severity),
-            f.severity,
-            id_cell(f),
-            escape(pkg.map_or("", |p| &p.name)),
-            escape(pkg.map_or("", |p| &p.installed_version)),
-            escape(pkg.map_or("", |p| &p.fixed_version)),
-            escape(&clip(&f.target, 80)),
-            escape(&title),
-        );
+        let row = finding_row(f);
         if md.len() + row.len() + note_room > MAX_BYTES {
             break;
         }
@@ -198,6 +176,71 @@ pub fn render(report: &Report) -> String {
             "\n_Showing the {listed} most severe of {} findings; the full list is in report.json and index.html._",
             top.len()
         );
+    }
+    md
+}
+
+fn finding_row(f: &Finding) -> String {
+    let pkg = f.package.as_ref();
+    let mut title = clip(
+        if f.title.is_empty() {
+            &f.description
+        } else {
+            &f.title
+        },
+        120,
+    );
+    if f.excluded.is_some() {
+        title.push_str(" (excluded by the gate)");
+    }
+    format!(
+        "| {} {} | {} | {} | {} | {} | {} | {} |\n",
+        icon(f.severity),
+        f.severity,
+        id_cell(f),
+        escape(pkg.map_or("", |p| &p.name)),
+        escape(pkg.map_or("", |p| &p.installed_version)),
+        escape(pkg.map_or("", |p| &p.fixed_version)),
+        escape(&clip(&f.target, 80)),
+        escape(&title),
+    )
+}
+
+/// The Markdown for `scanlens diff`: counts, then the new and the fixed findings.
+pub fn render_diff(old: &Report, new: &Report, diff: &scanlens_model::diff::Diff) -> String {
+    let name = |r: &Report| crate::html::title(r).replace(" — Scanlens report", "");
+    let mut md = format!(
+        "## Scanlens diff: {} → {}\n\n**{} new**, **{} fixed**, {} unchanged.\n",
+        escape(&name(old)),
+        escape(&name(new)),
+        diff.new.len(),
+        diff.fixed.len(),
+        diff.unchanged
+    );
+    for (heading, list) in [("New findings", &diff.new), ("Fixed findings", &diff.fixed)] {
+        if list.is_empty() {
+            continue;
+        }
+        let _ = writeln!(
+            md,
+            "\n### {heading}\n\n| Severity | ID | Package | Installed | Fixed | Target | Title |\n|---|---|---|---|---|---|---|"
+        );
+        let mut listed = 0;
+        for f in list.iter().take(MAX_ROWS) {
+            let row = finding_row(f);
+            if md.len() + row.len() + 200 > MAX_BYTES / 2 {
+                break;
+            }
+            md.push_str(&row);
+            listed += 1;
+        }
+        if listed < list.len() {
+            let _ = writeln!(
+                md,
+                "\n_{} more not shown; use `--format json` for all._",
+                list.len() - listed
+            );
+        }
     }
     md
 }

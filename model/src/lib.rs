@@ -4,6 +4,8 @@
 //! two agree on the format and on what filtering, grouping, search and the gate mean.
 
 pub mod compact;
+pub mod diff;
+pub mod flat;
 pub mod gate;
 pub mod normalize;
 pub mod query;

@@ -223,6 +223,9 @@ pub struct Report {
     pub version: u32,
     /// The program that wrote it, e.g. `scanlens 0.1.0`.
     pub generator: String,
+    /// The commit the scan belongs to, when known (from `scan`, or the CI's variables).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub commit: Option<String>,
     pub summary: Summary,
     /// Figures beyond the summary: fixable findings, suppressed findings, gate exclusions.
     pub stats: Stats,

@@ -1,8 +1,11 @@
 //! One file per subcommand.
 
+mod diff;
+mod query;
 mod render;
 pub mod scan;
 mod schema;
+mod site;
 
 pub use render::{render_report, render_report_with};
 
@@ -13,6 +16,9 @@ pub fn run(cli: Cli) -> anyhow::Result<u8> {
     match cli.command {
         Command::Render(args) => render::run(args),
         Command::Scan(args) => scan::run(*args),
+        Command::Diff(args) => diff::run(args),
+        Command::Query(args) => query::run(args),
+        Command::Site(args) => site::run(args),
         Command::Schema => schema::run(),
     }
 }

@@ -8,6 +8,7 @@ pub fn run(args: RenderArgs) -> anyhow::Result<u8> {
     // Validate the gate before reading anything, so a typo costs no work.
     let policy = crate::gate::policy(&args.gate)?;
     let mut report = crate::input::read_reports(&args.inputs)?;
+    report.commit = ci_commit();
     let verdict = policy.apply(&mut report);
     render_report(&report, &args.out)?;
     print_outcome(&report, &args.out);
@@ -24,7 +25,22 @@ pub fn exit_code(gate: &GateArgs, failed: bool) -> u8 {
     }
 }
 
-/// Writes `report.json`, `index.html` and `summary.md` to `out`, replacing it atomically.
+/// The commit a CI system is building, from its own variables.
+pub fn ci_commit() -> Option<String> {
+    [
+        "GITHUB_SHA",
+        "CI_COMMIT_SHA",
+        "CODEBUILD_RESOLVED_SOURCE_VERSION",
+        "GIT_COMMIT",
+    ]
+    .iter()
+    .filter_map(|v| std::env::var(v).ok())
+    .map(|s| s.trim().to_string())
+    .find(|s| !s.is_empty())
+}
+
+/// Writes `report.json`, `index.html`, `summary.md` and `findings.ndjson` to `out`, replacing
+/// it atomically.
 pub fn render_report(report: &Report, out: &Path) -> anyhow::Result<()> {
     render_report_with(report, out, &[])
 }
@@ -40,14 +56,25 @@ pub fn render_report_with(
     // page and the summary are built on the other core.
     crate::output::write_dir_atomically_with(out, |dir| {
         std::thread::scope(|s| {
-            let pages = s.spawn(|| (crate::html::render(report), crate::markdown::render(report)));
+            let pages = s.spawn(|| -> std::io::Result<_> {
+                let mut rows = std::io::BufWriter::with_capacity(
+                    1 << 20,
+                    std::fs::File::create(dir.join("findings.ndjson"))?,
+                );
+                for row in scanlens_model::flat::flatten(report) {
+                    serde_json::to_writer(&mut rows, &row)?;
+                    std::io::Write::write_all(&mut rows, b"\n")?;
+                }
+                rows.into_inner().map_err(|e| e.into_error())?;
+                Ok((crate::html::render(report), crate::markdown::render(report)))
+            });
             let mut json = std::io::BufWriter::with_capacity(
                 1 << 20,
                 std::fs::File::create(dir.join("report.json"))?,
             );
             serde_json::to_writer(&mut json, report)?;
             json.into_inner().map_err(|e| e.into_error())?;
-            let (html, md) = pages.join().expect("page rendering does not panic");
+            let (html, md) = pages.join().expect("page rendering does not panic")?;
             std::fs::write(dir.join("index.html"), html)?;
             std::fs::write(dir.join("summary.md"), md)?;
             for (name, bytes) in extra {

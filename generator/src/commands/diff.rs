@@ -1,0 +1,55 @@
+//! `scanlens diff OLD NEW`: new and fixed findings, as Markdown or JSON, with a baseline gate.
+
+use crate::cli::{DiffArgs, DiffFormat};
+use anyhow::{bail, Context};
+use scanlens_model::Severity;
+
+pub fn run(args: DiffArgs) -> anyhow::Result<u8> {
+    let mut fail_on = Vec::new();
+    for s in args.fail_on_new.iter().filter(|s| !s.trim().is_empty()) {
+        match Severity::from_name(s) {
+            Some(sev) => fail_on.push(sev),
+            None => bail!(
+                "--fail-on-new: unknown severity `{s}`; use CRITICAL, HIGH, MEDIUM, LOW or UNKNOWN"
+            ),
+        }
+    }
+    let old = crate::input::load_report(&args.old)?;
+    let new = crate::input::load_report(&args.new)?;
+    let diff = scanlens_model::diff::diff(&old, &new);
+    let text = match args.format {
+        DiffFormat::Json => {
+            let mut s = serde_json::to_string_pretty(&diff)?;
+            s.push('\n');
+            s
+        }
+        DiffFormat::Markdown => crate::markdown::render_diff(&old, &new, &diff),
+    };
+    match &args.output {
+        Some(path) => std::fs::write(path, text)
+            .with_context(|| format!("cannot write {}; check the path", path.display()))?,
+        None => {
+            use std::io::Write;
+            let mut out = std::io::stdout().lock();
+            // A closed pipe (`| head`) is not an error worth a message.
+            let _ = out.write_all(text.as_bytes());
+        }
+    }
+    let failing = diff.new_at(&fail_on);
+    eprintln!(
+        "scanlens: {} new, {} fixed, {} unchanged{}",
+        diff.new.len(),
+        diff.fixed.len(),
+        diff.unchanged,
+        if failing > 0 {
+            format!("; {failing} new at --fail-on-new")
+        } else {
+            String::new()
+        }
+    );
+    Ok(if failing > 0 {
+        args.exit_code
+    } else {
+        crate::exit::OK
+    })
+}

@@ -1,0 +1,155 @@
+//! What changed between two scans: new, fixed and unchanged findings.
+//!
+//! Findings match by kind, ID, package and target. The target is taken relative to its artifact
+//! name, because Trivy writes the image reference into OS targets (`app:1.2 (debian 12.5)`), and a
+//! new tag of the same image must not make every finding look new.
+
+use crate::report::{Finding, Kind, Report, Severity};
+use serde::{Deserialize, Serialize};
+use std::collections::HashMap;
+
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+struct Key<'a> {
+    kind: Kind,
+    id: &'a str,
+    package: &'a str,
+    target: &'a str,
+}
+
+fn key<'a>(report: &'a Report, f: &'a Finding) -> Key<'a> {
+    let artifact = report
+        .artifacts
+        .get(f.artifact as usize)
+        .map_or("", |a| a.name.as_str());
+    let target = if !artifact.is_empty() {
+        f.target.strip_prefix(artifact).unwrap_or(&f.target).trim()
+    } else {
+        f.target.as_str()
+    };
+    Key {
+        kind: f.kind,
+        id: &f.id,
+        package: f.package_name(),
+        target,
+    }
+}
+
+/// The comparison of two reports. Only counted findings (see `Finding::is_counted`) take part.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct Diff {
+    /// In the new report and not in the old one.
+    pub new: Vec<Finding>,
+    /// In the old report and gone from the new one.
+    pub fixed: Vec<Finding>,
+    /// In both.
+    pub unchanged: u64,
+}
+
+impl Diff {
+    pub fn new_at(&self, severities: &[Severity]) -> usize {
+        self.new
+            .iter()
+            .filter(|f| severities.contains(&f.severity))
+            .count()
+    }
+}
+
+pub fn diff(old: &Report, new: &Report) -> Diff {
+    let mut old_keys: HashMap<Key, usize> = HashMap::new();
+    for f in old.findings.iter().filter(|f| f.is_counted()) {
+        *old_keys.entry(key(old, f)).or_insert(0) += 1;
+    }
+    let mut out = Diff::default();
+    let mut seen: HashMap<Key, usize> = HashMap::new();
+    for f in new.findings.iter().filter(|f| f.is_counted()) {
+        let k = key(new, f);
+        let had = old_keys.get(&k).copied().unwrap_or(0);
+        let n = seen.entry(k).or_insert(0);
+        *n += 1;
+        if *n <= had {
+            out.unchanged += 1;
+        } else {
+            out.new.push(f.clone());
+        }
+    }
+    let mut remaining: HashMap<Key, usize> = HashMap::new();
+    for f in new.findings.iter().filter(|f| f.is_counted()) {
+        *remaining.entry(key(new, f)).or_insert(0) += 1;
+    }
+    for f in old.findings.iter().filter(|f| f.is_counted()) {
+        let k = key(old, f);
+        match remaining.get_mut(&k) {
+            Some(n) if *n > 0 => *n -= 1,
+            _ => out.fixed.push(f.clone()),
+        }
+    }
+    let order = |a: &Finding, b: &Finding| {
+        (a.severity, a.cvss_rank(), &a.id, a.package_name()).cmp(&(
+            b.severity,
+            b.cvss_rank(),
+            &b.id,
+            b.package_name(),
+        ))
+    };
+    out.new.sort_by(order);
+    out.fixed.sort_by(order);
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::report::{Artifact, Package};
+
+    fn report(name: &str, findings: &[(&str, &str)]) -> Report {
+        Report {
+            artifacts: vec![Artifact {
+                name: name.into(),
+                ..Artifact::default()
+            }],
+            findings: findings
+                .iter()
+                .map(|(id, pkg)| Finding {
+                    id: id.to_string(),
+                    severity: Severity::High,
+                    target: format!("{name} (debian 12.5)"),
+                    package: Some(Package {
+                        name: pkg.to_string(),
+                        ..Package::default()
+                    }),
+                    ..Finding::default()
+                })
+                .collect(),
+            ..Report::default()
+        }
+    }
+
+    #[test]
+    fn new_fixed_unchanged_across_tags() {
+        let old = report("app:1", &[("CVE-1", "openssl"), ("CVE-2", "tar")]);
+        let new = report(
+            "app:2",
+            &[("CVE-1", "openssl"), ("CVE-3", "zlib"), ("CVE-1", "libssl")],
+        );
+        let d = diff(&old, &new);
+        assert_eq!(d.unchanged, 1);
+        let ids: Vec<_> = d
+            .new
+            .iter()
+            .map(|f| (f.id.as_str(), f.package_name()))
+            .collect();
+        assert_eq!(ids, vec![("CVE-1", "libssl"), ("CVE-3", "zlib")]);
+        assert_eq!(d.fixed.len(), 1);
+        assert_eq!(d.fixed[0].id, "CVE-2");
+        assert_eq!(d.new_at(&[Severity::High]), 2);
+        assert_eq!(d.new_at(&[Severity::Critical]), 0);
+    }
+
+    #[test]
+    fn identical_reports_have_no_changes() {
+        let r = report("app:1", &[("CVE-1", "openssl"), ("CVE-1", "openssl")]);
+        let d = diff(&r, &r);
+        assert!(d.new.is_empty() && d.fixed.is_empty());
+        assert_eq!(d.unchanged, 2);
+    }
+}
