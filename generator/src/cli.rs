@@ -140,6 +140,10 @@ pub struct ScanArgs {
     #[arg(long, value_name = "DURATION", help_heading = "Trivy")]
     pub timeout: Option<String>,
 
+    /// Also write report.sarif (SARIF 2.1.0 for GitHub code scanning) in each report folder
+    #[arg(long)]
+    pub sarif: bool,
+
     #[command(flatten)]
     pub gate: GateArgs,
 }
@@ -155,6 +159,11 @@ pub struct RenderArgs {
     /// failure leaves an earlier report there intact.
     #[arg(long, short, value_name = "DIR")]
     pub out: PathBuf,
+
+    /// Also write report.sarif (SARIF 2.1.0 for GitHub code scanning): the 5,000 most severe
+    /// findings, at most 10 MB gzipped, as GitHub accepts
+    #[arg(long)]
+    pub sarif: bool,
 
     #[command(flatten)]
     pub gate: GateArgs,

@@ -90,7 +90,7 @@ pub fn run_with(
     let mut errors = 0;
     for image in &plan.images {
         let dir = out.join(image.image.dir_name());
-        match scan_one(image, &opts, &policy, &args.gate, &dir, runner, log) {
+        match scan_one(image, &opts, &policy, args, &dir, runner, log) {
             Ok(code) => codes.push(code),
             Err(e) => {
                 errors += 1;
@@ -140,7 +140,7 @@ fn scan_one(
     image: &plan::PlannedImage,
     opts: &Options,
     policy: &scanlens_model::gate::GatePolicy,
-    gate: &crate::cli::GateArgs,
+    args: &ScanArgs,
     dir: &Path,
     runner: &dyn Runner,
     log: &mut dyn Write,
@@ -160,10 +160,12 @@ fn scan_one(
     }
     let mut report = builder.finish();
     let verdict = policy.apply(&mut report);
-    let extra: Vec<(&str, &[u8])> = raw.files.iter().map(|(n, b)| (*n, b.as_slice())).collect();
+    let sarif = crate::sarif::file_for(&report, args.sarif);
+    let mut extra: Vec<(&str, &[u8])> = raw.files.iter().map(|(n, b)| (*n, b.as_slice())).collect();
+    extra.extend(crate::sarif::extra(&sarif));
     super::render::render_report_with(&report, dir, &extra)?;
     super::render::print_outcome(&report, dir);
-    Ok(super::render::exit_code(gate, verdict.failed))
+    Ok(super::render::exit_code(&args.gate, verdict.failed))
 }
 
 fn options(args: &ScanArgs) -> Options {
