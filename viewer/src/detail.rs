@@ -96,7 +96,7 @@ pub fn view(ds: &Dataset, ix: &Index, i: usize, q: &str, close: Callback<MouseEv
             <dl>
                 { text_row("Kind", o.kind.as_str()) }
                 { row("Target", hl(&o.target, q)) }
-                { text_row("Class / type", &format!("{} {}", o.class, o.target_type).trim().to_string()) }
+                { text_row("Class / type", format!("{} {}", o.class, o.target_type).trim()) }
                 if let Some(p) = pkg {
                     { row("Package", hl(&p.name, q)) }
                     { text_row("Installed", &p.installed_version) }

@@ -33,6 +33,9 @@ pub fn start() {
     let Some(doc) = web_sys::window().and_then(|w| w.document()) else {
         return;
     };
+    let perf = web_sys::window().and_then(|w| w.performance());
+    let now = || perf.as_ref().map_or(0.0, |p| p.now());
+    let t0 = now();
     let text = doc
         .get_element_by_id("scanlens-report")
         .and_then(|e| e.text_content());
@@ -40,13 +43,29 @@ pub fn start() {
         show_error(&doc, "the page holds no report data");
         return;
     };
+    let t1 = now();
     match parse_dataset(&text) {
         Ok(ds) => {
             drop(text);
+            let t2 = now();
             let Some(root) = doc.get_element_by_id("scanlens-app") else {
                 return;
             };
             let data = std::rc::Rc::new(app::Data::new(ds));
+            let t3 = now();
+            if let Some(b) = doc.body() {
+                // Where load time goes, for the benchmark harness.
+                let _ = b.set_attribute(
+                    "data-phases",
+                    &format!(
+                        "start={} read={} parse={} index={}",
+                        t0 as u64,
+                        (t1 - t0) as u64,
+                        (t2 - t1) as u64,
+                        (t3 - t2) as u64
+                    ),
+                );
+            }
             yew::Renderer::<app::App>::with_root_and_props(root, app::Props { data }).render();
         }
         Err(e) => show_error(&doc, &e),

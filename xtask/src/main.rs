@@ -12,7 +12,8 @@ use std::process::ExitCode;
 
 use anyhow::{bail, Context, Result};
 
-const USAGE: &str = "usage: cargo run -p xtask -- trivy-db --out DIR | viewer | bench-viewer [--findings N]";
+const USAGE: &str =
+    "usage: cargo run -p xtask -- trivy-db --out DIR | viewer | bench-viewer [--findings N]";
 
 fn main() -> ExitCode {
     match run(std::env::args().skip(1).collect()) {
