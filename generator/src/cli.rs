@@ -45,6 +45,8 @@ line, 3 error (bad tag, docker or trivy missing or failing); with several images
     Query(QueryArgs),
     /// Add reports to a static site: an index of all images with history, trends and diffs
     Site(SiteArgs),
+    /// Upload report folders (and a site) to S3 with the right content types
+    Publish(PublishArgs),
     /// Print the JSON Schema of report.json
     Schema,
 }
@@ -263,4 +265,21 @@ pub struct SiteArgs {
     /// Site title
     #[arg(long, default_value = "Scanlens dashboard")]
     pub title: String,
+}
+
+#[derive(Debug, Args)]
+#[command(
+    after_help = "Keys: s3://BUCKET/PREFIX/<folder name>/<file> for each report folder and s3://BUCKET/PREFIX/site/... for --site. Credentials and region are found as the AWS SDKs find them: AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY, AWS_SESSION_TOKEN; AWS_PROFILE with ~/.aws/credentials and ~/.aws/config; CodeBuild's and ECS's container credentials; AWS_REGION or AWS_DEFAULT_REGION. AWS_ENDPOINT_URL_S3 or AWS_ENDPOINT_URL selects an S3-compatible server (path-style requests).\n\n\
+Exit codes: 0 uploaded, 2 bad command line, 3 error (no credentials, no such bucket, endpoint unreachable, access denied)."
+)]
+pub struct PublishArgs {
+    /// Destination, as s3://bucket/prefix
+    #[arg(long, value_name = "S3_URL")]
+    pub s3: String,
+    /// Report folders written by `scanlens scan` or `scanlens render`
+    #[arg(value_name = "REPORT_DIR")]
+    pub dirs: Vec<PathBuf>,
+    /// Also upload this site folder (from `scanlens site`) to PREFIX/site/
+    #[arg(long, value_name = "SITE")]
+    pub site: Option<PathBuf>,
 }

@@ -14,6 +14,7 @@ pub mod input;
 pub mod markdown;
 pub mod output;
 pub mod process;
+pub mod s3;
 pub mod sarif;
 pub mod scan;
 pub mod site;

@@ -1,6 +1,7 @@
 //! One file per subcommand.
 
 mod diff;
+mod publish;
 mod query;
 mod render;
 pub mod scan;
@@ -19,6 +20,7 @@ pub fn run(cli: Cli) -> anyhow::Result<u8> {
         Command::Diff(args) => diff::run(args),
         Command::Query(args) => query::run(args),
         Command::Site(args) => site::run(args),
+        Command::Publish(args) => publish::run(args),
         Command::Schema => schema::run(),
     }
 }
