@@ -143,6 +143,11 @@ fn build<'a>(
                 },
             },
             results,
+            // One category per image, so several images' SARIF can be uploaded together and a
+            // new tag's scan replaces the old tag's alerts rather than adding to them.
+            automation_details: first.map(|a| AutomationDetails {
+                id: format!("scanlens/{}/", image_path(&a.name)),
+            }),
             column_kind: "utf16CodeUnits",
             original_uri_base_ids: OriginalUriBaseIds {
                 rootpath: UriBase { uri: "file:///" },
@@ -438,9 +443,16 @@ struct Log<'a> {
 struct Run<'a> {
     tool: Tool<'a>,
     results: Vec<SarifResult<'a>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    automation_details: Option<AutomationDetails>,
     column_kind: &'static str,
     original_uri_base_ids: OriginalUriBaseIds,
     properties: RunProperties<'a>,
+}
+
+#[derive(Serialize)]
+struct AutomationDetails {
+    id: String,
 }
 
 #[derive(Serialize)]
@@ -689,6 +701,7 @@ mod tests {
         let v = json(&s);
         assert_eq!(v["version"], "2.1.0");
         let run = &v["runs"][0];
+        assert_eq!(run["automationDetails"]["id"], "scanlens/ghcr.io/acme/app/");
         let rules = run["tool"]["driver"]["rules"].as_array().unwrap();
         let ids: Vec<&str> = rules.iter().map(|r| r["id"].as_str().unwrap()).collect();
         // Most severe first; one rule per ID; the passing check is not a result.

@@ -1,0 +1,248 @@
+//! The CI files we ship (the GitHub action and workflow, the CodeBuild buildspec, the GitLab and
+//! Jenkins examples) parse, use and document every input, and call scanlens only with flags that
+//! exist: a renamed flag breaks this test rather than a user's pipeline.
+
+use clap::CommandFactory;
+use serde_norway::Value;
+use std::path::PathBuf;
+
+fn root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("..")
+}
+
+fn read(rel: &str) -> String {
+    std::fs::read_to_string(root().join(rel)).unwrap_or_else(|e| panic!("{rel}: {e}"))
+}
+
+fn yaml(rel: &str) -> Value {
+    serde_norway::from_str(&read(rel)).unwrap_or_else(|e| panic!("{rel} is not YAML: {e}"))
+}
+
+fn text(v: &Value) -> String {
+    serde_norway::to_string(v).unwrap()
+}
+
+/// The long flags of a scanlens subcommand, from the real CLI definition.
+fn flags(sub: &str) -> Vec<String> {
+    let cmd = scanlens::cli::Cli::command();
+    let sub = cmd
+        .find_subcommand(sub)
+        .unwrap_or_else(|| panic!("no subcommand {sub}"));
+    sub.get_arguments()
+        .filter_map(|a| a.get_long().map(|l| format!("--{l}")))
+        .collect()
+}
+
+/// Every `scanlens SUB ...` command line in a script, with the `--flags` it uses.
+fn scanlens_calls(script: &str) -> Vec<(String, Vec<String>)> {
+    let mut calls = Vec::new();
+    for line in script.lines() {
+        let mut rest = line;
+        while let Some(i) = rest.find("scanlens ") {
+            let after = &rest[i + "scanlens ".len()..];
+            let sub = after.split_whitespace().next().unwrap_or("").to_string();
+            // The command ends at the next shell separator.
+            let end = ["&&", "||", ";", "|"]
+                .iter()
+                .filter_map(|sep| after.find(sep))
+                .min()
+                .unwrap_or(after.len());
+            let used: Vec<String> = after[..end]
+                .split(|c: char| c.is_whitespace() || c == '"' || c == '\'' || c == '(')
+                .filter(|w| w.starts_with("--") && w.len() > 2)
+                .map(|w| w.split('=').next().unwrap().to_string())
+                .collect();
+            calls.push((sub, used));
+            rest = after;
+        }
+    }
+    calls
+}
+
+fn check_calls(what: &str, script: &str) -> usize {
+    let subs = [
+        "scan", "render", "publish", "site", "diff", "query", "schema",
+    ];
+    let mut n = 0;
+    for (sub, used) in scanlens_calls(script) {
+        if !subs.contains(&sub.as_str()) {
+            continue; // prose such as "scanlens reads", or `scanlens --version`
+        }
+        let known = flags(&sub);
+        for f in used {
+            assert!(
+                known.contains(&f),
+                "{what}: `scanlens {sub}` has no flag {f}"
+            );
+        }
+        n += 1;
+    }
+    n
+}
+
+#[test]
+fn action_inputs_are_used_documented_and_safe() {
+    let action = yaml("action.yml");
+    let readme = read("README.md");
+    let inputs = action["inputs"].as_mapping().expect("inputs");
+    let steps = action["runs"]["steps"].as_sequence().expect("steps");
+    assert_eq!(action["runs"]["using"], "composite");
+    let steps_text = text(&action["runs"]["steps"]);
+    for (name, spec) in inputs {
+        let name = name.as_str().unwrap();
+        let desc = spec["description"].as_str().unwrap_or("");
+        assert!(desc.len() > 10, "input {name} has no description");
+        assert!(
+            steps_text.contains(&format!("inputs.{name} "))
+                || steps_text.contains(&format!("inputs.{name}}}"))
+                || steps_text.contains(&format!("inputs.{name})"))
+                || steps_text.contains(&format!("inputs.{name},")),
+            "input {name} is never used in the steps"
+        );
+        assert!(
+            readme.contains(&format!("`{name}`")),
+            "README does not document input `{name}`"
+        );
+    }
+    // trivy-action's names where the meaning is the same.
+    for name in [
+        "severity",
+        "ignore-unfixed",
+        "vuln-type",
+        "trivyignores",
+        "exit-code",
+    ] {
+        assert!(
+            inputs.contains_key(name),
+            "missing trivy-action input {name}"
+        );
+    }
+    // Script injection: inputs reach shells through env only.
+    let mut scan_step = None;
+    for step in steps {
+        if let Some(run) = step["run"].as_str() {
+            assert!(
+                !run.contains("${{"),
+                "a run script splices an expression; pass it through env: {run}"
+            );
+            assert_eq!(step["shell"], "bash", "composite run steps need a shell");
+        }
+        if step["id"] == "scan" {
+            scan_step = step["run"].as_str();
+        }
+    }
+    // The scan step builds its argument list in an array; every flag must exist.
+    let scan = scan_step.expect("a step with id: scan");
+    let known = flags("scan");
+    let used: Vec<&str> = scan
+        .split(|c: char| c.is_whitespace() || c == '(' || c == ')')
+        .filter(|w| w.starts_with("--"))
+        .collect();
+    assert!(used.len() >= 7, "{used:?}");
+    for f in used {
+        assert!(
+            known.iter().any(|k| k == f),
+            "scanlens scan has no flag {f}"
+        );
+    }
+    let uses: Vec<&str> = steps.iter().filter_map(|s| s["uses"].as_str()).collect();
+    assert!(uses
+        .iter()
+        .any(|u| u.starts_with("actions/upload-artifact@")));
+    assert!(uses
+        .iter()
+        .any(|u| u.starts_with("github/codeql-action/upload-sarif@")));
+    assert!(steps_text.contains("GITHUB_STEP_SUMMARY"));
+}
+
+#[test]
+fn example_workflow_scans_and_deploys_pages() {
+    let wf = yaml(".github/workflows/scan.yml");
+    let all = text(&wf);
+    assert!(wf["on"]["push"].is_mapping(), "runs on push");
+    for action in [
+        "uses: ./",
+        "actions/configure-pages@",
+        "actions/upload-pages-artifact@",
+        "actions/deploy-pages@",
+    ] {
+        assert!(all.contains(action), "workflow lacks {action}");
+    }
+    let mut runs = String::new();
+    for job in wf["jobs"].as_mapping().unwrap().values() {
+        for step in job["steps"].as_sequence().unwrap() {
+            if let Some(r) = step["run"].as_str() {
+                runs.push_str(r);
+                runs.push('\n');
+            }
+        }
+    }
+    assert!(runs.contains("scanlens site --out"));
+    assert!(check_calls("scan.yml", &runs) >= 1);
+    assert!(all.contains("pages: write") && all.contains("id-token: write"));
+}
+
+#[test]
+fn buildspec_installs_scans_and_publishes() {
+    let b = yaml("buildspec.yml");
+    assert_eq!(b["version"].as_f64(), Some(0.2));
+    let phase = |name: &str| -> String {
+        b["phases"][name]["commands"]
+            .as_sequence()
+            .unwrap_or_else(|| panic!("buildspec lacks phases.{name}.commands"))
+            .iter()
+            .map(|c| c.as_str().unwrap().to_string())
+            .collect::<Vec<_>>()
+            .join("\n")
+    };
+    let (install, build, post) = (phase("install"), phase("build"), phase("post_build"));
+    assert!(install.contains("trivy") && install.contains("cargo install"));
+    assert!(build.contains("scanlens scan"));
+    assert!(post.contains("scanlens publish --s3 \"s3://$REPORT_BUCKET/"));
+    check_calls("buildspec.yml", &build);
+    check_calls("buildspec.yml", &post);
+}
+
+#[test]
+fn gitlab_and_jenkins_examples_are_short_and_valid() {
+    let gitlab = read("examples/gitlab-ci.yml");
+    let jenkins = read("examples/Jenkinsfile");
+    assert!(
+        gitlab.lines().count() < 30,
+        "gitlab-ci.yml is 30 lines or more"
+    );
+    assert!(
+        jenkins.lines().count() < 30,
+        "Jenkinsfile is 30 lines or more"
+    );
+    let g: Value = serde_norway::from_str(&gitlab).expect("gitlab-ci.yml parses");
+    let script = text(&g["scanlens"]["script"]);
+    assert!(check_calls("gitlab-ci.yml", &script) >= 2);
+    assert!(check_calls("Jenkinsfile", &jenkins) >= 2);
+    assert!(jenkins.contains("pipeline {") && jenkins.contains("stages {"));
+    assert_eq!(
+        jenkins.matches('{').count(),
+        jenkins.matches('}').count(),
+        "Jenkinsfile braces balance"
+    );
+    let readme = read("README.md");
+    for f in [
+        "examples/gitlab-ci.yml",
+        "examples/Jenkinsfile",
+        "buildspec.yml",
+        "action.yml",
+    ] {
+        assert!(readme.contains(f), "README does not mention {f}");
+    }
+}
+
+#[test]
+fn call_parser_sees_flags() {
+    let calls = scanlens_calls(
+        "x; scanlens scan --out \"a\" --fail-on=HIGH && scanlens publish --s3 s3://b",
+    );
+    assert_eq!(calls.len(), 2);
+    assert_eq!(calls[0].0, "scan");
+    assert_eq!(calls[0].1, ["--out", "--fail-on"]);
+    assert_eq!(calls[1].1, ["--s3"]);
+}
