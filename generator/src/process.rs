@@ -135,11 +135,7 @@ pub type OnLine<'a> = &'a mut dyn FnMut(Stream, &str);
 pub trait Runner {
     /// Runs `cmd` with stdin closed and returns its exit status and output. When `on_line` is
     /// given, every output line (without its newline) is passed to it as soon as it is read.
-    fn run(
-        &self,
-        cmd: &Cmd,
-        on_line: Option<OnLine<'_>>,
-    ) -> Result<Finished, SpawnError>;
+    fn run(&self, cmd: &Cmd, on_line: Option<OnLine<'_>>) -> Result<Finished, SpawnError>;
 }
 
 /// Starts real processes.
@@ -147,11 +143,7 @@ pub trait Runner {
 pub struct System;
 
 impl Runner for System {
-    fn run(
-        &self,
-        cmd: &Cmd,
-        on_line: Option<OnLine<'_>>,
-    ) -> Result<Finished, SpawnError> {
+    fn run(&self, cmd: &Cmd, on_line: Option<OnLine<'_>>) -> Result<Finished, SpawnError> {
         let mut command = Command::new(&cmd.program);
         command
             .args(&cmd.args)

@@ -148,11 +148,7 @@ mod tests {
     }
 
     impl Runner for FakeGit {
-        fn run(
-            &self,
-            cmd: &Cmd,
-            _: Option<OnLine<'_>>,
-        ) -> Result<Finished, SpawnError> {
+        fn run(&self, cmd: &Cmd, _: Option<OnLine<'_>>) -> Result<Finished, SpawnError> {
             self.seen.borrow_mut().push(cmd.clone());
             self.result.clone().map_err(|f| f())
         }

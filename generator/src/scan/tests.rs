@@ -40,11 +40,7 @@ impl Fake {
 }
 
 impl Runner for Fake {
-    fn run(
-        &self,
-        cmd: &Cmd,
-        on_line: Option<OnLine<'_>>,
-    ) -> Result<Finished, SpawnError> {
+    fn run(&self, cmd: &Cmd, on_line: Option<OnLine<'_>>) -> Result<Finished, SpawnError> {
         self.seen.borrow_mut().push(cmd.clone());
         let is_docker = cmd.name() == "docker";
         let mut answer = if is_docker {
