@@ -6,10 +6,9 @@ mod common;
 use serde_json::Value;
 use std::collections::BTreeMap;
 
-/// Counts straight from Trivy's JSON with no model code: kind -> severity -> n.
-fn raw_counts(v: &Value) -> BTreeMap<(&'static str, String), u64> {
-    let mut counts = BTreeMap::new();
-    let results: Vec<&Value> = match v {
+/// The results of a schema-2 report or of the legacy top-level array.
+fn results(v: &Value) -> Vec<&Value> {
+    match v {
         Value::Array(a) => a.iter().collect(),
         Value::Object(o) => o
             .get("Results")
@@ -17,8 +16,13 @@ fn raw_counts(v: &Value) -> BTreeMap<(&'static str, String), u64> {
             .map(|a| a.iter().collect())
             .unwrap_or_default(),
         _ => vec![],
-    };
-    for r in results {
+    }
+}
+
+/// Counts straight from Trivy's JSON with no model code: kind -> severity -> n.
+fn raw_counts(v: &Value) -> BTreeMap<(&'static str, String), u64> {
+    let mut counts = BTreeMap::new();
+    for r in results(v) {
         for (key, kind) in [
             ("Vulnerabilities", "vulnerabilities"),
             ("Misconfigurations", "misconfigurations"),
@@ -48,16 +52,7 @@ fn raw_counts(v: &Value) -> BTreeMap<(&'static str, String), u64> {
 
 fn raw_ids(v: &Value) -> Vec<String> {
     let mut ids = Vec::new();
-    let results: Vec<&Value> = match v {
-        Value::Array(a) => a.iter().collect(),
-        Value::Object(o) => o
-            .get("Results")
-            .and_then(Value::as_array)
-            .map(|a| a.iter().collect())
-            .unwrap_or_default(),
-        _ => vec![],
-    };
-    for r in results {
+    for r in results(v) {
         for (key, id) in [
             ("Vulnerabilities", "VulnerabilityID"),
             ("Misconfigurations", "ID"),
