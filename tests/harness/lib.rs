@@ -165,3 +165,26 @@ impl Drop for TempDir {
         let _ = std::fs::remove_dir_all(&self.0);
     }
 }
+
+/// The OS-package vulnerabilities of a raw Trivy report.
+pub fn os_vulns(report: &serde_json::Value) -> Vec<&serde_json::Value> {
+    report["Results"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter(|r| r["Class"] == "os-pkgs")
+        .flat_map(|r| r["Vulnerabilities"].as_array().into_iter().flatten())
+        .collect()
+}
+
+/// The vulnerability `id` on package `pkg`, if Trivy reported it.
+pub fn find_vuln<'a>(
+    vulns: &[&'a serde_json::Value],
+    id: &str,
+    pkg: &str,
+) -> Option<&'a serde_json::Value> {
+    vulns
+        .iter()
+        .copied()
+        .find(|v| v["VulnerabilityID"] == id && v["PkgName"] == pkg)
+}

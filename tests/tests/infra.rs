@@ -6,7 +6,8 @@
 use std::time::Instant;
 
 use scanlens_e2e::{
-    base_rootfs_tar, docker_dir, ensure_base_image, require, trivy_env, Dockerd, TempDir,
+    base_rootfs_tar, docker_dir, ensure_base_image, find_vuln, os_vulns, require, trivy_env,
+    Dockerd, TempDir,
 };
 use serde_json::Value;
 use xtask::trivydb::{FIXED_IN_NEWER, FIXED_IN_NEWER_VERSION, FIXED_IN_OLDER};
@@ -16,23 +17,6 @@ fn timed<T>(what: &str, f: impl FnOnce() -> T) -> T {
     let v = f();
     eprintln!("[timing] {what}: {:.1}s", start.elapsed().as_secs_f64());
     v
-}
-
-fn os_vulns(report: &Value) -> Vec<&Value> {
-    report["Results"]
-        .as_array()
-        .into_iter()
-        .flatten()
-        .filter(|r| r["Class"] == "os-pkgs")
-        .flat_map(|r| r["Vulnerabilities"].as_array().into_iter().flatten())
-        .collect()
-}
-
-fn find<'a>(vulns: &[&'a Value], id: &str, pkg: &str) -> Option<&'a Value> {
-    vulns
-        .iter()
-        .copied()
-        .find(|v| v["VulnerabilityID"] == id && v["PkgName"] == pkg)
 }
 
 fn summary(vulns: &[&Value]) -> String {
@@ -88,7 +72,7 @@ fn image_scan_with_offline_db() {
 
     // Unfixed in bookworm, reported for both binary packages built from source package apt.
     for pkg in ["apt", "libapt-pkg6.0"] {
-        let v = find(&vulns, "CVE-2011-3374", pkg)
+        let v = find_vuln(&vulns, "CVE-2011-3374", pkg)
             .unwrap_or_else(|| panic!("CVE-2011-3374 on {pkg} missing; got:\n{all}"));
         assert_eq!(v["Status"], "affected", "{v}");
         assert_eq!(v["Severity"], "LOW", "{v}");
@@ -98,7 +82,7 @@ fn image_scan_with_offline_db() {
         assert_eq!(v["CVSS"]["nvd"]["V3Score"], 3.7, "{v}");
         assert_eq!(v["CweIDs"][0], "CWE-347", "{v}");
     }
-    let tar = find(&vulns, "CVE-2005-2541", "tar")
+    let tar = find_vuln(&vulns, "CVE-2005-2541", "tar")
         .unwrap_or_else(|| panic!("CVE-2005-2541 on tar missing; got:\n{all}"));
     assert_eq!(tar["Status"], "affected", "{tar}");
     assert_eq!(tar["Severity"], "LOW", "{tar}");
@@ -108,7 +92,7 @@ fn image_scan_with_offline_db() {
     );
 
     // Fixed in bookworm-security, newer than the point release debootstrap installs.
-    let perl = find(&vulns, FIXED_IN_NEWER, "perl-base").unwrap_or_else(|| {
+    let perl = find_vuln(&vulns, FIXED_IN_NEWER, "perl-base").unwrap_or_else(|| {
         panic!(
             "{FIXED_IN_NEWER} on perl-base missing (if bookworm's point release now ships perl \
              {FIXED_IN_NEWER_VERSION} or later, pick another fixed-in-newer advisory in \
@@ -165,8 +149,14 @@ fn image_scan_with_offline_db() {
         timed("trivy image second", || trivy.scan_image(&dockerd, tag2)).expect("trivy image");
     let vulns2 = os_vulns(&report2);
     let all2 = summary(&vulns2);
-    assert!(find(&vulns2, "CVE-2011-3374", "apt").is_some(), "{all2}");
-    assert!(find(&vulns2, "CVE-2005-2541", "tar").is_none(), "{all2}");
+    assert!(
+        find_vuln(&vulns2, "CVE-2011-3374", "apt").is_some(),
+        "{all2}"
+    );
+    assert!(
+        find_vuln(&vulns2, "CVE-2005-2541", "tar").is_none(),
+        "{all2}"
+    );
     assert!(
         !report2["Results"]
             .as_array()

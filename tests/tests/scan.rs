@@ -11,7 +11,8 @@ use std::process::{Command, Stdio};
 use std::time::Instant;
 
 use scanlens_e2e::{
-    ensure_base_image, require, scanlens_bin, trivy_env, workspace_root, Dockerd, TempDir,
+    ensure_base_image, find_vuln, os_vulns, require, scanlens_bin, trivy_env, workspace_root,
+    Dockerd, TempDir,
 };
 use serde_json::Value;
 use xtask::trivydb::{FIXED_IN_NEWER, FIXED_IN_NEWER_VERSION, FIXED_IN_OLDER};
@@ -75,23 +76,6 @@ fn copy_dir(from: &Path, to: &Path) {
 fn read_json(path: &Path) -> Value {
     let bytes = std::fs::read(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
     serde_json::from_slice(&bytes).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
-}
-
-fn os_vulns(report: &Value) -> Vec<&Value> {
-    report["Results"]
-        .as_array()
-        .into_iter()
-        .flatten()
-        .filter(|r| r["Class"] == "os-pkgs")
-        .flat_map(|r| r["Vulnerabilities"].as_array().into_iter().flatten())
-        .collect()
-}
-
-fn find<'a>(vulns: &[&'a Value], id: &str, pkg: &str) -> Option<&'a Value> {
-    vulns
-        .iter()
-        .copied()
-        .find(|v| v["VulnerabilityID"] == id && v["PkgName"] == pkg)
 }
 
 fn assert_report_dir(dir: &Path) {
@@ -174,13 +158,13 @@ fn scan_builds_scans_and_gates_on_a_real_engine() {
     assert_eq!(image["ArtifactName"], "app:e2e");
     let vulns = os_vulns(&image);
     for pkg in ["apt", "libapt-pkg6.0"] {
-        let v = find(&vulns, "CVE-2011-3374", pkg).expect("CVE-2011-3374");
+        let v = find_vuln(&vulns, "CVE-2011-3374", pkg).expect("CVE-2011-3374");
         assert_eq!(v["Status"], "affected", "{v}");
         assert_eq!(v["Severity"], "LOW", "{v}");
     }
-    let tar = find(&vulns, "CVE-2005-2541", "tar").expect("CVE-2005-2541 on tar");
+    let tar = find_vuln(&vulns, "CVE-2005-2541", "tar").expect("CVE-2005-2541 on tar");
     assert_eq!(tar["Status"], "affected");
-    let perl = find(&vulns, FIXED_IN_NEWER, "perl-base").expect("fixed-in-newer advisory");
+    let perl = find_vuln(&vulns, FIXED_IN_NEWER, "perl-base").expect("fixed-in-newer advisory");
     assert_eq!(perl["Status"], "fixed");
     assert_eq!(perl["FixedVersion"], FIXED_IN_NEWER_VERSION);
     assert!(
@@ -232,8 +216,11 @@ fn scan_builds_scans_and_gates_on_a_real_engine() {
     assert_report_dir(&out.join("second-e2e"));
     let second = read_json(&out.join("second-e2e/trivy-image.json"));
     let v2 = os_vulns(&second);
-    assert!(find(&v2, "CVE-2011-3374", "apt").is_some());
-    assert!(find(&v2, "CVE-2005-2541", "tar").is_none(), "tar purged");
+    assert!(find_vuln(&v2, "CVE-2011-3374", "apt").is_some());
+    assert!(
+        find_vuln(&v2, "CVE-2005-2541", "tar").is_none(),
+        "tar purged"
+    );
 
     // 3. --ignore-unfixed: second's LOW findings are all unfixed, its UNKNOWN one is fixed.
     let r = run(with(base("::second:e2e"), &["--fail-on", "LOW"]));
