@@ -23,14 +23,18 @@ const STYLE: &str = concat!(
 const VIEWER_JS: &str = include_str!("../assets/viewer/scanlens_viewer.js");
 const VIEWER_WASM: &[u8] = include_bytes!("../assets/viewer/scanlens_viewer_bg.wasm");
 
-/// Starts the viewer from the inlined bytes. `initSync` rather than the default `init`, which
+/// Starts the viewer from the inlined bytes: the wasm is gzipped (then base64) in the page and
+/// unpacked with the browser's own `DecompressionStream`, which reads a `Blob` in memory and
+/// requests nothing. `initSync` with a compiled module rather than the default `init`, which
 /// would fetch the `.wasm` by URL: Chromium refuses that from `file://`.
 const BOOT_JS: &str = r#"
+(async () => {
 try {
   const s = atob(document.getElementById("scanlens-wasm").textContent.trim());
   const b = new Uint8Array(s.length);
   for (let i = 0; i < s.length; i++) b[i] = s.charCodeAt(i);
-  initSync({ module: b });
+  const z = new Blob([b]).stream().pipeThrough(new DecompressionStream("gzip"));
+  initSync({ module: await WebAssembly.compile(await new Response(z).arrayBuffer()) });
 } catch (e) {
   const el = document.getElementById("scanlens-app");
   if (el && el.className !== "boot-error") {
@@ -39,7 +43,20 @@ try {
     el.setAttribute("role", "alert");
   }
 }
+})();
 "#;
+
+/// The viewer's wasm as the page carries it: gzipped, then base64. Computed once per process.
+fn wasm_base64() -> &'static str {
+    static WASM: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+    WASM.get_or_init(|| {
+        use std::io::Write;
+        let mut z = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::best());
+        z.write_all(VIEWER_WASM).expect("in-memory gzip");
+        let gz = z.finish().expect("in-memory gzip");
+        base64::engine::general_purpose::STANDARD.encode(gz)
+    })
+}
 
 /// The module script: wasm-bindgen's glue followed by the boot code, hashed into the CSP.
 pub fn viewer_script() -> String {
@@ -49,15 +66,9 @@ pub fn viewer_script() -> String {
     s
 }
 
-/// The viewer's own weight in the page (wasm as base64, JS, CSS), without report data.
+/// The viewer's own weight in the page (gzipped wasm as base64, JS, CSS), without report data.
 pub fn viewer_weight() -> (usize, usize, usize) {
-    (
-        base64::engine::general_purpose::STANDARD
-            .encode(VIEWER_WASM)
-            .len(),
-        viewer_script().len(),
-        STYLE.len(),
-    )
+    (wasm_base64().len(), viewer_script().len(), STYLE.len())
 }
 
 /// The report as the viewer reads it: the compact dataset as JSON, safe inside a `<script>`
@@ -370,7 +381,7 @@ pub fn render(report: &Report) -> String {
     let page = Page {
         title: title(report),
         csp: csp(STYLE, &[&script]),
-        wasm: base64::engine::general_purpose::STANDARD.encode(VIEWER_WASM),
+        wasm: wasm_base64().to_string(),
         data: embedded_data(report),
         script,
         style: STYLE,

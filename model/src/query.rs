@@ -406,8 +406,14 @@ pub fn from_hash(hash: &str) -> Query {
 /// Precomputed per-finding data: lowercase search text and interned keys for grouping and
 /// sorting.
 pub struct Index {
-    /// Per finding: ID, package name, PURL, package path, target, location, lowercased.
-    hay: Vec<String>,
+    /// Per finding: its ID, lowercased.
+    id_hay: Vec<String>,
+    /// Per finding: which `ctx_hay` holds the rest of its own search text.
+    ctx_of: Vec<u32>,
+    /// Distinct texts of target, package name, PURL, path and ID, license file and check
+    /// message, lowercased; shared by the findings of one package in one target, so a keystroke
+    /// scans each once.
+    ctx_hay: Vec<String>,
     /// Per advisory: aliases, title, description, lowercased. Shared by every finding of it.
     adv_hay: Vec<String>,
     target_id: Vec<u32>,
@@ -432,7 +438,10 @@ fn intern(map: &mut HashMap<String, u32>, names: &mut Vec<String>, s: &str) -> u
 impl Index {
     pub fn new(ds: &Dataset) -> Index {
         let n = ds.findings.len();
-        let mut hay = Vec::with_capacity(n);
+        let mut id_hay = Vec::with_capacity(n);
+        let mut ctx_of = Vec::with_capacity(n);
+        let mut ctx_hay = Vec::new();
+        let mut ctx_map: HashMap<String, u32> = HashMap::new();
         let mut names = Vec::new();
         let mut map = HashMap::new();
         let (mut target_id, mut package_id, mut vuln_id) = (
@@ -447,9 +456,8 @@ impl Index {
             .map(|a| a.max_cvss().unwrap_or(-1.0) as f32)
             .collect();
         for o in &ds.findings {
+            id_hay.push(fold(&o.id));
             let mut h = String::with_capacity(64);
-            h.push_str(&o.id);
-            h.push('\n');
             h.push_str(&o.target);
             if let Some(p) = &o.package {
                 for s in [
@@ -475,7 +483,16 @@ impl Index {
                     h.push_str(&m.message);
                 }
             }
-            hay.push(h.to_lowercase());
+            let c = match ctx_map.get(&h) {
+                Some(&c) => c,
+                None => {
+                    let c = ctx_hay.len() as u32;
+                    ctx_hay.push(fold(&h));
+                    ctx_map.insert(h, c);
+                    c
+                }
+            };
+            ctx_of.push(c);
             target_id.push(intern(&mut map, &mut names, &o.target));
             package_id.push(intern(&mut map, &mut names, o.package_name()));
             vuln_id.push(intern(&mut map, &mut names, &o.id));
@@ -490,11 +507,13 @@ impl Index {
                 h.push_str(&a.title);
                 h.push('\n');
                 h.push_str(&a.description);
-                h.to_lowercase()
+                fold(&h)
             })
             .collect();
         Index {
-            hay,
+            id_hay,
+            ctx_of,
+            ctx_hay,
             adv_hay,
             target_id,
             package_id,
@@ -553,12 +572,46 @@ impl Index {
     }
 }
 
+/// Lowercase for matching, one char for one char of the same UTF-8 length: ASCII, Latin-1,
+/// Latin Extended-A, Greek and Cyrillic capitals fold; other characters stay. Rust's full
+/// `to_lowercase` would bring ~12 KB of Unicode tables into the wasm viewer.
+pub fn fold_char(c: char) -> char {
+    let u = c as u32;
+    let l = match u {
+        0x41..=0x5A | 0xC0..=0xD6 | 0xD8..=0xDE | 0x391..=0x3A1 | 0x3A3..=0x3AB => u + 32,
+        0x410..=0x42F => u + 32,
+        0x400..=0x40F => u + 80,
+        0x100..=0x12F | 0x132..=0x137 | 0x14A..=0x177 if u & 1 == 0 => u + 1,
+        0x139..=0x148 | 0x179..=0x17E if u & 1 == 1 => u + 1,
+        0x178 => 0xFF,
+        0x460..=0x481 | 0x48A..=0x4BF | 0x4D0..=0x52F if u & 1 == 0 => u + 1,
+        _ => u,
+    };
+    char::from_u32(l).unwrap_or(c)
+}
+
+/// [`fold_char`] over a string; the result has the same byte length as `s`.
+pub fn fold(s: &str) -> String {
+    if s.is_ascii() {
+        return s.to_ascii_lowercase();
+    }
+    s.chars().map(fold_char).collect()
+}
+
 /// Lowercase search terms: whitespace-separated, all must match.
 pub fn terms(q: &str) -> Vec<String> {
-    q.split_whitespace()
-        .map(str::to_lowercase)
-        .take(64)
-        .collect()
+    q.split_whitespace().map(fold).take(64).collect()
+}
+
+/// `needle` occurs in `hay`: a plain scan, faster than `str::contains`'s setup for the short
+/// IDs it is used on.
+fn has(hay: &[u8], needle: &[u8]) -> bool {
+    let Some((&first, rest)) = needle.split_first() else {
+        return true;
+    };
+    hay.len() >= needle.len()
+        && (0..=hay.len() - needle.len())
+            .any(|p| hay[p] == first && &hay[p + 1..p + needle.len()] == rest)
 }
 
 fn in_scope(o: &crate::compact::Occurrence, show: Show) -> bool {
@@ -578,12 +631,13 @@ pub fn scope_count(ds: &Dataset, show: Show) -> usize {
 /// result that already matched a prefix of this query (a keystroke that extends the search).
 pub fn select(ds: &Dataset, ix: &Index, q: &Query, within: Option<&[u32]>) -> Vec<u32> {
     let terms = terms(&q.q);
-    // Which terms each advisory's text matches, computed once per advisory, not per finding.
-    let adv_mask: Vec<u64> = if terms.is_empty() {
-        Vec::new()
-    } else {
-        ix.adv_hay
-            .iter()
+    // Which terms each advisory's text and each shared context matches, computed once each,
+    // not per finding.
+    let masks = |hay: &[String]| -> Vec<u64> {
+        if terms.is_empty() {
+            return Vec::new();
+        }
+        hay.iter()
             .map(|h| {
                 terms
                     .iter()
@@ -593,6 +647,8 @@ pub fn select(ds: &Dataset, ix: &Index, q: &Query, within: Option<&[u32]>) -> Ve
             })
             .collect()
     };
+    let adv_mask = masks(&ix.adv_hay);
+    let ctx_mask = masks(&ix.ctx_hay);
     let all: u64 = if terms.len() == 64 {
         u64::MAX
     } else {
@@ -629,11 +685,12 @@ pub fn select(ds: &Dataset, ix: &Index, q: &Query, within: Option<&[u32]>) -> Ve
             return false;
         }
         if !terms.is_empty() {
-            let mut m = adv_mask.get(o.advisory as usize).copied().unwrap_or(0);
+            let mut m = adv_mask.get(o.advisory as usize).copied().unwrap_or(0)
+                | ctx_mask[ix.ctx_of[i as usize] as usize];
             if m != all {
-                let h = &ix.hay[i as usize];
+                let h = ix.id_hay[i as usize].as_bytes();
                 for (n, t) in terms.iter().enumerate() {
-                    if m & (1 << n) == 0 && h.contains(t.as_str()) {
+                    if m & (1 << n) == 0 && has(h, t.as_bytes()) {
                         m |= 1 << n;
                     }
                 }
@@ -745,11 +802,9 @@ pub fn highlight(text: &str, q: &str) -> Vec<(usize, usize)> {
     let mut lower = String::with_capacity(text.len());
     let mut origin: Vec<usize> = Vec::with_capacity(text.len() + 1);
     for (pos, c) in text.char_indices() {
-        for lc in c.to_lowercase() {
-            let before = lower.len();
-            lower.push(lc);
-            origin.extend(std::iter::repeat_n(pos, lower.len() - before));
-        }
+        let before = lower.len();
+        lower.push(fold_char(c));
+        origin.extend(std::iter::repeat_n(pos, lower.len() - before));
     }
     origin.push(text.len());
     let end_of = |lower_end: usize| -> usize {
@@ -934,6 +989,32 @@ pub fn trivyignore_yaml(ds: &Dataset, idx: &[u32]) -> String {
         }
     }
     out
+}
+
+#[cfg(test)]
+mod fold_tests {
+    use super::*;
+
+    #[test]
+    fn has_finds_substrings() {
+        assert!(has(b"cve-2019-15", b"cve"));
+        assert!(has(b"cve-2019-15", b"9-15"));
+        assert!(has(b"cve", b""));
+        assert!(!has(b"cv", b"cve"));
+        assert!(!has(b"cve-2019-15", b"2020"));
+    }
+
+    #[test]
+    fn folds_like_to_lowercase_where_it_folds() {
+        for c in (0u32..0x530).filter_map(char::from_u32) {
+            let f = fold_char(c);
+            assert_eq!(f.len_utf8(), c.len_utf8(), "{c:?}");
+            if f != c {
+                assert_eq!(c.to_lowercase().collect::<String>(), f.to_string(), "{c:?}");
+            }
+        }
+        assert_eq!(fold("OpenSSL ÉCLAIR Ωmega ЖУК"), "openssl éclair ωmega жук");
+    }
 }
 
 #[cfg(test)]

@@ -521,15 +521,16 @@ impl Component for App {
         // Sizes go through the CSSOM, not `style` attributes: the page's CSP forbids inline
         // style attributes but not script-set styles.
         if let Some(el) = self.spacer_ref.cast::<HtmlElement>() {
-            let _ = el
-                .style()
-                .set_property("height", &format!("{}px", self.lines.len() as f64 * ROW_H));
+            let _ = el.style().set_property(
+                "height",
+                &format!("{}px", (self.lines.len() as f64 * ROW_H) as u64),
+            );
         }
         if let Some(el) = self.window_ref.cast::<HtmlElement>() {
             let (start, _) = self.visible_range();
             let _ = el.style().set_property(
                 "transform",
-                &format!("translateY({}px)", start as f64 * ROW_H),
+                &format!("translateY({}px)", (start as f64 * ROW_H) as u64),
             );
         }
         if first {
@@ -675,7 +676,7 @@ impl App {
             let n = sum.severity_total(s);
             let on = self.query.severities.contains(&s);
             html! {
-                <button type="button" class={classes!("count", format!("sev-{}", s.as_str().to_lowercase()))}
+                <button type="button" class={classes!("count", format!("sev-{}", s.as_str().to_ascii_lowercase()))}
                     aria-pressed={on.to_string()} data-severity={s.as_str()}
                     title={format!("Show only {} findings (click again to undo)", s.as_str())}
                     onclick={link.callback(move |_| Msg::ToggleSeverity(s))}>
@@ -839,7 +840,7 @@ impl App {
                 let by_id = self.query.group == GroupBy::Vulnerability;
                 let collapsed = by_id != self.toggled.contains(&g.key);
                 let key = g.key.clone();
-                let sev = g.worst.as_str().to_lowercase();
+                let sev = g.worst.as_str().to_ascii_lowercase();
                 let extra = if by_id {
                     let first = g.rows[0] as usize;
                     let a = d.ds.advisory(first);
@@ -882,7 +883,7 @@ impl App {
             Line::Item { i, .. } => {
                 let o = &d.ds.findings[i as usize];
                 let a = d.ds.advisory(i as usize);
-                let sev = o.severity.as_str().to_lowercase();
+                let sev = o.severity.as_str().to_ascii_lowercase();
                 let pkg = o.package.as_ref();
                 let version = pkg.map(|p| {
                     if p.fixed_version.is_empty() {

@@ -45,7 +45,7 @@ pub fn view(ds: &Dataset, ix: &Index, i: usize, q: &str, close: Callback<MouseEv
         return html! {};
     };
     let a = ds.advisory(i);
-    let sev = o.severity.as_str().to_lowercase();
+    let sev = o.severity.as_str().to_ascii_lowercase();
     let pkg = o.package.as_ref();
     let artifact = ds.report.artifacts.get(o.artifact as usize);
     let cvss = a.cvss.iter().map(|(src, c)| {
@@ -66,7 +66,7 @@ pub fn view(ds: &Dataset, ix: &Index, i: usize, q: &str, close: Callback<MouseEv
         </ul></li> }
     });
     let vendor = a.vendor_severity.iter().map(|(k, v)| {
-        html! { <li><span class="src">{ k.clone() }</span>{ " " }<span class={classes!("sev", format!("sev-{}", v.as_str().to_lowercase()))}>{ v.as_str() }</span></li> }
+        html! { <li><span class="src">{ k.clone() }</span>{ " " }<span class={classes!("sev", format!("sev-{}", v.as_str().to_ascii_lowercase()))}>{ v.as_str() }</span></li> }
     });
     let fixed: Vec<&str> = pkg
         .map(|p| p.fixed_versions().collect())

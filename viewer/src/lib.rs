@@ -1,7 +1,8 @@
 //! The Scanlens viewer: a Yew app compiled to wasm32 and inlined into `index.html`.
 //!
 //! The page embeds the report in `<script type="application/json" id="scanlens-report">` as the
-//! model's compact [`Dataset`]; the app reads it from the DOM (never over the network), builds a
+//! model's compact [`Dataset`] (read with the model's small hand-written decoder, not serde, to
+//! keep the wasm small); the app reads it from the DOM (never over the network), builds a
 //! search [`Index`] once, and renders a windowed list so that only the rows on screen exist in
 //! the DOM. All filtering, grouping, sorting and hash encoding are the model's pure functions.
 
@@ -12,11 +13,8 @@ use wasm_bindgen::prelude::*;
 
 /// Parses the embedded data; an error names what is wrong so the page can show it.
 pub fn parse_dataset(text: &str) -> Result<scanlens_model::compact::Dataset, String> {
-    let ds: scanlens_model::compact::Dataset = serde_json::from_str(text)
-        .map_err(|e| format!("the embedded report data is corrupt ({e})"))?;
-    ds.validate()
-        .map_err(|e| format!("the embedded report data is inconsistent ({e})"))?;
-    Ok(ds)
+    scanlens_model::compact::decode::dataset(text)
+        .map_err(|e| format!("the embedded report data is corrupt ({e})"))
 }
 
 fn show_error(doc: &web_sys::Document, msg: &str) {

@@ -2,7 +2,8 @@
 //!
 //! Prints the viewer's figures, measured in headless Chromium (Debian's `chromium` and
 //! `chromium-driver`) from `file://`:
-//! - the viewer's own weight in the page (wasm as inlined base64, JS, CSS), raw and gzipped;
+//! - the viewer's own weight in the page (the inlined wasm element, module script and style,
+//!   taken from a rendered page), raw and gzipped;
 //! - for a synthetic report of N findings (default 100,000; real corpus findings from
 //!   `../shared/fixtures` replicated with distinct IDs) and for a 300-finding one: the page
 //!   size against the raw Trivy JSON, the time from navigation to the first rows, the time of
@@ -288,6 +289,40 @@ async fn interact(c: &fantoccini::Client, label: &str, query: &str) -> Result<()
     Ok(())
 }
 
+/// The text between `open` and the next `</tag>` in `page`.
+fn element<'a>(page: &'a str, open: &str, tag: &str) -> Result<&'a str> {
+    let start = page
+        .find(open)
+        .with_context(|| format!("no {open} in the page"))?
+        + open.len();
+    let len = page[start..]
+        .find(&format!("</{tag}>"))
+        .with_context(|| format!("unclosed {open}"))?;
+    Ok(&page[start..start + len])
+}
+
+/// The viewer's own weight as the page carries it: the inlined style, the module script (glue
+/// and boot code) and the wasm element (gzipped wasm as base64), raw and gzipped, no data.
+fn weight(page: &str) -> Result<()> {
+    let css = element(page, "<style>", "style")?;
+    let js = element(page, "<script type=\"module\">", "script")?;
+    let wasm = element(page, "id=\"scanlens-wasm\">", "script")?;
+    let raw = css.len() + js.len() + wasm.len();
+    let gz = gzip_len(css.as_bytes())? + gzip_len(js.as_bytes())? + gzip_len(wasm.as_bytes())?;
+    let all = gzip_len(format!("{css}{js}{wasm}").as_bytes())?;
+    println!("viewer weight in the page (no data):");
+    println!(
+        "  wasm element {} B, module script {} B, CSS {} B: {} B raw, {} B gzipped ({} B as one gzip stream)",
+        wasm.len(),
+        js.len(),
+        css.len(),
+        raw,
+        gz,
+        all
+    );
+    Ok(())
+}
+
 pub fn run(args: Vec<String>) -> Result<()> {
     let mut n = 100_000usize;
     let mut keep: Option<PathBuf> = None;
@@ -322,18 +357,13 @@ pub fn run(args: Vec<String>) -> Result<()> {
         std::fs::read(crate::viewer::workspace_root().join("generator/templates/viewer.css"))?,
     ]
     .concat();
-    let b64 = wasm.len().div_ceil(3) * 4;
-    let raw = wasm.len() + glue.len() + css.len();
-    let gz = gzip_len(&wasm)? + gzip_len(&glue)? + gzip_len(&css)?;
-    println!("viewer weight (no data):");
+    println!("viewer build (no data):");
     println!(
-        "  wasm {} B, JS {} B, CSS {} B: {} B raw ({} B with the wasm as base64), {} B gzipped",
+        "  wasm {} B ({} B gzipped), JS glue {} B, CSS {} B",
         wasm.len(),
+        gzip_len(&wasm)?,
         glue.len(),
-        css.len(),
-        raw,
-        raw - wasm.len() + b64,
-        gz
+        css.len()
     );
 
     let rt = tokio::runtime::Builder::new_current_thread()
@@ -355,6 +385,9 @@ pub fn run(args: Vec<String>) -> Result<()> {
                 std::fs::metadata(&input)?.len(),
                 std::fs::metadata(&page)?.len(),
             );
+            if label == "small" {
+                weight(&std::fs::read_to_string(&page)?)?;
+            }
             println!("{label}: {count} findings");
             println!(
                 "  render {:.2} s; Trivy JSON {} B, index.html {} B (ratio {:.2}), report.json {} B",

@@ -112,6 +112,10 @@ pub fn build(out: &Path) -> Result<Built> {
         .arg(tmp.join("scanlens_viewer_bg.wasm"))
         .args([
             "-Oz",
+            "--converge",
+            "--low-memory-unused",
+            "--zero-filled-memory",
+            "--strip-target-features",
             "--enable-bulk-memory",
             "--enable-nontrapping-float-to-int",
             "--enable-sign-ext",
@@ -125,6 +129,182 @@ pub fn build(out: &Path) -> Result<Built> {
         .arg(&wasm))
     .context("wasm-opt failed; install it with: npm install --prefix .ci/node binaryen@132")?;
     let js = out.join("scanlens_viewer.js");
-    std::fs::copy(tmp.join("scanlens_viewer.js"), &js)?;
+    let glue = std::fs::read_to_string(tmp.join("scanlens_viewer.js"))?;
+    let (bytes, names) = shorten_names(&std::fs::read(&wasm)?)?;
+    std::fs::write(&wasm, bytes)?;
+    std::fs::write(&js, trim_glue(&rename_tokens(&glue, &names)))?;
     Ok(Built { js, wasm })
+}
+
+fn leb(b: &[u8], i: &mut usize) -> Result<u32> {
+    let (mut v, mut shift) = (0u32, 0);
+    loop {
+        let x = *b.get(*i).context("truncated wasm")?;
+        *i += 1;
+        v |= u32::from(x & 0x7f) << shift;
+        if x & 0x80 == 0 {
+            return Ok(v);
+        }
+        shift += 7;
+        if shift > 28 {
+            bail!("bad LEB128 in wasm");
+        }
+    }
+}
+
+fn put_leb(out: &mut Vec<u8>, mut v: u32) {
+    loop {
+        let x = (v & 0x7f) as u8;
+        v >>= 7;
+        if v == 0 {
+            out.push(x);
+            return;
+        }
+        out.push(x | 0x80);
+    }
+}
+
+fn name<'a>(b: &'a [u8], i: &mut usize) -> Result<&'a str> {
+    let n = leb(b, i)? as usize;
+    let s = std::str::from_utf8(b.get(*i..*i + n).context("truncated wasm")?)?;
+    *i += n;
+    Ok(s)
+}
+
+/// (long name, short name) pairs.
+type Renames = Vec<(String, String)>;
+
+/// wasm-bindgen's own import and export names (`__wbg_addEventListener_83ef…`) are long and end
+/// in hashes that compress badly; the glue is their only user, so both get short names (`$0`,
+/// `$1`, …, in order of appearance, so the build stays deterministic).
+fn shorten_names(b: &[u8]) -> Result<(Vec<u8>, Renames)> {
+    let ours = |n: &str| {
+        n.starts_with("__wbg")
+            || n.starts_with("__wbindgen")
+            || n.starts_with("wasm_bindgen__")
+            || n.starts_with("__externref")
+    };
+    let mut names: Vec<(String, String)> = Vec::new();
+    let mut short = |n: &str| -> String {
+        if !ours(n) {
+            return n.to_string();
+        }
+        if let Some((_, s)) = names.iter().find(|(l, _)| l == n) {
+            return s.clone();
+        }
+        let s = format!("${}", names.len());
+        names.push((n.to_string(), s.clone()));
+        s
+    };
+    let put_name = |out: &mut Vec<u8>, s: &str| {
+        put_leb(out, s.len() as u32);
+        out.extend_from_slice(s.as_bytes());
+    };
+    if b.get(..8) != Some(&[0, 0x61, 0x73, 0x6d, 1, 0, 0, 0][..]) {
+        bail!("not a wasm module");
+    }
+    let mut out = b[..8].to_vec();
+    let mut i = 8;
+    while i < b.len() {
+        let id = b[i];
+        i += 1;
+        let len = leb(b, &mut i)? as usize;
+        let body = b.get(i..i + len).context("truncated wasm section")?;
+        i += len;
+        let mut sec = Vec::with_capacity(len);
+        let mut j = 0;
+        match id {
+            2 => {
+                let n = leb(body, &mut j)?;
+                put_leb(&mut sec, n);
+                for _ in 0..n {
+                    let module = name(body, &mut j)?;
+                    let field = name(body, &mut j)?;
+                    put_name(&mut sec, module);
+                    put_name(&mut sec, &short(field));
+                    let start = j;
+                    let kind = body[j];
+                    j += 1;
+                    match kind {
+                        0 => {
+                            leb(body, &mut j)?;
+                        }
+                        1 | 2 => {
+                            if kind == 1 {
+                                j += 1;
+                            }
+                            let flags = body[j];
+                            j += 1;
+                            leb(body, &mut j)?;
+                            if flags & 1 != 0 {
+                                leb(body, &mut j)?;
+                            }
+                        }
+                        3 => j += 2,
+                        _ => bail!("unexpected wasm import kind {kind}"),
+                    }
+                    sec.extend_from_slice(&body[start..j]);
+                }
+            }
+            7 => {
+                let n = leb(body, &mut j)?;
+                put_leb(&mut sec, n);
+                for _ in 0..n {
+                    let field = name(body, &mut j)?;
+                    put_name(&mut sec, &short(field));
+                    let start = j;
+                    j += 1;
+                    leb(body, &mut j)?;
+                    sec.extend_from_slice(&body[start..j]);
+                }
+            }
+            _ => sec.extend_from_slice(body),
+        }
+        if (id == 2 || id == 7) && j != body.len() {
+            bail!("wasm section {id} has {} unread bytes", body.len() - j);
+        }
+        out.push(id);
+        put_leb(&mut out, sec.len() as u32);
+        out.extend_from_slice(&sec);
+    }
+    Ok((out, names))
+}
+
+/// Replaces whole identifier tokens of `js` found in `names`.
+fn rename_tokens(js: &str, names: &[(String, String)]) -> String {
+    let map: std::collections::HashMap<&str, &str> = names
+        .iter()
+        .map(|(l, s)| (l.as_str(), s.as_str()))
+        .collect();
+    let is_ident = |c: char| c.is_ascii_alphanumeric() || c == '_' || c == '$';
+    let mut out = String::with_capacity(js.len());
+    let mut rest = js;
+    while let Some(start) = rest.find(is_ident) {
+        out.push_str(&rest[..start]);
+        rest = &rest[start..];
+        let end = rest.find(|c: char| !is_ident(c)).unwrap_or(rest.len());
+        let tok = &rest[..end];
+        out.push_str(map.get(tok).copied().unwrap_or(tok));
+        rest = &rest[end..];
+    }
+    out.push_str(rest);
+    out
+}
+
+/// Drops whole-line `//` comments and indentation from the glue (it has no multi-line template
+/// literals or strings, which this checks).
+fn trim_glue(js: &str) -> String {
+    let multiline = js
+        .lines()
+        .any(|l| l.matches('`').count() % 2 == 1 || l.ends_with('\\'));
+    let mut out = String::with_capacity(js.len());
+    for line in js.lines() {
+        let t = line.trim_start();
+        if t.starts_with("//") || t.is_empty() {
+            continue;
+        }
+        out.push_str(if multiline { line } else { t });
+        out.push('\n');
+    }
+    out
 }
