@@ -34,30 +34,65 @@ fn build_site(fx: &Path, scratch: &Path) -> Result<PathBuf> {
 }
 
 async fn scenario(c: &Client, site: &Path) -> Result<()> {
-    c.goto(&format!("file://{}/index.html", site.display())).await?;
-    wait_for(c, "!document.getElementById('q').disabled", "the search to start").await?;
+    c.goto(&format!("file://{}/index.html", site.display()))
+        .await?;
+    wait_for(
+        c,
+        "!document.getElementById('q').disabled",
+        "the search to start",
+    )
+    .await?;
     let rows = "return [...document.querySelectorAll('tr[data-search]')].filter(r => !r.classList.contains('hidden')).map(r => r.querySelector('a').textContent);";
     assert_eq!(js(c, rows).await?.as_array().unwrap().len(), 4);
     // CVE-2019-1549 (openssl) is in both alpine images and nowhere else.
     let q = c.find(Locator::Id("q")).await?;
     q.send_keys("CVE-2019-1549").await?;
-    wait_for(c, "document.getElementById('status').textContent.startsWith('2 of 4')", "the search to narrow").await?;
+    wait_for(
+        c,
+        "document.getElementById('status').textContent.startsWith('2 of 4')",
+        "the search to narrow",
+    )
+    .await?;
     let shown = js(c, rows).await?;
     let names: Vec<String> = serde_json::from_value(shown)?;
     assert_eq!(names.len(), 2, "{names:?}");
     assert!(names.iter().all(|n| n.contains("alpine")), "{names:?}");
-    assert!(c.current_url().await?.as_str().ends_with("#q=CVE-2019-1549"));
+    assert!(c
+        .current_url()
+        .await?
+        .as_str()
+        .ends_with("#q=CVE-2019-1549"));
     no_network(c).await?;
     // Follow the first image's link to its page, then on to its report.
-    c.find(Locator::Css("tr[data-search]:not(.hidden) td a")).await?.click().await?;
-    wait_for(c, "location.pathname.endsWith('/index.html') && location.pathname.includes('/images/')", "the image page").await?;
+    c.find(Locator::Css("tr[data-search]:not(.hidden) td a"))
+        .await?
+        .click()
+        .await?;
+    wait_for(
+        c,
+        "location.pathname.endsWith('/index.html') && location.pathname.includes('/images/')",
+        "the image page",
+    )
+    .await?;
     let h1 = js(c, "return document.querySelector('h1').textContent;").await?;
     assert!(h1.as_str().unwrap_or("").contains("alpine"), "{h1}");
-    let history = js(c, "return document.querySelectorAll('#hist-h + table tbody tr').length;").await?;
+    let history = js(
+        c,
+        "return document.querySelectorAll('#hist-h + table tbody tr').length;",
+    )
+    .await?;
     assert_eq!(history, json!(1));
     no_network(c).await?;
-    c.find(Locator::LinkText("Open the full report")).await?.click().await?;
-    wait_for(c, "document.title.includes('Scanlens report')", "the report page").await?;
+    c.find(Locator::LinkText("Open the full report"))
+        .await?
+        .click()
+        .await?;
+    wait_for(
+        c,
+        "document.title.includes('Scanlens report')",
+        "the report page",
+    )
+    .await?;
     no_network(c).await?;
     Ok(())
 }
