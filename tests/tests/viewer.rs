@@ -5,110 +5,18 @@
 //! Run with `cargo test -p scanlens-e2e --test viewer`. Outside CI it skips, with a message,
 //! when the corpus in `../shared/fixtures` or chromedriver is missing.
 
-use anyhow::{bail, Context, Result};
-use fantoccini::{Client, ClientBuilder, Locator};
-use scanlens_e2e::{in_ci, require, workspace_root, TempDir, Unavailable};
+mod common;
+
+use anyhow::Result;
+use common::{fixtures, js, no_network, run_in_browser, start_driver, wait_for};
+use fantoccini::{Client, Locator};
+use scanlens_e2e::{require, TempDir};
 use serde_json::{json, Value};
 use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Stdio};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 const PAYLOAD: &str = r#"<img src=x onerror="document.body.setAttribute('data-pwned','img')"><script>document.body.setAttribute('data-pwned','script')</script>"'><svg/onload=document.body.setAttribute('data-pwned','svg')>"#;
 const JS_URL: &str = "javascript:document.body.setAttribute('data-pwned','href')";
-
-fn fixtures() -> Result<PathBuf> {
-    let p = workspace_root().join("../shared/fixtures");
-    if p.join("trivy-golden").is_dir() {
-        Ok(p)
-    } else {
-        Err(Unavailable(format!("the Trivy corpus is not at {}", p.display())).into())
-    }
-}
-
-/// chromedriver on a free port; killed on drop.
-struct Driver {
-    child: Child,
-    port: u16,
-    _profile: TempDir,
-}
-
-impl Drop for Driver {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
-fn start_driver() -> Result<Driver> {
-    let exe = ["/usr/bin/chromedriver", "/usr/lib/chromium/chromedriver"]
-        .into_iter()
-        .find(|p| Path::new(p).exists())
-        .ok_or_else(|| {
-            Unavailable("chromedriver is not installed (apt install chromium-driver)".into())
-        })?;
-    let port = std::net::TcpListener::bind("127.0.0.1:0")?
-        .local_addr()?
-        .port();
-    let child = Command::new(exe)
-        .arg(format!("--port={port}"))
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .spawn()
-        .context("cannot start chromedriver")?;
-    let d = Driver {
-        child,
-        port,
-        _profile: TempDir::new("chromium-profile")?,
-    };
-    let t = Instant::now();
-    while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
-        if t.elapsed() > Duration::from_secs(20) {
-            bail!("chromedriver did not listen on port {port}");
-        }
-        std::thread::sleep(Duration::from_millis(50));
-    }
-    Ok(d)
-}
-
-async fn browser(d: &Driver) -> Result<Client> {
-    let profile = d._profile.path().display().to_string();
-    let caps = json!({
-        "goog:chromeOptions": {
-            "binary": "/usr/bin/chromium",
-            "args": [
-                "--headless=new", "--no-sandbox", "--disable-gpu",
-                "--disable-background-networking", "--disable-component-update",
-                "--disable-sync", "--no-first-run", "--window-size=1400,900",
-                format!("--user-data-dir={profile}"),
-            ]
-        }
-    });
-    let caps = caps.as_object().cloned().expect("object");
-    let conn = hyper_util::client::legacy::connect::HttpConnector::new();
-    Ok(ClientBuilder::new(conn)
-        .capabilities(caps)
-        .connect(&format!("http://127.0.0.1:{}", d.port))
-        .await?)
-}
-
-async fn js(c: &Client, script: &str) -> Result<Value> {
-    Ok(c.execute(script, vec![]).await?)
-}
-
-/// Polls `predicate` (a JS expression) until it is true.
-async fn wait_for(c: &Client, predicate: &str, what: &str) -> Result<()> {
-    let t = Instant::now();
-    loop {
-        if js(c, &format!("return !!({predicate});")).await? == json!(true) {
-            return Ok(());
-        }
-        if t.elapsed() > Duration::from_secs(15) {
-            let body = js(c, "return document.body.innerText.slice(0, 500);").await?;
-            bail!("timed out waiting for {what} ({predicate}); page says: {body}");
-        }
-        tokio::time::sleep(Duration::from_millis(25)).await;
-    }
-}
 
 fn render(
     inputs: &[PathBuf],
@@ -155,16 +63,6 @@ async fn count_of(c: &Client) -> Result<String> {
             .unwrap_or_default()
             .to_string(),
     )
-}
-
-async fn no_network(c: &Client) -> Result<()> {
-    let n = js(
-        c,
-        "return performance.getEntriesByType('resource').map(e => e.name);",
-    )
-    .await?;
-    assert_eq!(n, json!([]), "the page requested resources");
-    Ok(())
 }
 
 async fn scenario(c: &Client, fx: &Path, scratch: &Path) -> Result<()> {
@@ -411,23 +309,7 @@ fn viewer_in_chromium() {
     let fx = require!(fixtures());
     let driver = require!(start_driver());
     let scratch = require!(TempDir::new("viewer"));
-    let rt = tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-        .expect("tokio runtime");
-    let result: Result<()> = rt.block_on(async {
-        let c = browser(&driver).await?;
-        let r = scenario(&c, &fx, scratch.path()).await;
-        if r.is_err() || in_ci() {
-            let _ = std::fs::write(
-                std::env::temp_dir().join("scanlens-viewer-failure.png"),
-                c.screenshot().await.unwrap_or_default(),
-            );
-        }
-        let _ = c.close().await;
-        r
+    run_in_browser("viewer", &driver, async |c: &Client| {
+        scenario(c, &fx, scratch.path()).await
     });
-    if let Err(e) = result {
-        panic!("viewer e2e failed: {e:#}");
-    }
 }
