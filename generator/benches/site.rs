@@ -73,11 +73,17 @@ fn main() {
         t.elapsed().as_secs_f64()
     };
     let all = run(&site, &dirs);
-    println!("site, 1,000 scans:    {:.2} s in one call (target <= 5 s)", all);
+    println!(
+        "site, 1,000 scans:    {:.2} s in one call (target <= 5 s)",
+        all
+    );
     let site2 = dir.path().join("site2");
     run(&site2, &dirs[..dirs.len() - 1]);
     let one = run(&site2, &dirs[dirs.len() - 1..]);
-    println!("site, +1 scan:        {:.2} s to add one scan to a site of 999", one);
+    println!(
+        "site, +1 scan:        {:.2} s to add one scan to a site of 999",
+        one
+    );
     let size = std::fs::metadata(site.join("index.html")).unwrap().len();
     println!("index.html:           {:.0} KB", size as f64 / 1024.0);
     if let Some(keep) = std::env::var_os("SCANLENS_BENCH_SITE") {
