@@ -74,9 +74,30 @@ pub fn viewer_weight() -> (usize, usize, usize) {
 /// The report as the viewer reads it: the compact dataset as JSON, safe inside a `<script>`
 /// data block (`<` is written as `\u003c`, so no `</script>` or `<!--` can occur).
 pub fn embedded_data(report: &Report) -> String {
-    let ds = scanlens_model::compact::Dataset::from_report(report);
-    let json = serde_json::to_string(&ds).expect("the report serializes");
-    json.replace('<', "\\u003c")
+    let mut out = EscapeLt(Vec::with_capacity(report.findings.len() * 64));
+    scanlens_model::compact::write_json(report, &mut out).expect("the report serializes");
+    String::from_utf8(out.0).expect("serde_json writes UTF-8")
+}
+
+/// Writes `<` as `\u003c`. In JSON a `<` can only stand inside a string, where the escape
+/// means the same character.
+struct EscapeLt(Vec<u8>);
+
+impl std::io::Write for EscapeLt {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        let mut rest = buf;
+        while let Some(i) = rest.iter().position(|&b| b == b'<') {
+            self.0.extend_from_slice(&rest[..i]);
+            self.0.extend_from_slice(b"\\u003c");
+            rest = &rest[i + 1..];
+        }
+        self.0.extend_from_slice(rest);
+        Ok(buf.len())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
 }
 
 #[derive(Template)]

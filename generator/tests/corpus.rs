@@ -133,6 +133,14 @@ fn every_corpus_report_renders_with_exact_counts() {
         let back: scanlens_model::Report =
             serde_json::from_slice(&std::fs::read(out.join("report.json")).unwrap()).unwrap();
         assert_eq!(back, report, "{}", path.display());
+        // The page's data, written straight from the report, is the compact dataset exactly.
+        let ds = scanlens_model::compact::Dataset::from_report(&report);
+        assert_eq!(
+            scanlens::html::embedded_data(&report),
+            serde_json::to_string(&ds).unwrap().replace('<', "\\u003c"),
+            "{}",
+            path.display()
+        );
         checked += 1;
     }
     if common::fixtures().is_some() {

@@ -14,6 +14,9 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use std::collections::{BTreeMap, HashMap};
 use std::sync::Arc;
 
+mod embed;
+pub use embed::write_json;
+
 /// The part of a finding that is the same wherever the same advisory is found.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct Advisory {
@@ -1099,6 +1102,27 @@ mod tests {
         }
         let cut = &json[..json.len() / 2];
         assert!(decode::dataset(cut).is_err());
+    }
+
+    #[test]
+    fn write_json_matches_the_dataset() {
+        let mut report = rich();
+        let mut twin = report.findings[0].clone();
+        twin.id = "CVE-1b".into();
+        twin.target = "other".into();
+        report.findings.push(twin.clone());
+        // Same text with a different score: another advisory.
+        twin.cvss.get_mut("nvd").unwrap().v2_score = Some(-0.0);
+        report.findings.push(twin);
+        for r in [report, Report::default()] {
+            let mut out = Vec::new();
+            write_json(&r, &mut out).unwrap();
+            let expected = serde_json::to_vec(&Dataset::from_report(&r)).unwrap();
+            assert_eq!(
+                String::from_utf8(out).unwrap(),
+                String::from_utf8(expected).unwrap()
+            );
+        }
     }
 
     #[test]
