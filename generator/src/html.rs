@@ -21,7 +21,8 @@ const STYLE: &str = concat!(
 /// The viewer, built by `cargo run -p xtask -- viewer` and committed, so that building the
 /// generator needs no wasm toolchain.
 const VIEWER_JS: &str = include_str!("../assets/viewer/scanlens_viewer.js");
-const VIEWER_WASM: &[u8] = include_bytes!("../assets/viewer/scanlens_viewer_bg.wasm");
+/// The viewer's wasm as the page carries it: gzipped, then base64 (see `build.rs`).
+const VIEWER_WASM_GZ_BASE64: &str = include_str!(concat!(env!("OUT_DIR"), "/viewer_wasm.gz.b64"));
 
 /// Starts the viewer from the inlined bytes: the wasm is gzipped (then base64) in the page and
 /// unpacked with the browser's own `DecompressionStream`, which reads a `Blob` in memory and
@@ -46,16 +47,8 @@ try {
 })();
 "#;
 
-/// The viewer's wasm as the page carries it: gzipped, then base64. Computed once per process.
 fn wasm_base64() -> &'static str {
-    static WASM: std::sync::OnceLock<String> = std::sync::OnceLock::new();
-    WASM.get_or_init(|| {
-        use std::io::Write;
-        let mut z = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::best());
-        z.write_all(VIEWER_WASM).expect("in-memory gzip");
-        let gz = z.finish().expect("in-memory gzip");
-        base64::engine::general_purpose::STANDARD.encode(gz)
-    })
+    VIEWER_WASM_GZ_BASE64
 }
 
 /// The module script: wasm-bindgen's glue followed by the boot code, hashed into the CSP.
@@ -86,7 +79,7 @@ struct EscapeLt(Vec<u8>);
 impl std::io::Write for EscapeLt {
     fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
         let mut rest = buf;
-        while let Some(i) = rest.iter().position(|&b| b == b'<') {
+        while let Some(i) = memchr::memchr(b'<', rest) {
             self.0.extend_from_slice(&rest[..i]);
             self.0.extend_from_slice(b"\\u003c");
             rest = &rest[i + 1..];
@@ -329,12 +322,14 @@ pub fn csp(style: &str, scripts: &[&str]) -> String {
 /// Renders the self-contained page for `report`.
 pub fn render(report: &Report) -> String {
     let counted: Vec<&Finding> = report.findings.iter().filter(|f| f.is_counted()).collect();
-    let mut order: Vec<&Finding> = counted.clone();
-    order.sort_by_cached_key(|f| (f.severity, f.target.as_str(), f.cvss_rank(), f.id.as_str()));
-    let shown = order.len().min(FALLBACK_LIMIT);
-    let omitted = order.len() - shown;
+    let total = counted.len();
+    let order = scanlens_model::first_by_key(counted, FALLBACK_LIMIT, |f| {
+        (f.severity, f.target.as_str(), f.cvss_rank(), f.id.as_str())
+    });
+    let shown = order.len();
+    let omitted = total - shown;
     let mut groups: Vec<SeverityGroup> = Vec::new();
-    for f in order.into_iter().take(shown) {
+    for f in order {
         if groups
             .last()
             .is_none_or(|g| g.severity != f.severity.as_str())

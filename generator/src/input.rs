@@ -1,6 +1,6 @@
 //! Reading Trivy JSON from files or standard input into a [`Report`].
 
-use scanlens_model::{parse, ParseError, Report, ReportBuilder};
+use scanlens_model::{parse, ParseError, Parsed, Report, ReportBuilder};
 use std::io::Read;
 use std::path::{Path, PathBuf};
 
@@ -20,7 +20,7 @@ pub fn read_reports(inputs: &[PathBuf]) -> Result<Report, InputError> {
     let mut builder = ReportBuilder::new(crate::GENERATOR);
     for path in inputs {
         let bytes = read_input(path)?;
-        let parsed = parse(&bytes).map_err(|error| InputError::Parse {
+        let parsed = parse_input(&bytes).map_err(|error| InputError::Parse {
             path: path.clone(),
             error: if error.line == 0 {
                 // Keep `file: message` shape for errors with no position.
@@ -35,6 +35,37 @@ pub fn read_reports(inputs: &[PathBuf]) -> Result<Report, InputError> {
         builder.add(&display_name(path), parsed);
     }
     Ok(builder.finish())
+}
+
+/// Inputs this large are read on all cores; below it one thread is as fast.
+const PARALLEL_MIN_BYTES: usize = 1 << 20;
+
+/// Parses one input, large ones on every core (see [`scanlens_model::split`]).
+pub fn parse_input(bytes: &[u8]) -> Result<Parsed, ParseError> {
+    if bytes.len() >= PARALLEL_MIN_BYTES {
+        if let Some(parsed) = parse_in_parts(bytes) {
+            return Ok(parsed);
+        }
+    }
+    // Also the path for anything the split read did not take, which words the error.
+    parse(bytes)
+}
+
+fn parse_in_parts(bytes: &[u8]) -> Option<Parsed> {
+    let split = scanlens_model::split::split(bytes)?;
+    let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
+    let ranges = split.parts(threads);
+    let parts = std::thread::scope(|s| {
+        let mut ranges = ranges.into_iter();
+        let first = ranges.next()?;
+        let others: Vec<_> = ranges.map(|r| s.spawn(|| split.convert(r))).collect();
+        let mut parts = vec![split.convert(first)?];
+        for h in others {
+            parts.push(h.join().ok()??);
+        }
+        Some(parts)
+    })?;
+    Some(split.finish(parts))
 }
 
 /// An input's bytes: standard input read into memory, files mapped.
@@ -76,7 +107,9 @@ fn read_input(path: &Path) -> Result<Bytes, InputError> {
     if meta.is_file() && meta.len() > 0 {
         // SAFETY: the map is read-only and dropped before we return from reading this input;
         // a file truncated underneath us is the documented risk, as for ripgrep.
-        if let Ok(map) = unsafe { memmap2::Mmap::map(&file) } {
+        // Populated up front: every byte is read anyway, and mapping all pages in one call is
+        // cheaper than a page fault for each.
+        if let Ok(map) = unsafe { memmap2::MmapOptions::new().populate().map(&file) } {
             return Ok(Bytes::Mapped(map));
         }
     }

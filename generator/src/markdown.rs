@@ -156,13 +156,16 @@ pub fn render(report: &Report) -> String {
         let _ = writeln!(md, "No findings.");
         return md;
     }
-    let mut top: Vec<&Finding> = report.findings.iter().filter(|f| f.is_counted()).collect();
-    top.sort_by_cached_key(|f| (f.severity, !f.is_fixable(), f.cvss_rank(), f.id.as_str()));
+    let counted: Vec<&Finding> = report.findings.iter().filter(|f| f.is_counted()).collect();
+    let counted_len = counted.len();
+    let top = scanlens_model::first_by_key(counted, MAX_ROWS, |f| {
+        (f.severity, !f.is_fixable(), f.cvss_rank(), f.id.as_str())
+    });
     let _ = writeln!(md, "### Most severe findings\n");
     let _ = writeln!(md, "| Severity | ID | Package | Installed | Fixed | Target | Title |\n|---|---|---|---|---|---|---|");
     let note_room = 200;
     let mut listed = 0;
-    for f in top.iter().take(MAX_ROWS) {
+    for f in &top {
         let row = finding_row(f);
         if md.len() + row.len() + note_room > MAX_BYTES {
             break;
@@ -170,11 +173,10 @@ pub fn render(report: &Report) -> String {
         md.push_str(&row);
         listed += 1;
     }
-    if listed < top.len() {
+    if listed < counted_len {
         let _ = writeln!(
             md,
-            "\n_Showing the {listed} most severe of {} findings; the full list is in report.json and index.html._",
-            top.len()
+            "\n_Showing the {listed} most severe of {counted_len} findings; the full list is in report.json and index.html._"
         );
     }
     md

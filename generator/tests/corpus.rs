@@ -193,3 +193,60 @@ fn local_scan_keeps_metadata_and_layers() {
         .unwrap();
     assert!(created_by.contains("COPY"), "{created_by}");
 }
+
+/// Reading a report in parts on several threads gives exactly what reading it whole gives.
+#[test]
+fn every_corpus_report_reads_the_same_in_parts() {
+    use scanlens_model::{parse, split, ReportBuilder};
+    let mut split_count = 0;
+    for path in common::corpus_files() {
+        let bytes = std::fs::read(&path).unwrap();
+        let whole = parse(&bytes).map(|p| {
+            let mut b = ReportBuilder::new("t");
+            b.add("x", p);
+            b.finish()
+        });
+        let Some(s) = split::split(&bytes) else {
+            continue;
+        };
+        for n in [1, 2, 5] {
+            let parts: Option<Vec<_>> = s.parts(n).into_iter().map(|r| s.convert(r)).collect();
+            let parts = parts.unwrap_or_else(|| panic!("{}: a part did not parse", path.display()));
+            let again = split::split(&bytes).unwrap();
+            let mut b = ReportBuilder::new("t");
+            b.add("x", again.finish(parts));
+            assert_eq!(Ok(b.finish()), whole, "{} in {n} parts", path.display());
+        }
+        split_count += 1;
+    }
+    if common::fixtures().is_some() {
+        assert!(split_count > 60, "only {split_count} corpus files split");
+    }
+}
+
+/// A large input (read in parts) that is broken gets the error, with its line and column, that
+/// reading it whole gives.
+#[test]
+fn large_broken_input_reports_like_a_small_one() {
+    let vuln = r#"{"VulnerabilityID":"CVE-2024-0001","PkgName":"openssl","Severity":"HIGH","Description":"x"}"#;
+    let many = vec![vuln; 20_000].join(",\n");
+    let doc = format!(
+        r#"{{"SchemaVersion":2,"ArtifactName":"big","Results":[{{"Target":"t","Vulnerabilities":[{many}]}}]}}"#
+    );
+    assert!(doc.len() > 1 << 20);
+    let ok = scanlens::input::parse_input(doc.as_bytes());
+    assert!(ok.is_ok());
+    let broken = [
+        doc[..doc.len() / 2].to_string(),
+        doc.replacen("\"HIGH\"", "7", 1),
+        doc.replacen("\"CVE-2024-0001\",", "\"CVE-2024-0001\" ", 9_000),
+        doc.replacen("},\n{", "},,\n{", 15_000),
+        format!("{doc} trailing"),
+    ];
+    for bad in broken {
+        let parallel = scanlens::input::parse_input(bad.as_bytes()).unwrap_err();
+        let whole = scanlens_model::parse(bad.as_bytes()).unwrap_err();
+        assert_eq!(parallel, whole);
+        assert!(parallel.line > 0);
+    }
+}

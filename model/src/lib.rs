@@ -10,6 +10,7 @@ pub mod gate;
 pub mod normalize;
 pub mod query;
 pub mod report;
+pub mod split;
 pub mod trivy;
 
 pub use normalize::{parse, recount, ParseError, Parsed, ReportBuilder};

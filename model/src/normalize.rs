@@ -191,22 +191,8 @@ impl ReportBuilder {
     }
 
     fn add_report(&mut self, source: &str, top: trivy::TopLevel) {
+        let created_by = layer_history(&top.metadata);
         let m = top.metadata;
-        // Map each layer's DiffID to the history entry that made it, so that findings can name
-        // the Dockerfile instruction even where Trivy leaves `CreatedBy` out.
-        let diff_ids = if m.image_config.rootfs.diff_ids.is_empty() {
-            &m.diff_ids
-        } else {
-            &m.image_config.rootfs.diff_ids
-        };
-        let created_by: HashMap<String, String> = m
-            .image_config
-            .history
-            .iter()
-            .filter(|h| !h.empty_layer)
-            .zip(diff_ids.iter())
-            .filter_map(|(h, d)| Some((d.clone(), h.created_by.clone()?)))
-            .collect();
         let idx = self.push_artifact(Artifact {
             name: top.artifact_name.unwrap_or_else(|| source.to_string()),
             artifact_type: top.artifact_type.unwrap_or_default(),
@@ -239,7 +225,8 @@ impl ReportBuilder {
         results: Vec<trivy::TrivyResult>,
         created_by: &HashMap<String, String>,
     ) {
-        for r in results {
+        let layer = layer_fn(created_by);
+        for mut r in results {
             self.report.targets.push(Target {
                 artifact,
                 name: r.target.clone(),
@@ -248,27 +235,19 @@ impl ReportBuilder {
                 packages: r.packages.len() as u64,
             });
             self.report.stats.packages += r.packages.len() as u64;
-            let base = Finding {
-                artifact,
-                target: r.target,
-                class: r.class,
-                target_type: r.kind,
-                ..Finding::default()
-            };
-            let layer = |l: Option<trivy::Layer>| {
-                l.map(|l| {
-                    let created_by = l
-                        .created_by
-                        .or_else(|| l.diff_id.as_ref().and_then(|d| created_by.get(d).cloned()));
-                    Layer {
-                        digest: l.digest,
-                        diff_id: l.diff_id,
-                        created_by,
-                    }
-                })
-                .filter(|l| l.digest.is_some() || l.diff_id.is_some() || l.created_by.is_some())
-            };
+            let mut base = result_base(&r);
+            base.artifact = artifact;
             let findings = &mut self.report.findings;
+            // Findings already normalized on other threads (see `split`); the first result's
+            // are taken over rather than copied.
+            for f in &mut r.normalized {
+                f.artifact = artifact;
+            }
+            if findings.is_empty() && !r.normalized.is_empty() {
+                *findings = std::mem::take(&mut r.normalized);
+            } else {
+                findings.append(&mut r.normalized);
+            }
             findings.reserve(
                 r.vulnerabilities.len()
                     + r.misconfigurations.len()
@@ -345,6 +324,52 @@ pub fn recount(report: &mut Report) {
     report.stats = stats;
 }
 
+/// Each layer's DiffID mapped to the history entry that made it, so that findings can name the
+/// Dockerfile instruction even where Trivy leaves `CreatedBy` out.
+pub(crate) fn layer_history(m: &trivy::Metadata) -> HashMap<String, String> {
+    let diff_ids = if m.image_config.rootfs.diff_ids.is_empty() {
+        &m.diff_ids
+    } else {
+        &m.image_config.rootfs.diff_ids
+    };
+    m.image_config
+        .history
+        .iter()
+        .filter(|h| !h.empty_layer)
+        .zip(diff_ids.iter())
+        .filter_map(|(h, d)| Some((d.clone(), h.created_by.clone()?)))
+        .collect()
+}
+
+/// A finding's layer, with its `CreatedBy` filled in from the image history.
+pub(crate) fn layer_fn(
+    created_by: &HashMap<String, String>,
+) -> impl Fn(Option<trivy::Layer>) -> Option<Layer> + '_ {
+    move |l: Option<trivy::Layer>| {
+        l.map(|l| {
+            let created_by = l
+                .created_by
+                .or_else(|| l.diff_id.as_ref().and_then(|d| created_by.get(d).cloned()));
+            Layer {
+                digest: l.digest,
+                diff_id: l.diff_id,
+                created_by,
+            }
+        })
+        .filter(|l| l.digest.is_some() || l.diff_id.is_some() || l.created_by.is_some())
+    }
+}
+
+/// What every finding of result `r` repeats (its artifact index is set by the builder).
+pub(crate) fn result_base(r: &trivy::TrivyResult) -> Finding {
+    Finding {
+        target: r.target.clone(),
+        class: r.class.clone(),
+        target_type: r.kind.clone(),
+        ..Finding::default()
+    }
+}
+
 fn non_empty(s: Option<String>) -> Option<String> {
     s.filter(|s| !s.is_empty())
 }
@@ -361,7 +386,7 @@ fn code_lines(code: trivy::Code) -> Vec<CodeLine> {
         .collect()
 }
 
-fn vulnerability(
+pub(crate) fn vulnerability(
     base: &Finding,
     v: trivy::Vulnerability,
     layer: &impl Fn(Option<trivy::Layer>) -> Option<Layer>,
@@ -422,7 +447,7 @@ fn vulnerability(
     }
 }
 
-fn misconfiguration(
+pub(crate) fn misconfiguration(
     base: &Finding,
     m: trivy::Misconfiguration,
     layer: &impl Fn(Option<trivy::Layer>) -> Option<Layer>,
@@ -457,7 +482,7 @@ fn misconfiguration(
     }
 }
 
-fn secret(
+pub(crate) fn secret(
     base: &Finding,
     s: trivy::Secret,
     layer: &impl Fn(Option<trivy::Layer>) -> Option<Layer>,
@@ -480,7 +505,7 @@ fn secret(
     }
 }
 
-fn license(base: &Finding, l: trivy::License) -> Finding {
+pub(crate) fn license(base: &Finding, l: trivy::License) -> Finding {
     Finding {
         kind: Kind::License,
         id: l.name,

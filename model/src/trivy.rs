@@ -144,6 +144,10 @@ pub struct TrivyResult {
         deserialize_with = "null_as_default"
     )]
     pub modified_findings: Vec<ModifiedFinding>,
+    /// This result's findings already normalized, when they were read in parts
+    /// ([`crate::split`]); the four arrays above are then empty.
+    #[serde(skip)]
+    pub normalized: Vec<crate::report::Finding>,
 }
 
 #[derive(Debug, Default, Deserialize)]

@@ -154,23 +154,35 @@ struct OccurrenceRef<'a> {
 /// Values stored once, in the order they are first met.
 struct Interned<K> {
     items: Vec<K>,
-    seen: HashMap<K, u32>,
+    // Keys are the report's own data, not chosen to collide, so a fast hash will do.
+    seen: rustc_hash::FxHashMap<K, u32>,
+    /// The last value added and its index: findings come in runs that share a target or a
+    /// package, and comparing with the last one is cheaper than hashing.
+    last: Option<(K, u32)>,
 }
 
 impl<K: Hash + Eq + Copy> Interned<K> {
     fn new() -> Self {
         Interned {
             items: Vec::new(),
-            seen: HashMap::new(),
+            seen: Default::default(),
+            last: None,
         }
     }
 
     fn add(&mut self, k: K) -> u32 {
+        if let Some((last, i)) = self.last {
+            if last == k {
+                return i;
+            }
+        }
         let next = self.items.len() as u32;
-        *self.seen.entry(k).or_insert_with(|| {
+        let i = *self.seen.entry(k).or_insert_with(|| {
             self.items.push(k);
             next
-        })
+        });
+        self.last = Some((k, i));
+        i
     }
 }
 
@@ -199,7 +211,7 @@ fn head(r: &Report) -> Report {
         version: r.version,
         generator: r.generator.clone(),
         commit: r.commit.clone(),
-        summary: r.summary.clone(),
+        summary: r.summary,
         stats: r.stats,
         artifacts: r.artifacts.clone(),
         targets: r.targets.clone(),

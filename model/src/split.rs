@@ -1,0 +1,466 @@
+//! Reading one large Trivy report on several threads.
+//!
+//! A report of 100,000 findings is one JSON document, and `serde_json` reads a document on one
+//! thread. [`split`] walks the document's structure once, fast (it only looks for quotes,
+//! backslashes and brackets), and notes where each finding of each result starts and ends. The
+//! findings can then be parsed and normalized in parts, on as many threads as the caller has
+//! ([`Split::convert`]), and put back in order ([`Split::finish`]).
+//!
+//! Everything outside the findings (the top level and each result without its finding arrays) is
+//! still read by `serde_json`, and every finding is read by it too, so nothing is accepted that
+//! [`crate::parse`] would refuse. Any doubt (a shape this walk does not expect, a piece that
+//! does not parse) gives `None`, and the caller reads the document with [`crate::parse`], which
+//! also words the error.
+
+use crate::normalize::{self, Parsed};
+use crate::report::{Finding, Kind};
+use crate::trivy;
+use std::collections::HashMap;
+use std::ops::Range;
+
+/// `serde_json` refuses documents nested deeper than 128. Pieces are parsed on their own, a few
+/// levels less deep than in the document, so the walk gives up well before that.
+const MAX_DEPTH: usize = 120;
+
+/// The finding arrays of a result, in the order the report lists their findings.
+const KINDS: [(&[u8], Kind); 4] = [
+    (b"Vulnerabilities", Kind::Vulnerability),
+    (b"Misconfigurations", Kind::Misconfiguration),
+    (b"Secrets", Kind::Secret),
+    (b"Licenses", Kind::License),
+];
+
+/// One finding in the document.
+#[derive(Debug, Clone, Copy)]
+struct Item {
+    result: u32,
+    kind: Kind,
+    start: usize,
+    end: usize,
+}
+
+/// A schema-2 report whose findings can be read in parts.
+pub struct Split<'a> {
+    bytes: &'a [u8],
+    /// The top level; `results` holds each result without its findings.
+    top: trivy::TopLevel,
+    created_by: HashMap<String, String>,
+    /// Per result, the fields each of its findings repeats.
+    bases: Vec<Finding>,
+    items: Vec<Item>,
+}
+
+/// The findings of some items, per result, in report order.
+pub type Part = Vec<(u32, Vec<Finding>)>;
+
+/// Maps a schema-2 Trivy report for reading in parts; `None` when it is anything else or when
+/// anything about it is unexpected.
+pub fn split(bytes: &[u8]) -> Option<Split<'_>> {
+    let mut w = Walk { b: bytes, i: 0 };
+    w.ws();
+    if w.peek()? != b'{' {
+        return None;
+    }
+    // The top level with `Results` emptied, and each result with its finding arrays emptied.
+    let mut top_shell = Vec::new();
+    let mut shells: Vec<(Vec<u8>, usize)> = Vec::new();
+    let mut found: Vec<[Vec<Range<usize>>; 4]> = Vec::new();
+    let mut seen_results = false;
+    let mut copied = 0;
+    w.object(1, |w, key| {
+        if key != b"Results" || seen_results || w.peek() != Some(b'[') {
+            return w.value(1);
+        }
+        seen_results = true;
+        let start = w.i;
+        w.array(2, |w| {
+            let (shell, packages, kinds) = w.result()?;
+            shells.push((shell, packages));
+            found.push(kinds);
+            Some(())
+        })?;
+        top_shell.extend_from_slice(&bytes[copied..start]);
+        top_shell.extend_from_slice(b"[]");
+        copied = w.i;
+        Some(())
+    })?;
+    if !seen_results {
+        return None;
+    }
+    top_shell.extend_from_slice(&bytes[copied..]);
+
+    let mut top: trivy::TopLevel = serde_json::from_slice(&top_shell).ok()?;
+    if top.cluster_name.is_some() || top.resources.is_some() {
+        return None;
+    }
+    let mut results = Vec::with_capacity(shells.len());
+    for (shell, packages) in shells {
+        let mut r: trivy::TrivyResult = serde_json::from_slice(&shell).ok()?;
+        r.packages = vec![serde::de::IgnoredAny; packages];
+        results.push(r);
+    }
+    let created_by = normalize::layer_history(&top.metadata);
+    let bases = results.iter().map(normalize::result_base).collect();
+    let mut items = Vec::new();
+    for (result, kinds) in found.into_iter().enumerate() {
+        for (ranges, (_, kind)) in kinds.into_iter().zip(KINDS) {
+            items.extend(ranges.into_iter().map(|r| Item {
+                result: result as u32,
+                kind,
+                start: r.start,
+                end: r.end,
+            }));
+        }
+    }
+    top.results = Some(results);
+    Some(Split {
+        bytes,
+        top,
+        created_by,
+        bases,
+        items,
+    })
+}
+
+impl Split<'_> {
+    /// How many findings the document lists in its results' finding arrays.
+    pub fn len(&self) -> usize {
+        self.items.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.items.is_empty()
+    }
+
+    /// `n` consecutive ranges of findings with about the same number of bytes each.
+    pub fn parts(&self, n: usize) -> Vec<Range<usize>> {
+        let total: usize = self.items.iter().map(|i| i.end - i.start).sum();
+        let n = n.min(self.items.len()).max(1);
+        let mut out = Vec::with_capacity(n);
+        let (mut start, mut acc) = (0, 0);
+        for (k, item) in self.items.iter().enumerate() {
+            acc += item.end - item.start;
+            if acc * n >= total * (out.len() + 1) && out.len() + 1 < n {
+                out.push(start..k + 1);
+                start = k + 1;
+            }
+        }
+        out.push(start..self.items.len());
+        out
+    }
+
+    /// Parses and normalizes findings `range`; `None` if one of them does not parse.
+    pub fn convert(&self, range: Range<usize>) -> Option<Part> {
+        let layer = normalize::layer_fn(&self.created_by);
+        let mut out: Part = Vec::new();
+        for item in &self.items[range] {
+            let base = &self.bases[item.result as usize];
+            let bytes = &self.bytes[item.start..item.end];
+            let f = match item.kind {
+                Kind::Vulnerability => normalize::vulnerability(base, from(bytes)?, &layer),
+                Kind::Misconfiguration => normalize::misconfiguration(base, from(bytes)?, &layer),
+                Kind::Secret => normalize::secret(base, from(bytes)?, &layer),
+                Kind::License => normalize::license(base, from(bytes)?),
+            };
+            match out.last_mut() {
+                Some((r, v)) if *r == item.result => v.push(f),
+                _ => out.push((item.result, vec![f])),
+            }
+        }
+        Some(out)
+    }
+
+    /// The parsed document, as [`crate::parse`] gives it, from the parts [`Split::convert`]
+    /// returned for all of [`Split::parts`], in order.
+    pub fn finish(mut self, parts: Vec<Part>) -> Parsed {
+        let results = self.top.results.as_mut().expect("split sets results");
+        for (r, findings) in parts.into_iter().flatten() {
+            let slot = &mut results[r as usize].normalized;
+            if slot.is_empty() {
+                *slot = findings;
+            } else {
+                slot.extend(findings);
+            }
+        }
+        Parsed::Report(Box::new(self.top))
+    }
+}
+
+fn from<'de, T: serde::Deserialize<'de>>(bytes: &'de [u8]) -> Option<T> {
+    serde_json::from_slice(bytes).ok()
+}
+
+/// A cursor over the document that finds where values start and end without reading them.
+struct Walk<'a> {
+    b: &'a [u8],
+    i: usize,
+}
+
+impl<'a> Walk<'a> {
+    fn peek(&self) -> Option<u8> {
+        self.b.get(self.i).copied()
+    }
+
+    fn ws(&mut self) {
+        while matches!(self.peek(), Some(b' ' | b'\n' | b'\r' | b'\t')) {
+            self.i += 1;
+        }
+    }
+
+    fn eat(&mut self, c: u8) -> Option<()> {
+        self.ws();
+        (self.peek()? == c).then(|| self.i += 1)
+    }
+
+    /// At a `"`: moves past the string and returns its raw bytes (escapes left as written).
+    fn string(&mut self) -> Option<&'a [u8]> {
+        self.i += 1;
+        let start = self.i;
+        loop {
+            let j = self.i + memchr::memchr2(b'"', b'\\', &self.b[self.i..])?;
+            if self.b[j] == b'"' {
+                self.i = j + 1;
+                return Some(&self.b[start..j]);
+            }
+            self.i = j + 2;
+            if self.i > self.b.len() {
+                return None;
+            }
+        }
+    }
+
+    /// Moves past one value of any kind, at nesting `depth`.
+    fn value(&mut self, depth: usize) -> Option<()> {
+        self.ws();
+        let mut d = 0usize;
+        loop {
+            match self.peek()? {
+                b'"' => {
+                    self.string()?;
+                }
+                b'{' | b'[' => {
+                    d += 1;
+                    if depth + d > MAX_DEPTH {
+                        return None;
+                    }
+                    self.i += 1;
+                }
+                b'}' | b']' => {
+                    d = d.checked_sub(1)?;
+                    self.i += 1;
+                }
+                _ if d > 0 => self.i += 1,
+                // A number, `true`, `false` or `null`: up to the next delimiter.
+                _ => {
+                    while !matches!(
+                        self.peek(),
+                        None | Some(b',' | b'}' | b']' | b' ' | b'\n' | b'\r' | b'\t')
+                    ) {
+                        self.i += 1;
+                    }
+                }
+            }
+            if d == 0 {
+                return Some(());
+            }
+        }
+    }
+
+    /// At a `{`: calls `each` with every key, positioned at its value, which `each` must pass.
+    fn object(
+        &mut self,
+        depth: usize,
+        mut each: impl FnMut(&mut Self, &'a [u8]) -> Option<()>,
+    ) -> Option<()> {
+        if depth > MAX_DEPTH {
+            return None;
+        }
+        self.eat(b'{')?;
+        self.ws();
+        if self.peek()? == b'}' {
+            self.i += 1;
+            return Some(());
+        }
+        loop {
+            self.ws();
+            if self.peek()? != b'"' {
+                return None;
+            }
+            let key = self.string()?;
+            self.eat(b':')?;
+            self.ws();
+            each(self, key)?;
+            self.ws();
+            match self.peek()? {
+                b',' => self.i += 1,
+                b'}' => {
+                    self.i += 1;
+                    return Some(());
+                }
+                _ => return None,
+            }
+        }
+    }
+
+    /// At a `[`: calls `each` positioned at every element, which `each` must pass.
+    fn array(&mut self, depth: usize, mut each: impl FnMut(&mut Self) -> Option<()>) -> Option<()> {
+        if depth > MAX_DEPTH {
+            return None;
+        }
+        self.eat(b'[')?;
+        self.ws();
+        if self.peek()? == b']' {
+            self.i += 1;
+            return Some(());
+        }
+        loop {
+            self.ws();
+            each(self)?;
+            self.ws();
+            match self.peek()? {
+                b',' => self.i += 1,
+                b']' => {
+                    self.i += 1;
+                    return Some(());
+                }
+                _ => return None,
+            }
+        }
+    }
+
+    /// At one element of `Results`: the result with its finding arrays emptied, how many
+    /// packages it lists, and where each finding of each kind is.
+    #[allow(clippy::type_complexity)]
+    fn result(&mut self) -> Option<(Vec<u8>, usize, [Vec<Range<usize>>; 4])> {
+        if self.peek()? != b'{' {
+            return None;
+        }
+        let start = self.i;
+        let b = self.b;
+        let mut shell = Vec::new();
+        let mut copied = start;
+        let mut packages = 0;
+        let mut kinds: [Vec<Range<usize>>; 4] = Default::default();
+        self.object(3, |w, key| {
+            let slot = KINDS.iter().position(|(k, _)| *k == key);
+            let counted = key == b"Packages";
+            if (slot.is_none() && !counted) || w.peek() != Some(b'[') {
+                return w.value(3);
+            }
+            let array_start = w.i;
+            let mut ranges = Vec::new();
+            w.array(4, |w| {
+                let s = w.i;
+                w.value(4)?;
+                ranges.push(s..w.i);
+                Some(())
+            })?;
+            match slot {
+                // A key written twice: keep it in the shell, where serde_json refuses it.
+                Some(k) if !kinds[k].is_empty() => return None,
+                Some(k) => kinds[k] = ranges,
+                None => packages = ranges.len(),
+            }
+            shell.extend_from_slice(&b[copied..array_start]);
+            shell.extend_from_slice(b"[]");
+            copied = w.i;
+            Some(())
+        })?;
+        shell.extend_from_slice(&b[copied..self.i]);
+        Some((shell, packages, kinds))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::ReportBuilder;
+
+    fn both(
+        doc: &str,
+    ) -> (
+        Option<crate::Report>,
+        Result<crate::Report, crate::ParseError>,
+    ) {
+        let fast = split(doc.as_bytes()).and_then(|s| {
+            let parts = s.parts(3);
+            let done: Option<Vec<Part>> = parts.into_iter().map(|p| s.convert(p)).collect();
+            let mut b = ReportBuilder::new("t");
+            b.add("x", s.finish(done?));
+            Some(b.finish())
+        });
+        let slow = crate::parse(doc.as_bytes()).map(|p| {
+            let mut b = ReportBuilder::new("t");
+            b.add("x", p);
+            b.finish()
+        });
+        (fast, slow)
+    }
+
+    const DOC: &str = r#"{"SchemaVersion":2,"ArtifactName":"img","Metadata":{"OS":{"Family":"debian","Name":"12"}},
+      "Results":[
+        {"Target":"a","Class":"os-pkgs","Type":"debian","Packages":[{"Name":"x"},{"Name":"y"}],
+         "Secrets":[{"RuleID":"s1","Severity":"HIGH","Match":"k=\"***\" [x]"}],
+         "Vulnerabilities":[{"VulnerabilityID":"CVE-1","PkgName":"x","Severity":"LOW","Description":"a \\\" ] } [ {"},
+                            {"VulnerabilityID":"CVE-2","PkgName":"y","Severity":"CRITICAL","CVSS":{"nvd":{"V3Score":9.8}}}]},
+        {"Target":"b","Class":"config","Type":"dockerfile","Misconfigurations":[{"ID":"DS001","Status":"FAIL","Severity":"MEDIUM"}],
+         "Licenses":[], "Vulnerabilities": null},
+        {"Target":"c","Licenses":[{"Name":"GPL-3.0","Severity":"HIGH","PkgName":"bash"}]}
+      ]}"#;
+
+    #[test]
+    fn parts_read_as_the_whole() {
+        let (fast, slow) = both(DOC);
+        let fast = fast.expect("splits");
+        assert_eq!(fast, slow.unwrap());
+        assert_eq!(fast.findings.len(), 5);
+        assert_eq!(fast.stats.packages, 2);
+        // Secrets are listed before vulnerabilities in the document, after them in the report.
+        assert_eq!(fast.findings[2].id, "s1");
+    }
+
+    #[test]
+    fn parts_are_balanced_and_cover_everything() {
+        let s = split(DOC.as_bytes()).unwrap();
+        assert_eq!(s.len(), 5);
+        for n in 1..8 {
+            let parts = s.parts(n);
+            assert!(parts.len() <= n.min(5) && !parts.iter().any(|p| p.is_empty()));
+            assert_eq!(parts.first().unwrap().start, 0);
+            assert_eq!(parts.last().unwrap().end, 5);
+            assert!(parts.windows(2).all(|w| w[0].end == w[1].start));
+        }
+    }
+
+    #[test]
+    fn anything_unexpected_is_left_to_the_whole_parse() {
+        for doc in [
+            "",
+            "null",
+            "[]",
+            "{}",
+            r#"{"Results":null}"#,
+            r#"{"Results":[1]}"#,
+            r#"{"ClusterName":"c","Results":[]}"#,
+            r#"{"Results":[{"Vulnerabilities":[{"VulnerabilityID":1}]}]}"#,
+            r#"{"Results":[{"Vulnerabilities":[{}],"Vulnerabilities":[{}]}]}"#,
+            r#"{"Results":[{"Vulnerabilities":[{},]}]}"#,
+            r#"{"Results":[{"Vulnerabilities":[{} {}]}]}"#,
+            r#"{"Results":[],"Results":[]}"#,
+            r#"{"Results":[{"Vulnerabilities":[{"x":"}]}]}"#,
+            r#"{"Results":[]} x"#,
+        ] {
+            let (fast, slow) = both(doc);
+            if let Some(fast) = fast {
+                assert_eq!(Ok(fast), slow, "{doc}");
+            }
+        }
+        let deep = format!(
+            r#"{{"Results":[{{"Vulnerabilities":[{{"x":{}1{}}}]}}]}}"#,
+            "[".repeat(125),
+            "]".repeat(125)
+        );
+        // Too deep to be sure the pieces parse as the whole would: left to the whole parse.
+        assert!(split(deep.as_bytes()).is_none());
+    }
+}
