@@ -67,29 +67,37 @@ pub fn viewer_weight() -> (usize, usize, usize) {
 /// The report as the viewer reads it: the compact dataset as JSON, safe inside a `<script>`
 /// data block (`<` is written as `\u003c`, so no `</script>` or `<!--` can occur).
 pub fn embedded_data(report: &Report) -> String {
-    let mut out = EscapeLt(Vec::with_capacity(report.findings.len() * 64));
-    scanlens_model::compact::write_json(report, &mut out).expect("the report serializes");
-    String::from_utf8(out.0).expect("serde_json writes UTF-8")
+    let json = crate::json::to_vec(&scanlens_model::compact::wire(report)).expect("serializes");
+    let mut out = String::with_capacity(json.len() + json.len() / 64);
+    escape_lt(&json, |s| {
+        out.push_str(s);
+        Ok(())
+    })
+    .expect("writing into a string cannot fail");
+    out
 }
 
-/// Writes `<` as `\u003c`. In JSON a `<` can only stand inside a string, where the escape
-/// means the same character.
-struct EscapeLt(Vec<u8>);
-
-impl std::io::Write for EscapeLt {
-    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
-        let mut rest = buf;
-        while let Some(i) = memchr::memchr(b'<', rest) {
-            self.0.extend_from_slice(&rest[..i]);
-            self.0.extend_from_slice(b"\\u003c");
-            rest = &rest[i + 1..];
-        }
-        self.0.extend_from_slice(rest);
-        Ok(buf.len())
+/// Passes `json` on with every `<` written as `\u003c`. In JSON a `<` can only stand inside a
+/// string, where the escape means the same character.
+fn escape_lt(json: &[u8], mut put: impl FnMut(&str) -> std::fmt::Result) -> std::fmt::Result {
+    let text = std::str::from_utf8(json).map_err(|_| std::fmt::Error)?;
+    let mut rest = text;
+    while let Some(i) = memchr::memchr(b'<', rest.as_bytes()) {
+        put(&rest[..i])?;
+        put("\\u003c")?;
+        rest = &rest[i + 1..];
     }
+    put(rest)
+}
 
-    fn flush(&mut self) -> std::io::Result<()> {
-        Ok(())
+/// The embedded data as the page template writes it, made when the page is written.
+struct Data<'a>(&'a Report);
+
+impl std::fmt::Display for Data<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let json = crate::json::to_vec(&scanlens_model::compact::wire(self.0))
+            .map_err(|_| std::fmt::Error)?;
+        escape_lt(&json, |s| f.write_str(s))
     }
 }
 
@@ -110,7 +118,7 @@ struct Page<'a> {
     uncounted: Vec<FindingView<'a>>,
     script: String,
     wasm: String,
-    data: String,
+    data: Data<'a>,
     shown: usize,
     omitted: usize,
     severities: [&'static str; 5],
@@ -321,6 +329,13 @@ pub fn csp(style: &str, scripts: &[&str]) -> String {
 
 /// Renders the self-contained page for `report`.
 pub fn render(report: &Report) -> String {
+    let mut out = Vec::new();
+    write(report, &mut out).expect("writing into memory cannot fail");
+    String::from_utf8(out).expect("askama writes UTF-8")
+}
+
+/// Writes the self-contained page for `report` to `w`.
+pub fn write(report: &Report, w: &mut dyn std::io::Write) -> std::io::Result<()> {
     let counted: Vec<&Finding> = report.findings.iter().filter(|f| f.is_counted()).collect();
     let total = counted.len();
     let order = scanlens_model::first_by_key(counted, FALLBACK_LIMIT, |f| {
@@ -398,7 +413,7 @@ pub fn render(report: &Report) -> String {
         title: title(report),
         csp: csp(STYLE, &[&script]),
         wasm: wasm_base64().to_string(),
-        data: embedded_data(report),
+        data: Data(report),
         script,
         style: STYLE,
         artifacts,
@@ -427,7 +442,7 @@ pub fn render(report: &Report) -> String {
         omitted,
         severities: Severity::ALL.map(Severity::as_str),
     };
-    page.render().expect("rendering into a String cannot fail")
+    page.write_into(w)
 }
 
 #[cfg(test)]

@@ -52,20 +52,28 @@ pub fn parse_input(bytes: &[u8]) -> Result<Parsed, ParseError> {
 }
 
 fn parse_in_parts(bytes: &[u8]) -> Option<Parsed> {
+    use rayon::prelude::*;
+    use std::sync::atomic::{AtomicBool, Ordering};
     let split = scanlens_model::split::split(bytes)?;
-    let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
-    let ranges = split.parts(threads);
-    let parts = std::thread::scope(|s| {
-        let mut ranges = ranges.into_iter();
-        let first = ranges.next()?;
-        let others: Vec<_> = ranges.map(|r| s.spawn(|| split.convert(r))).collect();
-        let mut parts = vec![split.convert(first)?];
-        for h in others {
-            parts.push(h.join().ok()??);
-        }
-        Some(parts)
-    })?;
-    Some(split.finish(parts))
+    let failed = AtomicBool::new(false);
+    // An indexed collect writes each finding straight into its place in the one list.
+    let mut all = Vec::with_capacity(split.capacity());
+    (0..split.len())
+        .into_par_iter()
+        .map(|i| {
+            if failed.load(Ordering::Relaxed) {
+                return Default::default();
+            }
+            split.finding(i).unwrap_or_else(|| {
+                failed.store(true, Ordering::Relaxed);
+                Default::default()
+            })
+        })
+        .collect_into_vec(&mut all);
+    if failed.into_inner() {
+        return None;
+    }
+    Some(split.finish(all))
 }
 
 /// An input's bytes: standard input read into memory, files mapped.

@@ -11,6 +11,7 @@ pub mod gate;
 pub mod html;
 pub mod ignorefile;
 pub mod input;
+pub mod json;
 pub mod markdown;
 pub mod output;
 pub mod process;

@@ -15,7 +15,7 @@ use std::collections::{BTreeMap, HashMap};
 use std::sync::Arc;
 
 mod embed;
-pub use embed::write_json;
+pub use embed::{wire, write_json};
 
 /// The part of a finding that is the same wherever the same advisory is found.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]

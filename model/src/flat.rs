@@ -42,31 +42,34 @@ fn some(s: &str) -> Option<String> {
 }
 
 pub fn flatten(report: &Report) -> impl Iterator<Item = FlatFinding> + '_ {
+    report.findings.iter().map(move |f| flat(report, f))
+}
+
+/// The row of finding `f` of `report`.
+pub fn flat(report: &Report, f: &Finding) -> FlatFinding {
     let commit = report.commit.as_deref();
-    report.findings.iter().map(move |f: &Finding| {
-        let artifact = report.artifacts.get(f.artifact as usize);
-        let pkg = f.package.as_ref();
-        FlatFinding {
-            image: artifact.map(|a| a.name.clone()).unwrap_or_default(),
-            commit_sha: commit
-                .map(str::to_string)
-                .or_else(|| artifact.and_then(|a| a.commit.clone())),
-            scanned_at: artifact.and_then(|a| a.scanned_at.clone()),
-            kind: f.kind.as_str().to_string(),
-            id: f.id.clone(),
-            severity: f.severity.as_str().to_string(),
-            package: pkg.and_then(|p| some(&p.name)),
-            installed_version: pkg.and_then(|p| some(&p.installed_version)),
-            fixed_version: pkg.and_then(|p| some(&p.fixed_version)),
-            status: f.status.clone(),
-            target: f.target.clone(),
-            class: some(&f.class),
-            title: some(&f.title),
-            cvss: f.max_cvss(),
-            purl: pkg.and_then(|p| p.purl.clone()),
-            published_date: f.published_date.clone(),
-            suppressed: f.suppressed.is_some(),
-            excluded: f.excluded.is_some(),
-        }
-    })
+    let artifact = report.artifacts.get(f.artifact as usize);
+    let pkg = f.package.as_ref();
+    FlatFinding {
+        image: artifact.map(|a| a.name.clone()).unwrap_or_default(),
+        commit_sha: commit
+            .map(str::to_string)
+            .or_else(|| artifact.and_then(|a| a.commit.clone())),
+        scanned_at: artifact.and_then(|a| a.scanned_at.clone()),
+        kind: f.kind.as_str().to_string(),
+        id: f.id.clone(),
+        severity: f.severity.as_str().to_string(),
+        package: pkg.and_then(|p| some(&p.name)),
+        installed_version: pkg.and_then(|p| some(&p.installed_version)),
+        fixed_version: pkg.and_then(|p| some(&p.fixed_version)),
+        status: f.status.clone(),
+        target: f.target.clone(),
+        class: some(&f.class),
+        title: some(&f.title),
+        cvss: f.max_cvss(),
+        purl: pkg.and_then(|p| p.purl.clone()),
+        published_date: f.published_date.clone(),
+        suppressed: f.suppressed.is_some(),
+        excluded: f.excluded.is_some(),
+    }
 }

@@ -216,7 +216,11 @@ impl ReportBuilder {
             branch: m.branch,
             commit: m.commit,
         });
-        self.add_results(idx, top.results.unwrap_or_default(), &created_by);
+        let results = top.results.unwrap_or_default();
+        match top.normalized {
+            Some(findings) => self.add_normalized(idx, &results, findings),
+            None => self.add_results(idx, results, &created_by),
+        }
     }
 
     fn add_results(
@@ -226,35 +230,13 @@ impl ReportBuilder {
         created_by: &HashMap<String, String>,
     ) {
         let layer = layer_fn(created_by);
-        for mut r in results {
-            self.report.targets.push(Target {
-                artifact,
-                name: r.target.clone(),
-                class: r.class.clone(),
-                target_type: r.kind.clone(),
-                packages: r.packages.len() as u64,
-            });
-            self.report.stats.packages += r.packages.len() as u64;
+        let total: usize = results.iter().map(trivy::TrivyResult::findings_len).sum();
+        self.report.findings.reserve(total);
+        for r in results {
+            self.add_target(artifact, &r);
             let mut base = result_base(&r);
             base.artifact = artifact;
             let findings = &mut self.report.findings;
-            // Findings already normalized on other threads (see `split`); the first result's
-            // are taken over rather than copied.
-            for f in &mut r.normalized {
-                f.artifact = artifact;
-            }
-            if findings.is_empty() && !r.normalized.is_empty() {
-                *findings = std::mem::take(&mut r.normalized);
-            } else {
-                findings.append(&mut r.normalized);
-            }
-            findings.reserve(
-                r.vulnerabilities.len()
-                    + r.misconfigurations.len()
-                    + r.secrets.len()
-                    + r.licenses.len()
-                    + r.modified_findings.len(),
-            );
             for v in r.vulnerabilities {
                 findings.push(vulnerability(&base, v, &layer));
             }
@@ -268,30 +250,41 @@ impl ReportBuilder {
                 findings.push(license(&base, l));
             }
             for mf in r.modified_findings {
-                let suppression = Suppression {
-                    status: mf.status,
-                    statement: mf.statement,
-                    source: mf.source,
-                };
-                let mut f = match mf.kind.as_str() {
-                    "misconfiguration" => serde_json::from_value(mf.finding)
-                        .map(|m| misconfiguration(&base, m, &layer)),
-                    "secret" => {
-                        serde_json::from_value(mf.finding).map(|s| secret(&base, s, &layer))
-                    }
-                    "license" => serde_json::from_value(mf.finding).map(|l| license(&base, l)),
-                    _ => {
-                        serde_json::from_value(mf.finding).map(|v| vulnerability(&base, v, &layer))
-                    }
-                }
-                .unwrap_or_else(|_| Finding {
-                    id: "(unreadable suppressed finding)".into(),
-                    ..base.clone()
-                });
-                f.suppressed = Some(suppression);
-                findings.push(f);
+                findings.push(modified(&base, mf, &layer));
             }
         }
+    }
+
+    /// Adds the targets of results whose findings were read apart (see [`crate::split`]), and
+    /// those findings, in report order.
+    pub(crate) fn add_normalized(
+        &mut self,
+        artifact: u32,
+        results: &[trivy::TrivyResult],
+        mut findings: Vec<Finding>,
+    ) {
+        for r in results {
+            self.add_target(artifact, r);
+        }
+        for f in &mut findings {
+            f.artifact = artifact;
+        }
+        if self.report.findings.is_empty() {
+            self.report.findings = findings;
+        } else {
+            self.report.findings.append(&mut findings);
+        }
+    }
+
+    fn add_target(&mut self, artifact: u32, r: &trivy::TrivyResult) {
+        self.report.targets.push(Target {
+            artifact,
+            name: r.target.clone(),
+            class: r.class.clone(),
+            target_type: r.kind.clone(),
+            packages: r.packages.len() as u64,
+        });
+        self.report.stats.packages += r.packages.len() as u64;
     }
 
     pub fn finish(mut self) -> Report {
@@ -384,6 +377,33 @@ fn code_lines(code: trivy::Code) -> Vec<CodeLine> {
             truncated: l.truncated,
         })
         .collect()
+}
+
+/// A finding Trivy suppressed (`ExperimentalModifiedFindings`), kept and marked.
+pub(crate) fn modified(
+    base: &Finding,
+    mf: trivy::ModifiedFinding,
+    layer: &impl Fn(Option<trivy::Layer>) -> Option<Layer>,
+) -> Finding {
+    let suppression = Suppression {
+        status: mf.status,
+        statement: mf.statement,
+        source: mf.source,
+    };
+    let mut f = match mf.kind.as_str() {
+        "misconfiguration" => {
+            serde_json::from_value(mf.finding).map(|m| misconfiguration(base, m, layer))
+        }
+        "secret" => serde_json::from_value(mf.finding).map(|s| secret(base, s, layer)),
+        "license" => serde_json::from_value(mf.finding).map(|l| license(base, l)),
+        _ => serde_json::from_value(mf.finding).map(|v| vulnerability(base, v, layer)),
+    }
+    .unwrap_or_else(|_| Finding {
+        id: "(unreadable suppressed finding)".into(),
+        ..base.clone()
+    });
+    f.suppressed = Some(suppression);
+    f
 }
 
 pub(crate) fn vulnerability(

@@ -239,6 +239,23 @@ pub struct Report {
     pub gate: Option<GateResult>,
 }
 
+impl Report {
+    /// A copy of everything but the findings, which are most of a report's bytes.
+    pub fn without_findings(&self) -> Report {
+        Report {
+            version: self.version,
+            generator: self.generator.clone(),
+            commit: self.commit.clone(),
+            summary: self.summary,
+            stats: self.stats,
+            artifacts: self.artifacts.clone(),
+            targets: self.targets.clone(),
+            findings: Vec::new(),
+            gate: self.gate.clone(),
+        }
+    }
+}
+
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(JsonSchema))]
 pub struct Stats {

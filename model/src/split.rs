@@ -3,8 +3,8 @@
 //! A report of 100,000 findings is one JSON document, and `serde_json` reads a document on one
 //! thread. [`split`] walks the document's structure once, fast (it only looks for quotes,
 //! backslashes and brackets), and notes where each finding of each result starts and ends. The
-//! findings can then be parsed and normalized in parts, on as many threads as the caller has
-//! ([`Split::convert`]), and put back in order ([`Split::finish`]).
+//! findings can then be parsed and normalized one by one on as many threads as the caller has
+//! ([`Split::finding`]), and the list handed back ([`Split::finish`]).
 //!
 //! Everything outside the findings (the top level and each result without its finding arrays) is
 //! still read by `serde_json`, and every finding is read by it too, so nothing is accepted that
@@ -47,11 +47,10 @@ pub struct Split<'a> {
     created_by: HashMap<String, String>,
     /// Per result, the fields each of its findings repeats.
     bases: Vec<Finding>,
+    /// Per result, how many of `items` are its.
+    counts: Vec<usize>,
     items: Vec<Item>,
 }
-
-/// The findings of some items, per result, in report order.
-pub type Part = Vec<(u32, Vec<Finding>)>;
 
 /// Maps a schema-2 Trivy report for reading in parts; `None` when it is anything else or when
 /// anything about it is unexpected.
@@ -102,6 +101,7 @@ pub fn split(bytes: &[u8]) -> Option<Split<'_>> {
     let created_by = normalize::layer_history(&top.metadata);
     let bases = results.iter().map(normalize::result_base).collect();
     let mut items = Vec::new();
+    let counts = found.iter().map(|k| k.iter().map(Vec::len).sum()).collect();
     for (result, kinds) in found.into_iter().enumerate() {
         for (ranges, (_, kind)) in kinds.into_iter().zip(KINDS) {
             items.extend(ranges.into_iter().map(|r| Item {
@@ -118,6 +118,7 @@ pub fn split(bytes: &[u8]) -> Option<Split<'_>> {
         top,
         created_by,
         bases,
+        counts,
         items,
     })
 }
@@ -132,56 +133,49 @@ impl Split<'_> {
         self.items.is_empty()
     }
 
-    /// `n` consecutive ranges of findings with about the same number of bytes each.
-    pub fn parts(&self, n: usize) -> Vec<Range<usize>> {
-        let total: usize = self.items.iter().map(|i| i.end - i.start).sum();
-        let n = n.min(self.items.len()).max(1);
-        let mut out = Vec::with_capacity(n);
-        let (mut start, mut acc) = (0, 0);
-        for (k, item) in self.items.iter().enumerate() {
-            acc += item.end - item.start;
-            if acc * n >= total * (out.len() + 1) && out.len() + 1 < n {
-                out.push(start..k + 1);
-                start = k + 1;
-            }
-        }
-        out.push(start..self.items.len());
-        out
-    }
-
-    /// Parses and normalizes findings `range`; `None` if one of them does not parse.
-    pub fn convert(&self, range: Range<usize>) -> Option<Part> {
+    /// Parses and normalizes finding `i` (of [`Split::len`]); `None` if it does not parse.
+    pub fn finding(&self, i: usize) -> Option<Finding> {
+        let item = self.items.get(i)?;
+        let base = &self.bases[item.result as usize];
+        let bytes = &self.bytes[item.start..item.end];
         let layer = normalize::layer_fn(&self.created_by);
-        let mut out: Part = Vec::new();
-        for item in &self.items[range] {
-            let base = &self.bases[item.result as usize];
-            let bytes = &self.bytes[item.start..item.end];
-            let f = match item.kind {
-                Kind::Vulnerability => normalize::vulnerability(base, from(bytes)?, &layer),
-                Kind::Misconfiguration => normalize::misconfiguration(base, from(bytes)?, &layer),
-                Kind::Secret => normalize::secret(base, from(bytes)?, &layer),
-                Kind::License => normalize::license(base, from(bytes)?),
-            };
-            match out.last_mut() {
-                Some((r, v)) if *r == item.result => v.push(f),
-                _ => out.push((item.result, vec![f])),
-            }
-        }
-        Some(out)
+        Some(match item.kind {
+            Kind::Vulnerability => normalize::vulnerability(base, from(bytes)?, &layer),
+            Kind::Misconfiguration => normalize::misconfiguration(base, from(bytes)?, &layer),
+            Kind::Secret => normalize::secret(base, from(bytes)?, &layer),
+            Kind::License => normalize::license(base, from(bytes)?),
+        })
     }
 
-    /// The parsed document, as [`crate::parse`] gives it, from the parts [`Split::convert`]
-    /// returned for all of [`Split::parts`], in order.
-    pub fn finish(mut self, parts: Vec<Part>) -> Parsed {
-        let results = self.top.results.as_mut().expect("split sets results");
-        for (r, findings) in parts.into_iter().flatten() {
-            let slot = &mut results[r as usize].normalized;
-            if slot.is_empty() {
-                *slot = findings;
-            } else {
-                slot.extend(findings);
+    /// How much room the report's list of findings needs: these and the suppressed ones.
+    pub fn capacity(&self) -> usize {
+        self.items.len() + self.modified()
+    }
+
+    /// Findings Trivy suppressed, which stay in the results and are read by [`Split::finish`].
+    fn modified(&self) -> usize {
+        let results = self.top.results.as_deref().unwrap_or_default();
+        results.iter().map(|r| r.modified_findings.len()).sum()
+    }
+
+    /// The parsed document, as [`crate::parse`] gives it, from `all`: [`Split::finding`] of
+    /// every finding, in order.
+    pub fn finish(mut self, mut all: Vec<Finding>) -> Parsed {
+        if self.modified() > 0 {
+            // Each result's suppressed findings go after its own: rebuild the list in order.
+            let layer = normalize::layer_fn(&self.created_by);
+            let results = self.top.results.as_mut().expect("split sets results");
+            let mut listed = all.into_iter();
+            let mut ordered = Vec::with_capacity(self.items.len() + results.len());
+            for (i, r) in results.iter_mut().enumerate() {
+                ordered.extend(listed.by_ref().take(self.counts[i]));
+                for mf in std::mem::take(&mut r.modified_findings) {
+                    ordered.push(normalize::modified(&self.bases[i], mf, &layer));
+                }
             }
+            all = ordered;
         }
+        self.top.normalized = Some(all);
         Parsed::Report(Box::new(self.top))
     }
 }
@@ -383,10 +377,9 @@ mod tests {
         Result<crate::Report, crate::ParseError>,
     ) {
         let fast = split(doc.as_bytes()).and_then(|s| {
-            let parts = s.parts(3);
-            let done: Option<Vec<Part>> = parts.into_iter().map(|p| s.convert(p)).collect();
+            let all: Option<Vec<Finding>> = (0..s.len()).map(|i| s.finding(i)).collect();
             let mut b = ReportBuilder::new("t");
-            b.add("x", s.finish(done?));
+            b.add("x", s.finish(all?));
             Some(b.finish())
         });
         let slow = crate::parse(doc.as_bytes()).map(|p| {
@@ -401,6 +394,8 @@ mod tests {
       "Results":[
         {"Target":"a","Class":"os-pkgs","Type":"debian","Packages":[{"Name":"x"},{"Name":"y"}],
          "Secrets":[{"RuleID":"s1","Severity":"HIGH","Match":"k=\"***\" [x]"}],
+         "ExperimentalModifiedFindings":[{"Type":"vulnerability","Status":"not_affected","Source":"vex.json",
+                                          "Finding":{"VulnerabilityID":"CVE-9","PkgName":"z","Severity":"HIGH"}}],
          "Vulnerabilities":[{"VulnerabilityID":"CVE-1","PkgName":"x","Severity":"LOW","Description":"a \\\" ] } [ {"},
                             {"VulnerabilityID":"CVE-2","PkgName":"y","Severity":"CRITICAL","CVSS":{"nvd":{"V3Score":9.8}}}]},
         {"Target":"b","Class":"config","Type":"dockerfile","Misconfigurations":[{"ID":"DS001","Status":"FAIL","Severity":"MEDIUM"}],
@@ -413,23 +408,22 @@ mod tests {
         let (fast, slow) = both(DOC);
         let fast = fast.expect("splits");
         assert_eq!(fast, slow.unwrap());
-        assert_eq!(fast.findings.len(), 5);
+        assert_eq!(fast.findings.len(), 6);
         assert_eq!(fast.stats.packages, 2);
-        // Secrets are listed before vulnerabilities in the document, after them in the report.
+        // Secrets are listed before vulnerabilities in the document, after them in the report,
+        // and the suppressed finding after the result's own.
         assert_eq!(fast.findings[2].id, "s1");
+        assert_eq!(fast.findings[3].id, "CVE-9");
+        assert!(fast.findings[3].suppressed.is_some());
     }
 
     #[test]
-    fn parts_are_balanced_and_cover_everything() {
+    fn findings_are_numbered_in_report_order() {
         let s = split(DOC.as_bytes()).unwrap();
-        assert_eq!(s.len(), 5);
-        for n in 1..8 {
-            let parts = s.parts(n);
-            assert!(parts.len() <= n.min(5) && !parts.iter().any(|p| p.is_empty()));
-            assert_eq!(parts.first().unwrap().start, 0);
-            assert_eq!(parts.last().unwrap().end, 5);
-            assert!(parts.windows(2).all(|w| w[0].end == w[1].start));
-        }
+        assert_eq!((s.len(), s.capacity()), (5, 6));
+        let ids: Vec<String> = (0..s.len()).map(|i| s.finding(i).unwrap().id).collect();
+        assert_eq!(ids, ["CVE-1", "CVE-2", "s1", "DS001", "GPL-3.0"]);
+        assert!(s.finding(5).is_none());
     }
 
     #[test]

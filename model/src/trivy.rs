@@ -35,6 +35,10 @@ pub struct TopLevel {
     pub cluster_name: Option<String>,
     #[serde(rename = "Resources", deserialize_with = "null_as_default")]
     pub resources: Option<Vec<K8sResource>>,
+    /// Every finding of `results`, already normalized in report order, when they were read in
+    /// parts ([`crate::split`]); the results then list none themselves.
+    #[serde(skip)]
+    pub normalized: Option<Vec<crate::report::Finding>>,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -144,10 +148,17 @@ pub struct TrivyResult {
         deserialize_with = "null_as_default"
     )]
     pub modified_findings: Vec<ModifiedFinding>,
-    /// This result's findings already normalized, when they were read in parts
-    /// ([`crate::split`]); the four arrays above are then empty.
-    #[serde(skip)]
-    pub normalized: Vec<crate::report::Finding>,
+}
+
+impl TrivyResult {
+    /// How many findings of any kind it lists.
+    pub fn findings_len(&self) -> usize {
+        self.vulnerabilities.len()
+            + self.misconfigurations.len()
+            + self.secrets.len()
+            + self.licenses.len()
+            + self.modified_findings.len()
+    }
 }
 
 #[derive(Debug, Default, Deserialize)]

@@ -205,24 +205,15 @@ struct WireRef<'a> {
     findings: Vec<OccurrenceRef<'a>>,
 }
 
-/// The report without its findings, which the compact form carries apart.
-fn head(r: &Report) -> Report {
-    Report {
-        version: r.version,
-        generator: r.generator.clone(),
-        commit: r.commit.clone(),
-        summary: r.summary,
-        stats: r.stats,
-        artifacts: r.artifacts.clone(),
-        targets: r.targets.clone(),
-        findings: Vec::new(),
-        gate: r.gate.clone(),
-    }
-}
-
 /// Writes the compact form of `report` as JSON: the same bytes as serializing
 /// [`Dataset::from_report`], without copying the report.
 pub fn write_json<W: std::io::Write>(report: &Report, w: W) -> serde_json::Result<()> {
+    serde_json::to_writer(w, &wire(report))
+}
+
+/// The compact form of `report`, for any serde serializer: it serializes exactly as
+/// [`Dataset::from_report`] does.
+pub fn wire(report: &Report) -> impl Serialize + '_ {
     let mut advisories = Interned::new();
     let (mut targets, mut fingerprints) = (Interned::new(), Interned::new());
     let (mut packages, mut layers) = (Interned::new(), Interned::new());
@@ -250,8 +241,8 @@ pub fn write_json<W: std::io::Write>(report: &Report, w: W) -> serde_json::Resul
             excluded: &f.excluded,
         })
         .collect();
-    let wire = WireRef {
-        report: head(report),
+    WireRef {
+        report: report.without_findings(),
         advisories: advisories
             .items
             .iter()
@@ -264,6 +255,5 @@ pub fn write_json<W: std::io::Write>(report: &Report, w: W) -> serde_json::Resul
         misconfigurations: misconfs.items,
         secrets: secrets.items,
         findings,
-    };
-    serde_json::to_writer(w, &wire)
+    }
 }
