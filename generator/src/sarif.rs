@@ -175,7 +175,7 @@ fn rule<'a>(f: &'a Finding, cap: Option<usize>) -> Rule<'a> {
     let full = if f.description.is_empty() {
         short
     } else {
-        f.description.as_str()
+        &f.description
     };
     let full = trim(full, cap);
     let help_uri = f.primary_url.as_deref().and_then(crate::html::safe_url);
@@ -605,7 +605,7 @@ mod tests {
             target: "app:1.0 (debian 12.5)".into(),
             class: "os-pkgs".into(),
             title: format!("{id} title"),
-            description: format!("{id} description"),
+            description: format!("{id} description").into(),
             primary_url: Some(format!("https://avd.aquasec.com/nvd/{}", id.to_lowercase())),
             package: Some(Package {
                 name: "openssl".into(),
@@ -798,7 +798,7 @@ mod tests {
         };
         let findings: Vec<Finding> = (0..200)
             .map(|i| Finding {
-                description: noise(8192),
+                description: noise(8192).into(),
                 ..vuln(&format!("CVE-{i}"), Severity::High, Some(7.5))
             })
             .collect();

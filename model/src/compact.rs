@@ -280,13 +280,13 @@ impl Dataset {
             let adv = Advisory {
                 aliases: f.aliases.clone(),
                 title: f.title.clone(),
-                description: f.description.clone(),
+                description: f.description.to_string(),
                 severity_source: f.severity_source.clone(),
                 vendor_severity: f.vendor_severity.clone(),
                 cvss: f.cvss.clone(),
                 cwe_ids: f.cwe_ids.clone(),
                 primary_url: f.primary_url.clone(),
-                references: f.references.clone(),
+                references: f.references.to_vec(),
                 published_date: f.published_date.clone(),
                 last_modified_date: f.last_modified_date.clone(),
                 data_source: f.data_source.clone(),
@@ -351,7 +351,7 @@ impl Dataset {
             target_type: o.target_type.clone(),
             aliases: a.aliases,
             title: a.title,
-            description: a.description,
+            description: a.description.into(),
             status: o.status.clone(),
             package: o.package.as_deref().cloned(),
             severity_source: a.severity_source,
@@ -359,7 +359,7 @@ impl Dataset {
             cvss: a.cvss,
             cwe_ids: a.cwe_ids,
             primary_url: a.primary_url,
-            references: a.references,
+            references: a.references.into(),
             published_date: a.published_date,
             last_modified_date: a.last_modified_date,
             data_source: a.data_source,
@@ -992,7 +992,7 @@ mod tests {
         );
         f.vendor_severity.insert("redhat".into(), Severity::Low);
         f.aliases = vec!["GHSA-x".into()];
-        f.references = vec!["https://e.x/a?b=1&c=<".into()];
+        f.references = vec!["https://e.x/a?b=1&c=<".into()].into();
         f.status = Some("fixed".into());
         f.layer = Some(Layer {
             digest: Some("sha256:1".into()),

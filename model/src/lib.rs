@@ -13,5 +13,5 @@ pub mod report;
 pub mod split;
 pub mod trivy;
 
-pub use normalize::{parse, recount, ParseError, Parsed, ReportBuilder};
+pub use normalize::{parse, recount, Interner, ParseError, Parsed, ReportBuilder};
 pub use report::*;

@@ -7,6 +7,7 @@
 use crate::report::*;
 use crate::trivy;
 use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
 
 /// Why an input could not be read. `line` and `column` are 1-based; 0 when not applicable.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -126,9 +127,57 @@ fn describe_json_error(e: &serde_json::Error) -> String {
     }
 }
 
+/// Stores each distinct description and reference list once. A CVE found in many packages or
+/// targets repeats the same text in every finding; at 100,000 findings the copies were most of a
+/// report's memory, and every output read them again. Safe to share between threads.
+#[derive(Default)]
+pub struct Interner {
+    texts: [Mutex<HashSet<Arc<str>>>; SHARDS],
+    lists: [Mutex<HashSet<Arc<[String]>>>; SHARDS],
+}
+
+/// Locks are per shard, so that threads reading one report rarely wait for each other.
+const SHARDS: usize = 16;
+
+type HashSet<T> = std::collections::HashSet<T, std::hash::BuildHasherDefault<rustc_hash::FxHasher>>;
+
+impl Interner {
+    fn shard<T: std::hash::Hash + ?Sized>(v: &T) -> usize {
+        use std::hash::BuildHasher;
+        let h = std::hash::BuildHasherDefault::<rustc_hash::FxHasher>::default().hash_one(v);
+        (h >> 60) as usize % SHARDS
+    }
+
+    pub fn text(&self, s: String) -> Arc<str> {
+        let mut set = lock(&self.texts[Self::shard(s.as_str())]);
+        if let Some(t) = set.get(s.as_str()) {
+            return t.clone();
+        }
+        let t: Arc<str> = s.into();
+        set.insert(t.clone());
+        t
+    }
+
+    pub fn list(&self, v: Vec<String>) -> Arc<[String]> {
+        let mut set = lock(&self.lists[Self::shard(v.as_slice())]);
+        if let Some(l) = set.get(v.as_slice()) {
+            return l.clone();
+        }
+        let l: Arc<[String]> = v.into();
+        set.insert(l.clone());
+        l
+    }
+}
+
+/// A poisoned lock only means another thread panicked while interning; the set is still whole.
+fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    m.lock().unwrap_or_else(|e| e.into_inner())
+}
+
 /// Merges parsed inputs into one [`Report`].
 pub struct ReportBuilder {
     report: Report,
+    intern: Interner,
 }
 
 impl ReportBuilder {
@@ -139,6 +188,7 @@ impl ReportBuilder {
                 generator: generator.into(),
                 ..Report::default()
             },
+            intern: Interner::default(),
         }
     }
 
@@ -238,10 +288,10 @@ impl ReportBuilder {
             base.artifact = artifact;
             let findings = &mut self.report.findings;
             for v in r.vulnerabilities {
-                findings.push(vulnerability(&base, v, &layer));
+                findings.push(vulnerability(&base, v, &layer, &self.intern));
             }
             for m in r.misconfigurations {
-                findings.push(misconfiguration(&base, m, &layer));
+                findings.push(misconfiguration(&base, m, &layer, &self.intern));
             }
             for s in r.secrets {
                 findings.push(secret(&base, s, &layer));
@@ -250,7 +300,7 @@ impl ReportBuilder {
                 findings.push(license(&base, l));
             }
             for mf in r.modified_findings {
-                findings.push(modified(&base, mf, &layer));
+                findings.push(modified(&base, mf, &layer, &self.intern));
             }
         }
     }
@@ -384,6 +434,7 @@ pub(crate) fn modified(
     base: &Finding,
     mf: trivy::ModifiedFinding,
     layer: &impl Fn(Option<trivy::Layer>) -> Option<Layer>,
+    intern: &Interner,
 ) -> Finding {
     let suppression = Suppression {
         status: mf.status,
@@ -392,11 +443,11 @@ pub(crate) fn modified(
     };
     let mut f = match mf.kind.as_str() {
         "misconfiguration" => {
-            serde_json::from_value(mf.finding).map(|m| misconfiguration(base, m, layer))
+            serde_json::from_value(mf.finding).map(|m| misconfiguration(base, m, layer, intern))
         }
         "secret" => serde_json::from_value(mf.finding).map(|s| secret(base, s, layer)),
         "license" => serde_json::from_value(mf.finding).map(|l| license(base, l)),
-        _ => serde_json::from_value(mf.finding).map(|v| vulnerability(base, v, layer)),
+        _ => serde_json::from_value(mf.finding).map(|v| vulnerability(base, v, layer, intern)),
     }
     .unwrap_or_else(|_| Finding {
         id: "(unreadable suppressed finding)".into(),
@@ -410,6 +461,7 @@ pub(crate) fn vulnerability(
     base: &Finding,
     v: trivy::Vulnerability,
     layer: &impl Fn(Option<trivy::Layer>) -> Option<Layer>,
+    intern: &Interner,
 ) -> Finding {
     Finding {
         kind: Kind::Vulnerability,
@@ -417,7 +469,7 @@ pub(crate) fn vulnerability(
         severity: Severity::parse(&v.severity),
         aliases: v.vendor_ids,
         title: v.title,
-        description: v.description,
+        description: intern.text(v.description),
         status: non_empty(v.status),
         package: Some(Package {
             name: v.pkg_name,
@@ -453,7 +505,7 @@ pub(crate) fn vulnerability(
             .collect(),
         cwe_ids: v.cwe_ids,
         primary_url: non_empty(v.primary_url),
-        references: v.references,
+        references: intern.list(v.references),
         published_date: non_empty(v.published_date),
         last_modified_date: non_empty(v.last_modified_date),
         data_source: v.data_source.map(|d| DataSource {
@@ -471,6 +523,7 @@ pub(crate) fn misconfiguration(
     base: &Finding,
     m: trivy::Misconfiguration,
     layer: &impl Fn(Option<trivy::Layer>) -> Option<Layer>,
+    intern: &Interner,
 ) -> Finding {
     let cm = m.cause_metadata;
     let avd = non_empty(m.avd_id).filter(|a| *a != m.id);
@@ -480,10 +533,10 @@ pub(crate) fn misconfiguration(
         severity: Severity::parse(&m.severity),
         aliases: avd.into_iter().collect(),
         title: m.title,
-        description: m.description,
+        description: intern.text(m.description),
         status: Some(m.status).filter(|s| !s.is_empty()),
         primary_url: non_empty(m.primary_url),
-        references: m.references,
+        references: intern.list(m.references),
         layer: layer(m.layer),
         misconfiguration: Some(MisconfDetail {
             check_type: m.kind,

@@ -6,6 +6,7 @@
 
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
+use std::sync::Arc;
 
 #[cfg(feature = "schema")]
 use schemars::JsonSchema;
@@ -353,8 +354,9 @@ pub struct Finding {
     pub aliases: Vec<String>,
     #[serde(default, skip_serializing_if = "String::is_empty")]
     pub title: String,
-    #[serde(default, skip_serializing_if = "String::is_empty")]
-    pub description: String,
+    // `Arc`: shared in memory by the findings of one advisory (see `normalize::Interner`).
+    #[serde(default, skip_serializing_if = "str::is_empty")]
+    pub description: Arc<str>,
     /// Trivy's status: `fixed`, `affected`, `will_not_fix`, ... for vulnerabilities; `FAIL`, `PASS` for checks.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<String>,
@@ -371,8 +373,9 @@ pub struct Finding {
     pub cwe_ids: Vec<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub primary_url: Option<String>,
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub references: Vec<String>,
+    // Shared like `description`.
+    #[serde(default, skip_serializing_if = "<[_]>::is_empty")]
+    pub references: Arc<[String]>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub published_date: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]

@@ -49,6 +49,7 @@ pub struct Split<'a> {
     bases: Vec<Finding>,
     /// Per result, how many of `items` are its.
     counts: Vec<usize>,
+    intern: normalize::Interner,
     items: Vec<Item>,
 }
 
@@ -119,6 +120,7 @@ pub fn split(bytes: &[u8]) -> Option<Split<'_>> {
         created_by,
         bases,
         counts,
+        intern: normalize::Interner::default(),
         items,
     })
 }
@@ -140,8 +142,12 @@ impl Split<'_> {
         let bytes = &self.bytes[item.start..item.end];
         let layer = normalize::layer_fn(&self.created_by);
         Some(match item.kind {
-            Kind::Vulnerability => normalize::vulnerability(base, from(bytes)?, &layer),
-            Kind::Misconfiguration => normalize::misconfiguration(base, from(bytes)?, &layer),
+            Kind::Vulnerability => {
+                normalize::vulnerability(base, from(bytes)?, &layer, &self.intern)
+            }
+            Kind::Misconfiguration => {
+                normalize::misconfiguration(base, from(bytes)?, &layer, &self.intern)
+            }
             Kind::Secret => normalize::secret(base, from(bytes)?, &layer),
             Kind::License => normalize::license(base, from(bytes)?),
         })
@@ -170,7 +176,7 @@ impl Split<'_> {
             for (i, r) in results.iter_mut().enumerate() {
                 ordered.extend(listed.by_ref().take(self.counts[i]));
                 for mf in std::mem::take(&mut r.modified_findings) {
-                    ordered.push(normalize::modified(&self.bases[i], mf, &layer));
+                    ordered.push(normalize::modified(&self.bases[i], mf, &layer, &self.intern));
                 }
             }
             all = ordered;

@@ -8,6 +8,7 @@
 
 use super::*;
 use std::hash::{Hash, Hasher};
+use std::sync::Arc;
 
 /// The advisory part of a finding, compared by value without copying it.
 #[derive(Clone, Copy)]
@@ -34,13 +35,13 @@ impl PartialEq for AdvKey<'_> {
     fn eq(&self, other: &Self) -> bool {
         let (a, b) = (self.0, other.0);
         a.title == b.title
-            && a.description == b.description
+            && (Arc::ptr_eq(&a.description, &b.description) || a.description == b.description)
             && a.primary_url == b.primary_url
             && a.aliases == b.aliases
             && a.severity_source == b.severity_source
             && a.vendor_severity == b.vendor_severity
             && a.cwe_ids == b.cwe_ids
-            && a.references == b.references
+            && (Arc::ptr_eq(&a.references, &b.references) || a.references == b.references)
             && a.published_date == b.published_date
             && a.last_modified_date == b.last_modified_date
             && a.data_source == b.data_source
