@@ -654,13 +654,13 @@ mod tests {
             target: "/docker/app/Dockerfile".into(),
             class: "config".into(),
             status: Some("FAIL".into()),
-            misconfiguration: Some(MisconfDetail {
+            misconfiguration: Some(std::sync::Arc::new(MisconfDetail {
                 check_type: "dockerfile".into(),
                 message: "Specify at least 1 USER command".into(),
                 start_line: Some(3),
                 end_line: Some(4),
                 ..Default::default()
-            }),
+            })),
             primary_url: Some("javascript:alert(1)".into()),
             ..Default::default()
         };

@@ -311,7 +311,7 @@ impl Dataset {
                 package: f.package.as_ref().map(|v| share(&mut packages, v)),
                 layer: f.layer.as_ref().map(|v| share(&mut layers, v)),
                 fingerprint: f.fingerprint.clone(),
-                misconfiguration: f.misconfiguration.as_ref().map(|v| share(&mut misconfs, v)),
+                misconfiguration: f.misconfiguration.as_deref().map(|v| share(&mut misconfs, v)),
                 secret: f.secret.as_ref().map(|v| share(&mut secrets, v)),
                 license: f.license.clone(),
                 suppressed: f.suppressed.clone(),
@@ -365,7 +365,7 @@ impl Dataset {
             data_source: a.data_source,
             layer: o.layer.as_deref().cloned(),
             fingerprint: o.fingerprint.clone(),
-            misconfiguration: o.misconfiguration.as_deref().cloned(),
+            misconfiguration: o.misconfiguration.clone(),
             secret: o.secret.as_deref().cloned(),
             license: o.license.clone(),
             suppressed: o.suppressed.clone(),
@@ -1016,7 +1016,7 @@ mod tests {
         let mut m = finding("DS001", "", "");
         m.kind = Kind::Misconfiguration;
         m.package = None;
-        m.misconfiguration = Some(MisconfDetail {
+        m.misconfiguration = Some(Arc::new(MisconfDetail {
             check_type: "dockerfile".into(),
             start_line: Some(3),
             code: vec![CodeLine {
@@ -1026,7 +1026,7 @@ mod tests {
                 truncated: false,
             }],
             ..Default::default()
-        });
+        }));
         m.excluded = Some(Exclusion::Unfixed);
         let mut s = finding("aws-key", "", "");
         s.kind = Kind::Secret;

@@ -134,6 +134,7 @@ fn describe_json_error(e: &serde_json::Error) -> String {
 pub struct Interner {
     texts: [Mutex<HashSet<Arc<str>>>; SHARDS],
     lists: [Mutex<HashSet<Arc<[String]>>>; SHARDS],
+    checks: [Mutex<HashSet<Arc<MisconfDetail>>>; SHARDS],
 }
 
 /// Locks are per shard, so that threads reading one report rarely wait for each other.
@@ -148,24 +149,31 @@ impl Interner {
         (h >> 60) as usize % SHARDS
     }
 
-    pub fn text(&self, s: String) -> Arc<str> {
-        let mut set = lock(&self.texts[Self::shard(s.as_str())]);
-        if let Some(t) = set.get(s.as_str()) {
+    /// The stored copy of `v`, stored now if it is the first.
+    fn get<T, B>(sets: &[Mutex<HashSet<Arc<T>>>; SHARDS], v: B) -> Arc<T>
+    where
+        T: std::hash::Hash + Eq + ?Sized,
+        B: std::borrow::Borrow<T> + Into<Arc<T>>,
+    {
+        let mut set = lock(&sets[Self::shard(v.borrow())]);
+        if let Some(t) = set.get(v.borrow()) {
             return t.clone();
         }
-        let t: Arc<str> = s.into();
+        let t: Arc<T> = v.into();
         set.insert(t.clone());
         t
     }
 
+    pub fn text(&self, s: String) -> Arc<str> {
+        Self::get(&self.texts, s)
+    }
+
     pub fn list(&self, v: Vec<String>) -> Arc<[String]> {
-        let mut set = lock(&self.lists[Self::shard(v.as_slice())]);
-        if let Some(l) = set.get(v.as_slice()) {
-            return l.clone();
-        }
-        let l: Arc<[String]> = v.into();
-        set.insert(l.clone());
-        l
+        Self::get(&self.lists, v)
+    }
+
+    pub fn check(&self, m: MisconfDetail) -> Arc<MisconfDetail> {
+        Self::get(&self.checks, m)
     }
 }
 
@@ -538,7 +546,7 @@ pub(crate) fn misconfiguration(
         primary_url: non_empty(m.primary_url),
         references: intern.list(m.references),
         layer: layer(m.layer),
-        misconfiguration: Some(MisconfDetail {
+        misconfiguration: Some(intern.check(MisconfDetail {
             check_type: m.kind,
             message: m.message,
             resolution: m.resolution,
@@ -550,7 +558,7 @@ pub(crate) fn misconfiguration(
             start_line: cm.start_line,
             end_line: cm.end_line,
             code: code_lines(cm.code),
-        }),
+        })),
         ..base.clone()
     }
 }

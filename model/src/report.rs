@@ -387,7 +387,8 @@ pub struct Finding {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub fingerprint: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub misconfiguration: Option<MisconfDetail>,
+    // `Arc`: kept out of line (most findings have none) and shared when equal.
+    pub misconfiguration: Option<Arc<MisconfDetail>>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub secret: Option<SecretDetail>,
     #[serde(default, skip_serializing_if = "Option::is_none")]

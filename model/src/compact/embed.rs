@@ -235,7 +235,7 @@ pub fn wire(report: &Report) -> impl Serialize + '_ {
             package: f.package.as_ref().map(|v| packages.add(v)),
             layer: f.layer.as_ref().map(|v| layers.add(v)),
             fingerprint: f.fingerprint.as_deref().map(|v| fingerprints.add(v)),
-            misconfiguration: f.misconfiguration.as_ref().map(|v| misconfs.add(v)),
+            misconfiguration: f.misconfiguration.as_deref().map(|v| misconfs.add(v)),
             secret: f.secret.as_ref().map(|v| secrets.add(v)),
             license: &f.license,
             suppressed: &f.suppressed,
