@@ -289,7 +289,7 @@ impl Dataset {
                 references: f.references.to_vec(),
                 published_date: f.published_date.clone(),
                 last_modified_date: f.last_modified_date.clone(),
-                data_source: f.data_source.clone(),
+                data_source: f.data_source.as_deref().cloned(),
             };
             // The serialized form is the identity: equal JSON means equal advisory.
             let key = serde_json::to_string(&adv).expect("advisory serializes");
@@ -309,7 +309,7 @@ impl Dataset {
                 target_type: f.target_type.clone(),
                 status: f.status.clone(),
                 package: f.package.as_ref().map(|v| share(&mut packages, v)),
-                layer: f.layer.as_ref().map(|v| share(&mut layers, v)),
+                layer: f.layer.as_deref().map(|v| share(&mut layers, v)),
                 fingerprint: f.fingerprint.clone(),
                 misconfiguration: f.misconfiguration.as_deref().map(|v| share(&mut misconfs, v)),
                 secret: f.secret.as_ref().map(|v| share(&mut secrets, v)),
@@ -362,8 +362,8 @@ impl Dataset {
             references: a.references.into(),
             published_date: a.published_date,
             last_modified_date: a.last_modified_date,
-            data_source: a.data_source,
-            layer: o.layer.as_deref().cloned(),
+            data_source: a.data_source.map(Arc::new),
+            layer: o.layer.clone(),
             fingerprint: o.fingerprint.clone(),
             misconfiguration: o.misconfiguration.clone(),
             secret: o.secret.as_deref().cloned(),
@@ -949,10 +949,10 @@ mod tests {
     #[test]
     fn equal_details_are_written_once() {
         let mut a = finding("CVE-1", "openssl", "x");
-        a.layer = Some(Layer {
+        a.layer = Some(Arc::new(Layer {
             digest: Some("sha256:1".into()),
             ..Default::default()
-        });
+        }));
         a.fingerprint = Some("fp".into());
         let mut b = a.clone();
         b.id = "CVE-2".into();
@@ -994,11 +994,11 @@ mod tests {
         f.aliases = vec!["GHSA-x".into()];
         f.references = vec!["https://e.x/a?b=1&c=<".into()].into();
         f.status = Some("fixed".into());
-        f.layer = Some(Layer {
+        f.layer = Some(Arc::new(Layer {
             digest: Some("sha256:1".into()),
             diff_id: None,
             created_by: Some("RUN apt-get \u{0}".into()),
-        });
+        }));
         f.fingerprint = Some("fp".into());
         f.excluded = Some(Exclusion::Ignored {
             rule: "CVE-1".into(),
@@ -1008,11 +1008,11 @@ mod tests {
             status: "not_affected".into(),
             ..Default::default()
         });
-        f.data_source = Some(DataSource {
+        f.data_source = Some(Arc::new(DataSource {
             id: "d".into(),
             name: "n".into(),
             url: "u".into(),
-        });
+        }));
         let mut m = finding("DS001", "", "");
         m.kind = Kind::Misconfiguration;
         m.package = None;

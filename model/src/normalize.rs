@@ -135,6 +135,8 @@ pub struct Interner {
     texts: [Mutex<HashSet<Arc<str>>>; SHARDS],
     lists: [Mutex<HashSet<Arc<[String]>>>; SHARDS],
     checks: [Mutex<HashSet<Arc<MisconfDetail>>>; SHARDS],
+    layers: [Mutex<HashSet<Arc<Layer>>>; SHARDS],
+    sources: [Mutex<HashSet<Arc<DataSource>>>; SHARDS],
 }
 
 /// Locks are per shard, so that threads reading one report rarely wait for each other.
@@ -174,6 +176,14 @@ impl Interner {
 
     pub fn check(&self, m: MisconfDetail) -> Arc<MisconfDetail> {
         Self::get(&self.checks, m)
+    }
+
+    pub fn layer(&self, l: Layer) -> Arc<Layer> {
+        Self::get(&self.layers, l)
+    }
+
+    pub fn source(&self, d: DataSource) -> Arc<DataSource> {
+        Self::get(&self.sources, d)
     }
 }
 
@@ -287,11 +297,11 @@ impl ReportBuilder {
         results: Vec<trivy::TrivyResult>,
         created_by: &HashMap<String, String>,
     ) {
-        let layer = layer_fn(created_by);
+        let layer = layer_fn(created_by, &self.intern);
         let total: usize = results.iter().map(trivy::TrivyResult::findings_len).sum();
         self.report.findings.reserve(total);
         for r in results {
-            self.add_target(artifact, &r);
+            Self::add_target(&mut self.report, artifact, &r);
             let mut base = result_base(&r);
             base.artifact = artifact;
             let findings = &mut self.report.findings;
@@ -322,7 +332,7 @@ impl ReportBuilder {
         mut findings: Vec<Finding>,
     ) {
         for r in results {
-            self.add_target(artifact, r);
+            Self::add_target(&mut self.report, artifact, r);
         }
         for f in &mut findings {
             f.artifact = artifact;
@@ -334,15 +344,15 @@ impl ReportBuilder {
         }
     }
 
-    fn add_target(&mut self, artifact: u32, r: &trivy::TrivyResult) {
-        self.report.targets.push(Target {
+    fn add_target(report: &mut Report, artifact: u32, r: &trivy::TrivyResult) {
+        report.targets.push(Target {
             artifact,
             name: r.target.clone(),
             class: r.class.clone(),
             target_type: r.kind.clone(),
             packages: r.packages.len() as u64,
         });
-        self.report.stats.packages += r.packages.len() as u64;
+        report.stats.packages += r.packages.len() as u64;
     }
 
     pub fn finish(mut self) -> Report {
@@ -393,9 +403,10 @@ pub(crate) fn layer_history(m: &trivy::Metadata) -> HashMap<String, String> {
 }
 
 /// A finding's layer, with its `CreatedBy` filled in from the image history.
-pub(crate) fn layer_fn(
-    created_by: &HashMap<String, String>,
-) -> impl Fn(Option<trivy::Layer>) -> Option<Layer> + '_ {
+pub(crate) fn layer_fn<'a>(
+    created_by: &'a HashMap<String, String>,
+    intern: &'a Interner,
+) -> impl Fn(Option<trivy::Layer>) -> Option<Arc<Layer>> + 'a {
     move |l: Option<trivy::Layer>| {
         l.map(|l| {
             let created_by = l
@@ -408,6 +419,7 @@ pub(crate) fn layer_fn(
             }
         })
         .filter(|l| l.digest.is_some() || l.diff_id.is_some() || l.created_by.is_some())
+        .map(|l| intern.layer(l))
     }
 }
 
@@ -441,7 +453,7 @@ fn code_lines(code: trivy::Code) -> Vec<CodeLine> {
 pub(crate) fn modified(
     base: &Finding,
     mf: trivy::ModifiedFinding,
-    layer: &impl Fn(Option<trivy::Layer>) -> Option<Layer>,
+    layer: &impl Fn(Option<trivy::Layer>) -> Option<Arc<Layer>>,
     intern: &Interner,
 ) -> Finding {
     let suppression = Suppression {
@@ -468,7 +480,7 @@ pub(crate) fn modified(
 pub(crate) fn vulnerability(
     base: &Finding,
     v: trivy::Vulnerability,
-    layer: &impl Fn(Option<trivy::Layer>) -> Option<Layer>,
+    layer: &impl Fn(Option<trivy::Layer>) -> Option<Arc<Layer>>,
     intern: &Interner,
 ) -> Finding {
     Finding {
@@ -516,10 +528,12 @@ pub(crate) fn vulnerability(
         references: intern.list(v.references),
         published_date: non_empty(v.published_date),
         last_modified_date: non_empty(v.last_modified_date),
-        data_source: v.data_source.map(|d| DataSource {
-            id: d.id,
-            name: d.name,
-            url: d.url,
+        data_source: v.data_source.map(|d| {
+            intern.source(DataSource {
+                id: d.id,
+                name: d.name,
+                url: d.url,
+            })
         }),
         layer: layer(v.layer),
         fingerprint: non_empty(v.fingerprint),
@@ -530,7 +544,7 @@ pub(crate) fn vulnerability(
 pub(crate) fn misconfiguration(
     base: &Finding,
     m: trivy::Misconfiguration,
-    layer: &impl Fn(Option<trivy::Layer>) -> Option<Layer>,
+    layer: &impl Fn(Option<trivy::Layer>) -> Option<Arc<Layer>>,
     intern: &Interner,
 ) -> Finding {
     let cm = m.cause_metadata;
@@ -566,7 +580,7 @@ pub(crate) fn misconfiguration(
 pub(crate) fn secret(
     base: &Finding,
     s: trivy::Secret,
-    layer: &impl Fn(Option<trivy::Layer>) -> Option<Layer>,
+    layer: &impl Fn(Option<trivy::Layer>) -> Option<Arc<Layer>>,
 ) -> Finding {
     Finding {
         kind: Kind::Secret,

@@ -381,9 +381,10 @@ pub struct Finding {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub last_modified_date: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub data_source: Option<DataSource>,
+    // `Arc`s: the same for many findings, stored once (see `normalize::Interner`).
+    pub data_source: Option<Arc<DataSource>>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub layer: Option<Layer>,
+    pub layer: Option<Arc<Layer>>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub fingerprint: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]

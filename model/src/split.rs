@@ -140,7 +140,7 @@ impl Split<'_> {
         let item = self.items.get(i)?;
         let base = &self.bases[item.result as usize];
         let bytes = &self.bytes[item.start..item.end];
-        let layer = normalize::layer_fn(&self.created_by);
+        let layer = normalize::layer_fn(&self.created_by, &self.intern);
         Some(match item.kind {
             Kind::Vulnerability => {
                 normalize::vulnerability(base, from(bytes)?, &layer, &self.intern)
@@ -169,7 +169,7 @@ impl Split<'_> {
     pub fn finish(mut self, mut all: Vec<Finding>) -> Parsed {
         if self.modified() > 0 {
             // Each result's suppressed findings go after its own: rebuild the list in order.
-            let layer = normalize::layer_fn(&self.created_by);
+            let layer = normalize::layer_fn(&self.created_by, &self.intern);
             let results = self.top.results.as_mut().expect("split sets results");
             let mut listed = all.into_iter();
             let mut ordered = Vec::with_capacity(self.items.len() + results.len());

@@ -93,7 +93,7 @@ struct AdvisoryRef<'a> {
     #[serde(skip_serializing_if = "Option::is_none")]
     last_modified_date: &'a Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    data_source: &'a Option<DataSource>,
+    data_source: &'a Option<Arc<DataSource>>,
 }
 
 impl<'a> AdvisoryRef<'a> {
@@ -233,7 +233,7 @@ pub fn wire(report: &Report) -> impl Serialize + '_ {
             target_type: &f.target_type,
             status: &f.status,
             package: f.package.as_ref().map(|v| packages.add(v)),
-            layer: f.layer.as_ref().map(|v| layers.add(v)),
+            layer: f.layer.as_deref().map(|v| layers.add(v)),
             fingerprint: f.fingerprint.as_deref().map(|v| fingerprints.add(v)),
             misconfiguration: f.misconfiguration.as_deref().map(|v| misconfs.add(v)),
             secret: f.secret.as_ref().map(|v| secrets.add(v)),
