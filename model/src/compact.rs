@@ -311,7 +311,10 @@ impl Dataset {
                 package: f.package.as_ref().map(|v| share(&mut packages, v)),
                 layer: f.layer.as_deref().map(|v| share(&mut layers, v)),
                 fingerprint: f.fingerprint.clone(),
-                misconfiguration: f.misconfiguration.as_deref().map(|v| share(&mut misconfs, v)),
+                misconfiguration: f
+                    .misconfiguration
+                    .as_deref()
+                    .map(|v| share(&mut misconfs, v)),
                 secret: f.secret.as_ref().map(|v| share(&mut secrets, v)),
                 license: f.license.clone(),
                 suppressed: f.suppressed.clone(),

@@ -176,7 +176,12 @@ impl Split<'_> {
             for (i, r) in results.iter_mut().enumerate() {
                 ordered.extend(listed.by_ref().take(self.counts[i]));
                 for mf in std::mem::take(&mut r.modified_findings) {
-                    ordered.push(normalize::modified(&self.bases[i], mf, &layer, &self.intern));
+                    ordered.push(normalize::modified(
+                        &self.bases[i],
+                        mf,
+                        &layer,
+                        &self.intern,
+                    ));
                 }
             }
             all = ordered;
@@ -184,6 +189,32 @@ impl Split<'_> {
         self.top.normalized = Some(all);
         Parsed::Report(Box::new(self.top))
     }
+}
+
+/// Where the first `"` or `\` is. Most strings in a report are a few words long, so eight bytes
+/// at a time in place beats a call into a vectorized search for each.
+fn quote_or_backslash(b: &[u8]) -> Option<usize> {
+    const LO: u64 = 0x0101_0101_0101_0101;
+    const HI: u64 = 0x8080_8080_8080_8080;
+    let zero = |v: u64| v.wrapping_sub(LO) & !v & HI;
+    let mut i = 0;
+    while i + 8 <= b.len() {
+        let w = u64::from_le_bytes(b[i..i + 8].try_into().expect("eight bytes"));
+        let hit = zero(w ^ (LO * b'"' as u64)) | zero(w ^ (LO * b'\\' as u64));
+        if hit != 0 {
+            // The lowest flagged byte is always a real match (borrows only run upward).
+            return Some(i + (hit.trailing_zeros() / 8) as usize);
+        }
+        i += 8;
+        if i >= 64 {
+            // A long string: the vectorized search wins from here.
+            return memchr::memchr2(b'"', b'\\', &b[i..]).map(|j| i + j);
+        }
+    }
+    b[i..]
+        .iter()
+        .position(|&c| c == b'"' || c == b'\\')
+        .map(|j| i + j)
 }
 
 fn from<'de, T: serde::Deserialize<'de>>(bytes: &'de [u8]) -> Option<T> {
@@ -217,7 +248,7 @@ impl<'a> Walk<'a> {
         self.i += 1;
         let start = self.i;
         loop {
-            let j = self.i + memchr::memchr2(b'"', b'\\', &self.b[self.i..])?;
+            let j = self.i + quote_or_backslash(&self.b[self.i..])?;
             if self.b[j] == b'"' {
                 self.i = j + 1;
                 return Some(&self.b[start..j]);
@@ -421,6 +452,28 @@ mod tests {
         assert_eq!(fast.findings[2].id, "s1");
         assert_eq!(fast.findings[3].id, "CVE-9");
         assert!(fast.findings[3].suppressed.is_some());
+    }
+
+    #[test]
+    fn finds_the_first_quote_or_backslash() {
+        for len in 0..80 {
+            for at in 0..=len {
+                for c in [b'"', b'\\'] {
+                    let mut v = vec![b'a'; len];
+                    v.extend_from_slice(b"xyz");
+                    if at < len {
+                        v[at] = c;
+                        v[len.min(at + 3)..].iter_mut().for_each(|b| *b = c);
+                    }
+                    let want = v.iter().position(|&b| b == b'"' || b == b'\\');
+                    assert_eq!(quote_or_backslash(&v), want, "{len} {at}");
+                }
+            }
+        }
+        // Bytes either side of the two, including 0x80 and up, never match.
+        let bytes: Vec<u8> = (0..=255u8).filter(|&b| b != b'"' && b != b'\\').collect();
+        assert_eq!(quote_or_backslash(&bytes), None);
+        assert_eq!(quote_or_backslash("é\"\"".as_bytes()), Some(2));
     }
 
     #[test]
