@@ -514,11 +514,11 @@ const ret = makeMutClosure(arg0, arg1, $120);
 return ret;
 },
 $116: function(arg0, arg1) {
-const ret = makeMutClosure(arg0, arg1, $121);
+const ret = makeMutClosure(arg0, arg1, $122);
 return ret;
 },
 $117: function(arg0, arg1) {
-const ret = makeClosure(arg0, arg1, $122);
+const ret = makeClosure(arg0, arg1, $121);
 return ret;
 },
 $118: function(arg0, arg1) {
@@ -546,11 +546,11 @@ __proto__: null,
 function $123(arg0, arg1) {
 wasm.$123(arg0, arg1);
 }
-function $121(arg0, arg1, arg2) {
-wasm.$121(arg0, arg1, arg2);
-}
 function $122(arg0, arg1, arg2) {
 wasm.$122(arg0, arg1, arg2);
+}
+function $121(arg0, arg1, arg2) {
+wasm.$121(arg0, arg1, arg2);
 }
 function $120(arg0, arg1, arg2) {
 const ret = wasm.$120(arg0, arg1, arg2);
