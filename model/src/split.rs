@@ -303,44 +303,36 @@ impl<'a> Walk<'a> {
         depth: usize,
         mut each: impl FnMut(&mut Self, &'a [u8]) -> Option<()>,
     ) -> Option<()> {
-        if depth > MAX_DEPTH {
-            return None;
-        }
-        self.eat(b'{')?;
-        self.ws();
-        if self.peek()? == b'}' {
-            self.i += 1;
-            return Some(());
-        }
-        loop {
-            self.ws();
-            if self.peek()? != b'"' {
+        self.list(depth, b'{', b'}', |w| {
+            if w.peek()? != b'"' {
                 return None;
             }
-            let key = self.string()?;
-            self.eat(b':')?;
-            self.ws();
-            each(self, key)?;
-            self.ws();
-            match self.peek()? {
-                b',' => self.i += 1,
-                b'}' => {
-                    self.i += 1;
-                    return Some(());
-                }
-                _ => return None,
-            }
-        }
+            let key = w.string()?;
+            w.eat(b':')?;
+            w.ws();
+            each(w, key)
+        })
     }
 
     /// At a `[`: calls `each` positioned at every element, which `each` must pass.
-    fn array(&mut self, depth: usize, mut each: impl FnMut(&mut Self) -> Option<()>) -> Option<()> {
+    fn array(&mut self, depth: usize, each: impl FnMut(&mut Self) -> Option<()>) -> Option<()> {
+        self.list(depth, b'[', b']', each)
+    }
+
+    /// `open`, then items separated by commas (each passed by `each`), then `close`.
+    fn list(
+        &mut self,
+        depth: usize,
+        open: u8,
+        close: u8,
+        mut each: impl FnMut(&mut Self) -> Option<()>,
+    ) -> Option<()> {
         if depth > MAX_DEPTH {
             return None;
         }
-        self.eat(b'[')?;
+        self.eat(open)?;
         self.ws();
-        if self.peek()? == b']' {
+        if self.peek()? == close {
             self.i += 1;
             return Some(());
         }
@@ -350,7 +342,7 @@ impl<'a> Walk<'a> {
             self.ws();
             match self.peek()? {
                 b',' => self.i += 1,
-                b']' => {
+                c if c == close => {
                     self.i += 1;
                     return Some(());
                 }
