@@ -139,29 +139,6 @@ pub struct Wire {
     pub findings: Vec<WireOccurrence>,
 }
 
-/// Interns values by their serialized form.
-struct Table<T> {
-    items: Vec<T>,
-    seen: HashMap<String, u32>,
-}
-
-impl<T: Serialize + Clone> Table<T> {
-    fn new() -> Self {
-        Table {
-            items: Vec::new(),
-            seen: HashMap::new(),
-        }
-    }
-    fn add(&mut self, v: &T) -> u32 {
-        let key = serde_json::to_string(v).expect("serializes");
-        let next = self.items.len() as u32;
-        *self.seen.entry(key).or_insert_with(|| {
-            self.items.push(v.clone());
-            next
-        })
-    }
-}
-
 fn pick<T: Clone>(table: &[T], i: Option<u32>, what: &str, n: usize) -> Result<Option<T>, String> {
     match i {
         None => Ok(None),
@@ -272,32 +249,28 @@ pub struct Dataset {
 impl Dataset {
     pub fn from_report(report: &Report) -> Dataset {
         let mut advisories: Vec<Advisory> = Vec::new();
-        let mut seen: HashMap<String, u32> = HashMap::new();
+        let mut seen = embed::Interned::new();
         let mut findings = Vec::with_capacity(report.findings.len());
         let (mut packages, mut layers) = (HashMap::new(), HashMap::new());
         let (mut misconfs, mut secrets) = (HashMap::new(), HashMap::new());
         for f in &report.findings {
-            let adv = Advisory {
-                aliases: f.aliases.clone(),
-                title: f.title.clone(),
-                description: f.description.to_string(),
-                severity_source: f.severity_source.clone(),
-                vendor_severity: f.vendor_severity.clone(),
-                cvss: f.cvss.clone(),
-                cwe_ids: f.cwe_ids.clone(),
-                primary_url: f.primary_url.clone(),
-                references: f.references.to_vec(),
-                published_date: f.published_date.clone(),
-                last_modified_date: f.last_modified_date.clone(),
-                data_source: f.data_source.as_deref().cloned(),
-            };
-            // The serialized form is the identity: equal JSON means equal advisory.
-            let key = serde_json::to_string(&adv).expect("advisory serializes");
-            let next = advisories.len() as u32;
-            let idx = *seen.entry(key).or_insert_with(|| {
-                advisories.push(adv);
-                next
-            });
+            let idx = seen.add(embed::AdvKey(f));
+            if idx as usize == advisories.len() {
+                advisories.push(Advisory {
+                    aliases: f.aliases.clone(),
+                    title: f.title.clone(),
+                    description: f.description.to_string(),
+                    severity_source: f.severity_source.clone(),
+                    vendor_severity: f.vendor_severity.clone(),
+                    cvss: f.cvss.clone(),
+                    cwe_ids: f.cwe_ids.clone(),
+                    primary_url: f.primary_url.clone(),
+                    references: f.references.to_vec(),
+                    published_date: f.published_date.clone(),
+                    last_modified_date: f.last_modified_date.clone(),
+                    data_source: f.data_source.as_deref().cloned(),
+                });
+            }
             findings.push(Occurrence {
                 advisory: idx,
                 kind: f.kind,
@@ -378,8 +351,10 @@ impl Dataset {
 
     /// The embedded form, with every shared part written once.
     pub fn to_wire(&self) -> Wire {
-        let (mut targets, mut packages, mut layers) = (Table::new(), Table::new(), Table::new());
-        let (mut fps, mut misconfs, mut secrets) = (Table::new(), Table::new(), Table::new());
+        use embed::Interned;
+        let (mut targets, mut packages) = (Interned::new(), Interned::new());
+        let (mut layers, mut fps) = (Interned::new(), Interned::new());
+        let (mut misconfs, mut secrets) = (Interned::new(), Interned::new());
         let findings = self
             .findings
             .iter()
@@ -389,13 +364,13 @@ impl Dataset {
                 id: o.id.clone(),
                 severity: o.severity,
                 artifact: o.artifact,
-                target: targets.add(&o.target),
+                target: targets.add(o.target.as_str()),
                 class: o.class.clone(),
                 target_type: o.target_type.clone(),
                 status: o.status.clone(),
                 package: o.package.as_deref().map(|v| packages.add(v)),
                 layer: o.layer.as_deref().map(|v| layers.add(v)),
-                fingerprint: o.fingerprint.as_ref().map(|v| fps.add(v)),
+                fingerprint: o.fingerprint.as_deref().map(|v| fps.add(v)),
                 misconfiguration: o.misconfiguration.as_deref().map(|v| misconfs.add(v)),
                 secret: o.secret.as_deref().map(|v| secrets.add(v)),
                 license: o.license.clone(),
@@ -406,12 +381,12 @@ impl Dataset {
         Wire {
             report: self.report.clone(),
             advisories: self.advisories.clone(),
-            targets: targets.items,
-            packages: packages.items,
-            layers: layers.items,
-            fingerprints: fps.items,
-            misconfigurations: misconfs.items,
-            secrets: secrets.items,
+            targets: owned(targets.items),
+            packages: owned(packages.items),
+            layers: owned(layers.items),
+            fingerprints: owned(fps.items),
+            misconfigurations: owned(misconfs.items),
+            secrets: owned(secrets.items),
             findings,
         }
     }
@@ -900,12 +875,16 @@ pub mod decode {
     }
 }
 
-/// One shared copy per distinct value (by serialized form).
-fn share<T: Serialize + Clone>(seen: &mut HashMap<String, Arc<T>>, v: &T) -> Arc<T> {
-    let key = serde_json::to_string(v).expect("serializes");
-    seen.entry(key)
-        .or_insert_with(|| Arc::new(v.clone()))
-        .clone()
+/// One shared copy per distinct value.
+fn share<'a, T: std::hash::Hash + Eq + Clone>(
+    seen: &mut HashMap<&'a T, Arc<T>>,
+    v: &'a T,
+) -> Arc<T> {
+    seen.entry(v).or_insert_with(|| Arc::new(v.clone())).clone()
+}
+
+fn owned<T: ToOwned + ?Sized>(items: Vec<&T>) -> Vec<T::Owned> {
+    items.into_iter().map(ToOwned::to_owned).collect()
 }
 
 #[cfg(test)]

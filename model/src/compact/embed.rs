@@ -1,10 +1,10 @@
 //! Writing the compact form straight from a [`Report`].
 //!
-//! `serde_json::to_writer(w, &Dataset::from_report(report))` copies every finding twice and
-//! serializes every advisory once more to find its twins; at 100,000 findings that was most of
-//! the time `scanlens render` spent on `index.html`. Here the tables are built from references
-//! into the report and the JSON is written from those, byte for byte the same (a test holds the
-//! two together).
+//! Serializing [`Dataset::from_report`] copies every finding twice (into the dataset, then into
+//! its [`Wire`]); at 100,000 findings that was most of the time `scanlens render` spent on
+//! `index.html`. Here the tables are built from references into the report and the JSON is
+//! written from those, byte for byte the same (a test holds the two together). [`AdvKey`] and
+//! [`Interned`] are also how the dataset itself finds equal advisories and details.
 
 use super::*;
 use std::hash::{Hash, Hasher};
@@ -12,11 +12,11 @@ use std::sync::Arc;
 
 /// The advisory part of a finding, compared by value without copying it.
 #[derive(Clone, Copy)]
-struct AdvKey<'a>(&'a Finding);
+pub(super) struct AdvKey<'a>(pub(super) &'a Finding);
 
 impl AdvKey<'_> {
     fn same_cvss(a: &BTreeMap<String, Cvss>, b: &BTreeMap<String, Cvss>) -> bool {
-        // Bitwise, as the serialized form compares them: -0.0 and 0.0 are two advisories.
+        // Bitwise, as their JSON would differ: -0.0 and 0.0 are two advisories.
         let bits = |s: Option<f64>| s.map(f64::to_bits);
         a.len() == b.len()
             && a.iter().zip(b).all(|((ka, a), (kb, b))| {
@@ -153,8 +153,8 @@ struct OccurrenceRef<'a> {
 }
 
 /// Values stored once, in the order they are first met.
-struct Interned<K> {
-    items: Vec<K>,
+pub(super) struct Interned<K> {
+    pub(super) items: Vec<K>,
     // Keys are the report's own data, not chosen to collide, so a fast hash will do.
     seen: rustc_hash::FxHashMap<K, u32>,
     /// The last value added and its index: findings come in runs that share a target or a
@@ -163,7 +163,7 @@ struct Interned<K> {
 }
 
 impl<K: Hash + Eq + Copy> Interned<K> {
-    fn new() -> Self {
+    pub(super) fn new() -> Self {
         Interned {
             items: Vec::new(),
             seen: Default::default(),
@@ -171,7 +171,7 @@ impl<K: Hash + Eq + Copy> Interned<K> {
         }
     }
 
-    fn add(&mut self, k: K) -> u32 {
+    pub(super) fn add(&mut self, k: K) -> u32 {
         if let Some((last, i)) = self.last {
             if last == k {
                 return i;
