@@ -155,41 +155,32 @@ impl OrderedFile {
 /// A piece of work for [`run_tasks`].
 pub type Task<'a> = Box<dyn FnOnce() -> std::io::Result<()> + Send + 'a>;
 
-/// Runs `tasks` on every core, taking them in the order given (put long ones first); after an
-/// error no further task starts, and the first error is returned.
+/// Runs `tasks` on every core (rayon's pool, which reading the input already started), taking
+/// them in the order given (put long ones first); after an error no further task starts, and the
+/// first error is returned.
 pub fn run_tasks(tasks: Vec<Task<'_>>) -> std::io::Result<()> {
-    let threads = std::thread::available_parallelism()
-        .map_or(1, |n| n.get())
-        .min(tasks.len())
-        .max(1);
-    let queue = Mutex::new(tasks.into_iter());
-    let failed = std::sync::atomic::AtomicBool::new(false);
-    let work = || -> std::io::Result<()> {
-        loop {
-            if failed.load(std::sync::atomic::Ordering::Relaxed) {
-                return Ok(());
-            }
-            let task = queue
-                .lock()
-                .map_err(|_| std::io::Error::other("a writer thread failed"))?
-                .next();
-            let Some(task) = task else {
-                return Ok(());
-            };
-            task().inspect_err(|_| failed.store(true, std::sync::atomic::Ordering::Relaxed))?;
+    let first_error: Mutex<Option<std::io::Error>> = Mutex::new(None);
+    let failed = |e: &Mutex<Option<std::io::Error>>| e.lock().map_or(true, |e| e.is_some());
+    rayon::scope_fifo(|s| {
+        for task in tasks {
+            let first_error = &first_error;
+            s.spawn_fifo(move |_| {
+                if failed(first_error) {
+                    return;
+                }
+                if let Err(e) = task() {
+                    if let Ok(mut first) = first_error.lock() {
+                        first.get_or_insert(e);
+                    }
+                }
+            });
         }
-    };
-    std::thread::scope(|s| {
-        let others: Vec<_> = (1..threads).map(|_| s.spawn(work)).collect();
-        let mut result = work();
-        for h in others {
-            let r = h
-                .join()
-                .unwrap_or_else(|_| Err(std::io::Error::other("a writer thread panicked")));
-            result = result.and(r);
-        }
-        result
-    })
+    });
+    match first_error.into_inner() {
+        Ok(None) => Ok(()),
+        Ok(Some(e)) => Err(e),
+        Err(_) => Err(std::io::Error::other("a writer thread failed")),
+    }
 }
 
 fn swap_into_place(new: &Path, out: &Path, old: &Path) -> std::io::Result<()> {
