@@ -67,14 +67,7 @@ pub fn viewer_weight() -> (usize, usize, usize) {
 /// The report as the viewer reads it: the compact dataset as JSON, safe inside a `<script>`
 /// data block (`<` is written as `\u003c`, so no `</script>` or `<!--` can occur).
 pub fn embedded_data(report: &Report) -> String {
-    let json = crate::json::to_vec(&scanlens_model::compact::wire(report)).expect("serializes");
-    let mut out = String::with_capacity(json.len() + json.len() / 64);
-    escape_lt(&json, |s| {
-        out.push_str(s);
-        Ok(())
-    })
-    .expect("writing into a string cannot fail");
-    out
+    Data(report).to_string()
 }
 
 /// Passes `json` on with every `<` written as `\u003c`. In JSON a `<` can only stand inside a
