@@ -7,6 +7,7 @@
 use crate::report::*;
 use crate::trivy;
 use std::collections::HashMap;
+use std::hash::BuildHasherDefault;
 use std::sync::{Arc, Mutex};
 
 /// Why an input could not be read. `line` and `column` are 1-based; 0 when not applicable.
@@ -127,42 +128,62 @@ fn describe_json_error(e: &serde_json::Error) -> String {
     }
 }
 
-/// Stores each distinct description and reference list once. A CVE found in many packages or
-/// targets repeats the same text in every finding; at 100,000 findings the copies were most of a
-/// report's memory, and every output read them again. Safe to share between threads.
+/// Stores each distinct description, reference list, layer, data source and misconfiguration
+/// detail once. A CVE found in many packages or targets repeats the same text in every finding;
+/// at 100,000 findings the copies were most of a report's memory, and every output read them
+/// again. Safe to share between threads.
 #[derive(Default)]
 pub struct Interner {
-    texts: [Mutex<HashSet<Arc<str>>>; SHARDS],
-    lists: [Mutex<HashSet<Arc<[String]>>>; SHARDS],
-    checks: [Mutex<HashSet<Arc<MisconfDetail>>>; SHARDS],
-    layers: [Mutex<HashSet<Arc<Layer>>>; SHARDS],
-    sources: [Mutex<HashSet<Arc<DataSource>>>; SHARDS],
+    texts: Shards<str>,
+    lists: Shards<[String]>,
+    checks: Shards<MisconfDetail>,
+    layers: Shards<Layer>,
+    sources: Shards<DataSource>,
 }
 
 /// Locks are per shard, so that threads reading one report rarely wait for each other.
 const SHARDS: usize = 16;
 
-type HashSet<T> = std::collections::HashSet<T, std::hash::BuildHasherDefault<rustc_hash::FxHasher>>;
+/// Stored values by their hash, computed once per lookup and used both to pick the shard and as
+/// the key (equal hashes are then told apart by comparing values).
+type Shards<T> = [Mutex<HashMap<u64, Vec<Arc<T>>, BuildHasherDefault<Prehashed>>>; SHARDS];
 
-impl Interner {
-    fn shard<T: std::hash::Hash + ?Sized>(v: &T) -> usize {
-        use std::hash::BuildHasher;
-        let h = std::hash::BuildHasherDefault::<rustc_hash::FxHasher>::default().hash_one(v);
-        (h >> 60) as usize % SHARDS
+/// A hasher for keys that are hashes already.
+#[derive(Default)]
+struct Prehashed(u64);
+
+impl std::hash::Hasher for Prehashed {
+    fn write(&mut self, bytes: &[u8]) {
+        for b in bytes {
+            self.0 = self.0.rotate_left(8) ^ u64::from(*b);
+        }
     }
 
+    fn write_u64(&mut self, n: u64) {
+        self.0 = n;
+    }
+
+    fn finish(&self) -> u64 {
+        self.0
+    }
+}
+
+impl Interner {
     /// The stored copy of `v`, stored now if it is the first.
-    fn get<T, B>(sets: &[Mutex<HashSet<Arc<T>>>; SHARDS], v: B) -> Arc<T>
+    fn get<T, B>(shards: &Shards<T>, v: B) -> Arc<T>
     where
         T: std::hash::Hash + Eq + ?Sized,
         B: std::borrow::Borrow<T> + Into<Arc<T>>,
     {
-        let mut set = lock(&sets[Self::shard(v.borrow())]);
-        if let Some(t) = set.get(v.borrow()) {
+        use std::hash::BuildHasher;
+        let hash = BuildHasherDefault::<rustc_hash::FxHasher>::default().hash_one(v.borrow());
+        let mut shard = lock(&shards[(hash >> 60) as usize % SHARDS]);
+        let same = shard.entry(hash).or_default();
+        if let Some(t) = same.iter().find(|t| ***t == *v.borrow()) {
             return t.clone();
         }
         let t: Arc<T> = v.into();
-        set.insert(t.clone());
+        same.push(t.clone());
         t
     }
 
@@ -617,5 +638,26 @@ pub(crate) fn license(base: &Finding, l: trivy::License) -> Finding {
             text: l.text,
         }),
         ..base.clone()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn equal_values_are_stored_once() {
+        let i = Interner::default();
+        let a = i.text("same text".to_string());
+        let b = i.text("same text".to_string());
+        let c = i.text("other text".to_string());
+        assert!(Arc::ptr_eq(&a, &b) && !Arc::ptr_eq(&a, &c));
+        assert_eq!((&*a, &*c), ("same text", "other text"));
+        let l1 = i.list(vec!["https://a".into(), "https://b".into()]);
+        let l2 = i.list(vec!["https://a".into(), "https://b".into()]);
+        let l3 = i.list(vec!["https://b".into(), "https://a".into()]);
+        assert!(Arc::ptr_eq(&l1, &l2) && !Arc::ptr_eq(&l1, &l3));
+        let empty = (i.text(String::new()), i.text(String::new()));
+        assert!(Arc::ptr_eq(&empty.0, &empty.1) && empty.0.is_empty());
     }
 }
