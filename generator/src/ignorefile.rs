@@ -1,11 +1,20 @@
-//! `.trivyignore` and `.trivyignore.yaml`, read into the model's [`IgnoreRule`]s.
+//! `.trivyignore` and `.trivyignore.yaml`, read as Trivy 0.76 reads them into the model's
+//! [`IgnoreRule`]s (what a rule then matches is [`scanlens_model::ignore`]).
 //!
-//! Plain format: one ID per line, `#` starts a comment, and `exp:YYYY-MM-DD` after the ID sets an
-//! expiry. YAML format: lists under `vulnerabilities`, `misconfigurations`, `secrets` and
-//! `licenses`, each entry with `id` and optional `paths`, `purls`, `expired_at`, `statement`.
+//! - The format goes by the name: `.yaml` / `.yml` is YAML, anything else plain.
+//! - Plain: one rule per line; blank lines and lines starting with `#` are skipped; the first
+//!   word is the ID; the first later word starting with `exp:` is the expiry (`YYYY-MM-DD`);
+//!   other words (a trailing `# comment`) are ignored. The rule applies to every kind.
+//! - YAML: lists under `vulnerabilities`, `misconfigurations`, `secrets`, `licenses`, each entry
+//!   with `id` and optional `paths` (doublestar globs), `purls`, `expired_at`, `statement`.
+//!
+//! Where Trivy skips a line it cannot read (a bad `exp:` date) and so ignores nothing there,
+//! Scanlens refuses the file, naming the line: a rule that silently does nothing is how an
+//! accepted risk turns into a surprise.
 
-use scanlens_model::gate::IgnoreRule;
-use scanlens_model::Kind;
+use scanlens_model::ignore::IgnoreRule;
+use scanlens_model::purl::Purl;
+use scanlens_model::{date, glob, Kind};
 use serde::Deserialize;
 use std::path::Path;
 
@@ -18,13 +27,16 @@ pub enum IgnoreFileError {
     },
     #[error("ignore file {path} is not valid .trivyignore.yaml: {message}; see https://trivy.dev/latest/docs/configuration/filtering/#trivyignoreyaml")]
     Yaml { path: String, message: String },
-    #[error("ignore file {path}:{line}: invalid expiry `{value}`; write exp:YYYY-MM-DD")]
-    Expiry {
+    #[error("ignore file {path}:{line}: {message}")]
+    Line {
         path: String,
         line: usize,
-        value: String,
+        message: String,
     },
 }
+
+/// Trivy reads lines with Go's default scanner, which stops at 64 KiB.
+const MAX_LINE: usize = 64 * 1024;
 
 pub fn read(path: &Path) -> Result<Vec<IgnoreRule>, IgnoreFileError> {
     let name = path.display().to_string();
@@ -32,35 +44,52 @@ pub fn read(path: &Path) -> Result<Vec<IgnoreRule>, IgnoreFileError> {
         path: name.clone(),
         source,
     })?;
-    let ext = path.extension().and_then(|e| e.to_str()).unwrap_or("");
-    if matches!(ext, "yaml" | "yml") {
+    if is_yaml(path) {
         parse_yaml(&name, &text)
     } else {
         parse_plain(&name, &text)
     }
 }
 
+/// As Trivy decides: by the extension alone.
+pub fn is_yaml(path: &Path) -> bool {
+    matches!(
+        path.extension().and_then(|e| e.to_str()),
+        Some("yaml" | "yml")
+    )
+}
+
 pub fn parse_plain(name: &str, text: &str) -> Result<Vec<IgnoreRule>, IgnoreFileError> {
     let mut rules = Vec::new();
-    for (i, line) in text.lines().enumerate() {
-        let line = line.split('#').next().unwrap_or("").trim();
-        let mut words = line.split_whitespace();
-        let Some(id) = words.next() else { continue };
+    for (i, raw) in text.lines().enumerate() {
+        let at = |message: String| IgnoreFileError::Line {
+            path: name.to_string(),
+            line: i + 1,
+            message,
+        };
+        if raw.len() > MAX_LINE {
+            return Err(at(format!(
+                "the line is longer than {} KiB, where trivy stops reading the file; shorten it",
+                MAX_LINE / 1024
+            )));
+        }
+        let line = raw.trim();
+        if line.is_empty() || line.starts_with('#') {
+            continue;
+        }
+        let words: Vec<&str> = line.split_whitespace().collect();
         let mut rule = IgnoreRule {
-            id: id.to_string(),
+            id: words[0].to_string(),
             origin: format!("{name}:{}", i + 1),
             ..IgnoreRule::default()
         };
-        for w in words {
-            if let Some(date) = w.strip_prefix("exp:") {
-                if !is_date(date) {
-                    return Err(IgnoreFileError::Expiry {
-                        path: name.to_string(),
-                        line: i + 1,
-                        value: date.to_string(),
-                    });
-                }
-                rule.expires = Some(date.to_string());
+        if words.len() > 1 {
+            if let Some(value) = words.iter().find_map(|w| w.strip_prefix("exp:")) {
+                rule.expires = Some(date::parse_day(value).ok_or_else(|| {
+                    at(format!(
+                        "`exp:{value}` is not a date; write exp:YYYY-MM-DD (trivy would skip this line and ignore nothing)"
+                    ))
+                })?);
             }
         }
         rules.push(rule);
@@ -71,20 +100,30 @@ pub fn parse_plain(name: &str, text: &str) -> Result<Vec<IgnoreRule>, IgnoreFile
 #[derive(Deserialize, Default)]
 #[serde(default)]
 struct YamlFile {
-    vulnerabilities: Vec<YamlEntry>,
-    misconfigurations: Vec<YamlEntry>,
-    secrets: Vec<YamlEntry>,
-    licenses: Vec<YamlEntry>,
+    vulnerabilities: Option<Vec<YamlEntry>>,
+    misconfigurations: Option<Vec<YamlEntry>>,
+    secrets: Option<Vec<YamlEntry>>,
+    licenses: Option<Vec<YamlEntry>>,
 }
 
 #[derive(Deserialize, Default)]
 #[serde(default)]
 struct YamlEntry {
-    id: String,
-    paths: Vec<String>,
-    purls: Vec<String>,
+    id: Option<serde_norway::Value>,
+    paths: Option<Vec<String>>,
+    purls: Option<Vec<String>>,
     expired_at: Option<serde_norway::Value>,
-    statement: String,
+    statement: Option<String>,
+}
+
+/// A YAML scalar as the text it was written as (`id: 2021` is the ID `2021`).
+fn scalar(v: &serde_norway::Value) -> Option<String> {
+    match v {
+        serde_norway::Value::String(s) => Some(s.clone()),
+        serde_norway::Value::Number(n) => Some(n.to_string()),
+        serde_norway::Value::Bool(b) => Some(b.to_string()),
+        _ => None,
+    }
 }
 
 pub fn parse_yaml(name: &str, text: &str) -> Result<Vec<IgnoreRule>, IgnoreFileError> {
@@ -104,48 +143,50 @@ pub fn parse_yaml(name: &str, text: &str) -> Result<Vec<IgnoreRule>, IgnoreFileE
         (Kind::Secret, file.secrets),
         (Kind::License, file.licenses),
     ] {
-        for (i, e) in entries.into_iter().enumerate() {
-            if e.id.trim().is_empty() {
+        for (i, e) in entries.unwrap_or_default().into_iter().enumerate() {
+            let id = e.id.as_ref().and_then(scalar).unwrap_or_default();
+            if id.trim().is_empty() {
                 return Err(yaml_err(format!(
                     "entry {} under `{}` has no `id`",
                     i + 1,
                     kind.plural()
                 )));
             }
+            let paths = e.paths.unwrap_or_default();
+            if let Some(bad) = paths.iter().find(|p| !glob::is_valid(p)) {
+                return Err(yaml_err(format!(
+                    "`{id}` has the path pattern `{bad}`, which is not a valid glob (an unclosed `[` or `{{`, or a trailing `\\`)"
+                )));
+            }
+            let mut purls = Vec::new();
+            for p in e.purls.unwrap_or_default() {
+                purls.push(
+                    Purl::parse(&p)
+                        .map_err(|why| yaml_err(format!("`{id}` has the purl `{p}`: {why}")))?,
+                );
+            }
             let expires = match e.expired_at {
                 None | Some(serde_norway::Value::Null) => None,
-                Some(serde_norway::Value::String(s)) if is_date(s.get(..10).unwrap_or(&s)) => {
-                    Some(s[..10].to_string())
-                }
-                Some(other) => {
-                    return Err(yaml_err(format!(
-                        "`expired_at` of `{}` is {:?}; write a date as YYYY-MM-DD",
-                        e.id, other
-                    )))
-                }
+                Some(v) => Some(scalar(&v).and_then(|s| date::parse_timestamp(&s)).ok_or_else(
+                    || {
+                        yaml_err(format!(
+                            "`expired_at` of `{id}` is not a date; write it as YYYY-MM-DD or 2026-01-31T00:00:00Z"
+                        ))
+                    },
+                )?),
             };
             rules.push(IgnoreRule {
-                origin: format!("{name}: {} {}", kind.plural(), e.id),
-                id: e.id,
+                origin: format!("{name}: {} {id}", kind.plural()),
+                id,
                 kind: Some(kind),
-                paths: e.paths,
-                purls: e.purls,
+                paths,
+                purls,
                 expires,
-                statement: e.statement,
+                statement: e.statement.unwrap_or_default(),
             });
         }
     }
     Ok(rules)
-}
-
-fn is_date(s: &str) -> bool {
-    let b = s.as_bytes();
-    b.len() == 10
-        && b[4] == b'-'
-        && b[7] == b'-'
-        && b.iter()
-            .enumerate()
-            .all(|(i, c)| i == 4 || i == 7 || c.is_ascii_digit())
 }
 
 #[cfg(test)]
@@ -153,32 +194,54 @@ mod tests {
     use super::*;
 
     #[test]
-    fn plain() {
+    fn plain_reads_as_trivy_does() {
         let rules = parse_plain(
             ".trivyignore",
-            "# accepted risk\nCVE-2011-3374\n\nCVE-2005-2541 exp:2030-01-31 # until upgrade\n",
+            "# accepted risk\nCVE-2011-3374\n\n  CVE-2005-2541 exp:2030-01-31 # until upgrade\nCVE-1 # see exp:2031-02-01\nexp:2020-01-01\n",
         )
         .unwrap();
-        assert_eq!(rules.len(), 2);
-        assert_eq!(rules[0].id, "CVE-2011-3374");
+        let ids: Vec<&str> = rules.iter().map(|r| r.id.as_str()).collect();
+        assert_eq!(
+            ids,
+            ["CVE-2011-3374", "CVE-2005-2541", "CVE-1", "exp:2020-01-01"]
+        );
         assert_eq!(rules[0].kind, None);
-        assert_eq!(rules[1].expires.as_deref(), Some("2030-01-31"));
+        assert_eq!(rules[1].expires, date::parse_day("2030-01-31"));
         assert_eq!(rules[1].origin, ".trivyignore:4");
-        assert!(parse_plain("f", "CVE-1 exp:tomorrow").is_err());
+        // Trivy finds the first `exp:` word anywhere after the ID, comment or not.
+        assert_eq!(rules[2].expires, date::parse_day("2031-02-01"));
+        assert_eq!(rules[3].expires, None, "a lone word is an ID");
+        let err = parse_plain("f", "CVE-1\nCVE-2 exp:9999-99-99").unwrap_err();
+        assert!(
+            err.to_string()
+                .starts_with("ignore file f:2: `exp:9999-99-99`"),
+            "{err}"
+        );
+        assert!(parse_plain("f", "CVE-1 exp:2026-2-1").is_err());
+        assert!(parse_plain("f", &"x".repeat(70_000)).is_err());
     }
 
     #[test]
     fn yaml() {
         let rules = parse_yaml(
             ".trivyignore.yaml",
-            "vulnerabilities:\n  - id: CVE-2022-40897\n    paths: [\"usr/local/lib/python3.9/site-packages/setuptools-58.1.0.dist-info/METADATA\"]\n    statement: Accept the risk\n  - id: CVE-2023-0001\n    expired_at: 2023-09-01\nmisconfigurations:\n  - id: AVD-DS-0002\nsecrets:\n  - id: aws-access-key-id\n    paths: [\"foo/*\"]\nlicenses:\n  - id: GPL-3.0\n",
+            "vulnerabilities:\n  - id: CVE-2022-40897\n    paths: [\"usr/local/lib/python3.9/site-packages/setuptools-58.1.0.dist-info/METADATA\"]\n    purls: [\"pkg:pypi/setuptools@58.1.0\"]\n    statement: Accept the risk\n  - id: CVE-2023-0001\n    expired_at: 2023-09-01\nmisconfigurations:\n  - id: AVD-DS-0002\nsecrets:\n  - id: aws-access-key-id\n    paths: [\"foo/*\"]\nlicenses:\n  - id: 2021\nother: ignored\n",
         )
         .unwrap();
         assert_eq!(rules.len(), 5);
         assert_eq!(rules[0].statement, "Accept the risk");
-        assert_eq!(rules[1].expires.as_deref(), Some("2023-09-01"));
+        assert_eq!(rules[0].purls[0].name, "setuptools");
+        assert_eq!(rules[1].expires, date::parse_day("2023-09-01"));
         assert_eq!(rules[2].kind, Some(Kind::Misconfiguration));
-        assert!(parse_yaml("f", "vulnerabilities: 3").is_err());
-        assert!(parse_yaml("f", "vulnerabilities:\n  - paths: [x]\n").is_err());
+        assert_eq!(rules[4].id, "2021");
+        for bad in [
+            "vulnerabilities: 3",
+            "vulnerabilities:\n  - paths: [x]\n",
+            "vulnerabilities:\n  - id: C\n    paths: [\"a[\"]\n",
+            "vulnerabilities:\n  - id: C\n    purls: [\"npm/x\"]\n",
+            "vulnerabilities:\n  - id: C\n    expired_at: tomorrow\n",
+        ] {
+            assert!(parse_yaml("f", bad).is_err(), "{bad}");
+        }
     }
 }

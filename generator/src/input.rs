@@ -20,21 +20,41 @@ pub fn read_reports(inputs: &[PathBuf]) -> Result<Report, InputError> {
     let mut builder = ReportBuilder::new(crate::GENERATOR);
     for path in inputs {
         let bytes = read_input(path)?;
-        let parsed = parse_input(&bytes).map_err(|error| InputError::Parse {
-            path: path.clone(),
-            error: if error.line == 0 {
-                // Keep `file: message` shape for errors with no position.
-                ParseError {
-                    message: format!(" {}", error.message),
-                    ..error
-                }
-            } else {
-                error
-            },
-        })?;
-        builder.add(&display_name(path), parsed);
+        add(&mut builder, path, &display_name(path), &bytes)?;
     }
     Ok(builder.finish())
+}
+
+/// Reads one Trivy document into `builder` (artifacts named `source`), completely or not at all:
+/// `render` and `scan` both take this one path.
+pub fn add(
+    builder: &mut ReportBuilder,
+    path: &Path,
+    source: &str,
+    bytes: &[u8],
+) -> Result<(), InputError> {
+    let parse_error = |error: ParseError| InputError::Parse {
+        path: path.to_path_buf(),
+        error: if error.line == 0 {
+            // Keep `file: message` shape for errors with no position.
+            ParseError {
+                message: format!(" {}", error.message),
+                ..error
+            }
+        } else {
+            error
+        },
+    };
+    let parsed = parse_input(bytes).map_err(parse_error)?;
+    let before = builder.findings().len();
+    builder.add(source, parsed);
+    scanlens_model::shape::check_complete(bytes, &builder.findings()[before..]).map_err(|message| {
+        parse_error(ParseError {
+            line: 0,
+            column: 0,
+            message,
+        })
+    })
 }
 
 /// Inputs this large are read on all cores; below it one thread is as fast.

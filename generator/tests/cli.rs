@@ -57,13 +57,13 @@ fn malformed_inputs_fail_with_one_line_and_leave_output_untouched() {
         (
             "notjson.json",
             b"Total: 3 (CRITICAL: 1)\n".to_vec(),
-            "not a trivy JSON report",
+            "trivy's table output",
         ),
         ("empty.json", Vec::new(), "empty"),
         (
             "binary.json",
             vec![0x7f, 0x45, 0x4c, 0x46, 0, 1, 2, 0xff, 0xfe],
-            "not a trivy JSON report",
+            "not JSON",
         ),
         ("deep.json", deep.into_bytes(), "not the shape trivy writes"),
         ("deep-inside.json", deep_inside.into_bytes(), "nesting"),
@@ -75,7 +75,7 @@ fn malformed_inputs_fail_with_one_line_and_leave_output_untouched() {
         (
             "k8s-summary.json",
             br#"{"vulnerabilities": ["CVE-1"]}"#.to_vec(),
-            "not a trivy report",
+            "by ID only",
         ),
         (
             "string.json",

@@ -208,18 +208,12 @@ impl<'de> Deserialize<'de> for Dataset {
 impl Occurrence {
     /// Same meaning as [`Finding::is_fixable`].
     pub fn is_fixable(&self) -> bool {
-        self.package
-            .as_ref()
-            .is_some_and(|p| !p.fixed_version.trim().is_empty())
+        fix_available(self.kind, self.status.as_deref(), self.package.as_deref())
     }
 
     /// Same meaning as [`Finding::is_unfixed`] (Trivy's `--ignore-unfixed`).
     pub fn is_unfixed(&self) -> bool {
-        self.kind == Kind::Vulnerability
-            && matches!(
-                self.status.as_deref(),
-                Some("affected" | "will_not_fix" | "fix_deferred" | "end_of_life")
-            )
+        self.kind == Kind::Vulnerability && !self.is_fixable()
     }
 
     /// Same meaning as [`Finding::is_counted`].

@@ -2,8 +2,10 @@
 //!
 //! The report always keeps every finding. The gate only marks the ones its filters exclude
 //! (`Finding::excluded`) and decides pass or fail from the rest, with Trivy's meanings for
-//! `--ignore-unfixed`, `--pkg-types` and ignore files.
+//! `--ignore-unfixed` ([`Finding::is_unfixed`]), `--pkg-types` and ignore files
+//! ([`crate::ignore`]).
 
+use crate::ignore::IgnoreRule;
 use crate::report::*;
 
 /// Package types as Trivy's `--pkg-types` names them.
@@ -30,64 +32,6 @@ impl PkgType {
     }
 }
 
-/// One entry of a `.trivyignore` or `.trivyignore.yaml`.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct IgnoreRule {
-    /// The ID to match: vulnerability ID or alias, check ID or AVD ID, secret rule ID, license name.
-    pub id: String,
-    /// Which kind of finding this entry applies to; `None` (plain `.trivyignore`) applies to all.
-    pub kind: Option<Kind>,
-    /// Glob patterns over the finding's target or package path; empty matches every path.
-    pub paths: Vec<String>,
-    /// Package URLs; empty matches every package.
-    pub purls: Vec<String>,
-    /// `YYYY-MM-DD`: the entry stops applying after this day.
-    pub expires: Option<String>,
-    pub statement: String,
-    /// Where the rule came from, e.g. `.trivyignore:3`, for the report.
-    pub origin: String,
-}
-
-impl IgnoreRule {
-    fn is_expired(&self, today: &str) -> bool {
-        // Dates in ISO form compare correctly as strings; Trivy keeps a rule through its expiry day.
-        self.expires
-            .as_deref()
-            .is_some_and(|d| !today.is_empty() && d.get(..10).unwrap_or(d) < today)
-    }
-
-    fn matches(&self, f: &Finding) -> bool {
-        if self.kind.is_some_and(|k| k != f.kind) {
-            return false;
-        }
-        let id_match = f.id == self.id || f.aliases.contains(&self.id);
-        if !id_match {
-            return false;
-        }
-        if !self.paths.is_empty() {
-            let pkg_path = f.package.as_ref().and_then(|p| p.path.as_deref());
-            let file_path = f.license.as_ref().map(|l| l.file_path.as_str());
-            let candidates = [Some(f.target.as_str()), pkg_path, file_path];
-            let hit = self.paths.iter().any(|pat| {
-                candidates
-                    .iter()
-                    .flatten()
-                    .any(|p| !p.is_empty() && glob_match(pat, p))
-            });
-            if !hit {
-                return false;
-            }
-        }
-        if !self.purls.is_empty() {
-            let purl = f.package.as_ref().and_then(|p| p.purl.as_deref());
-            if !purl.is_some_and(|p| self.purls.iter().any(|x| x == p)) {
-                return false;
-            }
-        }
-        true
-    }
-}
-
 /// The gate's settings.
 #[derive(Debug, Clone, Default)]
 pub struct GatePolicy {
@@ -97,8 +41,9 @@ pub struct GatePolicy {
     /// Restricts vulnerabilities to these package types; empty means all.
     pub pkg_types: Vec<PkgType>,
     pub ignore: Vec<IgnoreRule>,
-    /// Today's date, `YYYY-MM-DD`, for rule expiry (the model does no I/O, so the caller supplies it).
-    pub today: String,
+    /// Now, in seconds since the epoch, for rule expiry (the model does no I/O, so the caller
+    /// supplies it).
+    pub now: i64,
 }
 
 impl GatePolicy {
@@ -112,13 +57,10 @@ impl GatePolicy {
                 return Some(Exclusion::PkgType);
             }
         }
-        self.ignore
-            .iter()
-            .find(|r| !r.is_expired(&self.today) && r.matches(f))
-            .map(|r| Exclusion::Ignored {
-                rule: r.origin.clone(),
-                statement: r.statement.clone(),
-            })
+        crate::ignore::first_match(&self.ignore, f, self.now).map(|r| Exclusion::Ignored {
+            rule: r.origin.clone(),
+            statement: r.statement.clone(),
+        })
     }
 
     /// Marks excluded findings in `report` and records the verdict in `report.gate`.
@@ -145,35 +87,6 @@ impl GatePolicy {
     }
 }
 
-/// Matches `*` (within a path segment), `**` (across segments) and `?`, as Trivy's path globs do.
-pub fn glob_match(pattern: &str, text: &str) -> bool {
-    fn go(p: &[u8], t: &[u8]) -> bool {
-        match p.first() {
-            None => t.is_empty(),
-            Some(b'*') if p.get(1) == Some(&b'*') => {
-                let rest = &p[2..];
-                let rest = rest.strip_prefix(b"/").unwrap_or(rest);
-                (0..=t.len()).any(|i| go(rest, &t[i..]))
-            }
-            Some(b'*') => {
-                let rest = &p[1..];
-                for i in 0..=t.len() {
-                    if go(rest, &t[i..]) {
-                        return true;
-                    }
-                    if t.get(i) == Some(&b'/') {
-                        break;
-                    }
-                }
-                false
-            }
-            Some(b'?') => !t.is_empty() && t[0] != b'/' && go(&p[1..], &t[1..]),
-            Some(c) => t.first() == Some(c) && go(&p[1..], &t[1..]),
-        }
-    }
-    go(pattern.as_bytes(), text.as_bytes())
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -193,16 +106,6 @@ mod tests {
             }),
             ..Finding::default()
         }
-    }
-
-    #[test]
-    fn glob() {
-        assert!(glob_match("app/*.json", "app/package-lock.json"));
-        assert!(!glob_match("*.json", "app/package-lock.json"));
-        assert!(glob_match("**/*.json", "app/x/package-lock.json"));
-        assert!(glob_match("**", "anything/at/all"));
-        assert!(glob_match("a?c", "abc"));
-        assert!(!glob_match("a?c", "a/c"));
     }
 
     #[test]
@@ -231,16 +134,31 @@ mod tests {
             ignore_unfixed: true,
             ..GatePolicy::default()
         };
-        for s in ["affected", "will_not_fix", "fix_deferred", "end_of_life"] {
+        // Trivy's code drops every status but `fixed` (its docs list only the first four).
+        for s in [
+            "affected",
+            "will_not_fix",
+            "fix_deferred",
+            "end_of_life",
+            "under_investigation",
+            "not_affected",
+        ] {
             assert_eq!(
                 p.exclusion(&vuln("C", Severity::High, s, "os-pkgs")),
                 Some(Exclusion::Unfixed),
                 "{s}"
             );
         }
-        for s in ["fixed", "under_investigation", "unknown"] {
-            assert_eq!(p.exclusion(&vuln("C", Severity::High, s, "os-pkgs")), None);
-        }
+        assert_eq!(
+            p.exclusion(&vuln("C", Severity::High, "fixed", "os-pkgs")),
+            None
+        );
+        // No status (older Trivy): read as Trivy's scanner sets it, from the fixed version.
+        let mut old = vuln("C", Severity::High, "", "os-pkgs");
+        old.status = None;
+        assert_eq!(p.exclusion(&old), Some(Exclusion::Unfixed));
+        old.package.as_mut().unwrap().fixed_version = "1.2".into();
+        assert_eq!(p.exclusion(&old), None);
     }
 
     #[test]
@@ -266,36 +184,30 @@ mod tests {
     }
 
     #[test]
-    fn ignore_rules_match_id_path_purl_and_expire() {
+    fn ignore_rules_mark_the_first_matching_rule() {
         let f = vuln("CVE-9", Severity::Critical, "fixed", "lang-pkgs");
-        let rule = |paths: Vec<&str>, purls: Vec<&str>, exp: Option<&str>| GatePolicy {
-            ignore: vec![IgnoreRule {
-                id: "CVE-9".into(),
-                kind: Some(Kind::Vulnerability),
-                paths: paths.into_iter().map(String::from).collect(),
-                purls: purls.into_iter().map(String::from).collect(),
-                expires: exp.map(String::from),
-                origin: ".trivyignore.yaml".into(),
-                ..IgnoreRule::default()
-            }],
-            today: "2026-11-23".into(),
+        let rule = |origin: &str, id: &str, expires: Option<i64>| IgnoreRule {
+            id: id.into(),
+            expires,
+            origin: origin.into(),
+            ..IgnoreRule::default()
+        };
+        let p = GatePolicy {
+            ignore: vec![
+                rule("a:1", "CVE-9", Some(99)),
+                rule("a:2", "CVE-8", None),
+                rule("a:3", "CVE-9", None),
+            ],
+            now: 100,
             ..GatePolicy::default()
         };
-        assert!(rule(vec![], vec![], None).exclusion(&f).is_some());
-        assert!(rule(vec!["app/*"], vec![], None).exclusion(&f).is_some());
-        assert!(rule(vec!["other/*"], vec![], None).exclusion(&f).is_none());
-        assert!(rule(vec![], vec!["pkg:npm/lodash@4.17.4"], None)
-            .exclusion(&f)
-            .is_some());
-        assert!(rule(vec![], vec!["pkg:npm/other@1"], None)
-            .exclusion(&f)
-            .is_none());
-        assert!(rule(vec![], vec![], Some("2026-11-23"))
-            .exclusion(&f)
-            .is_some());
-        assert!(rule(vec![], vec![], Some("2026-11-22"))
-            .exclusion(&f)
-            .is_none());
+        assert_eq!(
+            p.exclusion(&f),
+            Some(Exclusion::Ignored {
+                rule: "a:3".into(),
+                statement: String::new()
+            })
+        );
     }
 
     #[test]

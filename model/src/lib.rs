@@ -4,12 +4,17 @@
 //! two agree on the format and on what filtering, grouping, search and the gate mean.
 
 pub mod compact;
+pub mod date;
 pub mod diff;
 pub mod flat;
 pub mod gate;
+pub mod glob;
+pub mod ignore;
 pub mod normalize;
+pub mod purl;
 pub mod query;
 pub mod report;
+pub mod shape;
 pub mod split;
 pub mod trivy;
 

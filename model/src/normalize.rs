@@ -43,7 +43,8 @@ pub enum Parsed {
     K8s(Box<trivy::TopLevel>),
 }
 
-/// Parses the bytes of one Trivy JSON output.
+/// Parses the bytes of one Trivy JSON output. Anything that is not one of the shapes Scanlens
+/// reads completely is refused with a message naming what it is (see [`crate::shape`]).
 pub fn parse(bytes: &[u8]) -> Result<Parsed, ParseError> {
     let first = bytes.iter().position(|b| !b.is_ascii_whitespace());
     let Some(first) = first else {
@@ -59,17 +60,38 @@ pub fn parse(bytes: &[u8]) -> Result<Parsed, ParseError> {
         column: e.column(),
         message: describe_json_error(&e),
     };
+    let refuse = || ParseError {
+        line: 1,
+        column: first + 1,
+        message: crate::shape::describe(bytes, first),
+    };
     match bytes[first] {
-        b'[' => Ok(Parsed::Legacy(
-            serde_json::from_slice(bytes).map_err(json_err)?,
-        )),
+        b'[' => {
+            let results = serde_json::from_slice(bytes).map_err(json_err)?;
+            if !crate::shape::is_result_array(bytes) {
+                return Err(refuse());
+            }
+            Ok(Parsed::Legacy(results))
+        }
         b'n' => {
             serde_json::from_slice::<()>(bytes).map_err(json_err)?;
             Ok(Parsed::Null)
         }
         b'{' => {
-            let top: trivy::TopLevel = serde_json::from_slice(bytes).map_err(json_err)?;
-            if top.cluster_name.is_some() || top.resources.is_some() {
+            let top: trivy::TopLevel = match serde_json::from_slice(bytes) {
+                Ok(top) => top,
+                // Another tool's JSON can fail trivy's types before its shape is looked at.
+                Err(e) if e.classify() == serde_json::error::Category::Data => {
+                    let shape = refuse();
+                    return Err(if shape.message.contains("is not a trivy report") {
+                        json_err(e)
+                    } else {
+                        shape
+                    });
+                }
+                Err(e) => return Err(json_err(e)),
+            };
+            if top.is_k8s() {
                 Ok(Parsed::K8s(Box::new(top)))
             } else if top.schema_version.is_some()
                 || top.results.is_some()
@@ -77,18 +99,10 @@ pub fn parse(bytes: &[u8]) -> Result<Parsed, ParseError> {
             {
                 Ok(Parsed::Report(Box::new(top)))
             } else {
-                Err(ParseError {
-                    line: 1,
-                    column: first + 1,
-                    message: "this JSON object is not a trivy report: it has none of \
-                              SchemaVersion, ArtifactName, Results (image/fs/config scans) or \
-                              ClusterName, Resources (trivy k8s); pass the file written by \
-                              `trivy ... --format json`"
-                        .into(),
-                })
+                Err(refuse())
             }
         }
-        _ => {
+        b'0'..=b'9' | b'-' | b'"' | b't' | b'f' => {
             // Let serde_json say where it stopped, but word the fix ourselves.
             let e = serde_json::from_slice::<serde::de::IgnoredAny>(bytes).err();
             let (line, column) = e
@@ -101,11 +115,10 @@ pub fn parse(bytes: &[u8]) -> Result<Parsed, ParseError> {
             Err(ParseError {
                 line,
                 column,
-                message: format!(
-                    "not a trivy JSON report ({what}); pass the file written by `trivy ... --format json`"
-                ),
+                message: format!("not a trivy JSON report ({what}); {}", crate::shape::FIX),
             })
         }
+        _ => Err(refuse()),
     }
 }
 
@@ -121,6 +134,10 @@ fn describe_json_error(e: &serde_json::Error) -> String {
             format!("{text}: the file is truncated (was trivy interrupted?)")
         }
         serde_json::error::Category::Data => format!("{text}: not the shape trivy writes"),
+        _ if text.starts_with("trailing characters") => format!(
+            "{text}: this holds more than one JSON document (JSON lines, such as scanlens's findings.ndjson?); {}",
+            crate::shape::FIX
+        ),
         _ if text.contains("recursion limit") => {
             "nesting is deeper than 128 levels, which trivy never writes".to_string()
         }
@@ -251,9 +268,9 @@ impl ReportBuilder {
                 self.add_results(idx, results, &HashMap::new());
             }
             Parsed::Report(top) => self.add_report(source, *top),
-            Parsed::K8s(top) => {
+            Parsed::K8s(mut top) => {
                 let cluster = top.cluster_name.clone().unwrap_or_default();
-                for res in top.resources.unwrap_or_default() {
+                for res in top.take_k8s_resources() {
                     let name = [cluster.as_str(), &res.namespace, &res.kind, &res.name]
                         .iter()
                         .filter(|s| !s.is_empty())
@@ -374,6 +391,11 @@ impl ReportBuilder {
             packages: r.packages.len() as u64,
         });
         report.stats.packages += r.packages.len() as u64;
+    }
+
+    /// The findings added so far, in report order.
+    pub fn findings(&self) -> &[Finding] {
+        &self.report.findings
     }
 
     pub fn finish(mut self) -> Report {

@@ -597,20 +597,14 @@ pub struct GateResult {
 }
 
 impl Finding {
-    /// Fixable in Trivy's sense: a fixed version exists.
+    /// A fix is available, in Trivy's sense (see [`fix_available`]).
     pub fn is_fixable(&self) -> bool {
-        self.package
-            .as_ref()
-            .is_some_and(|p| !p.fixed_version.trim().is_empty())
+        fix_available(self.kind, self.status.as_deref(), self.package.as_ref())
     }
 
-    /// Unfixed in the sense of Trivy's `--ignore-unfixed`.
+    /// A vulnerability Trivy's `--ignore-unfixed` leaves out: every one without a fix.
     pub fn is_unfixed(&self) -> bool {
-        self.kind == Kind::Vulnerability
-            && matches!(
-                self.status.as_deref(),
-                Some("affected" | "will_not_fix" | "fix_deferred" | "end_of_life")
-            )
+        self.kind == Kind::Vulnerability && !self.is_fixable()
     }
 
     /// Counted in the summary: listed by Trivy, not suppressed, and for checks, failing.
@@ -639,6 +633,29 @@ impl Finding {
 
     pub fn package_name(&self) -> &str {
         self.package.as_ref().map_or("", |p| p.name.as_str())
+    }
+}
+
+/// Whether a vulnerability has a fix, as Trivy decides it. Its `--ignore-unfixed` keeps only
+/// status `fixed` (its code drops `affected`, `will_not_fix`, `fix_deferred`, `end_of_life`,
+/// `under_investigation`, `not_affected` and unknown alike). A report without statuses (older
+/// Trivy) is read the way Trivy's scanner sets them: `fixed` when a fixed version is listed.
+/// This one definition serves the gate, the summary, `findings.ndjson` and the viewer.
+pub fn fix_available(kind: Kind, status: Option<&str>, package: Option<&Package>) -> bool {
+    if kind != Kind::Vulnerability {
+        return false;
+    }
+    match status {
+        Some("fixed") => true,
+        Some(
+            "affected"
+            | "will_not_fix"
+            | "fix_deferred"
+            | "end_of_life"
+            | "under_investigation"
+            | "not_affected",
+        ) => false,
+        _ => package.is_some_and(|p| !p.fixed_version.trim().is_empty()),
     }
 }
 

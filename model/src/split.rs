@@ -90,7 +90,7 @@ pub fn split(bytes: &[u8]) -> Option<Split<'_>> {
     top_shell.extend_from_slice(&bytes[copied..]);
 
     let mut top: trivy::TopLevel = serde_json::from_slice(&top_shell).ok()?;
-    if top.cluster_name.is_some() || top.resources.is_some() {
+    if top.is_k8s() {
         return None;
     }
     let mut results = Vec::with_capacity(shells.len());

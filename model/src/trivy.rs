@@ -35,6 +35,11 @@ pub struct TopLevel {
     pub cluster_name: Option<String>,
     #[serde(rename = "Resources", deserialize_with = "null_as_default")]
     pub resources: Option<Vec<K8sResource>>,
+    /// Older `trivy k8s` releases list resources twice, by what was found in them.
+    #[serde(rename = "Vulnerabilities", deserialize_with = "null_as_default")]
+    pub k8s_vulnerabilities: Option<Vec<K8sResource>>,
+    #[serde(rename = "Misconfigurations", deserialize_with = "null_as_default")]
+    pub k8s_misconfigurations: Option<Vec<K8sResource>>,
     /// Every finding of `results`, already normalized in report order, when they were read in
     /// parts ([`crate::split`]); the results then list none themselves.
     #[serde(skip)]
@@ -148,6 +153,48 @@ pub struct TrivyResult {
         deserialize_with = "null_as_default"
     )]
     pub modified_findings: Vec<ModifiedFinding>,
+}
+
+impl TopLevel {
+    /// Written by `trivy k8s` (either layout) rather than by an image/fs/config scan.
+    pub fn is_k8s(&self) -> bool {
+        self.cluster_name.is_some()
+            || self.resources.is_some()
+            || self.k8s_vulnerabilities.is_some()
+            || self.k8s_misconfigurations.is_some()
+    }
+
+    /// Every resource of a `trivy k8s` report, each once: the older layout's two lists are merged
+    /// by namespace, kind and name, in the order they first appear.
+    pub fn take_k8s_resources(&mut self) -> Vec<K8sResource> {
+        let mut out: Vec<K8sResource> = self.resources.take().unwrap_or_default();
+        let older = [
+            self.k8s_vulnerabilities.take(),
+            self.k8s_misconfigurations.take(),
+        ];
+        let mut at: std::collections::HashMap<(String, String, String), usize> = out
+            .iter()
+            .enumerate()
+            .map(|(i, r)| ((r.namespace.clone(), r.kind.clone(), r.name.clone()), i))
+            .collect();
+        for res in older.into_iter().flatten().flatten() {
+            let key = (res.namespace.clone(), res.kind.clone(), res.name.clone());
+            match at.get(&key) {
+                Some(&i) => {
+                    let r = &mut out[i];
+                    r.results.extend(res.results);
+                    if r.error.is_empty() {
+                        r.error = res.error;
+                    }
+                }
+                None => {
+                    at.insert(key, out.len());
+                    out.push(res);
+                }
+            }
+        }
+        out
+    }
 }
 
 impl TrivyResult {

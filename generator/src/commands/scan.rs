@@ -5,7 +5,7 @@ use crate::cli::ScanArgs;
 use crate::process::{Runner, System};
 use crate::scan::{self, plan, source, tag, Options};
 use anyhow::{bail, Context};
-use scanlens_model::{parse, ReportBuilder};
+use scanlens_model::ReportBuilder;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
@@ -148,15 +148,9 @@ fn scan_one(
     let raw = scan::scan_image(image, opts, runner, log)?;
     let mut builder = ReportBuilder::new(crate::GENERATOR);
     for (name, bytes) in &raw.files {
-        let parsed = parse(bytes).map_err(|e| {
-            anyhow::anyhow!(
-                "trivy wrote {name} that scanlens cannot read ({}:{}: {}); check the trivy version (0.50 or newer)",
-                e.line,
-                e.column,
-                e.message.trim()
-            )
-        })?;
-        builder.add(name, parsed);
+        crate::input::add(&mut builder, Path::new(name), name, bytes).context(
+            "trivy wrote a report scanlens cannot read; check the trivy version (0.50 or newer)",
+        )?;
     }
     let mut report = builder.finish();
     let verdict = policy.apply(&mut report);

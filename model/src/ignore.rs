@@ -1,0 +1,253 @@
+//! Ignore rules (`.trivyignore`, `.trivyignore.yaml`) with the meaning Trivy 0.76 gives them
+//! (`pkg/result/ignore.go` and `filter.go`), checked against the real binary by
+//! `generator/tests/trivy_differential.rs`:
+//!
+//! 1. IDs: a vulnerability by its ID only (not its vendor IDs), a misconfiguration by its ID or
+//!    AVD ID, a secret by its rule ID, a license by its name, or, for an SPDX expression such as
+//!    `MIT AND BSD-3-Clause`, when every license in it is ignored.
+//! 2. `paths` (doublestar globs, see [`crate::glob`]): a vulnerability's target or package path
+//!    (an absent one is the empty path), a misconfiguration's or secret's target, a license's
+//!    file path. No paths match everything.
+//! 3. `purls` only for vulnerabilities, compared as in [`crate::purl`]; a vulnerability with no
+//!    purl is not held back by them.
+//! 4. Expiry: a rule is applied up to its `expired_at` instant; a plain file's `exp:YYYY-MM-DD`
+//!    is the start of that day (UTC), so on that day the rule no longer applies.
+//! 5. The first rule that matches is the one the report names.
+
+use crate::purl::Purl;
+use crate::report::{Finding, Kind};
+
+/// One entry of an ignore file.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct IgnoreRule {
+    pub id: String,
+    /// Which kind of finding the entry is for; `None` (a plain `.trivyignore`) is for all.
+    pub kind: Option<Kind>,
+    /// Doublestar globs; empty matches every path.
+    pub paths: Vec<String>,
+    /// Package URLs; empty matches every package.
+    pub purls: Vec<Purl>,
+    /// Seconds since the epoch after which the rule no longer applies.
+    pub expires: Option<i64>,
+    pub statement: String,
+    /// Where the rule came from, e.g. `.trivyignore:3`, for the report.
+    pub origin: String,
+}
+
+impl IgnoreRule {
+    /// Whether the rule still applies at `now` (seconds since the epoch).
+    pub fn is_active(&self, now: i64) -> bool {
+        self.expires.is_none_or(|exp| exp >= now)
+    }
+
+    pub fn matches(&self, f: &Finding) -> bool {
+        if self.kind.is_some_and(|k| k != f.kind) {
+            return false;
+        }
+        match f.kind {
+            Kind::Vulnerability => {
+                let pkg = f.package.as_ref();
+                let pkg_path = pkg.and_then(|p| p.path.as_deref()).unwrap_or("");
+                self.id == f.id
+                    && (self.path_matches(&f.target) || self.path_matches(pkg_path))
+                    && self.purl_matches(pkg.and_then(|p| p.purl.as_deref()))
+            }
+            Kind::Misconfiguration => {
+                // Trivy also tries an empty AVD ID; rules always have an ID here.
+                (self.id == f.id || f.aliases.contains(&self.id)) && self.path_matches(&f.target)
+            }
+            Kind::Secret => self.id == f.id && self.path_matches(&f.target),
+            Kind::License => {
+                let file = f.license.as_ref().map_or("", |l| l.file_path.as_str());
+                self.id == f.id && self.path_matches(file)
+            }
+        }
+    }
+
+    fn path_matches(&self, path: &str) -> bool {
+        self.paths.is_empty() || self.paths.iter().any(|p| crate::glob::matches(p, path))
+    }
+
+    fn purl_matches(&self, purl: Option<&str>) -> bool {
+        let Some(purl) = purl.filter(|_| !self.purls.is_empty()) else {
+            return true;
+        };
+        // A purl Trivy could not read would have stopped it; here it only means no match.
+        Purl::parse(purl).is_ok_and(|target| self.purls.iter().any(|r| r.covers(&target)))
+    }
+}
+
+/// The first active rule of `rules` that ignores `f`. A license written as an SPDX expression
+/// is ignored when each license in it is (Trivy names no single rule then, nor does this: the
+/// first rule of the expression's first license stands for it).
+pub fn first_match<'a>(rules: &'a [IgnoreRule], f: &Finding, now: i64) -> Option<&'a IgnoreRule> {
+    let active = || rules.iter().filter(|r| r.is_active(now));
+    if let Some(r) = active().find(|r| r.matches(f)) {
+        return Some(r);
+    }
+    if f.kind != Kind::License {
+        return None;
+    }
+    let parts = spdx_parts(&f.id)?;
+    let mut first = None;
+    for part in parts {
+        let one = Finding {
+            id: part.to_string(),
+            ..f.clone()
+        };
+        let r = active().find(|r| r.matches(&one))?;
+        first.get_or_insert(r);
+    }
+    first
+}
+
+/// The licenses of an SPDX expression with `AND` / `OR` (a `X WITH Y` counts as one), or `None`
+/// when `expr` is a single license or not an expression.
+fn spdx_parts(expr: &str) -> Option<Vec<String>> {
+    let spaced = expr.replace('(', " ( ").replace(')', " ) ");
+    let tokens: Vec<&str> = spaced.split_whitespace().collect();
+    if !tokens.iter().any(|t| matches!(*t, "AND" | "OR")) {
+        return None;
+    }
+    let mut parts = Vec::new();
+    let mut current: Vec<&str> = Vec::new();
+    let mut depth = 0i32;
+    let flush = |current: &mut Vec<&str>, parts: &mut Vec<String>| -> Option<()> {
+        // A license, or `license WITH exception`.
+        match current.as_slice() {
+            [one] if is_license(one) => parts.push((*one).to_string()),
+            [a, "WITH", b] if is_license(a) && is_license(b) => parts.push(format!("{a} WITH {b}")),
+            _ => return None,
+        }
+        current.clear();
+        Some(())
+    };
+    for t in tokens {
+        match t {
+            "(" => depth += 1,
+            ")" => {
+                depth -= 1;
+                if depth < 0 {
+                    return None;
+                }
+                if !current.is_empty() {
+                    flush(&mut current, &mut parts)?;
+                }
+            }
+            "AND" | "OR" => flush(&mut current, &mut parts)?,
+            _ => current.push(t),
+        }
+    }
+    if !current.is_empty() {
+        flush(&mut current, &mut parts)?;
+    }
+    (depth == 0 && !parts.is_empty()).then_some(parts)
+}
+
+fn is_license(s: &str) -> bool {
+    !s.is_empty()
+        && !matches!(s, "AND" | "OR" | "WITH")
+        && s.bytes()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, b'-' | b'.' | b'+' | b':'))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::report::{LicenseDetail, Package};
+
+    fn vuln(target: &str, pkg_path: Option<&str>, purl: Option<&str>) -> Finding {
+        Finding {
+            kind: Kind::Vulnerability,
+            id: "CVE-9".into(),
+            aliases: vec!["DSA-1".into()],
+            target: target.into(),
+            package: Some(Package {
+                name: "lodash".into(),
+                path: pkg_path.map(String::from),
+                purl: purl.map(String::from),
+                ..Package::default()
+            }),
+            ..Finding::default()
+        }
+    }
+
+    fn rule(id: &str, paths: &[&str], purls: &[&str]) -> IgnoreRule {
+        IgnoreRule {
+            id: id.into(),
+            kind: Some(Kind::Vulnerability),
+            paths: paths.iter().map(|s| s.to_string()).collect(),
+            purls: purls.iter().map(|s| Purl::parse(s).unwrap()).collect(),
+            ..IgnoreRule::default()
+        }
+    }
+
+    #[test]
+    fn vulnerabilities_match_by_id_target_or_package_path_and_purl() {
+        let f = vuln(
+            "app/package-lock.json",
+            Some("app/node_modules/lodash"),
+            Some("pkg:npm/lodash@4.17.4"),
+        );
+        assert!(rule("CVE-9", &[], &[]).matches(&f));
+        assert!(
+            !rule("DSA-1", &[], &[]).matches(&f),
+            "vendor IDs are not matched"
+        );
+        assert!(rule("CVE-9", &["app/*.json"], &[]).matches(&f));
+        assert!(rule("CVE-9", &["**/node_modules/**"], &[]).matches(&f));
+        assert!(!rule("CVE-9", &["other/**"], &[]).matches(&f));
+        assert!(rule("CVE-9", &[], &["pkg:npm/lodash"]).matches(&f));
+        assert!(!rule("CVE-9", &[], &["pkg:npm/lodash@1"]).matches(&f));
+        let no_purl = vuln("t", None, None);
+        assert!(rule("CVE-9", &[], &["pkg:npm/other"]).matches(&no_purl));
+        assert!(rule("CVE-9", &["**"], &[]).matches(&vuln("", None, None)));
+    }
+
+    #[test]
+    fn expiry_is_the_start_of_the_day() {
+        let day = crate::date::parse_day("2026-11-30").unwrap();
+        let r = IgnoreRule {
+            expires: Some(day),
+            ..rule("CVE-9", &[], &[])
+        };
+        assert!(r.is_active(day - 1));
+        assert!(r.is_active(day));
+        assert!(!r.is_active(day + 1));
+    }
+
+    #[test]
+    fn licenses_by_file_path_and_expression_parts() {
+        let lic = |name: &str, file: &str| Finding {
+            kind: Kind::License,
+            id: name.into(),
+            license: Some(LicenseDetail {
+                file_path: file.into(),
+                ..LicenseDetail::default()
+            }),
+            target: "t".into(),
+            ..Finding::default()
+        };
+        let r = |id: &str, paths: &[&str]| IgnoreRule {
+            kind: None,
+            ..rule(id, paths, &[])
+        };
+        assert!(r("MIT", &[]).matches(&lic("MIT", "")));
+        assert!(
+            !r("MIT", &["t"]).matches(&lic("MIT", "")),
+            "the file path, not the target"
+        );
+        assert!(r("MIT", &["LICENSE"]).matches(&lic("MIT", "LICENSE")));
+        let rules = [r("MIT", &[]), r("BSD-3-Clause", &[])];
+        assert!(first_match(&rules, &lic("MIT AND BSD-3-Clause", ""), 0).is_some());
+        assert!(first_match(&rules, &lic("(MIT OR Apache-2.0)", ""), 0).is_none());
+        assert!(first_match(&rules[..1], &lic("MIT License", ""), 0).is_none());
+        assert_eq!(
+            spdx_parts("GPL-2.0 WITH Classpath-exception-2.0 OR MIT"),
+            Some(vec![
+                "GPL-2.0 WITH Classpath-exception-2.0".into(),
+                "MIT".into()
+            ])
+        );
+    }
+}
