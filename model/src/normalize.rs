@@ -58,7 +58,11 @@ pub fn parse(bytes: &[u8]) -> Result<Parsed, ParseError> {
     let json_err = |e: serde_json::Error| ParseError {
         line: e.line(),
         column: e.column(),
-        message: describe_json_error(&e),
+        message: if e.is_syntax() && crate::shape::is_template(bytes) {
+            crate::shape::TEMPLATE.to_string()
+        } else {
+            describe_json_error(&e)
+        },
     };
     let refuse = || ParseError {
         line: 1,
@@ -270,7 +274,24 @@ impl ReportBuilder {
             Parsed::Report(top) => self.add_report(source, *top),
             Parsed::K8s(mut top) => {
                 let cluster = top.cluster_name.clone().unwrap_or_default();
-                for res in top.take_k8s_resources() {
+                let resources = top.take_k8s_resources();
+                if resources.is_empty() {
+                    // A cluster with nothing found still shows up as scanned.
+                    self.push_artifact(Artifact {
+                        name: if cluster.is_empty() {
+                            source.to_string()
+                        } else {
+                            cluster
+                        },
+                        artifact_type: "k8s_cluster".into(),
+                        source: source.to_string(),
+                        schema_version: top.schema_version.unwrap_or(0),
+                        trivy_version: top.trivy.as_ref().map(|t| t.version.clone()),
+                        ..Artifact::default()
+                    });
+                    return;
+                }
+                for res in resources {
                     let name = [cluster.as_str(), &res.namespace, &res.kind, &res.name]
                         .iter()
                         .filter(|s| !s.is_empty())

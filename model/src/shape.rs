@@ -50,9 +50,8 @@ struct Probe {
     invocation: Option<IgnoredAny>,
     scanner: Option<IgnoredAny>,
     generator: Option<String>,
-    summary: Option<IgnoredAny>,
-    #[serde(rename = "ClusterName")]
-    cluster_name: Option<IgnoredAny>,
+    #[serde(rename = "catalogVersion")]
+    catalog_version: Option<IgnoredAny>,
     #[serde(flatten)]
     rest: BTreeMap<String, IgnoredAny>,
 }
@@ -67,6 +66,14 @@ fn describe_object(bytes: &[u8]) -> String {
     } else if p.spdx_version.is_some() || p.spdx_id.is_some() {
         "this is an SPDX SBOM, not a trivy report; scan it with `trivy sbom FILE --format json` and render that"
             .to_string()
+    } else if p.catalog_version.is_some() && p.vulnerabilities.is_some() {
+        format!("this is CISA's Known Exploited Vulnerabilities catalog, not a trivy report; {FIX}")
+    } else if p
+        .schema
+        .as_deref()
+        .is_some_and(|s| s.contains("json-schema.org"))
+    {
+        format!("this is a JSON Schema, not a trivy report; {FIX}")
     } else if p.runs.is_some() && p.schema.as_deref().is_some_and(|s| s.contains("sarif")) {
         "this is a SARIF log (`--format sarif`), which keeps only part of what trivy found; re-run trivy with --format json (or `trivy convert --format json` a saved JSON report)".to_string()
     } else if p
@@ -85,9 +92,6 @@ fn describe_object(bytes: &[u8]) -> String {
         "this is trivy's GitHub dependency snapshot (`--format github`), which lists packages, not findings; re-run trivy with --format json".to_string()
     } else if p.invocation.is_some() && p.scanner.is_some() {
         "this is a cosign vulnerability attestation (`--format cosign-vuln`); re-run trivy with --format json".to_string()
-    } else if p.cluster_name.is_some() || p.summary.is_some() {
-        "this is a `trivy k8s` summary without findings; run `trivy k8s --report all --format json`"
-            .to_string()
     } else if p.vulnerabilities.is_some() || p.misconfigurations.is_some() {
         "this JSON object lists findings by ID only (`vulnerabilities`, `misconfigurations` in lower case), not trivy's report; re-run trivy with --format json".to_string()
     } else {
@@ -159,10 +163,25 @@ fn describe_array(bytes: &[u8]) -> String {
     }
 }
 
+/// Whether `bytes` look like a Go template (`--template` input) rather than its output: one of
+/// the actions every template starts with, near the top (a report's first few KB are its
+/// metadata, not advisory text that might quote a template).
+pub fn is_template(bytes: &[u8]) -> bool {
+    let head = &bytes[..bytes.len().min(4096)];
+    [&b"{{-"[..], b"{{ range", b"{{range", b"{{ if", b"{{ $"]
+        .iter()
+        .any(|action| memchr::memmem::find(head, action).is_some())
+}
+
+/// What to say of a document that looks like a template.
+pub const TEMPLATE: &str = "this is a Go template (trivy's --template input), not a report; render the JSON trivy writes with --format json";
+
 fn describe_text(bytes: &[u8]) -> String {
     let head = String::from_utf8_lossy(&bytes[..bytes.len().min(4096)]);
     let lower = head.to_ascii_lowercase();
-    if lower.starts_with("<!doctype html") || lower.starts_with("<html") {
+    if is_template(bytes) {
+        TEMPLATE.to_string()
+    } else if lower.starts_with("<!doctype html") || lower.starts_with("<html") {
         "this is an HTML page (trivy's html.tpl?), not JSON; re-run trivy with --format json"
             .to_string()
     } else if lower.starts_with("<?xml") || lower.starts_with("<testsuites") {
@@ -295,6 +314,11 @@ mod tests {
             "{unknown}"
         );
         assert!(d("[1,2]").contains("schema-1"));
+        assert!(d("<?xml?>\n{{- range . }}x{{ end }}").contains("Go template"));
+        assert!(d(r#"{"catalogVersion":"1","vulnerabilities":[]}"#).contains("Known Exploited"));
+        assert!(
+            d(r#"{"$schema":"http://json-schema.org/draft-07/schema#"}"#).contains("JSON Schema")
+        );
     }
 
     #[test]

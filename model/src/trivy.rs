@@ -40,6 +40,9 @@ pub struct TopLevel {
     pub k8s_vulnerabilities: Option<Vec<K8sResource>>,
     #[serde(rename = "Misconfigurations", deserialize_with = "null_as_default")]
     pub k8s_misconfigurations: Option<Vec<K8sResource>>,
+    /// `trivy k8s --report summary`: the resources, each with all its results.
+    #[serde(rename = "Findings", deserialize_with = "null_as_default")]
+    pub k8s_findings: Option<Vec<K8sResource>>,
     /// Every finding of `results`, already normalized in report order, when they were read in
     /// parts ([`crate::split`]); the results then list none themselves.
     #[serde(skip)]
@@ -164,11 +167,12 @@ impl TopLevel {
             || self.k8s_misconfigurations.is_some()
     }
 
-    /// Every resource of a `trivy k8s` report, each once: the older layout's two lists are merged
-    /// by namespace, kind and name, in the order they first appear.
+    /// Every resource of a `trivy k8s` report, each once: the older layout's two lists (and the
+    /// summary's one) are merged by namespace, kind and name, in the order they first appear.
     pub fn take_k8s_resources(&mut self) -> Vec<K8sResource> {
         let mut out: Vec<K8sResource> = self.resources.take().unwrap_or_default();
         let older = [
+            self.k8s_findings.take(),
             self.k8s_vulnerabilities.take(),
             self.k8s_misconfigurations.take(),
         ];
