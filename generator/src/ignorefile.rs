@@ -137,12 +137,14 @@ pub fn parse_yaml(name: &str, text: &str) -> Result<Vec<IgnoreRule>, IgnoreFileE
         serde_norway::from_str(text).map_err(|e| yaml_err(e.to_string().replace('\n', " ")))?
     };
     let mut rules = Vec::new();
+    let lines: Vec<&str> = text.lines().collect();
     for (kind, entries) in [
         (Kind::Vulnerability, file.vulnerabilities),
         (Kind::Misconfiguration, file.misconfigurations),
         (Kind::Secret, file.secrets),
         (Kind::License, file.licenses),
     ] {
+        let mut from = 0;
         for (i, e) in entries.unwrap_or_default().into_iter().enumerate() {
             let id = e.id.as_ref().and_then(scalar).unwrap_or_default();
             if id.trim().is_empty() {
@@ -175,8 +177,15 @@ pub fn parse_yaml(name: &str, text: &str) -> Result<Vec<IgnoreRule>, IgnoreFileE
                     },
                 )?),
             };
+            let origin = match entry_line(&lines, kind.plural(), &id, from) {
+                Some(at) => {
+                    from = at + 1;
+                    format!("{name}:{}", at + 1)
+                }
+                None => format!("{name}: {} {id}", kind.plural()),
+            };
             rules.push(IgnoreRule {
-                origin: format!("{name}: {} {id}", kind.plural()),
+                origin,
                 id,
                 kind: Some(kind),
                 paths,
@@ -187,6 +196,35 @@ pub fn parse_yaml(name: &str, text: &str) -> Result<Vec<IgnoreRule>, IgnoreFileE
         }
     }
     Ok(rules)
+}
+
+/// The index of the line, at or after `from` within the top-level `section`, that gives `id` as an
+/// entry's `id`: the report names a rule by file and line. YAML can say the same thing other ways
+/// (flow style, anchors); then the rule is named by section and ID instead.
+fn entry_line(lines: &[&str], section: &str, id: &str, from: usize) -> Option<usize> {
+    let start = lines
+        .iter()
+        .position(|l| l.trim_end() == format!("{section}:"))?;
+    for (i, line) in lines.iter().enumerate().skip((start + 1).max(from)) {
+        if !line.is_empty() && !line.starts_with([' ', '\t', '-', '#']) {
+            return None;
+        }
+        let item = line.trim_start().trim_start_matches('-').trim_start();
+        let Some(value) = item.strip_prefix("id:") else {
+            continue;
+        };
+        let value = value.trim();
+        let value = value.split(" #").next().unwrap_or(value).trim();
+        let unquoted = value
+            .strip_prefix('"')
+            .and_then(|v| v.strip_suffix('"'))
+            .or_else(|| value.strip_prefix('\'').and_then(|v| v.strip_suffix('\'')))
+            .unwrap_or(value);
+        if unquoted == id {
+            return Some(i);
+        }
+    }
+    None
 }
 
 #[cfg(test)]
@@ -234,6 +272,17 @@ mod tests {
         assert_eq!(rules[1].expires, date::parse_day("2023-09-01"));
         assert_eq!(rules[2].kind, Some(Kind::Misconfiguration));
         assert_eq!(rules[4].id, "2021");
+        let origins: Vec<&str> = rules.iter().map(|r| r.origin.as_str()).collect();
+        assert_eq!(
+            origins,
+            [
+                ".trivyignore.yaml:2",
+                ".trivyignore.yaml:6",
+                ".trivyignore.yaml:9",
+                ".trivyignore.yaml:11",
+                ".trivyignore.yaml:14"
+            ]
+        );
         for bad in [
             "vulnerabilities: 3",
             "vulnerabilities:\n  - paths: [x]\n",

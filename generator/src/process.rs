@@ -18,6 +18,8 @@ pub struct Cmd {
     pub program: OsString,
     pub args: Vec<OsString>,
     pub envs: Vec<(OsString, OsString)>,
+    /// Variables of our own environment the program must not see.
+    pub env_removed: Vec<OsString>,
     pub timeout: Option<Duration>,
 }
 
@@ -27,6 +29,7 @@ impl Cmd {
             program: program.as_ref().to_owned(),
             args: Vec::new(),
             envs: Vec::new(),
+            env_removed: Vec::new(),
             timeout: None,
         }
     }
@@ -49,6 +52,11 @@ impl Cmd {
     pub fn env(mut self, k: impl AsRef<OsStr>, v: impl AsRef<OsStr>) -> Cmd {
         self.envs
             .push((k.as_ref().to_owned(), v.as_ref().to_owned()));
+        self
+    }
+
+    pub fn env_remove(mut self, k: impl AsRef<OsStr>) -> Cmd {
+        self.env_removed.push(k.as_ref().to_owned());
         self
     }
 
@@ -145,6 +153,9 @@ pub struct System;
 impl Runner for System {
     fn run(&self, cmd: &Cmd, on_line: Option<OnLine<'_>>) -> Result<Finished, SpawnError> {
         let mut command = Command::new(&cmd.program);
+        for k in &cmd.env_removed {
+            command.env_remove(k);
+        }
         command
             .args(&cmd.args)
             .envs(cmd.envs.iter().map(|(k, v)| (k, v)))

@@ -1,11 +1,17 @@
 //! `report.sarif`: SARIF 2.1.0 for GitHub code scanning, written from the normalized report so
 //! that no second Trivy run is needed.
 //!
-//! The shape follows Trivy's own `--format sarif` (one rule per ID, `security-severity` from CVSS,
-//! the same rule names and tags), so alerts read the same as trivy-action's. GitHub rejects an
-//! upload over its limits, so the writer enforces them: at most [`MAX_RESULTS`] results (the most
-//! severe kept) and at most [`MAX_GZIPPED`] bytes once gzipped (long texts trimmed first).
+//! The shape follows Trivy's own `--format sarif` (one rule per ID, the same rule names, tags and
+//! `security-severity`: the CVSS v3 score of the vulnerability's severity source, otherwise a
+//! fixed score per severity, so GitHub's band is Trivy's severity), so alerts read the same as
+//! trivy-action's. Where a rule's findings score differently, the rule takes the highest (Trivy
+//! keeps whichever came last). Scanlens adds what GitHub needs to track alerts across scans:
+//! `partialFingerprints` from the finding's [`Identity`] (a new image tag keeps its alerts) and a
+//! category per image. GitHub rejects an upload over its limits, so the writer enforces them: at
+//! most [`MAX_RESULTS`] results (the most severe kept) and at most [`MAX_GZIPPED`] bytes once
+//! gzipped (long texts trimmed first).
 
+use scanlens_model::identity::{repository, Identity};
 use scanlens_model::{Finding, Kind, Report, Severity};
 use serde::Serialize;
 use std::collections::HashMap;
@@ -51,10 +57,32 @@ impl Sarif {
     }
 }
 
+/// The category of one image's SARIF run: `scanlens/<repository>/`, stable across tags so that a
+/// new tag's upload replaces the old tag's alerts. `tagged` adds the tag, for when several tags of
+/// one repository are scanned together (GitHub refuses two runs with one category in an upload).
+pub fn category(image: &str, tagged: bool) -> String {
+    if tagged {
+        format!("scanlens/{}/", image.split('@').next().unwrap_or(image))
+    } else {
+        format!("scanlens/{}/", repository(image))
+    }
+}
+
+/// The category of a report's run: its first artifact's repository.
+pub fn default_category(report: &Report) -> String {
+    category(
+        report
+            .artifacts
+            .first()
+            .map_or("report", |a| a.name.as_str()),
+        false,
+    )
+}
+
 /// `report.sarif` for the report folder when `wanted`, with its note (if any) on stderr.
-pub fn file_for(report: &Report, wanted: bool) -> Option<Vec<u8>> {
+pub fn file_for(report: &Report, wanted: bool, category: &str) -> Option<Vec<u8>> {
     wanted.then(|| {
-        let sarif = render(report);
+        let sarif = render(report, category);
         if let Some(note) = sarif.note() {
             eprintln!("scanlens: {note}");
         }
@@ -69,12 +97,12 @@ pub fn extra(file: &Option<Vec<u8>>) -> Vec<(&'static str, &[u8])> {
         .collect()
 }
 
-/// Renders `report` as SARIF within GitHub's limits.
-pub fn render(report: &Report) -> Sarif {
-    render_within(report, MAX_RESULTS, MAX_GZIPPED)
+/// Renders `report` as SARIF within GitHub's limits, as one run of `category`.
+pub fn render(report: &Report, category: &str) -> Sarif {
+    render_within(report, category, MAX_RESULTS, MAX_GZIPPED)
 }
 
-fn render_within(report: &Report, max_results: usize, max_gzipped: usize) -> Sarif {
+fn render_within(report: &Report, category: &str, max_results: usize, max_gzipped: usize) -> Sarif {
     // Only what the summary counts becomes a result: passing checks and findings Trivy itself
     // suppressed are not alerts. Gate exclusions stay, marked as suppressed, so that the SARIF and
     // the report agree on what was found.
@@ -87,7 +115,7 @@ fn render_within(report: &Report, max_results: usize, max_gzipped: usize) -> Sar
     // Descriptions are the bulk of the file; each step trims them further. 5,000 results of
     // ordinary advisories gzip to well under 1 MB, so the later steps are for hostile input.
     for cap in [None, Some(4096), Some(1024), Some(256), Some(0)] {
-        let log = build(report, &findings, dropped, max_results, cap);
+        let log = build(report, category, &findings, dropped, max_results, cap);
         let bytes = serde_json::to_vec(&log).expect("SARIF serializes");
         if cap == Some(0) || gzipped_len(&bytes) <= max_gzipped {
             return Sarif {
@@ -109,17 +137,26 @@ fn gzipped_len(bytes: &[u8]) -> usize {
 
 fn build<'a>(
     report: &'a Report,
+    category: &str,
     findings: &[&'a Finding],
     dropped: usize,
     max_results: usize,
     cap: Option<usize>,
 ) -> Log<'a> {
+    // Each rule is made from its highest-scoring finding, the first of them in report order.
+    let mut top: HashMap<&str, &Finding> = HashMap::new();
+    for f in findings {
+        let best = top.entry(f.id.as_str()).or_insert(f);
+        if security_severity(f) > security_severity(best) {
+            *best = f;
+        }
+    }
     let mut rules: Vec<Rule<'a>> = Vec::new();
     let mut rule_index: HashMap<&str, usize> = HashMap::new();
     let mut results = Vec::with_capacity(findings.len());
     for f in findings {
         let index = *rule_index.entry(f.id.as_str()).or_insert_with(|| {
-            rules.push(rule(f, cap));
+            rules.push(rule(top[f.id.as_str()], cap));
             rules.len() - 1
         });
         results.push(result(report, f, index));
@@ -143,11 +180,9 @@ fn build<'a>(
                 },
             },
             results,
-            // One category per image, so several images' SARIF can be uploaded together and a
-            // new tag's scan replaces the old tag's alerts rather than adding to them.
-            automation_details: first.map(|a| AutomationDetails {
-                id: format!("scanlens/{}/", image_path(&a.name)),
-            }),
+            automation_details: AutomationDetails {
+                id: category.to_string(),
+            },
             column_kind: "utf16CodeUnits",
             original_uri_base_ids: OriginalUriBaseIds {
                 rootpath: UriBase { uri: "file:///" },
@@ -198,10 +233,13 @@ fn rule<'a>(f: &'a Finding, cap: Option<usize>) -> Rule<'a> {
         help.push('\n');
         help.push_str(full);
     }
-    let best = f.max_cvss();
-    let (v2, v3) = f.cvss.values().fold((None, None), |(v2, v3), c| {
-        (v2.or(c.v2_score), v3.or(c.v3_score))
-    });
+    // Trivy shows the CVSS of the source its severity came from.
+    let cvss = f
+        .severity_source
+        .as_deref()
+        .and_then(|s| f.cvss.get(s))
+        .filter(|_| f.kind == Kind::Vulnerability);
+    let nonzero = |x: Option<f64>| x.filter(|v| *v != 0.0);
     Rule {
         id: &f.id,
         name: rule_name(f),
@@ -216,9 +254,13 @@ fn rule<'a>(f: &'a Finding, cap: Option<usize>) -> Rule<'a> {
         help: Text { text: help },
         properties: RuleProperties {
             precision: "very-high",
-            security_severity: format!("{:.1}", best.unwrap_or_else(|| fallback_score(f.severity))),
-            cvssv2_score: v2,
-            cvssv3_base_score: v3,
+            security_severity: format!("{:.1}", security_severity(f)),
+            cvssv2_score: nonzero(cvss.and_then(|c| c.v2_score)),
+            cvssv2_vector: cvss.and_then(|c| c.v2_vector.as_deref()),
+            cvssv3_base_score: nonzero(cvss.and_then(|c| c.v3_score)),
+            cvssv3_vector: cvss.and_then(|c| c.v3_vector.as_deref()),
+            cvssv40_base_score: nonzero(cvss.and_then(|c| c.v40_score)),
+            cvssv40_vector: cvss.and_then(|c| c.v40_vector.as_deref()),
             tags: [kind_tag(f.kind), "security", f.severity.as_str()],
         },
     }
@@ -278,7 +320,7 @@ fn result<'a>(report: &'a Report, f: &'a Finding, rule_index: usize) -> SarifRes
             message: Text { text: located },
         }],
         partial_fingerprints: Fingerprints {
-            scanlens: fingerprint(f),
+            scanlens: fingerprint(&Identity::of(report, f)),
         },
         suppressions: f.excluded.as_ref().map(|e| {
             [Suppression {
@@ -304,7 +346,7 @@ fn location_uri(report: &Report, f: &Finding) -> String {
         report
             .artifacts
             .get(f.artifact as usize)
-            .map(|a| image_path(&a.name))
+            .map(|a| repository(&a.name))
             .unwrap_or(&f.target)
     } else if let Some(path) = f.package.as_ref().and_then(|p| p.path.as_deref()) {
         path
@@ -315,16 +357,6 @@ fn location_uri(report: &Report, f: &Finding) -> String {
     };
     let raw = if raw.is_empty() { "unknown" } else { raw };
     encode_uri(raw.trim_start_matches('/'))
-}
-
-/// `ghcr.io/org/app:1.2@sha256:…` → `ghcr.io/org/app`: an image reference is not a path, and its
-/// tag would make each release a new location.
-fn image_path(name: &str) -> &str {
-    let name = name.split('@').next().unwrap_or(name);
-    match name.rfind(':') {
-        Some(i) if !name[i..].contains('/') => &name[..i],
-        _ => name,
-    }
 }
 
 /// Percent-encodes what may not stand in a URI path (spaces, `%`, `#`, `?`, controls, non-ASCII).
@@ -354,19 +386,12 @@ fn lines(f: &Finding) -> (u64, u64) {
     (start, end)
 }
 
-/// A stable identity across scans, so GitHub tracks one alert per finding rather than per line.
-fn fingerprint(f: &Finding) -> String {
+/// A stable identity across scans and tags ([`Identity`]), so GitHub keeps one alert, and its
+/// dismissal, per finding.
+fn fingerprint(id: &Identity) -> String {
     use sha2::{Digest, Sha256};
     let mut h = Sha256::new();
-    for part in [
-        f.kind.as_str(),
-        &f.id,
-        f.package_name(),
-        f.package
-            .as_ref()
-            .map_or("", |p| p.installed_version.as_str()),
-        &f.target,
-    ] {
+    for part in id.parts() {
         h.update(part.as_bytes());
         h.update([0]);
     }
@@ -394,6 +419,18 @@ fn level(s: Severity) -> &'static str {
         Severity::Medium => "warning",
         Severity::Low | Severity::Unknown => "note",
     }
+}
+
+/// GitHub's `security-severity` as Trivy sets it: a vulnerability's CVSS v3 score from the source
+/// its severity came from, when there is one; otherwise [`fallback_score`].
+pub fn security_severity(f: &Finding) -> f64 {
+    f.severity_source
+        .as_deref()
+        .filter(|_| f.kind == Kind::Vulnerability)
+        .and_then(|s| f.cvss.get(s))
+        .and_then(|c| c.v3_score)
+        .filter(|s| *s != 0.0)
+        .unwrap_or_else(|| fallback_score(f.severity))
 }
 
 /// Trivy's scores for findings without CVSS; GitHub turns them back into the same severity.
@@ -443,8 +480,7 @@ struct Log<'a> {
 struct Run<'a> {
     tool: Tool<'a>,
     results: Vec<SarifResult<'a>>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    automation_details: Option<AutomationDetails>,
+    automation_details: AutomationDetails,
     column_kind: &'static str,
     original_uri_base_ids: OriginalUriBaseIds,
     properties: RunProperties<'a>,
@@ -511,18 +547,26 @@ struct Rule<'a> {
     #[serde(skip_serializing_if = "Option::is_none")]
     help_uri: Option<&'a str>,
     help: Text,
-    properties: RuleProperties,
+    properties: RuleProperties<'a>,
 }
 
 #[derive(Serialize)]
-struct RuleProperties {
+struct RuleProperties<'a> {
     precision: &'static str,
     #[serde(rename = "security-severity")]
     security_severity: String,
     #[serde(skip_serializing_if = "Option::is_none")]
     cvssv2_score: Option<f64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    cvssv2_vector: Option<&'a str>,
     #[serde(rename = "cvssv3_baseScore", skip_serializing_if = "Option::is_none")]
     cvssv3_base_score: Option<f64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    cvssv3_vector: Option<&'a str>,
+    #[serde(rename = "cvssv40_baseScore", skip_serializing_if = "Option::is_none")]
+    cvssv40_base_score: Option<f64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    cvssv40_vector: Option<&'a str>,
     tags: [&'static str; 3],
 }
 
@@ -613,6 +657,7 @@ mod tests {
                 fixed_version: "3.0.2".into(),
                 ..Default::default()
             }),
+            severity_source: Some("nvd".into()),
             cvss: score
                 .map(|s| {
                     [(
@@ -695,7 +740,7 @@ mod tests {
             secret,
             passed,
         ]);
-        let s = render(&r);
+        let s = render(&r, "scanlens/ghcr.io/acme/app/");
         assert_eq!((s.results, s.dropped, s.trimmed_to), (5, 0, None));
         assert!(s.note().is_none());
         let v = json(&s);
@@ -771,7 +816,7 @@ mod tests {
             };
             findings.push(vuln(&format!("CVE-{i}"), sev, None));
         }
-        let s = render(&report(findings));
+        let s = render(&report(findings), "c");
         assert_eq!((s.results, s.dropped), (5000, 1000));
         assert!(s.note().unwrap().contains("5000 most severe of 6000"));
         let v = json(&s);
@@ -803,11 +848,11 @@ mod tests {
             })
             .collect();
         let r = report(findings);
-        let full = render_within(&r, MAX_RESULTS, usize::MAX);
+        let full = render_within(&r, "c", MAX_RESULTS, usize::MAX);
         assert_eq!(full.trimmed_to, None);
         let limit = 400 * 1024;
         assert!(gzipped_len(&full.bytes) > limit);
-        let s = render_within(&r, MAX_RESULTS, limit);
+        let s = render_within(&r, "c", MAX_RESULTS, limit);
         assert!(gzipped_len(&s.bytes) <= limit);
         assert_eq!(s.results, 200);
         let cap = s.trimmed_to.expect("trimmed");
@@ -819,10 +864,12 @@ mod tests {
     }
 
     #[test]
-    fn image_paths_and_uris() {
-        assert_eq!(image_path("ghcr.io/a/b:1.0"), "ghcr.io/a/b");
-        assert_eq!(image_path("localhost:5000/b"), "localhost:5000/b");
-        assert_eq!(image_path("b@sha256:abc"), "b");
+    fn categories_and_uris() {
+        assert_eq!(category("ghcr.io/a/b:1.0", false), "scanlens/ghcr.io/a/b/");
+        assert_eq!(
+            category("ghcr.io/a/b:1.0@sha256:x", true),
+            "scanlens/ghcr.io/a/b:1.0/"
+        );
         assert_eq!(encode_uri("a b/c#d?é"), "a%20b/c%23d%3F%C3%A9");
     }
 }

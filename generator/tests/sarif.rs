@@ -73,7 +73,7 @@ fn every_corpus_report_gives_valid_sarif_with_one_result_per_counted_finding() {
     let mut total_results = 0;
     for path in &files {
         let report = scanlens::input::read_reports(std::slice::from_ref(path)).unwrap();
-        let sarif = scanlens::sarif::render(&report);
+        let sarif = scanlens::sarif::render(&report, "c");
         let v: Value = serde_json::from_slice(&sarif.bytes)
             .unwrap_or_else(|e| panic!("{}: invalid JSON: {e}", path.display()));
         let n = check_shape(&v, &path.display().to_string());
@@ -98,7 +98,7 @@ fn matches_trivys_own_sarif_for_the_same_scan() {
     };
     let input = root.join("trivy-golden/alpine-310.json.golden");
     let report = scanlens::input::read_reports(&[input]).unwrap();
-    let ours: Value = serde_json::from_slice(&scanlens::sarif::render(&report).bytes).unwrap();
+    let ours: Value = serde_json::from_slice(&scanlens::sarif::render(&report, "c").bytes).unwrap();
     let theirs: Value = serde_json::from_slice(
         &std::fs::read(root.join("trivy-formats/formats-golden/alpine-310.sarif.golden")).unwrap(),
     )
@@ -183,4 +183,54 @@ fn render_sarif_flag_writes_report_sarif() {
         .unwrap();
     assert!(status.success());
     assert!(!out2.join("report.sarif").exists());
+}
+
+/// A new tag of the same image keeps every alert's fingerprint, and with it GitHub's alert and
+/// its dismissal.
+#[test]
+fn fingerprints_survive_a_new_tag() {
+    let Some(root) = common::fixtures() else {
+        return;
+    };
+    let raw = std::fs::read_to_string(root.join("local-trivy-0.76/debian-image-vuln-secret.json"))
+        .unwrap();
+    assert!(raw.contains("local/app-debian:test"));
+    let dir = tempfile::tempdir().unwrap();
+    let sarif_of = |text: &str, name: &str| -> Value {
+        let path = dir.path().join(name);
+        std::fs::write(&path, text).unwrap();
+        let report = scanlens::input::read_reports(&[path]).unwrap();
+        let category = scanlens::sarif::default_category(&report);
+        serde_json::from_slice(&scanlens::sarif::render(&report, &category).bytes).unwrap()
+    };
+    let old = sarif_of(&raw, "old.json");
+    let new = sarif_of(
+        &raw.replace("local/app-debian:test", "local/app-debian:1.3"),
+        "new.json",
+    );
+    let prints = |v: &Value| -> Vec<String> {
+        let mut p: Vec<String> = v["runs"][0]["results"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|r| {
+                r["partialFingerprints"]["scanlens/v1"]
+                    .as_str()
+                    .unwrap()
+                    .to_string()
+            })
+            .collect();
+        p.sort();
+        p
+    };
+    assert!(prints(&old).len() >= 3);
+    assert_eq!(prints(&old), prints(&new));
+    assert_eq!(
+        old["runs"][0]["automationDetails"]["id"],
+        new["runs"][0]["automationDetails"]["id"]
+    );
+    assert_eq!(
+        old["runs"][0]["automationDetails"]["id"],
+        "scanlens/local/app-debian/"
+    );
 }

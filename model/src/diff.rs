@@ -1,38 +1,12 @@
 //! What changed between two scans: new, fixed and unchanged findings.
 //!
-//! Findings match by kind, ID, package and target. The target is taken relative to its artifact
-//! name, because Trivy writes the image reference into OS targets (`app:1.2 (debian 12.5)`), and a
-//! new tag of the same image must not make every finding look new.
+//! Findings match by their [`Identity`]: kind, ID, package, image repository and target relative
+//! to the artifact, so a new tag of the same image does not make every finding look new.
 
-use crate::report::{Finding, Kind, Report, Severity};
+use crate::identity::Identity;
+use crate::report::{Finding, Report, Severity};
 use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
-
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-struct Key<'a> {
-    kind: Kind,
-    id: &'a str,
-    package: &'a str,
-    target: &'a str,
-}
-
-fn key<'a>(report: &'a Report, f: &'a Finding) -> Key<'a> {
-    let artifact = report
-        .artifacts
-        .get(f.artifact as usize)
-        .map_or("", |a| a.name.as_str());
-    let target = if !artifact.is_empty() {
-        f.target.strip_prefix(artifact).unwrap_or(&f.target).trim()
-    } else {
-        f.target.as_str()
-    };
-    Key {
-        kind: f.kind,
-        id: &f.id,
-        package: f.package_name(),
-        target,
-    }
-}
 
 /// The comparison of two reports. Only counted findings (see `Finding::is_counted`) take part.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
@@ -55,14 +29,14 @@ impl Diff {
 }
 
 pub fn diff(old: &Report, new: &Report) -> Diff {
-    let mut old_keys: HashMap<Key, usize> = HashMap::new();
+    let mut old_keys: HashMap<Identity, usize> = HashMap::new();
     for f in old.findings.iter().filter(|f| f.is_counted()) {
-        *old_keys.entry(key(old, f)).or_insert(0) += 1;
+        *old_keys.entry(Identity::of(old, f)).or_insert(0) += 1;
     }
     let mut out = Diff::default();
-    let mut seen: HashMap<Key, usize> = HashMap::new();
+    let mut seen: HashMap<Identity, usize> = HashMap::new();
     for f in new.findings.iter().filter(|f| f.is_counted()) {
-        let k = key(new, f);
+        let k = Identity::of(new, f);
         let had = old_keys.get(&k).copied().unwrap_or(0);
         let n = seen.entry(k).or_insert(0);
         *n += 1;
@@ -72,12 +46,12 @@ pub fn diff(old: &Report, new: &Report) -> Diff {
             out.new.push(f.clone());
         }
     }
-    let mut remaining: HashMap<Key, usize> = HashMap::new();
+    let mut remaining: HashMap<Identity, usize> = HashMap::new();
     for f in new.findings.iter().filter(|f| f.is_counted()) {
-        *remaining.entry(key(new, f)).or_insert(0) += 1;
+        *remaining.entry(Identity::of(new, f)).or_insert(0) += 1;
     }
     for f in old.findings.iter().filter(|f| f.is_counted()) {
-        let k = key(old, f);
+        let k = Identity::of(old, f);
         match remaining.get_mut(&k) {
             Some(n) if *n > 0 => *n -= 1,
             _ => out.fixed.push(f.clone()),

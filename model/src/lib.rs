@@ -9,6 +9,7 @@ pub mod diff;
 pub mod flat;
 pub mod gate;
 pub mod glob;
+pub mod identity;
 pub mod ignore;
 pub mod normalize;
 pub mod purl;

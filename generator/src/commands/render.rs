@@ -10,7 +10,8 @@ pub fn run(args: RenderArgs) -> anyhow::Result<u8> {
     let mut report = crate::input::read_reports(&args.inputs)?;
     report.commit = ci_commit();
     let verdict = policy.apply(&mut report);
-    let sarif = crate::sarif::file_for(&report, args.sarif);
+    let category = crate::sarif::default_category(&report);
+    let sarif = crate::sarif::file_for(&report, args.sarif, &category);
     render_report_with(&report, &args.out, &crate::sarif::extra(&sarif))?;
     print_outcome(&report, &args.out);
     // The process ends here; freeing a few million strings one by one would only delay the exit.

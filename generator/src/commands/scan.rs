@@ -11,18 +11,21 @@ use std::path::{Path, PathBuf};
 
 pub fn run(args: ScanArgs) -> anyhow::Result<u8> {
     let env = |k: &str| std::env::var(k).ok();
-    run_with(&args, &System, &env, &mut std::io::stderr())
+    run_with(&args, &System, &env, Path::new("."), &mut std::io::stderr())
 }
 
 /// The whole command with its collaborators passed in (tests use a fake runner and env).
+/// `workdir` is where trivy would look for `.trivyignore` and `trivy.yaml` on its own.
 pub fn run_with(
     args: &ScanArgs,
     runner: &dyn Runner,
     env: &dyn Fn(&str) -> Option<String>,
+    workdir: &Path,
     log: &mut dyn Write,
 ) -> anyhow::Result<u8> {
     // Everything that can be checked without spawning is checked first.
-    let policy = crate::gate::policy(&args.gate)?;
+    let (gate, notices) = own_trivy_inputs(&args.gate, workdir, env);
+    let policy = crate::gate::policy(&gate)?;
     if let Some(t) = &args.timeout {
         if scan::parse_duration(t).is_none() {
             bail!("--timeout `{t}` is not a duration; write it as trivy does, e.g. 300s, 5m or 1h");
@@ -73,6 +76,9 @@ pub fn run_with(
         .as_deref()
         .context("--out DIR is required to scan; add --out reports (or use --dry-run)")?;
 
+    for n in &notices {
+        let _ = writeln!(log, "scanlens: {n}");
+    }
     let opts = options(args);
     let _ = writeln!(
         log,
@@ -90,7 +96,8 @@ pub fn run_with(
     let mut errors = 0;
     for image in &plan.images {
         let dir = out.join(image.image.dir_name());
-        match scan_one(image, &opts, &policy, args, &dir, runner, log) {
+        let category = sarif_category(&plan, image);
+        match scan_one(image, &opts, &policy, args, &dir, &category, runner, log) {
             Ok(code) => codes.push(code),
             Err(e) => {
                 errors += 1;
@@ -124,6 +131,46 @@ pub fn run_with(
     Ok(worst(errors > 0, &codes))
 }
 
+/// Scanlens, not trivy, reads the files trivy would pick up from the working directory: the
+/// ignore files become visible gate exclusions (unless --ignorefile names others), `trivy.yaml`
+/// and trivy's filtering variables are kept from trivy. Returns the gate options to use and a
+/// notice for each.
+fn own_trivy_inputs(
+    gate: &crate::cli::GateArgs,
+    workdir: &Path,
+    env: &dyn Fn(&str) -> Option<String>,
+) -> (crate::cli::GateArgs, Vec<String>) {
+    let mut gate = gate.clone();
+    let mut notices = Vec::new();
+    if gate.ignorefile.is_empty() {
+        for name in [".trivyignore", ".trivyignore.yaml", ".trivyignore.yml"] {
+            let path = workdir.join(name);
+            if path.is_file() {
+                notices.push(format!(
+                    "applying {} as gate exclusions, as trivy would; what it ignores stays in the report, marked (pass --ignorefile to choose other files)",
+                    path.display()
+                ));
+                gate.ignorefile.push(path);
+            }
+        }
+    }
+    let config = workdir.join("trivy.yaml");
+    if config.is_file() {
+        notices.push(format!(
+            "{} is not read: scanlens passes trivy its own settings so that the report holds every finding; use scanlens's options instead (--scanners, --timeout, --cache-dir, --ignorefile, --ignore-unfixed, --fail-on)",
+            config.display()
+        ));
+    }
+    for (var, instead) in scan::TRIVY_FILTER_VARS {
+        if env(var).is_some_and(|v| !v.is_empty()) {
+            notices.push(format!(
+                "{var} is not passed to trivy, so that the report holds every finding; use {instead}"
+            ));
+        }
+    }
+    (gate, notices)
+}
+
 /// The exit code of several images: any error wins, then the gate, then success.
 pub fn worst(any_error: bool, gate_codes: &[u8]) -> u8 {
     if any_error {
@@ -136,12 +183,28 @@ pub fn worst(any_error: bool, gate_codes: &[u8]) -> u8 {
         .unwrap_or(crate::exit::OK)
 }
 
+/// Each image's SARIF category: its repository, with the tag only when this scan holds several
+/// tags of that repository (an upload's categories must differ, and should stay the same from
+/// one commit to the next).
+fn sarif_category(plan: &plan::Plan, image: &plan::PlannedImage) -> String {
+    use scanlens_model::identity::repository;
+    let repo = repository(&image.reference);
+    let same = plan
+        .images
+        .iter()
+        .filter(|i| repository(&i.reference) == repo)
+        .count();
+    crate::sarif::category(&image.reference, same > 1)
+}
+
+#[allow(clippy::too_many_arguments)]
 fn scan_one(
     image: &plan::PlannedImage,
     opts: &Options,
     policy: &scanlens_model::gate::GatePolicy,
     args: &ScanArgs,
     dir: &Path,
+    category: &str,
     runner: &dyn Runner,
     log: &mut dyn Write,
 ) -> anyhow::Result<u8> {
@@ -154,7 +217,7 @@ fn scan_one(
     }
     let mut report = builder.finish();
     let verdict = policy.apply(&mut report);
-    let sarif = crate::sarif::file_for(&report, args.sarif);
+    let sarif = crate::sarif::file_for(&report, args.sarif, category);
     let mut extra: Vec<(&str, &[u8])> = raw.files.iter().map(|(n, b)| (*n, b.as_slice())).collect();
     extra.extend(crate::sarif::extra(&sarif));
     super::render::render_report_with(&report, dir, &extra)?;

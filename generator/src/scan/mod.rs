@@ -25,6 +25,22 @@ pub const DEFAULT_SCANNERS: &str = "vuln,secret";
 /// Raw Trivy output files kept in each report folder.
 pub const IMAGE_JSON: &str = "trivy-image.json";
 pub const CONFIG_JSON: &str = "trivy-config.json";
+/// Trivy settings that would drop findings before Scanlens sees them, with what to use instead.
+/// `scan` keeps them from trivy (flags for the files, a clean environment for the variables), so
+/// the report holds everything trivy found and the gate alone decides, visibly.
+pub const TRIVY_FILTER_VARS: &[(&str, &str)] = &[
+    ("TRIVY_IGNOREFILE", "--ignorefile"),
+    ("TRIVY_CONFIG", "scanlens's own options"),
+    ("TRIVY_IGNORE_UNFIXED", "--ignore-unfixed"),
+    ("TRIVY_IGNORE_STATUS", "--ignore-unfixed"),
+    ("TRIVY_IGNORE_POLICY", "--ignorefile"),
+    ("TRIVY_SEVERITY", "--fail-on"),
+    ("TRIVY_PKG_TYPES", "--pkg-types"),
+    ("TRIVY_IGNORED_LICENSES", "--ignorefile"),
+    ("TRIVY_EXIT_CODE", "--exit-code"),
+    ("TRIVY_EXIT_ON_EOL", "--fail-on"),
+];
+
 /// How many lines of a failed build's log are shown.
 const BUILD_TAIL: usize = 20;
 
@@ -189,6 +205,8 @@ pub fn trivy_image_cmd(reference: &str, built: bool, output: &Path, opts: &Optio
         opts.scanners.as_deref().unwrap_or(DEFAULT_SCANNERS),
     ]);
     cmd = cmd.arg("--output").arg(output);
+    // Findings a VEX document suppresses come back marked, not dropped.
+    cmd = cmd.arg("--show-suppressed");
     if built {
         // Just built in the engine: never look for it anywhere else.
         cmd = cmd.args(["--image-src", "docker"]);
@@ -226,6 +244,11 @@ pub fn trivy_config_cmd(dir: &Path, output: &Path, opts: &Options) -> Cmd {
 }
 
 fn common_trivy_flags(mut cmd: Cmd, opts: &Options) -> Cmd {
+    // Trivy would read ./.trivyignore and ./trivy.yaml on its own and drop what they name.
+    cmd = cmd.args(["--ignorefile", "", "--config", ""]);
+    for (var, _) in TRIVY_FILTER_VARS {
+        cmd = cmd.env_remove(var);
+    }
     if let Some(c) = &opts.cache_dir {
         cmd = cmd.arg("--cache-dir").arg(c);
     }

@@ -122,8 +122,17 @@ impl Setup {
 }
 
 fn run(fake: &Fake, args: &ScanArgs) -> (u8, String) {
+    run_in(fake, args, Path::new("/nonexistent"), &no_env)
+}
+
+fn run_in(
+    fake: &Fake,
+    args: &ScanArgs,
+    workdir: &Path,
+    env: &dyn Fn(&str) -> Option<String>,
+) -> (u8, String) {
     let mut log = Vec::new();
-    let code = match run_with(args, fake, &no_env, &mut log) {
+    let code = match run_with(args, fake, env, workdir, &mut log) {
         Ok(c) => c,
         Err(e) => {
             log.extend_from_slice(
@@ -190,6 +199,76 @@ fn success_writes_raw_and_rendered_files() {
     assert!(p[1].contains("--image-src docker"), "{p:?}");
     assert!(p[1].ends_with(" app:e2e"), "{p:?}");
     assert!(p[2].starts_with("trivy config --format json"), "{p:?}");
+}
+
+#[test]
+fn trivy_reads_nothing_on_its_own_and_scanlens_shows_what_it_would_have_dropped() {
+    let s = Setup::new();
+    let work = s.dir.path().join("repo");
+    std::fs::create_dir_all(&work).unwrap();
+    std::fs::write(work.join(".trivyignore"), "DS-0002\n").unwrap();
+    std::fs::write(work.join("trivy.yaml"), "severity: [CRITICAL]\n").unwrap();
+    let env = |k: &str| (k == "TRIVY_IGNORE_UNFIXED").then(|| "true".to_string());
+    let fake = Fake::new(Answer::Exit(0, ""), Answer::Report);
+    let mut args = s.args("::app:e2e");
+    args.gate.fail_on = vec!["HIGH".into()];
+    let (code, log) = run_in(&fake, &args, &work, &env);
+    assert_eq!(code, 0, "DS-0002 is ignored by ./.trivyignore: {log}");
+    assert!(log.contains(".trivyignore as gate exclusions"), "{log}");
+    assert!(log.contains("trivy.yaml is not read"), "{log}");
+    assert!(
+        log.contains("TRIVY_IGNORE_UNFIXED is not passed to trivy"),
+        "{log}"
+    );
+    let report: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(s.out().join("app-e2e/report.json")).unwrap())
+            .unwrap();
+    let f = &report["findings"][0];
+    assert_eq!(f["id"], "DS-0002", "the finding stays in the report");
+    assert_eq!(f["excluded"]["reason"], "ignored");
+    assert!(
+        f["excluded"]["rule"]
+            .as_str()
+            .unwrap()
+            .ends_with(".trivyignore:1"),
+        "{f}"
+    );
+    for cmd in fake.seen.borrow().iter().filter(|c| c.name() == "trivy") {
+        let args = cmd.display();
+        assert!(args.contains("--ignorefile  --config  "), "{args}");
+        assert!(cmd.env_removed.iter().any(|v| v == "TRIVY_IGNORE_UNFIXED"));
+        assert!(cmd.env_removed.iter().any(|v| v == "TRIVY_CONFIG"));
+    }
+    assert!(fake.programs()[1].contains("--show-suppressed"));
+    // --ignorefile replaces the working directory's file.
+    let other = work.join("other.yaml");
+    std::fs::write(&other, "vulnerabilities:\n  - id: CVE-0\n").unwrap();
+    args.gate.ignorefile = vec![other];
+    let (code, log) = run_in(&fake, &args, &work, &no_env);
+    assert_eq!(code, crate::exit::GATE, "{log}");
+    assert!(!log.contains("as gate exclusions"), "{log}");
+}
+
+#[test]
+fn two_tags_of_one_repository_get_their_own_sarif_categories() {
+    let s = Setup::new();
+    let fake = Fake::new(Answer::Exit(0, ""), Answer::Report);
+    let mut args = s.args("::app:one ::app:two ::second:x");
+    args.sarif = true;
+    let (code, log) = run(&fake, &args);
+    assert_eq!(code, 0, "{log}");
+    let category = |dir: &str| -> String {
+        let v: serde_json::Value =
+            serde_json::from_slice(&std::fs::read(s.out().join(dir).join("report.sarif")).unwrap())
+                .unwrap();
+        v["runs"][0]["automationDetails"]["id"]
+            .as_str()
+            .unwrap()
+            .to_string()
+    };
+    assert_eq!(category("app-one"), "scanlens/app:one/");
+    assert_eq!(category("app-two"), "scanlens/app:two/");
+    assert_eq!(category("second-x"), "scanlens/second/");
 }
 
 #[test]
