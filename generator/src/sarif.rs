@@ -14,6 +14,7 @@
 use scanlens_model::identity::{repository, Identity};
 use scanlens_model::{Finding, Kind, Report, Severity};
 use serde::Serialize;
+use std::borrow::Cow;
 use std::collections::HashMap;
 use std::io::Write;
 
@@ -144,19 +145,20 @@ fn build<'a>(
     cap: Option<usize>,
 ) -> Log<'a> {
     // Each rule is made from its highest-scoring finding, the first of them in report order.
-    let mut top: HashMap<&str, &Finding> = HashMap::new();
+    let mut top: HashMap<Cow<str>, &Finding> = HashMap::new();
     for f in findings {
-        let best = top.entry(f.id.as_str()).or_insert(f);
+        let best = top.entry(rule_id(f)).or_insert(f);
         if security_severity(f) > security_severity(best) {
             *best = f;
         }
     }
     let mut rules: Vec<Rule<'a>> = Vec::new();
-    let mut rule_index: HashMap<&str, usize> = HashMap::new();
+    let mut rule_index: HashMap<Cow<str>, usize> = HashMap::new();
     let mut results = Vec::with_capacity(findings.len());
     for f in findings {
-        let index = *rule_index.entry(f.id.as_str()).or_insert_with(|| {
-            rules.push(rule(top[f.id.as_str()], cap));
+        let id = rule_id(f);
+        let index = *rule_index.entry(id.clone()).or_insert_with(|| {
+            rules.push(rule(top[&id], cap));
             rules.len() - 1
         });
         results.push(result(report, f, index));
@@ -241,7 +243,7 @@ fn rule<'a>(f: &'a Finding, cap: Option<usize>) -> Rule<'a> {
         .filter(|_| f.kind == Kind::Vulnerability);
     let nonzero = |x: Option<f64>| x.filter(|v| *v != 0.0);
     Rule {
-        id: &f.id,
+        id: rule_id(f),
         name: rule_name(f),
         short_description: Text {
             text: trim(short, cap.map(|c| c.max(256))).into(),
@@ -300,7 +302,7 @@ fn result<'a>(report: &'a Report, f: &'a Finding, rule_index: usize) -> SarifRes
         None => f.target.clone(),
     };
     SarifResult {
-        rule_id: &f.id,
+        rule_id: rule_id(f),
         rule_index,
         level: level(f.severity),
         message: Text { text: message },
@@ -444,6 +446,15 @@ fn fallback_score(s: Severity) -> f64 {
     }
 }
 
+/// The rule a finding is an instance of, as Trivy names it: its ID, or for a license
+/// `<package>:<license>`.
+fn rule_id(f: &Finding) -> Cow<'_, str> {
+    match f.kind {
+        Kind::License => Cow::Owned(format!("{}:{}", f.package_name(), f.id)),
+        _ => Cow::Borrowed(&f.id),
+    }
+}
+
 fn rule_name(f: &Finding) -> &'static str {
     match f.kind {
         Kind::Vulnerability if f.class == "os-pkgs" => "OsPackageVulnerability",
@@ -539,7 +550,7 @@ struct Driver<'a> {
 #[derive(Serialize)]
 #[serde(rename_all = "camelCase")]
 struct Rule<'a> {
-    id: &'a str,
+    id: Cow<'a, str>,
     name: &'static str,
     short_description: Text,
     full_description: Text,
@@ -583,7 +594,7 @@ struct Text {
 #[derive(Serialize)]
 #[serde(rename_all = "camelCase")]
 struct SarifResult<'a> {
-    rule_id: &'a str,
+    rule_id: Cow<'a, str>,
     rule_index: usize,
     level: &'static str,
     message: Text,

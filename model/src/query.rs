@@ -906,59 +906,83 @@ pub fn trivyignore(ds: &Dataset, idx: &[u32]) -> String {
     out
 }
 
-/// `.trivyignore.yaml` entries for findings `idx`, one list per kind, as Trivy reads them.
-/// Vulnerabilities are pinned to their PURLs and secrets to their files, so ignoring one
-/// occurrence does not hide the same ID elsewhere.
+/// A path as a doublestar glob that matches only itself.
+fn glob_literal(path: &str) -> String {
+    let mut out = String::with_capacity(path.len());
+    for c in path.chars() {
+        if matches!(c, '*' | '?' | '[' | ']' | '{' | '}' | '\\' | ',') {
+            out.push('\\');
+        }
+        out.push(c);
+    }
+    out
+}
+
+/// `.trivyignore.yaml` entries for findings `idx`, one list per kind, as Trivy 0.76 reads them,
+/// each as narrow as Trivy's rules allow (see [`crate::ignore`]): a vulnerability by its ID,
+/// its target and its package URL (one entry per target, so ticking one occurrence does not
+/// hide the same CVE in another image or file); a misconfiguration or secret by its ID and
+/// target; a license by its name and file (a package's license has no file, so that entry
+/// covers the license everywhere, and says so).
 pub fn trivyignore_yaml(ds: &Dataset, idx: &[u32]) -> String {
+    struct Entry {
+        id: String,
+        paths: Vec<String>,
+        purls: Vec<String>,
+        comment: String,
+    }
     let q = |s: &str| yaml_quote(&one_line(s));
     let mut out = String::new();
     for kind in Kind::ALL {
-        let mut entries: Vec<(String, Vec<String>, Vec<String>, String)> = Vec::new();
+        let mut entries: Vec<Entry> = Vec::new();
         for &i in idx {
             let o = &ds.findings[i as usize];
             if o.kind != kind {
                 continue;
             }
-            let a = ds.advisory(i as usize);
-            let pos = match entries.iter().position(|e| e.0 == o.id) {
+            let path = match kind {
+                Kind::License => o.license.as_ref().map_or("", |l| l.file_path.as_str()),
+                _ => o.target.as_str(),
+            };
+            // Vulnerabilities get an entry per target; the others' entries list every path.
+            let same = |e: &Entry| {
+                e.id == o.id
+                    && (kind != Kind::Vulnerability
+                        || e.paths.first().map(String::as_str) == Some(path))
+            };
+            let pos = match entries.iter().position(same) {
                 Some(p) => p,
                 None => {
+                    let a = ds.advisory(i as usize);
                     let title = if a.title.is_empty() {
                         &a.description
                     } else {
                         &a.title
                     };
-                    let comment: String = one_line(&format!("{} {}", o.severity, title))
+                    let mut comment: String = one_line(&format!("{} {}", o.severity, title))
                         .chars()
                         .take(120)
                         .collect();
-                    entries.push((o.id.clone(), Vec::new(), Vec::new(), comment));
+                    if kind == Kind::License && path.is_empty() {
+                        comment.push_str(" (a package license: ignored in every package)");
+                    }
+                    entries.push(Entry {
+                        id: o.id.clone(),
+                        paths: Vec::new(),
+                        purls: Vec::new(),
+                        comment,
+                    });
                     entries.len() - 1
                 }
             };
             let e = &mut entries[pos];
-            match kind {
-                Kind::Vulnerability => {
-                    if let Some(p) = o.package.as_ref().and_then(|p| p.purl.clone()) {
-                        if !e.2.contains(&p) {
-                            e.2.push(p);
-                        }
-                    }
-                }
-                Kind::Secret | Kind::License => {
-                    let path = o
-                        .license
-                        .as_ref()
-                        .map(|l| l.file_path.clone())
-                        .filter(|p| !p.is_empty())
-                        .unwrap_or_else(|| o.target.clone());
-                    if !path.is_empty() && !e.1.contains(&path) {
-                        e.1.push(path);
-                    }
-                }
-                Kind::Misconfiguration => {
-                    if !o.target.is_empty() && !e.1.contains(&o.target) {
-                        e.1.push(o.target.clone());
+            if !path.is_empty() && !e.paths.contains(&path.to_string()) {
+                e.paths.push(path.to_string());
+            }
+            if kind == Kind::Vulnerability {
+                if let Some(p) = o.package.as_ref().and_then(|p| p.purl.clone()) {
+                    if !e.purls.contains(&p) {
+                        e.purls.push(p);
                     }
                 }
             }
@@ -968,21 +992,17 @@ pub fn trivyignore_yaml(ds: &Dataset, idx: &[u32]) -> String {
         }
         out.push_str(kind.plural());
         out.push_str(":\n");
-        for (id, paths, purls, comment) in entries {
-            out.push_str(&format!(
-                "  # {}\n  - id: {}\n",
-                comment.replace('\n', " "),
-                q(&id)
-            ));
-            if !paths.is_empty() {
+        for e in entries {
+            out.push_str(&format!("  # {}\n  - id: {}\n", e.comment, q(&e.id)));
+            if !e.paths.is_empty() {
                 out.push_str("    paths:\n");
-                for p in paths {
-                    out.push_str(&format!("      - {}\n", q(&p)));
+                for p in e.paths {
+                    out.push_str(&format!("      - {}\n", yaml_quote(&glob_literal(&p))));
                 }
             }
-            if !purls.is_empty() {
+            if !e.purls.is_empty() {
                 out.push_str("    purls:\n");
-                for p in purls {
+                for p in e.purls {
                     out.push_str(&format!("      - {}\n", q(&p)));
                 }
             }
@@ -1324,12 +1344,20 @@ mod tests {
             "# HIGH openssl: problem\nCVE-2023-0286\n# CRITICAL glibc: problem\nCVE-2024-0001\n"
         );
         let yaml = trivyignore_yaml(&ds, &[0, 1, 5]);
-        assert!(yaml.starts_with(
-            "vulnerabilities:\n  # HIGH openssl: problem\n  - id: \"CVE-2023-0286\"\n    purls:\n"
+        assert_eq!(
+            yaml,
+            "vulnerabilities:\n  # HIGH openssl: problem\n  - id: \"CVE-2023-0286\"\n    paths:\n      - \"img (debian 12)\"\n    purls:\n      - \"pkg:deb/debian/openssl@1.0\"\n      - \"pkg:deb/debian/libssl3@1.0\"\nsecrets:\n  # CRITICAL : problem\n  - id: \"aws-access-key-id\"\n    paths:\n      - \"/app/.env\"\n"
+        );
+        // Paths are literal: glob characters are escaped.
+        assert_eq!(
+            glob_literal("a/*[b]{c,d}?\\"),
+            "a/\\*\\[b\\]\\{c\\,d\\}\\?\\\\"
+        );
+        assert!(crate::glob::matches(
+            &glob_literal("a/*[b]{c,d}?"),
+            "a/*[b]{c,d}?"
         ));
-        assert!(yaml.contains("\"pkg:deb/debian/libssl3@1.0\""));
-        assert!(yaml.contains("secrets:\n  # CRITICAL"));
-        assert!(yaml.contains("    paths:\n      - \"/app/.env\"\n"));
+        assert!(!crate::glob::matches(&glob_literal("a/*"), "a/x"));
     }
 
     #[test]

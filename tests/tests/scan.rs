@@ -34,6 +34,11 @@ impl Run {
 
 /// Runs the real `scanlens` with `args`, in the workspace root, with `env` added.
 fn scanlens(args: &[&str], env: &[(String, String)]) -> Run {
+    scanlens_in(&workspace_root(), args, env)
+}
+
+/// Runs the real `scanlens` with `args`, in `cwd`, with `env` added.
+fn scanlens_in(cwd: &Path, args: &[&str], env: &[(String, String)]) -> Run {
     let bin = scanlens_bin().expect("scanlens binary (cargo build -p scanlens)");
     let start = Instant::now();
     let out = Command::new(bin)
@@ -41,7 +46,7 @@ fn scanlens(args: &[&str], env: &[(String, String)]) -> Run {
         .envs(env.iter().map(|(k, v)| (k, v)))
         .env_remove("GITHUB_EVENT_PATH")
         .env_remove("CI_COMMIT_MESSAGE")
-        .current_dir(workspace_root())
+        .current_dir(cwd)
         .stdin(Stdio::null())
         .output()
         .expect("running scanlens");
@@ -294,7 +299,57 @@ fn scan_builds_scans_and_gates_on_a_real_engine() {
     }
     assert!(!no_db_out.exists());
 
-    // 7. A registry image that is nowhere: its own error, exit 3.
+    // 7. The repository's own .trivyignore, trivy.yaml and TRIVY_* filters: trivy reads none of
+    // them, so the report lists every finding trivy sees; the ignore file's findings are marked
+    // excluded with its file and line.
+    copy_dir(&workspace_root().join("tests/docker"), &docker_dir);
+    let repo = work.path().join("repo");
+    std::fs::create_dir_all(&repo).unwrap();
+    std::fs::write(repo.join(".trivyignore"), "CVE-2011-3374\n").unwrap();
+    std::fs::write(repo.join("trivy.yaml"), "severity:\n  - CRITICAL\n").unwrap();
+    let mut filtered_env = env.clone();
+    filtered_env.push(("TRIVY_IGNORE_UNFIXED".into(), "true".into()));
+    let args = with(base("::app:e2e"), &["--fail-on", "LOW"]);
+    let refs: Vec<&str> = args.iter().map(String::as_str).collect();
+    let r = scanlens_in(&repo, &refs, &filtered_env);
+    assert_eq!(r.code, 1, "tar's LOW finding still fails the gate");
+    for notice in [
+        ".trivyignore as gate exclusions",
+        "trivy.yaml is not read",
+        "TRIVY_IGNORE_UNFIXED is not passed",
+    ] {
+        assert!(r.stderr.contains(notice), "{notice}: {}", r.stderr);
+    }
+    let image = read_json(&app.join("trivy-image.json"));
+    let vulns = os_vulns(&image);
+    for (id, pkg) in [
+        ("CVE-2011-3374", "apt"),
+        ("CVE-2011-3374", "libapt-pkg6.0"),
+        ("CVE-2005-2541", "tar"),
+    ] {
+        assert!(
+            find_vuln(&vulns, id, pkg).is_some(),
+            "trivy dropped {id} on {pkg}"
+        );
+    }
+    let report = read_json(&app.join("report.json"));
+    let findings = report["findings"].as_array().unwrap();
+    let ignored: Vec<&Value> = findings
+        .iter()
+        .filter(|f| f["id"] == "CVE-2011-3374")
+        .collect();
+    assert_eq!(ignored.len(), 2);
+    for f in ignored {
+        assert_eq!(f["excluded"]["reason"], "ignored", "{f}");
+        assert_eq!(f["excluded"]["rule"], "./.trivyignore:1", "{f}");
+    }
+    let tar = findings
+        .iter()
+        .find(|f| f["id"] == "CVE-2005-2541")
+        .unwrap();
+    assert!(tar.get("excluded").is_none(), "{tar}");
+
+    // 8. A registry image that is nowhere: its own error, exit 3.
     let r = run(base("::nosuch-image:1"));
     assert_eq!(r.code, 3);
     assert!(

@@ -947,9 +947,14 @@ impl App {
         } else {
             format!("{} selected findings", self.picked.len())
         };
+        let scope = match kind {
+            ExportKind::Text => "Plain .trivyignore lines cannot be scoped: each ID is ignored everywhere, in every target, package and file. Use .trivyignore.yaml to ignore only these findings.",
+            ExportKind::Yaml => "Each entry is pinned to the finding's target and package URL (a secret or misconfiguration to its file), so only these findings are ignored.",
+        };
         html! {
             <div class="export" role="dialog" aria-label={format!("{name} for {what}")}>
                 <p><strong>{ name }</strong>{ format!(" for {what}") }</p>
+                <p class="scope">{ scope }</p>
                 <label for="export-text" class="visually-hidden">{ name }</label>
                 <textarea id="export-text" readonly=true rows="12" value={text.to_string()} />
                 <div class="actions">

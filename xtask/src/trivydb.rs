@@ -47,7 +47,13 @@ const NEXT_UPDATE: &str = "2999-01-01T00:00:00Z";
 
 /// trivy-db `types.Status` values.
 pub mod status {
+    pub const NOT_AFFECTED: u8 = 1;
     pub const AFFECTED: u8 = 2;
+    pub const FIXED: u8 = 3;
+    pub const UNDER_INVESTIGATION: u8 = 4;
+    pub const WILL_NOT_FIX: u8 = 5;
+    pub const FIX_DEFERRED: u8 = 6;
+    pub const END_OF_LIFE: u8 = 7;
 }
 
 /// trivy-db `types.Severity` values.
@@ -70,6 +76,8 @@ pub struct Advisory {
     /// Package-specific Debian urgency (only for unfixed advisories, as trivy-db does).
     pub severity: u8,
     pub vendor_ids: &'static [&'static str],
+    /// trivy-db's status for an unfixed advisory; `None` is [`status::AFFECTED`].
+    pub status: Option<u8>,
 }
 
 /// The advisories written to the DB, and what the tests expect from them.
@@ -80,6 +88,7 @@ pub const ADVISORIES: &[Advisory] = &[
         fixed_version: None,
         severity: severity::LOW, // Debian: unimportant
         vendor_ids: &[],
+        status: None,
     },
     Advisory {
         vuln_id: "CVE-2005-2541",
@@ -87,6 +96,7 @@ pub const ADVISORIES: &[Advisory] = &[
         fixed_version: None,
         severity: severity::LOW, // Debian: unimportant
         vendor_ids: &[],
+        status: None,
     },
     Advisory {
         vuln_id: "CVE-2026-8376",
@@ -94,6 +104,7 @@ pub const ADVISORIES: &[Advisory] = &[
         fixed_version: Some(FIXED_IN_NEWER_VERSION),
         severity: severity::UNKNOWN,
         vendor_ids: &[],
+        status: None,
     },
     Advisory {
         vuln_id: "CVE-2024-2961",
@@ -101,6 +112,7 @@ pub const ADVISORIES: &[Advisory] = &[
         fixed_version: Some("2.36-9+deb12u6"),
         severity: severity::UNKNOWN,
         vendor_ids: &["DSA-5673-1"],
+        status: None,
     },
 ];
 
@@ -204,7 +216,7 @@ fn advisory_json(a: &Advisory) -> Value {
             v.insert("FixedVersion".into(), json!(fixed));
         }
         None => {
-            v.insert("Status".into(), json!(status::AFFECTED));
+            v.insert("Status".into(), json!(a.status.unwrap_or(status::AFFECTED)));
         }
     }
     if a.severity != severity::UNKNOWN {
@@ -232,6 +244,16 @@ fn bolt_err(e: bbolt_rs::Error) -> anyhow::Error {
 /// `TRIVY_CACHE_DIR`. The DB is written to a temporary name and renamed into place, so a
 /// concurrent reader never sees a half-written file.
 pub fn write(cache_dir: &Path) -> Result<PathBuf> {
+    write_with(cache_dir, ADVISORIES, &vulnerability_details())
+}
+
+/// Like [`write`], with other advisories and details (tests that need statuses the real ones do
+/// not have).
+pub fn write_with(
+    cache_dir: &Path,
+    advisories: &[Advisory],
+    details: &[(&str, Value)],
+) -> Result<PathBuf> {
     let db_dir = cache_dir.join("db");
     fs::create_dir_all(&db_dir).with_context(|| format!("creating {}", db_dir.display()))?;
     let db_path = db_dir.join("trivy.db");
@@ -242,7 +264,6 @@ pub fn write(cache_dir: &Path) -> Result<PathBuf> {
         let mut db = Bolt::open(&tmp_path)
             .map_err(bolt_err)
             .with_context(|| format!("opening {}", tmp_path.display()))?;
-        let details = vulnerability_details();
         db.update(|mut tx| {
             {
                 let mut b = tx.create_bucket_if_not_exists("data-source")?;
@@ -250,14 +271,14 @@ pub fn write(cache_dir: &Path) -> Result<PathBuf> {
             }
             {
                 let mut platform = tx.create_bucket_if_not_exists(PLATFORM)?;
-                for a in ADVISORIES {
+                for a in advisories {
                     let mut pkg = platform.create_bucket_if_not_exists(a.src_pkg)?;
                     pkg.put(a.vuln_id, advisory_json(a).to_string())?;
                 }
             }
             {
                 let mut b = tx.create_bucket_if_not_exists("vulnerability")?;
-                for (id, detail) in &details {
+                for (id, detail) in details {
                     b.put(*id, detail.to_string())?;
                 }
             }

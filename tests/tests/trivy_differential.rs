@@ -1,0 +1,914 @@
+//! Scanlens against the real `trivy` binary. Where Trivy's behaviour is the reference, the same
+//! inputs go through both and the outcomes must agree, finding by finding:
+//!
+//! 1. ignore files: for every corpus report `trivy convert` reads, generated `.trivyignore` and
+//!    `.trivyignore.yaml` files (IDs with `exp:` yesterday, today and tomorrow, globbed paths,
+//!    purls, `expired_at`, rules in the wrong section, decoys): the findings `trivy convert
+//!    --ignorefile F` keeps are exactly those Scanlens leaves un-excluded;
+//! 2. `--ignore-unfixed`: Trivy's own golden pairs, and a rootfs scan with every status trivy-db
+//!    knows, against `trivy rootfs --ignore-unfixed`;
+//! 3. SARIF `security-severity`, rule by rule, against `trivy convert --format sarif`;
+//! 4. the viewer's `.trivyignore.yaml` export ignores, in Trivy, what was selected.
+//!
+//! The cases are generated from a fixed seed per file, so every run checks the same ones.
+
+mod common;
+
+use scanlens_e2e::{require, which, TempDir, Unavailable};
+use scanlens_model::gate::GatePolicy;
+use scanlens_model::{Finding, Kind, Report};
+use serde_json::{json, Value};
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+/// One finding as both sides can name it.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+struct Key {
+    kind: &'static str,
+    id: String,
+    target: String,
+    pkg: String,
+    version: String,
+    pkg_path: String,
+    line: u64,
+}
+
+fn key_of(f: &Finding) -> Key {
+    let p = f.package.as_ref();
+    Key {
+        kind: f.kind.as_str(),
+        id: f.id.clone(),
+        target: f.target.clone(),
+        pkg: p.map_or(String::new(), |p| p.name.clone()),
+        version: p.map_or(String::new(), |p| p.installed_version.clone()),
+        pkg_path: match f.kind {
+            Kind::License => f
+                .license
+                .as_ref()
+                .map_or(String::new(), |l| l.file_path.clone()),
+            _ => p.and_then(|p| p.path.clone()).unwrap_or_default(),
+        },
+        line: f
+            .secret
+            .as_ref()
+            .and_then(|s| s.start_line)
+            .or_else(|| f.misconfiguration.as_ref().and_then(|m| m.start_line))
+            .unwrap_or(0),
+    }
+}
+
+/// What trivy kept, from its JSON output.
+fn trivy_keys(doc: &Value) -> BTreeSet<Key> {
+    let s = |v: &Value, k: &str| v[k].as_str().unwrap_or("").to_string();
+    let mut keys = BTreeSet::new();
+    for r in doc["Results"].as_array().into_iter().flatten() {
+        let target = s(r, "Target");
+        for v in r["Vulnerabilities"].as_array().into_iter().flatten() {
+            keys.insert(Key {
+                kind: "vulnerability",
+                id: s(v, "VulnerabilityID"),
+                target: target.clone(),
+                pkg: s(v, "PkgName"),
+                version: s(v, "InstalledVersion"),
+                pkg_path: s(v, "PkgPath"),
+                line: 0,
+            });
+        }
+        for m in r["Misconfigurations"].as_array().into_iter().flatten() {
+            if m["Status"] != "FAIL" {
+                continue;
+            }
+            keys.insert(Key {
+                kind: "misconfiguration",
+                id: s(m, "ID"),
+                target: target.clone(),
+                pkg: String::new(),
+                version: String::new(),
+                pkg_path: String::new(),
+                line: m["CauseMetadata"]["StartLine"].as_u64().unwrap_or(0),
+            });
+        }
+        for x in r["Secrets"].as_array().into_iter().flatten() {
+            keys.insert(Key {
+                kind: "secret",
+                id: s(x, "RuleID"),
+                target: target.clone(),
+                pkg: String::new(),
+                version: String::new(),
+                pkg_path: String::new(),
+                line: x["StartLine"].as_u64().unwrap_or(0),
+            });
+        }
+        for l in r["Licenses"].as_array().into_iter().flatten() {
+            keys.insert(Key {
+                kind: "license",
+                id: s(l, "Name"),
+                target: target.clone(),
+                pkg: s(l, "PkgName"),
+                version: String::new(),
+                pkg_path: s(l, "FilePath"),
+                line: 0,
+            });
+        }
+    }
+    keys
+}
+
+fn trivy() -> Result<PathBuf, Unavailable> {
+    which("trivy").ok_or_else(|| Unavailable("`trivy` is not on PATH (run .ci/install)".into()))
+}
+
+/// `trivy convert` of `input` in `cwd` (which holds no `.trivyignore` or `trivy.yaml`).
+fn convert(trivy: &Path, cwd: &Path, input: &Path, args: &[&str]) -> Result<Vec<u8>, String> {
+    let out = Command::new(trivy)
+        .arg("convert")
+        .args(["--config", "", "--quiet"])
+        .args(args)
+        .arg(input)
+        .current_dir(cwd)
+        .env_clear()
+        .env("HOME", cwd)
+        .output()
+        .map_err(|e| e.to_string())?;
+    if out.status.success() {
+        Ok(out.stdout)
+    } else {
+        Err(String::from_utf8_lossy(&out.stderr).trim().to_string())
+    }
+}
+
+fn json(bytes: &[u8]) -> Value {
+    serde_json::from_slice(bytes).expect("trivy wrote JSON")
+}
+
+/// A small deterministic generator (xorshift), seeded per case.
+struct Rng(u64);
+
+impl Rng {
+    fn new(seed: &str) -> Rng {
+        let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+        for b in seed.bytes() {
+            h = (h ^ u64::from(b)).wrapping_mul(0x100_0000_01b3);
+        }
+        Rng(h | 1)
+    }
+    fn next(&mut self) -> u64 {
+        self.0 ^= self.0 << 13;
+        self.0 ^= self.0 >> 7;
+        self.0 ^= self.0 << 17;
+        self.0
+    }
+    fn below(&mut self, n: usize) -> usize {
+        (self.next() % n as u64) as usize
+    }
+    fn chance(&mut self, percent: u64) -> bool {
+        self.next() % 100 < percent
+    }
+    fn pick<'a, T>(&mut self, items: &'a [T]) -> &'a T {
+        &items[self.below(items.len())]
+    }
+}
+
+/// Days around now, as ignore files write them.
+struct Days {
+    yesterday: String,
+    today: String,
+    tomorrow: String,
+}
+
+fn days() -> Days {
+    let now = scanlens::gate::now();
+    let day = |offset: i64| scanlens_model::date::format_day(now + offset * 86_400);
+    Days {
+        yesterday: day(-1),
+        today: day(0),
+        tomorrow: day(1),
+    }
+}
+
+fn escape_glob(s: &str) -> String {
+    s.chars()
+        .flat_map(|c| {
+            let special = matches!(c, '*' | '?' | '[' | ']' | '{' | '}' | '\\' | ',');
+            special.then_some('\\').into_iter().chain([c])
+        })
+        .collect()
+}
+
+fn plain_file(rng: &mut Rng, findings: &[&Finding], d: &Days) -> String {
+    let mut out = String::from("# generated by trivy_differential\n\n");
+    for f in findings {
+        if !rng.chance(45) {
+            continue;
+        }
+        let id = &f.id;
+        let line = match rng.below(7) {
+            0 => id.to_string(),
+            1 => format!("{id} exp:{}", d.yesterday),
+            2 => format!("{id} exp:{}", d.today),
+            3 => format!("{id} exp:{}", d.tomorrow),
+            4 => format!("   {id}\t # accepted risk, until exp:{}", d.tomorrow),
+            5 => format!("# {id}"),
+            _ => format!("{id} some words"),
+        };
+        out.push_str(&line);
+        out.push('\n');
+    }
+    out.push_str("CVE-0000-00000\n");
+    out
+}
+
+fn yaml_quote(s: &str) -> String {
+    serde_json::to_string(s).unwrap()
+}
+
+fn path_variant(rng: &mut Rng, path: &str) -> String {
+    let last = path.rsplit('/').next().unwrap_or(path);
+    let parent = path.rsplit_once('/').map_or("", |(p, _)| p);
+    match rng.below(8) {
+        0 => escape_glob(path),
+        1 => format!("**/{}", escape_glob(last)),
+        2 => format!("{{{},nope/x}}", escape_glob(path)),
+        3 => {
+            // A class around its first letter.
+            let esc = escape_glob(path);
+            match esc.char_indices().find(|(_, c)| c.is_ascii_alphanumeric()) {
+                Some((i, c)) => format!("{}[{c}]{}", &esc[..i], &esc[i + c.len_utf8()..]),
+                None => esc,
+            }
+        }
+        4 if !parent.is_empty() => format!("{}/*", escape_glob(parent)),
+        5 => "**".to_string(),
+        6 => "nope/**".to_string(),
+        _ => format!("{}/**", escape_glob(parent)),
+    }
+}
+
+fn purl_variant(rng: &mut Rng, purl: &str) -> String {
+    let (base, query) = purl.split_once('?').unwrap_or((purl, ""));
+    let unversioned = base.rsplit_once('@').map_or(base, |(b, _)| b);
+    match rng.below(6) {
+        0 => purl.to_string(),
+        1 => unversioned.to_string(),
+        2 => format!("{unversioned}@0.0.0-none"),
+        3 => purl.to_uppercase().replacen("PKG:", "pkg:", 1),
+        4 => match query.split('&').next().filter(|q| !q.is_empty()) {
+            Some(q) => format!("{base}?{q}"),
+            None => format!("{base}?zz=1"),
+        },
+        _ => format!("{base}?zz=1"),
+    }
+}
+
+fn yaml_file(rng: &mut Rng, findings: &[&Finding], d: &Days) -> String {
+    let mut sections: BTreeMap<&str, String> = BTreeMap::new();
+    for f in findings {
+        if !rng.chance(50) {
+            continue;
+        }
+        let section = if rng.chance(8) {
+            *rng.pick(&[
+                "vulnerabilities",
+                "misconfigurations",
+                "secrets",
+                "licenses",
+            ])
+        } else {
+            f.kind.plural()
+        };
+        let id = match f.aliases.first() {
+            Some(a) if f.kind == Kind::Misconfiguration && rng.chance(50) => a.as_str(),
+            _ => f.id.as_str(),
+        };
+        let mut e = format!("  - id: {}\n", yaml_quote(id));
+        if rng.chance(55) {
+            let p = f.package.as_ref();
+            let path = match f.kind {
+                Kind::License => f.license.as_ref().map_or("", |l| l.file_path.as_str()),
+                Kind::Vulnerability if rng.chance(40) => {
+                    p.and_then(|p| p.path.as_deref()).unwrap_or(&f.target)
+                }
+                _ => f.target.as_str(),
+            };
+            e.push_str(&format!(
+                "    paths:\n      - {}\n",
+                yaml_quote(&path_variant(rng, path))
+            ));
+            if rng.chance(20) {
+                e.push_str("      - \"nope/never\"\n");
+            }
+        }
+        if let Some(purl) = f.package.as_ref().and_then(|p| p.purl.as_deref()) {
+            if rng.chance(45) {
+                e.push_str(&format!(
+                    "    purls:\n      - {}\n",
+                    yaml_quote(&purl_variant(rng, purl))
+                ));
+            }
+        }
+        if rng.chance(35) {
+            let at = match rng.below(6) {
+                0 => d.yesterday.clone(),
+                1 => d.today.clone(),
+                2 => d.tomorrow.clone(),
+                3 => format!("{}T00:00:00Z", d.today),
+                4 => format!("{}T01:00:00+02:00", d.tomorrow),
+                _ => format!("{}T23:59:59Z", d.yesterday),
+            };
+            e.push_str(&format!("    expired_at: {at}\n"));
+        }
+        if rng.chance(30) {
+            e.push_str("    statement: \"accepted: generated case\"\n");
+        }
+        sections.entry(section).or_default().push_str(&e);
+    }
+    sections
+        .entry("vulnerabilities")
+        .or_default()
+        .push_str("  - id: \"CVE-0000-00000\"\n");
+    let mut out = String::new();
+    for (section, entries) in sections {
+        out.push_str(&format!("{section}:\n{entries}"));
+    }
+    out
+}
+
+/// Scanlens's verdict on `report` with the ignore file at `path`: the keys it excludes.
+fn scanlens_excluded(report: &Report, path: &Path) -> Result<BTreeSet<Key>, String> {
+    let mut r = report.clone();
+    let rules = scanlens::ignorefile::read(path).map_err(|e| e.to_string())?;
+    let policy = GatePolicy {
+        ignore: rules,
+        now: scanlens::gate::now(),
+        ..GatePolicy::default()
+    };
+    policy.apply(&mut r);
+    Ok(r.findings
+        .iter()
+        .filter(|f| f.excluded.is_some())
+        .map(key_of)
+        .collect())
+}
+
+/// Runs `jobs` on both cores and returns their failures.
+fn in_parallel<T: Sync>(jobs: &[T], run: impl Fn(&T) -> Vec<String> + Sync) -> Vec<String> {
+    let next = std::sync::atomic::AtomicUsize::new(0);
+    let failures = std::sync::Mutex::new(Vec::new());
+    std::thread::scope(|s| {
+        for _ in 0..2 {
+            s.spawn(|| loop {
+                let i = next.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+                let Some(job) = jobs.get(i) else { break };
+                let f = run(job);
+                failures.lock().unwrap().extend(f);
+            });
+        }
+    });
+    failures.into_inner().unwrap()
+}
+
+fn assert_none(what: &str, failures: Vec<String>, cases: usize) {
+    eprintln!("{what}: {cases} cases, {} disagreements", failures.len());
+    assert!(
+        failures.is_empty(),
+        "{what}: {} of {cases} cases disagree with trivy:\n{}",
+        failures.len(),
+        failures
+            .iter()
+            .take(15)
+            .cloned()
+            .collect::<Vec<_>>()
+            .join("\n")
+    );
+}
+
+/// A report made here for what the corpus lacks: licenses with files and SPDX expressions,
+/// package paths and purls with qualifiers, paths with glob characters.
+fn synthetic_report() -> Value {
+    json!({
+        "SchemaVersion": 2,
+        "ArtifactName": "synthetic",
+        "ArtifactType": "filesystem",
+        "Results": [
+            {"Target": "app/package-lock.json", "Class": "lang-pkgs", "Type": "npm", "Vulnerabilities": [
+                {"VulnerabilityID": "CVE-2021-23337", "PkgID": "lodash@4.17.20", "PkgName": "lodash", "PkgPath": "app/node_modules/lodash/package.json",
+                 "PkgIdentifier": {"PURL": "pkg:npm/lodash@4.17.20?arch=x86_64&distro=none"}, "InstalledVersion": "4.17.20", "FixedVersion": "4.17.21", "Status": "fixed", "Severity": "HIGH",
+                 "SeveritySource": "ghsa", "CVSS": {"ghsa": {"V3Score": 7.2}, "nvd": {"V3Score": 9.8}}},
+                {"VulnerabilityID": "CVE-2021-23337", "PkgID": "lodash@4.17.19", "PkgName": "lodash", "PkgPath": "app/[legacy]/lodash/package.json",
+                 "InstalledVersion": "4.17.19", "FixedVersion": "4.17.21", "Status": "fixed", "Severity": "HIGH"},
+                {"VulnerabilityID": "CVE-2020-8203", "PkgID": "Lodash.Merge@1.0", "PkgName": "Lodash.Merge",
+                 "PkgIdentifier": {"PURL": "pkg:npm/Lodash.Merge@1.0"}, "InstalledVersion": "1.0", "Status": "affected", "Severity": "LOW",
+                 "SeveritySource": "nvd", "CVSS": {"nvd": {"V2Score": 5.0}}}
+            ]},
+            {"Target": "srv/{a,b}/deploy*.sh", "Class": "secret", "Secrets": [
+                {"RuleID": "aws-access-key-id", "Category": "AWS", "Severity": "CRITICAL", "Title": "AWS Access Key ID", "StartLine": 2, "EndLine": 2, "Match": "AKIA****"},
+                {"RuleID": "github-pat", "Category": "GitHub", "Severity": "CRITICAL", "Title": "GitHub PAT", "StartLine": 7, "EndLine": 7, "Match": "ghp_****"}
+            ]},
+            {"Target": "OS Packages", "Class": "license", "Licenses": [
+                {"Severity": "HIGH", "Category": "restricted", "PkgName": "bash", "FilePath": "", "Name": "GPL-3.0-only", "Confidence": 1, "Link": ""},
+                {"Severity": "LOW", "Category": "notice", "PkgName": "zlib", "FilePath": "", "Name": "MIT AND BSD-3-Clause", "Confidence": 1, "Link": ""}
+            ]},
+            {"Target": "Loose File License(s)", "Class": "license-file", "Licenses": [
+                {"Severity": "HIGH", "Category": "restricted", "FilePath": "usr/share/doc/x/LICENSE", "Name": "AGPL-3.0-only", "Confidence": 0.9, "Link": ""},
+                {"Severity": "LOW", "Category": "notice", "FilePath": "vendor/lib/COPYING", "Name": "MIT", "Confidence": 1, "Link": ""}
+            ]}
+        ]
+    })
+}
+
+/// Corpus reports `trivy convert` reads, plus the synthetic one, each with its baseline: what
+/// trivy keeps with no ignore file.
+struct Case {
+    name: String,
+    path: PathBuf,
+    report: Report,
+    baseline: BTreeSet<Key>,
+}
+
+fn cases(trivy: &Path, fixtures: &Path, work: &Path) -> Vec<Case> {
+    let synthetic = work.join("synthetic.json");
+    std::fs::write(
+        &synthetic,
+        serde_json::to_vec_pretty(&synthetic_report()).unwrap(),
+    )
+    .unwrap();
+    let mut files = vec![synthetic];
+    for sub in [
+        "trivy-golden",
+        "trivy-golden/convert",
+        "trivy-golden/pkg-report",
+        "local-trivy-0.76",
+    ] {
+        for e in std::fs::read_dir(fixtures.join(sub)).unwrap() {
+            let p = e.unwrap().path();
+            if p.is_file() && p.to_string_lossy().contains(".json") {
+                files.push(p);
+            }
+        }
+    }
+    files.sort();
+    let mut out = Vec::new();
+    for path in files {
+        let name = path.file_name().unwrap().to_string_lossy().into_owned();
+        let Ok(report) = scanlens::input::read_reports(std::slice::from_ref(&path)) else {
+            continue; // not a report (refusals are tested elsewhere)
+        };
+        // Trivy's convert reads neither Kubernetes reports nor ones without an artifact.
+        let Ok(base) = convert(
+            trivy,
+            work,
+            &path,
+            &["--format", "json", "--ignorefile", ""],
+        ) else {
+            continue;
+        };
+        let baseline = trivy_keys(&json(&base));
+        let counted: BTreeSet<Key> = report
+            .findings
+            .iter()
+            .filter(|f| f.is_counted())
+            .map(key_of)
+            .collect();
+        let missing: Vec<&Key> = baseline.difference(&counted).collect();
+        assert!(
+            missing.is_empty(),
+            "{name}: scanlens lacks what trivy shows: {missing:?}"
+        );
+        out.push(Case {
+            name,
+            path,
+            report,
+            baseline,
+        });
+    }
+    out
+}
+
+#[test]
+fn ignore_files_mean_what_they_mean_in_trivy() {
+    let trivy = require!(trivy());
+    let fixtures = require!(common::fixtures());
+    let work = TempDir::new("differential-ignore").unwrap();
+    let cases = cases(&trivy, &fixtures, work.path());
+    assert!(cases.len() >= 60, "only {} reports", cases.len());
+    let d = days();
+    // Per report: two plain files and three YAML files.
+    let mut jobs = Vec::new();
+    for (ci, case) in cases.iter().enumerate() {
+        let counted: Vec<&Finding> = case
+            .report
+            .findings
+            .iter()
+            .filter(|f| f.is_counted())
+            .collect();
+        if counted.is_empty() {
+            continue;
+        }
+        for k in 0..5 {
+            let mut rng = Rng::new(&format!("{}#{k}", case.name));
+            let (ext, text) = if k < 2 {
+                ("trivyignore", plain_file(&mut rng, &counted, &d))
+            } else {
+                ("trivyignore.yaml", yaml_file(&mut rng, &counted, &d))
+            };
+            let path = work.path().join(format!("{ci}-{k}.{ext}"));
+            std::fs::write(&path, text).unwrap();
+            jobs.push((ci, path));
+        }
+    }
+    let rules_seen = std::sync::atomic::AtomicUsize::new(0);
+    let failures = in_parallel(&jobs, |(ci, ignore)| {
+        let case = &cases[*ci];
+        let what = format!("{} with {}", case.name, ignore.display());
+        let excluded = match scanlens_excluded(&case.report, ignore) {
+            Ok(e) => e,
+            Err(e) => return vec![format!("{what}: scanlens refused: {e}")],
+        };
+        let kept = match convert(
+            &trivy,
+            work.path(),
+            &case.path,
+            &["--format", "json", "--ignorefile", ignore.to_str().unwrap()],
+        ) {
+            Ok(out) => trivy_keys(&json(&out)),
+            Err(e) => return vec![format!("{what}: trivy refused: {e}")],
+        };
+        rules_seen.fetch_add(
+            case.baseline.len() - kept.len(),
+            std::sync::atomic::Ordering::Relaxed,
+        );
+        let ours: BTreeSet<Key> = case.baseline.difference(&excluded).cloned().collect();
+        let mut out = Vec::new();
+        for k in kept.symmetric_difference(&ours) {
+            let side = if kept.contains(k) {
+                "trivy keeps, scanlens excludes"
+            } else {
+                "trivy ignores, scanlens keeps"
+            };
+            out.push(format!("{what}: {side} {k:?}"));
+        }
+        out
+    });
+    let ignored = rules_seen.into_inner();
+    eprintln!("ignore files: {} reports, {} (report, ignore file) pairs, {ignored} findings ignored by trivy", cases.len(), jobs.len());
+    assert!(
+        ignored > 100,
+        "the generated files must ignore something: {ignored}"
+    );
+    assert_none("ignore files", failures, jobs.len());
+}
+
+/// The `security-severity` trivy gives each vulnerability with ID `id` in `input`, each scored
+/// alone (a report holding only that finding).
+fn occurrence_scores(trivy: &Path, cwd: &Path, input: &Path, id: &str) -> Result<Vec<f64>, String> {
+    let raw = json(&std::fs::read(input).unwrap());
+    let mut scores = Vec::new();
+    for (ri, r) in raw["Results"].as_array().into_iter().flatten().enumerate() {
+        for (vi, v) in r["Vulnerabilities"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .enumerate()
+        {
+            if v["VulnerabilityID"] != id {
+                continue;
+            }
+            let mut doc = raw.clone();
+            let mut one = r.clone();
+            for k in [
+                "Misconfigurations",
+                "Secrets",
+                "Licenses",
+                "ExperimentalModifiedFindings",
+            ] {
+                one.as_object_mut().unwrap().remove(k);
+            }
+            one["Vulnerabilities"] = json!([v]);
+            doc["Results"] = json!([one]);
+            let path = cwd.join(format!("one-{ri}-{vi}-{}.json", std::process::id()));
+            std::fs::write(&path, serde_json::to_vec(&doc).unwrap()).unwrap();
+            let out = convert(
+                trivy,
+                cwd,
+                &path,
+                &["--format", "sarif", "--ignorefile", ""],
+            )?;
+            let v = json(&out);
+            let score = v["runs"][0]["tool"]["driver"]["rules"][0]["properties"]
+                ["security-severity"]
+                .as_str()
+                .ok_or("no rule")?
+                .parse::<f64>()
+                .map_err(|e| e.to_string())?;
+            scores.push(score);
+        }
+    }
+    if scores.is_empty() {
+        return Err("no vulnerability with that ID to score alone".into());
+    }
+    Ok(scores)
+}
+
+#[test]
+fn sarif_security_severity_is_trivys() {
+    let trivy = require!(trivy());
+    let fixtures = require!(common::fixtures());
+    let work = TempDir::new("differential-sarif").unwrap();
+    let cases = cases(&trivy, &fixtures, work.path());
+    let rules = |v: &Value| -> BTreeMap<String, String> {
+        v["runs"][0]["tool"]["driver"]["rules"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .map(|r| {
+                (
+                    r["id"].as_str().unwrap().to_string(),
+                    r["properties"]["security-severity"]
+                        .as_str()
+                        .unwrap()
+                        .to_string(),
+                )
+            })
+            .collect()
+    };
+    let mut compared = 0;
+    let failures = in_parallel(&cases, |case| {
+        let theirs = match convert(
+            &trivy,
+            work.path(),
+            &case.path,
+            &["--format", "sarif", "--ignorefile", ""],
+        ) {
+            Ok(out) => rules(&json(&out)),
+            Err(e) => return vec![format!("{}: trivy refused: {e}", case.name)],
+        };
+        let category = scanlens::sarif::default_category(&case.report);
+        let ours = rules(&json(
+            &scanlens::sarif::render(&case.report, &category).bytes,
+        ));
+        let mut out = Vec::new();
+        if theirs.keys().collect::<Vec<_>>() != ours.keys().collect::<Vec<_>>() {
+            out.push(format!(
+                "{}: rules differ: trivy {:?}, scanlens {:?}",
+                case.name,
+                theirs.keys(),
+                ours.keys()
+            ));
+        }
+        for (id, score) in &theirs {
+            if ours.get(id) == Some(score) {
+                continue;
+            }
+            // Trivy's rule keeps whichever of its findings came last; Scanlens's the highest.
+            // Ask trivy for each finding of the rule alone.
+            let each = match occurrence_scores(&trivy, work.path(), &case.path, id) {
+                Ok(each) => each,
+                Err(e) => {
+                    out.push(format!("{}: {id}: {e}", case.name));
+                    continue;
+                }
+            };
+            let max = each.iter().cloned().fold(f64::MIN, f64::max);
+            let ours_score = ours.get(id).and_then(|s| s.parse::<f64>().ok());
+            let theirs_score: f64 = score.parse().unwrap();
+            if ours_score != Some(max) || !each.contains(&theirs_score) {
+                out.push(format!(
+                    "{}: {id}: trivy {score} (its findings alone: {each:?}), scanlens {:?}",
+                    case.name,
+                    ours.get(id)
+                ));
+            }
+        }
+        out
+    });
+    for case in &cases {
+        compared += case
+            .report
+            .findings
+            .iter()
+            .filter(|f| f.is_counted())
+            .count();
+    }
+    assert_none("SARIF security-severity", failures, cases.len());
+    eprintln!("SARIF: {} reports, {compared} findings", cases.len());
+}
+
+/// Trivy's own outputs with and without `--ignore-unfixed` (its golden pairs).
+#[test]
+fn ignore_unfixed_keeps_what_trivy_keeps_in_its_goldens() {
+    let fixtures = require!(common::fixtures());
+    let golden = fixtures.join("trivy-golden");
+    for base in ["centos-7", "debian-buster", "ubuntu-1804"] {
+        let all = golden.join(format!("{base}.json.golden"));
+        let filtered = golden.join(format!("{base}-ignore-unfixed.json.golden"));
+        let theirs = trivy_keys(&json(&std::fs::read(&filtered).unwrap()));
+        let ours = kept_with_ignore_unfixed(&scanlens::input::read_reports(&[all]).unwrap());
+        assert_eq!(ours, theirs, "{base}");
+        assert!(!theirs.is_empty());
+    }
+}
+
+fn kept_with_ignore_unfixed(report: &Report) -> BTreeSet<Key> {
+    let mut r = report.clone();
+    GatePolicy {
+        ignore_unfixed: true,
+        ..GatePolicy::default()
+    }
+    .apply(&mut r);
+    r.findings
+        .iter()
+        .filter(|f| f.is_counted() && f.excluded.is_none() && f.kind == Kind::Vulnerability)
+        .map(key_of)
+        .collect()
+}
+
+/// A Debian rootfs scanned with a DB holding an advisory of every status trivy-db has.
+#[test]
+fn ignore_unfixed_keeps_what_trivy_keeps_for_every_status() {
+    use xtask::trivydb::{status, Advisory};
+    let trivy = require!(trivy());
+    let work = TempDir::new("differential-unfixed").unwrap();
+    let root = work.path().join("rootfs");
+    std::fs::create_dir_all(root.join("etc")).unwrap();
+    std::fs::create_dir_all(root.join("var/lib/dpkg")).unwrap();
+    std::fs::write(
+        root.join("etc/os-release"),
+        "ID=debian\nVERSION_ID=\"12\"\nPRETTY_NAME=\"Debian GNU/Linux 12 (bookworm)\"\n",
+    )
+    .unwrap();
+    std::fs::write(root.join("etc/debian_version"), "12.15\n").unwrap();
+    let packages = [
+        ("apt", "apt", "2.6.1"),
+        ("tar", "tar", "1.34+dfsg-1.2+deb12u1"),
+        ("perl-base", "perl", "5.36.0-7+deb12u3"),
+    ];
+    let status_file: String = packages
+        .iter()
+        .map(|(p, src, v)| format!("Package: {p}\nStatus: install ok installed\nArchitecture: amd64\nSource: {src}\nVersion: {v}\n\n"))
+        .collect();
+    std::fs::write(root.join("var/lib/dpkg/status"), status_file).unwrap();
+    // Test-only advisories (not real ones): one per status, and one fixed in a newer version.
+    let statuses = [
+        ("CVE-TEST-0001", "apt", status::NOT_AFFECTED),
+        ("CVE-TEST-0002", "apt", status::AFFECTED),
+        ("CVE-TEST-0003", "tar", status::UNDER_INVESTIGATION),
+        ("CVE-TEST-0004", "tar", status::WILL_NOT_FIX),
+        ("CVE-TEST-0005", "perl", status::FIX_DEFERRED),
+        ("CVE-TEST-0006", "perl", status::END_OF_LIFE),
+        ("CVE-TEST-0007", "perl", status::FIXED),
+    ];
+    let advisories: Vec<Advisory> = statuses
+        .iter()
+        .map(|(id, pkg, st)| Advisory {
+            vuln_id: id,
+            src_pkg: pkg,
+            fixed_version: None,
+            severity: 1,
+            vendor_ids: &[],
+            status: Some(*st),
+        })
+        .chain([Advisory {
+            vuln_id: "CVE-TEST-0008",
+            src_pkg: "perl",
+            fixed_version: Some("5.36.0-7+deb12u9"),
+            severity: 1,
+            vendor_ids: &[],
+            status: None,
+        }])
+        .collect();
+    let details: Vec<(&str, Value)> = advisories
+        .iter()
+        .map(|a| {
+            (
+                a.vuln_id,
+                json!({"Title": "test advisory", "Severity": "LOW"}),
+            )
+        })
+        .collect();
+    let cache = work.path().join("cache");
+    xtask::trivydb::write_with(&cache, &advisories, &details).unwrap();
+    let scan = |extra: &[&str]| -> Value {
+        let out = Command::new(&trivy)
+            .arg("rootfs")
+            .args(["--cache-dir", cache.to_str().unwrap()])
+            .args(scanlens_e2e::OFFLINE_FLAGS)
+            .args([
+                "--quiet",
+                "--config",
+                "",
+                "--ignorefile",
+                "",
+                "--scanners",
+                "vuln",
+                "--format",
+                "json",
+            ])
+            .args(extra)
+            .arg(&root)
+            .current_dir(work.path())
+            .output()
+            .unwrap();
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        json(&out.stdout)
+    };
+    let all = scan(&[]);
+    let seen: BTreeSet<&str> = all["Results"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .flat_map(|r| r["Vulnerabilities"].as_array().into_iter().flatten())
+        .filter_map(|v| v["Status"].as_str())
+        .collect();
+    assert!(
+        seen.len() >= 5,
+        "trivy reported too few statuses to compare: {seen:?}"
+    );
+    let theirs = trivy_keys(&scan(&["--ignore-unfixed"]));
+    let path = work.path().join("all.json");
+    std::fs::write(&path, serde_json::to_vec(&all).unwrap()).unwrap();
+    let ours = kept_with_ignore_unfixed(&scanlens::input::read_reports(&[path]).unwrap());
+    assert_eq!(ours, theirs, "statuses seen: {seen:?}");
+    eprintln!(
+        "--ignore-unfixed: statuses {seen:?}; trivy and scanlens keep {}",
+        theirs.len()
+    );
+}
+
+/// What the viewer's `.trivyignore.yaml` export makes Trivy ignore: the selection, and beyond it
+/// only what Trivy's rules cannot tell apart (a vulnerability with no purl in the same target, a
+/// package license by name).
+#[test]
+fn the_viewers_export_ignores_the_selection_in_trivy() {
+    let trivy = require!(trivy());
+    let fixtures = require!(common::fixtures());
+    let work = TempDir::new("differential-export").unwrap();
+    let cases = cases(&trivy, &fixtures, work.path());
+    let mut checked = 0;
+    let failures = in_parallel(&cases, |case| {
+        let ds = scanlens_model::compact::Dataset::from_report(&case.report);
+        let mut rng = Rng::new(&case.name);
+        let picked: Vec<u32> = (0..ds.findings.len() as u32)
+            .filter(|i| ds.findings[*i as usize].is_counted() && rng.chance(40))
+            .collect();
+        if picked.is_empty() {
+            return Vec::new();
+        }
+        let yaml = scanlens_model::query::trivyignore_yaml(&ds, &picked);
+        let path = work.path().join(format!("export-{}.yaml", case.name));
+        std::fs::write(&path, &yaml).unwrap();
+        let kept = match convert(
+            &trivy,
+            work.path(),
+            &case.path,
+            &["--format", "json", "--ignorefile", path.to_str().unwrap()],
+        ) {
+            Ok(out) => trivy_keys(&json(&out)),
+            Err(e) => {
+                return vec![format!(
+                    "{}: trivy refused the export: {e}\n{yaml}",
+                    case.name
+                )]
+            }
+        };
+        let report = ds.to_report();
+        let selected: BTreeSet<Key> = picked
+            .iter()
+            .map(|i| key_of(&report.findings[*i as usize]))
+            .collect();
+        let ignored: BTreeSet<Key> = case.baseline.difference(&kept).cloned().collect();
+        let mut out = Vec::new();
+        for k in selected.intersection(&case.baseline) {
+            if !ignored.contains(k) {
+                out.push(format!("{}: selected but kept by trivy: {k:?}", case.name));
+            }
+        }
+        for k in ignored.difference(&selected) {
+            let unavoidable = selected.iter().any(|s| {
+                s.kind == k.kind
+                    && s.id == k.id
+                    && match k.kind {
+                        // No line in Trivy's rules: a check or secret rule by file.
+                        "vulnerability" | "misconfiguration" | "secret" => s.target == k.target,
+                        "license" => k.pkg_path.is_empty(),
+                        _ => false,
+                    }
+            });
+            if !unavoidable {
+                out.push(format!(
+                    "{}: not selected but ignored by trivy: {k:?}",
+                    case.name
+                ));
+            }
+        }
+        out
+    });
+    for case in &cases {
+        checked += usize::from(!case.baseline.is_empty());
+    }
+    assert_none("viewer export", failures, checked);
+}
