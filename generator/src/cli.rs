@@ -147,6 +147,9 @@ pub struct ScanArgs {
     pub sarif: bool,
 
     #[command(flatten)]
+    pub input: InputArgs,
+
+    #[command(flatten)]
     pub gate: GateArgs,
 }
 
@@ -166,6 +169,9 @@ pub struct RenderArgs {
     /// findings, at most 10 MB gzipped, as GitHub accepts
     #[arg(long)]
     pub sarif: bool,
+
+    #[command(flatten)]
+    pub input: InputArgs,
 
     #[command(flatten)]
     pub gate: GateArgs,
@@ -195,9 +201,46 @@ pub struct GateArgs {
     #[arg(long, value_name = "FILE")]
     pub ignorefile: Vec<PathBuf>,
 
-    /// Exit code when the gate trips
-    #[arg(long, default_value_t = crate::exit::GATE, value_name = "N")]
+    /// Exit code when the gate trips (0 reports without failing; 2 and 3 are taken by usage
+    /// errors and failures)
+    #[arg(long, default_value_t = crate::exit::GATE, value_name = "N", value_parser = gate_exit_code)]
     pub exit_code: u8,
+}
+
+/// `--exit-code`: any code but the two that mean something else, so that a pipeline can tell a
+/// tripped gate from a broken run.
+fn gate_exit_code(s: &str) -> Result<u8, String> {
+    let n: u8 = s
+        .parse()
+        .map_err(|_| format!("`{s}` is not an exit code from 0 to 255"))?;
+    if n == crate::exit::USAGE || n == crate::exit::ERROR {
+        return Err(format!(
+            "{n} is scanlens's code for a {}; choose 1 or 4 to 255 (0 reports without failing)",
+            if n == crate::exit::USAGE {
+                "bad command line"
+            } else {
+                "failed run"
+            }
+        ));
+    }
+    Ok(n)
+}
+
+/// The largest input read, for `render` and `scan`.
+#[derive(Debug, Args, Clone)]
+pub struct InputArgs {
+    /// The largest Trivy JSON file read (e.g. 512MiB, 8GiB); anything larger is refused rather
+    /// than read into memory
+    #[arg(long, value_name = "SIZE", default_value = "2GiB")]
+    pub max_input_size: bytesize::ByteSize,
+}
+
+impl Default for InputArgs {
+    fn default() -> Self {
+        InputArgs {
+            max_input_size: bytesize::ByteSize(crate::input::MAX_INPUT),
+        }
+    }
 }
 
 #[derive(Debug, Args)]
@@ -220,8 +263,8 @@ pub struct DiffArgs {
     /// Fail when a NEW finding has one of these severities (the baseline gate)
     #[arg(long, value_delimiter = ',', value_name = "SEVERITIES")]
     pub fail_on_new: Vec<String>,
-    /// Exit code when --fail-on-new matches
-    #[arg(long, default_value_t = crate::exit::GATE, value_name = "N")]
+    /// Exit code when --fail-on-new matches (2 and 3 are taken)
+    #[arg(long, default_value_t = crate::exit::GATE, value_name = "N", value_parser = gate_exit_code)]
     pub exit_code: u8,
 }
 

@@ -21,3 +21,9 @@ pub fn one_line(e: &anyhow::Error) -> String {
     }
     parts.join(": ")
 }
+
+/// A command line that parsed but makes no sense (`render - -`): exit [`USAGE`], as clap's own
+/// errors do.
+#[derive(Debug, thiserror::Error)]
+#[error("{0}")]
+pub struct Usage(pub String);

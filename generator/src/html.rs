@@ -47,6 +47,22 @@ try {
 })();
 "#;
 
+/// askama's HTML escaping, after dropping control characters other than line breaks and tabs
+/// (set as the `.html` escaper in `askama.toml`).
+#[derive(Clone, Copy)]
+pub struct CleanHtml;
+
+impl askama::filters::Escaper for CleanHtml {
+    fn write_escaped_str<W: std::fmt::Write>(&self, mut dest: W, s: &str) -> std::fmt::Result {
+        let visible = |c: char| !c.is_control() || matches!(c, '\n' | '\t' | '\r');
+        if s.chars().all(visible) {
+            return askama::filters::Html.write_escaped_str(dest, s);
+        }
+        let clean: String = s.chars().filter(|c| visible(*c)).collect();
+        askama::filters::Html.write_escaped_str(&mut dest, &clean)
+    }
+}
+
 fn wasm_base64() -> &'static str {
     VIEWER_WASM_GZ_BASE64
 }

@@ -27,6 +27,8 @@ pub enum IgnoreFileError {
     },
     #[error("ignore file {path} is not valid .trivyignore.yaml: {message}; see https://trivy.dev/latest/docs/configuration/filtering/#trivyignoreyaml")]
     Yaml { path: String, message: String },
+    #[error("ignore file {path}: {message}")]
+    File { path: String, message: String },
     #[error("ignore file {path}:{line}: {message}")]
     Line {
         path: String,
@@ -37,13 +39,42 @@ pub enum IgnoreFileError {
 
 /// Trivy reads lines with Go's default scanner, which stops at 64 KiB.
 const MAX_LINE: usize = 64 * 1024;
+/// An ignore file is a few KB; a larger one (`/dev/zero`, a wrong path) is refused rather than
+/// read without end.
+pub const MAX_SIZE: u64 = 16 << 20;
+/// How deep YAML may nest: an ignore file needs four levels; the parser's time grows with the
+/// square of the depth.
+const MAX_DEPTH: usize = 64;
 
 pub fn read(path: &Path) -> Result<Vec<IgnoreRule>, IgnoreFileError> {
+    use std::io::Read;
     let name = path.display().to_string();
-    let text = std::fs::read_to_string(path).map_err(|source| IgnoreFileError::Read {
+    let read_err = |source| IgnoreFileError::Read {
         path: name.clone(),
         source,
-    })?;
+    };
+    let mut bytes = Vec::new();
+    std::fs::File::open(path)
+        .map_err(read_err)?
+        .take(MAX_SIZE + 1)
+        .read_to_end(&mut bytes)
+        .map_err(read_err)?;
+    if bytes.len() as u64 > MAX_SIZE {
+        return Err(IgnoreFileError::File {
+            path: name,
+            message: format!(
+                "it is larger than {} MiB, which no ignore file is; check the path",
+                MAX_SIZE >> 20
+            ),
+        });
+    }
+    let text = String::from_utf8(bytes)
+        .ok()
+        .filter(|t| !t.contains('\0'))
+        .ok_or_else(|| IgnoreFileError::File {
+            path: name.clone(),
+            message: "it is not a text file (NUL bytes or invalid UTF-8); check the path".into(),
+        })?;
     if is_yaml(path) {
         parse_yaml(&name, &text)
     } else {
@@ -131,6 +162,15 @@ pub fn parse_yaml(name: &str, text: &str) -> Result<Vec<IgnoreRule>, IgnoreFileE
         path: name.to_string(),
         message,
     };
+    if let Some(line) = too_deep(text) {
+        return Err(IgnoreFileError::Line {
+            path: name.to_string(),
+            line,
+            message: format!(
+                "YAML nested deeper than {MAX_DEPTH} levels, which no ignore file needs; check the file"
+            ),
+        });
+    }
     let file: YamlFile = if text.trim().is_empty() {
         YamlFile::default()
     } else {
@@ -196,6 +236,36 @@ pub fn parse_yaml(name: &str, text: &str) -> Result<Vec<IgnoreRule>, IgnoreFileE
         }
     }
     Ok(rules)
+}
+
+/// The first line (1-based) where the YAML nests deeper than [`MAX_DEPTH`], counting indentation
+/// (block nesting) and open brackets (flow nesting) outside quotes.
+fn too_deep(text: &str) -> Option<usize> {
+    let mut flow = 0usize;
+    for (i, line) in text.lines().enumerate() {
+        let indent = line.len() - line.trim_start_matches([' ', '-', '?', ':']).len();
+        let mut quote: Option<char> = None;
+        for c in line.chars() {
+            match (quote, c) {
+                (Some(q), c) if c == q => quote = None,
+                (Some(_), _) => {}
+                (None, '"' | '\'') => quote = Some(c),
+                (None, '#') => break,
+                (None, '[' | '{') => {
+                    flow += 1;
+                    if flow > MAX_DEPTH {
+                        return Some(i + 1);
+                    }
+                }
+                (None, ']' | '}') => flow = flow.saturating_sub(1),
+                _ => {}
+            }
+        }
+        if indent > 4 * MAX_DEPTH {
+            return Some(i + 1);
+        }
+    }
+    None
 }
 
 /// The index of the line, at or after `from` within the top-level `section`, that gives `id` as an
@@ -292,5 +362,10 @@ mod tests {
         ] {
             assert!(parse_yaml("f", bad).is_err(), "{bad}");
         }
+        let deep = format!("vulnerabilities: {}{}", "[".repeat(100), "]".repeat(100));
+        assert!(parse_yaml("f", &deep)
+            .unwrap_err()
+            .to_string()
+            .contains("nested deeper"));
     }
 }

@@ -11,15 +11,29 @@ pub enum InputError {
         path: PathBuf,
         source: std::io::Error,
     },
+    #[error("{path} is larger than {max} (--max-input-size); a trivy report that large is unusual: check the file, or raise the limit (e.g. --max-input-size 8GiB)")]
+    TooLarge {
+        path: PathBuf,
+        max: bytesize::ByteSize,
+    },
     #[error("{path}:{error}")]
     Parse { path: PathBuf, error: ParseError },
 }
 
+/// The default of `--max-input-size`: well above the largest real report seen (300,000
+/// findings, 878 MB), well below what would exhaust a CI runner.
+pub const MAX_INPUT: u64 = 2 << 30;
+
 /// Reads and merges the given inputs; `-` is standard input.
 pub fn read_reports(inputs: &[PathBuf]) -> Result<Report, InputError> {
+    read_reports_within(inputs, MAX_INPUT)
+}
+
+/// [`read_reports`] with inputs of at most `max` bytes each.
+pub fn read_reports_within(inputs: &[PathBuf], max: u64) -> Result<Report, InputError> {
     let mut builder = ReportBuilder::new(crate::GENERATOR);
     for path in inputs {
-        let bytes = read_input(path)?;
+        let bytes = read_input(path, max)?;
         add(&mut builder, path, &display_name(path), &bytes)?;
     }
     Ok(builder.finish())
@@ -112,26 +126,30 @@ impl std::ops::Deref for Bytes {
     }
 }
 
-fn read_input(path: &Path) -> Result<Bytes, InputError> {
+/// How much of a stream is read before deciding whether it can be JSON at all.
+const SNIFF: u64 = 64 * 1024;
+
+fn read_input(path: &Path, max: u64) -> Result<Bytes, InputError> {
     let err = |source| InputError::Read {
         path: path.to_path_buf(),
         source,
     };
     if path.as_os_str() == "-" {
-        let mut bytes = Vec::new();
-        std::io::stdin()
-            .lock()
-            .read_to_end(&mut bytes)
-            .map_err(err)?;
-        return Ok(Bytes::Owned(bytes));
+        return read_stream(std::io::stdin().lock(), path, max).map(Bytes::Owned);
     }
     let file = std::fs::File::open(path).map_err(err)?;
     let meta = file.metadata().map_err(err)?;
     if meta.is_dir() {
         return Err(err(std::io::Error::other("it is a directory")));
     }
-    // Mapping a regular file saves copying a 200 MB report into memory before parsing it. Pipes
-    // and empty files cannot be mapped, so they are read.
+    if meta.is_file() && meta.len() > max {
+        return Err(InputError::TooLarge {
+            path: path.to_path_buf(),
+            max: bytesize::ByteSize(max),
+        });
+    }
+    // Mapping a regular file saves copying a 200 MB report into memory before parsing it. Pipes,
+    // devices and empty files cannot be mapped, so they are read.
     if meta.is_file() && meta.len() > 0 {
         // SAFETY: the map is read-only and dropped before we return from reading this input;
         // a file truncated underneath us is the documented risk, as for ripgrep.
@@ -141,10 +159,38 @@ fn read_input(path: &Path) -> Result<Bytes, InputError> {
             return Ok(Bytes::Mapped(map));
         }
     }
+    read_stream(file, path, max).map(Bytes::Owned)
+}
+
+/// A stream (standard input, a pipe, a device such as `/dev/zero`) read up to `max` bytes. One
+/// that cannot be JSON is not read past its first bytes: they are enough to say what it is.
+fn read_stream(r: impl Read, path: &Path, max: u64) -> Result<Vec<u8>, InputError> {
+    let err = |source| InputError::Read {
+        path: path.to_path_buf(),
+        source,
+    };
+    let mut r = r.take(max.saturating_add(1));
     let mut bytes = Vec::new();
-    let mut file = file;
-    file.read_to_end(&mut bytes).map_err(err)?;
-    Ok(Bytes::Owned(bytes))
+    loop {
+        let got = (&mut r).take(SNIFF).read_to_end(&mut bytes).map_err(err)?;
+        match bytes.iter().find(|b| !b.is_ascii_whitespace()) {
+            Some(b'{' | b'[' | b'n') => break,
+            Some(_) => return Ok(bytes),
+            None if got == 0 => return Ok(bytes),
+            None => {}
+        }
+        if bytes.len() as u64 > max {
+            break;
+        }
+    }
+    r.read_to_end(&mut bytes).map_err(err)?;
+    if bytes.len() as u64 > max {
+        return Err(InputError::TooLarge {
+            path: path.to_path_buf(),
+            max: bytesize::ByteSize(max),
+        });
+    }
+    Ok(bytes)
 }
 
 fn display_name(path: &Path) -> String {
@@ -164,7 +210,7 @@ pub fn load_report(path: &Path) -> Result<Report, InputError> {
     } else {
         path.to_path_buf()
     };
-    let bytes = read_input(&file)?;
+    let bytes = read_input(&file, MAX_INPUT)?;
     let head = &bytes[..bytes.len().min(256)];
     let is_scanlens = head.windows(11).any(|w| w == b"\"generator\"");
     if is_scanlens {

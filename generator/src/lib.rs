@@ -4,6 +4,7 @@
 //! `main.rs` only calls [`main_with_args`]; each subcommand lives in `commands/`, and the work is
 //! done by the modules below so that tests can drive it without a process.
 
+pub mod cleanup;
 pub mod cli;
 pub mod commands;
 pub mod exit;
@@ -48,7 +49,8 @@ where
         Ok(code) => ExitCode::from(code),
         Err(e) => {
             eprintln!("scanlens: error: {}", exit::one_line(&e));
-            ExitCode::from(exit::ERROR)
+            let usage = e.downcast_ref::<exit::Usage>().is_some();
+            ExitCode::from(if usage { exit::USAGE } else { exit::ERROR })
         }
     }
 }

@@ -12,11 +12,17 @@ pub const MAX_BYTES: usize = 1000 * 1024;
 /// How many findings the table lists at most.
 pub const MAX_ROWS: usize = 1000;
 
-/// Escapes text for one Markdown table cell.
+/// Escapes text for one Markdown table cell. `@name` and `#123` would ping people and link
+/// issues where the summary is posted (a PR comment): a zero-width space after `@` or `#` keeps
+/// the text as it reads and makes it inert, as Renovate and Dependabot do.
 pub fn escape(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
+    let mut chars = text.chars().peekable();
+    while let Some(c) = chars.next() {
+        let next = chars.peek().copied();
         match c {
+            '@' if next.is_some_and(|n| n.is_ascii_alphanumeric()) => out.push_str("@&#8203;"),
+            '#' if next.is_some_and(|n| n.is_ascii_digit()) => out.push_str("\\#&#8203;"),
             '\n' | '\r' | '\t' => out.push(' '),
             '|' => out.push_str("\\|"),
             '<' => out.push_str("&lt;"),
@@ -257,6 +263,12 @@ mod tests {
         assert_eq!(escape("<script>"), "&lt;script&gt;");
         assert_eq!(escape("[x](javascript:y)"), "\\[x\\]\\(javascript:y\\)");
         assert_eq!(escape("l1\nl2"), "l1 l2");
+        assert_eq!(
+            escape("@octocat and @org/team"),
+            "@&#8203;octocat and @&#8203;org/team"
+        );
+        assert_eq!(escape("fixes #123, a@b"), "fixes \\#&#8203;123, a@&#8203;b");
+        assert_eq!(escape("x\u{1b}[2J\u{0}y"), "x\\[2Jy");
     }
 
     #[test]

@@ -52,16 +52,16 @@ pub fn write_dir_atomically_with(
     }
     fs::create_dir_all(&parent)
         .with_context(|| format!("cannot create {}; check permissions", parent.display()))?;
+    crate::cleanup::remove_stale(&parent);
     let tag = format!("{}-{}", std::process::id(), nanos());
-    let tmp = parent.join(format!(".{name}.scanlens-new-{tag}"));
+    let tmp = crate::cleanup::TempDir::register(parent.join(format!(".{name}.scanlens-new-{tag}")));
     let result = (|| {
-        fs::create_dir(&tmp)?;
+        fs::create_dir(tmp.path())?;
         // No fsync: the rename below is what protects an earlier report from a failure or a
         // kill, and syncing 200 MB of report.json tripled the time to render it.
-        fill(&tmp)
+        fill(tmp.path())
     })();
     if let Err(e) = result {
-        let _ = fs::remove_dir_all(&tmp);
         return Err(e).with_context(|| {
             format!(
                 "cannot write the report next to {}; check free space and permissions",
@@ -69,15 +69,25 @@ pub fn write_dir_atomically_with(
             )
         });
     }
-    swap_into_place(
-        &tmp,
-        out,
-        &parent.join(format!(".{name}.scanlens-old-{tag}")),
-    )
-    .inspect_err(|_| {
-        let _ = fs::remove_dir_all(&tmp);
-    })
-    .with_context(|| format!("cannot move the new report into {}", out.display()))
+    let old = crate::cleanup::TempDir::register(parent.join(format!(".{name}.scanlens-old-{tag}")));
+    match swap_into_place(tmp.path(), out, old.path(), |p| fs::remove_dir_all(p))
+        .with_context(|| format!("cannot move the new report into {}", out.display()))?
+    {
+        Swapped::Done => Ok(()),
+        // The new report is in place; only removing the earlier one failed. Say so, but the run
+        // did its job.
+        Swapped::OldLeft { at, error } => {
+            // Keep the earlier copy: it could not be removed, and removing it again on drop
+            // would fail the same way.
+            std::mem::forget(if at == tmp.path() { tmp } else { old });
+            eprintln!(
+                "scanlens: warning: the new report is in {}, but the earlier one could not be removed from {} ({error}); delete it by hand",
+                out.display(),
+                at.display()
+            );
+            Ok(())
+        }
+    }
 }
 
 /// A file written from parts made on several threads: each part is written as soon as every
@@ -183,13 +193,37 @@ pub fn run_tasks(tasks: Vec<Task<'_>>) -> std::io::Result<()> {
     }
 }
 
-fn swap_into_place(new: &Path, out: &Path, old: &Path) -> std::io::Result<()> {
+/// How the swap ended, when the new report is in place.
+enum Swapped {
+    Done,
+    /// The earlier report is still at `at`, which could not be removed.
+    OldLeft {
+        at: PathBuf,
+        error: std::io::Error,
+    },
+}
+
+/// Puts `new` at `out`; the earlier report goes through `old` and is removed with `remove`.
+fn swap_into_place(
+    new: &Path,
+    out: &Path,
+    old: &Path,
+    remove: impl Fn(&Path) -> std::io::Result<()>,
+) -> std::io::Result<Swapped> {
+    let removed = |at: &Path| match remove(at) {
+        Ok(()) => Swapped::Done,
+        Err(error) => Swapped::OldLeft {
+            at: at.to_path_buf(),
+            error,
+        },
+    };
     if !out.exists() {
-        return fs::rename(new, out);
+        fs::rename(new, out)?;
+        return Ok(Swapped::Done);
     }
     if exchange(new, out).is_ok() {
         // `new` now holds the earlier report.
-        return fs::remove_dir_all(new);
+        return Ok(removed(new));
     }
     // Filesystems without RENAME_EXCHANGE: two renames, restoring the earlier report on failure.
     fs::rename(out, old)?;
@@ -197,7 +231,7 @@ fn swap_into_place(new: &Path, out: &Path, old: &Path) -> std::io::Result<()> {
         let _ = fs::rename(old, out);
         return Err(e);
     }
-    fs::remove_dir_all(old)
+    Ok(removed(old))
 }
 
 #[cfg(target_os = "linux")]
@@ -283,6 +317,33 @@ mod tests {
         ];
         assert_eq!(run_tasks(tasks).unwrap_err().to_string(), "disk full");
         assert!(run_tasks(Vec::new()).is_ok());
+    }
+
+    #[test]
+    fn an_earlier_report_that_cannot_be_removed_does_not_fail_the_swap() {
+        let dir = tempfile::tempdir().unwrap();
+        let (new, out, old) = (
+            dir.path().join("new"),
+            dir.path().join("out"),
+            dir.path().join("old"),
+        );
+        fs::create_dir(&new).unwrap();
+        fs::write(new.join("a"), "new").unwrap();
+        fs::create_dir(&out).unwrap();
+        fs::write(out.join("a"), "old").unwrap();
+        let refuse = |_: &Path| Err(std::io::Error::from(std::io::ErrorKind::PermissionDenied));
+        match swap_into_place(&new, &out, &old, refuse).unwrap() {
+            Swapped::OldLeft { at, error } => {
+                assert_eq!(fs::read_to_string(at.join("a")).unwrap(), "old");
+                assert_eq!(error.kind(), std::io::ErrorKind::PermissionDenied);
+            }
+            Swapped::Done => panic!("the earlier report could not have been removed"),
+        }
+        assert_eq!(
+            fs::read_to_string(out.join("a")).unwrap(),
+            "new",
+            "the new report is in place"
+        );
     }
 
     #[test]

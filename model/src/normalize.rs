@@ -133,19 +133,20 @@ fn describe_json_error(e: &serde_json::Error) -> String {
         Some(i) => text[..i].to_string(),
         None => text,
     };
+    let fix = crate::shape::FIX;
     match e.classify() {
         serde_json::error::Category::Eof => {
-            format!("{text}: the file is truncated (was trivy interrupted?)")
+            format!("{text}: the file is truncated (was trivy interrupted?); run trivy again and pass its complete --format json output")
         }
-        serde_json::error::Category::Data => format!("{text}: not the shape trivy writes"),
-        _ if text.starts_with("trailing characters") => format!(
-            "{text}: this holds more than one JSON document (JSON lines, such as scanlens's findings.ndjson?); {}",
-            crate::shape::FIX
-        ),
+        serde_json::error::Category::Data => format!("{text}: not the shape trivy writes; {fix}"),
         _ if text.contains("recursion limit") => {
-            "nesting is deeper than 128 levels, which trivy never writes".to_string()
+            format!("nesting is deeper than 128 levels, which trivy never writes; {fix}")
         }
-        _ => text,
+        _ if text.starts_with("trailing characters") => format!(
+            "{text}: this holds more than one JSON document (JSON lines, such as scanlens's findings.ndjson?); {fix}"
+        ),
+        serde_json::error::Category::Syntax => format!("{text}: this is not valid JSON; {fix}"),
+        serde_json::error::Category::Io => text,
     }
 }
 

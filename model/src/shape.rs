@@ -177,6 +177,16 @@ pub fn is_template(bytes: &[u8]) -> bool {
 pub const TEMPLATE: &str = "this is a Go template (trivy's --template input), not a report; render the JSON trivy writes with --format json";
 
 fn describe_text(bytes: &[u8]) -> String {
+    let start = &bytes[..bytes.len().min(64)];
+    let binary =
+        start.contains(&0) || std::str::from_utf8(start).is_err_and(|e| e.error_len().is_some());
+    if binary {
+        let hex: Vec<String> = start.iter().take(8).map(|b| format!("{b:02x}")).collect();
+        return format!(
+            "this is binary data, not JSON (it starts with the bytes {}); {FIX}",
+            hex.join(" ")
+        );
+    }
     let head = String::from_utf8_lossy(&bytes[..bytes.len().min(4096)]);
     let lower = head.to_ascii_lowercase();
     if is_template(bytes) {
@@ -314,6 +324,9 @@ mod tests {
             "{unknown}"
         );
         assert!(d("[1,2]").contains("schema-1"));
+        assert!(describe(b"\x7fELF\0\x01", 0)
+            .contains("binary data, not JSON (it starts with the bytes 7f 45 4c 46 00 01)"));
+        assert!(describe(b"r\xc6\x8b\xff\xfe", 0).contains("binary data"));
         assert!(d("<?xml?>\n{{- range . }}x{{ end }}").contains("Go template"));
         assert!(d(r#"{"catalogVersion":"1","vulnerabilities":[]}"#).contains("Known Exploited"));
         assert!(

@@ -7,7 +7,14 @@ use std::path::Path;
 pub fn run(args: RenderArgs) -> anyhow::Result<u8> {
     // Validate the gate before reading anything, so a typo costs no work.
     let policy = crate::gate::policy(&args.gate)?;
-    let mut report = crate::input::read_reports(&args.inputs)?;
+    if args.inputs.iter().filter(|p| p.as_os_str() == "-").count() > 1 {
+        return Err(crate::exit::Usage(
+            "`-` (standard input) can be read once; pass the other reports as files".into(),
+        )
+        .into());
+    }
+    let max = args.input.max_input_size.as_u64();
+    let mut report = crate::input::read_reports_within(&args.inputs, max)?;
     report.commit = ci_commit();
     let verdict = policy.apply(&mut report);
     let category = crate::sarif::default_category(&report);

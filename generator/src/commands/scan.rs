@@ -239,6 +239,7 @@ fn options(args: &ScanArgs) -> Options {
         skip_db_update: args.skip_db_update,
         offline_scan: args.offline_scan,
         timeout: args.timeout.clone(),
+        max_input: args.input.max_input_size.as_u64(),
     }
 }
 

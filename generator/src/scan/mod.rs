@@ -60,6 +60,8 @@ pub struct Options {
     pub offline_scan: bool,
     /// Passed to trivy as given (`5m`, `300s`); parsed to kill a hung trivy a little later.
     pub timeout: Option<String>,
+    /// The largest report trivy may write that is read (`--max-input-size`); 0 is the default.
+    pub max_input: u64,
 }
 
 /// Why one image could not be scanned. [`ScanError::is_fatal`] ones stop the remaining tags,
@@ -138,7 +140,7 @@ pub fn scan_image(
     }
     let scratch = Scratch::new()?;
     let mut raw = RawReports::default();
-    let image_json = scratch.0.join(IMAGE_JSON);
+    let image_json = scratch.path().join(IMAGE_JSON);
     let _ = writeln!(
         log,
         "scanlens: scanning {} with trivy image",
@@ -153,9 +155,9 @@ pub fn scan_image(
         runner,
     )?;
     raw.files
-        .push((IMAGE_JSON, read_output(&image_json, "trivy image")?));
+        .push((IMAGE_JSON, read_output(&image_json, "trivy image", opts)?));
     if let Some(build) = &image.build {
-        let config_json = scratch.0.join(CONFIG_JSON);
+        let config_json = scratch.path().join(CONFIG_JSON);
         let _ = writeln!(
             log,
             "scanlens: scanning {} with trivy config",
@@ -164,8 +166,10 @@ pub fn scan_image(
         let cmd = trivy_config_cmd(&build.context, &config_json, opts);
         let what = format!("trivy config {}", build.context.display());
         run_trivy(&cmd, &what, &image.reference, opts, runner)?;
-        raw.files
-            .push((CONFIG_JSON, read_output(&config_json, "trivy config")?));
+        raw.files.push((
+            CONFIG_JSON,
+            read_output(&config_json, "trivy config", opts)?,
+        ));
     }
     Ok(raw)
 }
@@ -501,21 +505,37 @@ fn clip_lines(s: &str, n: usize) -> String {
     out
 }
 
-fn read_output(path: &Path, what: &str) -> Result<Vec<u8>, ScanError> {
-    std::fs::read(path).map_err(|e| ScanError::TrivyOutput {
+fn read_output(path: &Path, what: &str, opts: &Options) -> Result<Vec<u8>, ScanError> {
+    let max = match opts.max_input {
+        0 => crate::input::MAX_INPUT,
+        n => n,
+    };
+    let fail = |detail: String| ScanError::TrivyOutput {
         what: what.to_string(),
-        detail: e.to_string(),
-    })
+        detail,
+    };
+    let len = std::fs::metadata(path)
+        .map_err(|e| fail(e.to_string()))?
+        .len();
+    if len > max {
+        return Err(ScanError::Output(format!(
+            "{what} wrote {} of JSON, more than --max-input-size ({}); raise --max-input-size",
+            bytesize::ByteSize(len),
+            bytesize::ByteSize(max)
+        )));
+    }
+    std::fs::read(path).map_err(|e| fail(e.to_string()))
 }
 
-/// A private temporary directory for trivy's output, removed on drop.
-struct Scratch(PathBuf);
+/// A private temporary directory for trivy's output, removed on drop (or on a signal).
+struct Scratch(crate::cleanup::TempDir);
 
 impl Scratch {
     fn new() -> Result<Scratch, ScanError> {
         use std::sync::atomic::{AtomicUsize, Ordering};
         static N: AtomicUsize = AtomicUsize::new(0);
         let base = std::env::temp_dir();
+        crate::cleanup::remove_stale(&base);
         let dir = base.join(format!(
             "scanlens-{}-{}",
             std::process::id(),
@@ -528,13 +548,11 @@ impl Scratch {
             dir: base.display().to_string(),
             detail: e.to_string(),
         })?;
-        Ok(Scratch(dir))
+        Ok(Scratch(crate::cleanup::TempDir::register(dir)))
     }
-}
 
-impl Drop for Scratch {
-    fn drop(&mut self) {
-        let _ = std::fs::remove_dir_all(&self.0);
+    fn path(&self) -> &Path {
+        self.0.path()
     }
 }
 

@@ -26,6 +26,11 @@
 //! - Anything that starts like a tag but is not a valid reference (`::--help`, `::My-App`,
 //!   `::app;rm`, `::../etc`, a unicode look-alike, an overlong name, or a bare `::`) is refused
 //!   with an error that quotes it: nothing is built or scanned then.
+//! - A tag a reader would see but this grammar would not must not pass as "no scan requested":
+//!   `::` right after an invisible format or control character (`U+200B`, `U+202E`, `U+FEFF`,
+//!   a NUL), a `::` with one between its colons, and look-alike colons forming `::` (`：：app`)
+//!   are refused, naming the character and its position.
+//! - At most [`TAGS_MAX`] tags per message.
 
 use std::fmt;
 
@@ -33,6 +38,9 @@ use std::fmt;
 pub const NAME_MAX: usize = 255;
 /// Docker's limit on a tag.
 pub const TAG_MAX: usize = 128;
+/// Tags one message may hold: a commit that names more is more likely a mistake (or an attack on
+/// the CI's time) than a release.
+pub const TAGS_MAX: usize = 32;
 /// Characters stripped from the end of a tag: sentence punctuation around it.
 const TRAILING: &[char] = &[
     '.', ',', ';', ':', '!', '?', ')', ']', '}', '"', '\'', '>', '`',
@@ -105,8 +113,19 @@ pub struct TagError {
 
 /// All tags in `message`, in order, without duplicates. Fails on the first invalid one.
 pub fn parse_message(message: &str) -> Result<Vec<ImageRef>, TagError> {
+    check_hidden(message)?;
     let mut refs: Vec<ImageRef> = Vec::new();
-    for token in candidates(message) {
+    let tokens = candidates(message);
+    if tokens.len() > TAGS_MAX {
+        return Err(TagError {
+            quoted: quote(&format!("::{}", tokens[TAGS_MAX])),
+            reason: format!(
+                "the message names {} images; scanlens scans at most {TAGS_MAX} per commit (split them across commits)",
+                tokens.len()
+            ),
+        });
+    }
+    for token in tokens {
         let r = parse_reference(token).map_err(|reason| TagError {
             quoted: quote(&format!("::{token}")),
             reason,
@@ -116,6 +135,90 @@ pub fn parse_message(message: &str) -> Result<Vec<ImageRef>, TagError> {
         }
     }
     Ok(refs)
+}
+
+/// Invisible to a reader: format characters (zero-width spaces, bidi controls, the BOM) and
+/// control characters other than the usual whitespace.
+fn is_hidden(c: char) -> bool {
+    use unicode_properties::{GeneralCategory, UnicodeGeneralCategory};
+    matches!(
+        c.general_category(),
+        GeneralCategory::Format | GeneralCategory::Control
+    ) && !c.is_whitespace()
+}
+
+/// Characters that read as a colon.
+fn is_colon_like(c: char) -> bool {
+    matches!(
+        c,
+        ':' | '\u{FF1A}'
+            | '\u{FE55}'
+            | '\u{FE13}'
+            | '\u{A789}'
+            | '\u{2236}'
+            | '\u{02F8}'
+            | '\u{02D0}'
+            | '\u{05C3}'
+            | '\u{0589}'
+            | '\u{1361}'
+            | '\u{16EC}'
+            | '\u{1804}'
+            | '\u{1809}'
+            | '\u{205A}'
+            | '\u{2E35}'
+            | '\u{FE30}'
+            | '\u{A4FD}'
+            | '\u{0703}'
+            | '\u{0704}'
+    )
+}
+
+/// Refuses a message where a reader would see a `::` tag that [`candidates`] would not.
+fn check_hidden(message: &str) -> Result<(), TagError> {
+    let chars: Vec<char> = message.chars().collect();
+    let refuse = |at: usize, what: String| {
+        let c = chars[at];
+        let start = at.saturating_sub(8);
+        let around: String = chars[start..(at + 12).min(chars.len())].iter().collect();
+        Err(TagError {
+            quoted: quote(around.trim()),
+            reason: format!(
+                "{what} U+{:04X} at character {}, where it hides or breaks a `::` tag; remove it (or write the tag with plain ASCII colons after a space)",
+                c as u32,
+                at + 1
+            ),
+        })
+    };
+    // Each run of colon-like characters, with hidden ones between them.
+    let mut i = 0;
+    while i < chars.len() {
+        if !is_colon_like(chars[i]) {
+            i += 1;
+            continue;
+        }
+        let mut colons = vec![i];
+        let mut j = i + 1;
+        while j < chars.len() && (is_colon_like(chars[j]) || is_hidden(chars[j])) {
+            if is_colon_like(chars[j]) {
+                colons.push(j);
+            }
+            j += 1;
+        }
+        if colons.len() >= 2 {
+            let first = colons[0];
+            if let Some(h) = (first..=colons[colons.len() - 1]).find(|&k| is_hidden(chars[k])) {
+                return refuse(h, "the invisible character".into());
+            }
+            if let Some(&k) = colons.iter().find(|&&k| chars[k] != ':') {
+                return refuse(k, "the look-alike colon".into());
+            }
+            if first > 0 && is_hidden(chars[first - 1]) {
+                return refuse(first - 1, "the invisible character".into());
+            }
+        }
+        i = j;
+    }
+    Ok(())
 }
 
 /// The text after each `::` that starts a tag, with trailing punctuation removed.
@@ -339,6 +442,49 @@ fn quote(s: &str) -> String {
         format!("{head}...")
     } else {
         escaped
+    }
+}
+
+#[cfg(test)]
+mod hidden_tests {
+    use super::*;
+
+    #[test]
+    fn hidden_and_look_alike_tags_are_refused_with_the_character() {
+        for (msg, code, at) in [
+            ("Fixed \u{200b}::app", "U+200B", 7),
+            ("Fixed \u{202e}::app", "U+202E", 7),
+            ("\u{feff}::app", "U+FEFF", 1),
+            ("Fixed \0::app", "U+0000", 7),
+            ("Fixed :\u{200b}:app", "U+200B", 8),
+            ("Fixed \u{ff1a}\u{ff1a}app", "U+FF1A", 7),
+            ("Fixed :\u{ff1a}app", "U+FF1A", 8),
+        ] {
+            let err = parse_message(msg).unwrap_err().to_string();
+            assert!(err.contains(code), "{msg:?}: {err}");
+            assert!(
+                err.contains(&format!("at character {at}")),
+                "{msg:?}: {err}"
+            );
+        }
+        // Plain prose and ordinary tags are untouched.
+        assert_eq!(parse_message("Report::new and a: b").unwrap(), vec![]);
+        assert_eq!(
+            parse_message("zero\u{200b}width, then ::app")
+                .unwrap()
+                .len(),
+            1
+        );
+    }
+
+    #[test]
+    fn at_most_32_tags() {
+        let ok: String = (0..TAGS_MAX).map(|i| format!("::app{i} ")).collect();
+        assert_eq!(parse_message(&ok).unwrap().len(), TAGS_MAX);
+        let err = parse_message(&format!("{ok} ::one-more"))
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains("at most 32"), "{err}");
     }
 }
 
