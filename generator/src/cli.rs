@@ -236,10 +236,13 @@ pub enum DiffFormat {
     after_help = "The table `findings` has one row per finding with the columns of \
 findings.ndjson: image, commit_sha, scanned_at, kind, id, severity, package, installed_version, \
 fixed_version, status, target, class, title, cvss, purl, published_date, suppressed, excluded.\n\n\
+The statement only reads: one SELECT (or WITH, VALUES, EXPLAIN, PRAGMA table_info); a statement \
+that would write or open files (INSERT, CREATE, ATTACH, VACUUM INTO, other pragmas, \
+load_extension) or a second statement is refused with exit 3.\n\n\
 Example: scanlens query \"SELECT image, count(*) FROM findings WHERE severity = 'CRITICAL' GROUP BY image\" out/"
 )]
 pub struct QueryArgs {
-    /// An SQL statement over the table `findings`
+    /// One SQL statement that reads the table `findings`
     pub sql: String,
     /// Report directories (searched recursively), report.json or findings.ndjson files
     #[arg(required = true, value_name = "PATH")]
