@@ -9,7 +9,7 @@ use anyhow::Context;
 pub fn run(args: QueryArgs) -> anyhow::Result<u8> {
     let conn = load::open(&args.paths)?;
     let denied = lockdown::apply(&conn).context("cannot make SQLite read-only")?;
-    let rows = statement::run(&conn, &args.sql, &denied)?;
+    let rows = statement::run(&conn, &args.sql, args.timeout, &denied)?;
     let text = output::render(rows, args.json)?;
     use std::io::Write;
     let _ = std::io::stdout().lock().write_all(text.as_bytes());

@@ -1,6 +1,7 @@
 //! Why a query was not answered, in words that name the statement and what to do instead.
 
 use super::load::COLUMNS;
+use std::time::Duration;
 
 /// How much of a statement an error quotes.
 const SHOWN_CHARS: usize = 80;
@@ -20,6 +21,8 @@ pub enum QueryError {
         "query refused: `{sql}` holds no statement; pass one SELECT over the table `findings`"
     )]
     Empty { sql: String },
+    #[error("query stopped after {after:?}: `{sql}`; raise --timeout or narrow the query")]
+    TimedOut { sql: String, after: Duration },
     #[error(
         "sql error in `{sql}`: {detail}; query the table `findings` (columns: {})",
         COLUMNS.join(", ")

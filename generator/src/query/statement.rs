@@ -1,5 +1,6 @@
 //! Runs the one statement of `scanlens query` on a locked-down connection, within its time.
 
+use super::deadline::Deadline;
 use super::keyword;
 use super::lockdown::Denied;
 use super::output::Rows;
@@ -7,11 +8,23 @@ use super::refusal::{one_line, shown, QueryError};
 use rusqlite::fallible_iterator::FallibleIterator;
 use rusqlite::types::ValueRef;
 use rusqlite::{Batch, Connection, Statement};
+use std::time::Duration;
 
-/// The rows of `sql`, which must be exactly one read-only statement.
-pub fn run(conn: &Connection, sql: &str, denied: &Denied) -> Result<Rows, QueryError> {
+/// The rows of `sql`, which must be exactly one read-only statement finishing within `timeout`.
+pub fn run(
+    conn: &Connection,
+    sql: &str,
+    timeout: Duration,
+    denied: &Denied,
+) -> Result<Rows, QueryError> {
+    let deadline = Deadline::arm(conn, timeout);
     let failed = |e: rusqlite::Error| {
-        if let Some(cause) = denied.take() {
+        if deadline.passed() {
+            QueryError::TimedOut {
+                sql: shown(sql),
+                after: timeout,
+            }
+        } else if let Some(cause) = denied.take() {
             QueryError::Refused {
                 sql: shown(sql),
                 cause,
