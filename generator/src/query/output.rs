@@ -1,24 +1,28 @@
 //! The rows of a query as people read them (an aligned table) or as programs do (`--json`).
 
+use std::io::{self, Write};
+
 /// Column names and rows, as SQLite returned them.
 pub struct Rows {
     pub names: Vec<String>,
     pub rows: Vec<Vec<serde_json::Value>>,
 }
 
-pub fn render(result: Rows, json: bool) -> anyhow::Result<String> {
+/// Writes `result` to `out`. Write errors are the caller's to judge: a reader that hung up
+/// (`| head`) is no failure, a full disk is.
+pub fn write(out: &mut impl Write, result: Rows, json: bool) -> io::Result<()> {
     let Rows { names, rows } = result;
-    Ok(if json {
+    if json {
         let objects: Vec<serde_json::Map<String, serde_json::Value>> = rows
             .into_iter()
             .map(|vals| names.iter().cloned().zip(vals).collect())
             .collect();
-        let mut s = serde_json::to_string_pretty(&objects)?;
-        s.push('\n');
-        s
+        serde_json::to_writer_pretty(&mut *out, &objects)?;
+        out.write_all(b"\n")?;
     } else {
-        table(&names, &rows)
-    })
+        table(out, &names, &rows)?;
+    }
+    out.flush()
 }
 
 fn cell(v: &serde_json::Value) -> String {
@@ -27,10 +31,7 @@ fn cell(v: &serde_json::Value) -> String {
         serde_json::Value::String(s) => s.clone(),
         other => other.to_string(),
     };
-    let s: String = s
-        .chars()
-        .map(|c| if c.is_control() { ' ' } else { c })
-        .collect();
+    let s = printable(&s);
     if s.chars().count() > 60 {
         format!("{}…", s.chars().take(59).collect::<String>())
     } else {
@@ -38,7 +39,20 @@ fn cell(v: &serde_json::Value) -> String {
     }
 }
 
-fn table(names: &[String], rows: &[Vec<serde_json::Value>]) -> String {
+fn printable(s: &str) -> String {
+    s.chars()
+        .map(|c| if c.is_control() { ' ' } else { c })
+        .collect()
+}
+
+fn table(
+    out: &mut impl Write,
+    names: &[String],
+    rows: &[Vec<serde_json::Value>],
+) -> io::Result<()> {
+    // A column's name is the SQL that made it (`SELECT '\x1b[2J'`), so it is cleaned as a cell
+    // is; it is not clipped, so that the header still shows which expression made the column.
+    let names: Vec<String> = names.iter().map(|n| printable(n)).collect();
     let cells: Vec<Vec<String>> = rows.iter().map(|r| r.iter().map(cell).collect()).collect();
     let mut widths: Vec<usize> = names.iter().map(|n| n.chars().count()).collect();
     for r in &cells {
@@ -55,24 +69,16 @@ fn table(names: &[String], rows: &[Vec<serde_json::Value>]) -> String {
             .trim_end()
             .to_string()
     };
-    let mut out = line(names);
-    out.push('\n');
-    out.push_str(
-        &widths
-            .iter()
-            .map(|w| "-".repeat(*w))
-            .collect::<Vec<_>>()
-            .join("  "),
-    );
-    out.push('\n');
+    writeln!(out, "{}", line(&names))?;
+    let rule: Vec<String> = widths.iter().map(|w| "-".repeat(*w)).collect();
+    writeln!(out, "{}", rule.join("  "))?;
     for r in &cells {
-        out.push_str(&line(r));
-        out.push('\n');
+        writeln!(out, "{}", line(r))?;
     }
-    out.push_str(&format!(
-        "({} row{})\n",
+    writeln!(
+        out,
+        "({} row{})",
         rows.len(),
         if rows.len() == 1 { "" } else { "s" }
-    ));
-    out
+    )
 }
