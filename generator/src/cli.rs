@@ -2,6 +2,7 @@
 
 use clap::{Args, Parser, Subcommand};
 use std::path::PathBuf;
+use std::time::Duration;
 
 #[derive(Debug, Parser)]
 #[command(
@@ -279,10 +280,13 @@ pub enum DiffFormat {
     after_help = "The table `findings` has one row per finding with the columns of \
 findings.ndjson: image, commit_sha, scanned_at, kind, id, severity, package, installed_version, \
 fixed_version, status, target, class, title, cvss, purl, published_date, suppressed, excluded.\n\n\
+The statement only reads: one SELECT (or WITH, VALUES, EXPLAIN, PRAGMA table_info); a statement \
+that would write or open files (INSERT, CREATE, ATTACH, VACUUM INTO, other pragmas, \
+load_extension) or a second statement is refused with exit 3, as is one that outlasts --timeout.\n\n\
 Example: scanlens query \"SELECT image, count(*) FROM findings WHERE severity = 'CRITICAL' GROUP BY image\" out/"
 )]
 pub struct QueryArgs {
-    /// An SQL statement over the table `findings`
+    /// One SQL statement that reads the table `findings`
     pub sql: String,
     /// Report directories (searched recursively), report.json or findings.ndjson files
     #[arg(required = true, value_name = "PATH")]
@@ -290,6 +294,18 @@ pub struct QueryArgs {
     /// Print JSON (an array of objects) instead of a table
     #[arg(long)]
     pub json: bool,
+    /// Stop the statement after this long (e.g. 30s, 2m, 500ms) and exit 3 saying so, so that a
+    /// runaway query (a recursive CTE without an end) cannot run forever
+    #[arg(long, value_name = "DURATION", default_value = "5s", value_parser = positive_duration)]
+    pub timeout: Duration,
+}
+
+/// `--timeout`'s values: Go-style durations, as `scan --timeout` passes to trivy.
+fn positive_duration(s: &str) -> Result<Duration, String> {
+    match crate::scan::parse_duration(s) {
+        Some(d) if !d.is_zero() => Ok(d),
+        _ => Err("expected a duration above zero, such as 30s, 2m or 500ms".to_string()),
+    }
 }
 
 #[derive(Debug, Args)]

@@ -1,0 +1,157 @@
+//! The table `findings`: one row per finding of every report found under the given paths, with
+//! the columns of `findings.ndjson`.
+
+use anyhow::{bail, Context};
+use rusqlite::Connection;
+use scanlens_model::flat::FlatFinding;
+use std::path::{Path, PathBuf};
+
+pub const COLUMNS: [&str; 18] = [
+    "image",
+    "commit_sha",
+    "scanned_at",
+    "kind",
+    "id",
+    "severity",
+    "package",
+    "installed_version",
+    "fixed_version",
+    "status",
+    "target",
+    "class",
+    "title",
+    "cvss",
+    "purl",
+    "published_date",
+    "suppressed",
+    "excluded",
+];
+
+/// An in-memory database holding the table `findings`, filled from `paths`.
+pub fn open(paths: &[PathBuf]) -> anyhow::Result<Connection> {
+    let conn = Connection::open_in_memory().context("cannot open SQLite in memory")?;
+    conn.execute_batch(&format!(
+        "CREATE TABLE findings ({});",
+        COLUMNS
+            .iter()
+            .map(|c| match *c {
+                "cvss" => "cvss REAL".to_string(),
+                "suppressed" | "excluded" => format!("{c} INTEGER"),
+                c => format!("{c} TEXT"),
+            })
+            .collect::<Vec<_>>()
+            .join(", ")
+    ))?;
+    let mut sources = Vec::new();
+    for p in paths {
+        collect(p, &mut sources)?;
+    }
+    if sources.is_empty() {
+        bail!(
+            "no report.json or findings.ndjson under {}; pass report directories written by scanlens",
+            paths
+                .iter()
+                .map(|p| p.display().to_string())
+                .collect::<Vec<_>>()
+                .join(", ")
+        );
+    }
+    let tx = conn.unchecked_transaction()?;
+    {
+        let mut insert = tx.prepare(&format!(
+            "INSERT INTO findings VALUES ({})",
+            vec!["?"; COLUMNS.len()].join(", ")
+        ))?;
+        for src in &sources {
+            for row in rows(src)? {
+                insert.execute(rusqlite::params![
+                    row.image,
+                    row.commit_sha,
+                    row.scanned_at,
+                    row.kind,
+                    row.id,
+                    row.severity,
+                    row.package,
+                    row.installed_version,
+                    row.fixed_version,
+                    row.status,
+                    row.target,
+                    row.class,
+                    row.title,
+                    row.cvss,
+                    row.purl,
+                    row.published_date,
+                    row.suppressed,
+                    row.excluded,
+                ])?;
+            }
+        }
+    }
+    tx.commit()?;
+    Ok(conn)
+}
+
+enum Source {
+    Ndjson(PathBuf),
+    Report(PathBuf),
+}
+
+fn collect(path: &Path, out: &mut Vec<Source>) -> anyhow::Result<()> {
+    if path.is_file() {
+        let name = path
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        out.push(if name.ends_with(".ndjson") {
+            Source::Ndjson(path.to_path_buf())
+        } else {
+            Source::Report(path.to_path_buf())
+        });
+        return Ok(());
+    }
+    if !path.is_dir() {
+        bail!(
+            "{} does not exist; pass report directories or files",
+            path.display()
+        );
+    }
+    let nd = path.join("findings.ndjson");
+    let rj = path.join("report.json");
+    if nd.is_file() {
+        out.push(Source::Ndjson(nd));
+    } else if rj.is_file() {
+        out.push(Source::Report(rj));
+    }
+    let mut entries: Vec<PathBuf> = std::fs::read_dir(path)
+        .with_context(|| format!("cannot list {}", path.display()))?
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| p.is_dir())
+        .collect();
+    entries.sort();
+    for e in entries {
+        collect(&e, out)?;
+    }
+    Ok(())
+}
+
+fn rows(src: &Source) -> anyhow::Result<Vec<FlatFinding>> {
+    match src {
+        Source::Report(p) => {
+            let report = crate::input::load_report(p)?;
+            Ok(scanlens_model::flat::flatten(&report).collect())
+        }
+        Source::Ndjson(p) => {
+            let text = std::fs::read_to_string(p)
+                .with_context(|| format!("cannot read {}", p.display()))?;
+            text.lines()
+                .enumerate()
+                .filter(|(_, l)| !l.trim().is_empty())
+                .map(|(i, l)| {
+                    serde_json::from_str(l).with_context(|| {
+                        format!("{}:{}: not a findings.ndjson row", p.display(), i + 1)
+                    })
+                })
+                .collect()
+        }
+    }
+}
