@@ -9,11 +9,10 @@ mod index;
 mod names;
 mod pages;
 
-pub use index::{ImageEntry, ScanEntry, SiteIndex, SITE_VERSION};
-pub use names::{repository, slug};
+pub use index::{ImageEntry, IndexError, ScanEntry, SiteIndex, SITE_VERSION};
+pub use names::{repository, slug, NameError, ScanId, Slug};
 
 use anyhow::Context;
-use index::load_index;
 use names::scan_id;
 use pages::{write_image_page, write_index_page};
 use scanlens_model::{Report, Severity, SeverityCounts};
@@ -24,7 +23,7 @@ use std::path::{Path, PathBuf};
 /// Adds the report directories to the site at `site` and rewrites the affected pages.
 /// Returns how many scans were new.
 pub fn add_reports(site: &Path, reports: &[PathBuf], title: &str) -> anyhow::Result<usize> {
-    let mut index = load_index(site)?;
+    let mut index = index::load(site)?;
     let mut touched: BTreeSet<String> = BTreeSet::new();
     let mut added = 0;
     for dir in reports {
@@ -49,7 +48,9 @@ pub fn add_reports(site: &Path, reports: &[PathBuf], title: &str) -> anyhow::Res
             None => {
                 let mut s = slug(&name);
                 while index.images.iter().any(|i| i.slug == s) {
-                    s.push('_');
+                    s = s.bumped().with_context(|| {
+                        format!("too many images have names that make the folder name {s}; rename the image {name}")
+                    })?;
                 }
                 index.images.push(ImageEntry {
                     name: name.clone(),
@@ -63,7 +64,10 @@ pub fn add_reports(site: &Path, reports: &[PathBuf], title: &str) -> anyhow::Res
         if image.scans.iter().any(|s| s.id == id) {
             continue; // The same report added again: nothing changes.
         }
-        let dest = site.join("images").join(&image.slug).join(&id);
+        let dest = site
+            .join("images")
+            .join(image.slug.as_str())
+            .join(id.as_str());
         copy_dir(dir, &dest)?;
         let total = |s| report.summary.severity_total(s);
         let counts = SeverityCounts {

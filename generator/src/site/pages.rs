@@ -1,6 +1,7 @@
 //! The dashboard's pages: the index of images and one page per image.
 
 use super::index::{ImageEntry, ScanEntry, SiteIndex};
+use super::names::Slug;
 use super::write_atomically;
 use anyhow::Context;
 use askama::Template;
@@ -69,7 +70,7 @@ struct IndexPage<'a> {
 
 struct IndexRow<'a> {
     name: &'a str,
-    slug: &'a str,
+    slug: &'a Slug,
     latest: &'a ScanEntry,
     cells: Vec<SevCell>,
     total: u64,
@@ -165,7 +166,7 @@ fn diff_rows(list: &[scanlens_model::Finding]) -> Vec<DiffRow> {
 }
 
 pub fn write_image_page(site: &Path, image: &ImageEntry) -> anyhow::Result<()> {
-    let dir = site.join("images").join(&image.slug);
+    let dir = site.join("images").join(image.slug.as_str());
     let latest = image
         .scans
         .last()
@@ -174,8 +175,8 @@ pub fn write_image_page(site: &Path, image: &ImageEntry) -> anyhow::Result<()> {
         0 | 1 => None,
         n => {
             let prev = &image.scans[n - 2];
-            let old = crate::input::load_report(&dir.join(&prev.id))?;
-            let new = crate::input::load_report(&dir.join(&latest.id))?;
+            let old = crate::input::load_report(&dir.join(prev.id.as_str()))?;
+            let new = crate::input::load_report(&dir.join(latest.id.as_str()))?;
             let d = scanlens_model::diff::diff(&old, &new);
             Some(DiffView {
                 previous: prev.scanned_at.clone(),
