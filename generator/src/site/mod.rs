@@ -4,28 +4,36 @@
 //! and each scan's report directory is copied under `images/<image>/<scan>/`. Adding reports
 //! updates the index, then rewrites the pages of the images that changed, so a CI job can restore
 //! the previous site (Pages artifact, S3, cache), add its scans and publish again.
+//!
+//! Because the site comes back from elsewhere, its index is read as untrusted (`index.rs`): the
+//! names that become paths and links are [`Slug`]s and [`ScanId`]s (`names.rs`). A run writes
+//! nothing in place until all of it is written (`staging.rs`), so a failed run leaves the site
+//! as it was.
 
 mod index;
 mod names;
 mod pages;
+mod staging;
 
 pub use index::{ImageEntry, IndexError, ScanEntry, SiteIndex, SITE_VERSION};
 pub use names::{repository, slug, NameError, ScanId, Slug};
 
 use anyhow::Context;
 use names::scan_id;
-use pages::{write_image_page, write_index_page};
 use scanlens_model::{Report, Severity, SeverityCounts};
 use sha2::{Digest, Sha256};
-use std::collections::BTreeSet;
+use staging::Staging;
+use std::collections::{BTreeSet, HashMap};
 use std::path::{Path, PathBuf};
 
 /// Adds the report directories to the site at `site` and rewrites the affected pages.
-/// Returns how many scans were new.
+/// Returns how many scans were new. On error the site is left as it was.
 pub fn add_reports(site: &Path, reports: &[PathBuf], title: &str) -> anyhow::Result<usize> {
     let mut index = index::load(site)?;
+    let mut staging = Staging::begin(site)?;
+    // Scan folders copied by this run, readable where they were staged until the commit.
+    let mut copied: HashMap<(Slug, ScanId), PathBuf> = HashMap::new();
     let mut touched: BTreeSet<String> = BTreeSet::new();
-    let mut added = 0;
     for dir in reports {
         let json_path = dir.join("report.json");
         let bytes = std::fs::read(&json_path).with_context(|| {
@@ -64,49 +72,28 @@ pub fn add_reports(site: &Path, reports: &[PathBuf], title: &str) -> anyhow::Res
         if image.scans.iter().any(|s| s.id == id) {
             continue; // The same report added again: nothing changes.
         }
-        let dest = site
-            .join("images")
-            .join(image.slug.as_str())
-            .join(id.as_str());
-        copy_dir(dir, &dest)?;
-        let total = |s| report.summary.severity_total(s);
-        let counts = SeverityCounts {
-            critical: total(Severity::Critical),
-            high: total(Severity::High),
-            medium: total(Severity::Medium),
-            low: total(Severity::Low),
-            unknown: total(Severity::Unknown),
-        };
-        let mut terms: BTreeSet<String> = BTreeSet::new();
-        for f in report.findings.iter().filter(|f| f.is_counted()) {
-            terms.insert(f.id.clone());
-            terms.extend(f.aliases.iter().cloned());
-            if !f.package_name().is_empty() {
-                terms.insert(f.package_name().to_string());
-            }
-        }
-        image.scans.push(ScanEntry {
-            id,
-            reference,
-            scanned_at: report
-                .artifacts
-                .first()
-                .and_then(|a| a.scanned_at.clone())
-                .unwrap_or_default(),
-            commit: report.commit.clone(),
-            counts,
-            fixable: report.stats.fixable,
-            terms: terms.into_iter().collect(),
-        });
+        let staged = staging.copy_dir(dir, &["images", image.slug.as_str(), id.as_str()])?;
+        copied.insert((image.slug.clone(), id.clone()), staged);
+        image.scans.push(scan_entry(&report, id, reference));
         image
             .scans
             .sort_by(|a, b| (&a.scanned_at, &a.id).cmp(&(&b.scanned_at, &b.id)));
         touched.insert(name);
-        added += 1;
     }
     index.images.sort_by(|a, b| a.name.cmp(&b.name));
     for image in index.images.iter().filter(|i| touched.contains(&i.name)) {
-        write_image_page(site, image)?;
+        let folder = |id: &ScanId| match copied.get(&(image.slug.clone(), id.clone())) {
+            Some(staged) => staged.clone(),
+            None => site
+                .join("images")
+                .join(image.slug.as_str())
+                .join(id.as_str()),
+        };
+        let page = pages::image_page(image, &folder)?;
+        staging.write_file(
+            &["images", image.slug.as_str(), "index.html"],
+            page.as_bytes(),
+        )?;
     }
     // Only the newest scan of each image needs its search terms; older ones drop them to keep
     // the index small as history grows.
@@ -116,35 +103,44 @@ pub fn add_reports(site: &Path, reports: &[PathBuf], title: &str) -> anyhow::Res
             s.terms.clear();
         }
     }
-    write_index_page(site, &index, title)?;
-    std::fs::create_dir_all(site.join("data"))?;
-    write_atomically(
-        &site.join("data/site.json"),
-        &serde_json::to_vec_pretty(&index)?,
+    staging.write_file(
+        &["index.html"],
+        pages::index_page(&index, title)?.as_bytes(),
     )?;
-    Ok(added)
+    // Last in place: a site.json that lists a scan means its folder and pages are there.
+    staging.write_file(&index::INDEX_PATH, &serde_json::to_vec_pretty(&index)?)?;
+    staging.commit()?;
+    Ok(copied.len())
 }
 
-fn write_atomically(path: &Path, bytes: &[u8]) -> anyhow::Result<()> {
-    let tmp = path.with_extension(format!("tmp-{}", std::process::id()));
-    std::fs::write(&tmp, bytes).with_context(|| format!("cannot write {}", tmp.display()))?;
-    std::fs::rename(&tmp, path).with_context(|| format!("cannot replace {}", path.display()))
-}
-
-fn copy_dir(from: &Path, to: &Path) -> anyhow::Result<()> {
-    let tmp = to.with_extension("tmp");
-    let _ = std::fs::remove_dir_all(&tmp);
-    std::fs::create_dir_all(&tmp).with_context(|| format!("cannot create {}", tmp.display()))?;
-    for entry in
-        std::fs::read_dir(from).with_context(|| format!("cannot list {}", from.display()))?
-    {
-        let entry = entry?;
-        if entry.file_type()?.is_file() {
-            std::fs::copy(entry.path(), tmp.join(entry.file_name()))
-                .with_context(|| format!("cannot copy {}", entry.path().display()))?;
+fn scan_entry(report: &Report, id: ScanId, reference: String) -> ScanEntry {
+    let total = |s| report.summary.severity_total(s);
+    let counts = SeverityCounts {
+        critical: total(Severity::Critical),
+        high: total(Severity::High),
+        medium: total(Severity::Medium),
+        low: total(Severity::Low),
+        unknown: total(Severity::Unknown),
+    };
+    let mut terms: BTreeSet<String> = BTreeSet::new();
+    for f in report.findings.iter().filter(|f| f.is_counted()) {
+        terms.insert(f.id.clone());
+        terms.extend(f.aliases.iter().cloned());
+        if !f.package_name().is_empty() {
+            terms.insert(f.package_name().to_string());
         }
     }
-    let _ = std::fs::remove_dir_all(to);
-    std::fs::rename(&tmp, to).with_context(|| format!("cannot create {}", to.display()))?;
-    Ok(())
+    ScanEntry {
+        id,
+        reference,
+        scanned_at: report
+            .artifacts
+            .first()
+            .and_then(|a| a.scanned_at.clone())
+            .unwrap_or_default(),
+        commit: report.commit.clone(),
+        counts,
+        fixable: report.stats.fixable,
+        terms: terms.into_iter().collect(),
+    }
 }

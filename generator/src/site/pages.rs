@@ -1,12 +1,11 @@
 //! The dashboard's pages: the index of images and one page per image.
 
 use super::index::{ImageEntry, ScanEntry, SiteIndex};
-use super::names::Slug;
-use super::write_atomically;
+use super::names::{ScanId, Slug};
 use anyhow::Context;
 use askama::Template;
 use scanlens_model::{Severity, SeverityCounts};
-use std::path::Path;
+use std::path::PathBuf;
 
 const STYLE: &str = include_str!("../../templates/site.css");
 const SEARCH_JS: &str = include_str!("../../templates/site-search.js");
@@ -80,7 +79,8 @@ struct IndexRow<'a> {
     search: String,
 }
 
-pub fn write_index_page(site: &Path, index: &SiteIndex, title: &str) -> anyhow::Result<()> {
+/// `index.html`: every image's latest scan, searchable.
+pub fn index_page(index: &SiteIndex, title: &str) -> anyhow::Result<String> {
     let rows = index
         .images
         .iter()
@@ -108,7 +108,7 @@ pub fn write_index_page(site: &Path, index: &SiteIndex, title: &str) -> anyhow::
         rows,
         scans: index.images.iter().map(|i| i.scans.len()).sum(),
     };
-    write_atomically(&site.join("index.html"), page.render()?.as_bytes())
+    Ok(page.render()?)
 }
 
 #[derive(Template)]
@@ -165,8 +165,12 @@ fn diff_rows(list: &[scanlens_model::Finding]) -> Vec<DiffRow> {
         .collect()
 }
 
-pub fn write_image_page(site: &Path, image: &ImageEntry) -> anyhow::Result<()> {
-    let dir = site.join("images").join(image.slug.as_str());
+/// `images/<slug>/index.html`: an image's history, and what changed in its latest scan, read
+/// from the reports in the scan folders `folder` names.
+pub fn image_page(
+    image: &ImageEntry,
+    folder: &dyn Fn(&ScanId) -> PathBuf,
+) -> anyhow::Result<String> {
     let latest = image
         .scans
         .last()
@@ -175,8 +179,8 @@ pub fn write_image_page(site: &Path, image: &ImageEntry) -> anyhow::Result<()> {
         0 | 1 => None,
         n => {
             let prev = &image.scans[n - 2];
-            let old = crate::input::load_report(&dir.join(prev.id.as_str()))?;
-            let new = crate::input::load_report(&dir.join(latest.id.as_str()))?;
+            let old = crate::input::load_report(&folder(&prev.id))?;
+            let new = crate::input::load_report(&folder(&latest.id))?;
             let d = scanlens_model::diff::diff(&old, &new);
             Some(DiffView {
                 previous: prev.scanned_at.clone(),
@@ -207,5 +211,5 @@ pub fn write_image_page(site: &Path, image: &ImageEntry) -> anyhow::Result<()> {
         trend_severe,
         diff,
     };
-    write_atomically(&dir.join("index.html"), page.render()?.as_bytes())
+    Ok(page.render()?)
 }
