@@ -63,7 +63,7 @@ impl Staging {
     /// Stages a copy of the files of `from` as the folder `rel` (names below the site), and
     /// returns where the copy can be read until [`commit`](Self::commit).
     pub fn copy_dir(&mut self, from: &Path, rel: &[&str]) -> anyhow::Result<PathBuf> {
-        let (tmp, _) = self.stage(rel)?;
+        let tmp = self.stage(rel)?;
         std::fs::create_dir(&tmp).map_err(|e| io_error("cannot create", &tmp, e))?;
         let entries =
             std::fs::read_dir(from).with_context(|| format!("cannot list {}", from.display()))?;
@@ -91,7 +91,7 @@ impl Staging {
         if std::fs::read(&dest).is_ok_and(|old| old == bytes) {
             return Ok(());
         }
-        let (tmp, _) = self.stage(rel)?;
+        let tmp = self.stage(rel)?;
         std::fs::OpenOptions::new()
             .write(true)
             .create_new(true)
@@ -170,16 +170,16 @@ impl Staging {
     }
 
     /// Reserves `<rel>.tmp` for a new version of `rel`: removed again unless committed.
-    fn stage(&mut self, rel: &[&str]) -> anyhow::Result<(PathBuf, PathBuf)> {
+    fn stage(&mut self, rel: &[&str]) -> anyhow::Result<PathBuf> {
         let dest = self.path(rel)?;
         let tmp = with_suffix(&dest, TMP);
         // Left by a run that was killed: scanlens owns these names.
         remove(&tmp).map_err(|e| io_error("cannot remove", &tmp, e))?;
         self.staged.push(Staged {
             tmp: tmp.clone(),
-            dest: dest.clone(),
+            dest,
         });
-        Ok((tmp, dest))
+        Ok(tmp)
     }
 }
 
