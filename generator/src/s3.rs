@@ -11,6 +11,10 @@
 //! The EC2 instance metadata service is deliberately not probed: off EC2 it costs a timeout, and
 //! CodeBuild and GitHub's AWS action both provide one of the sources above.
 
+mod url;
+
+pub use url::{check_segment, S3Url};
+
 use hmac::{Hmac, Mac};
 use sha2::{Digest, Sha256};
 use std::collections::HashMap;
@@ -24,6 +28,14 @@ pub type Env<'a> = &'a dyn Fn(&str) -> Option<String>;
 pub enum S3Error {
     #[error("`{0}` is not an S3 URL; write it as s3://bucket/prefix")]
     BadUrl(String),
+    #[error("`{bucket}` in {url} is not a valid S3 bucket name: {why}; write the bucket's exact name, as `aws s3 ls` lists it")]
+    BadBucket {
+        url: String,
+        bucket: String,
+        why: &'static str,
+    },
+    #[error("the prefix of {url} {why}; write it as plain segments, like s3://bucket/scans/app")]
+    BadPrefix { url: String, why: &'static str },
     #[error("no AWS credentials found; set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY (and AWS_SESSION_TOKEN for temporary ones), or AWS_PROFILE with a profile in ~/.aws/credentials or ~/.aws/config")]
     NoCredentials,
     #[error("profile `{profile}` has no access keys ({why}); run `aws configure export-credentials --profile {profile} --format env` and export what it prints")]
@@ -52,42 +64,6 @@ pub enum S3Error {
         bucket: String,
         key: String,
     },
-}
-
-/// `s3://bucket/prefix`, with the prefix's slashes trimmed.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct S3Url {
-    pub bucket: String,
-    pub prefix: String,
-}
-
-impl S3Url {
-    pub fn parse(s: &str) -> Result<S3Url, S3Error> {
-        let rest = s
-            .strip_prefix("s3://")
-            .ok_or_else(|| S3Error::BadUrl(s.into()))?;
-        let (bucket, prefix) = rest.split_once('/').unwrap_or((rest, ""));
-        let bucket_ok = (3..=63).contains(&bucket.len())
-            && bucket
-                .bytes()
-                .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'.' || b == b'-');
-        if !bucket_ok {
-            return Err(S3Error::BadUrl(s.into()));
-        }
-        Ok(S3Url {
-            bucket: bucket.into(),
-            prefix: prefix.trim_matches('/').into(),
-        })
-    }
-
-    /// The key of `rel` under the prefix.
-    pub fn key(&self, rel: &str) -> String {
-        if self.prefix.is_empty() {
-            rel.into()
-        } else {
-            format!("{}/{rel}", self.prefix)
-        }
-    }
 }
 
 #[derive(Clone, PartialEq, Eq)]
@@ -684,17 +660,6 @@ Signature=f0e8bdb87c964420e857bd35b5d6ed310bd44f0170aba48dd91039c6036bdb41"
         assert_eq!(amz_date(t), "20130524T000000Z");
         let t = UNIX_EPOCH + Duration::from_secs(951_825_599); // 2000-02-29T11:59:59Z
         assert_eq!(amz_date(t), "20000229T115959Z");
-    }
-
-    #[test]
-    fn s3_urls() {
-        let u = S3Url::parse("s3://my-bucket/a/b/").unwrap();
-        assert_eq!((u.bucket.as_str(), u.prefix.as_str()), ("my-bucket", "a/b"));
-        assert_eq!(u.key("x/report.json"), "a/b/x/report.json");
-        let u = S3Url::parse("s3://my-bucket").unwrap();
-        assert_eq!(u.key("x"), "x");
-        assert!(S3Url::parse("https://b/x").is_err());
-        assert!(S3Url::parse("s3://Bad_Bucket/x").is_err());
     }
 
     #[test]
