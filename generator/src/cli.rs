@@ -269,8 +269,10 @@ pub struct SiteArgs {
 
 #[derive(Debug, Args)]
 #[command(
-    after_help = "Keys: s3://BUCKET/PREFIX/<folder name>/<file> for each report folder and s3://BUCKET/PREFIX/site/... for --site. Credentials and region are found as the AWS SDKs find them: AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY, AWS_SESSION_TOKEN; AWS_PROFILE with ~/.aws/credentials and ~/.aws/config; CodeBuild's and ECS's container credentials; AWS_REGION or AWS_DEFAULT_REGION. AWS_ENDPOINT_URL_S3 or AWS_ENDPOINT_URL selects an S3-compatible server (path-style requests).\n\n\
-Exit codes: 0 uploaded, 2 bad command line, 3 error (no credentials, no such bucket, endpoint unreachable, access denied)."
+    after_help = "Keys: s3://BUCKET/PREFIX/<folder name>/<file> for each report folder and s3://BUCKET/PREFIX/site/... for --site. PREFIX is plain segments: `.`, `..`, empty segments (a//b), backslashes and control characters are refused.\n\n\
+What is uploaded: only the files scanlens writes (report.json, index.html, summary.md, findings.ndjson, report.sarif, trivy-image.json, trivy-config.json; and the site's index.html, data/site.json and images/), only as regular files. Hidden entries (such as the .NAME.scanlens-new-* folders a killed render leaves) and other files are left out; a symbolic link or special file inside a folder is refused before anything is uploaded. A folder named on the command line may itself be a link.\n\n\
+Credentials and region are found as the AWS SDKs find them: AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY, AWS_SESSION_TOKEN; AWS_PROFILE with ~/.aws/credentials and ~/.aws/config; CodeBuild's and ECS's container credentials; AWS_REGION or AWS_DEFAULT_REGION. AWS_ENDPOINT_URL_S3 or AWS_ENDPOINT_URL selects an S3-compatible server (path-style requests).\n\n\
+Exit codes: 0 uploaded, 2 bad command line, 3 error (bad S3 URL, a link in a folder, no credentials, no such bucket, endpoint unreachable, access denied)."
 )]
 pub struct PublishArgs {
     /// Destination, as s3://bucket/prefix

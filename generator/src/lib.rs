@@ -15,6 +15,7 @@ pub mod json;
 pub mod markdown;
 pub mod output;
 pub mod process;
+pub mod publishable;
 pub mod s3;
 pub mod sarif;
 pub mod scan;

@@ -97,6 +97,18 @@ fn scan_id(report: &Report, digest: &[u8]) -> String {
     }
 }
 
+/// Whether a folder name under `images/<image>/` is one [`scan_id`] makes: `publish` uploads
+/// those and not, say, the `<id>.tmp` folder a killed `site` run leaves behind.
+pub fn is_scan_id(name: &str) -> bool {
+    let hex = |s: &str| s.len() == 12 && s.bytes().all(|b| matches!(b, b'0'..=b'9' | b'a'..=b'f'));
+    match name.split_once('-') {
+        Some((time, rest)) => {
+            (1..=14).contains(&time.len()) && time.bytes().all(|b| b.is_ascii_digit()) && hex(rest)
+        }
+        None => hex(name),
+    }
+}
+
 fn load_index(site: &Path) -> anyhow::Result<SiteIndex> {
     let path = site.join("data/site.json");
     if !path.exists() {
@@ -459,6 +471,28 @@ mod tests {
         );
         assert_eq!(repository("app@sha256:abc"), "app");
         assert_eq!(repository("registry:5000/app"), "registry:5000/app");
+    }
+
+    #[test]
+    fn scan_ids_are_recognised() {
+        let mut report = Report::default();
+        assert!(is_scan_id(&scan_id(&report, &[0xab; 32])));
+        report.artifacts.push(Default::default());
+        report.artifacts[0].scanned_at = Some("2021-09-01T00:00:00Z".into());
+        let id = scan_id(&report, &[0x12; 32]);
+        assert_eq!(id, "20210901000000-121212121212");
+        assert!(is_scan_id(&id));
+        for not in [
+            "20210901000000-121212121212.tmp",
+            "-121212121212",
+            "x-121212121212",
+            "121212",
+            "index.html",
+            "20210901000000-ABCDEF121212",
+            "123456789012345-121212121212",
+        ] {
+            assert!(!is_scan_id(not), "{not}");
+        }
     }
 
     #[test]
