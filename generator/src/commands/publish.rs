@@ -1,10 +1,10 @@
 //! `scanlens publish --s3 s3://bucket/prefix DIR... [--site SITE]`: uploads report folders (and a
 //! site) to S3, each file with the Content-Type a browser or Athena expects. Which files go up is
-//! decided in [`crate::publishable`].
+//! decided in [`crate::publishable`]; how long S3 may take, in [`crate::s3::timeouts`].
 
 use crate::cli::PublishArgs;
 use crate::publishable::{self, Kind};
-use crate::s3::{self, Client, S3Url};
+use crate::s3::{self, Client, S3Url, Timeouts};
 use anyhow::{bail, Context};
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -22,7 +22,12 @@ pub fn run(args: PublishArgs) -> anyhow::Result<u8> {
     // Everything is listed before anything is uploaded, so a typo fails without a partial upload.
     let plan = plan(&dest, &args.dirs, args.site.as_deref())?;
     let env = |k: &str| std::env::var(k).ok();
-    let client = Client::new(s3::settings(&env)?);
+    let timeouts = Timeouts {
+        connect: args.connect_timeout,
+        request: args.timeout,
+        total: args.total_timeout,
+    };
+    let client = Client::new(s3::settings(&env)?, timeouts);
     let started = Instant::now();
     let files = plan.uploads;
     let bytes = upload(&client, &dest, &files)?;
@@ -184,5 +189,38 @@ mod tests {
         assert!(e.to_string().contains("same place"), "{e}");
         let e = plan(&dest, &[tmp.path().join("missing")], None).unwrap_err();
         assert!(e.to_string().contains("not a folder"), "{e}");
+    }
+
+    /// The unit tests of [`Timeouts`] check its defaults; the command line must use those.
+    #[test]
+    fn command_line_defaults_are_the_checked_ones() {
+        use clap::{CommandFactory, Parser};
+        let vars = [
+            "SCANLENS_S3_CONNECT_TIMEOUT",
+            "SCANLENS_S3_TIMEOUT",
+            "SCANLENS_S3_TOTAL_TIMEOUT",
+        ];
+        if vars.iter().any(|v| std::env::var_os(v).is_some()) {
+            eprintln!("SKIPPED: one of {vars:?} is set here");
+            return;
+        }
+        let cli =
+            crate::cli::Cli::try_parse_from(["scanlens", "publish", "--s3", "s3://b-1/x"]).unwrap();
+        let crate::cli::Command::Publish(a) = cli.command else {
+            panic!("not publish")
+        };
+        let got = Timeouts {
+            connect: a.connect_timeout,
+            request: a.timeout,
+            total: a.total_timeout,
+        };
+        assert_eq!(got, Timeouts::default());
+        let help = crate::cli::Cli::command()
+            .find_subcommand_mut("publish")
+            .unwrap()
+            .render_long_help()
+            .to_string();
+        let attempts = format!("tried {} times", s3::timeouts::ATTEMPTS);
+        assert!(help.contains(&attempts), "{help}");
     }
 }
