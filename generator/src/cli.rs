@@ -328,8 +328,11 @@ pub struct SiteArgs {
 
 #[derive(Debug, Args)]
 #[command(
-    after_help = "Keys: s3://BUCKET/PREFIX/<folder name>/<file> for each report folder and s3://BUCKET/PREFIX/site/... for --site. Credentials and region are found as the AWS SDKs find them: AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY, AWS_SESSION_TOKEN; AWS_PROFILE with ~/.aws/credentials and ~/.aws/config; CodeBuild's and ECS's container credentials; AWS_REGION or AWS_DEFAULT_REGION. AWS_ENDPOINT_URL_S3 or AWS_ENDPOINT_URL selects an S3-compatible server (path-style requests).\n\n\
-Exit codes: 0 uploaded, 2 bad command line, 3 error (no credentials, no such bucket, endpoint unreachable, access denied)."
+    after_help = "Keys: s3://BUCKET/PREFIX/<folder name>/<file> for each report folder and s3://BUCKET/PREFIX/site/... for --site. PREFIX is plain segments: `.`, `..`, empty segments (a//b), backslashes and control characters are refused.\n\n\
+What is uploaded: only the files scanlens writes (report.json, index.html, summary.md, findings.ndjson, report.sarif, trivy-image.json, trivy-config.json; and the site's index.html, data/site.json and images/), only as regular files. Hidden entries (such as the .NAME.scanlens-new-* folders a killed render leaves) and other files are left out; a symbolic link or special file inside a folder is refused before anything is uploaded. A folder named on the command line may itself be a link.\n\n\
+Credentials and region are found as the AWS SDKs find them: AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY, AWS_SESSION_TOKEN; AWS_PROFILE with ~/.aws/credentials and ~/.aws/config; CodeBuild's and ECS's container credentials; AWS_REGION or AWS_DEFAULT_REGION. AWS_ENDPOINT_URL_S3 or AWS_ENDPOINT_URL selects an S3-compatible server (path-style requests).\n\n\
+Each file is tried 3 times, so with the default timeouts an endpoint that never answers fails the command after about a minute.\n\n\
+Exit codes: 0 uploaded, 2 bad command line, 3 error (bad S3 URL, a link in a folder, no credentials, no such bucket, endpoint unreachable or too slow, access denied)."
 )]
 pub struct PublishArgs {
     /// Destination, as s3://bucket/prefix
@@ -341,4 +344,35 @@ pub struct PublishArgs {
     /// Also upload this site folder (from `scanlens site`) to PREFIX/site/
     #[arg(long, value_name = "SITE")]
     pub site: Option<PathBuf>,
+    /// How long each attempt may take to connect to S3 (DNS, TCP, TLS)
+    #[arg(
+        long,
+        env = "SCANLENS_S3_CONNECT_TIMEOUT",
+        value_name = "DURATION",
+        default_value = crate::s3::timeouts::DEFAULT_CONNECT,
+        value_parser = crate::s3::timeouts::parse,
+        help_heading = "Timeouts"
+    )]
+    pub connect_timeout: Duration,
+    /// How long each attempt of an upload may take, connecting included (plus 1s per MB of the
+    /// file, to send it); a transfer that stalls this long fails too
+    #[arg(
+        long,
+        env = "SCANLENS_S3_TIMEOUT",
+        value_name = "DURATION",
+        default_value = crate::s3::timeouts::DEFAULT_REQUEST,
+        value_parser = crate::s3::timeouts::parse,
+        help_heading = "Timeouts"
+    )]
+    pub timeout: Duration,
+    /// How long the whole publish may take, however many files it has
+    #[arg(
+        long,
+        env = "SCANLENS_S3_TOTAL_TIMEOUT",
+        value_name = "DURATION",
+        default_value = crate::s3::timeouts::DEFAULT_TOTAL,
+        value_parser = crate::s3::timeouts::parse,
+        help_heading = "Timeouts"
+    )]
+    pub total_timeout: Duration,
 }

@@ -16,6 +16,7 @@ pub mod json;
 pub mod markdown;
 pub mod output;
 pub mod process;
+pub mod publishable;
 pub mod query;
 pub mod s3;
 pub mod sarif;

@@ -11,11 +11,17 @@
 //! The EC2 instance metadata service is deliberately not probed: off EC2 it costs a timeout, and
 //! CodeBuild and GitHub's AWS action both provide one of the sources above.
 
+pub mod timeouts;
+mod url;
+
+pub use timeouts::Timeouts;
+pub use url::{check_segment, S3Url};
+
 use hmac::{Hmac, Mac};
 use sha2::{Digest, Sha256};
 use std::collections::HashMap;
 use std::path::PathBuf;
-use std::time::{Duration, SystemTime, UNIX_EPOCH};
+use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
 /// Environment lookup, injectable so tests do not depend on the machine's variables.
 pub type Env<'a> = &'a dyn Fn(&str) -> Option<String>;
@@ -24,6 +30,14 @@ pub type Env<'a> = &'a dyn Fn(&str) -> Option<String>;
 pub enum S3Error {
     #[error("`{0}` is not an S3 URL; write it as s3://bucket/prefix")]
     BadUrl(String),
+    #[error("`{bucket}` in {url} is not a valid S3 bucket name: {why}; write the bucket's exact name, as `aws s3 ls` lists it")]
+    BadBucket {
+        url: String,
+        bucket: String,
+        why: &'static str,
+    },
+    #[error("the prefix of {url} {why}; write it as plain segments, like s3://bucket/scans/app")]
+    BadPrefix { url: String, why: &'static str },
     #[error("no AWS credentials found; set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY (and AWS_SESSION_TOKEN for temporary ones), or AWS_PROFILE with a profile in ~/.aws/credentials or ~/.aws/config")]
     NoCredentials,
     #[error("profile `{profile}` has no access keys ({why}); run `aws configure export-credentials --profile {profile} --format env` and export what it prints")]
@@ -36,6 +50,20 @@ pub enum S3Error {
     ContainerCredentials { url: String, why: String },
     #[error("cannot reach the S3 endpoint {endpoint}: {why}; check the network, AWS_ENDPOINT_URL_S3 / AWS_ENDPOINT_URL, or AWS_REGION")]
     Unreachable { endpoint: String, why: String },
+    #[error("could not connect to the S3 endpoint {endpoint} within {limit} ({attempts} attempts); check the network and AWS_ENDPOINT_URL_S3 / AWS_ENDPOINT_URL, or raise --connect-timeout (SCANLENS_S3_CONNECT_TIMEOUT)")]
+    ConnectTimeout {
+        endpoint: String,
+        limit: String,
+        attempts: u32,
+    },
+    #[error("the S3 endpoint {endpoint} did not answer within {limit} ({attempts} attempts); check the network and AWS_ENDPOINT_URL_S3 / AWS_ENDPOINT_URL, or raise --timeout (SCANLENS_S3_TIMEOUT)")]
+    NoAnswer {
+        endpoint: String,
+        limit: String,
+        attempts: u32,
+    },
+    #[error("publishing to {endpoint} did not finish within {limit}; raise --total-timeout (SCANLENS_S3_TOTAL_TIMEOUT) or publish fewer folders at once")]
+    TotalTimeout { endpoint: String, limit: String },
     #[error("bucket `{0}` does not exist; create it (aws s3 mb s3://{0}) or fix the bucket name")]
     NoSuchBucket(String),
     #[error("the credentials were rejected ({code}); check AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY / AWS_SESSION_TOKEN or the profile, and that they have not expired")]
@@ -52,42 +80,6 @@ pub enum S3Error {
         bucket: String,
         key: String,
     },
-}
-
-/// `s3://bucket/prefix`, with the prefix's slashes trimmed.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct S3Url {
-    pub bucket: String,
-    pub prefix: String,
-}
-
-impl S3Url {
-    pub fn parse(s: &str) -> Result<S3Url, S3Error> {
-        let rest = s
-            .strip_prefix("s3://")
-            .ok_or_else(|| S3Error::BadUrl(s.into()))?;
-        let (bucket, prefix) = rest.split_once('/').unwrap_or((rest, ""));
-        let bucket_ok = (3..=63).contains(&bucket.len())
-            && bucket
-                .bytes()
-                .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'.' || b == b'-');
-        if !bucket_ok {
-            return Err(S3Error::BadUrl(s.into()));
-        }
-        Ok(S3Url {
-            bucket: bucket.into(),
-            prefix: prefix.trim_matches('/').into(),
-        })
-    }
-
-    /// The key of `rel` under the prefix.
-    pub fn key(&self, rel: &str) -> String {
-        if self.prefix.is_empty() {
-            rel.into()
-        } else {
-            format!("{}/{rel}", self.prefix)
-        }
-    }
 }
 
 #[derive(Clone, PartialEq, Eq)]
@@ -325,14 +317,28 @@ pub fn content_type(name: &str) -> &'static str {
 
 pub struct Client {
     settings: Settings,
+    timeouts: Timeouts,
     agent: ureq::Agent,
+    /// When `timeouts.total` runs out: the clock starts when the client is made.
+    deadline: Instant,
 }
 
 impl Client {
-    pub fn new(settings: Settings) -> Client {
+    pub fn new(settings: Settings, timeouts: Timeouts) -> Client {
+        let agent = ureq::Agent::config_builder()
+            .http_status_as_error(false)
+            .timeout_resolve(Some(timeouts.connect))
+            .timeout_connect(Some(timeouts.connect))
+            // A stalled transfer of a large file is caught here long before its attempt limit.
+            .timeout_per_read(Some(timeouts.request))
+            .timeout_per_write(Some(timeouts.request))
+            .build()
+            .into();
         Client {
             settings,
-            agent: agent(Duration::from_secs(300)),
+            timeouts,
+            agent,
+            deadline: Instant::now() + timeouts.total,
         }
     }
 
@@ -374,7 +380,8 @@ impl Client {
             .unwrap_or_else(|| format!("https://s3.{}.amazonaws.com", self.settings.region))
     }
 
-    /// Uploads one object; transient failures (5xx, dropped connections) are retried twice.
+    /// Uploads one object; transient failures (5xx, dropped connections, timeouts) are tried
+    /// [`timeouts::ATTEMPTS`] times in all, never past the total deadline.
     pub fn put(
         &self,
         bucket: &str,
@@ -382,15 +389,26 @@ impl Client {
         body: &[u8],
         content_type: &str,
     ) -> Result<(), S3Error> {
-        let mut attempt = 0;
+        let mut attempt = 1;
         loop {
-            match self.put_once(bucket, key, body, content_type) {
-                Err(e) if attempt < 2 && is_transient(&e) => {
+            match self.put_once(bucket, key, body, content_type, attempt) {
+                Err(e) if attempt < timeouts::ATTEMPTS && is_transient(&e) => {
+                    let pause = timeouts::RETRY_DELAYS[attempt as usize - 1];
+                    if Instant::now() + pause >= self.deadline {
+                        return Err(self.total_timeout());
+                    }
+                    std::thread::sleep(pause);
                     attempt += 1;
-                    std::thread::sleep(Duration::from_millis(200 * 4u64.pow(attempt - 1)));
                 }
                 other => return other,
             }
+        }
+    }
+
+    fn total_timeout(&self) -> S3Error {
+        S3Error::TotalTimeout {
+            endpoint: self.endpoint_name(),
+            limit: timeouts::human(self.timeouts.total),
         }
     }
 
@@ -400,7 +418,13 @@ impl Client {
         key: &str,
         body: &[u8],
         content_type: &str,
+        attempt: u32,
     ) -> Result<(), S3Error> {
+        let left = self.deadline.saturating_duration_since(Instant::now());
+        if left.is_zero() {
+            return Err(self.total_timeout());
+        }
+        let limit = self.timeouts.attempt_limit(body.len());
         let (url, host, path) = self.target(bucket, key);
         let payload = hex(&Sha256::digest(body));
         let mut headers = vec![
@@ -418,17 +442,46 @@ impl Client {
             &payload,
             &amz_date(SystemTime::now()),
         );
-        let mut req = self.agent.put(&url);
+        let mut req = self
+            .agent
+            .put(&url)
+            .config()
+            .timeout_global(Some(limit.min(left)))
+            .build();
         for (k, v) in &headers {
             req = req.header(k, v);
         }
-        let resp =
-            req.header("authorization", &auth)
-                .send(body)
-                .map_err(|e| S3Error::Unreachable {
+        let resp = match req.header("authorization", &auth).send(body) {
+            Ok(resp) => resp,
+            Err(ureq::Error::Timeout(_)) if Instant::now() >= self.deadline => {
+                return Err(self.total_timeout())
+            }
+            Err(ureq::Error::Timeout(ureq::Timeout::Resolve | ureq::Timeout::Connect)) => {
+                return Err(S3Error::ConnectTimeout {
+                    endpoint: self.endpoint_name(),
+                    limit: timeouts::human(self.timeouts.connect),
+                    attempts: attempt,
+                })
+            }
+            Err(ureq::Error::Timeout(which)) => {
+                // A stall is caught by the per-read/write limit, the rest by the attempt's.
+                let waited = match which {
+                    ureq::Timeout::PerRead | ureq::Timeout::PerWrite => self.timeouts.request,
+                    _ => limit,
+                };
+                return Err(S3Error::NoAnswer {
+                    endpoint: self.endpoint_name(),
+                    limit: timeouts::human(waited),
+                    attempts: attempt,
+                });
+            }
+            Err(e) => {
+                return Err(S3Error::Unreachable {
                     endpoint: self.endpoint_name(),
                     why: e.to_string(),
-                })?;
+                })
+            }
+        };
         check(resp, bucket, key)
     }
 }
@@ -436,6 +489,7 @@ impl Client {
 fn is_transient(e: &S3Error) -> bool {
     match e {
         S3Error::Unreachable { why, .. } => !why.to_lowercase().contains("refused"),
+        S3Error::ConnectTimeout { .. } | S3Error::NoAnswer { .. } => true,
         S3Error::Other { status, .. } => *status >= 500,
         _ => false,
     }
@@ -687,17 +741,6 @@ Signature=f0e8bdb87c964420e857bd35b5d6ed310bd44f0170aba48dd91039c6036bdb41"
     }
 
     #[test]
-    fn s3_urls() {
-        let u = S3Url::parse("s3://my-bucket/a/b/").unwrap();
-        assert_eq!((u.bucket.as_str(), u.prefix.as_str()), ("my-bucket", "a/b"));
-        assert_eq!(u.key("x/report.json"), "a/b/x/report.json");
-        let u = S3Url::parse("s3://my-bucket").unwrap();
-        assert_eq!(u.key("x"), "x");
-        assert!(S3Url::parse("https://b/x").is_err());
-        assert!(S3Url::parse("s3://Bad_Bucket/x").is_err());
-    }
-
-    #[test]
     fn env_credentials_and_region_win() {
         let dir = tempfile::tempdir().unwrap();
         std::fs::create_dir_all(dir.path().join(".aws")).unwrap();
@@ -845,11 +888,14 @@ Signature=f0e8bdb87c964420e857bd35b5d6ed310bd44f0170aba48dd91039c6036bdb41"
     #[test]
     fn addressing() {
         let creds = example();
-        let c = Client::new(Settings {
-            region: "eu-west-1".into(),
-            endpoint: None,
-            credentials: creds.clone(),
-        });
+        let c = Client::new(
+            Settings {
+                region: "eu-west-1".into(),
+                endpoint: None,
+                credentials: creds.clone(),
+            },
+            Timeouts::default(),
+        );
         assert_eq!(
             c.target("bucket", "p/a b.json").0,
             "https://bucket.s3.eu-west-1.amazonaws.com/p/a%20b.json"
@@ -858,11 +904,14 @@ Signature=f0e8bdb87c964420e857bd35b5d6ed310bd44f0170aba48dd91039c6036bdb41"
             c.target("my.bucket", "k").0,
             "https://s3.eu-west-1.amazonaws.com/my.bucket/k"
         );
-        let c = Client::new(Settings {
-            region: "us-east-1".into(),
-            endpoint: Some("http://127.0.0.1:5000".into()),
-            credentials: creds,
-        });
+        let c = Client::new(
+            Settings {
+                region: "us-east-1".into(),
+                endpoint: Some("http://127.0.0.1:5000".into()),
+                credentials: creds,
+            },
+            Timeouts::default(),
+        );
         let (url, host, path) = c.target("bucket", "p/k");
         assert_eq!(url, "http://127.0.0.1:5000/bucket/p/k");
         assert_eq!(host, "127.0.0.1:5000");

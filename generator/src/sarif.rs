@@ -91,11 +91,12 @@ pub fn file_for(report: &Report, wanted: bool, category: &str) -> Option<Vec<u8>
     })
 }
 
+/// The file's name in a report folder.
+pub const FILE: &str = "report.sarif";
+
 /// The extra-file list [`crate::commands::render_report_with`] takes.
 pub fn extra(file: &Option<Vec<u8>>) -> Vec<(&'static str, &[u8])> {
-    file.iter()
-        .map(|b| ("report.sarif", b.as_slice()))
-        .collect()
+    file.iter().map(|b| (FILE, b.as_slice())).collect()
 }
 
 /// Renders `report` as SARIF within GitHub's limits, as one run of `category`.

@@ -1,10 +1,13 @@
-//! `diff`, `query`, `site` and `findings.ndjson` against the real corpus.
+//! `diff`, `query`, `site` and `findings.ndjson` against the real corpus; what `publish` sends,
+//! refuses and how long it waits, against a stand-in S3 on 127.0.0.1 (common/fake_s3.rs).
 
 mod common;
 
+use common::fake_s3::FakeS3;
 use serde_json::Value;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+use std::process::{Command, Output, Stdio};
+use std::time::{Duration, Instant};
 
 fn scanlens(args: &[&str]) -> Output {
     Command::new(env!("CARGO_BIN_EXE_scanlens"))
@@ -255,4 +258,346 @@ fn site_keeps_history_and_diffs_incrementally() {
     assert_eq!(o.status.code(), Some(3));
     assert!(String::from_utf8_lossy(&o.stderr).contains("report.json"));
     assert_eq!(std::fs::read(site.join("data/site.json")).unwrap(), before);
+}
+
+/// A small scan of `app:1`, as trivy writes it.
+const TRIVY_JSON: &str = r#"{"SchemaVersion":2,"ArtifactName":"app:1","ArtifactType":"container_image","CreatedAt":"2021-09-01T00:00:00Z","Results":[{"Target":"app:1 (debian 12)","Class":"os-pkgs","Type":"debian","Vulnerabilities":[{"VulnerabilityID":"CVE-2020-1","PkgName":"p","InstalledVersion":"1","Severity":"HIGH"}]}]}"#;
+
+/// `render --sarif` of [`TRIVY_JSON`] into `out`; returns the names of the files it wrote.
+fn small_report(dir: &Path, out: &Path) -> Vec<String> {
+    let input = dir.join("trivy.json");
+    std::fs::write(&input, TRIVY_JSON).unwrap();
+    let o = scanlens(&[
+        "render",
+        input.to_str().unwrap(),
+        "--out",
+        out.to_str().unwrap(),
+        "--sarif",
+    ]);
+    assert_eq!(
+        o.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    let mut names: Vec<String> = std::fs::read_dir(out)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().into_string().unwrap())
+        .collect();
+    names.sort();
+    names
+}
+
+/// Runs `scanlens publish ARGS` against `endpoint` with test keys and nothing else from the
+/// environment but `env`; killed after `limit`, so a hang fails the test instead of stalling it.
+fn publish(
+    endpoint: &str,
+    env: &[(&str, &str)],
+    args: &[&str],
+    limit: Duration,
+) -> (Output, Duration) {
+    let home = tempfile::tempdir().unwrap();
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_scanlens"));
+    cmd.env_clear()
+        .env("HOME", home.path())
+        .env("AWS_ACCESS_KEY_ID", "AKIDTEST")
+        .env("AWS_SECRET_ACCESS_KEY", "secret")
+        .env("AWS_ENDPOINT_URL", endpoint)
+        .envs(env.iter().copied())
+        .arg("publish")
+        .args(args)
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped());
+    let started = Instant::now();
+    let mut child = cmd.spawn().unwrap();
+    while child.try_wait().unwrap().is_none() {
+        if started.elapsed() > limit {
+            let _ = child.kill();
+            break;
+        }
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    let took = started.elapsed();
+    let out = child.wait_with_output().unwrap();
+    assert!(
+        took <= limit,
+        "publish {args:?} still ran after {limit:?}; killed"
+    );
+    (out, took)
+}
+
+/// Exit 3 and one line on stderr holding each of `needles`.
+fn assert_refused(out: &Output, needles: &[&str]) {
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(3), "{err}");
+    assert_eq!(err.trim_end().lines().count(), 1, "one line: {err}");
+    for n in needles {
+        assert!(err.contains(n), "expected `{n}` in: {err}");
+    }
+}
+
+const QUICK: Duration = Duration::from_secs(30);
+
+#[test]
+fn publish_never_follows_symlinks() {
+    let tmp = tempfile::tempdir().unwrap();
+    let report = tmp.path().join("out/app-1");
+    let names = small_report(tmp.path(), &report);
+    let secret_dir = tmp.path().join("private");
+    std::fs::create_dir_all(&secret_dir).unwrap();
+    std::fs::write(secret_dir.join("report.json"), "TOP-SECRET").unwrap();
+    let secret = secret_dir.join("credentials");
+    std::fs::write(&secret, "TOP-SECRET").unwrap();
+    let s3 = FakeS3::start();
+    let url = "s3://reports/scans";
+
+    // A link to a secret file, named like a file scanlens writes.
+    let link = report.join("trivy-image.json");
+    std::os::unix::fs::symlink(&secret, &link).unwrap();
+    let (out, _) = publish(
+        &s3.endpoint,
+        &[],
+        &["--s3", url, report.to_str().unwrap()],
+        QUICK,
+    );
+    assert_refused(&out, &["trivy-image.json is a symbolic link", "remove it"]);
+    std::fs::remove_file(&link).unwrap();
+
+    // A link to a folder, holding a file named like a report's.
+    let link = report.join("more");
+    std::os::unix::fs::symlink(&secret_dir, &link).unwrap();
+    let (out, _) = publish(
+        &s3.endpoint,
+        &[],
+        &["--s3", url, report.to_str().unwrap()],
+        QUICK,
+    );
+    assert_refused(&out, &["more is a symbolic link"]);
+    std::fs::remove_file(&link).unwrap();
+    assert_eq!(
+        s3.connections(),
+        0,
+        "nothing is sent before the folders are checked"
+    );
+
+    // The report folder named on the command line may be a link: the user chose it.
+    let named = tmp.path().join("latest");
+    std::os::unix::fs::symlink(&report, &named).unwrap();
+    let (out, _) = publish(
+        &s3.endpoint,
+        &[],
+        &["--s3", url, named.to_str().unwrap()],
+        QUICK,
+    );
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let want: Vec<String> = names.iter().map(|n| format!("scans/app-1/{n}")).collect();
+    assert_eq!(s3.keys(), want);
+    for (key, body) in s3.puts() {
+        assert!(
+            !String::from_utf8_lossy(&body).contains("TOP-SECRET"),
+            "{key}"
+        );
+    }
+}
+
+#[test]
+fn publish_skips_temp_and_foreign_files() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out_dir = tmp.path().join("out");
+    let report = out_dir.join("app-1");
+    let names = small_report(tmp.path(), &report);
+    let site = tmp.path().join("site");
+    let o = scanlens(&[
+        "site",
+        "--out",
+        site.to_str().unwrap(),
+        report.to_str().unwrap(),
+    ]);
+    assert_eq!(
+        o.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    let mut want: Vec<String> = names.iter().map(|n| format!("p/out/app-1/{n}")).collect();
+    let index: Value =
+        serde_json::from_slice(&std::fs::read(site.join("data/site.json")).unwrap()).unwrap();
+    let scan = format!(
+        "images/{}/{}",
+        index["images"][0]["slug"].as_str().unwrap(),
+        index["images"][0]["scans"][0]["id"].as_str().unwrap()
+    );
+    want.extend(names.iter().map(|n| format!("p/site/{scan}/{n}")));
+    want.extend(
+        ["data/site.json", "index.html", "images/app/index.html"]
+            .iter()
+            .map(|f| format!("p/site/{f}")),
+    );
+    want.sort();
+
+    // What killed runs, editors and people leave beside reports and in a site.
+    for (dir, file) in [
+        (".app-1.scanlens-new-4242-17", "report.json"),
+        (".app-1.scanlens-old-4242-17", "index.html"),
+        ("app-1", ".env"),
+        ("app-1", "notes.txt"),
+        ("app-1", "id_rsa"),
+        ("", "build.log"),
+    ] {
+        std::fs::create_dir_all(out_dir.join(dir)).unwrap();
+        std::fs::write(out_dir.join(dir).join(file), "LEFTOVER").unwrap();
+    }
+    for (dir, file) in [
+        (format!("{scan}.tmp"), "report.json"),
+        ("data".into(), "site.tmp-4242"),
+        ("".into(), "index.tmp-4242"),
+        (".git".into(), "config"),
+        (scan.clone(), "notes.txt"),
+    ] {
+        std::fs::create_dir_all(site.join(&dir)).unwrap();
+        std::fs::write(site.join(&dir).join(file), "LEFTOVER").unwrap();
+    }
+
+    let s3 = FakeS3::start();
+    let (out, _) = publish(
+        &s3.endpoint,
+        &[],
+        &[
+            "--s3",
+            "s3://reports/p/",
+            out_dir.to_str().unwrap(),
+            "--site",
+            site.to_str().unwrap(),
+        ],
+        QUICK,
+    );
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(0), "{err}");
+    assert_eq!(s3.keys(), want);
+    for (key, body) in s3.puts() {
+        assert_ne!(body, b"LEFTOVER", "{key}");
+    }
+    assert!(
+        err.contains("left out 11 hidden, temporary or unknown entries"),
+        "{err}"
+    );
+}
+
+#[test]
+fn publish_refuses_odd_prefixes() {
+    let tmp = tempfile::tempdir().unwrap();
+    let report = tmp.path().join("app-1");
+    small_report(tmp.path(), &report);
+    let s3 = FakeS3::start();
+    for (url, needle) in [
+        ("s3://reports/../../x", "`..`"),
+        ("s3://reports/a/../../x", "`..`"),
+        ("s3://reports/.", "`.`"),
+        ("s3://reports/a/./b", "`.`"),
+        ("s3://reports/a//c", "empty segment"),
+        ("s3://reports//a", "empty segment"),
+        ("s3://reports/a\\b", "backslash"),
+        ("s3://reports/a\nb", "control character"),
+        ("s3://reports/a\x1b[31mb", "control character"),
+        ("s3://reports/a\x01", "control character"),
+        ("s3://Reports/x", "not a valid S3 bucket name"),
+        ("s3://re..ports/x", "not a valid S3 bucket name"),
+        ("s3://10.0.0.1/x", "not a valid S3 bucket name"),
+    ] {
+        let (out, _) = publish(
+            &s3.endpoint,
+            &[],
+            &["--s3", url, report.to_str().unwrap()],
+            QUICK,
+        );
+        assert_refused(&out, &[needle]);
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert!(
+            !err.trim_end().chars().any(char::is_control),
+            "printable: {err:?}"
+        );
+    }
+    assert_eq!(s3.connections(), 0, "nothing was uploaded");
+}
+
+#[test]
+fn publish_gives_up_on_a_dead_endpoint() {
+    let tmp = tempfile::tempdir().unwrap();
+    let report = tmp.path().join("app-1");
+    std::fs::create_dir_all(&report).unwrap();
+    std::fs::write(report.join("report.json"), "{}").unwrap();
+    let dir = report.to_str().unwrap();
+    let url = "s3://reports/x";
+
+    // Each attempt ends after --timeout; three attempts and two short pauses, then one line.
+    let s3 = FakeS3::silent();
+    let (out, took) = publish(
+        &s3.endpoint,
+        &[],
+        &[
+            "--s3",
+            url,
+            dir,
+            "--timeout",
+            "1s",
+            "--connect-timeout",
+            "1s",
+        ],
+        QUICK,
+    );
+    assert_refused(
+        &out,
+        &[
+            &s3.endpoint,
+            "did not answer within 1s",
+            "3 attempts",
+            "AWS_ENDPOINT_URL",
+            "raise --timeout",
+        ],
+    );
+    assert_eq!(s3.connections(), 3, "the retries are kept");
+    assert!(
+        took >= Duration::from_secs(3) && took < Duration::from_secs(10),
+        "{took:?}"
+    );
+
+    // The same through the environment, as a CI job would set it.
+    let s3 = FakeS3::silent();
+    let (out, took) = publish(
+        &s3.endpoint,
+        &[("SCANLENS_S3_TIMEOUT", "500ms")],
+        &["--s3", url, dir],
+        QUICK,
+    );
+    assert_refused(&out, &["did not answer within 500ms"]);
+    assert!(took < Duration::from_secs(10), "{took:?}");
+
+    // The whole publish is bounded too, whatever the per-request limits.
+    let s3 = FakeS3::silent();
+    let (out, took) = publish(
+        &s3.endpoint,
+        &[],
+        &["--s3", url, dir, "--timeout", "1m", "--total-timeout", "2s"],
+        QUICK,
+    );
+    assert_refused(&out, &["did not finish within 2s", "raise --total-timeout"]);
+    assert!(took < Duration::from_secs(10), "{took:?}");
+
+    let (out, _) = publish(
+        &s3.endpoint,
+        &[],
+        &["--s3", url, dir, "--timeout", "0s"],
+        QUICK,
+    );
+    assert_eq!(
+        out.status.code(),
+        Some(2),
+        "a zero timeout is a usage error"
+    );
 }

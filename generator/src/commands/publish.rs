@@ -1,8 +1,10 @@
 //! `scanlens publish --s3 s3://bucket/prefix DIR... [--site SITE]`: uploads report folders (and a
-//! site) to S3, each file with the Content-Type a browser or Athena expects.
+//! site) to S3, each file with the Content-Type a browser or Athena expects. Which files go up is
+//! decided in [`crate::publishable`]; how long S3 may take, in [`crate::s3::timeouts`].
 
 use crate::cli::PublishArgs;
-use crate::s3::{self, Client, S3Url};
+use crate::publishable::{self, Kind};
+use crate::s3::{self, Client, S3Url, Timeouts};
 use anyhow::{bail, Context};
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -18,11 +20,25 @@ pub fn run(args: PublishArgs) -> anyhow::Result<u8> {
         bail!("nothing to publish; name report folders (scanlens publish --s3 URL out/app-latest) or --site SITE");
     }
     // Everything is listed before anything is uploaded, so a typo fails without a partial upload.
-    let files = plan(&dest, &args.dirs, args.site.as_deref())?;
+    let plan = plan(&dest, &args.dirs, args.site.as_deref())?;
     let env = |k: &str| std::env::var(k).ok();
-    let client = Client::new(s3::settings(&env)?);
+    let timeouts = Timeouts {
+        connect: args.connect_timeout,
+        request: args.timeout,
+        total: args.total_timeout,
+    };
+    let client = Client::new(s3::settings(&env)?, timeouts);
     let started = Instant::now();
+    let files = plan.uploads;
     let bytes = upload(&client, &dest, &files)?;
+    // Said after the upload, so that a failure stays the one line it is.
+    if let Some(first) = plan.skipped.first() {
+        eprintln!(
+            "scanlens: left out {} hidden, temporary or unknown entries that scanlens does not write, such as {}",
+            plan.skipped.len(),
+            first.display()
+        );
+    }
     eprintln!(
         "scanlens: published {} files ({:.1} MB) to s3://{}/{} in {:.1}s",
         files.len(),
@@ -41,35 +57,37 @@ pub struct Upload {
     pub key: String,
 }
 
+#[derive(Debug, Default)]
+pub struct Plan {
+    pub uploads: Vec<Upload>,
+    /// What the folders hold but scanlens did not write (see [`crate::publishable`]).
+    pub skipped: Vec<PathBuf>,
+}
+
 /// Report folder `D` goes to `prefix/<name of D>/...`; the site to `prefix/site/...`.
-pub fn plan(dest: &S3Url, dirs: &[PathBuf], site: Option<&Path>) -> anyhow::Result<Vec<Upload>> {
-    let mut out = Vec::new();
+pub fn plan(dest: &S3Url, dirs: &[PathBuf], site: Option<&Path>) -> anyhow::Result<Plan> {
+    let mut out = Plan::default();
     let mut names = std::collections::BTreeSet::new();
-    let mut add = |dir: &Path, name: String| -> anyhow::Result<()> {
+    let mut add = |dir: &Path, name: String, kind: Kind| -> anyhow::Result<()> {
         if !names.insert(name.clone()) {
             bail!(
                 "two folders would upload to the same place ({}/{name}); publish them under different prefixes",
                 dest.prefix
             );
         }
-        let mut files = Vec::new();
-        walk(dir, &mut files)
-            .with_context(|| format!("cannot read {}; check the path", dir.display()))?;
-        files.sort();
-        for f in files {
-            let rel = f.strip_prefix(dir).expect("walk stays inside dir");
-            let rel: Vec<String> = rel
-                .components()
-                .map(|c| c.as_os_str().to_string_lossy().into_owned())
-                .collect();
-            out.push(Upload {
-                key: dest.key(&format!("{name}/{}", rel.join("/"))),
-                path: f,
+        let listing = publishable::list(dir, kind)
+            .with_context(|| format!("cannot publish {}", dir.display()))?;
+        for f in listing.files {
+            out.uploads.push(Upload {
+                key: dest.key(&format!("{name}/{}", f.rel)),
+                path: f.path,
             });
         }
+        out.skipped.extend(listing.skipped);
         Ok(())
     };
     for dir in dirs {
+        // `is_dir` follows a link: a folder named on the command line is the user's choice.
         if !dir.is_dir() {
             bail!(
                 "{} is not a folder; pass the report folders that `scanlens scan --out` or `render --out` wrote",
@@ -80,7 +98,13 @@ pub fn plan(dest: &S3Url, dirs: &[PathBuf], site: Option<&Path>) -> anyhow::Resu
             .ok()
             .and_then(|p| p.file_name().map(|n| n.to_string_lossy().into_owned()))
             .with_context(|| format!("{} has no folder name to use as its key", dir.display()))?;
-        add(dir, name)?;
+        if let Err(why) = s3::check_segment(&name) {
+            bail!(
+                "the name of {} {why}, and it would be part of the key; rename the folder",
+                dir.display()
+            );
+        }
+        add(dir, name, Kind::Report)?;
     }
     if let Some(site) = site {
         if !site.is_dir() {
@@ -90,23 +114,9 @@ pub fn plan(dest: &S3Url, dirs: &[PathBuf], site: Option<&Path>) -> anyhow::Resu
                 site.display()
             );
         }
-        add(site, "site".into())?;
+        add(site, "site".into(), Kind::Site)?;
     }
     Ok(out)
-}
-
-fn walk(dir: &Path, out: &mut Vec<PathBuf>) -> std::io::Result<()> {
-    for entry in std::fs::read_dir(dir)? {
-        let entry = entry?;
-        let path = entry.path();
-        let ty = std::fs::metadata(&path)?.file_type();
-        if ty.is_dir() {
-            walk(&path, out)?;
-        } else if ty.is_file() {
-            out.push(path);
-        }
-    }
-    Ok(())
 }
 
 /// Uploads on [`JOBS`] threads; the first error stops the others from starting new files.
@@ -123,7 +133,7 @@ fn upload(client: &Client, dest: &S3Url, files: &[Upload]) -> anyhow::Result<u64
                 let Some(f) = files.get(next.fetch_add(1, Ordering::SeqCst)) else {
                     return;
                 };
-                let result = std::fs::read(&f.path)
+                let result = publishable::read_regular(&f.path)
                     .with_context(|| format!("cannot read {}", f.path.display()))
                     .and_then(|body| {
                         let name = f.key.rsplit('/').next().unwrap_or(&f.key);
@@ -158,10 +168,11 @@ mod tests {
         let site = tmp.path().join("public");
         std::fs::create_dir_all(site.join("data")).unwrap();
         std::fs::write(site.join("index.html"), "").unwrap();
-        std::fs::write(site.join("data/index.json"), "").unwrap();
+        std::fs::write(site.join("data/site.json"), "").unwrap();
         let dest = S3Url::parse("s3://bucket/scans/abc").unwrap();
         let keys: Vec<String> = plan(&dest, &[a.join(".")], Some(&site))
             .unwrap()
+            .uploads
             .into_iter()
             .map(|u| u.key)
             .collect();
@@ -170,7 +181,7 @@ mod tests {
             [
                 "scans/abc/app-latest/index.html",
                 "scans/abc/app-latest/report.json",
-                "scans/abc/site/data/index.json",
+                "scans/abc/site/data/site.json",
                 "scans/abc/site/index.html",
             ]
         );
@@ -178,5 +189,38 @@ mod tests {
         assert!(e.to_string().contains("same place"), "{e}");
         let e = plan(&dest, &[tmp.path().join("missing")], None).unwrap_err();
         assert!(e.to_string().contains("not a folder"), "{e}");
+    }
+
+    /// The unit tests of [`Timeouts`] check its defaults; the command line must use those.
+    #[test]
+    fn command_line_defaults_are_the_checked_ones() {
+        use clap::{CommandFactory, Parser};
+        let vars = [
+            "SCANLENS_S3_CONNECT_TIMEOUT",
+            "SCANLENS_S3_TIMEOUT",
+            "SCANLENS_S3_TOTAL_TIMEOUT",
+        ];
+        if vars.iter().any(|v| std::env::var_os(v).is_some()) {
+            eprintln!("SKIPPED: one of {vars:?} is set here");
+            return;
+        }
+        let cli =
+            crate::cli::Cli::try_parse_from(["scanlens", "publish", "--s3", "s3://b-1/x"]).unwrap();
+        let crate::cli::Command::Publish(a) = cli.command else {
+            panic!("not publish")
+        };
+        let got = Timeouts {
+            connect: a.connect_timeout,
+            request: a.timeout,
+            total: a.total_timeout,
+        };
+        assert_eq!(got, Timeouts::default());
+        let help = crate::cli::Cli::command()
+            .find_subcommand_mut("publish")
+            .unwrap()
+            .render_long_help()
+            .to_string();
+        let attempts = format!("tried {} times", s3::timeouts::ATTEMPTS);
+        assert!(help.contains(&attempts), "{help}");
     }
 }

@@ -63,7 +63,9 @@ impl ScanId {
         &self.0
     }
 
-    fn is_valid(s: &str) -> bool {
+    /// Whether `s` is a name [`scan_id`] makes: `publish` uploads those folders and not, say,
+    /// the `<id>.tmp` one a killed `site` run leaves behind.
+    pub fn is_valid(s: &str) -> bool {
         let (time, hex) = s.split_once('-').unwrap_or(("", s));
         let time_ok = (s.len() == hex.len() && time.is_empty())
             || ((1..=TIME_DIGITS).contains(&time.len())

@@ -1,6 +1,8 @@
 //! Shared by the generator's integration tests.
 #![allow(dead_code)]
 
+pub mod fake_s3;
+
 use std::path::PathBuf;
 
 /// `../shared/fixtures`, beside the repository. A clone without it fails these tests, since a
