@@ -38,9 +38,29 @@ fn corpus() -> Vec<Vec<u8>> {
 
 /// Pieces that break JSON, or Trivy's shape, in interesting ways.
 const TOKENS: &[&str] = &[
-    "{", "}", "[", "]", ",", ":", "\"", "\\", "null", "true", "1e999", "-0", "\"\\u0000\"",
-    "[[[[[[[[", "{\"VulnerabilityID\":\"CVE-1\"}", "\"Results\":", "\"Severity\":7", "\"\\ud800\"",
-    "\"ClusterName\":\"c\",", "{\"Target\":\"t\"}", "\"Vulnerabilities\":null,", "\u{feff}", "\u{0}",
+    "{",
+    "}",
+    "[",
+    "]",
+    ",",
+    ":",
+    "\"",
+    "\\",
+    "null",
+    "true",
+    "1e999",
+    "-0",
+    "\"\\u0000\"",
+    "[[[[[[[[",
+    "{\"VulnerabilityID\":\"CVE-1\"}",
+    "\"Results\":",
+    "\"Severity\":7",
+    "\"\\ud800\"",
+    "\"ClusterName\":\"c\",",
+    "{\"Target\":\"t\"}",
+    "\"Vulnerabilities\":null,",
+    "\u{feff}",
+    "\u{0}",
 ];
 
 #[derive(Debug, Clone)]
@@ -90,9 +110,16 @@ fn apply(mut b: Vec<u8>, m: &Mutation) -> Vec<u8> {
 
 /// What a refusal must say: where, and what to do.
 fn names_the_fix(message: &str) -> bool {
-    ["--format json", "re-run", "run trivy", "pass the file", "render", "trivy sbom"]
-        .iter()
-        .any(|fix| message.contains(fix))
+    [
+        "--format json",
+        "re-run",
+        "run trivy",
+        "pass the file",
+        "render",
+        "trivy sbom",
+    ]
+    .iter()
+    .any(|fix| message.contains(fix))
 }
 
 fn read(bytes: &[u8]) -> Result<scanlens_model::Report, String> {
@@ -132,17 +159,47 @@ fn mutated_reports_are_read_consistently_or_refused_with_the_fix() {
         .unwrap();
     let (read_ok, refused) = (read_ok.get(), refused.get());
     eprintln!("mutated reports: {read_ok} read, {refused} refused, 0 failures");
-    assert!(refused > 0 && read_ok > 0, "the mutations should both break and keep documents");
+    assert!(
+        refused > 0 && read_ok > 0,
+        "the mutations should both break and keep documents"
+    );
 }
 
 fn yaml_piece() -> impl Strategy<Value = String> {
     let key = prop::sample::select(vec![
-        "vulnerabilities:", "misconfigurations:", "secrets:", "licenses:", "  - id:", "    paths:",
-        "    purls:", "    expired_at:", "    statement:", "      -", "- ", "? ", "&a ", "*a", "!!str",
+        "vulnerabilities:",
+        "misconfigurations:",
+        "secrets:",
+        "licenses:",
+        "  - id:",
+        "    paths:",
+        "    purls:",
+        "    expired_at:",
+        "    statement:",
+        "      -",
+        "- ",
+        "? ",
+        "&a ",
+        "*a",
+        "!!str",
     ]);
     let value = prop::sample::select(vec![
-        " CVE-1", " \"a[\"", " [\"**/x\"]", " pkg:npm/x@1", " \"pkg:%zz\"", " 2026-11-30", " 9999-99-99",
-        " 2026-11-30T00:00:00Z", " tomorrow", " [[[[", " {", " }", " 3", " ~", " \"\\u0000\"", "",
+        " CVE-1",
+        " \"a[\"",
+        " [\"**/x\"]",
+        " pkg:npm/x@1",
+        " \"pkg:%zz\"",
+        " 2026-11-30",
+        " 9999-99-99",
+        " 2026-11-30T00:00:00Z",
+        " tomorrow",
+        " [[[[",
+        " {",
+        " }",
+        " 3",
+        " ~",
+        " \"\\u0000\"",
+        "",
     ]);
     (key, value).prop_map(|(k, v)| format!("{k}{v}"))
 }
@@ -186,8 +243,11 @@ fn generated_ignore_files_never_panic_or_hang() {
 #[test]
 fn globs_and_purls_never_panic_or_hang() {
     let mut runner = proptest::test_runner::TestRunner::new(config());
-    let chars = prop::sample::select(vec!['*', '?', '[', ']', '{', '}', ',', '\\', '/', 'a', 'b', '!', '^', '-', 'é']);
-    let text = proptest::collection::vec(chars, 0..40).prop_map(|v| v.into_iter().collect::<String>());
+    let chars = prop::sample::select(vec![
+        '*', '?', '[', ']', '{', '}', ',', '\\', '/', 'a', 'b', '!', '^', '-', 'é',
+    ]);
+    let text =
+        proptest::collection::vec(chars, 0..40).prop_map(|v| v.into_iter().collect::<String>());
     runner
         .run(&(text.clone(), text), |(pattern, name)| {
             let start = std::time::Instant::now();

@@ -60,7 +60,9 @@ impl Staging {
         Ok(staging)
     }
 
-    /// Stages a copy of the files of `from` as the folder `rel` (names below the site), and
+    /// Stages a copy of the report files of `from` (those `render` and `scan` write, see
+    /// [`crate::publishable::REPORT_FILES`]; a site is deployed as it is, so a key or note left
+    /// beside a report must not travel with it) as the folder `rel` (names below the site), and
     /// returns where the copy can be read until [`commit`](Self::commit).
     pub fn copy_dir(&mut self, from: &Path, rel: &[&str]) -> anyhow::Result<PathBuf> {
         let tmp = self.stage(rel)?;
@@ -73,8 +75,12 @@ impl Staging {
                 .file_type()
                 .with_context(|| format!("cannot read {}", entry.path().display()))?
                 .is_file();
-            if is_file {
-                let to = tmp.join(entry.file_name());
+            let name = entry.file_name();
+            let ours = name
+                .to_str()
+                .is_some_and(|n| crate::publishable::REPORT_FILES.contains(&n));
+            if is_file && ours {
+                let to = tmp.join(&name);
                 std::fs::copy(entry.path(), &to).map_err(|e| {
                     let what = format!("cannot copy {} to", entry.path().display());
                     io_error(&what, &to, e)
@@ -297,11 +303,14 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let src = dir.path().join("src");
         std::fs::create_dir(&src).unwrap();
-        std::fs::write(src.join("a.txt"), "a").unwrap();
+        std::fs::write(src.join("report.json"), "a").unwrap();
+        // Only what render and scan write travels into the site.
+        std::fs::write(src.join("id_rsa"), "secret").unwrap();
         let site = dir.path().join("site");
         let mut s = Staging::begin(&site).unwrap();
         let staged = s.copy_dir(&src, &["images", "x", "1"]).unwrap();
-        assert_eq!(std::fs::read(staged.join("a.txt")).unwrap(), b"a");
+        assert_eq!(std::fs::read(staged.join("report.json")).unwrap(), b"a");
+        assert!(!staged.join("id_rsa").exists());
         s.write_file(&["index.html"], b"page").unwrap();
         assert!(!site.join("index.html").exists());
         s.commit().unwrap();
@@ -311,7 +320,7 @@ mod tests {
                 "images",
                 "images/x",
                 "images/x/1",
-                "images/x/1/a.txt",
+                "images/x/1/report.json",
                 "index.html"
             ]
         );
