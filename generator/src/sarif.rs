@@ -663,12 +663,12 @@ mod tests {
             title: format!("{id} title"),
             description: format!("{id} description").into(),
             primary_url: Some(format!("https://avd.aquasec.com/nvd/{}", id.to_lowercase())),
-            package: Some(Package {
+            package: Some(std::sync::Arc::new(Package {
                 name: "openssl".into(),
                 installed_version: "3.0.1".into(),
                 fixed_version: "3.0.2".into(),
                 ..Default::default()
-            }),
+            })),
             severity_source: Some("nvd".into()),
             cvss: score
                 .map(|s| {
@@ -727,12 +727,12 @@ mod tests {
             severity: Severity::Critical,
             target: "etc/key file.txt".into(),
             class: "secret".into(),
-            secret: Some(SecretDetail {
+            secret: Some(std::sync::Arc::new(SecretDetail {
                 category: "AWS".into(),
                 matched: "key=****".into(),
                 start_line: Some(7),
                 ..Default::default()
-            }),
+            })),
             ..Default::default()
         };
         let passed = Finding {

@@ -87,10 +87,10 @@ mod tests {
                     id: id.to_string(),
                     severity: Severity::High,
                     target: format!("{name} (debian 12.5)"),
-                    package: Some(Package {
+                    package: Some(std::sync::Arc::new(Package {
                         name: pkg.to_string(),
                         ..Package::default()
-                    }),
+                    })),
                     ..Finding::default()
                 })
                 .collect(),

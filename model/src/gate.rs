@@ -99,11 +99,11 @@ mod tests {
             status: Some(status.into()),
             class: class.into(),
             target: "app/package-lock.json".into(),
-            package: Some(Package {
+            package: Some(std::sync::Arc::new(Package {
                 name: "lodash".into(),
                 purl: Some("pkg:npm/lodash@4.17.4".into()),
                 ..Package::default()
-            }),
+            })),
             ..Finding::default()
         }
     }
@@ -157,7 +157,7 @@ mod tests {
         let mut old = vuln("C", Severity::High, "", "os-pkgs");
         old.status = None;
         assert_eq!(p.exclusion(&old), Some(Exclusion::Unfixed));
-        old.package.as_mut().unwrap().fixed_version = "1.2".into();
+        std::sync::Arc::make_mut(old.package.as_mut().unwrap()).fixed_version = "1.2".into();
         assert_eq!(p.exclusion(&old), None);
     }
 

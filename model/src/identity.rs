@@ -93,11 +93,11 @@ mod tests {
                 kind: Kind::Vulnerability,
                 id: "CVE-1".into(),
                 target: format!("ghcr.io/acme/app:{tag} (debian 12.5)"),
-                package: Some(Package {
+                package: Some(std::sync::Arc::new(Package {
                     name: "openssl".into(),
                     installed_version: version.into(),
                     ..Package::default()
-                }),
+                })),
                 ..Finding::default()
             }],
             ..Report::default()

@@ -162,12 +162,12 @@ mod tests {
             id: "CVE-9".into(),
             aliases: vec!["DSA-1".into()],
             target: target.into(),
-            package: Some(Package {
+            package: Some(std::sync::Arc::new(Package {
                 name: "lodash".into(),
                 path: pkg_path.map(String::from),
                 purl: purl.map(String::from),
                 ..Package::default()
-            }),
+            })),
             ..Finding::default()
         }
     }

@@ -150,8 +150,8 @@ fn describe_json_error(e: &serde_json::Error) -> String {
     }
 }
 
-/// Stores each distinct description, reference list, layer, data source and misconfiguration
-/// detail once. A CVE found in many packages or targets repeats the same text in every finding;
+/// Stores each distinct description, reference list, layer, data source, package and
+/// misconfiguration detail once. A CVE found in many packages or targets repeats the same text in every finding;
 /// at 100,000 findings the copies were most of a report's memory, and every output read them
 /// again. Safe to share between threads.
 #[derive(Default)]
@@ -161,6 +161,7 @@ pub struct Interner {
     checks: Shards<MisconfDetail>,
     layers: Shards<Layer>,
     sources: Shards<DataSource>,
+    packages: Shards<Package>,
 }
 
 /// Locks are per shard, so that threads reading one report rarely wait for each other.
@@ -227,6 +228,10 @@ impl Interner {
 
     pub fn source(&self, d: DataSource) -> Arc<DataSource> {
         Self::get(&self.sources, d)
+    }
+
+    pub fn package(&self, p: Package) -> Arc<Package> {
+        Self::get(&self.packages, p)
     }
 }
 
@@ -556,7 +561,7 @@ pub(crate) fn vulnerability(
         title: v.title,
         description: intern.text(v.description),
         status: non_empty(v.status),
-        package: Some(Package {
+        package: Some(intern.package(Package {
             name: v.pkg_name,
             id: non_empty(v.pkg_id),
             path: non_empty(v.pkg_path),
@@ -564,7 +569,7 @@ pub(crate) fn vulnerability(
             uid: non_empty(v.pkg_identifier.uid),
             installed_version: v.installed_version,
             fixed_version: v.fixed_version,
-        }),
+        })),
         severity_source: non_empty(v.severity_source),
         vendor_severity: v
             .vendor_severity
@@ -653,14 +658,14 @@ pub(crate) fn secret(
         severity: Severity::parse(&s.severity),
         title: s.title,
         layer: layer(s.layer),
-        secret: Some(SecretDetail {
+        secret: Some(Arc::new(SecretDetail {
             category: s.category,
             matched: s.r#match,
             start_line: s.start_line,
             end_line: s.end_line,
             offset: s.offset,
             code: code_lines(s.code),
-        }),
+        })),
         ..base.clone()
     }
 }
@@ -670,9 +675,11 @@ pub(crate) fn license(base: &Finding, l: trivy::License) -> Finding {
         kind: Kind::License,
         id: l.name,
         severity: Severity::parse(&l.severity),
-        package: (!l.pkg_name.is_empty()).then(|| Package {
-            name: l.pkg_name,
-            ..Package::default()
+        package: (!l.pkg_name.is_empty()).then(|| {
+            Arc::new(Package {
+                name: l.pkg_name,
+                ..Package::default()
+            })
         }),
         license: Some(LicenseDetail {
             category: l.category,

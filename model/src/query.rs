@@ -954,7 +954,7 @@ pub fn trivyignore_yaml(ds: &Dataset, idx: &[u32]) -> String {
                 Some(p) => p,
                 None => {
                     let a = ds.advisory(i as usize);
-                    let title = if a.title.is_empty() {
+                    let title: &str = if a.title.is_empty() {
                         &a.description
                     } else {
                         &a.title
@@ -1051,13 +1051,13 @@ mod tests {
             title: format!("{pkg}: problem"),
             description: desc.into(),
             status: Some("fixed".into()),
-            package: Some(Package {
+            package: Some(std::sync::Arc::new(Package {
                 name: pkg.into(),
                 purl: Some(format!("pkg:deb/debian/{pkg}@1.0")),
                 installed_version: "1.0".into(),
                 fixed_version: "1.1".into(),
                 ..Default::default()
-            }),
+            })),
             ..Default::default()
         }
     }
@@ -1065,7 +1065,9 @@ mod tests {
     fn ds() -> Dataset {
         let mut unfixed = f("CVE-2024-0003", Severity::Low, "zlib", "zlib thing");
         unfixed.status = Some("affected".into());
-        unfixed.package.as_mut().unwrap().fixed_version.clear();
+        std::sync::Arc::make_mut(unfixed.package.as_mut().unwrap())
+            .fixed_version
+            .clear();
         let mut suppressed = f("CVE-2024-0004", Severity::High, "curl", "curl thing");
         suppressed.suppressed = Some(Suppression {
             status: "not_affected".into(),

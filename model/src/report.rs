@@ -360,8 +360,9 @@ pub struct Finding {
     /// Trivy's status: `fixed`, `affected`, `will_not_fix`, ... for vulnerabilities; `FAIL`, `PASS` for checks.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<String>,
+    // `Arc`: shared by the findings of one package (see `compact`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub package: Option<Package>,
+    pub package: Option<Arc<Package>>,
     /// Where the severity came from (`nvd`, `debian`, ...).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub severity_source: Option<String>,
@@ -391,7 +392,7 @@ pub struct Finding {
     // `Arc`: kept out of line (most findings have none) and shared when equal.
     pub misconfiguration: Option<Arc<MisconfDetail>>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub secret: Option<SecretDetail>,
+    pub secret: Option<Arc<SecretDetail>>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub license: Option<LicenseDetail>,
     /// Set when Trivy itself suppressed the finding (`ExperimentalModifiedFindings`).
@@ -599,7 +600,7 @@ pub struct GateResult {
 impl Finding {
     /// A fix is available, in Trivy's sense (see [`fix_available`]).
     pub fn is_fixable(&self) -> bool {
-        fix_available(self.kind, self.status.as_deref(), self.package.as_ref())
+        fix_available(self.kind, self.status.as_deref(), self.package.as_deref())
     }
 
     /// A vulnerability Trivy's `--ignore-unfixed` leaves out: every one without a fix.
@@ -607,23 +608,14 @@ impl Finding {
         self.kind == Kind::Vulnerability && !self.is_fixable()
     }
 
-    /// Counted in the summary: listed by Trivy, not suppressed, and for checks, failing.
+    /// Counted in the summary (see [`is_counted`]).
     pub fn is_counted(&self) -> bool {
-        if self.suppressed.is_some() {
-            return false;
-        }
-        match self.kind {
-            Kind::Misconfiguration => self.status.as_deref() == Some("FAIL"),
-            _ => true,
-        }
+        is_counted(self.kind, self.status.as_deref(), self.suppressed.is_some())
     }
 
     /// The highest CVSS score any source gave.
     pub fn max_cvss(&self) -> Option<f64> {
-        self.cvss
-            .values()
-            .filter_map(Cvss::best_score)
-            .fold(None, |acc, s| Some(acc.map_or(s, |a: f64| a.max(s))))
+        max_cvss(&self.cvss)
     }
 
     /// Sorts highest CVSS first as an integer key (scores have one decimal), unscored last.
@@ -634,6 +626,19 @@ impl Finding {
     pub fn package_name(&self) -> &str {
         self.package.as_ref().map_or("", |p| p.name.as_str())
     }
+}
+
+/// Counted in the summary: listed by Trivy, not suppressed, and for checks, failing. The one
+/// definition for the report, the page data and the viewer.
+pub fn is_counted(kind: Kind, status: Option<&str>, suppressed: bool) -> bool {
+    !suppressed && (kind != Kind::Misconfiguration || status == Some("FAIL"))
+}
+
+/// The highest score of the newest CVSS version each source gave.
+pub fn max_cvss(cvss: &BTreeMap<String, Cvss>) -> Option<f64> {
+    cvss.values()
+        .filter_map(Cvss::best_score)
+        .fold(None, |acc, s| Some(acc.map_or(s, |a: f64| a.max(s))))
 }
 
 /// Whether a vulnerability has a fix, as Trivy decides it. Its `--ignore-unfixed` keeps only
