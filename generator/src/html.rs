@@ -194,7 +194,8 @@ struct FindingView<'a> {
     location: Option<String>,
 }
 
-pub use scanlens_model::query::safe_url;
+use scanlens_model::present;
+pub use scanlens_model::present::safe_url;
 
 fn link(text: &str) -> Link<'_> {
     Link {
@@ -213,29 +214,12 @@ fn sev_class(s: Severity) -> &'static str {
     }
 }
 
-fn score(s: Option<f64>, v: &Option<String>, label: &str, out: &mut Vec<String>) {
-    if s.is_some() || v.is_some() {
-        let s = s.map(|s| format!("{s:.1}")).unwrap_or_default();
-        out.push(
-            format!("{label} {s} {}", v.as_deref().unwrap_or(""))
-                .trim()
-                .to_string(),
-        );
-    }
-}
-
 fn view(f: &Finding) -> FindingView<'_> {
     let pkg = f.package.as_ref();
     let cvss = f
         .cvss
         .iter()
-        .map(|(src, c)| {
-            let mut parts = Vec::new();
-            score(c.v40_score, &c.v40_vector, "v4.0", &mut parts);
-            score(c.v3_score, &c.v3_vector, "v3", &mut parts);
-            score(c.v2_score, &c.v2_vector, "v2", &mut parts);
-            (src.clone(), parts.join(" · "))
-        })
+        .map(|(src, c)| (src.clone(), present::cvss_line(c)))
         .collect();
     let vendor = f
         .vendor_severity
@@ -256,8 +240,8 @@ fn view(f: &Finding) -> FindingView<'_> {
         })
         .unwrap_or_default();
     let location = match (&f.misconfiguration, &f.secret) {
-        (Some(m), _) => lines(m.start_line, m.end_line),
-        (_, Some(s)) => lines(s.start_line, s.end_line),
+        (Some(m), _) => present::location(m.start_line, m.end_line),
+        (_, Some(s)) => present::location(s.start_line, s.end_line),
         _ => None,
     };
     FindingView {
@@ -274,32 +258,11 @@ fn view(f: &Finding) -> FindingView<'_> {
         references: f.references.iter().map(|r| link(r)).collect(),
         cvss,
         vendor,
-        excluded: f.excluded.as_ref().map(|e| match e {
-            scanlens_model::Exclusion::Ignored { rule, statement } if !statement.is_empty() => {
-                format!("ignored by {rule}: {statement}")
-            }
-            scanlens_model::Exclusion::Ignored { rule, .. } => format!("ignored by {rule}"),
-            other => other.label().to_string(),
-        }),
-        suppressed: f.suppressed.as_ref().map(|s| {
-            [s.status.as_str(), s.statement.as_str(), s.source.as_str()]
-                .iter()
-                .filter(|x| !x.is_empty())
-                .copied()
-                .collect::<Vec<_>>()
-                .join(" · ")
-        }),
+        excluded: f.excluded.as_ref().map(present::exclusion),
+        suppressed: f.suppressed.as_ref().map(present::suppression),
         code,
         secret_match: f.secret.as_ref().map(|s| s.matched.as_str()),
         location,
-    }
-}
-
-fn lines(start: Option<u64>, end: Option<u64>) -> Option<String> {
-    match (start, end) {
-        (Some(s), Some(e)) if e > s => Some(format!("lines {s}–{e}")),
-        (Some(s), _) => Some(format!("line {s}")),
-        _ => None,
     }
 }
 
@@ -452,24 +415,4 @@ pub fn write(report: &Report, w: &mut dyn std::io::Write) -> std::io::Result<()>
         severities: Severity::ALL.map(Severity::as_str),
     };
     page.write_into(w)
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn only_http_links() {
-        assert_eq!(
-            safe_url("https://nvd.nist.gov/x"),
-            Some("https://nvd.nist.gov/x")
-        );
-        assert_eq!(safe_url(" HTTP://a.b/c "), Some("HTTP://a.b/c"));
-        assert_eq!(safe_url("javascript:alert(1)"), None);
-        assert_eq!(safe_url("JaVaScRiPt:alert(1)"), None);
-        assert_eq!(safe_url("data:text/html,<script>"), None);
-        assert_eq!(safe_url("https://a b"), None);
-        assert_eq!(safe_url("//evil.example"), None);
-        assert_eq!(safe_url("https://"), None);
-    }
 }

@@ -329,13 +329,13 @@ fn result<'a>(report: &'a Report, f: &'a Finding, rule_index: usize) -> SarifRes
             [Suppression {
                 kind: "external",
                 justification: match e {
-                    scanlens_model::Exclusion::Ignored { rule, statement }
-                        if !statement.is_empty() =>
-                    {
-                        format!("ignored by {rule}: {statement}")
+                    scanlens_model::Exclusion::Ignored { .. } => {
+                        scanlens_model::present::exclusion(e)
                     }
-                    scanlens_model::Exclusion::Ignored { rule, .. } => format!("ignored by {rule}"),
-                    other => format!("excluded by the gate: {}", other.label()),
+                    other => format!(
+                        "excluded by the gate: {}",
+                        scanlens_model::present::exclusion(other)
+                    ),
                 },
             }]
         }),

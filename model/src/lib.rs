@@ -6,18 +6,23 @@
 pub mod compact;
 pub mod date;
 pub mod diff;
+pub mod export;
 pub mod flat;
 pub mod gate;
 pub mod glob;
 pub mod identity;
 pub mod ignore;
 pub mod normalize;
+pub mod present;
 pub mod purl;
-pub mod query;
 pub mod report;
 pub mod shape;
 pub mod split;
 pub mod trivy;
+pub mod view;
+
+#[cfg(test)]
+mod testdata;
 
 pub use normalize::{parse, recount, Interner, ParseError, Parsed, ReportBuilder};
 pub use report::*;

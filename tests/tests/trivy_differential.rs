@@ -858,7 +858,7 @@ fn the_viewers_export_ignores_the_selection_in_trivy() {
         if picked.is_empty() {
             return Vec::new();
         }
-        let yaml = scanlens_model::query::trivyignore_yaml(&ds, &picked);
+        let yaml = scanlens_model::export::trivyignore_yaml(&ds, &picked);
         let path = work.path().join(format!("export-{}.yaml", case.name));
         std::fs::write(&path, &yaml).unwrap();
         let kept = match convert(

@@ -2,7 +2,9 @@
 
 use gloo::events::{EventListener, EventListenerOptions};
 use scanlens_model::compact::Dataset;
-use scanlens_model::query::{self, Fix, Group, GroupBy, Index, Line, Query, Show, SortBy};
+use scanlens_model::export;
+use scanlens_model::present::one_decimal;
+use scanlens_model::view::{self as query, Fix, Group, GroupBy, Index, Line, Query, Show, SortBy};
 use scanlens_model::{Kind, Severity};
 use std::collections::{BTreeSet, HashSet};
 use std::rc::Rc;
@@ -458,8 +460,8 @@ impl Component for App {
                 let d = self.data(ctx);
                 let idx = self.shown_indices();
                 let text = match kind {
-                    ExportKind::Text => query::trivyignore(&d.ds, &idx),
-                    ExportKind::Yaml => query::trivyignore_yaml(&d.ds, &idx),
+                    ExportKind::Text => export::trivyignore(&d.ds, &idx),
+                    ExportKind::Yaml => export::trivyignore_yaml(&d.ds, &idx),
                 };
                 self.export = Some((kind, text));
                 self.copied = false;
@@ -902,7 +904,7 @@ impl App {
                 };
                 let open = self.detail == Some(i);
                 let picked = self.picked.contains(&i);
-                let cvss = d.ix.cvss(i as usize).map(|c| query::one_decimal(c as f64));
+                let cvss = d.ix.cvss(i as usize).map(|c| one_decimal(c as f64));
                 html! {
                     <div class={classes!("line", "item", cur.then_some("cursor"), open.then_some("open"), (!o.is_counted() || o.excluded.is_some()).then_some("hidden-finding"))}
                         role="row" key={format!("f{i}")} aria-selected={open.to_string()}>

@@ -3,8 +3,9 @@
 
 use crate::app::hl;
 use scanlens_model::compact::Dataset;
-use scanlens_model::query::{safe_url, Index};
-use scanlens_model::{CodeLine, Exclusion};
+use scanlens_model::present::{self, one_decimal, safe_url};
+use scanlens_model::view::Index;
+use scanlens_model::CodeLine;
 use yew::prelude::*;
 
 fn link(url: &str) -> Html {
@@ -49,20 +50,12 @@ pub fn view(ds: &Dataset, ix: &Index, i: usize, q: &str, close: Callback<MouseEv
     let pkg = o.package.as_ref();
     let artifact = ds.report.artifacts.get(o.artifact as usize);
     let cvss = a.cvss.iter().map(|(src, c)| {
-        let part = |label: &str, s: Option<f64>, v: &Option<String>| {
-            if s.is_none() && v.is_none() {
-                return html! {};
-            }
-            html! { <li>
-                <span class="cvss-ver">{ label.to_string() }</span>{ " " }
-                <strong>{ s.map(scanlens_model::query::one_decimal).unwrap_or_default() }</strong>{ " " }
-                <code>{ v.clone().unwrap_or_default() }</code>
-            </li> }
-        };
         html! { <li><span class="src">{ src.clone() }</span><ul>
-            { part("v4.0", c.v40_score, &c.v40_vector) }
-            { part("v3", c.v3_score, &c.v3_vector) }
-            { part("v2", c.v2_score, &c.v2_vector) }
+            { for present::cvss_scores(c).into_iter().map(|(label, s, v)| html! { <li>
+                <span class="cvss-ver">{ label }</span>{ " " }
+                <strong>{ s.map(one_decimal).unwrap_or_default() }</strong>{ " " }
+                <code>{ v.unwrap_or_default().to_string() }</code>
+            </li> }) }
         </ul></li> }
     });
     let vendor = a.vendor_severity.iter().map(|(k, v)| {
@@ -71,11 +64,7 @@ pub fn view(ds: &Dataset, ix: &Index, i: usize, q: &str, close: Callback<MouseEv
     let fixed: Vec<&str> = pkg
         .map(|p| p.fixed_versions().collect())
         .unwrap_or_default();
-    let lines = |s: Option<u64>, e: Option<u64>| match (s, e) {
-        (Some(s), Some(e)) if e > s => format!("lines {s}–{e}"),
-        (Some(s), _) => format!("line {s}"),
-        _ => String::new(),
-    };
+    let lines = |s: Option<u64>, e: Option<u64>| present::location(s, e).unwrap_or_default();
     html! {
         <aside class="detail" aria-label={format!("Details of {}", o.id)}>
             <div class="detail-head">
@@ -85,13 +74,10 @@ pub fn view(ds: &Dataset, ix: &Index, i: usize, q: &str, close: Callback<MouseEv
             </div>
             if !a.title.is_empty() { <p class="dtitle">{ hl(&a.title, q) }</p> }
             if let Some(s) = &o.suppressed {
-                <p class="note">{ format!("Suppressed by Trivy: {} {} {}", s.status, s.statement, s.source) }</p>
+                <p class="note">{ format!("Suppressed by Trivy: {}", present::suppression(s)) }</p>
             }
             if let Some(e) = &o.excluded {
-                <p class="note">{ match e {
-                    Exclusion::Ignored { rule, statement } => format!("Ignored by {rule} {statement}"),
-                    other => format!("Excluded by the gate: {}", other.label()),
-                } }</p>
+                <p class="note">{ format!("Excluded by the gate: {}", present::exclusion(e)) }</p>
             }
             <dl>
                 { text_row("Kind", o.kind.as_str()) }
@@ -107,7 +93,7 @@ pub fn view(ds: &Dataset, ix: &Index, i: usize, q: &str, close: Callback<MouseEv
                     if let Some(path) = &p.path { { row("Path", hl(path, q)) } }
                 }
                 { text_row("Status", o.status.as_deref().unwrap_or("")) }
-                if let Some(c) = ix.cvss(i) { { text_row("Max CVSS", &scanlens_model::query::one_decimal(c as f64)) } }
+                if let Some(c) = ix.cvss(i) { { text_row("Max CVSS", &one_decimal(c as f64)) } }
                 if !a.cvss.is_empty() { { row("CVSS", html!{ <ul class="cvss-list">{ for cvss }</ul> }) } }
                 if !a.vendor_severity.is_empty() { { row("Vendor severity", html!{ <ul class="inline">{ for vendor }</ul> }) } }
                 { text_row("Severity source", a.severity_source.as_deref().unwrap_or("")) }
@@ -136,7 +122,7 @@ pub fn view(ds: &Dataset, ix: &Index, i: usize, q: &str, close: Callback<MouseEv
                 if let Some(l) = &o.license {
                     { text_row("License category", &l.category) }
                     { text_row("File", &l.file_path) }
-                    if let Some(c) = l.confidence { { text_row("Confidence", &scanlens_model::query::one_decimal(c)) } }
+                    if let Some(c) = l.confidence { { text_row("Confidence", &one_decimal(c)) } }
                     if !l.link.is_empty() { { row("Link", link(&l.link)) } }
                 }
             </dl>

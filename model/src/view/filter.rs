@@ -1,0 +1,193 @@
+//! What a view shows, in words the URL hash and the controls share: the filter vocabulary and
+//! [`Query`], everything that decides what the viewer lists.
+
+use crate::report::*;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Hash)]
+pub enum GroupBy {
+    #[default]
+    Severity,
+    Target,
+    Package,
+    /// One group per vulnerability ID: a CVE found in several packages becomes one entry.
+    Vulnerability,
+}
+
+impl GroupBy {
+    pub const ALL: [GroupBy; 4] = [
+        GroupBy::Severity,
+        GroupBy::Target,
+        GroupBy::Package,
+        GroupBy::Vulnerability,
+    ];
+    pub fn as_str(self) -> &'static str {
+        match self {
+            GroupBy::Severity => "severity",
+            GroupBy::Target => "target",
+            GroupBy::Package => "package",
+            GroupBy::Vulnerability => "id",
+        }
+    }
+    pub fn label(self) -> &'static str {
+        match self {
+            GroupBy::Severity => "Severity",
+            GroupBy::Target => "Target",
+            GroupBy::Package => "Package",
+            GroupBy::Vulnerability => "Vulnerability ID",
+        }
+    }
+    pub fn from_name(s: &str) -> Option<GroupBy> {
+        match s {
+            "severity" => Some(GroupBy::Severity),
+            "target" => Some(GroupBy::Target),
+            "package" => Some(GroupBy::Package),
+            "id" | "vulnerability" | "cve" => Some(GroupBy::Vulnerability),
+            _ => None,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Hash)]
+pub enum SortBy {
+    /// Severity, then the highest CVSS score, then package and ID.
+    #[default]
+    Severity,
+    Cvss,
+    Package,
+    /// Newest first.
+    Published,
+    Id,
+}
+
+impl SortBy {
+    pub const ALL: [SortBy; 5] = [
+        SortBy::Severity,
+        SortBy::Cvss,
+        SortBy::Package,
+        SortBy::Published,
+        SortBy::Id,
+    ];
+    pub fn as_str(self) -> &'static str {
+        match self {
+            SortBy::Severity => "severity",
+            SortBy::Cvss => "cvss",
+            SortBy::Package => "package",
+            SortBy::Published => "published",
+            SortBy::Id => "id",
+        }
+    }
+    pub fn label(self) -> &'static str {
+        match self {
+            SortBy::Severity => "Severity",
+            SortBy::Cvss => "CVSS score",
+            SortBy::Package => "Package",
+            SortBy::Published => "Published (newest)",
+            SortBy::Id => "ID",
+        }
+    }
+    pub fn from_name(s: &str) -> Option<SortBy> {
+        SortBy::ALL.into_iter().find(|x| x.as_str() == s)
+    }
+}
+
+/// Fixable or unfixed, in Trivy's meaning (see [`Finding::is_fixable`], [`Finding::is_unfixed`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Hash)]
+pub enum Fix {
+    #[default]
+    Any,
+    Fixable,
+    Unfixed,
+}
+
+impl Fix {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Fix::Any => "any",
+            Fix::Fixable => "fixable",
+            Fix::Unfixed => "unfixed",
+        }
+    }
+    pub fn from_name(s: &str) -> Option<Fix> {
+        [Fix::Any, Fix::Fixable, Fix::Unfixed]
+            .into_iter()
+            .find(|x| x.as_str() == s)
+    }
+}
+
+/// Which findings are in scope at all.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Hash)]
+pub enum Show {
+    /// What the summary counts: not suppressed by Trivy, and for checks, failing.
+    #[default]
+    Counted,
+    /// Suppressed by Trivy, ignored or excluded by the gate, and passed checks.
+    Hidden,
+    All,
+}
+
+impl Show {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Show::Counted => "counted",
+            Show::Hidden => "hidden",
+            Show::All => "all",
+        }
+    }
+    pub fn from_name(s: &str) -> Option<Show> {
+        [Show::Counted, Show::Hidden, Show::All]
+            .into_iter()
+            .find(|x| x.as_str() == s)
+    }
+}
+
+/// Everything that decides what the viewer shows; it round-trips through the URL hash.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Query {
+    pub q: String,
+    /// Empty means all.
+    pub severities: Vec<Severity>,
+    pub kinds: Vec<Kind>,
+    pub fix: Fix,
+    pub statuses: Vec<String>,
+    pub classes: Vec<String>,
+    pub pkg_types: Vec<String>,
+    pub targets: Vec<String>,
+    pub show: Show,
+    pub group: GroupBy,
+    pub sort: SortBy,
+    /// The finding open in the detail view, as [`finding_key`] or a bare ID.
+    pub finding: Option<String>,
+}
+
+impl Query {
+    pub fn toggle_severity(&mut self, s: Severity) {
+        toggle(&mut self.severities, s);
+    }
+    pub fn toggle_kind(&mut self, k: Kind) {
+        toggle(&mut self.kinds, k);
+    }
+    /// True when no filter narrows the list (grouping, sort and selection aside).
+    pub fn is_unfiltered(&self) -> bool {
+        let plain = Query {
+            q: self.q.trim().to_string(),
+            group: self.group,
+            sort: self.sort,
+            finding: self.finding.clone(),
+            ..Default::default()
+        };
+        plain.q.is_empty()
+            && Query {
+                q: String::new(),
+                ..self.clone()
+            } == plain
+    }
+}
+
+fn toggle<T: PartialEq + Ord>(v: &mut Vec<T>, x: T) {
+    if let Some(i) = v.iter().position(|y| *y == x) {
+        v.remove(i);
+    } else {
+        v.push(x);
+        v.sort();
+    }
+}

@@ -1,0 +1,23 @@
+//! The viewer's state logic as pure functions, native and tested here, so it means the same
+//! wherever it runs:
+//!
+//! 1. `filter.rs`: the vocabulary of a view ([`Query`], grouping, sort, fix state, scope);
+//! 2. `hash.rs`: a [`Query`] in the URL hash and back;
+//! 3. `index.rs`: the search index, selection, grouping and the flattened list;
+//! 4. `text.rs`: case folding, search terms and highlighting;
+//! 5. `keys.rs`: deep links to one finding.
+
+mod filter;
+mod hash;
+mod index;
+mod keys;
+mod text;
+
+pub use filter::*;
+pub use hash::{from_hash, to_hash};
+pub use index::{flatten, group, scope_count, select, Group, Index, Line};
+pub use keys::{finding_key, key_matches, key_of};
+pub use text::{fold, fold_char, highlight, segments, terms};
+
+#[cfg(test)]
+mod tests;
