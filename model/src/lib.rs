@@ -17,12 +17,13 @@ pub mod present;
 pub mod purl;
 pub mod report;
 pub mod shape;
-pub mod split;
+pub mod speed;
 pub mod trivy;
 pub mod view;
 
 #[cfg(test)]
 mod testdata;
 
-pub use normalize::{parse, recount, Interner, ParseError, Parsed, ReportBuilder};
+pub use normalize::{parse, recount, ParseError, Parsed, ReportBuilder};
 pub use report::*;
+pub use speed::{split, Interner};

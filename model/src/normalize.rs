@@ -5,10 +5,10 @@
 //! them into a single report with an artifact per input.
 
 use crate::report::*;
+use crate::speed::Interner;
 use crate::trivy;
 use std::collections::HashMap;
-use std::hash::BuildHasherDefault;
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 
 /// Why an input could not be read. `line` and `column` are 1-based; 0 when not applicable.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -41,6 +41,9 @@ pub enum Parsed {
     Null,
     /// `trivy k8s --format json`.
     K8s(Box<trivy::TopLevel>),
+    /// Schema 2 read in parts ([`crate::split`]): the results without their findings, and every
+    /// finding already normalized, in report order.
+    InParts(Box<trivy::TopLevel>, Vec<Finding>),
 }
 
 /// Parses the bytes of one Trivy JSON output. Anything that is not one of the shapes Scanlens
@@ -150,96 +153,6 @@ fn describe_json_error(e: &serde_json::Error) -> String {
     }
 }
 
-/// Stores each distinct description, reference list, layer, data source, package and
-/// misconfiguration detail once. A CVE found in many packages or targets repeats the same text in every finding;
-/// at 100,000 findings the copies were most of a report's memory, and every output read them
-/// again. Safe to share between threads.
-#[derive(Default)]
-pub struct Interner {
-    texts: Shards<str>,
-    lists: Shards<[String]>,
-    checks: Shards<MisconfDetail>,
-    layers: Shards<Layer>,
-    sources: Shards<DataSource>,
-    packages: Shards<Package>,
-}
-
-/// Locks are per shard, so that threads reading one report rarely wait for each other.
-const SHARDS: usize = 16;
-
-/// Stored values by their hash, computed once per lookup and used both to pick the shard and as
-/// the key (equal hashes are then told apart by comparing values).
-type Shards<T> = [Mutex<HashMap<u64, Vec<Arc<T>>, BuildHasherDefault<Prehashed>>>; SHARDS];
-
-/// A hasher for keys that are hashes already.
-#[derive(Default)]
-struct Prehashed(u64);
-
-impl std::hash::Hasher for Prehashed {
-    fn write(&mut self, bytes: &[u8]) {
-        for b in bytes {
-            self.0 = self.0.rotate_left(8) ^ u64::from(*b);
-        }
-    }
-
-    fn write_u64(&mut self, n: u64) {
-        self.0 = n;
-    }
-
-    fn finish(&self) -> u64 {
-        self.0
-    }
-}
-
-impl Interner {
-    /// The stored copy of `v`, stored now if it is the first.
-    fn get<T, B>(shards: &Shards<T>, v: B) -> Arc<T>
-    where
-        T: std::hash::Hash + Eq + ?Sized,
-        B: std::borrow::Borrow<T> + Into<Arc<T>>,
-    {
-        use std::hash::BuildHasher;
-        let hash = BuildHasherDefault::<rustc_hash::FxHasher>::default().hash_one(v.borrow());
-        let mut shard = lock(&shards[(hash >> 60) as usize % SHARDS]);
-        let same = shard.entry(hash).or_default();
-        if let Some(t) = same.iter().find(|t| ***t == *v.borrow()) {
-            return t.clone();
-        }
-        let t: Arc<T> = v.into();
-        same.push(t.clone());
-        t
-    }
-
-    pub fn text(&self, s: String) -> Arc<str> {
-        Self::get(&self.texts, s)
-    }
-
-    pub fn list(&self, v: Vec<String>) -> Arc<[String]> {
-        Self::get(&self.lists, v)
-    }
-
-    pub fn check(&self, m: MisconfDetail) -> Arc<MisconfDetail> {
-        Self::get(&self.checks, m)
-    }
-
-    pub fn layer(&self, l: Layer) -> Arc<Layer> {
-        Self::get(&self.layers, l)
-    }
-
-    pub fn source(&self, d: DataSource) -> Arc<DataSource> {
-        Self::get(&self.sources, d)
-    }
-
-    pub fn package(&self, p: Package) -> Arc<Package> {
-        Self::get(&self.packages, p)
-    }
-}
-
-/// A poisoned lock only means another thread panicked while interning; the set is still whole.
-fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
-    m.lock().unwrap_or_else(|e| e.into_inner())
-}
-
 /// Merges parsed inputs into one [`Report`].
 pub struct ReportBuilder {
     report: Report,
@@ -277,7 +190,8 @@ impl ReportBuilder {
                 });
                 self.add_results(idx, results, &HashMap::new());
             }
-            Parsed::Report(top) => self.add_report(source, *top),
+            Parsed::Report(top) => self.add_report(source, *top, None),
+            Parsed::InParts(top, findings) => self.add_report(source, *top, Some(findings)),
             Parsed::K8s(mut top) => {
                 let cluster = top.cluster_name.clone().unwrap_or_default();
                 let resources = top.take_k8s_resources();
@@ -323,7 +237,7 @@ impl ReportBuilder {
         (self.report.artifacts.len() - 1) as u32
     }
 
-    fn add_report(&mut self, source: &str, top: trivy::TopLevel) {
+    fn add_report(&mut self, source: &str, top: trivy::TopLevel, read: Option<Vec<Finding>>) {
         let created_by = layer_history(&top.metadata);
         let m = top.metadata;
         let idx = self.push_artifact(Artifact {
@@ -350,47 +264,26 @@ impl ReportBuilder {
             commit: m.commit,
         });
         let results = top.results.unwrap_or_default();
-        match top.normalized {
-            Some(findings) => self.add_normalized(idx, &results, findings),
+        match read {
+            Some(findings) => self.add_findings(idx, &results, findings),
             None => self.add_results(idx, results, &created_by),
         }
     }
 
+    /// Adds the results of one artifact, reading their findings here.
     fn add_results(
         &mut self,
         artifact: u32,
-        results: Vec<trivy::TrivyResult>,
+        mut results: Vec<trivy::TrivyResult>,
         created_by: &HashMap<String, String>,
     ) {
-        let layer = layer_fn(created_by, &self.intern);
-        let total: usize = results.iter().map(trivy::TrivyResult::findings_len).sum();
-        self.report.findings.reserve(total);
-        for r in results {
-            Self::add_target(&mut self.report, artifact, &r);
-            let mut base = result_base(&r);
-            base.artifact = artifact;
-            let findings = &mut self.report.findings;
-            for v in r.vulnerabilities {
-                findings.push(vulnerability(&base, v, &layer, &self.intern));
-            }
-            for m in r.misconfigurations {
-                findings.push(misconfiguration(&base, m, &layer, &self.intern));
-            }
-            for s in r.secrets {
-                findings.push(secret(&base, s, &layer));
-            }
-            for l in r.licenses {
-                findings.push(license(&base, l));
-            }
-            for mf in r.modified_findings {
-                findings.push(modified(&base, mf, &layer, &self.intern));
-            }
-        }
+        let findings = normalize_findings(&mut results, created_by, &self.intern);
+        self.add_findings(artifact, &results, findings);
     }
 
-    /// Adds the targets of results whose findings were read apart (see [`crate::split`]), and
-    /// those findings, in report order.
-    pub(crate) fn add_normalized(
+    /// The one way findings enter a report: the targets of `results` (whose own finding lists
+    /// are no longer read) and their findings, already normalized, in report order.
+    fn add_findings(
         &mut self,
         artifact: u32,
         results: &[trivy::TrivyResult],
@@ -453,6 +346,38 @@ pub fn recount(report: &mut Report) {
     }
     report.summary = summary;
     report.stats = stats;
+}
+
+/// The findings of `results`, normalized in report order: each result's vulnerabilities,
+/// misconfigurations, secrets, licenses, then the ones Trivy suppressed. The results keep their
+/// targets and packages; their finding lists are taken.
+fn normalize_findings(
+    results: &mut [trivy::TrivyResult],
+    created_by: &HashMap<String, String>,
+    intern: &Interner,
+) -> Vec<Finding> {
+    let layer = layer_fn(created_by, intern);
+    let total: usize = results.iter().map(trivy::TrivyResult::findings_len).sum();
+    let mut findings = Vec::with_capacity(total);
+    for r in results {
+        let base = result_base(r);
+        for v in std::mem::take(&mut r.vulnerabilities) {
+            findings.push(vulnerability(&base, v, &layer, intern));
+        }
+        for m in std::mem::take(&mut r.misconfigurations) {
+            findings.push(misconfiguration(&base, m, &layer, intern));
+        }
+        for s in std::mem::take(&mut r.secrets) {
+            findings.push(secret(&base, s, &layer));
+        }
+        for l in std::mem::take(&mut r.licenses) {
+            findings.push(license(&base, l));
+        }
+        for mf in std::mem::take(&mut r.modified_findings) {
+            findings.push(modified(&base, mf, &layer, intern));
+        }
+    }
+    findings
 }
 
 /// Each layer's DiffID mapped to the history entry that made it, so that findings can name the
@@ -689,26 +614,5 @@ pub(crate) fn license(base: &Finding, l: trivy::License) -> Finding {
             text: l.text,
         }),
         ..base.clone()
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn equal_values_are_stored_once() {
-        let i = Interner::default();
-        let a = i.text("same text".to_string());
-        let b = i.text("same text".to_string());
-        let c = i.text("other text".to_string());
-        assert!(Arc::ptr_eq(&a, &b) && !Arc::ptr_eq(&a, &c));
-        assert_eq!((&*a, &*c), ("same text", "other text"));
-        let l1 = i.list(vec!["https://a".into(), "https://b".into()]);
-        let l2 = i.list(vec!["https://a".into(), "https://b".into()]);
-        let l3 = i.list(vec!["https://b".into(), "https://a".into()]);
-        assert!(Arc::ptr_eq(&l1, &l2) && !Arc::ptr_eq(&l1, &l3));
-        let empty = (i.text(String::new()), i.text(String::new()));
-        assert!(Arc::ptr_eq(&empty.0, &empty.1) && empty.0.is_empty());
     }
 }

@@ -43,10 +43,6 @@ pub struct TopLevel {
     /// `trivy k8s --report summary`: the resources, each with all its results.
     #[serde(rename = "Findings", deserialize_with = "null_as_default")]
     pub k8s_findings: Option<Vec<K8sResource>>,
-    /// Every finding of `results`, already normalized in report order, when they were read in
-    /// parts ([`crate::split`]); the results then list none themselves.
-    #[serde(skip)]
-    pub normalized: Option<Vec<crate::report::Finding>>,
 }
 
 #[derive(Debug, Default, Deserialize)]

@@ -14,6 +14,7 @@
 
 use crate::normalize::{self, Parsed};
 use crate::report::{Finding, Kind};
+use crate::speed::Interner;
 use crate::trivy;
 use std::collections::HashMap;
 use std::ops::Range;
@@ -49,7 +50,7 @@ pub struct Split<'a> {
     bases: Vec<Finding>,
     /// Per result, how many of `items` are its.
     counts: Vec<usize>,
-    intern: normalize::Interner,
+    intern: Interner,
     items: Vec<Item>,
 }
 
@@ -120,7 +121,7 @@ pub fn split(bytes: &[u8]) -> Option<Split<'_>> {
         created_by,
         bases,
         counts,
-        intern: normalize::Interner::default(),
+        intern: Interner::default(),
         items,
     })
 }
@@ -186,8 +187,7 @@ impl Split<'_> {
             }
             all = ordered;
         }
-        self.top.normalized = Some(all);
-        Parsed::Report(Box::new(self.top))
+        Parsed::InParts(Box::new(self.top), all)
     }
 }
 
