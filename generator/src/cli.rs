@@ -275,16 +275,25 @@ pub enum DiffFormat {
     Json,
 }
 
-#[derive(Debug, Args)]
-#[command(
-    after_help = "The table `findings` has one row per finding with the columns of \
-findings.ndjson: image, commit_sha, scanned_at, kind, id, severity, package, installed_version, \
-fixed_version, status, target, class, title, cvss, purl, published_date, suppressed, excluded.\n\n\
-The statement only reads: one SELECT (or WITH, VALUES, EXPLAIN, PRAGMA table_info); a statement \
+/// `query --help`'s closing text, listing the table's columns from the one definition of the row.
+fn query_help() -> String {
+    let columns: Vec<&str> = scanlens_model::flat::COLUMNS
+        .iter()
+        .map(|(c, _)| *c)
+        .collect();
+    format!(
+        "The table `findings` has one row per finding with the columns of findings.ndjson: {}.\n\n{QUERY_HELP}",
+        columns.join(", ")
+    )
+}
+
+const QUERY_HELP: &str = "The statement only reads: one SELECT (or WITH, VALUES, EXPLAIN, PRAGMA table_info); a statement \
 that would write or open files (INSERT, CREATE, ATTACH, VACUUM INTO, other pragmas, \
 load_extension) or a second statement is refused with exit 3, as is one that outlasts --timeout.\n\n\
-Example: scanlens query \"SELECT image, count(*) FROM findings WHERE severity = 'CRITICAL' GROUP BY image\" out/"
-)]
+Example: scanlens query \"SELECT image, count(*) FROM findings WHERE severity = 'CRITICAL' GROUP BY image\" out/";
+
+#[derive(Debug, Args)]
+#[command(after_help = query_help())]
 pub struct QueryArgs {
     /// One SQL statement that reads the table `findings`
     pub sql: String,

@@ -7,34 +7,100 @@
 use crate::report::{Finding, Report};
 use serde::{Deserialize, Serialize};
 
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-pub struct FlatFinding {
+/// A column's SQL type, for engines that load the rows into a table (`scanlens query`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ColumnType {
+    Text,
+    Real,
+    Boolean,
+}
+
+/// One cell of a row, borrowed, as its column types it.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Cell<'a> {
+    Text(Option<&'a str>),
+    Real(Option<f64>),
+    Boolean(bool),
+}
+
+trait ToCell {
+    const TYPE: ColumnType;
+    fn cell(&self) -> Cell<'_>;
+}
+
+impl ToCell for String {
+    const TYPE: ColumnType = ColumnType::Text;
+    fn cell(&self) -> Cell<'_> {
+        Cell::Text(Some(self))
+    }
+}
+impl ToCell for Option<String> {
+    const TYPE: ColumnType = ColumnType::Text;
+    fn cell(&self) -> Cell<'_> {
+        Cell::Text(self.as_deref())
+    }
+}
+impl ToCell for Option<f64> {
+    const TYPE: ColumnType = ColumnType::Real;
+    fn cell(&self) -> Cell<'_> {
+        Cell::Real(*self)
+    }
+}
+impl ToCell for bool {
+    const TYPE: ColumnType = ColumnType::Boolean;
+    fn cell(&self) -> Cell<'_> {
+        Cell::Boolean(*self)
+    }
+}
+
+/// The row and its column list from one declaration: `findings.ndjson`'s keys, the columns of
+/// `scanlens query`'s table and the order of its cells cannot drift apart.
+macro_rules! flat_row {
+    ($($(#[doc = $doc:literal])* $field:ident: $ty:ty,)*) => {
+        #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+        pub struct FlatFinding {
+            $($(#[doc = $doc])* pub $field: $ty,)*
+        }
+
+        /// The columns, in the order of [`FlatFinding::cells`].
+        pub const COLUMNS: &[(&str, ColumnType)] = &[$((stringify!($field), <$ty as ToCell>::TYPE),)*];
+
+        impl FlatFinding {
+            /// The row's cells, in the order of [`COLUMNS`].
+            pub fn cells(&self) -> Vec<Cell<'_>> {
+                vec![$(ToCell::cell(&self.$field),)*]
+            }
+        }
+    };
+}
+
+flat_row! {
     /// The scanned artifact, e.g. `mysql:latest`.
-    pub image: String,
+    image: String,
     /// The commit that triggered the scan, when known. (Not `commit`: that is a reserved word
     /// in SQLite, Athena and most SQL engines.)
-    pub commit_sha: Option<String>,
+    commit_sha: Option<String>,
     /// When Trivy scanned (RFC 3339).
-    pub scanned_at: Option<String>,
+    scanned_at: Option<String>,
     /// `vulnerability`, `misconfiguration`, `secret` or `license`.
-    pub kind: String,
-    pub id: String,
-    pub severity: String,
-    pub package: Option<String>,
-    pub installed_version: Option<String>,
-    pub fixed_version: Option<String>,
-    pub status: Option<String>,
-    pub target: String,
-    pub class: Option<String>,
-    pub title: Option<String>,
+    kind: String,
+    id: String,
+    severity: String,
+    package: Option<String>,
+    installed_version: Option<String>,
+    fixed_version: Option<String>,
+    status: Option<String>,
+    target: String,
+    class: Option<String>,
+    title: Option<String>,
     /// The highest CVSS score any source gave.
-    pub cvss: Option<f64>,
-    pub purl: Option<String>,
-    pub published_date: Option<String>,
+    cvss: Option<f64>,
+    purl: Option<String>,
+    published_date: Option<String>,
     /// Trivy suppressed it (VEX or ignore rules); not counted in the summary.
-    pub suppressed: bool,
+    suppressed: bool,
     /// The gate's filters left it out of the verdict.
-    pub excluded: bool,
+    excluded: bool,
 }
 
 fn some(s: &str) -> Option<String> {

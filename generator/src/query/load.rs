@@ -3,29 +3,11 @@
 
 use anyhow::{bail, Context};
 use rusqlite::Connection;
-use scanlens_model::flat::FlatFinding;
+use scanlens_model::flat::{Cell, ColumnType, FlatFinding};
 use std::path::{Path, PathBuf};
 
-pub const COLUMNS: [&str; 18] = [
-    "image",
-    "commit_sha",
-    "scanned_at",
-    "kind",
-    "id",
-    "severity",
-    "package",
-    "installed_version",
-    "fixed_version",
-    "status",
-    "target",
-    "class",
-    "title",
-    "cvss",
-    "purl",
-    "published_date",
-    "suppressed",
-    "excluded",
-];
+/// The table's columns: those of `findings.ndjson`'s rows.
+pub use scanlens_model::flat::COLUMNS;
 
 /// An in-memory database holding the table `findings`, filled from `paths`.
 pub fn open(paths: &[PathBuf]) -> anyhow::Result<Connection> {
@@ -34,10 +16,10 @@ pub fn open(paths: &[PathBuf]) -> anyhow::Result<Connection> {
         "CREATE TABLE findings ({});",
         COLUMNS
             .iter()
-            .map(|c| match *c {
-                "cvss" => "cvss REAL".to_string(),
-                "suppressed" | "excluded" => format!("{c} INTEGER"),
-                c => format!("{c} TEXT"),
+            .map(|(c, ty)| match ty {
+                ColumnType::Real => format!("{c} REAL"),
+                ColumnType::Boolean => format!("{c} INTEGER"),
+                ColumnType::Text => format!("{c} TEXT"),
             })
             .collect::<Vec<_>>()
             .join(", ")
@@ -64,26 +46,18 @@ pub fn open(paths: &[PathBuf]) -> anyhow::Result<Connection> {
         ))?;
         for src in &sources {
             for row in rows(src)? {
-                insert.execute(rusqlite::params![
-                    row.image,
-                    row.commit_sha,
-                    row.scanned_at,
-                    row.kind,
-                    row.id,
-                    row.severity,
-                    row.package,
-                    row.installed_version,
-                    row.fixed_version,
-                    row.status,
-                    row.target,
-                    row.class,
-                    row.title,
-                    row.cvss,
-                    row.purl,
-                    row.published_date,
-                    row.suppressed,
-                    row.excluded,
-                ])?;
+                let cells: Vec<Box<dyn rusqlite::ToSql + '_>> = row
+                    .cells()
+                    .into_iter()
+                    .map(|c| -> Box<dyn rusqlite::ToSql> {
+                        match c {
+                            Cell::Text(t) => Box::new(t),
+                            Cell::Real(r) => Box::new(r),
+                            Cell::Boolean(b) => Box::new(b),
+                        }
+                    })
+                    .collect();
+                insert.execute(rusqlite::params_from_iter(cells.iter()))?;
             }
         }
     }

@@ -25,7 +25,7 @@ pub enum QueryError {
     TimedOut { sql: String, after: Duration },
     #[error(
         "sql error in `{sql}`: {detail}; query the table `findings` (columns: {})",
-        COLUMNS.join(", ")
+        COLUMNS.iter().map(|(c, _)| *c).collect::<Vec<_>>().join(", ")
     )]
     Invalid { sql: String, detail: String },
 }
