@@ -8,6 +8,7 @@
 //! the same as `app:1.2`'s. The installed version is left out, so a package upgraded without a
 //! fix is still the same open finding.
 
+pub use crate::image::repository;
 use crate::report::{Finding, Kind, Report};
 
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -57,30 +58,10 @@ impl<'a> Identity<'a> {
     }
 }
 
-/// An image reference's repository: `ghcr.io/org/app:1.2@sha256:…` → `ghcr.io/org/app`. A
-/// registry port is kept (`localhost:5000/app`); anything that is not an image reference comes
-/// back as it is.
-pub fn repository(name: &str) -> &str {
-    let name = name.split('@').next().unwrap_or(name);
-    match name.rfind(':') {
-        Some(i) if !name[i..].contains('/') => &name[..i],
-        _ => name,
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::report::{Artifact, Package};
-
-    #[test]
-    fn repositories() {
-        assert_eq!(repository("ghcr.io/a/b:1.0"), "ghcr.io/a/b");
-        assert_eq!(repository("localhost:5000/b"), "localhost:5000/b");
-        assert_eq!(repository("localhost:5000/b:2"), "localhost:5000/b");
-        assert_eq!(repository("b@sha256:abc"), "b");
-        assert_eq!(repository("docker/app"), "docker/app");
-    }
 
     #[test]
     fn a_new_tag_is_the_same_finding() {

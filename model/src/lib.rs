@@ -12,6 +12,7 @@ pub mod gate;
 pub mod glob;
 pub mod identity;
 pub mod ignore;
+pub mod image;
 pub mod normalize;
 pub mod present;
 pub mod purl;

@@ -8,7 +8,7 @@
 //! is never built. A folder can never lie outside the docker dir: the component grammar forbids
 //! `/`, `.` and `..`, and the canonical path is checked too (a symlink out is refused).
 
-use super::tag::ImageRef;
+use scanlens_model::image::ImageRef;
 use serde::Serialize;
 use std::path::{Path, PathBuf};
 

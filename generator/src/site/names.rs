@@ -124,15 +124,7 @@ impl fmt::Display for ScanId {
     }
 }
 
-/// `mysql:8.0@sha256:…` → `mysql`; `registry:5000/team/app:1` → `registry:5000/team/app`.
-pub fn repository(reference: &str) -> &str {
-    let no_digest = reference.split('@').next().unwrap_or(reference);
-    let last_slash = no_digest.rfind('/').map_or(0, |i| i + 1);
-    match no_digest[last_slash..].find(':') {
-        Some(i) => &no_digest[..last_slash + i],
-        None => no_digest,
-    }
-}
+pub use scanlens_model::image::repository;
 
 /// An image name as a folder name that cannot escape the site or collide by case on
 /// case-insensitive filesystems.
