@@ -14,7 +14,11 @@ fuzz_target!(|data: &[u8]| {
             assert!(!e.to_string().contains('\n'), "{e}");
         }
     }
-    let (pattern, name) = text.split_at(text.len() / 2);
+    let mut half = text.len() / 2;
+    while !text.is_char_boundary(half) {
+        half -= 1;
+    }
+    let (pattern, name) = text.split_at(half);
     let _ = scanlens_model::glob::matches(pattern, name);
     let _ = scanlens_model::purl::Purl::parse(&text);
 });
