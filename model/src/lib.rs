@@ -19,6 +19,7 @@ pub mod purl;
 pub mod report;
 pub mod shape;
 pub mod speed;
+pub mod triage;
 pub mod trivy;
 pub mod view;
 

@@ -239,6 +239,7 @@ impl ReportBuilder {
 
     fn add_report(&mut self, source: &str, top: trivy::TopLevel, read: Option<Vec<Finding>>) {
         let created_by = layer_history(&top.metadata);
+        let layers = image_layers(&top.metadata, &created_by);
         let m = top.metadata;
         let idx = self.push_artifact(Artifact {
             name: top.artifact_name.unwrap_or_else(|| source.to_string()),
@@ -262,6 +263,7 @@ impl ReportBuilder {
             repo_url: m.repo_url,
             branch: m.branch,
             commit: m.commit,
+            layers,
         });
         let results = top.results.unwrap_or_default();
         match read {
@@ -346,6 +348,72 @@ pub fn recount(report: &mut Report) {
     }
     report.summary = summary;
     report.stats = stats;
+    count_layer_findings(report);
+}
+
+/// How many counted findings each image layer brings.
+fn count_layer_findings(report: &mut Report) {
+    let mut at: HashMap<(u32, &str), usize> = HashMap::new();
+    for (a, artifact) in report.artifacts.iter().enumerate() {
+        for (l, layer) in artifact.layers.iter().enumerate() {
+            at.insert((a as u32, layer.diff_id.as_str()), l);
+        }
+    }
+    if at.is_empty() {
+        return;
+    }
+    let mut counts: Vec<(u32, usize)> = Vec::new();
+    for f in report.findings.iter().filter(|f| f.is_counted()) {
+        let diff_id = f.layer.as_ref().and_then(|l| l.diff_id.as_deref());
+        if let Some(&l) = diff_id.and_then(|d| at.get(&(f.artifact, d))) {
+            counts.push((f.artifact, l));
+        }
+    }
+    for artifact in &mut report.artifacts {
+        for layer in &mut artifact.layers {
+            layer.findings = 0;
+        }
+    }
+    for (a, l) in counts {
+        report.artifacts[a as usize].layers[l].findings += 1;
+    }
+}
+
+/// An image's layers, oldest first, from its DiffIDs and the history that made them.
+fn image_layers(m: &trivy::Metadata, created_by: &HashMap<String, String>) -> Vec<ImageLayer> {
+    let diff_ids = if m.image_config.rootfs.diff_ids.is_empty() {
+        &m.diff_ids
+    } else {
+        &m.image_config.rootfs.diff_ids
+    };
+    diff_ids
+        .iter()
+        .map(|d| ImageLayer {
+            diff_id: d.clone(),
+            created_by: created_by.get(d).cloned(),
+            findings: 0,
+            origin: LayerOrigin::Unknown,
+        })
+        .collect()
+}
+
+/// Marks the layers of artifact `artifact` that the base image has (`base_diff_ids`, oldest
+/// first, as the engine lists them) as the base image's, and the rest as the image's own. A
+/// base image's layers are the first ones of an image built on it, so only a matching prefix
+/// counts.
+pub fn mark_base_layers(report: &mut Report, artifact: usize, base_diff_ids: &[String]) {
+    let Some(a) = report.artifacts.get_mut(artifact) else {
+        return;
+    };
+    let mut in_base = true;
+    for (i, layer) in a.layers.iter_mut().enumerate() {
+        in_base = in_base && base_diff_ids.get(i) == Some(&layer.diff_id);
+        layer.origin = if in_base {
+            LayerOrigin::Base
+        } else {
+            LayerOrigin::Own
+        };
+    }
 }
 
 /// The findings of `results`, normalized in report order: each result's vulnerabilities,

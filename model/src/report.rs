@@ -4,6 +4,7 @@
 //! artifacts they came from and a summary. Optional fields are left out of the JSON when empty so
 //! that a report of 100,000 findings stays compact.
 
+pub use crate::triage::*;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 use std::sync::Arc;
@@ -238,6 +239,13 @@ pub struct Report {
     /// The pipeline gate's verdict, when one was applied.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub gate: Option<GateResult>,
+    /// The fix plan: which package to upgrade to which version, most urgent first. Every counted
+    /// vulnerability with a fix is in exactly one entry's `fixes`.
+    #[serde(default)]
+    pub remediation: Vec<Remediation>,
+    /// The exploitability feeds the findings were enriched with, when any.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub feeds: Option<Feeds>,
 }
 
 impl Report {
@@ -253,6 +261,8 @@ impl Report {
             targets: self.targets.clone(),
             findings: Vec::new(),
             gate: self.gate.clone(),
+            remediation: self.remediation.clone(),
+            feeds: self.feeds.clone(),
         }
     }
 }
@@ -308,6 +318,10 @@ pub struct Artifact {
     pub branch: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub commit: Option<String>,
+    /// The image's layers, oldest first, with how many findings each brings and whether it is
+    /// the base image's or the image's own.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub layers: Vec<ImageLayer>,
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -401,6 +415,13 @@ pub struct Finding {
     /// Set when the gate's filters left this finding out of the verdict.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub excluded: Option<Exclusion>,
+    /// Its entry in CISA's Known Exploited Vulnerabilities catalog (`null`: not listed); left
+    /// out when no catalog was given.
+    #[serde(default, skip_serializing_if = "Feed::not_given")]
+    pub kev: Feed<Kev>,
+    /// Its EPSS score (`null`: not scored); left out when no EPSS file was given.
+    #[serde(default, skip_serializing_if = "Feed::not_given")]
+    pub epss: Feed<Epss>,
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]

@@ -410,7 +410,7 @@ macro_rules! structs {
 structs! {
     Report { "version" => version, "generator" => generator, "commit" => commit,
         "summary" => summary, "stats" => stats, "artifacts" => artifacts,
-        "targets" => targets, "gate" => gate }
+        "targets" => targets, "gate" => gate, "remediation" => remediation, "feeds" => feeds }
     Summary { "vulnerabilities" => vulnerabilities, "misconfigurations" => misconfigurations,
         "secrets" => secrets, "licenses" => licenses }
     SeverityCounts { "CRITICAL" => critical, "HIGH" => high, "MEDIUM" => medium,
@@ -422,7 +422,7 @@ structs! {
         "repo_digests" => repo_digests, "architecture" => architecture, "size" => size,
         "scanned_at" => scanned_at, "trivy_version" => trivy_version,
         "report_id" => report_id, "schema_version" => schema_version,
-        "repo_url" => repo_url, "branch" => branch, "commit" => commit }
+        "repo_url" => repo_url, "branch" => branch, "commit" => commit, "layers" => layers }
     OsInfo { "family" => family, "name" => name, "eosl" => eosl }
     Target { "artifact" => artifact, "name" => name, "class" => class,
         "type" => target_type, "packages" => packages }
@@ -445,6 +445,15 @@ structs! {
     LicenseDetail { "category" => category, "file_path" => file_path,
         "confidence" => confidence, "link" => link, "text" => text }
     Suppression { "status" => status, "statement" => statement, "source" => source }
+    Kev { "date_added" => date_added, "due_date" => due_date, "ransomware" => ransomware,
+        "name" => name, "required_action" => required_action }
+    Epss { "score" => score, "percentile" => percentile, "date" => date }
+    Feeds { "kev" => kev, "epss" => epss }
+    Remediation { "target" => target, "package" => package, "installed" => installed,
+        "type" => target_type, "upgrade_to" => upgrade_to, "fixes" => fixes, "counts" => counts,
+        "unfixable" => unfixable, "note" => note }
+    ImageLayer { "diff_id" => diff_id, "created_by" => created_by, "findings" => findings,
+        "origin" => origin }
 }
 
 /// Reads the page data the writer wrote.
@@ -480,6 +489,25 @@ pub fn dataset(text: &str) -> R<Dataset> {
     };
     ds.validate()?;
     Ok(ds)
+}
+
+impl<T: Dec> Dec for Feed<T> {
+    fn dec(p: &mut P<'_>) -> R<Self> {
+        Ok(match Option::<T>::dec(p)? {
+            Some(t) => Feed::Listed(t),
+            None => Feed::Unlisted,
+        })
+    }
+}
+
+impl Dec for LayerOrigin {
+    fn dec(p: &mut P<'_>) -> R<Self> {
+        Ok(match &*p.str()? {
+            "base" => LayerOrigin::Base,
+            "own" => LayerOrigin::Own,
+            _ => LayerOrigin::Unknown,
+        })
+    }
 }
 
 impl Dec for Arc<str> {

@@ -52,6 +52,11 @@ impl<T> IsEmpty for Option<T> {
         self.is_none()
     }
 }
+impl<T> IsEmpty for Feed<T> {
+    fn is_empty(&self) -> bool {
+        self.not_given()
+    }
+}
 impl<K, V> IsEmpty for BTreeMap<K, V> {
     fn is_empty(&self) -> bool {
         BTreeMap::is_empty(self)
@@ -78,8 +83,24 @@ same_by_eq!(
     Vec<String>,
     Option<String>,
     BTreeMap<String, Severity>,
-    Option<Arc<DataSource>>
+    Option<Arc<DataSource>>,
+    Feed<Kev>
 );
+
+impl Same for Feed<Epss> {
+    fn same(&self, other: &Self) -> bool {
+        match (self, other) {
+            (Feed::Listed(a), Feed::Listed(b)) => {
+                a.score.to_bits() == b.score.to_bits()
+                    && a.percentile.to_bits() == b.percentile.to_bits()
+                    && a.date == b.date
+            }
+            (a, b) => {
+                a.not_given() == b.not_given() && a.listed().is_none() && b.listed().is_none()
+            }
+        }
+    }
+}
 
 impl Same for Arc<str> {
     fn same(&self, other: &Self) -> bool {
@@ -387,6 +408,8 @@ schema! {
         published_date: Option<String>,
         last_modified_date: Option<String>,
         data_source: Option<Arc<DataSource>>,
+        kev: Feed<Kev>,
+        epss: Feed<Epss>,
     }
     occurrence {
         always "k" kind: Kind,
