@@ -171,6 +171,12 @@ pub struct RenderArgs {
     #[arg(long)]
     pub sarif: bool,
 
+    /// The image the scanned image was built FROM: its layers (asked of the Docker engine,
+    /// `docker image inspect`) are marked as the base image's, the rest as the image's own.
+    /// Without it, layers are marked unknown
+    #[arg(long, value_name = "REF")]
+    pub base_image: Option<String>,
+
     #[command(flatten)]
     pub input: InputArgs,
 

@@ -15,6 +15,9 @@ pub fn run(args: RenderArgs) -> anyhow::Result<u8> {
     }
     let max = args.input.max_input_size.as_u64();
     let mut report = crate::input::read_reports_within(&args.inputs, max)?;
+    if let Some(base) = &args.base_image {
+        mark_base_image(&mut report, base)?;
+    }
     report.commit = ci_commit();
     let verdict = policy.apply(&mut report);
     let category = crate::sarif::default_category(&report);
@@ -24,6 +27,20 @@ pub fn run(args: RenderArgs) -> anyhow::Result<u8> {
     // The process ends here; freeing a few million strings one by one would only delay the exit.
     std::mem::forget(report);
     Ok(exit_code(&args.gate, verdict.failed))
+}
+
+/// Marks the layers of every scanned image that `base` (an image the engine holds) has.
+fn mark_base_image(report: &mut Report, base: &str) -> anyhow::Result<()> {
+    let layers = crate::scan::base::base_layers(&crate::process::System, "docker".as_ref(), base)
+        .map_err(|why| {
+            anyhow::anyhow!("--base-image {base}: {why}; pull or build it first, or point DOCKER_HOST at the engine that has it")
+        })?;
+    for i in 0..report.artifacts.len() {
+        if report.artifacts[i].artifact_type == "container_image" {
+            scanlens_model::normalize::mark_base_layers(report, i, &layers);
+        }
+    }
+    Ok(())
 }
 
 pub fn exit_code(gate: &GateArgs, failed: bool) -> u8 {

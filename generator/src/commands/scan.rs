@@ -216,6 +216,10 @@ fn scan_one(
         )?;
     }
     let mut report = builder.finish();
+    if let Some(layers) = &raw.base_layers {
+        // trivy-image.json is read first: artifact 0 is the image.
+        scanlens_model::normalize::mark_base_layers(&mut report, 0, layers);
+    }
     let verdict = policy.apply(&mut report);
     let sarif = crate::sarif::file_for(&report, args.sarif, category);
     let mut extra: Vec<(&str, &[u8])> = raw.files.iter().map(|(n, b)| (*n, b.as_slice())).collect();

@@ -6,6 +6,7 @@
 //! - this module executes a plan through a [`Runner`], so error paths are testable without
 //!   docker or trivy.
 
+pub mod base;
 pub mod plan;
 pub mod source;
 pub mod tag;
@@ -126,6 +127,9 @@ impl ScanError {
 #[derive(Debug, Clone, Default)]
 pub struct RawReports {
     pub files: Vec<(&'static str, Vec<u8>)>,
+    /// The DiffIDs of the image's base image, oldest first, when it was built here and its base
+    /// is known to the engine.
+    pub base_layers: Option<Vec<String>>,
 }
 
 /// Builds (when planned) and scans one image; returns trivy's JSON files.
@@ -139,7 +143,13 @@ pub fn scan_image(
         docker_build(&image.reference, build, opts, runner, log)?;
     }
     let scratch = Scratch::new()?;
-    let mut raw = RawReports::default();
+    let mut raw = RawReports {
+        base_layers: image
+            .build
+            .as_ref()
+            .and_then(|b| base_of(b, opts, runner, log)),
+        ..RawReports::default()
+    };
     let image_json = scratch.path().join(IMAGE_JSON);
     let _ = writeln!(
         log,
@@ -172,6 +182,28 @@ pub fn scan_image(
         ));
     }
     Ok(raw)
+}
+
+/// The layers of the base image `build`'s Dockerfile names in its final `FROM`; `None` (with a
+/// notice) when they cannot be told, which leaves the layers' origin unknown.
+fn base_of(
+    build: &Build,
+    opts: &Options,
+    runner: &dyn Runner,
+    log: &mut dyn Write,
+) -> Option<Vec<String>> {
+    let text = std::fs::read_to_string(&build.dockerfile).ok()?;
+    let Some(image) = base::final_base(&text, &opts.build_args) else {
+        // `FROM scratch`: every layer is the image's own.
+        return Some(Vec::new());
+    };
+    match base::base_layers(runner, &opts.docker_bin, &image) {
+        Ok(layers) => Some(layers),
+        Err(why) => {
+            let _ = writeln!(log, "scanlens: the base image's layers are not known ({why}); layers are marked unknown");
+            None
+        }
+    }
 }
 
 /// `docker build -t REF -f DOCKERFILE [passthrough flags] CONTEXT`.
