@@ -9,6 +9,7 @@ mod schema;
 mod site;
 
 pub use render::{render_report, render_report_with};
+pub use schema::report_schema;
 
 use crate::cli::{Cli, Command};
 
