@@ -65,11 +65,12 @@ impl OrderedFile {
         }
     }
 
-    /// Checks that parts `0..parts` were all written.
-    pub fn finish(self, parts: usize) -> std::io::Result<()> {
+    /// Checks that parts `0..parts` were all written. Takes `&self` because the parts' tasks
+    /// share the file; it is closed when the last of them lets go of it.
+    pub fn finish(&self, parts: usize) -> std::io::Result<()> {
         let s = self
             .state
-            .into_inner()
+            .lock()
             .map_err(|_| std::io::Error::other("a writer thread failed"))?;
         if s.next == parts && s.waiting.is_empty() {
             Ok(())
