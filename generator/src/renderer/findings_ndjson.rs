@@ -34,8 +34,6 @@ impl Renderer for FindingsNdjson {
             })
             .collect();
         let count = tasks.len();
-        Ok(Work::parts(tasks, move || {
-            file.finish(count).map(|()| None)
-        }))
+        Ok(Work::new(tasks, move || file.finish(count).map(|()| None)))
     }
 }

@@ -75,8 +75,8 @@ impl<'a> Work<'a> {
         }
     }
 
-    /// Several tasks and a last step.
-    pub fn parts(
+    /// Tasks and a last step.
+    pub fn new(
         tasks: Vec<Task<'a>>,
         finish: impl FnOnce() -> std::io::Result<Option<Note>> + 'a,
     ) -> Self {

@@ -51,9 +51,7 @@ impl Renderer for ReportJson {
             })
             .collect();
         let count = tasks.len();
-        Ok(Work::parts(tasks, move || {
-            file.finish(count).map(|()| None)
-        }))
+        Ok(Work::new(tasks, move || file.finish(count).map(|()| None)))
     }
 }
 

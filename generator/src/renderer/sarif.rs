@@ -25,6 +25,44 @@ impl Renderer for SarifFile<'_> {
             }
             std::fs::write(ctx.dir.join(crate::sarif::FILE), &sarif.bytes)
         });
-        Ok(Work::parts(vec![task], move || Ok(note.get().cloned())))
+        Ok(Work::new(vec![task], move || Ok(note.get().cloned())))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// GitHub's limit shows up as a note handed back to the command, not as output of its own.
+    #[test]
+    fn what_the_limits_left_out_comes_back_as_a_note() {
+        let n = crate::sarif::MAX_RESULTS + 1;
+        let vulns: Vec<String> = (0..n)
+            .map(|i| format!(r#"{{"VulnerabilityID":"CVE-{i}","PkgName":"p","Severity":"LOW"}}"#))
+            .collect();
+        let doc = format!(
+            r#"{{"SchemaVersion":2,"ArtifactName":"app:1","Results":[{{"Target":"t","Vulnerabilities":[{}]}}]}}"#,
+            vulns.join(",")
+        );
+        let mut b = scanlens_model::ReportBuilder::new("t");
+        b.add("x", scanlens_model::parse(doc.as_bytes()).unwrap());
+        let report = b.finish();
+        let tmp = tempfile::tempdir().unwrap();
+        let renderers: Vec<Box<dyn Renderer>> = vec![Box::new(SarifFile {
+            category: "scanlens/app/",
+        })];
+        let notes = super::super::write(&report, &tmp.path().join("out"), &renderers).unwrap();
+        assert_eq!(
+            notes,
+            [format!(
+                "report.sarif: kept the 5000 most severe of {n} findings (GitHub's limit is 5000 results)"
+            )]
+        );
+        let few = super::super::write(
+            &report.without_findings(),
+            &tmp.path().join("few"),
+            &renderers,
+        );
+        assert!(few.unwrap().is_empty());
     }
 }
