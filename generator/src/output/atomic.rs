@@ -3,7 +3,6 @@
 //! Everything is written to a hidden sibling directory first, then swapped into place, so a
 //! failure or a kill at any moment leaves either the complete earlier report or the complete new
 //! one, never a half-written mix.
-
 //!
 //! Temporary folders are named and removed by [`crate::cleanup`], so a later run clears what a
 //! killed one left.
