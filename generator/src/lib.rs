@@ -18,6 +18,7 @@ pub mod output;
 pub mod process;
 pub mod publishable;
 pub mod query;
+pub mod renderer;
 pub mod s3;
 pub mod sarif;
 pub mod scan;

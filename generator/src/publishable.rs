@@ -203,12 +203,16 @@ mod tests {
         let doc = r#"{"SchemaVersion":2,"ArtifactName":"app:1","CreatedAt":"2021-09-01T00:00:00Z","Results":[{"Target":"t","Vulnerabilities":[{"VulnerabilityID":"CVE-1","PkgName":"p","Severity":"HIGH"}]}]}"#;
         b.add("x", scanlens_model::parse(doc.as_bytes()).unwrap());
         let report = b.finish();
-        let sarif = Some(b"{}".to_vec());
-        let mut extra = crate::sarif::extra(&sarif);
-        extra.push((crate::scan::IMAGE_JSON, b"{}"));
-        extra.push((crate::scan::CONFIG_JSON, b"{}"));
+        let trivy_files = [
+            (crate::scan::IMAGE_JSON, b"{}".to_vec()),
+            (crate::scan::CONFIG_JSON, b"{}".to_vec()),
+        ];
+        let outputs = crate::renderer::Outputs {
+            sarif: Some("scanlens/app/"),
+            trivy_files: &trivy_files,
+        };
         let out = tmp.path().join("out/app-1");
-        crate::commands::render_report_with(&report, &out, &extra).unwrap();
+        crate::renderer::write(&report, &out, &outputs.renderers()).unwrap();
         let written: Vec<String> = std::fs::read_dir(&out)
             .unwrap()
             .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())

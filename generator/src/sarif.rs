@@ -80,24 +80,8 @@ pub fn default_category(report: &Report) -> String {
     )
 }
 
-/// `report.sarif` for the report folder when `wanted`, with its note (if any) on stderr.
-pub fn file_for(report: &Report, wanted: bool, category: &str) -> Option<Vec<u8>> {
-    wanted.then(|| {
-        let sarif = render(report, category);
-        if let Some(note) = sarif.note() {
-            eprintln!("scanlens: {note}");
-        }
-        sarif.bytes
-    })
-}
-
 /// The file's name in a report folder.
 pub const FILE: &str = "report.sarif";
-
-/// The extra-file list [`crate::commands::render_report_with`] takes.
-pub fn extra(file: &Option<Vec<u8>>) -> Vec<(&'static str, &[u8])> {
-    file.iter().map(|b| (FILE, b.as_slice())).collect()
-}
 
 /// Renders `report` as SARIF within GitHub's limits, as one run of `category`.
 pub fn render(report: &Report, category: &str) -> Sarif {

@@ -289,7 +289,7 @@ fn committed_schema_matches_the_types() {
     .expect("schema/report.schema.json is committed; regenerate with `scanlens schema > schema/report.schema.json`");
     assert_eq!(
         committed,
-        scanlens::output::report_schema(),
+        scanlens::commands::report_schema(),
         "schema/report.schema.json is stale; run `cargo run -p scanlens -- schema > schema/report.schema.json`"
     );
 }

@@ -8,7 +8,8 @@ pub mod scan;
 mod schema;
 mod site;
 
-pub use render::{render_report, render_report_with};
+pub use render::{render_report, write_report};
+pub use schema::report_schema;
 
 use crate::cli::{Cli, Command};
 

@@ -221,10 +221,11 @@ fn scan_one(
         scanlens_model::normalize::mark_base_layers(&mut report, 0, layers);
     }
     let verdict = policy.apply(&mut report);
-    let sarif = crate::sarif::file_for(&report, args.sarif, category);
-    let mut extra: Vec<(&str, &[u8])> = raw.files.iter().map(|(n, b)| (*n, b.as_slice())).collect();
-    extra.extend(crate::sarif::extra(&sarif));
-    super::render::render_report_with(&report, dir, &extra)?;
+    let outputs = crate::renderer::Outputs {
+        sarif: args.sarif.then_some(category),
+        trivy_files: &raw.files,
+    };
+    super::render::write_report(&report, dir, &outputs, log)?;
     super::render::print_outcome(&report, dir);
     Ok(super::render::exit_code(&args.gate, verdict.failed))
 }

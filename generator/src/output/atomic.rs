@@ -3,21 +3,13 @@
 //! Everything is written to a hidden sibling directory first, then swapped into place, so a
 //! failure or a kill at any moment leaves either the complete earlier report or the complete new
 //! one, never a half-written mix.
+//!
+//! Temporary folders are named and removed by [`crate::cleanup`], so a later run clears what a
+//! killed one left.
 
 use anyhow::{bail, Context};
-use std::collections::BTreeMap;
 use std::fs;
-use std::io::Write;
 use std::path::{Path, PathBuf};
-use std::sync::Mutex;
-
-/// The JSON Schema of `report.json`, generated from the model's types.
-pub fn report_schema() -> String {
-    let schema = schemars::schema_for!(scanlens_model::Report);
-    let mut s = serde_json::to_string_pretty(&schema).expect("schema serializes");
-    s.push('\n');
-    s
-}
 
 /// Writes `files` (name, bytes) as the directory `out`, replacing any earlier one at once.
 pub fn write_dir_atomically(out: &Path, files: &[(&str, &[u8])]) -> anyhow::Result<()> {
@@ -87,109 +79,6 @@ pub fn write_dir_atomically_with(
             );
             Ok(())
         }
-    }
-}
-
-/// A file written from parts made on several threads: each part is written as soon as every
-/// part before it has been, so parts wait in memory only while an earlier one is being made.
-pub struct OrderedFile {
-    state: Mutex<Ordered>,
-}
-
-struct Ordered {
-    file: fs::File,
-    next: usize,
-    waiting: BTreeMap<usize, Vec<u8>>,
-    /// Buffers of written parts, for the next parts: reusing memory is cheaper than touching
-    /// fresh pages.
-    spare: Vec<Vec<u8>>,
-}
-
-impl OrderedFile {
-    pub fn create(path: &Path) -> std::io::Result<Self> {
-        Ok(OrderedFile {
-            state: Mutex::new(Ordered {
-                file: fs::File::create(path)?,
-                next: 0,
-                waiting: BTreeMap::new(),
-                spare: Vec::new(),
-            }),
-        })
-    }
-
-    /// An empty buffer to make a part in.
-    pub fn buffer(&self) -> Vec<u8> {
-        self.state
-            .lock()
-            .ok()
-            .and_then(|mut s| s.spare.pop())
-            .unwrap_or_default()
-    }
-
-    /// Part `i` (from 0) of the file.
-    pub fn put(&self, i: usize, bytes: Vec<u8>) -> std::io::Result<()> {
-        let mut s = self
-            .state
-            .lock()
-            .map_err(|_| std::io::Error::other("a writer thread failed"))?;
-        s.waiting.insert(i, bytes);
-        loop {
-            let next = s.next;
-            let Some(mut part) = s.waiting.remove(&next) else {
-                return Ok(());
-            };
-            s.file.write_all(&part)?;
-            s.next += 1;
-            part.clear();
-            s.spare.push(part);
-        }
-    }
-
-    /// Checks that parts `0..parts` were all written.
-    pub fn finish(self, parts: usize) -> std::io::Result<()> {
-        let s = self
-            .state
-            .into_inner()
-            .map_err(|_| std::io::Error::other("a writer thread failed"))?;
-        if s.next == parts && s.waiting.is_empty() {
-            Ok(())
-        } else {
-            Err(std::io::Error::other(format!(
-                "{} of {parts} parts were written",
-                s.next
-            )))
-        }
-    }
-}
-
-/// A piece of work for [`run_tasks`].
-pub type Task<'a> = Box<dyn FnOnce() -> std::io::Result<()> + Send + 'a>;
-
-/// Runs `tasks` on every core (rayon's pool, which reading the input already started), taking
-/// them in the order given (put long ones first); after an error no further task starts, and the
-/// first error is returned.
-pub fn run_tasks(tasks: Vec<Task<'_>>) -> std::io::Result<()> {
-    let first_error: Mutex<Option<std::io::Error>> = Mutex::new(None);
-    let failed = |e: &Mutex<Option<std::io::Error>>| e.lock().map_or(true, |e| e.is_some());
-    rayon::scope_fifo(|s| {
-        for task in tasks {
-            let first_error = &first_error;
-            s.spawn_fifo(move |_| {
-                if failed(first_error) {
-                    return;
-                }
-                if let Err(e) = task() {
-                    if let Ok(mut first) = first_error.lock() {
-                        first.get_or_insert(e);
-                    }
-                }
-            });
-        }
-    });
-    match first_error.into_inner() {
-        Ok(None) => Ok(()),
-        Ok(Some(e)) => Err(e),
-        Err(_) => Err(std::io::Error::other("a writer thread failed")),
     }
 }
 
@@ -283,40 +172,6 @@ mod tests {
         assert!(!out.join("b").exists());
         let leftovers: Vec<_> = fs::read_dir(dir.path()).unwrap().collect();
         assert_eq!(leftovers.len(), 1, "no temporary directories left behind");
-    }
-
-    #[test]
-    fn ordered_file_writes_parts_in_order() {
-        let dir = tempfile::tempdir().unwrap();
-        let path = dir.path().join("f");
-        let f = OrderedFile::create(&path).unwrap();
-        let tasks: Vec<Task> = (0..20)
-            .rev()
-            .map(|i| -> Task {
-                Box::new({
-                    let f = &f;
-                    move || f.put(i, format!("{i},").into_bytes())
-                })
-            })
-            .collect();
-        run_tasks(tasks).unwrap();
-        f.finish(20).unwrap();
-        let want: String = (0..20).map(|i| format!("{i},")).collect();
-        assert_eq!(fs::read_to_string(&path).unwrap(), want);
-        let g = OrderedFile::create(&path).unwrap();
-        g.put(1, b"x".to_vec()).unwrap();
-        assert!(g.finish(2).is_err());
-    }
-
-    #[test]
-    fn a_failed_task_fails_the_run() {
-        let tasks: Vec<Task> = vec![
-            Box::new(|| Ok(())),
-            Box::new(|| Err(std::io::Error::other("disk full"))),
-            Box::new(|| Ok(())),
-        ];
-        assert_eq!(run_tasks(tasks).unwrap_err().to_string(), "disk full");
-        assert!(run_tasks(Vec::new()).is_ok());
     }
 
     #[test]
