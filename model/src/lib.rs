@@ -20,6 +20,7 @@ pub mod report;
 pub mod shape;
 pub mod speed;
 pub mod trivy;
+pub mod versions;
 pub mod view;
 
 #[cfg(test)]
