@@ -1,12 +1,13 @@
-//! rpm's order of `[epoch:]version[-release]`, as `rpm.vercmp` and dnf compare them: each part
-//! with `rpmvercmp` (alphanumeric segments; digits above letters; `~` below anything, even the
-//! end; `^` above the end but below anything else), the missing epoch as 0.
+//! rpm's order of `[epoch:]version[-release]`, as rpm 4.18's `rpm.vercmp` (`rpmverCmp`)
+//! compares them: epoch (missing is 0), version, then release, each with `rpmvercmp`
+//! (alphanumeric segments; digits above letters; `~` below anything, even the end; `^` above the
+//! end but below anything else); a version without a release is below the same version with one.
 //!
 //! `rpmvercmp` itself is the `rpm-version` crate's (no dependencies by default). The string is
-//! split here as rpm 4.18's `rpmverParse` splits it, because the crate differs in two ways a
-//! test against `rpm` showed: it splits the release at the first `-` (rpm: the last), and it
-//! compares a missing release as the empty one, where rpm compares releases only when both
-//! versions have one (`1.0` equals `1.0-5`).
+//! split, and a missing release ordered, here as rpm's `rpmverParse` and `rpmverCmp` do, because
+//! the crate differs in both ways a test against `rpm` showed: it splits the release at the first
+//! `-` (rpm: the last, so `1.0-beta-3` is release `3`), and it takes a missing release as the
+//! empty one (rpm: `1.0` < `1.0-`).
 
 use std::cmp::Ordering;
 
@@ -15,14 +16,20 @@ use rpm_version::Evr;
 pub(super) fn compare(a: &str, b: &str) -> Option<Ordering> {
     let (ea, va, ra) = parse(a)?;
     let (eb, vb, rb) = parse(b)?;
-    let (ra, rb) = match (ra, rb) {
-        (Some(ra), Some(rb)) => (ra, rb),
-        _ => ("", ""),
+    let release = match (ra, rb) {
+        (Some(ra), Some(rb)) => vercmp(ra, rb),
+        (ra, rb) => ra.is_some().cmp(&rb.is_some()),
     };
-    Some(Evr::new(ea, va, ra).cmp(&Evr::new(eb, vb, rb)))
+    Some(vercmp(ea, eb).then_with(|| vercmp(va, vb)).then(release))
 }
 
-/// Epoch (`""` when absent), version and release (when present), as `rpmverParse` splits them;
+/// `rpmvercmp` of two strings: the crate compares an `Evr` part by part with it, so two `Evr`s
+/// that differ only in their version compare as their versions do.
+fn vercmp(a: &str, b: &str) -> Ordering {
+    Evr::new("0", a, "").cmp(&Evr::new("0", b, ""))
+}
+
+/// Epoch (`0` when absent), version and release (when present), as `rpmverParse` splits them;
 /// `None` for what rpm cannot read (empty) and for surrounding whitespace.
 fn parse(v: &str) -> Option<(&str, &str, Option<&str>)> {
     if v.is_empty() || v.trim() != v {
@@ -32,8 +39,9 @@ fn parse(v: &str) -> Option<(&str, &str, Option<&str>)> {
     // anything else before a `:` is version.
     let digits = v.bytes().take_while(u8::is_ascii_digit).count();
     let (epoch, rest) = match v.as_bytes().get(digits) {
-        Some(b':') => (&v[..digits], &v[digits + 1..]),
-        _ => ("", v),
+        Some(b':') if digits > 0 => (&v[..digits], &v[digits + 1..]),
+        Some(b':') => ("0", &v[1..]),
+        _ => ("0", v),
     };
     Some(match rest.rsplit_once('-') {
         Some((version, release)) => (epoch, version, Some(release)),
@@ -67,7 +75,8 @@ mod tests {
             ("1.0-1.el7", "1.0-1.el7_6", Less),
             ("1:1.1.1k-4.el8", "1:1.1.1k-5.el8_5", Less),
             ("7.61.1-9.amzn2.0.1", "7.61.1-12.amzn2.0.1", Less),
-            ("1.0", "1.0-5", Equal),
+            ("1.0", "1.0-5", Less),
+            ("1.0", "1.0-", Less),
             ("1.0-beta-3", "1.0-beta-2", Greater),
             ("a+", "a_", Equal),
         ] {
