@@ -17,7 +17,9 @@
 //! installed/fixed pair of the corpus and every pair of the pool. The lenient SemVer order has no
 //! reference tool of its own; it is held to node's `semver` where node reads both versions.
 //! apk and NuGet have no tool on Debian: their unit tests in the model hold them to the
-//! orderings their projects document.
+//! orderings their projects document; NuGet is also held to node's `semver` where the two
+//! agree by definition, and apk to apk-tools' `src/version.c` when a checkout of apk-tools is
+//! given (`APK_TOOLS_SRC`, an ignored test).
 //!
 //! Each test prints its figures (pairs compared, refused by both, disagreements) and fails on
 //! any disagreement.
@@ -507,7 +509,33 @@ fn edge_cases(eco: Ecosystem) -> &'static [&'static str] {
             "1.0-r1_p1",
             "1.0_rc1a",
         ],
-        Ecosystem::NuGet => &[],
+        Ecosystem::NuGet => &[
+            "1.0.0",
+            "1.0",
+            "1",
+            "1.0.0.0",
+            "1.0.0.1",
+            "1.0.1",
+            "1.0.0-alpha",
+            "1.0.0-alpha.1",
+            "1.0.0-beta.2",
+            "1.0.0-beta.11",
+            "1.0.0-rc.1",
+            "1.0.0-rc.1+build",
+            "1.0.0+build",
+            "9.0.1",
+            "13.0.1",
+            "12.0.3",
+            "1.0.0-beta01",
+            "1.0.0-beta1",
+            "1.0.0-0",
+            "1.0.0-a-b",
+            "4.0.0.0-preview1",
+            "2147483647.0.0",
+            "2147483648.0.0",
+            "1.2.3.4.5",
+            "1.0.0-",
+        ],
     }
 }
 
@@ -555,6 +583,14 @@ fn cases(eco: Ecosystem, corpus: &BTreeMap<&'static str, Versions>, partners: us
             pairs.insert((a.clone(), b.clone()));
         }
     }
+    let _ = writeln!(
+        std::io::stderr(),
+        "versions: {}: {} corpus versions, {} corpus installed/fixed pairs, {} edge cases",
+        eco.as_str(),
+        c.pool.len(),
+        c.corpus_pairs.len(),
+        edges.len()
+    );
     let mut rng = 0x9e37_79b9_7f4a_7c15_u64;
     for a in &seeds {
         for n in neighbours(a) {
@@ -836,6 +872,78 @@ fn lenient_semver_agrees_with_node_semver_where_node_reads() {
         0,
         &bad,
     );
+}
+
+/// NuGet has no reference tool here. Where its rules meet SemVer 2.0's (three parts, labels
+/// without capitals) node's `semver` is one: a cross-check of the shared ground, not of NuGet's
+/// own rules (four parts, case-insensitive labels), which the model's unit tests hold to
+/// NuGet's documented examples.
+#[test]
+fn nuget_agrees_with_node_semver_on_their_shared_ground() {
+    let (node, semver) = require!(node_semver());
+    let corpus = require!(corpus_or_skip());
+    let mut pairs = cases(Ecosystem::SemVer, &corpus, 150);
+    pairs.extend(cases(Ecosystem::NuGet, &corpus, 150));
+    let pairs: Vec<Pair> = batchable(pairs)
+        .into_iter()
+        .filter(|(a, b)| !format!("{a}{b}").bytes().any(|c| c.is_ascii_uppercase()))
+        .collect();
+    let mut cmd = Command::new(node);
+    cmd.args(["-e", NODE]).arg(&semver);
+    let answers = batch(cmd, &pairs);
+    let (mut compared, mut bad) = (0, Vec::new());
+    for ((a, b), t) in pairs.iter().zip(&answers) {
+        let ours = compare(Ecosystem::NuGet, a, b);
+        // node reads a leading `v`, NuGet does not; NuGet reads four parts, node does not.
+        let (Some(t), Some(o)) = (t, ours) else {
+            continue;
+        };
+        compared += 1;
+        if o != *t {
+            bad.push(format!("  {a:?} vs {b:?}: ours {o:?}, node semver {t:?}"));
+        }
+    }
+    report(
+        "node semver (where both read)",
+        Ecosystem::NuGet,
+        compared,
+        0,
+        &bad,
+    );
+}
+
+/// Every result type of the corpus that lists vulnerabilities has an order.
+#[test]
+fn every_corpus_type_with_vulnerabilities_has_an_order() {
+    let fixtures = require!(common::fixtures());
+    let mut files = Vec::new();
+    walk(&fixtures, &mut files);
+    let mut missing = BTreeSet::new();
+    let mut seen = 0;
+    for f in files {
+        let Ok(doc) = serde_json::from_slice::<Value>(&std::fs::read(&f).unwrap_or_default())
+        else {
+            continue;
+        };
+        results(&doc, &mut |r| {
+            if r["Vulnerabilities"].as_array().is_none_or(|v| v.is_empty()) {
+                return;
+            }
+            seen += 1;
+            let (class, ty) = (
+                r["Class"].as_str().unwrap_or(""),
+                r["Type"].as_str().unwrap_or(""),
+            );
+            if ecosystem(class, ty).is_none() {
+                missing.insert(format!("{class}/{ty}"));
+            }
+        });
+    }
+    assert!(
+        seen > 50,
+        "the corpus has results with vulnerabilities ({seen})"
+    );
+    assert!(missing.is_empty(), "no order for {missing:?}");
 }
 
 /// apk-tools' own comparison, built from its source: Debian does not package `apk-tools`, so

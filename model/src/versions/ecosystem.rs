@@ -80,3 +80,35 @@ fn lang(t: &str) -> Option<Ecosystem> {
         _ => return None,
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn follows_trivys_comparers() {
+        for (class, ty, eco) in [
+            ("os-pkgs", "debian", Some(Ecosystem::Deb)),
+            ("os-pkgs", "ubuntu", Some(Ecosystem::Deb)),
+            ("os-pkgs", "redhat", Some(Ecosystem::Rpm)),
+            ("os-pkgs", "amazon", Some(Ecosystem::Rpm)),
+            ("os-pkgs", "slem", Some(Ecosystem::Rpm)),
+            ("os-pkgs", "cbl-mariner", Some(Ecosystem::Rpm)),
+            ("os-pkgs", "wolfi", Some(Ecosystem::Apk)),
+            ("lang-pkgs", "pnpm", Some(Ecosystem::Npm)),
+            ("lang-pkgs", "gomod", Some(Ecosystem::SemVer)),
+            ("lang-pkgs", "poetry", Some(Ecosystem::Pep440)),
+            ("lang-pkgs", "sbt", Some(Ecosystem::Maven)),
+            ("lang-pkgs", "packages-props", Some(Ecosystem::NuGet)),
+            ("lang-pkgs", "cocoapods", Some(Ecosystem::RubyGems)),
+            ("lang-pkgs", "bitnami", None),
+            ("lang-pkgs", "conda-pkg", None),
+            ("os-pkgs", "npm", None),
+            ("lang-pkgs", "debian", None),
+            ("config", "dockerfile", None),
+            ("", "", None),
+        ] {
+            assert_eq!(ecosystem(class, ty), eco, "{class}/{ty}");
+        }
+    }
+}
