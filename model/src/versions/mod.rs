@@ -12,7 +12,9 @@
 //!
 //! Every function is pure and total: a version an ecosystem cannot read gives `None`, never a
 //! guess. `tests/tests/versions.rs` holds each order to the real tool (dpkg, rpm, Python's
-//! `packaging`, node's `semver`, Maven, Ruby) over the corpus's versions and edge cases.
+//! `packaging`, node's `semver`, Maven, Ruby) over the corpus's versions and edge cases; apk and
+//! NuGet, whose tools Debian lacks, are held by unit tests to the orderings their projects
+//! document (and apk to apk-tools' source when a checkout is given).
 
 mod apk;
 mod deb;

@@ -11,7 +11,7 @@
 //! build metadata (`+incompatible`, `+build.5`) is ignored. Go pseudo-versions
 //! (`v0.0.0-20191109021931-daa7c04131f5`) are pre-releases and so order by their timestamp.
 //!
-//! The `semver` crate (already in Cargo's and most Rust dependency trees, no dependencies) reads
+//! The `semver` crate (dtolnay's, no dependencies, already in this workspace's tree) reads
 //! the npm form whole and, in the lenient form, checks and orders the pre-release and build
 //! identifiers; only the variable number of numeric parts is read here.
 //!
