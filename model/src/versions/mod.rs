@@ -106,6 +106,12 @@ pub fn compare(eco: Ecosystem, a: &str, b: &str) -> Option<Ordering> {
     }
 }
 
+/// Whether `eco` can read `v`: what tells "the installed version cannot be read" from "no
+/// listed fix is above it" when [`upgrade_to`] gives `None`.
+pub fn readable(eco: Ecosystem, v: &str) -> bool {
+    compare(eco, v, v).is_some()
+}
+
 /// The part of a version that names its branch (release line), or `None` when the ecosystem
 /// has no such notion (OS packages: a distribution release has one line per package) or the
 /// version cannot be read. Two versions are on the same branch when their keys are equal.

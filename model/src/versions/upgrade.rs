@@ -20,7 +20,7 @@
 
 use std::cmp::Ordering;
 
-use super::{branch, compare, Ecosystem};
+use super::{branch, compare, readable, Ecosystem};
 
 /// The version to upgrade to for one vulnerability.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -89,7 +89,7 @@ where
 {
     choices
         .into_iter()
-        .filter(|c| compare(eco, c, c).is_some())
+        .filter(|c| readable(eco, c))
         .reduce(|best, c| match compare(eco, c, best) {
             Some(Ordering::Greater) => c,
             _ => best,
@@ -201,6 +201,8 @@ mod tests {
         assert_eq!(upgrade_to(Deb, "1.0-1", ""), None);
         // The installed version cannot be read.
         assert_eq!(upgrade_to(Npm, "latest", "1.0.0"), None);
+        assert!(!crate::versions::readable(Npm, "latest"));
+        assert!(crate::versions::readable(Npm, "v1.0.0"));
         // A fixed version that cannot be read is passed over.
         assert_eq!(
             upgrade_to(Pep440, "1.0", "foo bar, 1.2, 1.1").as_deref(),
