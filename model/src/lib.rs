@@ -21,6 +21,7 @@ pub mod shape;
 pub mod speed;
 pub mod triage;
 pub mod trivy;
+pub mod versions;
 pub mod view;
 
 #[cfg(test)]
