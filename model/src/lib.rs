@@ -16,6 +16,7 @@ pub mod image;
 pub mod normalize;
 pub mod present;
 pub mod purl;
+pub mod remediation;
 pub mod report;
 pub mod shape;
 pub mod speed;

@@ -22,6 +22,8 @@ pub fn run(args: RenderArgs) -> anyhow::Result<u8> {
     }
     report.commit = ci_commit();
     let verdict = policy.apply(&mut report);
+    // After every enrichment: the plan's order uses KEV and EPSS.
+    report.remediation = scanlens_model::remediation::plan(&report);
     let category = crate::sarif::default_category(&report);
     let outputs = Outputs {
         sarif: args.sarif.then_some(category.as_str()),

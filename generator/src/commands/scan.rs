@@ -221,6 +221,8 @@ fn scan_one(
         scanlens_model::normalize::mark_base_layers(&mut report, 0, layers);
     }
     let verdict = policy.apply(&mut report);
+    // After every enrichment: the plan's order uses KEV and EPSS.
+    report.remediation = scanlens_model::remediation::plan(&report);
     let outputs = crate::renderer::Outputs {
         sarif: args.sarif.then_some(category),
         trivy_files: &raw.files,

@@ -1,0 +1,294 @@
+//! The fix plan: for each package with fixable vulnerabilities, the version to upgrade to, which
+//! vulnerabilities that fixes, and which no listed version fixes yet; most urgent first.
+//!
+//! 1. Counted vulnerabilities are grouped by artifact, target, package, installed version and
+//!    result type.
+//! 2. Each fixable one (the one meaning of fixed, [`fix_available`]) gets the version to upgrade
+//!    to, [`versions::upgrade`]: the lowest listed fixed version above the installed one, on its
+//!    release line when one is listed. The package's is the highest of those, which fixes them
+//!    all. Every counted fixable vulnerability is in exactly one entry's `fixes`.
+//! 3. Where the ecosystem's version order is not known, or a fixed version cannot be read, the
+//!    entry says so in `note` (and `upgrade_to` is `null` when no version can be chosen) rather
+//!    than guess.
+//! 4. Entries are ordered by known-exploited vulnerabilities fixed, then by severity counts,
+//!    then by the highest EPSS score, then by target and package.
+
+use crate::report::*;
+use crate::versions;
+use std::collections::{BTreeSet, HashMap};
+
+/// The fix plan of `report` (see the module doc).
+pub fn plan(report: &Report) -> Vec<Remediation> {
+    let mut groups: Vec<Vec<&Finding>> = Vec::new();
+    let mut at: HashMap<(u32, &str, &str, &str, &str), usize> = HashMap::new();
+    for f in &report.findings {
+        if f.kind != Kind::Vulnerability || !f.is_counted() {
+            continue;
+        }
+        let Some(p) = f.package.as_deref() else {
+            continue;
+        };
+        let key = (
+            f.artifact,
+            f.target.as_str(),
+            p.name.as_str(),
+            p.installed_version.as_str(),
+            f.target_type.as_str(),
+        );
+        let slot = *at.entry(key).or_insert_with(|| {
+            groups.push(Vec::new());
+            groups.len() - 1
+        });
+        groups[slot].push(f);
+    }
+    let mut entries: Vec<(Urgency, Remediation)> = groups
+        .into_iter()
+        .filter(|g| g.iter().any(|f| f.is_fixable()))
+        .map(|g| entry(&g))
+        .collect();
+    entries.sort_by(|a, b| a.0.cmp(&b.0));
+    entries.into_iter().map(|(_, r)| r).collect()
+}
+
+/// How urgent an entry is; smaller sorts first.
+#[derive(PartialEq, Eq, PartialOrd, Ord)]
+struct Urgency {
+    kev: std::cmp::Reverse<usize>,
+    severities: [std::cmp::Reverse<u64>; 5],
+    /// The highest EPSS score, in millionths.
+    epss: std::cmp::Reverse<u64>,
+    target: String,
+    package: String,
+}
+
+fn entry(group: &[&Finding]) -> (Urgency, Remediation) {
+    let first = group[0];
+    let p = first.package.as_deref().expect("grouped by package");
+    let eco = versions::ecosystem(&first.class, &first.target_type);
+    let (fixable, unfixed): (Vec<&Finding>, Vec<&Finding>) =
+        group.iter().copied().partition(|f| f.is_fixable());
+    let mut notes: Vec<String> = Vec::new();
+    let mut choices: Vec<&str> = Vec::new();
+    let mut unordered: Vec<&str> = Vec::new();
+    let mut off_line = false;
+    for f in &fixable {
+        let fixed = f
+            .package
+            .as_deref()
+            .map_or("", |p| p.fixed_version.as_str());
+        match eco.and_then(|e| versions::upgrade(e, &p.installed_version, fixed)) {
+            Some(u) => {
+                choices.push(u.version);
+                off_line |= !u.same_branch;
+            }
+            None => unordered.push(&f.id),
+        }
+    }
+    let upgrade_to = eco
+        .and_then(|e| versions::package_upgrade(e, choices.iter().copied()))
+        .map(str::to_string);
+    match eco {
+        None => notes.push(format!(
+            "scanlens does not know the version order of {} packages; pick the newest of the fixed versions listed ({})",
+            if first.target_type.is_empty() { "these" } else { &first.target_type },
+            listed(&fixable)
+        )),
+        Some(e) if !unordered.is_empty() && !versions::readable(e, &p.installed_version) => {
+            notes.push(format!(
+                "the installed version {} cannot be read as a {} version; pick the newest of the fixed versions listed ({})",
+                p.installed_version,
+                e.as_str(),
+                listed(&fixable)
+            ))
+        }
+        Some(_) if !unordered.is_empty() => notes.push(format!(
+            "no listed fixed version of {} is above {} {}; check them",
+            join(&unordered),
+            p.name,
+            p.installed_version
+        )),
+        Some(_) => {}
+    }
+    if let (Some(to), true) = (&upgrade_to, off_line) {
+        notes.push(format!(
+            "{to} leaves the installed release line of {}; check compatibility",
+            p.installed_version
+        ));
+    }
+    let fixes = ids(&fixable);
+    let mut counts = SeverityCounts::default();
+    let mut seen = BTreeSet::new();
+    for f in &fixable {
+        if seen.insert(f.id.as_str()) {
+            counts.add(f.severity);
+        }
+    }
+    let kev = fixable
+        .iter()
+        .filter(|f| f.kev.listed().is_some())
+        .map(|f| f.id.as_str())
+        .collect::<BTreeSet<_>>()
+        .len();
+    let epss = fixable
+        .iter()
+        .filter_map(|f| f.epss.listed())
+        .map(|e| (e.score * 1e6) as u64)
+        .max()
+        .unwrap_or(0);
+    use std::cmp::Reverse;
+    let urgency = Urgency {
+        kev: Reverse(kev),
+        severities: Severity::ALL.map(|s| Reverse(counts.get(s))),
+        epss: Reverse(epss),
+        target: first.target.clone(),
+        package: p.name.clone(),
+    };
+    let remediation = Remediation {
+        target: first.target.clone(),
+        package: p.name.clone(),
+        installed: p.installed_version.clone(),
+        target_type: first.target_type.clone(),
+        upgrade_to,
+        fixes,
+        counts,
+        unfixable: ids(&unfixed),
+        note: (!notes.is_empty()).then(|| notes.join("; ")),
+    };
+    (urgency, remediation)
+}
+
+/// The distinct IDs of `findings`, in report order.
+fn ids(findings: &[&Finding]) -> Vec<String> {
+    let mut seen = BTreeSet::new();
+    findings
+        .iter()
+        .filter(|f| seen.insert(f.id.as_str()))
+        .map(|f| f.id.clone())
+        .collect()
+}
+
+fn join(items: &[&str]) -> String {
+    let mut seen = BTreeSet::new();
+    items
+        .iter()
+        .filter(|i| seen.insert(**i))
+        .copied()
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// The fixed versions listed for `findings`, each once.
+fn listed(findings: &[&Finding]) -> String {
+    let mut seen = BTreeSet::new();
+    let mut out = Vec::new();
+    for f in findings {
+        for v in f
+            .package
+            .as_deref()
+            .into_iter()
+            .flat_map(|p| p.fixed_versions())
+        {
+            if seen.insert(v) {
+                out.push(v);
+            }
+        }
+    }
+    out.join(", ")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::sync::Arc;
+
+    fn vuln(id: &str, sev: Severity, pkg: &str, installed: &str, fixed: &str) -> Finding {
+        Finding {
+            kind: Kind::Vulnerability,
+            id: id.into(),
+            severity: sev,
+            target: "app/package-lock.json".into(),
+            class: "lang-pkgs".into(),
+            target_type: "npm".into(),
+            status: Some(
+                if fixed.is_empty() {
+                    "affected"
+                } else {
+                    "fixed"
+                }
+                .into(),
+            ),
+            package: Some(Arc::new(Package {
+                name: pkg.into(),
+                installed_version: installed.into(),
+                fixed_version: fixed.into(),
+                ..Package::default()
+            })),
+            ..Finding::default()
+        }
+    }
+
+    #[test]
+    fn one_upgrade_per_package_fixing_every_fixable_vulnerability() {
+        let report = Report {
+            findings: vec![
+                vuln("CVE-1", Severity::High, "lodash", "4.17.4", "4.17.5"),
+                vuln("CVE-2", Severity::Critical, "lodash", "4.17.4", "4.17.21"),
+                vuln("CVE-3", Severity::Low, "lodash", "4.17.4", ""),
+                vuln(
+                    "CVE-4",
+                    Severity::Medium,
+                    "minimist",
+                    "1.2.0",
+                    "0.2.4, 1.2.6",
+                ),
+                vuln("CVE-5", Severity::Low, "left-pad", "1.0.0", ""),
+            ],
+            ..Report::default()
+        };
+        let plan = plan(&report);
+        assert_eq!(plan.len(), 2, "left-pad has nothing to upgrade to");
+        let lodash = &plan[0];
+        assert_eq!(lodash.package, "lodash");
+        assert_eq!(lodash.upgrade_to.as_deref(), Some("4.17.21"));
+        assert_eq!(lodash.fixes, ["CVE-1", "CVE-2"]);
+        assert_eq!(lodash.unfixable, ["CVE-3"]);
+        assert_eq!((lodash.counts.critical, lodash.counts.high), (1, 1));
+        let minimist = &plan[1];
+        assert_eq!(
+            minimist.upgrade_to.as_deref(),
+            Some("1.2.6"),
+            "on the installed branch"
+        );
+        assert_eq!(minimist.note, None);
+    }
+
+    #[test]
+    fn known_exploited_first_and_unknown_orders_said() {
+        let mut kev = vuln(
+            "CVE-9",
+            Severity::Medium,
+            "spring-beans",
+            "5.3.15",
+            "5.3.18, 5.2.20",
+        );
+        kev.class = "lang-pkgs".into();
+        kev.target_type = "jar".into();
+        kev.kev = Feed::Listed(Kev::default());
+        let mut odd = vuln("CVE-8", Severity::Critical, "thing", "1", "2");
+        odd.target_type = "unheard-of".into();
+        let report = Report {
+            findings: vec![odd, kev],
+            ..Report::default()
+        };
+        let plan = plan(&report);
+        assert_eq!(plan[0].package, "spring-beans", "a KEV fix comes first");
+        assert_eq!(plan[0].upgrade_to.as_deref(), Some("5.3.18"));
+        assert_eq!(plan[1].upgrade_to, None);
+        assert!(plan[1]
+            .note
+            .as_deref()
+            .unwrap()
+            .contains("does not know the version order of unheard-of"));
+        assert_eq!(plan[1].fixes, ["CVE-8"]);
+    }
+}
