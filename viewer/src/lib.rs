@@ -7,7 +7,9 @@
 //! the DOM. All filtering, grouping, sorting and hash encoding are the model's pure functions.
 
 mod app;
+pub mod data;
 mod detail;
+pub mod state;
 
 use wasm_bindgen::prelude::*;
 
