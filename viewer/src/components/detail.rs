@@ -1,7 +1,7 @@
 //! The detail panel for one finding. Every value is a text node; only `http(s)` URLs become
 //! links, through the model's `safe_url`.
 
-use crate::app::hl;
+use super::highlight::hl;
 use scanlens_model::compact::Dataset;
 use scanlens_model::present::{self, one_decimal, safe_url};
 use scanlens_model::view::Index;

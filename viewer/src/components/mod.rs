@@ -1,0 +1,22 @@
+//! The views, one part of the page each. Each is a function from the state (or the part of it
+//! it shows) to markup, sending [`Action`](crate::state::Action)s through one callback; only
+//! the root [`App`](crate::app::App) is a Yew component, since every further component type
+//! adds its own copy of Yew's component machinery to the wasm and these parts all change
+//! together.
+//!
+//! - `header.rs`: title, gate verdict and the counts that filter by severity and kind;
+//! - `controls.rs`: search, grouping, sorting, filters, selection and export buttons;
+//! - `list.rs`: the windowed list, and `row.rs`: one line of it;
+//! - `detail.rs`: the panel for one finding;
+//! - `export.rs`: the `.trivyignore` dialog;
+//! - `empty.rs`: what a report without findings shows instead of the list;
+//! - `highlight.rs`: search matches marked in text.
+
+pub mod controls;
+pub mod detail;
+pub mod empty;
+pub mod export;
+pub mod header;
+pub mod highlight;
+pub mod list;
+pub mod row;

@@ -1,0 +1,88 @@
+//! The page side of the reducer: what it is told about the page (the URL hash, a key press) and
+//! the [`Effect`]s it returns, performed here on the DOM.
+
+use crate::components::list::ListRefs;
+use crate::state::{Effect, Keystroke, Target};
+use wasm_bindgen::{JsCast, JsValue};
+use web_sys::{HtmlInputElement, KeyboardEvent};
+use yew::NodeRef;
+
+pub fn window() -> web_sys::Window {
+    web_sys::window().expect("a browser window")
+}
+
+/// The URL hash, with its `#`.
+pub fn current_hash() -> String {
+    window().location().hash().unwrap_or_default()
+}
+
+/// A key press as the reducer sees it.
+pub fn keystroke(e: &KeyboardEvent) -> Keystroke {
+    let tag = e
+        .target()
+        .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
+        .map(|el| el.tag_name());
+    Keystroke {
+        key: e.key(),
+        target: tag.map_or(Target::Page, |t| Target::of_tag(&t)),
+        modified: e.ctrl_key() || e.meta_key() || e.alt_key(),
+    }
+}
+
+/// What effects act on: the list, the search box, and the key press being handled, if any.
+pub struct Page<'a> {
+    pub list: &'a ListRefs,
+    pub search: &'a NodeRef,
+    pub key: Option<&'a KeyboardEvent>,
+}
+
+pub fn perform(effect: Effect, page: &Page) {
+    match effect {
+        Effect::PreventDefault => {
+            if let Some(e) = page.key {
+                e.prevent_default();
+            }
+        }
+        Effect::SetHash { hash, push } => write_hash(&hash, push),
+        Effect::ScrollList(top) => page.list.scroll_to(top),
+        Effect::FocusSearch => {
+            if let Some(i) = page.search.cast::<HtmlInputElement>() {
+                let _ = i.focus();
+                i.select();
+            }
+        }
+        Effect::BlurSearch => {
+            if let Some(i) = page.search.cast::<HtmlInputElement>() {
+                let _ = i.blur();
+            }
+        }
+        Effect::Copy(text) => {
+            let _ = window().navigator().clipboard().write_text(&text);
+        }
+        Effect::ToggleTheme => crate::theme::toggle(),
+    }
+}
+
+fn write_hash(h: &str, push: bool) {
+    if current_hash().trim_start_matches('#') == h {
+        return;
+    }
+    let url = if h.is_empty() {
+        // An empty fragment keeps the page URL without a trailing `#`.
+        let loc = window().location();
+        format!(
+            "{}{}",
+            loc.pathname().unwrap_or_default(),
+            loc.search().unwrap_or_default()
+        )
+    } else {
+        format!("#{h}")
+    };
+    if let Ok(hist) = window().history() {
+        let _ = if push {
+            hist.push_state_with_url(&JsValue::NULL, "", Some(&url))
+        } else {
+            hist.replace_state_with_url(&JsValue::NULL, "", Some(&url))
+        };
+    }
+}

@@ -1,0 +1,405 @@
+//! The viewer's state and its reducer, after Yew's `function_todomvc`: [`State`] is everything
+//! that decides what is shown, and only [`reduce`] changes it, one [`Action`] at a time. The
+//! reducer is pure (no DOM, no clock), so it runs and is tested natively; what the page must do
+//! besides re-rendering (the URL hash, the clipboard, scrolling, focus) comes back as
+//! [`Effect`] values, which the app component performs.
+//!
+//! - `search.rs`: the current result, narrowed while a search is only extended;
+//! - `scroll.rs`: the windowed list's geometry;
+//! - `keys.rs`: what each key does.
+
+mod keys;
+mod scroll;
+mod search;
+#[cfg(test)]
+mod tests;
+
+pub use keys::{Keystroke, Target};
+pub use scroll::ROW_H;
+
+use crate::data::Data;
+use scanlens_model::export;
+use scanlens_model::view::{self as query, Fix, Group, GroupBy, Line, Query, Show, SortBy};
+use scanlens_model::{Kind, Severity};
+use search::Searched;
+use std::collections::{BTreeSet, HashSet};
+use std::rc::Rc;
+
+/// The multi-value filters offered as lists of the report's own values.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ListFilter {
+    Status,
+    Class,
+    Type,
+    Target,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ExportKind {
+    Text,
+    Yaml,
+}
+
+/// Everything the user can do, and what the page reports back (scrolling, resizing, the hash).
+#[derive(Debug, Clone, PartialEq)]
+pub enum Action {
+    Search(String),
+    ToggleSeverity(Severity),
+    ToggleKind(Kind),
+    SetFix(Fix),
+    SetShow(Show),
+    SetGroup(GroupBy),
+    SetSort(SortBy),
+    SetList(ListFilter, Vec<String>),
+    ClearFilters,
+    /// Folds or unfolds the group with this key.
+    ToggleGroup(String),
+    /// The list was scrolled to this offset (px).
+    Scrolled(f64),
+    /// The list is now this tall (px).
+    Resized(f64),
+    Open(u32),
+    Close,
+    Pick(u32),
+    PickShown,
+    ClearPicks,
+    Export(ExportKind),
+    CloseExport,
+    Copy,
+    /// The URL hash changed under the app (back, forward, an edited address); as it now reads.
+    HashChanged(String),
+    Key(Keystroke),
+    /// Line `n` got focus, by Tab or a click: the highlight follows it.
+    Cursor(usize),
+    ToggleTheme,
+}
+
+/// What the page must do besides rendering the new state.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Effect {
+    /// Cancels the browser's own handling of the key being handled (typing `/`, scrolling).
+    PreventDefault,
+    /// Writes the query to the URL hash (no `#`; empty for none). `push` adds a history entry,
+    /// so back and forward step through filter changes; keystrokes replace the entry instead.
+    SetHash {
+        hash: String,
+        push: bool,
+    },
+    /// Scrolls the list to this offset (px).
+    ScrollList(f64),
+    /// Focuses the search box and selects its text.
+    FocusSearch,
+    BlurSearch,
+    /// Puts this text on the clipboard.
+    Copy(String),
+    /// Switches between the light and dark theme; the theme lives in the page, not here.
+    ToggleTheme,
+}
+
+/// What an action asks of the component: whether to render, and the effects to perform.
+#[derive(Debug, Default, PartialEq)]
+pub struct Outcome {
+    pub render: bool,
+    pub effects: Vec<Effect>,
+}
+
+impl Outcome {
+    fn none() -> Outcome {
+        Outcome::default()
+    }
+
+    fn render() -> Outcome {
+        Outcome {
+            render: true,
+            effects: Vec::new(),
+        }
+    }
+
+    fn with(effects: Vec<Effect>) -> Outcome {
+        Outcome {
+            render: true,
+            effects,
+        }
+    }
+}
+
+pub struct State {
+    pub query: Query,
+    /// The current result, in sort order.
+    pub selected: Rc<Vec<u32>>,
+    /// The search `selected` answered, to narrow it when the next keystroke extends it.
+    searched: Option<Searched>,
+    /// How many findings the `show` scope holds before any other filter.
+    pub scope: usize,
+    pub groups: Vec<Group>,
+    pub lines: Vec<Line>,
+    /// Groups whose collapse state differs from the default.
+    toggled: HashSet<String>,
+    pub scroll_top: f64,
+    pub viewport: f64,
+    /// The highlighted line.
+    pub cursor: Option<usize>,
+    /// The finding open in the detail panel.
+    pub detail: Option<u32>,
+    pub picked: BTreeSet<u32>,
+    /// The open export dialog and its text.
+    pub export: Option<(ExportKind, String)>,
+    /// Whether the export text was copied since the dialog opened.
+    pub copied: bool,
+}
+
+impl State {
+    /// The state a page opens in: the query of its URL `hash`, with the finding it names open.
+    pub fn new(data: &Data, hash: &str, viewport: f64) -> State {
+        let mut s = State {
+            query: query::from_hash(hash),
+            selected: Rc::default(),
+            searched: None,
+            scope: 0,
+            groups: Vec::new(),
+            lines: Vec::new(),
+            toggled: HashSet::new(),
+            scroll_top: 0.0,
+            viewport,
+            cursor: None,
+            detail: None,
+            picked: BTreeSet::new(),
+            export: None,
+            copied: false,
+        };
+        s.recompute(data);
+        s.open_from_query(data);
+        s
+    }
+
+    /// Whether group `g` shows only its header. Vulnerability groups start collapsed: the
+    /// header is the merged row for the CVE.
+    pub fn collapsed(&self, g: &Group) -> bool {
+        (self.query.group == GroupBy::Vulnerability) != self.toggled.contains(&g.key)
+    }
+
+    /// The lines to render, `start..end`: those on screen and a few around them.
+    pub fn visible_range(&self) -> (usize, usize) {
+        scroll::visible_range(self.scroll_top, self.viewport, self.lines.len())
+    }
+
+    /// What an export covers: the picked findings, or without any, all shown.
+    pub fn shown_indices(&self) -> Vec<u32> {
+        if self.picked.is_empty() {
+            self.selected.to_vec()
+        } else {
+            self.picked.iter().copied().collect()
+        }
+    }
+
+    fn recompute(&mut self, data: &Data) {
+        let searched = search::select(data, &self.query, self.searched.as_ref());
+        self.selected = searched.result.clone();
+        self.searched = Some(searched);
+        self.scope = query::scope_count(&data.ds, self.query.show);
+        self.regroup(data);
+    }
+
+    fn regroup(&mut self, data: &Data) {
+        self.groups = query::group(&data.ds, &data.ix, &self.selected, self.query.group);
+        self.relines();
+    }
+
+    fn relines(&mut self) {
+        self.lines = query::flatten(&self.groups, |g| self.collapsed(g));
+        if self.cursor.is_some_and(|c| c >= self.lines.len()) {
+            self.cursor = None;
+        }
+    }
+
+    fn hash(&self, push: bool) -> Effect {
+        Effect::SetHash {
+            hash: query::to_hash(&self.query),
+            push,
+        }
+    }
+
+    fn reset_scroll(&mut self) -> Effect {
+        self.scroll_top = 0.0;
+        Effect::ScrollList(0.0)
+    }
+
+    /// Scrolls so that line `n` is on screen.
+    fn reveal(&mut self, n: usize) -> Option<Effect> {
+        let top = scroll::reveal(n, self.scroll_top, self.viewport)?;
+        self.scroll_top = top;
+        Some(Effect::ScrollList(top))
+    }
+
+    /// A filter changed: a new result from the top, and a history entry.
+    fn changed_query(&mut self, data: &Data) -> Outcome {
+        self.recompute(data);
+        self.cursor = None;
+        Outcome::with(vec![self.reset_scroll(), self.hash(true)])
+    }
+
+    fn open_from_query(&mut self, data: &Data) {
+        let ds = &data.ds;
+        self.detail = self.query.finding.as_ref().and_then(|key| {
+            // Prefer a match among the shown findings, then any.
+            self.selected
+                .iter()
+                .copied()
+                .find(|&i| query::key_matches(ds, i as usize, key))
+                .or_else(|| {
+                    (0..ds.findings.len() as u32).find(|&i| query::key_matches(ds, i as usize, key))
+                })
+        });
+    }
+}
+
+/// Applies `action` to `s`.
+pub fn reduce(s: &mut State, action: Action, data: &Data) -> Outcome {
+    match action {
+        Action::Search(text) => {
+            s.query.q = text;
+            s.recompute(data);
+            s.cursor = None;
+            Outcome::with(vec![s.reset_scroll(), s.hash(false)])
+        }
+        Action::ToggleSeverity(sev) => {
+            s.query.toggle_severity(sev);
+            s.changed_query(data)
+        }
+        Action::ToggleKind(k) => {
+            s.query.toggle_kind(k);
+            s.changed_query(data)
+        }
+        Action::SetFix(f) => {
+            s.query.fix = f;
+            s.changed_query(data)
+        }
+        Action::SetShow(show) => {
+            s.query.show = show;
+            s.changed_query(data)
+        }
+        Action::SetSort(sort) => {
+            s.query.sort = sort;
+            s.changed_query(data)
+        }
+        Action::SetList(which, v) => {
+            let q = &mut s.query;
+            match which {
+                ListFilter::Status => q.statuses = v,
+                ListFilter::Class => q.classes = v,
+                ListFilter::Type => q.pkg_types = v,
+                ListFilter::Target => q.targets = v,
+            }
+            s.changed_query(data)
+        }
+        Action::ClearFilters => {
+            s.query = Query {
+                group: s.query.group,
+                sort: s.query.sort,
+                finding: s.query.finding.take(),
+                ..Query::default()
+            };
+            s.changed_query(data)
+        }
+        Action::SetGroup(g) => {
+            // The same findings, laid out anew: no search, and every group back to its default.
+            s.query.group = g;
+            s.toggled.clear();
+            s.regroup(data);
+            Outcome::with(vec![s.reset_scroll(), s.hash(true)])
+        }
+        Action::ToggleGroup(key) => {
+            if !s.toggled.remove(&key) {
+                s.toggled.insert(key);
+            }
+            s.relines();
+            Outcome::render()
+        }
+        Action::Scrolled(top) => {
+            let before = s.visible_range();
+            s.scroll_top = top;
+            Outcome {
+                render: s.visible_range() != before,
+                effects: Vec::new(),
+            }
+        }
+        Action::Resized(height) => {
+            s.viewport = height;
+            Outcome::render()
+        }
+        Action::Open(i) => {
+            s.detail = Some(i);
+            s.query.finding = Some(query::key_of(&data.ds, i as usize));
+            Outcome::with(vec![s.hash(true)])
+        }
+        Action::Close => {
+            s.detail = None;
+            s.query.finding = None;
+            Outcome::with(vec![s.hash(true)])
+        }
+        Action::Pick(i) => {
+            if !s.picked.remove(&i) {
+                s.picked.insert(i);
+            }
+            Outcome::render()
+        }
+        Action::PickShown => {
+            s.picked.extend(s.selected.iter().copied());
+            Outcome::render()
+        }
+        Action::ClearPicks => {
+            s.picked.clear();
+            Outcome::render()
+        }
+        Action::Export(kind) => {
+            let idx = s.shown_indices();
+            let text = match kind {
+                ExportKind::Text => export::trivyignore(&data.ds, &idx),
+                ExportKind::Yaml => export::trivyignore_yaml(&data.ds, &idx),
+            };
+            s.export = Some((kind, text));
+            s.copied = false;
+            Outcome::render()
+        }
+        Action::CloseExport => {
+            s.export = None;
+            Outcome::render()
+        }
+        Action::Copy => match &s.export {
+            Some((_, text)) => {
+                let copy = Effect::Copy(text.clone());
+                s.copied = true;
+                Outcome::with(vec![copy])
+            }
+            None => Outcome::render(),
+        },
+        Action::HashChanged(hash) => {
+            let q = query::from_hash(&hash);
+            if q == s.query {
+                return Outcome::none();
+            }
+            // Only the grouping (or the open finding) moved: the result stands.
+            let regroup_only = Query {
+                group: s.query.group,
+                finding: s.query.finding.clone(),
+                ..q.clone()
+            } == s.query;
+            s.query = q;
+            let mut effects = Vec::new();
+            if regroup_only {
+                s.regroup(data);
+            } else {
+                s.recompute(data);
+                effects.push(s.reset_scroll());
+            }
+            s.open_from_query(data);
+            Outcome::with(effects)
+        }
+        Action::Key(k) => keys::reduce_key(s, k, data),
+        Action::Cursor(n) => {
+            s.cursor = Some(n);
+            Outcome::render()
+        }
+        Action::ToggleTheme => Outcome::with(vec![Effect::ToggleTheme]),
+    }
+}

@@ -1,0 +1,637 @@
+//! The reducer driven as the page drives it, natively, over a small report.
+
+use super::search::{narrows, Searched};
+use super::*;
+use scanlens_model::compact::Dataset;
+use scanlens_model::{Finding, Package, Report, Suppression};
+use std::sync::Arc;
+
+fn vuln(id: &str, sev: Severity, pkg: &str) -> Finding {
+    Finding {
+        id: id.into(),
+        severity: sev,
+        target: "img (debian 12)".into(),
+        class: "os-pkgs".into(),
+        target_type: "debian".into(),
+        title: format!("{pkg}: a flaw"),
+        description: format!("{pkg} does something wrong").into(),
+        status: Some("fixed".into()),
+        package: Some(Arc::new(Package {
+            name: pkg.into(),
+            purl: Some(format!("pkg:deb/debian/{pkg}@1.0")),
+            installed_version: "1.0".into(),
+            fixed_version: "1.1".into(),
+            ..Default::default()
+        })),
+        ..Default::default()
+    }
+}
+
+/// Findings by index: 0 openssl and 1 libssl3 (one CVE, HIGH), 2 glibc (CRITICAL), 3 zlib
+/// (LOW, unfixed), 4 curl (HIGH, suppressed: not counted), 5 a secret (CRITICAL), 6 a failed
+/// Dockerfile check (MEDIUM).
+fn findings() -> Vec<Finding> {
+    let mut zlib = vuln("CVE-2024-0003", Severity::Low, "zlib");
+    zlib.status = Some("affected".into());
+    Arc::make_mut(zlib.package.as_mut().unwrap())
+        .fixed_version
+        .clear();
+    let mut curl = vuln("CVE-2024-0004", Severity::High, "curl");
+    curl.suppressed = Some(Suppression::default());
+    let secret = Finding {
+        kind: Kind::Secret,
+        id: "aws-access-key-id".into(),
+        severity: Severity::Critical,
+        target: "/app/.env".into(),
+        class: "secret".into(),
+        title: "AWS Access Key ID".into(),
+        ..Default::default()
+    };
+    let check = Finding {
+        kind: Kind::Misconfiguration,
+        id: "DS002".into(),
+        severity: Severity::Medium,
+        target: "Dockerfile".into(),
+        class: "config".into(),
+        target_type: "dockerfile".into(),
+        title: "Image user should not be 'root'".into(),
+        status: Some("FAIL".into()),
+        ..Default::default()
+    };
+    vec![
+        vuln("CVE-2023-0286", Severity::High, "openssl"),
+        vuln("CVE-2023-0286", Severity::High, "libssl3"),
+        vuln("CVE-2024-0001", Severity::Critical, "glibc"),
+        zlib,
+        curl,
+        secret,
+        check,
+    ]
+}
+
+fn data_of(findings: Vec<Finding>) -> Data {
+    Data::new(Dataset::from_report(&Report {
+        findings,
+        ..Default::default()
+    }))
+}
+
+fn data() -> Data {
+    data_of(findings())
+}
+
+fn open(d: &Data, hash: &str) -> State {
+    State::new(d, hash, 800.0)
+}
+
+/// The shown findings as deep-link keys, in list order.
+fn shown(s: &State, d: &Data) -> Vec<String> {
+    s.selected
+        .iter()
+        .map(|&i| query::key_of(&d.ds, i as usize))
+        .collect()
+}
+
+fn key(k: &str, target: Target) -> Action {
+    Action::Key(Keystroke {
+        key: k.into(),
+        target,
+        modified: false,
+    })
+}
+
+fn press(s: &mut State, d: &Data, k: &str) -> Outcome {
+    reduce(s, key(k, Target::Page), d)
+}
+
+fn set_hash(hash: &str, push: bool) -> Effect {
+    Effect::SetHash {
+        hash: hash.into(),
+        push,
+    }
+}
+
+/// A filter change: render, back to the top, and a history entry with the new hash.
+fn filtered(hash: &str) -> Outcome {
+    Outcome::with(vec![Effect::ScrollList(0.0), set_hash(hash, true)])
+}
+
+#[test]
+fn opens_on_the_counted_findings_most_severe_first() {
+    let d = data();
+    let s = open(&d, "");
+    assert_eq!(
+        shown(&s, &d),
+        [
+            "aws-access-key-id@/app/.env",
+            "CVE-2024-0001@glibc",
+            "CVE-2023-0286@libssl3",
+            "CVE-2023-0286@openssl",
+            "DS002@Dockerfile",
+            "CVE-2024-0003@zlib",
+        ]
+    );
+    assert_eq!(s.scope, 6);
+    let labels: Vec<&str> = s.groups.iter().map(|g| g.label.as_str()).collect();
+    assert_eq!(labels, ["CRITICAL", "HIGH", "MEDIUM", "LOW"]);
+    assert_eq!(s.lines.len(), 4 + 6, "every group open");
+    assert_eq!((s.cursor, s.detail, s.export.as_ref()), (None, None, None));
+}
+
+#[test]
+fn opens_on_the_query_of_the_url_hash() {
+    let d = data();
+    let s = open(&d, "#q=cve&severity=HIGH&group=package");
+    assert_eq!(s.query.q, "cve");
+    assert_eq!(s.query.group, GroupBy::Package);
+    assert_eq!(
+        shown(&s, &d),
+        ["CVE-2023-0286@libssl3", "CVE-2023-0286@openssl"]
+    );
+    let labels: Vec<&str> = s.groups.iter().map(|g| g.label.as_str()).collect();
+    assert_eq!(labels, ["libssl3", "openssl"]);
+}
+
+#[test]
+fn typing_narrows_the_list_and_replaces_the_history_entry() {
+    let d = data();
+    let mut s = open(&d, "");
+    press(&mut s, &d, "j");
+    let out = reduce(&mut s, Action::Search("openssl".into()), &d);
+    assert_eq!(shown(&s, &d), ["CVE-2023-0286@openssl"]);
+    assert_eq!(
+        out,
+        Outcome::with(vec![Effect::ScrollList(0.0), set_hash("q=openssl", false)])
+    );
+    assert_eq!(s.cursor, None, "the highlight does not outlive its list");
+    // Terms match anywhere, all of them.
+    reduce(&mut s, Action::Search("debian flaw".into()), &d);
+    assert_eq!(shown(&s, &d).len(), 4);
+    reduce(&mut s, Action::Search(String::new()), &d);
+    assert_eq!(shown(&s, &d).len(), 6);
+}
+
+#[test]
+fn extending_a_search_scans_only_the_previous_result() {
+    let d = data();
+    let mut s = open(&d, "");
+    reduce(&mut s, Action::Search("cve".into()), &d);
+    assert_eq!(shown(&s, &d).len(), 4);
+    // Stand in a result that lacks libssl3: a search within it cannot find libssl3, a fresh
+    // one would.
+    let query = s.query.clone();
+    s.searched = Some(Searched {
+        query,
+        result: Rc::new(vec![0, 2]),
+    });
+    reduce(&mut s, Action::Search("cve-2023".into()), &d);
+    assert_eq!(shown(&s, &d), ["CVE-2023-0286@openssl"], "searched within");
+    reduce(&mut s, Action::Search("cve-2023 ssl".into()), &d);
+    assert_eq!(shown(&s, &d), ["CVE-2023-0286@openssl"], "still within");
+    // Not an extension: the whole report again.
+    reduce(&mut s, Action::Search("0286".into()), &d);
+    assert_eq!(
+        shown(&s, &d),
+        ["CVE-2023-0286@libssl3", "CVE-2023-0286@openssl"],
+        "searched anew"
+    );
+}
+
+#[test]
+fn a_search_narrows_only_when_it_grows_and_nothing_else_changed() {
+    let q = |text: &str| Query {
+        q: text.into(),
+        ..Query::default()
+    };
+    assert!(narrows(&q("open"), &q("openssl")));
+    assert!(narrows(&q("open"), &q("openssl 3.0")));
+    assert!(
+        narrows(&q("ssl"), &q("openssl")),
+        "a term may grow at its start"
+    );
+    assert!(!narrows(&q("openssl"), &q("open")), "shorter");
+    assert!(!narrows(&q("open"), &q("zlib open")), "terms pair by place");
+    assert!(!narrows(&q(""), &q("open")), "nothing searched before");
+    let other_group = Query {
+        group: GroupBy::Package,
+        finding: Some("CVE-1@x".into()),
+        ..q("openssl")
+    };
+    assert!(
+        narrows(&q("open"), &other_group),
+        "grouping does not select"
+    );
+    let other_filter = Query {
+        severities: vec![Severity::High],
+        ..q("openssl")
+    };
+    assert!(!narrows(&q("open"), &other_filter));
+    let other_sort = Query {
+        sort: SortBy::Id,
+        ..q("openssl")
+    };
+    assert!(
+        !narrows(&q("open"), &other_sort),
+        "the result is in sort order"
+    );
+}
+
+#[test]
+fn severity_and_kind_toggles_filter_and_add_history_entries() {
+    let d = data();
+    let mut s = open(&d, "");
+    let out = reduce(&mut s, Action::ToggleSeverity(Severity::Critical), &d);
+    assert_eq!(out, filtered("severity=CRITICAL"));
+    assert_eq!(
+        shown(&s, &d),
+        ["aws-access-key-id@/app/.env", "CVE-2024-0001@glibc"]
+    );
+    let out = reduce(&mut s, Action::ToggleKind(Kind::Secret), &d);
+    assert_eq!(out, filtered("severity=CRITICAL&kind=secret"));
+    assert_eq!(shown(&s, &d), ["aws-access-key-id@/app/.env"]);
+    reduce(&mut s, Action::ToggleSeverity(Severity::Critical), &d);
+    reduce(&mut s, Action::ToggleKind(Kind::Misconfiguration), &d);
+    assert_eq!(
+        shown(&s, &d),
+        ["aws-access-key-id@/app/.env", "DS002@Dockerfile"]
+    );
+    let out = reduce(&mut s, Action::ToggleKind(Kind::Secret), &d);
+    assert_eq!(out, filtered("kind=misconfiguration"));
+    reduce(&mut s, Action::ToggleKind(Kind::Misconfiguration), &d);
+    assert_eq!(shown(&s, &d).len(), 6);
+    assert!(s.query.is_unfiltered());
+}
+
+#[test]
+fn fix_scope_and_list_filters() {
+    let d = data();
+    let mut s = open(&d, "");
+    assert_eq!(
+        reduce(&mut s, Action::SetFix(Fix::Unfixed), &d),
+        filtered("fix=unfixed")
+    );
+    assert_eq!(shown(&s, &d), ["CVE-2024-0003@zlib"]);
+    reduce(&mut s, Action::SetFix(Fix::Any), &d);
+    assert_eq!(
+        reduce(&mut s, Action::SetShow(Show::Hidden), &d),
+        filtered("show=hidden")
+    );
+    assert_eq!(shown(&s, &d), ["CVE-2024-0004@curl"]);
+    assert_eq!(s.scope, 1);
+    reduce(&mut s, Action::SetShow(Show::Counted), &d);
+    let out = reduce(
+        &mut s,
+        Action::SetList(ListFilter::Target, vec!["/app/.env".into()]),
+        &d,
+    );
+    assert_eq!(out, filtered("target=/app/.env"));
+    assert_eq!(shown(&s, &d), ["aws-access-key-id@/app/.env"]);
+}
+
+#[test]
+fn clearing_filters_keeps_grouping_sort_and_the_open_finding() {
+    let d = data();
+    let mut s = open(
+        &d,
+        "#q=cve&severity=HIGH&group=package&sort=id&finding=CVE-2023-0286@openssl",
+    );
+    assert_eq!(
+        reduce(&mut s, Action::ClearFilters, &d),
+        filtered("group=package&sort=id&finding=CVE-2023-0286@openssl")
+    );
+    assert_eq!(shown(&s, &d).len(), 6);
+    assert_eq!(s.detail, Some(0));
+}
+
+#[test]
+fn grouping_lays_the_same_result_out_anew() {
+    let d = data();
+    let mut s = open(&d, "#q=cve");
+    let out = reduce(&mut s, Action::SetGroup(GroupBy::Package), &d);
+    assert_eq!(out, filtered("q=cve&group=package"));
+    let labels: Vec<&str> = s.groups.iter().map(|g| g.label.as_str()).collect();
+    assert_eq!(labels, ["glibc", "libssl3", "openssl", "zlib"]);
+    // One CVE in two packages is one vulnerability group, folded into its header.
+    reduce(&mut s, Action::SetGroup(GroupBy::Vulnerability), &d);
+    let labels: Vec<&str> = s.groups.iter().map(|g| g.label.as_str()).collect();
+    assert_eq!(labels, ["CVE-2024-0001", "CVE-2023-0286", "CVE-2024-0003"]);
+    assert_eq!(s.groups[1].rows.len(), 2);
+    assert!(s.lines.iter().all(|l| matches!(l, Line::Header(_))));
+}
+
+#[test]
+fn sorting_reorders_and_is_kept_in_the_hash() {
+    let d = data();
+    let mut s = open(&d, "#kind=vulnerability");
+    assert_eq!(
+        reduce(&mut s, Action::SetSort(SortBy::Package), &d),
+        filtered("kind=vulnerability&sort=package")
+    );
+    assert_eq!(
+        shown(&s, &d),
+        [
+            "CVE-2024-0001@glibc",
+            "CVE-2023-0286@libssl3",
+            "CVE-2023-0286@openssl",
+            "CVE-2024-0003@zlib",
+        ]
+    );
+}
+
+#[test]
+fn groups_collapse_and_expand() {
+    let d = data();
+    let mut s = open(&d, "");
+    let high = s.groups[1].key.clone();
+    assert_eq!(
+        reduce(&mut s, Action::ToggleGroup(high.clone()), &d),
+        Outcome::render()
+    );
+    assert!(s.collapsed(&s.groups[1]));
+    assert_eq!(s.lines.len(), 4 + 4);
+    reduce(&mut s, Action::ToggleGroup(high), &d);
+    assert_eq!(s.lines.len(), 4 + 6);
+    // Vulnerability groups start collapsed; a new grouping forgets what was toggled.
+    reduce(&mut s, Action::SetGroup(GroupBy::Vulnerability), &d);
+    let cve = s.groups.iter().position(|g| g.rows.len() == 2).unwrap();
+    let before = s.lines.len();
+    let cve = s.groups[cve].key.clone();
+    reduce(&mut s, Action::ToggleGroup(cve), &d);
+    assert_eq!(s.lines.len(), before + 2);
+    reduce(&mut s, Action::SetGroup(GroupBy::Severity), &d);
+    reduce(&mut s, Action::SetGroup(GroupBy::Vulnerability), &d);
+    assert_eq!(s.lines.len(), before);
+}
+
+#[test]
+fn picked_findings_export_as_trivyignore_and_yaml() {
+    let d = data();
+    let mut s = open(&d, "");
+    reduce(&mut s, Action::Pick(0), &d);
+    reduce(&mut s, Action::Pick(3), &d);
+    reduce(&mut s, Action::Pick(2), &d);
+    reduce(&mut s, Action::Pick(2), &d);
+    assert_eq!(s.shown_indices(), [0, 3]);
+    assert_eq!(
+        reduce(&mut s, Action::Export(ExportKind::Text), &d),
+        Outcome::render()
+    );
+    let (kind, text) = s.export.clone().unwrap();
+    assert_eq!(kind, ExportKind::Text);
+    assert_eq!(
+        text,
+        "# HIGH openssl: a flaw\nCVE-2023-0286\n# LOW zlib: a flaw\nCVE-2024-0003\n"
+    );
+    assert_eq!(
+        reduce(&mut s, Action::Copy, &d),
+        Outcome::with(vec![Effect::Copy(text)])
+    );
+    assert!(s.copied);
+    reduce(&mut s, Action::Export(ExportKind::Yaml), &d);
+    assert!(!s.copied, "a new text is not copied yet");
+    let (_, yaml) = s.export.clone().unwrap();
+    assert_eq!(yaml, export::trivyignore_yaml(&d.ds, &[0, 3]));
+    assert!(yaml.contains("vulnerabilities:") && yaml.contains("pkg:deb/debian/zlib@1.0"));
+    assert!(!yaml.contains("libssl3"), "pinned to the picked package");
+    reduce(&mut s, Action::CloseExport, &d);
+    assert_eq!(s.export, None);
+    // Without picks, an export covers every shown finding.
+    reduce(&mut s, Action::ClearPicks, &d);
+    reduce(&mut s, Action::ToggleSeverity(Severity::High), &d);
+    reduce(&mut s, Action::Export(ExportKind::Text), &d);
+    assert_eq!(
+        s.export.as_ref().unwrap().1,
+        "# HIGH libssl3: a flaw\nCVE-2023-0286\n"
+    );
+    reduce(&mut s, Action::PickShown, &d);
+    assert_eq!(s.shown_indices(), [0, 1]);
+}
+
+#[test]
+fn a_deep_link_opens_its_finding() {
+    let d = data();
+    assert_eq!(open(&d, "#finding=CVE-2023-0286@libssl3").detail, Some(1));
+    assert_eq!(
+        open(&d, "#finding=aws-access-key-id@/app/.env").detail,
+        Some(5)
+    );
+    // A bare ID opens the first shown finding of it, or any.
+    assert_eq!(open(&d, "#finding=CVE-2023-0286").detail, Some(1));
+    assert_eq!(open(&d, "#q=openssl&finding=CVE-2023-0286").detail, Some(0));
+    assert_eq!(
+        open(&d, "#severity=LOW&finding=CVE-2024-0001").detail,
+        Some(2)
+    );
+    assert_eq!(open(&d, "#finding=CVE-1999-0001").detail, None);
+}
+
+#[test]
+fn opening_and_closing_a_finding_add_history_entries() {
+    let d = data();
+    let mut s = open(&d, "#q=cve");
+    assert_eq!(
+        reduce(&mut s, Action::Open(2), &d),
+        Outcome::with(vec![set_hash("q=cve&finding=CVE-2024-0001@glibc", true)])
+    );
+    assert_eq!(s.detail, Some(2));
+    assert_eq!(
+        reduce(&mut s, Action::Close, &d),
+        Outcome::with(vec![set_hash("q=cve", true)])
+    );
+    assert_eq!((s.detail, s.query.finding.as_ref()), (None, None));
+}
+
+#[test]
+fn back_and_forward_restore_the_view_without_writing_the_hash() {
+    let d = data();
+    let mut s = open(&d, "");
+    let out = reduce(&mut s, Action::HashChanged("#severity=LOW".into()), &d);
+    assert_eq!(out, Outcome::with(vec![Effect::ScrollList(0.0)]));
+    assert_eq!(shown(&s, &d), ["CVE-2024-0003@zlib"]);
+    assert_eq!(
+        reduce(&mut s, Action::HashChanged("#severity=LOW".into()), &d),
+        Outcome::none(),
+        "the hash the app wrote itself"
+    );
+    // Only the open finding moved: the list and its scroll stay.
+    s.scroll_top = 64.0;
+    let out = reduce(
+        &mut s,
+        Action::HashChanged("#severity=LOW&finding=CVE-2024-0003@zlib".into()),
+        &d,
+    );
+    assert_eq!(out, Outcome::render());
+    assert_eq!((s.detail, s.scroll_top), (Some(3), 64.0));
+    reduce(&mut s, Action::HashChanged(String::new()), &d);
+    assert_eq!((s.detail, shown(&s, &d).len()), (None, 6));
+}
+
+#[test]
+fn j_and_k_move_the_highlighted_line_and_keep_it_on_screen() {
+    let d = data();
+    let mut s = open(&d, "");
+    reduce(&mut s, Action::Resized(2.0 * ROW_H), &d);
+    assert_eq!(
+        press(&mut s, &d, "j"),
+        Outcome::with(vec![Effect::PreventDefault])
+    );
+    assert_eq!(s.cursor, Some(0));
+    press(&mut s, &d, "j");
+    assert_eq!(s.cursor, Some(1));
+    // Line 2 is below a list two lines tall: scrolled by one line.
+    assert_eq!(
+        press(&mut s, &d, "ArrowDown"),
+        Outcome::with(vec![Effect::PreventDefault, Effect::ScrollList(ROW_H)])
+    );
+    assert_eq!((s.cursor, s.scroll_top), (Some(2), ROW_H));
+    press(&mut s, &d, "k");
+    assert_eq!(
+        press(&mut s, &d, "ArrowUp"),
+        Outcome::with(vec![Effect::PreventDefault, Effect::ScrollList(0.0)])
+    );
+    assert_eq!(s.cursor, Some(0));
+    press(&mut s, &d, "k");
+    assert_eq!(s.cursor, Some(0), "stops at the top");
+    for _ in 0..20 {
+        press(&mut s, &d, "j");
+    }
+    assert_eq!(s.cursor, Some(s.lines.len() - 1), "stops at the bottom");
+    // A filter change starts over.
+    reduce(&mut s, Action::ToggleSeverity(Severity::High), &d);
+    assert_eq!(s.cursor, None);
+}
+
+#[test]
+fn keys_that_type_or_act_where_pressed_are_left_alone() {
+    let d = data();
+    let mut s = open(&d, "");
+    assert_eq!(reduce(&mut s, key("j", Target::Input), &d), Outcome::none());
+    assert_eq!(
+        reduce(&mut s, key("ArrowDown", Target::Field), &d),
+        Outcome::none()
+    );
+    assert_eq!(reduce(&mut s, key("/", Target::Input), &d), Outcome::none());
+    let shortcut = Action::Key(Keystroke {
+        key: "j".into(),
+        target: Target::Page,
+        modified: true,
+    });
+    assert_eq!(reduce(&mut s, shortcut, &d), Outcome::none());
+    assert_eq!(s.cursor, None);
+    // The arrows work from the search box, so the list can be walked while searching.
+    reduce(&mut s, key("ArrowDown", Target::Input), &d);
+    assert_eq!(s.cursor, Some(0));
+    assert_eq!(
+        reduce(&mut s, key("Enter", Target::Button), &d),
+        Outcome::none()
+    );
+}
+
+#[test]
+fn slash_goes_to_the_search() {
+    let d = data();
+    let mut s = open(&d, "");
+    assert_eq!(
+        press(&mut s, &d, "/"),
+        Outcome {
+            render: false,
+            effects: vec![Effect::PreventDefault, Effect::FocusSearch],
+        }
+    );
+}
+
+#[test]
+fn enter_opens_the_highlighted_finding_or_folds_its_group() {
+    let d = data();
+    let mut s = open(&d, "");
+    assert_eq!(press(&mut s, &d, "Enter"), Outcome::none(), "no highlight");
+    press(&mut s, &d, "j");
+    let out = press(&mut s, &d, " ");
+    assert_eq!(out.effects, [Effect::PreventDefault]);
+    assert!(s.collapsed(&s.groups[0]));
+    press(&mut s, &d, " ");
+    press(&mut s, &d, "j");
+    let out = press(&mut s, &d, "Enter");
+    assert_eq!(
+        out.effects,
+        [
+            Effect::PreventDefault,
+            set_hash("finding=aws-access-key-id@/app/.env", true)
+        ]
+    );
+    assert_eq!(s.detail, Some(5));
+}
+
+#[test]
+fn the_open_detail_follows_the_highlight() {
+    let d = data();
+    let mut s = open(&d, "#severity=HIGH");
+    reduce(&mut s, Action::Open(0), &d);
+    press(&mut s, &d, "j"); // the HIGH header
+    assert_eq!(s.detail, Some(0));
+    let out = press(&mut s, &d, "j");
+    assert_eq!(
+        out.effects,
+        [
+            Effect::PreventDefault,
+            set_hash("severity=HIGH&finding=CVE-2023-0286@libssl3", true)
+        ]
+    );
+    assert_eq!(s.detail, Some(1));
+}
+
+#[test]
+fn escape_closes_the_export_then_clears_the_search_then_closes_the_detail() {
+    let d = data();
+    let mut s = open(&d, "#q=cve&finding=CVE-2024-0001@glibc");
+    reduce(&mut s, Action::Export(ExportKind::Text), &d);
+    assert_eq!(press(&mut s, &d, "Escape"), Outcome::render());
+    assert_eq!(s.export, None);
+    assert_eq!(s.query.q, "cve");
+    assert_eq!(
+        press(&mut s, &d, "Escape"),
+        Outcome::with(vec![
+            Effect::ScrollList(0.0),
+            set_hash("finding=CVE-2024-0001@glibc", false)
+        ])
+    );
+    assert_eq!((s.query.q.as_str(), s.detail), ("", Some(2)));
+    assert_eq!(
+        press(&mut s, &d, "Escape"),
+        Outcome::with(vec![set_hash("", true)])
+    );
+    assert_eq!(s.detail, None);
+    assert_eq!(
+        press(&mut s, &d, "Escape"),
+        Outcome::with(vec![Effect::BlurSearch])
+    );
+}
+
+#[test]
+fn scrolling_renders_only_when_other_lines_come_on_screen() {
+    let many = (0..200)
+        .map(|n| vuln(&format!("CVE-2024-{n:04}"), Severity::High, "pkg"))
+        .collect();
+    let d = data_of(many);
+    let mut s = State::new(&d, "", 10.0 * ROW_H);
+    assert_eq!(s.visible_range(), (0, 19));
+    assert!(!reduce(&mut s, Action::Scrolled(5.0), &d).render);
+    assert!(reduce(&mut s, Action::Scrolled(50.0 * ROW_H), &d).render);
+    assert_eq!(s.visible_range(), (42, 69));
+    assert!(reduce(&mut s, Action::Scrolled(1e9), &d).render);
+    assert_eq!(s.visible_range(), (201, 201), "past the end: nothing");
+}
+
+#[test]
+fn focus_theme_and_resizing() {
+    let d = data();
+    let mut s = open(&d, "");
+    assert_eq!(reduce(&mut s, Action::Cursor(3), &d), Outcome::render());
+    assert_eq!(s.cursor, Some(3));
+    assert_eq!(
+        reduce(&mut s, Action::ToggleTheme, &d),
+        Outcome::with(vec![Effect::ToggleTheme])
+    );
+    reduce(&mut s, Action::Resized(320.0), &d);
+    assert_eq!(s.viewport, 320.0);
+}
