@@ -6,7 +6,7 @@
 use std::time::Instant;
 
 use scanlens_e2e::{
-    base_rootfs_tar, docker_dir, ensure_base_image, find_vuln, os_vulns, require, trivy_env,
+    base_rootfs_tar, docker_dir, e2e, ensure_base_image, find_vuln, os_vulns, require, trivy_env,
     Dockerd, TempDir,
 };
 use serde_json::Value;
@@ -38,6 +38,9 @@ fn summary(vulns: &[&Value]) -> String {
 
 #[test]
 fn image_scan_with_offline_db() {
+    if !e2e() {
+        return;
+    }
     let dockerd = require!(timed("start dockerd", Dockerd::start));
     require!(timed(
         "base rootfs tarball (debootstrap + tar unless cached)",
@@ -170,6 +173,9 @@ fn image_scan_with_offline_db() {
 
 #[test]
 fn config_scan_reports_root_user() {
+    if !e2e() {
+        return;
+    }
     let cache = TempDir::new("trivy-config-cache").unwrap();
     let trivy = require!(trivy_env(cache.path()));
     let report =

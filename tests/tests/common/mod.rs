@@ -1,24 +1,20 @@
-//! Browser plumbing for the Chromium tests: Debian's `chromium` driven over WebDriver by
-//! fantoccini, through a local `chromedriver` on a free port.
+//! Shared by the end-to-end tests: the corpus ([`fixtures`], the same rule as the generator's
+//! tests) and browser plumbing for the Chromium tests: Debian's `chromium` driven over WebDriver
+//! by fantoccini, through a local `chromedriver` on a free port.
 #![allow(dead_code)]
+
+#[path = "../../../generator/tests/common/fixtures.rs"]
+mod corpus;
+
+pub use corpus::fixtures;
 
 use anyhow::{bail, Context, Result};
 use fantoccini::{Client, ClientBuilder};
-use scanlens_e2e::{workspace_root, TempDir, Unavailable};
+use scanlens_e2e::{TempDir, Unavailable};
 use serde_json::{json, Value};
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
-
-/// `../shared/fixtures`, or an [`Unavailable`] that skips the test outside CI.
-pub fn fixtures() -> Result<PathBuf> {
-    let p = workspace_root().join("../shared/fixtures");
-    if p.join("trivy-golden").is_dir() {
-        Ok(p)
-    } else {
-        Err(Unavailable(format!("the Trivy corpus is not at {}", p.display())).into())
-    }
-}
 
 /// chromedriver on a free port; killed on drop.
 pub struct Driver {
