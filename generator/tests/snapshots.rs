@@ -3,8 +3,9 @@
 //! left out). Committed under `tests/snapshots/`; a change shows as a diff to review:
 //!
 //! ```text
-//! cargo insta test -p scanlens --test snapshots --review     # with cargo-insta installed
-//! INSTA_UPDATE=always cargo test -p scanlens --test snapshots  # or write them, then git diff
+//! cargo test -p scanlens --test snapshots    # a change fails and writes a .snap.new beside it
+//! cargo insta review                         # accept or reject each (cargo install cargo-insta)
+//! INSTA_UPDATE=always cargo test -p scanlens --test snapshots   # or overwrite, then git diff
 //! ```
 //!
 //! In CI (`CI=true`, or `INSTA_UPDATE=no` as `.ci/test` sets) a snapshot that differs or is

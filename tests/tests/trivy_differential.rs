@@ -11,6 +11,9 @@
 //! 4. the viewer's `.trivyignore.yaml` export ignores, in Trivy, what was selected.
 //!
 //! The cases are generated from a fixed seed per file, so every run checks the same ones.
+//!
+//! The tests that run trivy are end-to-end tests (SCANLENS_E2E=1); the one that compares with
+//! Trivy's golden files needs only the corpus and always runs.
 
 mod common;
 
