@@ -197,8 +197,9 @@ pub fn docker_dir(name: &str) -> PathBuf {
 }
 
 /// The `scanlens` binary built next to the running test (`target/<profile>/scanlens`).
-/// Build it first (`cargo build -p scanlens-generator` or whatever package ships it); `cargo
-/// test --workspace` builds it too.
+/// `cargo test --workspace` builds it; `cargo test -p scanlens-e2e` alone does not (a binary of
+/// a dependency is not built), so run `cargo build -p scanlens` first, or the tests run whatever
+/// binary is there.
 pub fn scanlens_bin() -> Result<PathBuf> {
     let exe = std::env::current_exe().context("current_exe")?;
     // target/<profile>/deps/<test>-<hash> → target/<profile>
