@@ -601,3 +601,47 @@ fn publish_gives_up_on_a_dead_endpoint() {
         "a zero timeout is a usage error"
     );
 }
+
+#[test]
+fn publish_asks_for_keys_when_it_finds_no_credentials() {
+    let tmp = tempfile::tempdir().unwrap();
+    let report = tmp.path().join("app-1");
+    small_report(tmp.path(), &report);
+    // No keys, no profile (an empty HOME), no container credentials: nothing but a region.
+    let home = tmp.path().join("home");
+    std::fs::create_dir_all(&home).unwrap();
+    let out = Command::new(env!("CARGO_BIN_EXE_scanlens"))
+        .env_clear()
+        .env("HOME", &home)
+        .env("AWS_REGION", "us-east-1")
+        .args([
+            "publish",
+            "--s3",
+            "s3://reports/x",
+            report.to_str().unwrap(),
+        ])
+        .stdin(Stdio::null())
+        .output()
+        .unwrap();
+    assert_refused(&out, &["set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY"]);
+}
+
+#[test]
+fn publish_names_an_endpoint_nothing_listens_on() {
+    let tmp = tempfile::tempdir().unwrap();
+    let report = tmp.path().join("app-1");
+    small_report(tmp.path(), &report);
+    // A port nothing listens on: the one just freed.
+    let closed = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let (out, _) = publish(
+        &format!("http://127.0.0.1:{closed}"),
+        &[],
+        &["--s3", "s3://reports/x", report.to_str().unwrap()],
+        QUICK,
+    );
+    assert_refused(&out, &["cannot reach the S3 endpoint"]);
+}

@@ -1,5 +1,7 @@
-//! A private Docker engine for one test: its own data-root, exec-root, socket and pidfile under
+//! A private Docker engine: its own data-root, exec-root, socket and pidfile under
 //! `/tmp/scanlens-e2e-<pid>-<n>/`, stopped and cleaned up on drop (also when the test panics).
+//! [`Dockerd::shared`] is one such engine for a whole test binary, stopped and cleaned up when
+//! the binary exits.
 
 use std::fs;
 use std::io::Read;
@@ -7,12 +9,12 @@ use std::os::unix::process::CommandExt;
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::sync::atomic::{AtomicUsize, Ordering};
-use std::sync::Mutex;
+use std::sync::{Mutex, OnceLock};
 use std::time::{Duration, Instant};
 
 use anyhow::{bail, Context, Result};
 
-use crate::{command_output, Unavailable};
+use crate::{command_output, ensure_base_image, once_per_binary, StartError, Unavailable};
 
 /// Prefix of every work directory this harness creates under the temp dir.
 const WORK_PREFIX: &str = "scanlens-e2e-";
@@ -26,7 +28,8 @@ static COUNTER: AtomicUsize = AtomicUsize::new(0);
 pub struct Dockerd {
     work_dir: PathBuf,
     socket: PathBuf,
-    child: Option<Child>,
+    /// `None` once stopped. Behind a lock so that a shared engine can be stopped through `&self`.
+    child: Mutex<Option<Child>>,
     /// Serialises base-image imports on this engine.
     pub(crate) import_lock: Mutex<()>,
 }
@@ -86,22 +89,41 @@ impl Dockerd {
             // Own process group, so that leftovers can be killed as a group.
             .process_group(0);
         let child = cmd.spawn().context("spawning dockerd")?;
-        let mut d = Dockerd {
+        let d = Dockerd {
             work_dir,
             socket,
-            child: Some(child),
+            child: Mutex::new(Some(child)),
             import_lock: Mutex::new(()),
         };
         d.wait_ready(&log_path)?;
         Ok(d)
     }
 
-    fn wait_ready(&mut self, log_path: &Path) -> Result<()> {
+    /// One engine for the whole test binary, with [`BASE_IMAGE`](crate::BASE_IMAGE) imported:
+    /// started by the first test that asks and shared by all (tests run in parallel, so each
+    /// uses image tags and folders of its own). It is stopped and its work dir removed when the
+    /// binary exits ([`crate::at_exit`]). A failed start fails every test that asks, with the
+    /// same error.
+    pub fn shared() -> Result<&'static Dockerd> {
+        static ENGINE: OnceLock<Result<Dockerd, StartError>> = OnceLock::new();
+        once_per_binary(
+            &ENGINE,
+            || {
+                let d = Dockerd::start()?;
+                ensure_base_image(&d)?;
+                Ok(d)
+            },
+            Dockerd::stop,
+        )
+    }
+
+    fn wait_ready(&self, log_path: &Path) -> Result<()> {
         let start = Instant::now();
         loop {
-            if let Some(child) = self.child.as_mut() {
-                if let Some(status) = child.try_wait()? {
-                    self.child = None;
+            {
+                let mut child = self.child.lock().unwrap_or_else(|e| e.into_inner());
+                if let Some(status) = child.as_mut().map(Child::try_wait).transpose()?.flatten() {
+                    *child = None;
                     bail!(
                         "dockerd exited early ({status}); log:\n{}",
                         tail(log_path, 40)
@@ -184,8 +206,11 @@ impl Dockerd {
         Ok(out.status.success())
     }
 
-    fn stop(&mut self) {
-        if let Some(mut child) = self.child.take() {
+    /// Stops the engine (SIGTERM, then SIGKILL to its process group), kills what it left
+    /// running and removes its work dir. Idempotent.
+    fn stop(&self) {
+        let child = self.child.lock().unwrap_or_else(|e| e.into_inner()).take();
+        if let Some(mut child) = child {
             let pid = child.id() as libc::pid_t;
             // SAFETY: plain kill(2) on our own child.
             unsafe { libc::kill(pid, libc::SIGTERM) };

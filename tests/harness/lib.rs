@@ -1,25 +1,34 @@
 //! Test harness shared by the end-to-end tests.
 //!
-//! - [`Dockerd`]: a private Docker engine per test, stopped and cleaned up on drop.
+//! - [`e2e`]: the one gate. End-to-end tests run only when `SCANLENS_E2E=1`; otherwise each
+//!   prints one `SKIPPED` line and returns. Once they run, a missing tool is a failure.
+//! - [`require!`]: unwraps a set-up step of an end-to-end test or fails the test, naming what is
+//!   missing.
+//! - [`Dockerd`]: a private Docker engine, stopped and cleaned up on drop;
+//!   [`Dockerd::shared`] is one engine with the base image for the whole test binary, stopped
+//!   and cleaned up when the binary exits ([`at_exit`]).
 //! - [`ensure_base_image`]: `local/debian:bookworm` imported from a cached debootstrap rootfs.
 //! - [`trivy_env`]: a Trivy cache dir with the offline DB from `xtask trivy-db`.
 //! - [`scanlens_bin`], [`docker_dir`], [`workspace_root`]: paths for the tests.
-//! - [`require!`]: turns a missing tool into a skip outside CI (`CI` unset) and into a failure in
-//!   CI.
 
 mod dockerd;
 mod image;
 mod trivy;
 
 use std::fmt;
+use std::io::Write;
 use std::path::PathBuf;
 use std::process::{Command, Stdio};
+use std::sync::{Mutex, Once, OnceLock};
 
-use anyhow::{bail, Context, Result};
+use anyhow::{anyhow, bail, Context, Result};
 
 pub use dockerd::{which, Dockerd};
 pub use image::{base_rootfs_tar, cache_dir, ensure_base_image, BASE_IMAGE, DEBIAN_MIRROR};
 pub use trivy::{trivy_env, TrivyEnv, CONFIG_OFFLINE_FLAGS, OFFLINE_FLAGS};
+
+/// The variable that turns the end-to-end tests on: `SCANLENS_E2E=1`.
+pub const E2E_VAR: &str = "SCANLENS_E2E";
 
 /// Something a test needs is not installed here (dockerd, trivy, debootstrap, root).
 #[derive(Debug)]
@@ -33,47 +42,143 @@ impl fmt::Display for Unavailable {
 
 impl std::error::Error for Unavailable {}
 
-/// Whether we run in CI (`CI` set and not `false`/`0`/empty): there nothing may be skipped.
-pub fn in_ci() -> bool {
-    std::env::var("CI")
-        .map(|v| !v.is_empty() && v != "0" && v != "false")
-        .unwrap_or(false)
+/// Whether an on/off variable is on: set, not empty and not `0`.
+fn flag(name: &str) -> bool {
+    std::env::var_os(name).is_some_and(|v| !v.is_empty() && v != "0")
 }
 
-/// Handles an error from a harness set-up call: an [`Unavailable`] outside CI prints a skip
-/// message (and the caller returns); anything else, or anything in CI, panics.
-pub fn skip_or_panic(test: &str, err: anyhow::Error) {
-    if let Some(u) = err.downcast_ref::<Unavailable>() {
-        if !in_ci() {
-            // Written to the raw stderr, not through eprintln!, so libtest's output capture does
-            // not hide it: a skipped test still shows as "ok".
-            use std::io::Write;
-            let _ = writeln!(
-                std::io::stderr(),
-                "SKIPPED {test}: {u} (set CI=1 to make this a failure)"
-            );
-            return;
-        }
+/// The running test's name (libtest names each test's thread after it).
+pub fn test_name() -> String {
+    std::thread::current()
+        .name()
+        .unwrap_or("(unnamed test)")
+        .to_string()
+}
+
+/// Prints `SKIPPED <test>: <why>` to the raw stderr: not through `eprintln!`, so libtest's
+/// output capture does not hide it (a skipped test still shows as "ok").
+pub fn skipped(why: &str) {
+    let _ = writeln!(std::io::stderr(), "SKIPPED {}: {why}", test_name());
+}
+
+/// The gate of every end-to-end test (one that needs dockerd, trivy, Chromium or moto):
+///
+/// ```ignore
+/// if !e2e() {
+///     return;
+/// }
+/// ```
+///
+/// True when `SCANLENS_E2E` is set (not empty, not `0`). Otherwise prints one `SKIPPED` line and
+/// returns false. There is no other way for an end-to-end test to skip: once the gate is open, a
+/// missing tool fails the test (see [`require!`]).
+pub fn e2e() -> bool {
+    if flag(E2E_VAR) {
+        return true;
     }
-    panic!("{test}: {err:#}");
+    skipped(&format!(
+        "end-to-end test (dockerd, trivy, Chromium, moto); set {E2E_VAR}=1 to run it"
+    ));
+    false
 }
 
-/// `let d = require!(Dockerd::start());` — unwraps, or skips the test (returns) when a tool is
-/// unavailable outside CI, or panics.
+/// Fails the running end-to-end test on a set-up error; see [`require!`].
+#[doc(hidden)]
+pub fn set_up_failed(at: &str, err: anyhow::Error) -> ! {
+    assert!(
+        flag(E2E_VAR),
+        "{at}: require! used before the e2e() gate: call `if !e2e() {{ return; }}` first"
+    );
+    if err.downcast_ref::<Unavailable>().is_some() {
+        panic!(
+            "{at}: {err:#}. {E2E_VAR} is set, so a missing tool is a failure: \
+             install it (bash .ci/install) or unset {E2E_VAR}"
+        );
+    }
+    panic!("{at}: {err:#}");
+}
+
+/// `let d = require!(Dockerd::shared());`: unwraps a set-up step of an end-to-end test, or fails
+/// the test with the error (a missing tool included). Use it only after the [`e2e`] gate.
 #[macro_export]
 macro_rules! require {
     ($e:expr) => {
         match $e {
             Ok(v) => v,
             Err(err) => {
-                $crate::skip_or_panic(
-                    concat!(module_path!(), " (", file!(), ":", line!(), ")"),
-                    ::anyhow::Error::from(err),
-                );
-                return;
+                $crate::set_up_failed(concat!(file!(), ":", line!()), ::anyhow::Error::from(err))
             }
         }
     };
+}
+
+type ExitJob = Box<dyn FnOnce() + Send>;
+
+static AT_EXIT: Mutex<Vec<ExitJob>> = Mutex::new(Vec::new());
+
+extern "C" fn run_at_exit() {
+    let jobs = std::mem::take(&mut *AT_EXIT.lock().unwrap_or_else(|e| e.into_inner()));
+    for job in jobs.into_iter().rev() {
+        // A panic must not unwind into libc's exit.
+        let _ = std::panic::catch_unwind(std::panic::AssertUnwindSafe(job));
+    }
+}
+
+/// Runs `job` when the process exits normally: libtest returns from `main` when every test
+/// passed and calls `std::process::exit(101)` when one failed; both run `atexit` handlers. Jobs
+/// run last-registered first. A process killed by a signal runs none: [`Dockerd::start`] sweeps
+/// what such a process left.
+pub fn at_exit(job: impl FnOnce() + Send + 'static) {
+    static REGISTER: Once = Once::new();
+    REGISTER.call_once(|| {
+        // SAFETY: registers a plain `extern "C" fn()` that catches every panic.
+        let rc = unsafe { libc::atexit(run_at_exit) };
+        assert_eq!(rc, 0, "atexit failed");
+    });
+    AT_EXIT
+        .lock()
+        .unwrap_or_else(|e| e.into_inner())
+        .push(Box::new(job));
+}
+
+/// Why a value made once per binary could not be made (kept for every later caller).
+#[derive(Debug)]
+pub struct StartError {
+    unavailable: bool,
+    message: String,
+}
+
+/// A value made once per test binary, on first use, and cleaned up with `stop` when the binary
+/// exits. A failed start is kept too: every later caller gets the same error, so each test that
+/// needs the value fails with the cause.
+pub fn once_per_binary<T: Send + Sync + 'static>(
+    cell: &'static OnceLock<Result<T, StartError>>,
+    start: impl FnOnce() -> Result<T>,
+    stop: fn(&T),
+) -> Result<&'static T> {
+    let made = cell.get_or_init(|| {
+        let value = start().map_err(|e| match e.downcast_ref::<Unavailable>() {
+            Some(u) => StartError {
+                unavailable: true,
+                message: u.0.clone(),
+            },
+            None => StartError {
+                unavailable: false,
+                message: format!("{e:#}"),
+            },
+        })?;
+        at_exit(move || {
+            if let Some(Ok(v)) = cell.get() {
+                stop(v);
+            }
+        });
+        Ok(value)
+    });
+    match made {
+        Ok(v) => Ok(v),
+        Err(e) if e.unavailable => Err(Unavailable(e.message.clone()).into()),
+        Err(e) => Err(anyhow!("{}", e.message)),
+    }
 }
 
 /// The workspace root (`/work/main` in a checkout).
@@ -92,8 +197,9 @@ pub fn docker_dir(name: &str) -> PathBuf {
 }
 
 /// The `scanlens` binary built next to the running test (`target/<profile>/scanlens`).
-/// Build it first (`cargo build -p scanlens-generator` or whatever package ships it); `cargo
-/// test --workspace` builds it too.
+/// `cargo test --workspace` builds it; `cargo test -p scanlens-e2e` alone does not (a binary of
+/// a dependency is not built), so run `cargo build -p scanlens` first, or the tests run whatever
+/// binary is there.
 pub fn scanlens_bin() -> Result<PathBuf> {
     let exe = std::env::current_exe().context("current_exe")?;
     // target/<profile>/deps/<test>-<hash> → target/<profile>

@@ -1,13 +1,17 @@
 //! The e2e infrastructure itself: a private dockerd, the local Debian base image, the test
 //! images and an offline trivy with the small DB from `xtask trivy-db`.
 //!
-//! Run with `cargo test -p scanlens-e2e --test infra -- --nocapture` to see the timings.
+//! The tests share one engine with the base image (`Dockerd::shared`, stopped and cleaned up
+//! when the binary exits); each builds its own tag and scans with a Trivy cache of its own.
+//!
+//! Run with `SCANLENS_E2E=1 cargo test -p scanlens-e2e --test infra -- --nocapture` to see the
+//! timings.
 
 use std::time::Instant;
 
 use scanlens_e2e::{
-    base_rootfs_tar, docker_dir, ensure_base_image, find_vuln, os_vulns, require, trivy_env,
-    Dockerd, TempDir,
+    base_rootfs_tar, docker_dir, e2e, find_vuln, os_vulns, require, trivy_env, Dockerd, TempDir,
+    TrivyEnv, BASE_IMAGE,
 };
 use serde_json::Value;
 use xtask::trivydb::{FIXED_IN_NEWER, FIXED_IN_NEWER_VERSION, FIXED_IN_OLDER};
@@ -36,28 +40,58 @@ fn summary(vulns: &[&Value]) -> String {
         .join("\n")
 }
 
+/// Builds `tests/docker/NAME` on the shared engine as `scanlens-e2e/NAME:TAG` and scans it with
+/// trivy (vulnerabilities and secrets) and a cache of its own.
+fn build_and_scan(name: &str, tag: &str) -> (Value, String) {
+    let dockerd = require!(Dockerd::shared());
+    let image = format!("scanlens-e2e/{name}:{tag}");
+    timed(&format!("docker build tests/docker/{name}"), || {
+        dockerd.build(&docker_dir(name), &image)
+    })
+    .expect("docker build");
+    let cache = require!(TempDir::new(&format!("infra-{name}-{tag}-trivy-cache")));
+    let trivy = require!(trivy_env(cache.path()));
+    let report = timed(&format!("trivy image {image}"), || {
+        trivy.scan_image(dockerd, &image)
+    })
+    .expect("trivy image");
+    (report, image)
+}
+
+fn config_trivy() -> (TrivyEnv, TempDir) {
+    let cache = require!(TempDir::new("trivy-config-cache"));
+    let trivy = require!(trivy_env(cache.path()));
+    (trivy, cache)
+}
+
 #[test]
-fn image_scan_with_offline_db() {
-    let dockerd = require!(timed("start dockerd", Dockerd::start));
+fn the_private_engine_starts_with_the_local_base_image() {
+    if !e2e() {
+        return;
+    }
+    let dockerd = require!(timed(
+        "start dockerd and import the base image (first use in this binary)",
+        Dockerd::shared
+    ));
     require!(timed(
         "base rootfs tarball (debootstrap + tar unless cached)",
         base_rootfs_tar
     ));
-    require!(timed("ensure base image (docker import)", || {
-        ensure_base_image(&dockerd)
-    }));
-    let tag = "scanlens-e2e/app:infra";
-    timed("docker build tests/docker/app", || {
-        dockerd.build(&docker_dir("app"), tag)
-    })
-    .expect("docker build");
+    assert!(
+        require!(dockerd.has_image(BASE_IMAGE)),
+        "{BASE_IMAGE} missing on the shared engine"
+    );
+}
 
-    let cache = TempDir::new("trivy-cache").unwrap();
-    let trivy = require!(trivy_env(cache.path()));
-    let report = timed("trivy image", || trivy.scan_image(&dockerd, tag)).expect("trivy image");
+#[test]
+fn trivy_finds_the_planted_advisories_in_the_app_image() {
+    if !e2e() {
+        return;
+    }
+    let (report, image) = build_and_scan("app", "advisories");
 
     assert_eq!(report["SchemaVersion"], 2);
-    assert_eq!(report["ArtifactName"], tag);
+    assert_eq!(report["ArtifactName"], image.as_str());
     assert_eq!(report["Metadata"]["OS"]["Family"], "debian");
     assert!(
         report["Metadata"]["OS"]["Name"]
@@ -109,8 +143,14 @@ fn image_scan_with_offline_db() {
         "{FIXED_IN_OLDER} must not be reported; got:\n{all}"
     );
     assert_eq!(vulns.len(), 4, "unexpected vulnerabilities:\n{all}");
+}
 
-    // The planted AWS example key.
+#[test]
+fn trivy_finds_the_planted_aws_key_pair_in_the_app_image() {
+    if !e2e() {
+        return;
+    }
+    let (report, _) = build_and_scan("app", "secrets");
     let secrets: Vec<&Value> = report["Results"]
         .as_array()
         .unwrap()
@@ -138,15 +178,15 @@ fn image_scan_with_offline_db() {
             .any(|s| s["RuleID"] == "aws-secret-access-key" && s["Severity"] == "CRITICAL"),
         "no aws-secret-access-key secret in {secrets:?}"
     );
+}
 
-    // The second image (RUN step: needs a working container runtime in the private engine).
-    let tag2 = "scanlens-e2e/second:infra";
-    timed("docker build tests/docker/second", || {
-        dockerd.build(&docker_dir("second"), tag2)
-    })
-    .expect("docker build second");
-    let report2 =
-        timed("trivy image second", || trivy.scan_image(&dockerd, tag2)).expect("trivy image");
+/// Its RUN step needs a working container runtime in the private engine.
+#[test]
+fn the_second_image_builds_with_a_run_step_and_holds_no_tar_and_no_secret() {
+    if !e2e() {
+        return;
+    }
+    let (report2, _) = build_and_scan("second", "infra");
     let vulns2 = os_vulns(&report2);
     let all2 = summary(&vulns2);
     assert!(
@@ -169,9 +209,11 @@ fn image_scan_with_offline_db() {
 }
 
 #[test]
-fn config_scan_reports_root_user() {
-    let cache = TempDir::new("trivy-config-cache").unwrap();
-    let trivy = require!(trivy_env(cache.path()));
+fn trivy_config_flags_the_root_user_of_the_app_dockerfile() {
+    if !e2e() {
+        return;
+    }
+    let (trivy, _cache) = config_trivy();
     let report =
         timed("trivy config", || trivy.scan_config(&docker_dir("app"))).expect("trivy config");
     let misconfs: Vec<&Value> = report["Results"]
@@ -187,8 +229,15 @@ fn config_scan_reports_root_user() {
         .unwrap_or_else(|| panic!("DS-0002 missing in {misconfs:?}"));
     assert_eq!(ds2["Status"], "FAIL");
     assert_eq!(ds2["Severity"], "HIGH");
+}
 
-    // The second image runs as a user with a HEALTHCHECK: neither DS-0002 nor DS-0026.
+/// The second image runs as a user with a HEALTHCHECK: neither DS-0002 nor DS-0026.
+#[test]
+fn trivy_config_passes_the_user_and_healthcheck_of_the_second_dockerfile() {
+    if !e2e() {
+        return;
+    }
+    let (trivy, _cache) = config_trivy();
     let second = trivy
         .scan_config(&docker_dir("second"))
         .expect("trivy config second");

@@ -3,13 +3,20 @@
 //! own signer. Objects are read back with boto3 and compared byte for byte, with their content
 //! types; the failure modes print their one-line fixes.
 //!
-//! Needs `moto_server` and boto3 (`pip install "moto[server]"`, done by `.ci/install`).
+//! Needs `moto_server` and boto3 (`pip install "moto[server]"`, done by `.ci/install`). One
+//! server serves every test of this binary (stopped when the binary exits); each test publishes
+//! under a prefix of its own. The failures that need no server (no credentials, nothing
+//! listening) are in `generator/tests/publishing.rs`.
 
-use scanlens_e2e::{require, scanlens_bin, which, TempDir, Unavailable};
+mod common;
+
+use scanlens_e2e::Unavailable;
+use scanlens_e2e::{e2e, once_per_binary, require, scanlens_bin, which, StartError, TempDir};
 use std::collections::BTreeMap;
 use std::net::TcpStream;
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Output, Stdio};
+use std::sync::{Mutex, OnceLock};
 use std::time::{Duration, Instant};
 
 /// Creates an IAM user with S3 rights and a bucket, then turns authentication on for every later
@@ -47,48 +54,85 @@ for page in s3.get_paginator("list_objects_v2").paginate(Bucket="reports"):
 print(json.dumps(types))
 "#;
 
-/// The moto server, killed on drop.
+/// The moto server shared by this binary's tests, with an IAM user (`id`, `secret`) allowed
+/// everything on S3 and the bucket `reports`; every request after the set-up must be signed.
 struct Moto {
-    child: Child,
+    child: Mutex<Option<Child>>,
+    dir: Mutex<Option<TempDir>>,
     port: u16,
+    id: String,
+    secret: String,
 }
 
 impl Moto {
-    fn start(dir: &Path) -> anyhow::Result<Moto> {
+    fn shared() -> &'static Moto {
+        static MOTO: OnceLock<Result<Moto, StartError>> = OnceLock::new();
+        require!(once_per_binary(&MOTO, Moto::start, Moto::stop))
+    }
+
+    fn start() -> anyhow::Result<Moto> {
         let bin = which("moto_server")
             .ok_or_else(|| Unavailable("moto_server (pip install \"moto[server]\")".into()))?;
+        let dir = TempDir::new("moto")?;
         let port = std::net::TcpListener::bind("127.0.0.1:0")?
             .local_addr()?
             .port();
         let child = Command::new(bin)
             .args(["-H", "127.0.0.1", "-p", &port.to_string()])
             .stdin(Stdio::null())
-            .stdout(std::fs::File::create(dir.join("moto.log"))?)
-            .stderr(std::fs::File::create(dir.join("moto.err"))?)
+            .stdout(std::fs::File::create(dir.path().join("moto.log"))?)
+            .stderr(std::fs::File::create(dir.path().join("moto.err"))?)
             .spawn()?;
-        let moto = Moto { child, port };
+        let err_log = dir.path().join("moto.err");
+        let mut moto = Moto {
+            child: Mutex::new(Some(child)),
+            dir: Mutex::new(Some(dir)),
+            port,
+            id: String::new(),
+            secret: String::new(),
+        };
         let start = Instant::now();
         while TcpStream::connect(("127.0.0.1", port)).is_err() {
             if start.elapsed() > Duration::from_secs(30) {
                 anyhow::bail!(
                     "moto_server did not listen on {port} within 30s: {}",
-                    std::fs::read_to_string(dir.join("moto.err")).unwrap_or_default()
+                    std::fs::read_to_string(&err_log).unwrap_or_default()
                 );
             }
             std::thread::sleep(Duration::from_millis(100));
         }
+        let keys: serde_json::Value = serde_json::from_str(&python(SETUP, &[&moto.endpoint()])?)?;
+        moto.id = keys["id"].as_str().unwrap_or_default().to_string();
+        moto.secret = keys["secret"].as_str().unwrap_or_default().to_string();
+        anyhow::ensure!(!moto.id.is_empty(), "moto set-up gave no keys: {keys}");
         Ok(moto)
     }
 
     fn endpoint(&self) -> String {
         format!("http://127.0.0.1:{}", self.port)
     }
+
+    /// The user's keys and this endpoint, as `scanlens` reads them from the environment.
+    fn creds(&self) -> Vec<(&'static str, String)> {
+        vec![
+            ("AWS_ACCESS_KEY_ID", self.id.clone()),
+            ("AWS_SECRET_ACCESS_KEY", self.secret.clone()),
+            ("AWS_ENDPOINT_URL_S3", self.endpoint()),
+        ]
+    }
+
+    fn stop(&self) {
+        if let Some(mut child) = self.child.lock().unwrap_or_else(|e| e.into_inner()).take() {
+            let _ = child.kill();
+            let _ = child.wait();
+        }
+        drop(self.dir.lock().unwrap_or_else(|e| e.into_inner()).take());
+    }
 }
 
 impl Drop for Moto {
     fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
+        self.stop();
     }
 }
 
@@ -109,7 +153,7 @@ fn python(script: &str, args: &[&str]) -> anyhow::Result<String> {
 
 /// Runs scanlens with a clean environment: only what is given, plus PATH and an empty HOME, so
 /// the machine's own AWS settings cannot leak in.
-fn scanlens(home: &Path, env: &[(&str, &str)], args: &[&str]) -> Output {
+fn scanlens<V: AsRef<std::ffi::OsStr>>(home: &Path, env: &[(&str, V)], args: &[&str]) -> Output {
     let mut cmd = Command::new(scanlens_bin().unwrap());
     cmd.env_clear()
         .env("PATH", std::env::var_os("PATH").unwrap_or_default())
@@ -139,72 +183,78 @@ fn files_under(dir: &Path) -> BTreeMap<String, Vec<u8>> {
     out
 }
 
-/// Used when the corpus is not beside the repository.
+/// A small scan, for the tests that need a report folder but not what is in it.
 const SMALL_TRIVY_JSON: &str = r#"{"SchemaVersion":2,"ArtifactName":"debian:latest","ArtifactType":"container_image","CreatedAt":"2021-09-01T00:00:00Z","Results":[{"Target":"debian:latest (debian 12)","Class":"os-pkgs","Type":"debian","Vulnerabilities":[{"VulnerabilityID":"CVE-2020-1","PkgName":"p","InstalledVersion":"1","Severity":"HIGH"}]}]}"#;
 
-fn fixture(rel: &str) -> Option<PathBuf> {
-    let p = scanlens_e2e::workspace_root()
-        .join("../shared/fixtures")
-        .join(rel);
-    p.is_file().then_some(p)
+/// Runs `scanlens ARGS` (not `publish`) and expects it to succeed.
+fn prepare(args: &[&std::ffi::OsStr]) {
+    let out = Command::new(scanlens_bin().unwrap())
+        .args(args)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
 }
 
-#[test]
-fn publish_round_trips_through_a_real_s3_server() {
-    let tmp = require!(TempDir::new("publish"));
-    let moto = require!(Moto::start(tmp.path()));
-    let ep = moto.endpoint();
-    let keys: serde_json::Value =
-        serde_json::from_str(&python(SETUP, &[&ep]).expect("moto setup")).unwrap();
-    let (id, secret) = (
-        keys["id"].as_str().unwrap().to_string(),
-        keys["secret"].as_str().unwrap().to_string(),
-    );
+/// `render --sarif` of `input` into `out`.
+fn render(input: &Path, out: &Path) {
+    prepare(&[
+        "render".as_ref(),
+        input.as_os_str(),
+        "--out".as_ref(),
+        out.as_os_str(),
+        "--sarif".as_ref(),
+    ]);
+}
 
-    // A real report folder (with SARIF; a space in its name, which SigV4 must encode) and a real
-    // site built from it.
-    let reports = tmp.path().join("out");
+/// A report folder of [`SMALL_TRIVY_JSON`] under `tmp`.
+fn small_report(tmp: &Path) -> PathBuf {
+    let input = tmp.join("small.json");
+    std::fs::write(&input, SMALL_TRIVY_JSON).unwrap();
+    let report = tmp.join("out/debian-latest");
+    render(&input, &report);
+    report
+}
+
+/// What one publish of a real report and site put in the bucket.
+struct RoundTrip {
+    /// Key → bytes of every file render and site wrote, under the published prefix.
+    expected: BTreeMap<String, Vec<u8>>,
+    /// Key → bytes read back with boto3.
+    got: BTreeMap<String, Vec<u8>>,
+    /// Key → content type read back with boto3.
+    types: BTreeMap<String, String>,
+}
+
+/// Renders a real report folder from the corpus (with SARIF; a space in its name, which SigV4
+/// must encode) and a site from it, leaves beside them what a killed render and people leave,
+/// publishes the parent folder (as a CI job with several images would) and the site under
+/// `s3://reports/PREFIX`, and reads everything back with boto3, authenticated: the signed-request
+/// check is still on. `None` when the corpus is missing and SCANLENS_SKIP_FIXTURES is set.
+fn round_trip(tmp: &Path, prefix: &str) -> Option<RoundTrip> {
+    let input = common::fixtures()?.join("local-trivy-0.76/debian-image-vuln-secret.json");
+    let moto = Moto::shared();
+    let reports = tmp.join("out");
     let report = reports.join("debian latest");
-    let input = fixture("local-trivy-0.76/debian-image-vuln-secret.json").unwrap_or_else(|| {
-        let p = tmp.path().join("small.json");
-        std::fs::write(&p, SMALL_TRIVY_JSON).unwrap();
-        p
-    });
-    let site = tmp.path().join("public");
-    for args in [
-        vec![
-            "render".as_ref(),
-            input.as_os_str(),
-            "--out".as_ref(),
-            report.as_os_str(),
-            "--sarif".as_ref(),
-        ],
-        vec![
-            "site".as_ref(),
-            "--out".as_ref(),
-            site.as_os_str(),
-            report.as_os_str(),
-        ],
-    ] {
-        let out = Command::new(scanlens_bin().unwrap())
-            .args(args)
-            .output()
-            .unwrap();
-        assert!(
-            out.status.success(),
-            "{}",
-            String::from_utf8_lossy(&out.stderr)
-        );
-    }
+    let site = tmp.join("public");
+    render(&input, &report);
+    prepare(&[
+        "site".as_ref(),
+        "--out".as_ref(),
+        site.as_os_str(),
+        report.as_os_str(),
+    ]);
     let mut expected = BTreeMap::new();
     for (rel, bytes) in files_under(&report) {
-        expected.insert(format!("scans/abc123/out/debian latest/{rel}"), bytes);
+        expected.insert(format!("{prefix}/out/debian latest/{rel}"), bytes);
     }
     for (rel, bytes) in files_under(&site) {
-        expected.insert(format!("scans/abc123/site/{rel}"), bytes);
+        expected.insert(format!("{prefix}/site/{rel}"), bytes);
     }
-    // What a killed render and people leave beside a report stays on the disk; the parent folder
-    // is published, as a CI job with several images would.
+    // Left on the disk, never published.
     std::fs::create_dir_all(reports.join(".debian latest.scanlens-new-1-2")).unwrap();
     std::fs::write(
         reports.join(".debian latest.scanlens-new-1-2/report.json"),
@@ -214,21 +264,17 @@ fn publish_round_trips_through_a_real_s3_server() {
     std::fs::write(report.join("notes.txt"), "private").unwrap();
     std::fs::write(site.join("data/site.tmp-1"), "{}").unwrap();
 
-    let home = tmp.path().join("home");
+    let home = tmp.join("home");
     std::fs::create_dir_all(&home).unwrap();
-    let creds = [
-        ("AWS_ACCESS_KEY_ID", id.as_str()),
-        ("AWS_SECRET_ACCESS_KEY", secret.as_str()),
-        ("AWS_ENDPOINT_URL_S3", ep.as_str()),
-    ];
     let started = Instant::now();
+    let url = format!("s3://reports/{prefix}");
     let out = scanlens(
         &home,
-        &creds,
+        &moto.creds(),
         &[
             "publish",
             "--s3",
-            "s3://reports/scans/abc123",
+            &url,
             reports.to_str().unwrap(),
             "--site",
             site.to_str().unwrap(),
@@ -242,24 +288,67 @@ fn publish_round_trips_through_a_real_s3_server() {
         stderr.trim()
     );
 
-    // Read everything back with boto3, authenticated: the signed-request check is still on.
-    let down = tmp.path().join("down");
+    let down = tmp.join("down");
     let types: BTreeMap<String, String> = serde_json::from_str(
         &python(
             DOWNLOAD,
-            &[&ep, &id, &secret, "scans/abc123/", down.to_str().unwrap()],
+            &[
+                &moto.endpoint(),
+                &moto.id,
+                &moto.secret,
+                &format!("{prefix}/"),
+                down.to_str().unwrap(),
+            ],
         )
         .expect("download"),
     )
     .unwrap();
-    let got = files_under(&down);
-    assert_eq!(
-        got.keys().collect::<Vec<_>>(),
-        expected.keys().collect::<Vec<_>>()
-    );
-    for (key, bytes) in &expected {
-        assert!(got[key] == *bytes, "{key} differs after the round trip");
+    Some(RoundTrip {
+        expected,
+        got: files_under(&down),
+        types,
+    })
+}
+
+#[test]
+fn publish_uploads_the_report_and_the_site_byte_for_byte_and_nothing_else() {
+    if !e2e() {
+        return;
     }
+    let tmp = require!(TempDir::new("publish-bytes"));
+    let Some(rt) = round_trip(tmp.path(), "scans/abc123") else {
+        return;
+    };
+    // Exactly the files render and site wrote: no leftovers, no notes.txt, no site.tmp-1.
+    assert_eq!(
+        rt.got.keys().collect::<Vec<_>>(),
+        rt.expected.keys().collect::<Vec<_>>()
+    );
+    for (key, bytes) in &rt.expected {
+        assert!(rt.got[key] == *bytes, "{key} differs after the round trip");
+    }
+    for name in [
+        "report.json",
+        "index.html",
+        "summary.md",
+        "report.sarif",
+        "findings.ndjson",
+    ] {
+        let key = format!("scans/abc123/out/debian latest/{name}");
+        assert!(rt.types.contains_key(&key), "{key} was not published");
+    }
+    assert!(rt.types.contains_key("scans/abc123/site/data/site.json"));
+}
+
+#[test]
+fn published_objects_carry_the_content_types_browsers_and_athena_expect() {
+    if !e2e() {
+        return;
+    }
+    let tmp = require!(TempDir::new("publish-types"));
+    let Some(rt) = round_trip(tmp.path(), "scans/types") else {
+        return;
+    };
     let want_type = |suffix: &str| -> &str {
         match suffix.rsplit('.').next().unwrap() {
             "html" => "text/html; charset=utf-8",
@@ -270,78 +359,92 @@ fn publish_round_trips_through_a_real_s3_server() {
             other => panic!("unexpected file type {other}"),
         }
     };
-    for (key, ty) in &types {
+    assert!(!rt.types.is_empty(), "nothing was published");
+    for (key, ty) in &rt.types {
         assert_eq!(ty, want_type(key), "{key}");
     }
-    for name in [
-        "report.json",
-        "index.html",
-        "summary.md",
-        "report.sarif",
-        "findings.ndjson",
-    ] {
-        let key = format!("scans/abc123/out/debian latest/{name}");
-        assert!(types.contains_key(&key), "{key} was not published");
-    }
-    assert!(types.contains_key("scans/abc123/site/data/site.json"));
+}
 
-    // Failures: one line, exit 3, naming the fix.
-    let fail = |env: &[(&str, &str)], url: &str, needle: &str| {
-        let out = scanlens(
-            &home,
-            env,
-            &["publish", "--s3", url, report.to_str().unwrap()],
-        );
-        let err = String::from_utf8_lossy(&out.stderr);
-        assert_eq!(out.status.code(), Some(3), "{err}");
-        assert_eq!(err.trim().lines().count(), 1, "{err}");
-        assert!(err.contains(needle), "expected `{needle}` in: {err}");
-    };
-    fail(
+/// Exit 3, one line on stderr, naming the fix.
+fn assert_fails(out: &Output, needle: &str) {
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(3), "{err}");
+    assert_eq!(err.trim().lines().count(), 1, "{err}");
+    assert!(err.contains(needle), "expected `{needle}` in: {err}");
+}
+
+#[test]
+fn publish_names_rejected_credentials() {
+    if !e2e() {
+        return;
+    }
+    let moto = Moto::shared();
+    let tmp = require!(TempDir::new("publish-rejected"));
+    let report = small_report(tmp.path());
+    let endpoint = moto.endpoint();
+    let out = scanlens(
+        tmp.path(),
         &[
-            ("AWS_ACCESS_KEY_ID", id.as_str()),
+            ("AWS_ACCESS_KEY_ID", moto.id.as_str()),
             ("AWS_SECRET_ACCESS_KEY", "not-the-secret"),
-            ("AWS_ENDPOINT_URL_S3", ep.as_str()),
+            ("AWS_ENDPOINT_URL_S3", endpoint.as_str()),
         ],
-        "s3://reports/x",
-        "credentials were rejected (SignatureDoesNotMatch)",
-    );
-    fail(
-        &creds,
-        "s3://no-such-bucket/x",
-        "bucket `no-such-bucket` does not exist",
-    );
-    fail(
-        &[("AWS_REGION", "us-east-1")],
-        "s3://reports/x",
-        "set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY",
-    );
-    // A port nothing listens on: the one we just freed.
-    let closed = std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port();
-    let closed = format!("http://127.0.0.1:{closed}");
-    fail(
         &[
-            ("AWS_ACCESS_KEY_ID", "k"),
-            ("AWS_SECRET_ACCESS_KEY", "s"),
-            ("AWS_ENDPOINT_URL", closed.as_str()),
+            "publish",
+            "--s3",
+            "s3://reports/x",
+            report.to_str().unwrap(),
         ],
-        "s3://reports/x",
-        "cannot reach the S3 endpoint",
     );
-    // Credentials from a profile in ~/.aws, as the SDKs read them.
+    assert_fails(&out, "credentials were rejected (SignatureDoesNotMatch)");
+}
+
+#[test]
+fn publish_names_a_missing_bucket() {
+    if !e2e() {
+        return;
+    }
+    let moto = Moto::shared();
+    let tmp = require!(TempDir::new("publish-no-bucket"));
+    let report = small_report(tmp.path());
+    let out = scanlens(
+        tmp.path(),
+        &moto.creds(),
+        &[
+            "publish",
+            "--s3",
+            "s3://no-such-bucket/x",
+            report.to_str().unwrap(),
+        ],
+    );
+    assert_fails(&out, "bucket `no-such-bucket` does not exist");
+}
+
+/// Credentials, region and endpoint from a profile in ~/.aws, as the SDKs read them.
+#[test]
+fn publish_reads_credentials_and_the_endpoint_from_an_aws_profile() {
+    if !e2e() {
+        return;
+    }
+    let moto = Moto::shared();
+    let tmp = require!(TempDir::new("publish-profile"));
+    let report = small_report(tmp.path());
+    let home = tmp.path().join("home");
     std::fs::create_dir_all(home.join(".aws")).unwrap();
     std::fs::write(
         home.join(".aws/credentials"),
-        format!("[ci]\naws_access_key_id = {id}\naws_secret_access_key = {secret}\n"),
+        format!(
+            "[ci]\naws_access_key_id = {}\naws_secret_access_key = {}\n",
+            moto.id, moto.secret
+        ),
     )
     .unwrap();
     std::fs::write(
         home.join(".aws/config"),
-        format!("[profile ci]\nregion = eu-west-1\nendpoint_url = {ep}\n"),
+        format!(
+            "[profile ci]\nregion = eu-west-1\nendpoint_url = {}\n",
+            moto.endpoint()
+        ),
     )
     .unwrap();
     let out = scanlens(

@@ -3,28 +3,11 @@
 
 pub mod fake_s3;
 
-use std::path::PathBuf;
+mod fixtures;
 
-/// `../shared/fixtures`, beside the repository. A clone without it fails these tests, since a
-/// corpus test that loops over nothing proves nothing; `SCANLENS_SKIP_FIXTURES=1` skips them
-/// instead, saying so.
-pub fn fixtures() -> Option<PathBuf> {
-    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../shared/fixtures");
-    if dir.is_dir() {
-        return Some(dir);
-    }
-    if std::env::var_os("SCANLENS_SKIP_FIXTURES").is_some_and(|v| !v.is_empty() && v != "0") {
-        eprintln!(
-            "SKIPPED: {} not found (SCANLENS_SKIP_FIXTURES is set)",
-            dir.display()
-        );
-        return None;
-    }
-    panic!(
-        "{} is missing: put the Trivy corpus beside the repository, or set SCANLENS_SKIP_FIXTURES=1 to skip the tests that read it",
-        dir.display()
-    );
-}
+pub use fixtures::fixtures;
+
+use std::path::PathBuf;
 
 /// Every file under `../shared/fixtures`, sorted.
 pub fn all_fixture_files() -> Vec<PathBuf> {
