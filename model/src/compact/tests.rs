@@ -181,6 +181,10 @@ fn rich() -> Report {
             fail_on: vec![Severity::Critical, Severity::High],
             failing: 1,
             excluded: 2,
+            fail_on_kev: true,
+            failing_kev: Some(1),
+            fail_on_epss: Some(0.25),
+            failing_epss: Some(0),
         }),
         findings: vec![f, m, s, l],
         ..Default::default()
