@@ -216,6 +216,7 @@ fn scan_one(
         )?;
     }
     let mut report = builder.finish();
+    crate::feeds::enrich(&args.feeds, &mut report)?;
     let verdict = policy.apply(&mut report);
     let sarif = crate::sarif::file_for(&report, args.sarif, category);
     let mut extra: Vec<(&str, &[u8])> = raw.files.iter().map(|(n, b)| (*n, b.as_slice())).collect();
