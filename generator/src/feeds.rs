@@ -91,13 +91,21 @@ pub fn enrich(args: &FeedArgs, report: &mut Report) -> anyhow::Result<()> {
 
 fn load(args: &FeedArgs, need_kev: bool, need_epss: bool) -> anyhow::Result<Loaded> {
     if let Some(dir) = &args.dir {
-        let meta = std::fs::metadata(dir)
-            .with_context(|| format!("--feeds {}: cannot read the folder; run `scanlens feeds fetch --out {0}` first, or check the path", dir.display()))?;
-        if !meta.is_dir() {
-            anyhow::bail!(
+        match std::fs::metadata(dir) {
+            Ok(meta) if meta.is_dir() => {}
+            Ok(_) => anyhow::bail!(
                 "--feeds {} is not a folder; pass the folder `scanlens feeds fetch --out` wrote, or the files as --kev and --epss",
                 dir.display()
-            );
+            ),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => anyhow::bail!(
+                "--feeds {0}: no such folder; run `scanlens feeds fetch --out {0}` first, or check the path",
+                dir.display()
+            ),
+            Err(e) => {
+                return Err(e).with_context(|| {
+                    format!("--feeds {}: cannot read the folder; check its permissions", dir.display())
+                })
+            }
         }
     }
     let kev = match (&args.kev, &args.dir) {

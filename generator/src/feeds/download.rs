@@ -129,11 +129,15 @@ fn is_https(url: &str) -> bool {
 /// `--kev-url` and `--epss-url`: an `http(s)` URL with a host and no credentials (they would be
 /// printed in every message that names the URL).
 pub fn url(s: &str) -> Result<String, String> {
-    let uri: ureq::http::Uri = s.parse().map_err(|e| format!("`{s}` is not a URL ({e})"))?;
-    match uri.scheme_str().map(str::to_ascii_lowercase).as_deref() {
-        Some("https" | "http") => {}
-        _ => return Err(format!("`{s}` is not an https:// (or http://) URL")),
+    let scheme = s
+        .split_once("://")
+        .map(|(scheme, _)| scheme.to_ascii_lowercase());
+    if !matches!(scheme.as_deref(), Some("https" | "http")) {
+        return Err(format!("`{s}` is not an https:// (or http://) URL"));
     }
+    let uri: ureq::http::Uri = s
+        .parse()
+        .map_err(|_| format!("`{s}` is not a URL with a host"))?;
     let Some(authority) = uri.authority() else {
         return Err(format!("`{s}` names no host"));
     };
