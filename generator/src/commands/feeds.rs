@@ -3,17 +3,16 @@
 //! cache never holds half a feed, and a failed fetch leaves the last good copy in place.
 
 use crate::cli::{FeedsCommand, FetchArgs};
-use crate::feeds::download::{self, DownloadError, Limits};
+use crate::feeds::download::{self, Limits};
 use crate::feeds::read::{gunzip, is_gzip, Gunzip};
 use crate::feeds::{EPSS_FILE, KEV_FILE, MAX_EPSS, MAX_KEV};
 use scanlens_model::feeds::{EpssScores, FeedError, KevCatalog};
 use std::io::Write;
 
-/// A download that arrived but is not the feed.
+/// A download that arrived but is not the feed. (One that did not arrive is a
+/// [`download::DownloadError`].)
 #[derive(Debug, thiserror::Error)]
 pub enum FetchError {
-    #[error(transparent)]
-    Download(#[from] DownloadError),
     #[error("{url} is damaged gzip ({source}); fetch again, or check {flag}")]
     Gzip {
         url: String,
