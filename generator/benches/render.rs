@@ -3,7 +3,8 @@
 //! The synthetic report replicates real findings from `../shared/fixtures` with distinct IDs, so
 //! text lengths and field mixes are those of real advisories. Prints parse + normalize throughput,
 //! end-to-end time of the real binary, and its peak memory. Targets (2-core machine): at least
-//! 150 MB/s for parse + normalize, at most 1 s end to end.
+//! 150 MB/s for parse + normalize, at most 1 s end to end. Then what the exploitability feeds
+//! (`--kev`, `--epss`) add: reading them, joining them, and render end to end with them.
 
 use serde_json::{json, Value};
 use std::path::PathBuf;
@@ -49,6 +50,17 @@ fn corpus_findings(root: &std::path::Path) -> Vec<(String, Value)> {
 
 /// A Trivy report of `n` findings: real ones, replicated with distinct IDs over 50 targets.
 pub fn synthetic_report(root: &std::path::Path, n: usize) -> Vec<u8> {
+    synthetic_report_with(root, n, false)
+}
+
+/// The `n`th synthetic vulnerability's ID when IDs are CVE IDs: distinct, in FIRST's and CISA's
+/// spelling, so that the feeds can list them.
+fn synthetic_cve(i: usize) -> String {
+    format!("CVE-{}-{}", 2000 + i % 26, 100_000 + i)
+}
+
+/// [`synthetic_report`], with vulnerability IDs that are CVE IDs when `cve_ids`.
+fn synthetic_report_with(root: &std::path::Path, n: usize, cve_ids: bool) -> Vec<u8> {
     let pool = corpus_findings(root);
     assert!(!pool.is_empty());
     let targets = 50;
@@ -68,7 +80,11 @@ pub fn synthetic_report(root: &std::path::Path, n: usize) -> Vec<u8> {
             _ => "Name",
         };
         let id = f[id_key].as_str().unwrap_or("X").to_string();
-        f[id_key] = Value::String(format!("{id}-{i}"));
+        f[id_key] = Value::String(if cve_ids && key == "Vulnerabilities" {
+            synthetic_cve(i)
+        } else {
+            format!("{id}-{i}")
+        });
         results[i % targets][key.as_str()]
             .as_array_mut()
             .unwrap()
@@ -201,6 +217,112 @@ fn main() {
         size("report.json"),
         size("index.html"),
         size("summary.md")
+    );
+    feeds(&root, dir.path());
+}
+
+/// What `--kev` and `--epss` cost: reading CISA's real catalog and an EPSS file the size of
+/// FIRST's (300,000 CVEs, half of the report's vulnerabilities among them), joining them onto
+/// the 100,000 findings, and `render` end to end with and without them.
+fn feeds(root: &std::path::Path, dir: &std::path::Path) {
+    use std::io::Write;
+    let input = dir.join("synthetic-100k-cves.json");
+    std::fs::write(&input, synthetic_report_with(root, TARGET_FINDINGS, true)).unwrap();
+    let kev = root.join("feeds/known_exploited_vulnerabilities.json");
+    let mut csv = String::from(
+        "#model_version:v2025.03.14,score_date:2025-03-15T00:00:00+0000\ncve,epss,percentile\n",
+    );
+    for i in 0..300_000 {
+        // Every other synthetic vulnerability is scored; the rest of the rows are other CVEs.
+        let id = if i % 2 == 0 && i < 2 * TARGET_FINDINGS {
+            synthetic_cve(i)
+        } else {
+            format!("CVE-1999-{}", 1_000_000 + i)
+        };
+        let score = (i % 100_000) as f64 / 100_000.0;
+        csv.push_str(&format!("{id},{score:.5},{:.5}\n", 1.0 - score));
+    }
+    let epss = dir.join("epss.csv.gz");
+    let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
+    gz.write_all(csv.as_bytes()).unwrap();
+    std::fs::write(&epss, gz.finish().unwrap()).unwrap();
+
+    let best = |f: &mut dyn FnMut()| {
+        (0..5)
+            .map(|_| {
+                let t = Instant::now();
+                f();
+                t.elapsed().as_secs_f64()
+            })
+            .fold(f64::MAX, f64::min)
+    };
+    let t_kev = best(&mut || {
+        scanlens::feeds::read::kev(&kev).unwrap();
+    });
+    let t_epss = best(&mut || {
+        scanlens::feeds::read::epss(&epss).unwrap();
+    });
+    let catalog = scanlens::feeds::read::kev(&kev).unwrap();
+    let scores = scanlens::feeds::read::epss(&epss).unwrap();
+    let mut report = scanlens::input::read_reports(std::slice::from_ref(&input)).unwrap();
+    let t_enrich = best(&mut || {
+        scanlens_model::feeds::enrich(&mut report, Some(&catalog), Some(&scores));
+    });
+    let scored = report
+        .findings
+        .iter()
+        .filter(|f| f.epss.listed().is_some())
+        .count();
+    println!(
+        "feeds:                KEV {} CVEs read in {:.0} ms; EPSS {} CVEs ({:.1} MB gzipped, {:.1} MB of CSV) read in {:.0} ms; joined onto {} findings ({scored} scored) in {:.1} ms",
+        catalog.len(),
+        t_kev * 1e3,
+        scores.len(),
+        std::fs::metadata(&epss).unwrap().len() as f64 / 1e6,
+        csv.len() as f64 / 1e6,
+        t_epss * 1e3,
+        report.findings.len(),
+        t_enrich * 1e3
+    );
+
+    let bin = env!("CARGO_BIN_EXE_scanlens");
+    let median = |with_feeds: bool| {
+        let mut times: Vec<f64> = (0..5)
+            .map(|i| {
+                let out = dir.join(format!("feeds-out-{with_feeds}-{i}"));
+                let mut args = vec![
+                    "render".to_string(),
+                    input.display().to_string(),
+                    "--out".into(),
+                    out.display().to_string(),
+                ];
+                if with_feeds {
+                    args.extend(["--kev".into(), kev.display().to_string()]);
+                    args.extend(["--epss".into(), epss.display().to_string()]);
+                }
+                let _ = std::process::Command::new("sync").status();
+                let t = Instant::now();
+                let ok = std::process::Command::new(bin)
+                    .args(&args)
+                    .stderr(std::process::Stdio::null())
+                    .status()
+                    .unwrap()
+                    .success();
+                let took = t.elapsed().as_secs_f64();
+                assert!(ok);
+                std::fs::remove_dir_all(&out).unwrap();
+                took
+            })
+            .collect();
+        times.sort_by(|a, b| a.partial_cmp(b).unwrap());
+        times[times.len() / 2]
+    };
+    let (without, with) = (median(false), median(true));
+    println!(
+        "render with feeds:    {:.0} ms median of 5 with --kev and --epss, {:.0} ms without (+{:.0} ms)",
+        with * 1e3,
+        without * 1e3,
+        (with - without) * 1e3
     );
 }
 

@@ -48,6 +48,9 @@ line, 3 error (bad tag, docker or trivy missing or failing); with several images
     Site(SiteArgs),
     /// Upload report folders (and a site) to S3 with the right content types
     Publish(PublishArgs),
+    /// Download the exploitability feeds (CISA's KEV catalog, FIRST's EPSS scores) for --feeds
+    #[command(subcommand)]
+    Feeds(FeedsCommand),
     /// Print the JSON Schema of report.json
     Schema,
 }
@@ -151,6 +154,9 @@ pub struct ScanArgs {
     pub input: InputArgs,
 
     #[command(flatten)]
+    pub feeds: FeedArgs,
+
+    #[command(flatten)]
     pub gate: GateArgs,
 }
 
@@ -181,7 +187,37 @@ pub struct RenderArgs {
     pub input: InputArgs,
 
     #[command(flatten)]
+    pub feeds: FeedArgs,
+
+    #[command(flatten)]
     pub gate: GateArgs,
+}
+
+/// The exploitability feeds, shared by `render` and `scan`: each vulnerability is marked with
+/// its KEV entry and EPSS score (in report.json, findings.ndjson, report.sarif), and the gate can
+/// fail on them.
+#[derive(Debug, Args, Clone, Default)]
+#[command(next_help_heading = "Exploitability feeds")]
+pub struct FeedArgs {
+    /// CISA's Known Exploited Vulnerabilities catalog (known_exploited_vulnerabilities.json;
+    /// gzipped works too): marks the vulnerabilities it lists
+    #[arg(long, value_name = "FILE", conflicts_with = "feeds_dir")]
+    pub kev: Option<PathBuf>,
+
+    /// FIRST's EPSS scores (epss_scores-current.csv, plain or gzipped: told apart by content):
+    /// gives each vulnerability its probability of exploitation in the next 30 days
+    #[arg(long, value_name = "FILE", conflicts_with = "feeds_dir")]
+    pub epss: Option<PathBuf>,
+
+    /// Read both feeds from a folder written by `scanlens feeds fetch`; a feed missing there is
+    /// a warning (an error when a --fail-on-kev / --fail-on-epss rule needs it)
+    #[arg(long = "feeds", id = "feeds_dir", value_name = "DIR")]
+    pub dir: Option<PathBuf>,
+
+    /// The feeds as read, filled in before the command starts (see `crate::feeds::prepare`)
+    /// so that `scan` reads them once for all its images.
+    #[arg(skip)]
+    pub loaded: Option<std::sync::Arc<crate::feeds::Loaded>>,
 }
 
 /// The gate's options, shared by `render` and `scan`. They never remove findings from the
@@ -208,10 +244,30 @@ pub struct GateArgs {
     #[arg(long, value_name = "FILE")]
     pub ignorefile: Vec<PathBuf>,
 
+    /// Fail when a counted finding is in CISA's Known Exploited Vulnerabilities catalog (needs
+    /// --kev or --feeds)
+    #[arg(long)]
+    pub fail_on_kev: bool,
+
+    /// Fail when a counted finding's EPSS score is SCORE or more, from 0 to 1 (e.g. 0.5; needs
+    /// --epss or --feeds)
+    #[arg(long, value_name = "SCORE", value_parser = probability)]
+    pub fail_on_epss: Option<f64>,
+
     /// Exit code when the gate trips (0 reports without failing; 2 and 3 are taken by usage
     /// errors and failures)
     #[arg(long, default_value_t = crate::exit::GATE, value_name = "N", value_parser = gate_exit_code)]
     pub exit_code: u8,
+}
+
+/// `--fail-on-epss`: an EPSS score, which is a probability.
+fn probability(s: &str) -> Result<f64, String> {
+    match s.trim().parse::<f64>() {
+        Ok(p) if (0.0..=1.0).contains(&p) => Ok(p),
+        _ => Err(format!(
+            "`{s}` is not an EPSS score; write a probability from 0 to 1, such as 0.5 (50%)"
+        )),
+    }
 }
 
 /// `--exit-code`: any code but the two that mean something else, so that a pipeline can tell a
@@ -339,6 +395,43 @@ pub struct SiteArgs {
     /// Site title
     #[arg(long, default_value = "Scanlens dashboard")]
     pub title: String,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum FeedsCommand {
+    /// Download CISA's KEV catalog and FIRST's EPSS scores into a folder for --feeds
+    #[command(
+        long_about = "Downloads CISA's Known Exploited Vulnerabilities catalog and FIRST's EPSS \
+scores, reads each completely (a download that is cut short or not the feed is refused), and \
+writes DIR with known_exploited_vulnerabilities.json and epss_scores-current.csv.gz (kept \
+gzipped, as published). DIR is replaced as a whole only when both are good, so a failed fetch \
+leaves an earlier copy intact. Both feeds change once a day: fetch daily and cache DIR.",
+        after_help = "URLs: https, or http for a mirror you trust (a warning says that anyone on \
+the network path could change a feed fetched over http; none for loopback addresses). \
+Redirects are followed, never from https to http.\n\n\
+Exit codes: 0 written, 2 bad command line, 3 error (unreachable, too slow, HTTP error, not the \
+feed, cut short, cannot write DIR)."
+    )]
+    Fetch(FetchArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct FetchArgs {
+    /// The folder to write (replaced as a whole); pass it to render and scan as --feeds DIR
+    #[arg(long, short, value_name = "DIR")]
+    pub out: PathBuf,
+    /// Where to download the KEV catalog
+    #[arg(long, value_name = "URL", default_value = crate::feeds::KEV_URL, value_parser = crate::feeds::download::url)]
+    pub kev_url: String,
+    /// Where to download the EPSS scores (gzipped CSV)
+    #[arg(long, value_name = "URL", default_value = crate::feeds::EPSS_URL, value_parser = crate::feeds::download::url)]
+    pub epss_url: String,
+    /// How long each download may take to connect (DNS, TCP, TLS)
+    #[arg(long, value_name = "DURATION", default_value = "10s", value_parser = crate::s3::timeouts::parse)]
+    pub connect_timeout: Duration,
+    /// How long the whole fetch (both downloads) may take
+    #[arg(long, value_name = "DURATION", default_value = "60s", value_parser = crate::s3::timeouts::parse)]
+    pub timeout: Duration,
 }
 
 #[derive(Debug, Args)]

@@ -3,7 +3,7 @@
 use crate::cli::GateArgs;
 use anyhow::{bail, Context};
 use scanlens_model::gate::{GatePolicy, PkgType};
-use scanlens_model::Severity;
+use scanlens_model::{GateResult, GateRule, Severity};
 
 pub fn policy(args: &GateArgs) -> anyhow::Result<GatePolicy> {
     let mut fail_on = Vec::new();
@@ -36,7 +36,44 @@ pub fn policy(args: &GateArgs) -> anyhow::Result<GatePolicy> {
         pkg_types,
         ignore,
         now: now(),
+        fail_on_kev: args.fail_on_kev,
+        fail_on_epss: args.fail_on_epss,
     })
+}
+
+/// The gate's part of the line `render` and `scan` end with: which rules tripped, with their
+/// counts (`; gate failed: 2 at CRITICAL,HIGH, 1 in CISA's KEV catalog`), or that it passed.
+pub fn outcome(gate: Option<&GateResult>) -> String {
+    let Some(g) = gate else {
+        return String::new();
+    };
+    if !g.failed {
+        return if g.has_rules() {
+            "; gate passed".to_string()
+        } else {
+            String::new()
+        };
+    }
+    let rules: Vec<String> = g
+        .tripped()
+        .into_iter()
+        .map(|rule| match rule {
+            GateRule::Severity => {
+                let sevs: Vec<&str> = g.fail_on.iter().map(|s| s.as_str()).collect();
+                format!("{} at {}", g.failing, sevs.join(","))
+            }
+            GateRule::Kev => format!(
+                "{} in CISA's KEV catalog (--fail-on-kev)",
+                g.failing_kev.unwrap_or(0)
+            ),
+            GateRule::Epss => format!(
+                "{} with EPSS >= {} (--fail-on-epss)",
+                g.failing_epss.unwrap_or(0),
+                g.fail_on_epss.unwrap_or(0.0)
+            ),
+        })
+        .collect();
+    format!("; gate failed: {}", rules.join(", "))
 }
 
 /// Now, in seconds since the Unix epoch.

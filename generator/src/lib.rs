@@ -8,6 +8,7 @@ pub mod cleanup;
 pub mod cli;
 pub mod commands;
 pub mod exit;
+pub mod feeds;
 pub mod gate;
 pub mod html;
 pub mod ignorefile;

@@ -7,15 +7,17 @@
 //! trivy-action's. Where a rule's findings score differently, the rule takes the highest (Trivy
 //! keeps whichever came last). Scanlens adds what GitHub needs to track alerts across scans:
 //! `partialFingerprints` from the finding's [`Identity`] (a new image tag keeps its alerts) and a
-//! category per image. GitHub rejects an upload over its limits, so the writer enforces them: at
+//! category per image, and, when the report was made with the exploitability feeds, each
+//! result's KEV entry and EPSS score in its `properties` and a `kev` tag on the rules of exploited
+//! vulnerabilities. GitHub rejects an upload over its limits, so the writer enforces them: at
 //! most [`MAX_RESULTS`] results (the most severe kept) and at most [`MAX_GZIPPED`] bytes once
 //! gzipped (long texts trimmed first).
 
 use scanlens_model::identity::{repository, Identity};
-use scanlens_model::{Finding, Kind, Report, Severity};
+use scanlens_model::{Epss, Feed, Finding, Kev, Kind, Report, Severity};
 use serde::Serialize;
 use std::borrow::Cow;
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::io::Write;
 
 /// GitHub keeps only the first 5,000 results of a run.
@@ -131,10 +133,16 @@ fn build<'a>(
 ) -> Log<'a> {
     // Each rule is made from its highest-scoring finding, the first of them in report order.
     let mut top: HashMap<Cow<str>, &Finding> = HashMap::new();
+    // A rule is tagged `kev` when any of its findings is in the catalog, so code scanning can
+    // filter on exploited vulnerabilities (`tag:kev`).
+    let mut in_kev: HashSet<Cow<str>> = HashSet::new();
     for f in findings {
         let best = top.entry(rule_id(f)).or_insert(f);
         if security_severity(f) > security_severity(best) {
             *best = f;
+        }
+        if f.kev.listed().is_some() {
+            in_kev.insert(rule_id(f));
         }
     }
     let mut rules: Vec<Rule<'a>> = Vec::new();
@@ -143,7 +151,7 @@ fn build<'a>(
     for f in findings {
         let id = rule_id(f);
         let index = *rule_index.entry(id.clone()).or_insert_with(|| {
-            rules.push(rule(top[&id], cap));
+            rules.push(rule(top[&id], cap, in_kev.contains(&id)));
             rules.len() - 1
         });
         results.push(result(report, f, index));
@@ -188,7 +196,7 @@ fn build<'a>(
     }
 }
 
-fn rule<'a>(f: &'a Finding, cap: Option<usize>) -> Rule<'a> {
+fn rule<'a>(f: &'a Finding, cap: Option<usize>, in_kev: bool) -> Rule<'a> {
     let short = if f.title.is_empty() {
         f.id.as_str()
     } else {
@@ -248,7 +256,13 @@ fn rule<'a>(f: &'a Finding, cap: Option<usize>) -> Rule<'a> {
             cvssv3_vector: cvss.and_then(|c| c.v3_vector.as_deref()),
             cvssv40_base_score: nonzero(cvss.and_then(|c| c.v40_score)),
             cvssv40_vector: cvss.and_then(|c| c.v40_vector.as_deref()),
-            tags: [kind_tag(f.kind), "security", f.severity.as_str()],
+            tags: {
+                let mut tags = vec![kind_tag(f.kind), "security", f.severity.as_str()];
+                if in_kev {
+                    tags.push("kev");
+                }
+                tags
+            },
         },
     }
 }
@@ -309,6 +323,10 @@ fn result<'a>(report: &'a Report, f: &'a Finding, rule_index: usize) -> SarifRes
         partial_fingerprints: Fingerprints {
             scanlens: fingerprint(&Identity::of(report, f)),
         },
+        properties: (!f.kev.not_given() || !f.epss.not_given()).then_some(ResultProperties {
+            kev: &f.kev,
+            epss: &f.epss,
+        }),
         suppressions: f.excluded.as_ref().map(|e| {
             [Suppression {
                 kind: "external",
@@ -563,7 +581,7 @@ struct RuleProperties<'a> {
     cvssv40_base_score: Option<f64>,
     #[serde(skip_serializing_if = "Option::is_none")]
     cvssv40_vector: Option<&'a str>,
-    tags: [&'static str; 3],
+    tags: Vec<&'static str>,
 }
 
 #[derive(Serialize)]
@@ -587,6 +605,18 @@ struct SarifResult<'a> {
     partial_fingerprints: Fingerprints,
     #[serde(skip_serializing_if = "Option::is_none")]
     suppressions: Option<[Suppression; 1]>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    properties: Option<ResultProperties<'a>>,
+}
+
+/// What the feeds say of a result, as report.json says it: the KEV entry or EPSS score, `null`
+/// when the feed was given and does not list it, nothing when no feed was given.
+#[derive(Serialize)]
+struct ResultProperties<'a> {
+    #[serde(skip_serializing_if = "Feed::not_given")]
+    kev: &'a Feed<Kev>,
+    #[serde(skip_serializing_if = "Feed::not_given")]
+    epss: &'a Feed<Epss>,
 }
 
 #[derive(Serialize)]
@@ -798,6 +828,56 @@ mod tests {
         assert_ne!(
             results[2]["partialFingerprints"],
             results[4]["partialFingerprints"]
+        );
+    }
+
+    #[test]
+    fn feeds_become_result_properties_and_a_kev_tag() {
+        use scanlens_model::{Epss, Feed, Kev};
+        let plain = render(&report(vec![vuln("CVE-1", Severity::High, None)]), "c");
+        let v = json(&plain);
+        assert!(v["runs"][0]["results"][0].get("properties").is_none());
+        let mut exploited = vuln("CVE-1", Severity::High, None);
+        exploited.kev = Feed::Listed(Kev {
+            date_added: "2022-04-04".into(),
+            due_date: "2022-04-25".into(),
+            ransomware: true,
+            name: "Spring4Shell".into(),
+            required_action: "Apply updates.".into(),
+        });
+        exploited.epss = Feed::Listed(Epss {
+            score: 0.94432,
+            percentile: 0.99961,
+            date: "2025-03-15".into(),
+        });
+        let mut other = vuln("CVE-2", Severity::High, None);
+        other.kev = Feed::Unlisted;
+        other.epss = Feed::Unlisted;
+        let mut kev_only = vuln("CVE-3", Severity::Low, None);
+        kev_only.kev = Feed::Unlisted;
+        let v = json(&render(&report(vec![exploited, other, kev_only]), "c"));
+        let run = &v["runs"][0];
+        let results = run["results"].as_array().unwrap();
+        let p = &results[0]["properties"];
+        assert_eq!(p["kev"]["date_added"], "2022-04-04");
+        assert_eq!(p["kev"]["ransomware"], true);
+        assert_eq!(p["kev"]["name"], "Spring4Shell");
+        assert_eq!(p["epss"]["score"], 0.94432);
+        assert_eq!(p["epss"]["percentile"], 0.99961);
+        assert_eq!(p["epss"]["date"], "2025-03-15");
+        assert_eq!(
+            results[1]["properties"],
+            serde_json::json!({"kev": null, "epss": null})
+        );
+        assert_eq!(results[2]["properties"], serde_json::json!({"kev": null}));
+        let rules = run["tool"]["driver"]["rules"].as_array().unwrap();
+        assert_eq!(
+            rules[0]["properties"]["tags"],
+            serde_json::json!(["vulnerability", "security", "HIGH", "kev"])
+        );
+        assert_eq!(
+            rules[1]["properties"]["tags"],
+            serde_json::json!(["vulnerability", "security", "HIGH"])
         );
     }
 

@@ -22,13 +22,17 @@ fn text(v: &Value) -> String {
     serde_norway::to_string(v).unwrap()
 }
 
-/// The long flags of a scanlens subcommand, from the real CLI definition.
+/// The long flags of a scanlens subcommand (`scan`, or `feeds fetch`), from the real CLI
+/// definition.
 fn flags(sub: &str) -> Vec<String> {
-    let cmd = scanlens::cli::Cli::command();
-    let sub = cmd
-        .find_subcommand(sub)
-        .unwrap_or_else(|| panic!("no subcommand {sub}"));
-    sub.get_arguments()
+    let mut cmd = scanlens::cli::Cli::command();
+    for name in sub.split_whitespace() {
+        cmd = cmd
+            .find_subcommand(name)
+            .unwrap_or_else(|| panic!("no subcommand {sub}"))
+            .clone();
+    }
+    cmd.get_arguments()
         .filter_map(|a| a.get_long().map(|l| format!("--{l}")))
         .collect()
 }
@@ -40,7 +44,12 @@ fn scanlens_calls(script: &str) -> Vec<(String, Vec<String>)> {
         let mut rest = line;
         while let Some(i) = rest.find("scanlens ") {
             let after = &rest[i + "scanlens ".len()..];
-            let sub = after.split_whitespace().next().unwrap_or("").to_string();
+            let mut words = after.split_whitespace();
+            let mut sub = words.next().unwrap_or("").to_string();
+            // `feeds` has subcommands of its own.
+            if sub == "feeds" {
+                sub = format!("feeds {}", words.next().unwrap_or(""));
+            }
             // The command ends at the next shell separator.
             let end = ["&&", "||", ";", "|"]
                 .iter()
@@ -61,7 +70,14 @@ fn scanlens_calls(script: &str) -> Vec<(String, Vec<String>)> {
 
 fn check_calls(what: &str, script: &str) -> usize {
     let subs = [
-        "scan", "render", "publish", "site", "diff", "query", "schema",
+        "scan",
+        "render",
+        "publish",
+        "site",
+        "diff",
+        "query",
+        "schema",
+        "feeds fetch",
     ];
     let mut n = 0;
     for (sub, used) in scanlens_calls(script) {
@@ -153,6 +169,65 @@ fn action_inputs_are_used_documented_and_safe() {
         .iter()
         .any(|u| u.starts_with("github/codeql-action/upload-sarif@")));
     assert!(steps_text.contains("GITHUB_STEP_SUMMARY"));
+    assert!(
+        scan.contains("--feeds \"$FEEDS\""),
+        "the scan reads the feeds"
+    );
+}
+
+/// The action fetches the KEV and EPSS feeds at most once a day: restored from a cache keyed by
+/// the date (falling back to an earlier day's), fetched only on a miss, saved only when the
+/// fetch succeeded, and passed to the scan from the same folder.
+#[test]
+fn action_fetches_the_feeds_once_a_day_and_caches_them() {
+    let action = yaml("action.yml");
+    let steps = action["runs"]["steps"].as_sequence().unwrap();
+    let by_use = |prefix: &str| {
+        steps
+            .iter()
+            .find(|s| s["uses"].as_str().is_some_and(|u| u.starts_with(prefix)))
+            .unwrap_or_else(|| panic!("no step uses {prefix}"))
+    };
+    let restore = by_use("actions/cache/restore@");
+    let save = by_use("actions/cache/save@");
+    let date_step = steps
+        .iter()
+        .find(|s| s["id"] == "feeds-date")
+        .expect("a step dates the feeds");
+    assert!(date_step["run"]
+        .as_str()
+        .unwrap()
+        .contains("date -u +%Y-%m-%d"));
+    let key = restore["with"]["key"].as_str().unwrap();
+    assert!(key.contains("steps.feeds-date.outputs.date"), "{key}");
+    assert_eq!(save["with"]["key"], restore["with"]["key"]);
+    assert_eq!(save["with"]["path"], restore["with"]["path"]);
+    let prefix = key.split("${{").next().unwrap();
+    assert_eq!(restore["with"]["restore-keys"].as_str(), Some(prefix));
+
+    let fetch = steps
+        .iter()
+        .find(|s| s["id"] == "feeds-fetch")
+        .expect("a step fetches the feeds");
+    assert_eq!(fetch["if"], "steps.feeds-cache.outputs.cache-hit != 'true'");
+    assert_eq!(restore["id"], "feeds-cache");
+    let run = fetch["run"].as_str().unwrap();
+    assert!(
+        run.contains("scanlens feeds fetch --out \"$FEEDS\""),
+        "{run}"
+    );
+    assert_eq!(check_calls("action.yml", run), 1);
+    assert!(save["if"]
+        .as_str()
+        .unwrap()
+        .contains("steps.feeds-fetch.outputs.fetched == 'true'"));
+    // One folder: where the cache keeps it, where fetch writes it, what the scan reads.
+    let scan = steps.iter().find(|s| s["id"] == "scan").unwrap();
+    assert_eq!(fetch["env"]["FEEDS"], restore["with"]["path"]);
+    assert_eq!(scan["env"]["FEEDS"], restore["with"]["path"]);
+    // The feeds come before the scan.
+    let at = |step: &Value| steps.iter().position(|s| s == step).unwrap();
+    assert!(at(restore) < at(fetch) && at(fetch) < at(save) && at(save) < at(scan));
 }
 
 #[test]
@@ -199,8 +274,33 @@ fn buildspec_installs_scans_and_publishes() {
     assert!(install.contains("trivy") && install.contains("cargo install"));
     assert!(build.contains("scanlens scan"));
     assert!(post.contains("scanlens publish --s3 \"s3://$REPORT_BUCKET/"));
-    check_calls("buildspec.yml", &build);
+    // feeds fetch, scan (and the echo of scan's exit code)
+    assert!(check_calls("buildspec.yml", &build) >= 2);
     check_calls("buildspec.yml", &post);
+
+    // The feeds: fetched into a folder named by the day (so at most once a day), kept by
+    // CodeBuild's cache, and read by the scan.
+    let cache = b["env"]["variables"]["FEEDS_CACHE"]
+        .as_str()
+        .expect("FEEDS_CACHE");
+    let paths: Vec<&str> = b["cache"]["paths"]
+        .as_sequence()
+        .expect("cache.paths")
+        .iter()
+        .map(|p| p.as_str().unwrap())
+        .collect();
+    assert!(
+        paths.contains(&format!("{cache}/**/*").as_str()),
+        "{paths:?}"
+    );
+    assert!(build.contains("date -u +%Y-%m-%d"));
+    assert!(
+        build.contains("scanlens feeds fetch --out \"$FEEDS_CACHE/$day\""),
+        "{build}"
+    );
+    let scan = build.lines().find(|l| l.contains("scanlens scan")).unwrap();
+    assert!(scan.contains("--feeds \"$FEEDS\""), "{scan}");
+    assert!(build.find("feeds fetch") < build.find("scanlens scan"));
 }
 
 #[test]

@@ -56,10 +56,10 @@ impl ToCell for bool {
 /// The row and its column list from one declaration: `findings.ndjson`'s keys, the columns of
 /// `scanlens query`'s table and the order of its cells cannot drift apart.
 macro_rules! flat_row {
-    ($($(#[doc = $doc:literal])* $field:ident: $ty:ty,)*) => {
+    ($($(#[$attr:meta])* $field:ident: $ty:ty,)*) => {
         #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
         pub struct FlatFinding {
-            $($(#[doc = $doc])* pub $field: $ty,)*
+            $($(#[$attr])* pub $field: $ty,)*
         }
 
         /// The columns, in the order of [`FlatFinding::cells`].
@@ -101,6 +101,13 @@ flat_row! {
     suppressed: bool,
     /// The gate's filters left it out of the verdict.
     excluded: bool,
+    /// In CISA's Known Exploited Vulnerabilities catalog (false when no catalog was given).
+    /// Rows written before the column existed read as false.
+    #[serde(default)]
+    kev: bool,
+    /// The EPSS score, the probability of exploitation in the next 30 days (null when not
+    /// scored or no EPSS file was given).
+    epss: Option<f64>,
 }
 
 fn some(s: &str) -> Option<String> {
@@ -137,5 +144,7 @@ pub fn flat(report: &Report, f: &Finding) -> FlatFinding {
         published_date: f.published_date.clone(),
         suppressed: f.suppressed.is_some(),
         excluded: f.excluded.is_some(),
+        kev: f.kev.listed().is_some(),
+        epss: f.epss.listed().map(|e| e.score),
     }
 }

@@ -3,7 +3,9 @@
 //! The report always keeps every finding. The gate only marks the ones its filters exclude
 //! (`Finding::excluded`) and decides pass or fail from the rest, with Trivy's meanings for
 //! `--ignore-unfixed` ([`Finding::is_unfixed`]), `--pkg-types` and ignore files
-//! ([`crate::ignore`]).
+//! ([`crate::ignore`]). Besides severity, a finding can fail the gate by being exploited (in
+//! CISA's KEV catalog) or likely to be (its EPSS score); those rules read what
+//! [`crate::feeds::enrich`] set, so the feeds are joined before the gate runs.
 
 use crate::ignore::IgnoreRule;
 use crate::report::*;
@@ -44,6 +46,10 @@ pub struct GatePolicy {
     /// Now, in seconds since the epoch, for rule expiry (the model does no I/O, so the caller
     /// supplies it).
     pub now: i64,
+    /// Fail on a finding in the KEV catalog.
+    pub fail_on_kev: bool,
+    /// Fail on a finding whose EPSS score is at least this (0 to 1).
+    pub fail_on_epss: Option<f64>,
 }
 
 impl GatePolicy {
@@ -67,8 +73,11 @@ impl GatePolicy {
     pub fn apply(&self, report: &mut Report) -> GateResult {
         let mut result = GateResult {
             fail_on: self.fail_on.clone(),
+            fail_on_kev: self.fail_on_kev,
+            fail_on_epss: self.fail_on_epss,
             ..GateResult::default()
         };
+        let (mut kev, mut epss) = (0, 0);
         for f in &mut report.findings {
             f.excluded = None;
             if !f.is_counted() {
@@ -77,11 +86,23 @@ impl GatePolicy {
             f.excluded = self.exclusion(f);
             if f.excluded.is_some() {
                 result.excluded += 1;
-            } else if self.fail_on.contains(&f.severity) {
+                continue;
+            }
+            if self.fail_on.contains(&f.severity) {
                 result.failing += 1;
             }
+            if self.fail_on_kev && f.kev.listed().is_some() {
+                kev += 1;
+            }
+            if let Some(at) = self.fail_on_epss {
+                if f.epss.listed().is_some_and(|e| e.score >= at) {
+                    epss += 1;
+                }
+            }
         }
-        result.failed = result.failing > 0;
+        result.failing_kev = self.fail_on_kev.then_some(kev);
+        result.failing_epss = self.fail_on_epss.map(|_| epss);
+        result.failed = result.failing + kev + epss > 0;
         report.gate = Some(result.clone());
         result
     }
@@ -208,6 +229,74 @@ mod tests {
                 statement: String::new()
             })
         );
+    }
+
+    #[test]
+    fn kev_and_epss_rules_count_only_what_counts_and_say_which_tripped() {
+        let scored = |id: &str, sev, kev: bool, epss: Option<f64>| Finding {
+            kev: if kev {
+                Feed::Listed(Kev::default())
+            } else {
+                Feed::Unlisted
+            },
+            epss: epss.map_or(Feed::Unlisted, |score| {
+                Feed::Listed(Epss {
+                    score,
+                    ..Epss::default()
+                })
+            }),
+            ..vuln(id, sev, "fixed", "lang-pkgs")
+        };
+        let mut suppressed = scored("CVE-5", Severity::Low, true, Some(0.99));
+        suppressed.suppressed = Some(Suppression::default());
+        let mut r = Report {
+            findings: vec![
+                scored("CVE-1", Severity::Low, true, Some(0.1)),
+                scored("CVE-2", Severity::Low, false, Some(0.5)),
+                scored("CVE-3", Severity::Low, false, Some(0.49999)),
+                scored("CVE-4", Severity::High, false, None),
+                suppressed,
+            ],
+            ..Report::default()
+        };
+        // Neither rule: exactly the gate as it was, and nothing new in report.json.
+        let plain = GatePolicy {
+            fail_on: vec![Severity::Critical],
+            ..GatePolicy::default()
+        };
+        let g = plain.apply(&mut r);
+        assert!(!g.failed && g.tripped().is_empty());
+        let json = serde_json::to_string(&g).unwrap();
+        assert_eq!(
+            json,
+            r#"{"failed":false,"fail_on":["CRITICAL"],"failing":0,"excluded":0}"#
+        );
+
+        let mut p = GatePolicy {
+            fail_on_kev: true,
+            fail_on_epss: Some(0.5),
+            ..plain
+        };
+        let g = p.apply(&mut r);
+        assert!(g.failed);
+        assert_eq!((g.failing_kev, g.failing_epss), (Some(1), Some(1)));
+        assert_eq!(g.tripped(), [GateRule::Kev, GateRule::Epss]);
+        assert_eq!(r.gate.as_ref(), Some(&g));
+
+        // Excluded findings never trip a rule.
+        p.ignore = vec![IgnoreRule {
+            id: "CVE-1".into(),
+            origin: ".trivyignore:1".into(),
+            ..IgnoreRule::default()
+        }];
+        let g = p.apply(&mut r);
+        assert_eq!(
+            (g.failing_kev, g.failing_epss, g.excluded),
+            (Some(0), Some(1), 1)
+        );
+        assert_eq!(g.tripped(), [GateRule::Epss]);
+        p.fail_on_epss = Some(0.51);
+        assert!(!p.apply(&mut r).failed);
     }
 
     #[test]

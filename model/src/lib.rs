@@ -7,6 +7,7 @@ pub mod compact;
 pub mod date;
 pub mod diff;
 pub mod export;
+pub mod feeds;
 pub mod flat;
 pub mod gate;
 pub mod glob;

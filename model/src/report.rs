@@ -606,16 +606,62 @@ impl Exclusion {
     }
 }
 
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(JsonSchema))]
 pub struct GateResult {
-    /// True when a counted finding had a severity in `fail_on`.
+    /// True when a rule tripped: a counted, not excluded finding had a severity in `fail_on`, is
+    /// in the KEV catalog (`fail_on_kev`), or scored at least `fail_on_epss`.
     pub failed: bool,
     pub fail_on: Vec<Severity>,
     /// Counted, not excluded findings at the `fail_on` severities.
     pub failing: u64,
     /// Findings the gate's filters excluded.
     pub excluded: u64,
+    /// `--fail-on-kev`: fail on a finding in CISA's Known Exploited Vulnerabilities catalog.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub fail_on_kev: bool,
+    /// With `fail_on_kev`: counted, not excluded findings in the catalog.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub failing_kev: Option<u64>,
+    /// `--fail-on-epss`: fail on a finding whose EPSS score is at least this.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub fail_on_epss: Option<f64>,
+    /// With `fail_on_epss`: counted, not excluded findings scored at least that.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub failing_epss: Option<u64>,
+}
+
+/// A rule of the gate, for saying which one tripped.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum GateRule {
+    /// `--fail-on`.
+    Severity,
+    /// `--fail-on-kev`.
+    Kev,
+    /// `--fail-on-epss`.
+    Epss,
+}
+
+impl GateResult {
+    /// The rules that tripped, in the order above.
+    pub fn tripped(&self) -> Vec<GateRule> {
+        let mut rules = Vec::new();
+        if self.failing > 0 {
+            rules.push(GateRule::Severity);
+        }
+        if self.failing_kev.unwrap_or(0) > 0 {
+            rules.push(GateRule::Kev);
+        }
+        if self.failing_epss.unwrap_or(0) > 0 {
+            rules.push(GateRule::Epss);
+        }
+        rules
+    }
+
+    /// Whether any rule was asked for (a gate with none never fails).
+    pub fn has_rules(&self) -> bool {
+        !self.fail_on.is_empty() || self.fail_on_kev || self.fail_on_epss.is_some()
+    }
 }
 
 impl Finding {

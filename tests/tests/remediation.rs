@@ -4,7 +4,7 @@
 
 mod common;
 
-use scanlens_e2e::{require, which, Unavailable};
+use scanlens_e2e::{e2e, require, which, Unavailable};
 use std::process::Command;
 
 fn dpkg_holds(a: &str, op: &str, b: &str) -> bool {
@@ -17,7 +17,12 @@ fn dpkg_holds(a: &str, op: &str, b: &str) -> bool {
 
 #[test]
 fn debian_upgrades_hold_in_dpkgs_order() {
-    let fixtures = require!(common::fixtures());
+    if !e2e() {
+        return;
+    }
+    let Some(fixtures) = common::fixtures() else {
+        return;
+    };
     require!(which("dpkg").ok_or_else(|| Unavailable("dpkg is not installed".into())));
     let mut checked = 0;
     for entry in std::fs::read_dir(fixtures.join("trivy-golden")).unwrap() {

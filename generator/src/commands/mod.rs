@@ -1,6 +1,7 @@
 //! One file per subcommand.
 
 mod diff;
+mod feeds;
 mod publish;
 mod query;
 mod render;
@@ -16,8 +17,17 @@ use crate::cli::{Cli, Command};
 /// Runs a parsed command line; the `u8` is the process exit code.
 pub fn run(cli: Cli) -> anyhow::Result<u8> {
     match cli.command {
-        Command::Render(args) => render::run(args),
-        Command::Scan(args) => scan::run(*args),
+        // The feeds are read before the command starts: a wrong path costs no scan, and `scan`
+        // reads them once for all its images.
+        Command::Render(mut args) => {
+            crate::feeds::prepare(&mut args.feeds, &args.gate)?;
+            render::run(args)
+        }
+        Command::Scan(mut args) => {
+            crate::feeds::prepare(&mut args.feeds, &args.gate)?;
+            scan::run(*args)
+        }
+        Command::Feeds(cmd) => feeds::run(cmd),
         Command::Diff(args) => diff::run(args),
         Command::Query(args) => query::run(args),
         Command::Site(args) => site::run(args),

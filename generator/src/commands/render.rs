@@ -21,6 +21,7 @@ pub fn run(args: RenderArgs) -> anyhow::Result<u8> {
         mark_base_image(&mut report, base)?;
     }
     report.commit = ci_commit();
+    crate::feeds::enrich(&args.feeds, &mut report)?;
     let verdict = policy.apply(&mut report);
     // After every enrichment: the plan's order uses KEV and EPSS.
     report.remediation = scanlens_model::remediation::plan(&report);
@@ -98,14 +99,7 @@ pub fn print_outcome(report: &Report, out: &Path) {
         .iter()
         .map(|sev| format!("{} {}", s.severity_total(*sev), sev.as_str().to_lowercase()))
         .collect();
-    let gate = match &report.gate {
-        Some(g) if g.failed => {
-            let sevs: Vec<&str> = g.fail_on.iter().map(|s| s.as_str()).collect();
-            format!("; gate failed: {} at {}", g.failing, sevs.join(","))
-        }
-        Some(g) if !g.fail_on.is_empty() => "; gate passed".to_string(),
-        _ => String::new(),
-    };
+    let gate = crate::gate::outcome(report.gate.as_ref());
     eprintln!(
         "scanlens: wrote {} ({} findings: {}{}); open {}",
         out.display(),

@@ -220,6 +220,7 @@ fn scan_one(
         // trivy-image.json is read first: artifact 0 is the image.
         scanlens_model::normalize::mark_base_layers(&mut report, 0, layers);
     }
+    crate::feeds::enrich(&args.feeds, &mut report)?;
     let verdict = policy.apply(&mut report);
     // After every enrichment: the plan's order uses KEV and EPSS.
     report.remediation = scanlens_model::remediation::plan(&report);

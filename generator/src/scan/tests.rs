@@ -504,3 +504,36 @@ fn durations() {
     assert_eq!(parse_duration("abc"), None);
     assert_eq!(parse_duration(""), None);
 }
+
+#[test]
+fn scan_joins_the_feeds_read_before_it_started_onto_every_image() {
+    let s = Setup::new();
+    let fake = Fake::new(Answer::Exit(0, "Step 1/1 : FROM scratch"), Answer::Report);
+    let mut args = s.args("Fix ::app:e2e ::second:e2e");
+    // The path is never read again: `commands::run` read the feeds into `loaded` already.
+    args.feeds.kev = Some("/nonexistent/known_exploited_vulnerabilities.json".into());
+    let catalog = r#"{"catalogVersion":"2025.08.25","dateReleased":"2025-08-25T17:04:19.9796Z","count":1,"vulnerabilities":[{"cveID":"CVE-2022-22965","vulnerabilityName":"n","dateAdded":"2022-04-04","requiredAction":"a","dueDate":"2022-04-25"}]}"#;
+    args.feeds.loaded = Some(std::sync::Arc::new(crate::feeds::Loaded {
+        kev: Some(scanlens_model::feeds::KevCatalog::parse(catalog.as_bytes()).unwrap()),
+        epss: None,
+    }));
+    let (code, log) = run(&fake, &args);
+    assert_eq!(code, 0, "{log}");
+    for dir in ["app-e2e", "second-e2e"] {
+        let report: scanlens_model::Report =
+            serde_json::from_slice(&std::fs::read(s.out().join(dir).join("report.json")).unwrap())
+                .unwrap();
+        assert_eq!(report.feeds.unwrap().kev.as_deref(), Some("2025.08.25"));
+        // The fake's only finding is a Dockerfile check, which no feed lists.
+        assert!(report.findings.iter().all(|f| f.kev.not_given()));
+    }
+    // Not read beforehand (a caller other than `commands::run`): read on use, and a wrong path
+    // is that image's error.
+    args.feeds.loaded = None;
+    let (code, log) = run(&fake, &args);
+    assert_eq!(code, crate::exit::ERROR, "{log}");
+    assert!(
+        log.contains("/nonexistent/known_exploited_vulnerabilities.json does not exist"),
+        "{log}"
+    );
+}

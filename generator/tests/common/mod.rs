@@ -2,6 +2,7 @@
 #![allow(dead_code)]
 
 pub mod fake_s3;
+pub mod feed_server;
 
 mod fixtures;
 

@@ -427,7 +427,8 @@ structs! {
     Target { "artifact" => artifact, "name" => name, "class" => class,
         "type" => target_type, "packages" => packages }
     GateResult { "failed" => failed, "fail_on" => fail_on, "failing" => failing,
-        "excluded" => excluded }
+        "excluded" => excluded, "fail_on_kev" => fail_on_kev, "failing_kev" => failing_kev,
+        "fail_on_epss" => fail_on_epss, "failing_epss" => failing_epss }
     Package { "name" => name, "id" => id, "path" => path, "purl" => purl, "uid" => uid,
         "installed_version" => installed_version, "fixed_version" => fixed_version }
     Cvss { "v2_vector" => v2_vector, "v2_score" => v2_score, "v3_vector" => v3_vector,

@@ -181,6 +181,10 @@ fn rich() -> Report {
             fail_on: vec![Severity::Critical, Severity::High],
             failing: 1,
             excluded: 2,
+            fail_on_kev: true,
+            failing_kev: Some(1),
+            fail_on_epss: Some(0.25),
+            failing_epss: Some(0),
         }),
         findings: vec![f, m, s, l],
         ..Default::default()
@@ -242,4 +246,43 @@ fn bad_advisory_index_is_reported() {
     ds.findings[0].advisory = 7;
     assert!(ds.validate().is_err());
     assert_eq!(ds.advisory(0), &Advisory::default());
+}
+
+/// CVEs with one text but their own KEV entry or EPSS score are separate advisories, and hash
+/// apart: sharing one hash, 100,000 of them were each compared with all the others.
+#[test]
+fn advisories_told_apart_by_the_feeds_hash_apart() {
+    use super::write::AdvKey;
+    use std::hash::{BuildHasher, BuildHasherDefault};
+    let scored = |id: &str, score: f64| Finding {
+        epss: Feed::Listed(Epss {
+            score,
+            percentile: 0.5,
+            date: "2025-03-15".into(),
+        }),
+        ..finding(id, "openssl", "one generic text")
+    };
+    let mut kev = scored("CVE-3", 0.1);
+    kev.kev = Feed::Listed(Kev {
+        date_added: "2022-04-04".into(),
+        ..Kev::default()
+    });
+    let findings = [
+        scored("CVE-1", 0.1),
+        scored("CVE-2", 0.2),
+        kev,
+        scored("CVE-4", 0.1),
+    ];
+    let hash =
+        |f: &Finding| BuildHasherDefault::<rustc_hash::FxHasher>::default().hash_one(AdvKey(f));
+    assert_ne!(hash(&findings[0]), hash(&findings[1]));
+    assert_ne!(hash(&findings[0]), hash(&findings[2]));
+    // Equal advisories still hash equal.
+    assert_eq!(hash(&findings[0]), hash(&findings[3]));
+    let report = Report {
+        findings: findings.to_vec(),
+        ..Default::default()
+    };
+    assert_eq!(table_len(&json(&report), "advisories"), 3);
+    assert_eq!(decode::dataset(&json(&report)).unwrap().to_report(), report);
 }
