@@ -206,7 +206,7 @@ fn columns_sort_by_click_and_by_keyboard_and_say_how() {
         open_index(c, &site, "").await?;
         let names: Vec<String> = rows(c).await?.into_iter().map(|r| r.0).collect();
         let mut by_name = names.clone();
-        by_name.sort_by_key(|n| n.to_lowercase());
+        by_name.sort();
         assert_eq!(names, by_name, "the index starts in name order");
         assert_eq!(aria_sort(c, "table.images").await?[0], "ascending");
 
@@ -550,6 +550,8 @@ fn the_dashboard_reads_on_a_phone() {
         )
         .await?;
         assert_eq!(hidden, json!(true));
+        let axe = axe_serious(c).await?;
+        assert!(axe.is_empty(), "index on a phone: {}", axe.join("\n"));
 
         let image = image_dir(&site, "alpine-310")?;
         c.goto(&format!("file://{}/index.html", image.display()))
@@ -563,6 +565,8 @@ fn the_dashboard_reads_on_a_phone() {
         assert_eq!(f["out"], json!([]), "{f}");
         assert_eq!(f["scrollers"], json!([]), "{f}");
         assert!(f["checked"].as_u64().unwrap_or(0) > 10, "{f}");
+        let axe = axe_serious(c).await?;
+        assert!(axe.is_empty(), "image page on a phone: {}", axe.join("\n"));
         Ok(())
     });
 }
