@@ -702,6 +702,12 @@ impl Finding {
     pub fn package_name(&self) -> &str {
         self.package.as_ref().map_or("", |p| p.name.as_str())
     }
+
+    pub fn installed_version(&self) -> &str {
+        self.package
+            .as_ref()
+            .map_or("", |p| p.installed_version.as_str())
+    }
 }
 
 /// Counted in the summary: listed by Trivy, not suppressed, and for checks, failing. The one

@@ -202,11 +202,7 @@ fn diff_rows(list: &[scanlens_model::Finding]) -> Vec<DiffRow> {
             rank: f.severity as usize,
             id: f.id.clone(),
             package: f.package_name().to_string(),
-            version: f
-                .package
-                .as_ref()
-                .map(|p| p.installed_version.clone())
-                .unwrap_or_default(),
+            version: f.installed_version().to_string(),
             target: f.target.clone(),
             title: f.title.clone(),
             href: f

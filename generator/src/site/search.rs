@@ -30,11 +30,7 @@ pub fn hits(report: &Report) -> Vec<Hit> {
             severity: f.severity,
             id: f.id.clone(),
             package: f.package_name().to_string(),
-            version: f
-                .package
-                .as_ref()
-                .map(|p| p.installed_version.clone())
-                .unwrap_or_default(),
+            version: f.installed_version().to_string(),
             aliases: f.aliases.to_vec(),
         })
         .collect();
