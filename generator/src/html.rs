@@ -154,8 +154,9 @@ struct KindRow {
 
 struct GateView {
     failed: bool,
-    fail_on: String,
-    failing: u64,
+    /// `Gate failed: …` in the words of `present::gate_verdict`, shared with the CLI, the summary
+    /// and the viewer.
+    verdict: String,
     excluded: u64,
 }
 
@@ -425,13 +426,7 @@ fn write_page(
         packages: report.stats.packages,
         gate: report.gate.as_ref().map(|g| GateView {
             failed: g.failed,
-            fail_on: g
-                .fail_on
-                .iter()
-                .map(|s| s.as_str())
-                .collect::<Vec<_>>()
-                .join(", "),
-            failing: g.failing,
+            verdict: present::sentence(&present::gate_verdict(g)),
             excluded: g.excluded,
         }),
         groups,
