@@ -54,7 +54,9 @@ pub fn haystack(name: &str, terms: &[String]) -> String {
 
 /// One package version and its findings as the page carries them:
 /// `[package, version, [[severity, id, [aliases]], ...]]`, severity as its rank (0 critical).
-type Group<'a> = (&'a str, &'a str, Vec<(usize, &'a str, &'a [String])>);
+type Group<'a> = (&'a str, &'a str, Vec<Found<'a>>);
+/// `[severity rank, id, [aliases]]`.
+type Found<'a> = (usize, &'a str, &'a [String]);
 
 /// The hits of every row of the index page, in row order, as JSON for a `<script
 /// type="application/json">` block: grouped by package version, so a package's name and version
@@ -64,7 +66,7 @@ pub fn page_data(rows: &[&[Hit]]) -> String {
     let data: Vec<Vec<Group>> = rows
         .iter()
         .map(|hits| {
-            let mut groups: BTreeMap<(&str, &str), Vec<(usize, &str, &[String])>> = BTreeMap::new();
+            let mut groups: BTreeMap<(&str, &str), Vec<Found>> = BTreeMap::new();
             for h in hits.iter() {
                 groups
                     .entry((h.package.as_str(), h.version.as_str()))
