@@ -248,7 +248,7 @@ fn site_keeps_history_and_diffs_incrementally() {
     let home = std::fs::read_to_string(site.join("index.html")).unwrap();
     assert!(home.contains("Content-Security-Policy"));
     assert!(
-        home.contains("cve-2099-0001"),
+        home.contains("\"CVE-2099-0001\""),
         "latest scan's IDs are searchable"
     );
     assert!(home.contains("aws-access-key-id"));

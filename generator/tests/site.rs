@@ -486,8 +486,8 @@ fn text_from_site_json_is_shown_as_text() {
     let o = run_site(&site, &[&r.later]);
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
     for (page, scripts) in [
-        // Local times, sorting and search; local times and sorting.
-        (site.join("index.html"), 3),
+        // The search's data block, local times, sorting and search; local times and sorting.
+        (site.join("index.html"), 4),
         (
             site.join("images")
                 .join(slug_of(&r.first))

@@ -496,6 +496,17 @@ fn every_scan_page_links_back_to_its_dashboard() {
             text.as_str().unwrap_or_default().contains("Dashboard"),
             "{text}"
         );
+        // The page below it starts on the first screen.
+        let top = js(
+            c,
+            "return document.querySelector('#scanlens-fallback h1').getBoundingClientRect().top < innerHeight / 2;",
+        )
+        .await?;
+        assert_eq!(
+            top,
+            json!(true),
+            "the no-JavaScript page starts on the first screen"
+        );
         Ok(())
     });
 }

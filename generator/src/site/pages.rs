@@ -96,6 +96,8 @@ struct IndexPage<'a> {
     csp: String,
     style: &'a str,
     scripts: &'a [&'a str],
+    /// Each row's hits (`search::page_data`), for `site-search.js`: safe in a script block.
+    hits: String,
     rows: Vec<IndexRow<'a>>,
     scans: usize,
 }
@@ -110,9 +112,8 @@ struct IndexRow<'a> {
     history: usize,
     trend_total: String,
     trend_severe: String,
+    /// The image's words not in the page's search data (`search::haystack`).
     search: String,
-    /// The latest scan's hits as JSON, for `site-search.js` to show which of them matched.
-    hits: String,
 }
 
 /// The index page's scripts: local times, sortable columns, search.
@@ -136,12 +137,13 @@ pub fn index_page(index: &SiteIndex, title: &str) -> anyhow::Result<String> {
                 history: i.scans.len(),
                 trend_total,
                 trend_severe,
-                search: super::search::haystack(&i.name, &latest.hits, &latest.terms),
-                hits: serde_json::to_string(&latest.hits).unwrap_or_else(|_| "[]".into()),
+                search: super::search::haystack(&i.name, &latest.terms),
             })
         })
-        .collect();
+        .collect::<Vec<IndexRow>>();
+    let hits: Vec<&[super::search::Hit]> = rows.iter().map(|r| r.latest.hits.as_slice()).collect();
     let page = IndexPage {
+        hits: super::search::page_data(&hits),
         title,
         csp: crate::html::csp(STYLE, &[SCRIPTS[0], SCRIPTS[1], SCRIPTS[2]]),
         style: STYLE,

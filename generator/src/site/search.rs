@@ -4,7 +4,7 @@
 
 use scanlens_model::{Report, Severity};
 use serde::{Deserialize, Serialize};
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 
 /// One advisory in one installed package (or one check or secret, without a package). The same
 /// ID in the same package version in several targets is one hit.
@@ -37,25 +37,47 @@ pub fn hits(report: &Report) -> Vec<Hit> {
     set.into_iter().collect()
 }
 
-/// The lowercase text a search word is looked for in: the image's name and every hit's ID,
-/// aliases, package and version. Hits without search data (a site written before hits were
-/// kept) fall back to the scan's `terms`.
-pub fn haystack(name: &str, hits: &[Hit], terms: &[String]) -> String {
-    let mut words: BTreeSet<&str> = BTreeSet::new();
-    for h in hits {
-        words.insert(&h.id);
-        words.extend(h.aliases.iter().map(String::as_str));
-        words.insert(&h.package);
-        words.insert(&h.version);
-    }
-    words.extend(terms.iter().map(String::as_str));
-    words.remove("");
+/// The words of an image the page's search data does not hold: its name and, for a site written
+/// before hits were kept, the scan's `terms`. Lowercase.
+pub fn haystack(name: &str, terms: &[String]) -> String {
     let mut s = name.to_string();
-    for w in words {
+    for t in terms {
         s.push(' ');
-        s.push_str(w);
+        s.push_str(t);
     }
     s.to_lowercase()
+}
+
+/// One package version and its findings as the page carries them:
+/// `[package, version, [[severity, id, [aliases]], ...]]`, severity as its rank (0 critical).
+type Group<'a> = (&'a str, &'a str, Vec<Found<'a>>);
+/// `[severity rank, id, [aliases]]`.
+type Found<'a> = (usize, &'a str, &'a [String]);
+
+/// The hits of every row of the index page, in row order, as JSON for a `<script
+/// type="application/json">` block: grouped by package version, so a package's name and version
+/// are written once, and with every `<` written as `\u003c`, so no `</script>` or `<!--` can
+/// occur (in JSON a `<` stands only inside strings, where the escape means the same).
+pub fn page_data(rows: &[&[Hit]]) -> String {
+    let data: Vec<Vec<Group>> = rows
+        .iter()
+        .map(|hits| {
+            let mut groups: BTreeMap<(&str, &str), Vec<Found>> = BTreeMap::new();
+            for h in hits.iter() {
+                groups
+                    .entry((h.package.as_str(), h.version.as_str()))
+                    .or_default()
+                    .push((h.severity as usize, h.id.as_str(), h.aliases.as_slice()));
+            }
+            groups
+                .into_iter()
+                .map(|((package, version), findings)| (package, version, findings))
+                .collect()
+        })
+        .collect();
+    serde_json::to_string(&data)
+        .expect("strings and numbers serialize")
+        .replace('<', "\\u003c")
 }
 
 #[cfg(test)]
@@ -99,7 +121,20 @@ mod tests {
             ("CVE-2", "zlib", "1.2")
         );
         assert_eq!(h[1].severity, Severity::Medium);
-        let hay = haystack("Alpine", &h, &[]);
-        assert_eq!(hay, "alpine 1.1 1.2 cve-1 cve-2 openssl zlib");
+        assert_eq!(
+            page_data(&[&h, &[]]),
+            r#"[[["openssl","1.1",[[2,"CVE-1",[]]]],["zlib","1.2",[[0,"CVE-2",[]]]]],[]]"#
+        );
+        assert_eq!(haystack("Alpine", &["CVE-9".into()]), "alpine cve-9");
+    }
+
+    #[test]
+    fn page_data_cannot_end_its_script_block() {
+        let report = report_with(&[("</script><!--", "<b>", "1", "HIGH", "a")]);
+        let data = page_data(&[&hits(&report)]);
+        assert!(!data.contains('<'), "{data}");
+        let back: serde_json::Value = serde_json::from_str(&data).unwrap();
+        assert_eq!(back[0][0][0], "<b>");
+        assert_eq!(back[0][0][2][0][1], "</script><!--");
     }
 }
