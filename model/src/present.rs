@@ -195,6 +195,40 @@ pub fn kev(k: &Kev) -> String {
     s
 }
 
+/// Where an image layer came from, as a group heading starts: `Base image layer`.
+pub fn layer_origin(o: crate::triage::LayerOrigin) -> &'static str {
+    match o {
+        crate::triage::LayerOrigin::Base => "Base image layer",
+        crate::triage::LayerOrigin::Own => "Own layer",
+        crate::triage::LayerOrigin::Unknown => "Layer",
+    }
+}
+
+/// `text` cut to at most `max` characters in the middle, where package names and paths hold
+/// the least: `com.fasterxml.jackson.core:jackson-databind` → `com.fasterx…ackson-databind`.
+/// The end keeps a little more than the start, since it names the thing itself.
+pub fn middle_ellipsis(text: &str, max: usize) -> std::borrow::Cow<'_, str> {
+    let n = text.chars().count();
+    if n <= max || max < 3 {
+        return std::borrow::Cow::Borrowed(text);
+    }
+    let keep = max - 1;
+    let head = keep / 2;
+    let tail = keep - head;
+    let start: String = text.chars().take(head).collect();
+    let end: String = text.chars().skip(n - tail).collect();
+    std::borrow::Cow::Owned(format!("{start}…{end}"))
+}
+
+/// An EPSS score as a short figure for a column: `97.2%`, `0.4%`, `<0.1%`.
+pub fn epss_short(score: f64) -> String {
+    if score > 0.0 && score < 0.0005 {
+        "<0.1%".to_string()
+    } else {
+        percent(score)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -297,5 +331,25 @@ mod tests {
         assert_eq!(safe_url("https://a b"), None);
         assert_eq!(safe_url("//evil.example"), None);
         assert_eq!(safe_url("https://"), None);
+    }
+
+    #[test]
+    fn middle_ellipsis_keeps_both_ends() {
+        assert_eq!(middle_ellipsis("openssl", 10), "openssl");
+        let long = "com.fasterxml.jackson.core:jackson-databind";
+        let cut = middle_ellipsis(long, 20);
+        assert_eq!(cut.chars().count(), 20);
+        assert!(
+            cut.starts_with("com.faste") && cut.ends_with("n-databind"),
+            "{cut}"
+        );
+        assert_eq!(middle_ellipsis("äöüäöüäöü", 5), "äö…öü");
+        assert_eq!(epss_short(0.97234), "97.2%");
+        assert_eq!(epss_short(0.0001), "<0.1%");
+        assert_eq!(epss_short(0.0), "0.0%");
+        assert_eq!(
+            layer_origin(crate::triage::LayerOrigin::Base),
+            "Base image layer"
+        );
     }
 }
