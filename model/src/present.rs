@@ -229,6 +229,26 @@ pub fn epss_short(score: f64) -> String {
     }
 }
 
+/// An operating system as a header shows it: `debian 12.5`, `alpine 3.10.9 (end of support)`.
+pub fn os(o: &crate::report::OsInfo) -> String {
+    let mut s = format!("{} {}", o.family, o.name).trim().to_string();
+    if o.eosl {
+        s.push_str(" (end of support)");
+    }
+    s
+}
+
+/// What was scanned, as a title: an image by its name; anything else with its kind, so that a
+/// filesystem scan of the current folder reads `filesystem .`, not a bare `.`.
+pub fn artifact_title(a: &crate::report::Artifact) -> String {
+    let kind = a.artifact_type.replace('_', " ");
+    match a.artifact_type.as_str() {
+        "container_image" | "" => a.name.clone(),
+        _ if a.name.is_empty() => kind,
+        _ => format!("{kind} {}", a.name),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -351,5 +371,24 @@ mod tests {
             layer_origin(crate::triage::LayerOrigin::Base),
             "Base image layer"
         );
+    }
+
+    #[test]
+    fn artifacts_and_systems() {
+        let mut a = crate::report::Artifact {
+            name: ".".into(),
+            artifact_type: "filesystem".into(),
+            ..Default::default()
+        };
+        assert_eq!(artifact_title(&a), "filesystem .");
+        a.artifact_type = "container_image".into();
+        a.name = "alpine:3.10".into();
+        assert_eq!(artifact_title(&a), "alpine:3.10");
+        let o = crate::report::OsInfo {
+            family: "alpine".into(),
+            name: "3.10.9".into(),
+            eosl: true,
+        };
+        assert_eq!(os(&o), "alpine 3.10.9 (end of support)");
     }
 }

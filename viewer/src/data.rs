@@ -20,6 +20,9 @@ pub struct Data {
     pub kev: usize,
     /// Counted fixable critical and high findings.
     pub fixable_urgent: usize,
+    /// Counted fixable and unfixed findings (the fix facet).
+    pub fixable: usize,
+    pub unfixed: usize,
 }
 
 fn distinct<'a>(it: impl Iterator<Item = &'a str>) -> Vec<(String, usize)> {
@@ -42,7 +45,11 @@ impl Data {
         let fixable_urgent = counted()
             .filter(|(_, o)| o.is_fixable() && o.severity <= Severity::High)
             .count();
+        let fixable = counted().filter(|(_, o)| o.is_fixable()).count();
+        let unfixed = counted().filter(|(_, o)| o.is_unfixed()).count();
         Data {
+            fixable,
+            unfixed,
             targets_by_count,
             kev,
             fixable_urgent,

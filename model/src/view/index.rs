@@ -425,10 +425,12 @@ fn plan_of(ds: &Dataset) -> Vec<u32> {
 /// origin), then any a finding names that the list lacks (origin unknown).
 fn layers_of(ds: &Dataset) -> (Vec<LayerInfo>, Vec<u32>) {
     let mut layers = Vec::new();
-    let mut at: HashMap<(u32, String), u32> = HashMap::new();
+    // Per artifact: diff ID → layer.
+    let mut at: HashMap<u32, HashMap<String, u32>> = HashMap::new();
     for (a, art) in ds.report.artifacts.iter().enumerate() {
+        let of_art = at.entry(a as u32).or_default();
         for (k, l) in art.layers.iter().enumerate() {
-            at.entry((a as u32, l.diff_id.clone())).or_insert_with(|| {
+            of_art.entry(l.diff_id.clone()).or_insert_with(|| {
                 layers.push(LayerInfo {
                     origin: l.origin,
                     diff_id: l.diff_id.clone(),
@@ -448,15 +450,19 @@ fn layers_of(ds: &Dataset) -> (Vec<LayerInfo>, Vec<u32>) {
             if id.is_empty() && l.created_by.is_none() {
                 return NONE;
             }
-            *at.entry((o.artifact, id.to_string())).or_insert_with(|| {
-                layers.push(LayerInfo {
-                    origin: LayerOrigin::Unknown,
-                    diff_id: id.to_string(),
-                    created_by: l.created_by.clone().unwrap_or_default(),
-                    order: (o.artifact, u32::MAX),
-                });
-                layers.len() as u32 - 1
-            })
+            let of_art = at.entry(o.artifact).or_default();
+            if let Some(&n) = of_art.get(id) {
+                return n;
+            }
+            layers.push(LayerInfo {
+                origin: LayerOrigin::Unknown,
+                diff_id: id.to_string(),
+                created_by: l.created_by.clone().unwrap_or_default(),
+                order: (o.artifact, u32::MAX),
+            });
+            let n = layers.len() as u32 - 1;
+            of_art.insert(id.to_string(), n);
+            n
         })
         .collect();
     (layers, of)
