@@ -91,7 +91,7 @@ pub fn gate_tripped(g: &GateResult) -> Vec<String> {
             GateRule::Epss => format!(
                 "{} with EPSS >= {} (--fail-on-epss)",
                 g.failing_epss.unwrap_or(0),
-                g.fail_on_epss.unwrap_or(0.0)
+                plain_number(g.fail_on_epss.unwrap_or(0.0))
             ),
         })
         .collect()
@@ -108,7 +108,7 @@ pub fn gate_held(g: &GateResult) -> Vec<String> {
         held.push("nothing in CISA's KEV catalog".to_string());
     }
     if let Some(score) = g.fail_on_epss {
-        held.push(format!("nothing with EPSS >= {score}"));
+        held.push(format!("nothing with EPSS >= {}", plain_number(score)));
     }
     held
 }
@@ -246,6 +246,23 @@ pub fn artifact_title(a: &crate::report::Artifact) -> String {
         "container_image" | "" => a.name.clone(),
         _ if a.name.is_empty() => kind,
         _ => format!("{kind} {}", a.name),
+    }
+}
+
+/// A number as Rust's `{}` writes it for up to six decimals (`0.1`, `1`, `0.25`), without the
+/// float formatting machinery, which costs the wasm viewer ~20 KB (the gate's EPSS threshold).
+pub fn plain_number(x: f64) -> String {
+    if !x.is_finite() {
+        return "NaN".to_string();
+    }
+    let m = (x.abs() * 1e6).round() as u64;
+    let sign = if x < 0.0 && m > 0 { "-" } else { "" };
+    let frac = format!("{:06}", m % 1_000_000);
+    let frac = frac.trim_end_matches('0');
+    if frac.is_empty() {
+        format!("{sign}{}", m / 1_000_000)
+    } else {
+        format!("{sign}{}.{frac}", m / 1_000_000)
     }
 }
 
@@ -390,5 +407,12 @@ mod tests {
             eosl: true,
         };
         assert_eq!(os(&o), "alpine 3.10.9 (end of support)");
+    }
+
+    #[test]
+    fn plain_numbers_read_as_rust_writes_them() {
+        for x in [0.1, 1.0, 0.25, 0.123456, 0.0, 10.5, 0.5, 0.05, -0.3] {
+            assert_eq!(plain_number(x), format!("{x}"));
+        }
     }
 }

@@ -170,7 +170,8 @@ impl Component for App {
 fn also_in(s: &State, d: &Data, i: u32) -> Vec<String> {
     s.groups
         .iter()
-        .find_map(|g| g.also.get(&i))
+        .map(|g| g.also(i))
+        .find(|v| !v.is_empty())
         .map(|v| {
             v.iter()
                 .map(|&j| d.ds.findings[j as usize].target.clone())

@@ -7,7 +7,7 @@ use super::text::{fold, has, terms};
 use crate::compact::Dataset;
 use crate::report::*;
 use crate::triage::LayerOrigin;
-use std::collections::{BTreeMap, HashMap};
+use std::collections::HashMap;
 
 /// No fix-plan entry, no layer: the `u32` index tables' "none".
 const NONE: u32 = u32::MAX;
@@ -51,9 +51,12 @@ pub struct Index {
     plan_of: Vec<u32>,
     /// Per finding: its layer in `layers`, or `NONE`.
     layer_of: Vec<u32>,
-    /// Per finding: its installed version, interned in `names` (for merging rows).
-    version_id: Vec<u32>,
+    /// Per finding: its ID, package and installed version together, interned in `names` (the
+    /// same vulnerability in several targets shares it: merged rows).
+    merge_id: Vec<u32>,
     pub layers: Vec<LayerInfo>,
+    /// Whether findings come from more than one target (else no rows can merge).
+    several_targets: bool,
     orders: std::cell::RefCell<HashMap<SortBy, std::rc::Rc<Vec<u32>>>>,
 }
 
@@ -82,7 +85,7 @@ impl Index {
             Vec::with_capacity(n),
         );
         let mut cvss = Vec::with_capacity(n);
-        let mut version_id = Vec::with_capacity(n);
+        let mut merge_id = Vec::with_capacity(n);
         let adv_kev: Vec<bool> = ds
             .advisories
             .iter()
@@ -140,13 +143,13 @@ impl Index {
             package_id.push(intern(&mut map, &mut names, o.package_name()));
             vuln_id.push(intern(&mut map, &mut names, &o.id));
             cvss.push(adv_cvss.get(o.advisory as usize).copied().unwrap_or(-1.0));
-            version_id.push(intern(
-                &mut map,
-                &mut names,
-                o.package
-                    .as_ref()
-                    .map_or("", |p| p.installed_version.as_str()),
-            ));
+            let key = match &o.package {
+                Some(p) if o.kind == Kind::Vulnerability => {
+                    format!("\0{}\0{}\0{}", o.id, p.name, p.installed_version)
+                }
+                _ => String::new(),
+            };
+            merge_id.push(intern(&mut map, &mut names, &key));
         }
         let kev = ds
             .findings
@@ -159,6 +162,7 @@ impl Index {
             .map(|o| adv_epss.get(o.advisory as usize).copied().unwrap_or(-1.0))
             .collect();
         let (layers, layer_of) = layers_of(ds);
+        let several_targets = target_id.iter().any(|&t| t != target_id[0]);
         let adv_hay = ds
             .advisories
             .iter()
@@ -185,8 +189,9 @@ impl Index {
             epss,
             plan_of: plan_of(ds),
             layer_of,
-            version_id,
+            merge_id,
             layers,
+            several_targets,
             orders: Default::default(),
         }
     }
@@ -394,11 +399,13 @@ fn plan_of(ds: &Dataset) -> Vec<u32> {
     if plan.is_empty() {
         return vec![NONE; ds.findings.len()];
     }
-    let mut at: HashMap<(&str, &str, &str, &str, &str), u32> = HashMap::new();
+    // One string key (the map type the index already uses, for a smaller wasm).
+    let key = |parts: [&str; 5]| parts.join("\0");
+    let mut at: HashMap<String, u32> = HashMap::new();
     for (n, r) in plan.iter().enumerate() {
         for id in &r.fixes {
             at.insert(
-                (&r.target, &r.package, &r.installed, &r.target_type, id),
+                key([&r.target, &r.package, &r.installed, &r.target_type, id]),
                 n as u32,
             );
         }
@@ -407,13 +414,13 @@ fn plan_of(ds: &Dataset) -> Vec<u32> {
         .iter()
         .map(|o| match &o.package {
             Some(p) if o.kind == Kind::Vulnerability && o.is_fixable() => at
-                .get(&(
-                    o.target.as_str(),
-                    p.name.as_str(),
-                    p.installed_version.as_str(),
-                    o.target_type.as_str(),
-                    o.id.as_str(),
-                ))
+                .get(&key([
+                    &o.target,
+                    &p.name,
+                    &p.installed_version,
+                    &o.target_type,
+                    &o.id,
+                ]))
                 .copied()
                 .unwrap_or(NONE),
             _ => NONE,
@@ -425,12 +432,11 @@ fn plan_of(ds: &Dataset) -> Vec<u32> {
 /// origin), then any a finding names that the list lacks (origin unknown).
 fn layers_of(ds: &Dataset) -> (Vec<LayerInfo>, Vec<u32>) {
     let mut layers = Vec::new();
-    // Per artifact: diff ID → layer.
-    let mut at: HashMap<u32, HashMap<String, u32>> = HashMap::new();
+    // "artifact\0diff ID" → layer.
+    let mut at: HashMap<String, u32> = HashMap::new();
     for (a, art) in ds.report.artifacts.iter().enumerate() {
-        let of_art = at.entry(a as u32).or_default();
         for (k, l) in art.layers.iter().enumerate() {
-            of_art.entry(l.diff_id.clone()).or_insert_with(|| {
+            at.entry(format!("{a}\0{}", l.diff_id)).or_insert_with(|| {
                 layers.push(LayerInfo {
                     origin: l.origin,
                     diff_id: l.diff_id.clone(),
@@ -450,19 +456,16 @@ fn layers_of(ds: &Dataset) -> (Vec<LayerInfo>, Vec<u32>) {
             if id.is_empty() && l.created_by.is_none() {
                 return NONE;
             }
-            let of_art = at.entry(o.artifact).or_default();
-            if let Some(&n) = of_art.get(id) {
-                return n;
-            }
-            layers.push(LayerInfo {
-                origin: LayerOrigin::Unknown,
-                diff_id: id.to_string(),
-                created_by: l.created_by.clone().unwrap_or_default(),
-                order: (o.artifact, u32::MAX),
-            });
-            let n = layers.len() as u32 - 1;
-            of_art.insert(id.to_string(), n);
-            n
+            *at.entry(format!("{}\0{id}", o.artifact))
+                .or_insert_with(|| {
+                    layers.push(LayerInfo {
+                        origin: LayerOrigin::Unknown,
+                        diff_id: id.to_string(),
+                        created_by: l.created_by.clone().unwrap_or_default(),
+                        order: (o.artifact, u32::MAX),
+                    });
+                    layers.len() as u32 - 1
+                })
         })
         .collect();
     (layers, of)
@@ -483,8 +486,8 @@ pub struct Group {
     /// Every finding of the group by severity, merged ones included.
     pub counts: SeverityCounts,
     /// Rows that stand for more findings: the same ID, package and installed version in other
-    /// targets, by the row's finding.
-    pub also: BTreeMap<u32, Vec<u32>>,
+    /// targets, by the row's finding, sorted by it (see [`Group::also`]).
+    merged: Vec<(u32, Vec<u32>)>,
 }
 
 impl Group {
@@ -493,12 +496,23 @@ impl Group {
         self.counts.total()
     }
 
+    /// The findings merged into row `i` (the same vulnerability in other targets), if any.
+    pub fn also(&self, i: u32) -> &[u32] {
+        match self.merged.binary_search_by_key(&i, |m| m.0) {
+            Ok(n) => &self.merged[n].1,
+            Err(_) => &[],
+        }
+    }
+
+    /// Whether any row stands for more than its own finding.
+    pub fn has_merged(&self) -> bool {
+        !self.merged.is_empty()
+    }
+
     /// The findings row `i` stands for: itself, then those merged into it.
     pub fn findings_of(&self, i: u32) -> Vec<u32> {
         let mut v = vec![i];
-        if let Some(more) = self.also.get(&i) {
-            v.extend(more);
-        }
+        v.extend(self.also(i));
         v
     }
 }
@@ -595,9 +609,12 @@ fn group_of(
 /// version in several targets takes one row (see [`Group::also`]).
 pub fn group(ds: &Dataset, ix: &Index, selected: &[u32], by: GroupBy, merge: bool) -> Vec<Group> {
     let mut groups: Vec<(Option<Rank>, Group)> = Vec::new();
+    // Group key → group; (group, merge key) → the merged row in `merges`.
     let mut slot: HashMap<u64, usize> = HashMap::new();
-    // (group, ID, package, installed version) → the row standing for them.
-    let mut rows: HashMap<(usize, u32, u32, u32), u32> = HashMap::new();
+    let mut rows: HashMap<u64, usize> = HashMap::new();
+    // (group, the row's finding, the findings merged into it)
+    let mut merges: Vec<(usize, u32, Vec<u32>)> = Vec::new();
+    let merge = merge && ix.several_targets;
     for &i in selected {
         let iu = i as usize;
         let o = &ds.findings[iu];
@@ -626,7 +643,7 @@ pub fn group(ds: &Dataset, ix: &Index, selected: &[u32], by: GroupBy, merge: boo
                         worst: o.severity,
                         rows: Vec::new(),
                         counts: SeverityCounts::default(),
-                        also: BTreeMap::new(),
+                        merged: Vec::new(),
                     },
                 ));
                 slot.insert(k, groups.len() - 1);
@@ -636,25 +653,34 @@ pub fn group(ds: &Dataset, ix: &Index, selected: &[u32], by: GroupBy, merge: boo
         let grp = &mut groups[g].1;
         grp.worst = grp.worst.min(o.severity);
         grp.counts.add(o.severity);
-        if merge && o.kind == Kind::Vulnerability && o.package.is_some() {
-            let key = (g, ix.vuln_id[iu], ix.package_id[iu], ix.version_id[iu]);
+        let m = ix.merge_id[iu];
+        if merge && !ix.names[m as usize].is_empty() {
+            let key = (g as u64) << 32 | m as u64;
             match rows.get(&key) {
-                Some(&row) => {
-                    let same_target = |j: u32| ix.target_id[j as usize] == ix.target_id[iu];
-                    let others = grp.also.get(&row);
-                    if !same_target(row)
-                        && !others.is_some_and(|v| v.iter().any(|&j| same_target(j)))
-                    {
-                        grp.also.entry(row).or_default().push(i);
+                Some(&n) => {
+                    let (_, row, others) = &mut merges[n];
+                    let target = ix.target_id[iu];
+                    let same_target = |j: &u32| ix.target_id[*j as usize] == target;
+                    if !same_target(row) && !others.iter().any(same_target) {
+                        others.push(i);
                         continue;
                     }
                 }
                 None => {
-                    rows.insert(key, i);
+                    rows.insert(key, merges.len());
+                    merges.push((g, i, Vec::new()));
                 }
             }
         }
         grp.rows.push(i);
+    }
+    for (g, row, others) in merges {
+        if !others.is_empty() {
+            groups[g].1.merged.push((row, others));
+        }
+    }
+    for (_, g) in &mut groups {
+        g.merged.sort_unstable_by_key(|m| m.0);
     }
     groups.sort_by(|(ra, a), (rb, b)| match (ra, rb) {
         (Some(x), Some(y)) => x.cmp(y).then_with(|| a.label.cmp(&b.label)),

@@ -51,7 +51,10 @@ fn triage(ds: &Dataset, ix: &Index, i: usize, also: &[String]) -> Html {
     let kev = a.kev.listed();
     let epss = a.epss.listed();
     let plan = ix.plan(i).and_then(|p| ds.report.remediation.get(p));
-    let layer = ix.layer(i);
+    // A layer of unknown origin says nothing a reader could act on.
+    let layer = ix
+        .layer(i)
+        .filter(|l| l.origin != scanlens_model::triage::LayerOrigin::Unknown);
     if kev.is_none() && epss.is_none() && plan.is_none() && also.is_empty() && layer.is_none() {
         return html! {};
     }

@@ -26,7 +26,7 @@ pub const COLUMNS: [(&str, &str, Option<SortBy>); 8] = [
 ];
 
 /// Characters the package, version and target columns show before cutting in the middle.
-const PKG_CHARS: usize = 30;
+const PKG_CHARS: usize = 27;
 const VER_CHARS: usize = 26;
 const TARGET_CHARS: usize = 34;
 
@@ -94,7 +94,7 @@ fn header(s: &State, d: &Data, g: &Group, n: usize, cur: bool, act: &Callback<Ac
                         <span class={classes!("sev", format!("sev-{sev}"))}>{ g.worst.as_str() }</span>
                         <span class="gid">{ hl(&g.label, q) }</span>
                     } else {
-                        <span class="glabel">{ &g.label }</span>
+                        <span class="glabel" title={g.label.clone()}>{ &g.label }</span>
                     }
                     if !g.detail.is_empty() {
                         <span class="gdetail" title={g.detail.clone()}>{ middle_ellipsis(&g.detail, 60).into_owned() }</span>

@@ -224,10 +224,7 @@ impl State {
 
     /// The findings merged into finding `i`'s row (other targets), if any.
     pub fn merged_with(&self, g: u32, i: u32) -> &[u32] {
-        self.groups
-            .get(g as usize)
-            .and_then(|g| g.also.get(&i))
-            .map_or(&[], |v| v.as_slice())
+        self.groups.get(g as usize).map_or(&[], |g| g.also(i))
     }
 
     /// The target facet's choices: the report's targets containing its search, most findings
@@ -487,7 +484,8 @@ pub fn reduce(s: &mut State, action: Action, data: &Data) -> Outcome {
             let all = s
                 .groups
                 .iter()
-                .find_map(|g| g.also.get(&i).map(|_| g.findings_of(i)))
+                .find(|g| !g.also(i).is_empty())
+                .map(|g| g.findings_of(i))
                 .unwrap_or_else(|| vec![i]);
             if s.picked.contains(&i) {
                 for j in all {
