@@ -9,6 +9,30 @@ use crate::report::*;
 use crate::triage::LayerOrigin;
 use std::collections::HashMap;
 
+/// A hasher for the `u64` keys [`group`] makes of interned ids on every keystroke: one multiply
+/// (Fx's), instead of SipHash, which guards against keys chosen to collide; these are indexes the
+/// viewer made itself.
+#[derive(Default, Clone, Copy)]
+struct IdHasher(u64);
+
+impl std::hash::Hasher for IdHasher {
+    fn finish(&self) -> u64 {
+        // The multiply mixes upward only: bring the mixed high bits down to where the table
+        // takes its bucket (rustc-hash 2 does the same).
+        self.0.rotate_left(26)
+    }
+    fn write(&mut self, bytes: &[u8]) {
+        for &b in bytes {
+            self.write_u64(b as u64);
+        }
+    }
+    fn write_u64(&mut self, n: u64) {
+        self.0 = (self.0.rotate_left(5) ^ n).wrapping_mul(0x51_7c_c1_b7_27_22_0a_95);
+    }
+}
+
+type IdMap<V> = HashMap<u64, V, std::hash::BuildHasherDefault<IdHasher>>;
+
 /// No fix-plan entry, no layer: the `u32` index tables' "none".
 const NONE: u32 = u32::MAX;
 
@@ -143,13 +167,14 @@ impl Index {
             package_id.push(intern(&mut map, &mut names, o.package_name()));
             vuln_id.push(intern(&mut map, &mut names, &o.id));
             cvss.push(adv_cvss.get(o.advisory as usize).copied().unwrap_or(-1.0));
-            let key = match &o.package {
-                Some(p) if o.kind == Kind::Vulnerability => {
-                    format!("\0{}\0{}\0{}", o.id, p.name, p.installed_version)
-                }
-                _ => String::new(),
-            };
-            merge_id.push(intern(&mut map, &mut names, &key));
+            merge_id.push(match &o.package {
+                Some(p) if o.kind == Kind::Vulnerability => intern(
+                    &mut map,
+                    &mut names,
+                    &format!("\0{}\0{}\0{}", o.id, p.name, p.installed_version),
+                ),
+                _ => NONE,
+            });
         }
         let kev = ds
             .findings
@@ -485,9 +510,11 @@ pub struct Group {
     pub rows: Vec<u32>,
     /// Every finding of the group by severity, merged ones included.
     pub counts: SeverityCounts,
-    /// Rows that stand for more findings: the same ID, package and installed version in other
-    /// targets, by the row's finding, sorted by it (see [`Group::also`]).
-    merged: Vec<(u32, Vec<u32>)>,
+    /// Rows that stand for more findings (the same ID, package and installed version in other
+    /// targets): (the row's finding, start and length in `merged_items`), sorted by the finding
+    /// (see [`Group::also`]).
+    merged: Vec<(u32, u32, u32)>,
+    merged_items: Vec<u32>,
 }
 
 impl Group {
@@ -499,7 +526,10 @@ impl Group {
     /// The findings merged into row `i` (the same vulnerability in other targets), if any.
     pub fn also(&self, i: u32) -> &[u32] {
         match self.merged.binary_search_by_key(&i, |m| m.0) {
-            Ok(n) => &self.merged[n].1,
+            Ok(n) => {
+                let (_, start, len) = self.merged[n];
+                &self.merged_items[start as usize..(start + len) as usize]
+            }
             Err(_) => &[],
         }
     }
@@ -609,12 +639,16 @@ fn group_of(
 /// version in several targets takes one row (see [`Group::also`]).
 pub fn group(ds: &Dataset, ix: &Index, selected: &[u32], by: GroupBy, merge: bool) -> Vec<Group> {
     let mut groups: Vec<(Option<Rank>, Group)> = Vec::new();
-    // Group key → group; (group, merge key) → the merged row in `merges`.
-    let mut slot: HashMap<u64, usize> = HashMap::new();
-    let mut rows: HashMap<u64, usize> = HashMap::new();
-    // (group, the row's finding, the findings merged into it)
-    let mut merges: Vec<(usize, u32, Vec<u32>)> = Vec::new();
+    // Group key → group; (group, merge key) → the merged row in `reps`.
+    let mut slot: IdMap<usize> = IdMap::default();
     let merge = merge && ix.several_targets;
+    let cap = if merge { selected.len() } else { 0 };
+    let mut rows: IdMap<u32> = IdMap::with_capacity_and_hasher(cap, Default::default());
+    // (ID, package, version) in a target, seen: a second one in the same target keeps its row.
+    let mut seen: IdMap<()> = IdMap::with_capacity_and_hasher(cap, Default::default());
+    // The merged rows: (group, the row's finding); and (merged row, a finding merged into it).
+    let mut reps: Vec<(usize, u32)> = Vec::new();
+    let mut joined: Vec<(u32, u32)> = Vec::new();
     for &i in selected {
         let iu = i as usize;
         let o = &ds.findings[iu];
@@ -644,6 +678,7 @@ pub fn group(ds: &Dataset, ix: &Index, selected: &[u32], by: GroupBy, merge: boo
                         rows: Vec::new(),
                         counts: SeverityCounts::default(),
                         merged: Vec::new(),
+                        merged_items: Vec::new(),
                     },
                 ));
                 slot.insert(k, groups.len() - 1);
@@ -654,30 +689,32 @@ pub fn group(ds: &Dataset, ix: &Index, selected: &[u32], by: GroupBy, merge: boo
         grp.worst = grp.worst.min(o.severity);
         grp.counts.add(o.severity);
         let m = ix.merge_id[iu];
-        if merge && !ix.names[m as usize].is_empty() {
-            let key = (g as u64) << 32 | m as u64;
-            match rows.get(&key) {
-                Some(&n) => {
-                    let (_, row, others) = &mut merges[n];
-                    let target = ix.target_id[iu];
-                    let same_target = |j: &u32| ix.target_id[*j as usize] == target;
-                    if !same_target(row) && !others.iter().any(same_target) {
-                        others.push(i);
+        if merge && m != NONE {
+            let in_target = (m as u64) << 32 | ix.target_id[iu] as u64;
+            if seen.insert(in_target, ()).is_none() {
+                let key = (g as u64) << 32 | m as u64;
+                match rows.get(&key) {
+                    Some(&rep) => {
+                        joined.push((rep, i));
                         continue;
                     }
-                }
-                None => {
-                    rows.insert(key, merges.len());
-                    merges.push((g, i, Vec::new()));
+                    None => {
+                        rows.insert(key, reps.len() as u32);
+                        reps.push((g, i));
+                    }
                 }
             }
         }
         grp.rows.push(i);
     }
-    for (g, row, others) in merges {
-        if !others.is_empty() {
-            groups[g].1.merged.push((row, others));
-        }
+    // Stable: each row's findings stay in sort order.
+    joined.sort_by_key(|j| j.0);
+    for run in joined.chunk_by(|a, b| a.0 == b.0) {
+        let (g, row) = reps[run[0].0 as usize];
+        let grp = &mut groups[g].1;
+        let start = grp.merged_items.len() as u32;
+        grp.merged_items.extend(run.iter().map(|j| j.1));
+        grp.merged.push((row, start, run.len() as u32));
     }
     for (_, g) in &mut groups {
         g.merged.sort_unstable_by_key(|m| m.0);
