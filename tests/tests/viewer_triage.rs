@@ -112,6 +112,27 @@ fn known_exploited_epss_risk_and_the_fix_plan_show_in_the_viewer() {
         let total = findings.iter().filter(|f| counted(f)).count();
         open(c, &dir, "").await?;
 
+        // The chart: one stacked part per kind and severity the summary counts.
+        let parts: usize = [
+            "vulnerabilities",
+            "misconfigurations",
+            "secrets",
+            "licenses",
+        ]
+        .iter()
+        .map(|k| {
+            ["CRITICAL", "HIGH", "MEDIUM", "LOW", "UNKNOWN"]
+                .iter()
+                .filter(|s| report["summary"][k][s].as_u64().unwrap_or(0) > 0)
+                .count()
+        })
+        .sum();
+        assert_eq!(
+            js(c, "return document.querySelectorAll('.chart rect').length;").await?,
+            json!(parts),
+            "the severity × kind chart"
+        );
+
         // The header counts the known-exploited findings; clicking filters to them.
         assert_eq!(text(c, "#known-exploited .n").await?, kev.len().to_string());
         c.find(Locator::Css("#known-exploited"))

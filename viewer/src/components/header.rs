@@ -6,7 +6,7 @@
 use crate::data::Data;
 use crate::state::{Action, State};
 use scanlens_model::present;
-use scanlens_model::{Artifact, Kind, Severity};
+use scanlens_model::{Artifact, Kind, Severity, Summary};
 use yew::prelude::*;
 
 /// An RFC 3339 time in the browser's time zone, `2021-08-25 14:20 (UTC+02:00)`; as given when the
@@ -63,6 +63,51 @@ fn context(a: &Artifact, named: bool) -> Html {
             }
             if let Some(t) = &a.scanned_at { { fact("scanned", local_time(t), Some(t.clone())) } }
             if let Some(v) = &a.trivy_version { { fact("Trivy", v.clone(), None) } }
+        </div>
+    }
+}
+
+/// A small chart of the counts by kind × severity: one bar per kind, stacked by severity, all to
+/// one scale. SVG attributes, not styles, size the parts (the page's CSP allows no inline
+/// styles); the numbers are in its label.
+fn chart(sum: &Summary) -> Html {
+    let kinds: Vec<Kind> = Kind::ALL
+        .iter()
+        .copied()
+        .filter(|k| sum.of(*k).total() > 0)
+        .collect();
+    let max = kinds.iter().map(|k| sum.of(*k).total()).max().unwrap_or(0);
+    if max == 0 {
+        return html! {};
+    }
+    let label = kinds
+        .iter()
+        .map(|k| format!("{} {}", k.plural(), present::severity_counts(sum.of(*k))))
+        .collect::<Vec<_>>()
+        .join("; ");
+    let bar = |k: Kind| {
+        let c = sum.of(k);
+        let mut x = 0;
+        let parts = Severity::ALL
+            .iter()
+            .filter(|sv| c.get(**sv) > 0)
+            .map(|&sv| {
+                let w = c.get(sv);
+                let at = x;
+                x += w;
+                let class = format!("f-{}", sv.as_str().to_ascii_lowercase());
+                html! { <rect x={at.to_string()} y="0" width={w.to_string()} height="1" {class} /> }
+            });
+        html! {
+            <>
+                <span class="ck">{ k.plural() }</span>
+                <svg class="cbar" viewBox={format!("0 0 {max} 1")} preserveAspectRatio="none">{ for parts }</svg>
+            </>
+        }
+    };
+    html! {
+        <div class="chart" role="img" aria-label={format!("Findings by kind and severity: {label}")}>
+            { for kinds.iter().map(|k| bar(*k)) }
         </div>
     }
 }
@@ -143,6 +188,7 @@ pub fn view(s: &State, d: &Data, act: &Callback<Action>) -> Html {
                         <span class="n">{ d.kev }</span><span class="l">{ "known exploited" }</span>
                     </button>
                 }
+                { chart(sum) }
             </nav>
         </header>
     }
