@@ -110,6 +110,9 @@ impl Index {
         );
         let mut cvss = Vec::with_capacity(n);
         let mut merge_id = Vec::with_capacity(n);
+        // (package, version) → pair; (ID, pair) → merge id.
+        let mut pairs: IdMap<u32> = IdMap::default();
+        let mut triples: IdMap<u32> = IdMap::default();
         let adv_kev: Vec<bool> = ds
             .advisories
             .iter()
@@ -168,11 +171,19 @@ impl Index {
             vuln_id.push(intern(&mut map, &mut names, &o.id));
             cvss.push(adv_cvss.get(o.advisory as usize).copied().unwrap_or(-1.0));
             merge_id.push(match &o.package {
-                Some(p) if o.kind == Kind::Vulnerability => intern(
-                    &mut map,
-                    &mut names,
-                    &format!("\0{}\0{}\0{}", o.id, p.name, p.installed_version),
-                ),
+                Some(p) if o.kind == Kind::Vulnerability => {
+                    // Ids, not strings: interning the version is a lookup (no copy) when it is
+                    // known, and the pairs are numbered by a map of integers.
+                    let v = intern(&mut map, &mut names, &p.installed_version) as u64;
+                    let pv = dense(
+                        &mut pairs,
+                        (*package_id.last().unwrap_or(&0) as u64) << 32 | v,
+                    );
+                    dense(
+                        &mut triples,
+                        (*vuln_id.last().unwrap_or(&0) as u64) << 32 | pv as u64,
+                    )
+                }
                 _ => NONE,
             });
         }
@@ -188,6 +199,7 @@ impl Index {
             .collect();
         let (layers, layer_of) = layers_of(ds);
         let several_targets = target_id.iter().any(|&t| t != target_id[0]);
+        let plan_of = plan_of(ds, &map, &pairs, &triples, &target_id, &merge_id);
         let adv_hay = ds
             .advisories
             .iter()
@@ -212,7 +224,7 @@ impl Index {
             cvss,
             kev,
             epss,
-            plan_of: plan_of(ds),
+            plan_of,
             layer_of,
             merge_id,
             layers,
@@ -417,38 +429,54 @@ pub fn select(ds: &Dataset, ix: &Index, q: &Query, within: Option<&[u32]>) -> Ve
     }
 }
 
+/// A dense number for `key`: the next one when it is new.
+fn dense(m: &mut IdMap<u32>, key: u64) -> u32 {
+    let n = m.len() as u32;
+    *m.entry(key).or_insert(n)
+}
+
 /// Per finding, the `report.remediation` entry whose upgrade fixes it (as `flat::Rows` finds
-/// the row's `upgrade_to`: same target, package, installed version, type and ID).
-fn plan_of(ds: &Dataset) -> Vec<u32> {
+/// the row's `upgrade_to`: same target, package, installed version, type and ID), by the ids the
+/// index interned: an entry naming a value no finding has matches nothing.
+fn plan_of(
+    ds: &Dataset,
+    names: &HashMap<String, u32>,
+    pairs: &IdMap<u32>,
+    triples: &IdMap<u32>,
+    target_id: &[u32],
+    merge_id: &[u32],
+) -> Vec<u32> {
     let plan = &ds.report.remediation;
     if plan.is_empty() {
         return vec![NONE; ds.findings.len()];
     }
-    // One string key (the map type the index already uses, for a smaller wasm).
-    let key = |parts: [&str; 5]| parts.join("\0");
-    let mut at: HashMap<String, u32> = HashMap::new();
+    let id = |s: &str| names.get(s).map(|&i| i as u64);
+    // (target, merge id) → entry.
+    let mut at: IdMap<u32> = IdMap::default();
     for (n, r) in plan.iter().enumerate() {
-        for id in &r.fixes {
-            at.insert(
-                key([&r.target, &r.package, &r.installed, &r.target_type, id]),
-                n as u32,
-            );
+        let (Some(t), Some(pk), Some(v)) = (id(&r.target), id(&r.package), id(&r.installed)) else {
+            continue;
+        };
+        let Some(&pv) = pairs.get(&(pk << 32 | v)) else {
+            continue;
+        };
+        for vid in r.fixes.iter().filter_map(|f| id(f)) {
+            if let Some(&m) = triples.get(&(vid << 32 | pv as u64)) {
+                at.insert(t << 32 | m as u64, n as u32);
+            }
         }
     }
     ds.findings
         .iter()
-        .map(|o| match &o.package {
-            Some(p) if o.kind == Kind::Vulnerability && o.is_fixable() => at
-                .get(&key([
-                    &o.target,
-                    &p.name,
-                    &p.installed_version,
-                    &o.target_type,
-                    &o.id,
-                ]))
-                .copied()
-                .unwrap_or(NONE),
-            _ => NONE,
+        .enumerate()
+        .map(|(i, o)| {
+            if merge_id[i] == NONE || !o.is_fixable() {
+                return NONE;
+            }
+            match at.get(&((target_id[i] as u64) << 32 | merge_id[i] as u64)) {
+                Some(&n) if plan[n as usize].target_type == o.target_type => n,
+                _ => NONE,
+            }
         })
         .collect()
 }
