@@ -13,7 +13,7 @@ mod browser;
 mod common;
 
 use anyhow::{bail, Context, Result};
-use browser::{in_chromium, js, no_network, wait_for};
+use browser::{axe_serious, in_chromium, js, no_network, wait_for};
 use common::fixtures;
 use fantoccini::{Client, Locator};
 use scanlens_e2e::{command_output, e2e, scanlens_bin, workspace_root};
@@ -426,21 +426,6 @@ fn keyboard_focus_moves_with_j_and_k_and_facets_filter() {
         assert!(!ctx.is_empty());
         no_network(c).await
     });
-}
-
-/// axe-core's violations of impact critical or serious on the page as it is, by rule and node.
-async fn axe_serious(c: &Client) -> Result<Vec<String>> {
-    let path = workspace_root().join(".ci/node/node_modules/axe-core/axe.min.js");
-    let src = std::fs::read_to_string(&path)
-        .with_context(|| format!("axe-core is not at {} (run .ci/install)", path.display()))?;
-    js(c, &format!("if (!window.axe) {{ {src} }} return true;")).await?;
-    let v = c
-        .execute_async(
-            "const done = arguments[arguments.length - 1]; axe.run(document, {resultTypes: ['violations']}).then(r => done(r.violations.filter(v => v.impact === 'critical' || v.impact === 'serious').flatMap(v => v.nodes.map(n => v.id + ' ' + n.target.join(' ') + ' ' + (n.failureSummary || '').slice(0, 160))))).catch(e => done(['axe failed: ' + e]));",
-            vec![],
-        )
-        .await?;
-    Ok(serde_json::from_value(v)?)
 }
 
 #[test]
