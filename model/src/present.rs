@@ -107,7 +107,7 @@ pub fn gate_tripped(g: &GateResult) -> Vec<String> {
             GateRule::Epss => format!(
                 "{} with EPSS >= {} (--fail-on-epss)",
                 g.failing_epss.unwrap_or(0),
-                g.fail_on_epss.unwrap_or(0.0)
+                plain_number(g.fail_on_epss.unwrap_or(0.0))
             ),
         })
         .collect()
@@ -124,7 +124,7 @@ pub fn gate_held(g: &GateResult) -> Vec<String> {
         held.push("nothing in CISA's KEV catalog".to_string());
     }
     if let Some(score) = g.fail_on_epss {
-        held.push(format!("nothing with EPSS >= {score}"));
+        held.push(format!("nothing with EPSS >= {}", plain_number(score)));
     }
     held
 }
@@ -223,6 +223,77 @@ pub fn kev(k: &Kev) -> String {
         s.push_str(", used in ransomware");
     }
     s
+}
+
+/// Where an image layer came from, as a group heading starts: `Base image layer`.
+pub fn layer_origin(o: crate::triage::LayerOrigin) -> &'static str {
+    match o {
+        crate::triage::LayerOrigin::Base => "Base image layer",
+        crate::triage::LayerOrigin::Own => "Own layer",
+        crate::triage::LayerOrigin::Unknown => "Layer",
+    }
+}
+
+/// `text` cut to at most `max` characters in the middle, where package names and paths hold
+/// the least: `com.fasterxml.jackson.core:jackson-databind` → `com.fasterx…ackson-databind`.
+/// The end keeps a little more than the start, since it names the thing itself.
+pub fn middle_ellipsis(text: &str, max: usize) -> std::borrow::Cow<'_, str> {
+    let n = text.chars().count();
+    if n <= max || max < 3 {
+        return std::borrow::Cow::Borrowed(text);
+    }
+    let keep = max - 1;
+    let head = keep / 2;
+    let tail = keep - head;
+    let start: String = text.chars().take(head).collect();
+    let end: String = text.chars().skip(n - tail).collect();
+    std::borrow::Cow::Owned(format!("{start}…{end}"))
+}
+
+/// An EPSS score as a short figure for a column: `97.2%`, `0.4%`, `<0.1%`.
+pub fn epss_short(score: f64) -> String {
+    if score > 0.0 && score < 0.0005 {
+        "<0.1%".to_string()
+    } else {
+        percent(score)
+    }
+}
+
+/// An operating system as a header shows it: `debian 12.5`, `alpine 3.10.9 (end of support)`.
+pub fn os(o: &crate::report::OsInfo) -> String {
+    let mut s = format!("{} {}", o.family, o.name).trim().to_string();
+    if o.eosl {
+        s.push_str(" (end of support)");
+    }
+    s
+}
+
+/// What was scanned, as a title: an image by its name; anything else with its kind, so that a
+/// filesystem scan of the current folder reads `filesystem .`, not a bare `.`.
+pub fn artifact_title(a: &crate::report::Artifact) -> String {
+    let kind = a.artifact_type.replace('_', " ");
+    match a.artifact_type.as_str() {
+        "container_image" | "" => a.name.clone(),
+        _ if a.name.is_empty() => kind,
+        _ => format!("{kind} {}", a.name),
+    }
+}
+
+/// A number as Rust's `{}` writes it for up to six decimals (`0.1`, `1`, `0.25`), without the
+/// float formatting machinery, which costs the wasm viewer ~20 KB (the gate's EPSS threshold).
+pub fn plain_number(x: f64) -> String {
+    if !x.is_finite() {
+        return "NaN".to_string();
+    }
+    let m = (x.abs() * 1e6).round() as u64;
+    let sign = if x < 0.0 && m > 0 { "-" } else { "" };
+    let frac = format!("{:06}", m % 1_000_000);
+    let frac = frac.trim_end_matches('0');
+    if frac.is_empty() {
+        format!("{sign}{}", m / 1_000_000)
+    } else {
+        format!("{sign}{}.{frac}", m / 1_000_000)
+    }
 }
 
 #[cfg(test)]
@@ -336,5 +407,51 @@ mod tests {
         assert_eq!(safe_url("https://a b"), None);
         assert_eq!(safe_url("//evil.example"), None);
         assert_eq!(safe_url("https://"), None);
+    }
+
+    #[test]
+    fn middle_ellipsis_keeps_both_ends() {
+        assert_eq!(middle_ellipsis("openssl", 10), "openssl");
+        let long = "com.fasterxml.jackson.core:jackson-databind";
+        let cut = middle_ellipsis(long, 20);
+        assert_eq!(cut.chars().count(), 20);
+        assert!(
+            cut.starts_with("com.faste") && cut.ends_with("n-databind"),
+            "{cut}"
+        );
+        assert_eq!(middle_ellipsis("äöüäöüäöü", 5), "äö…öü");
+        assert_eq!(epss_short(0.97234), "97.2%");
+        assert_eq!(epss_short(0.0001), "<0.1%");
+        assert_eq!(epss_short(0.0), "0.0%");
+        assert_eq!(
+            layer_origin(crate::triage::LayerOrigin::Base),
+            "Base image layer"
+        );
+    }
+
+    #[test]
+    fn artifacts_and_systems() {
+        let mut a = crate::report::Artifact {
+            name: ".".into(),
+            artifact_type: "filesystem".into(),
+            ..Default::default()
+        };
+        assert_eq!(artifact_title(&a), "filesystem .");
+        a.artifact_type = "container_image".into();
+        a.name = "alpine:3.10".into();
+        assert_eq!(artifact_title(&a), "alpine:3.10");
+        let o = crate::report::OsInfo {
+            family: "alpine".into(),
+            name: "3.10.9".into(),
+            eosl: true,
+        };
+        assert_eq!(os(&o), "alpine 3.10.9 (end of support)");
+    }
+
+    #[test]
+    fn plain_numbers_read_as_rust_writes_them() {
+        for x in [0.1, 1.0, 0.25, 0.123456, 0.0, 10.5, 0.5, 0.05, -0.3] {
+            assert_eq!(plain_number(x), format!("{x}"));
+        }
     }
 }

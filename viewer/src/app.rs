@@ -6,7 +6,7 @@ use crate::components::list::{self, ListRefs};
 use crate::components::{controls, detail, empty, export, header};
 use crate::data::Data;
 use crate::effects::{self, current_hash, keystroke, window, Page};
-use crate::state::{reduce, Action, Keystroke, State};
+use crate::state::{reduce, Action, Effect, Keystroke, State};
 use gloo::events::{EventListener, EventListenerOptions};
 use std::rc::Rc;
 use wasm_bindgen::JsCast;
@@ -35,6 +35,8 @@ pub struct App {
     state: State,
     list: ListRefs,
     search: NodeRef,
+    /// Move focus to the highlighted line after the next render ([`Effect::FocusCursor`]).
+    focus_cursor: bool,
     _listeners: Vec<EventListener>,
 }
 
@@ -55,7 +57,8 @@ impl Component for App {
             let (l, r) = (link.clone(), list.list.clone());
             move |_: &Event| {
                 if let Some(el) = r.cast::<web_sys::HtmlElement>() {
-                    let h = el.client_height().max(1) as f64;
+                    // Less the sticky column header row, as `ListRefs::height` measures.
+                    let h = (el.client_height() as f64 - crate::state::ROW_H).max(1.0);
                     l.send_message(Msg::Act(Action::Resized(h)));
                 }
             }
@@ -89,6 +92,7 @@ impl Component for App {
             state: State::new(&ctx.props().data, &current_hash(), viewport),
             list,
             search: NodeRef::default(),
+            focus_cursor: false,
             _listeners: listeners,
         }
     }
@@ -105,13 +109,20 @@ impl Component for App {
             key: key.as_ref(),
         };
         for e in out.effects {
-            effects::perform(e, &page);
+            if e == Effect::FocusCursor {
+                self.focus_cursor = true;
+            } else {
+                effects::perform(e, &page);
+            }
         }
         out.render
     }
 
     fn rendered(&mut self, ctx: &Context<Self>, first: bool) {
         self.list.place(&self.state);
+        if std::mem::take(&mut self.focus_cursor) {
+            effects::focus_cursor();
+        }
         if first {
             if let Some(h) = self.list.height() {
                 if h > 0.0 && (h - self.state.viewport).abs() > 1.0 {
@@ -134,8 +145,8 @@ impl Component for App {
         let s = &self.state;
         let act = ctx.link().callback(Msg::Act);
         html! {
-            <div class={classes!("app", s.detail.is_some().then_some("with-detail"))}>
-                { header::view(&d.ds.report, &s.query, &act) }
+            <main class={classes!("app", s.detail.is_some().then_some("with-detail"))}>
+                { header::view(s, d, &act) }
                 { controls::view(s, d, &self.search, &act) }
                 if d.ds.findings.is_empty() {
                     { empty::view(&d.ds.report) }
@@ -143,14 +154,28 @@ impl Component for App {
                     <div class="main">
                         { list::view(s, d, &self.list, &act) }
                         if let Some(i) = s.detail {
-                            { detail::view(&d.ds, &d.ix, i as usize, &s.query.q, act.reform(|_| Action::Close)) }
+                            { detail::view(&d.ds, &d.ix, i as usize, &s.query.q, &also_in(s, d, i), act.reform(|_| Action::Close)) }
                         }
                     </div>
                 }
                 if let Some((kind, text)) = &s.export {
                     { export::view(s, *kind, text, &act) }
                 }
-            </div>
+            </main>
         }
     }
+}
+
+/// The other targets finding `i` was merged with in its row, for the detail panel.
+fn also_in(s: &State, d: &Data, i: u32) -> Vec<String> {
+    s.groups
+        .iter()
+        .map(|g| g.also(i))
+        .find(|v| !v.is_empty())
+        .map(|v| {
+            v.iter()
+                .map(|&j| d.ds.findings[j as usize].target.clone())
+                .collect()
+        })
+        .unwrap_or_default()
 }

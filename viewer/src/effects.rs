@@ -60,6 +60,24 @@ pub fn perform(effect: Effect, page: &Page) {
             let _ = window().navigator().clipboard().write_text(&text);
         }
         Effect::ToggleTheme => crate::theme::toggle(),
+        // Needs the new line in the page: the app performs it after rendering.
+        Effect::FocusCursor => focus_cursor(),
+    }
+}
+
+/// Focuses the highlighted line's control (a finding's ID, a group's toggle), so that focus and
+/// the highlight move together and screen readers announce the line.
+pub fn focus_cursor() {
+    let el = window()
+        .document()
+        .and_then(|d| {
+            d.query_selector(".line.cursor .fid, .line.cursor .toggle")
+                .ok()
+                .flatten()
+        })
+        .and_then(|e| e.dyn_into::<web_sys::HtmlElement>().ok());
+    if let Some(el) = el {
+        let _ = el.focus();
     }
 }
 

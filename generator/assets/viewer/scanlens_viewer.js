@@ -4,52 +4,52 @@ wasm.start();
 function __wbg_get_imports() {
 const import0 = {
 __proto__: null,
-$113: function(arg0, arg1) {
+$120: function(arg0, arg1) {
 const ret = debugString(arg1);
-const ptr1 = passStringToWasm0(ret, wasm.$124, wasm.$125);
+const ptr1 = passStringToWasm0(ret, wasm.$131, wasm.$132);
 const len1 = WASM_VECTOR_LEN;
 getDataViewMemory0().setInt32((arg0 >>> 0) + 4 * 1, len1, true);
 getDataViewMemory0().setInt32((arg0 >>> 0) + 4 * 0, ptr1, true);
 },
-$110: function(arg0) {
+$117: function(arg0) {
 const ret = typeof(arg0) === 'function';
 return ret;
 },
-$111: function(arg0) {
+$118: function(arg0) {
 const ret = arg0 === undefined;
 return ret;
 },
-$108: function(arg0, arg1) {
+$115: function(arg0, arg1) {
 const ret = arg0 === arg1;
 return ret;
 },
-$109: function(arg0, arg1) {
+$116: function(arg0, arg1) {
 const obj = arg1;
 const ret = typeof(obj) === 'number' ? obj : undefined;
 getDataViewMemory0().setFloat64((arg0 >>> 0) + 8 * 1, isLikeNone(ret) ? 0 : ret, true);
 getDataViewMemory0().setInt32((arg0 >>> 0) + 4 * 0, !isLikeNone(ret), true);
 },
-$107: function(arg0, arg1) {
+$114: function(arg0, arg1) {
 throw new Error(getStringFromWasm0(arg0, arg1));
 },
-$112: function(arg0) {
+$119: function(arg0) {
 arg0._wbg_cb_unref();
 },
-$50: function() { return handleError(function (arg0, arg1, arg2, arg3, arg4) {
+$51: function() { return handleError(function (arg0, arg1, arg2, arg3, arg4) {
 arg0.addEventListener(getStringFromWasm0(arg1, arg2), arg3, arg4);
 }, arguments); },
-$58: function(arg0) {
+$60: function(arg0) {
 const ret = arg0.altKey;
 return ret;
 },
-$53: function() { return handleError(function (arg0) {
+$54: function() { return handleError(function (arg0) {
 arg0.blur();
 }, arguments); },
-$41: function(arg0) {
+$42: function(arg0) {
 const ret = arg0.body;
 return isLikeNone(ret) ? 0 : addToExternrefTable0(ret);
 },
-$93: function(arg0) {
+$92: function(arg0) {
 const ret = arg0.bubbles;
 return ret;
 },
@@ -57,11 +57,11 @@ $5: function(arg0) {
 const ret = arg0.__yew_subtree_cache_key;
 return isLikeNone(ret) ? Number.MAX_SAFE_INTEGER : (ret) >>> 0;
 },
-$89: function(arg0) {
+$88: function(arg0) {
 const ret = arg0.cancelBubble;
 return ret;
 },
-$80: function(arg0) {
+$79: function(arg0) {
 const ret = arg0.childNodes;
 return ret;
 },
@@ -69,19 +69,19 @@ $24: function(arg0) {
 const ret = arg0.clientHeight;
 return ret;
 },
-$46: function(arg0) {
+$47: function(arg0) {
 const ret = arg0.clipboard;
 return ret;
 },
-$78: function() { return handleError(function (arg0) {
+$77: function() { return handleError(function (arg0) {
 const ret = arg0.cloneNode();
 return ret;
 }, arguments); },
-$90: function(arg0) {
+$89: function(arg0) {
 const ret = arg0.composedPath();
 return ret;
 },
-$39: function() { return handleError(function (arg0, arg1, arg2, arg3, arg4) {
+$40: function() { return handleError(function (arg0, arg1, arg2, arg3, arg4) {
 const ret = arg0.createElementNS(arg1 === 0 ? undefined : getStringFromWasm0(arg1, arg2), getStringFromWasm0(arg3, arg4));
 return ret;
 }, arguments); },
@@ -89,15 +89,15 @@ $36: function() { return handleError(function (arg0, arg1, arg2) {
 const ret = arg0.createElement(getStringFromWasm0(arg1, arg2));
 return ret;
 }, arguments); },
-$37: function(arg0, arg1, arg2) {
+$38: function(arg0, arg1, arg2) {
 const ret = arg0.createTextNode(getStringFromWasm0(arg1, arg2));
 return ret;
 },
-$59: function(arg0) {
+$61: function(arg0) {
 const ret = arg0.ctrlKey;
 return ret;
 },
-$38: function(arg0) {
+$39: function(arg0) {
 const ret = arg0.documentElement;
 return isLikeNone(ret) ? 0 : addToExternrefTable0(ret);
 },
@@ -113,46 +113,74 @@ deferred0_0 = arg0;
 deferred0_1 = arg1;
 console.error(getStringFromWasm0(arg0, arg1));
 } finally {
-wasm.$126(deferred0_0, deferred0_1, 1);
+wasm.$133(deferred0_0, deferred0_1, 1);
 }
 },
 $13: function(arg0, arg1) {
 var v0 = getArrayJsValueFromWasm0(arg0, arg1);
-wasm.$126(arg0, arg1 * 4, 4);
+wasm.$133(arg0, arg1 * 4, 4);
 console.error(...(v0));
 },
-$54: function() { return handleError(function (arg0) {
+$55: function() { return handleError(function (arg0) {
 arg0.focus();
 }, arguments); },
-$96: function(arg0) {
+$103: function(arg0) {
 const ret = Array.from(arg0);
 return ret;
 },
 $25: function(arg0, arg1, arg2, arg3) {
 const ret = arg1.getAttribute(getStringFromWasm0(arg2, arg3));
-var ptr1 = isLikeNone(ret) ? 0 : passStringToWasm0(ret, wasm.$124, wasm.$125);
+var ptr1 = isLikeNone(ret) ? 0 : passStringToWasm0(ret, wasm.$131, wasm.$132);
 var len1 = WASM_VECTOR_LEN;
 getDataViewMemory0().setInt32((arg0 >>> 0) + 4 * 1, len1, true);
 getDataViewMemory0().setInt32((arg0 >>> 0) + 4 * 0, ptr1, true);
 },
-$40: function(arg0, arg1, arg2) {
+$99: function(arg0) {
+const ret = arg0.getDate();
+return ret;
+},
+$41: function(arg0, arg1, arg2) {
 const ret = arg0.getElementById(getStringFromWasm0(arg1, arg2));
 return isLikeNone(ret) ? 0 : addToExternrefTable0(ret);
 },
+$95: function(arg0) {
+const ret = arg0.getFullYear();
+return ret;
+},
+$101: function(arg0) {
+const ret = arg0.getHours();
+return ret;
+},
 $34: function() { return handleError(function (arg0, arg1, arg2, arg3) {
 const ret = arg1.getItem(getStringFromWasm0(arg2, arg3));
-var ptr1 = isLikeNone(ret) ? 0 : passStringToWasm0(ret, wasm.$124, wasm.$125);
+var ptr1 = isLikeNone(ret) ? 0 : passStringToWasm0(ret, wasm.$131, wasm.$132);
 var len1 = WASM_VECTOR_LEN;
 getDataViewMemory0().setInt32((arg0 >>> 0) + 4 * 1, len1, true);
 getDataViewMemory0().setInt32((arg0 >>> 0) + 4 * 0, ptr1, true);
 }, arguments); },
+$94: function(arg0) {
+const ret = arg0.getMinutes();
+return ret;
+},
+$102: function(arg0) {
+const ret = arg0.getMonth();
+return ret;
+},
+$100: function(arg0) {
+const ret = arg0.getTime();
+return ret;
+},
+$96: function(arg0) {
+const ret = arg0.getTimezoneOffset();
+return ret;
+},
 $11: function(arg0, arg1) {
 const ret = arg0[arg1 >>> 0];
 return ret;
 },
-$42: function() { return handleError(function (arg0, arg1) {
+$43: function() { return handleError(function (arg0, arg1) {
 const ret = arg1.hash;
-const ptr1 = passStringToWasm0(ret, wasm.$124, wasm.$125);
+const ptr1 = passStringToWasm0(ret, wasm.$131, wasm.$132);
 const len1 = WASM_VECTOR_LEN;
 getDataViewMemory0().setInt32((arg0 >>> 0) + 4 * 1, len1, true);
 getDataViewMemory0().setInt32((arg0 >>> 0) + 4 * 0, ptr1, true);
@@ -161,7 +189,7 @@ $19: function() { return handleError(function (arg0) {
 const ret = arg0.history;
 return ret;
 }, arguments); },
-$47: function(arg0) {
+$48: function(arg0) {
 const ret = arg0.host;
 return ret;
 },
@@ -169,7 +197,7 @@ $17: function() { return handleError(function (arg0) {
 const ret = arg0.innerHeight;
 return ret;
 }, arguments); },
-$85: function() { return handleError(function (arg0, arg1, arg2) {
+$84: function() { return handleError(function (arg0, arg1, arg2) {
 const ret = arg0.insertBefore(arg1, arg2);
 return ret;
 }, arguments); },
@@ -183,7 +211,17 @@ result = false;
 const ret = result;
 return ret;
 },
-$61: function(arg0) {
+$57: function(arg0) {
+let result;
+try {
+result = arg0 instanceof HTMLElement;
+} catch (_) {
+result = false;
+}
+const ret = result;
+return ret;
+},
+$63: function(arg0) {
 let result;
 try {
 result = arg0 instanceof KeyboardEvent;
@@ -193,7 +231,7 @@ result = false;
 const ret = result;
 return ret;
 },
-$48: function(arg0) {
+$49: function(arg0) {
 let result;
 try {
 result = arg0 instanceof ShadowRoot;
@@ -213,28 +251,20 @@ result = false;
 const ret = result;
 return ret;
 },
-$97: function(arg0, arg1) {
+$104: function(arg0, arg1) {
 const ret = Object.is(arg0, arg1);
 return ret;
 },
-$62: function(arg0, arg1) {
-const ret = arg0.item(arg1 >>> 0);
-return isLikeNone(ret) ? 0 : addToExternrefTable0(ret);
-},
-$57: function(arg0, arg1) {
+$59: function(arg0, arg1) {
 const ret = arg1.key;
-const ptr1 = passStringToWasm0(ret, wasm.$124, wasm.$125);
+const ptr1 = passStringToWasm0(ret, wasm.$131, wasm.$132);
 const len1 = WASM_VECTOR_LEN;
 getDataViewMemory0().setInt32((arg0 >>> 0) + 4 * 1, len1, true);
 getDataViewMemory0().setInt32((arg0 >>> 0) + 4 * 0, ptr1, true);
 },
-$79: function(arg0) {
+$78: function(arg0) {
 const ret = arg0.lastChild;
 return isLikeNone(ret) ? 0 : addToExternrefTable0(ret);
-},
-$63: function(arg0) {
-const ret = arg0.length;
-return ret;
 },
 $12: function(arg0) {
 const ret = arg0.length;
@@ -260,13 +290,13 @@ $64: function(arg0) {
 const ret = arg0.matches;
 return ret;
 },
-$60: function(arg0) {
+$62: function(arg0) {
 const ret = arg0.metaKey;
 return ret;
 },
 $26: function(arg0, arg1) {
 const ret = arg1.namespaceURI;
-var ptr1 = isLikeNone(ret) ? 0 : passStringToWasm0(ret, wasm.$124, wasm.$125);
+var ptr1 = isLikeNone(ret) ? 0 : passStringToWasm0(ret, wasm.$131, wasm.$132);
 var len1 = WASM_VECTOR_LEN;
 getDataViewMemory0().setInt32((arg0 >>> 0) + 4 * 1, len1, true);
 getDataViewMemory0().setInt32((arg0 >>> 0) + 4 * 0, ptr1, true);
@@ -275,37 +305,41 @@ $22: function(arg0) {
 const ret = arg0.navigator;
 return ret;
 },
+$97: function(arg0) {
+const ret = new Date(arg0);
+return ret;
+},
 $8: function() {
 const ret = new Error();
 return ret;
 },
-$98: function() {
+$105: function() {
 const ret = new Object();
 return ret;
 },
-$82: function(arg0) {
+$81: function(arg0) {
 const ret = arg0.nextSibling;
 return isLikeNone(ret) ? 0 : addToExternrefTable0(ret);
 },
-$56: function(arg0) {
+$58: function(arg0) {
 const ret = arg0.now();
 return ret;
 },
-$95: function() {
+$98: function() {
 const ret = Date.now();
 return ret;
 },
-$86: function(arg0) {
+$85: function(arg0) {
 const ret = arg0.parentElement;
 return isLikeNone(ret) ? 0 : addToExternrefTable0(ret);
 },
-$81: function(arg0) {
+$80: function(arg0) {
 const ret = arg0.parentNode;
 return isLikeNone(ret) ? 0 : addToExternrefTable0(ret);
 },
-$44: function() { return handleError(function (arg0, arg1) {
+$45: function() { return handleError(function (arg0, arg1) {
 const ret = arg1.pathname;
-const ptr1 = passStringToWasm0(ret, wasm.$124, wasm.$125);
+const ptr1 = passStringToWasm0(ret, wasm.$131, wasm.$132);
 const len1 = WASM_VECTOR_LEN;
 getDataViewMemory0().setInt32((arg0 >>> 0) + 4 * 1, len1, true);
 getDataViewMemory0().setInt32((arg0 >>> 0) + 4 * 0, ptr1, true);
@@ -314,43 +348,47 @@ $16: function(arg0) {
 const ret = arg0.performance;
 return isLikeNone(ret) ? 0 : addToExternrefTable0(ret);
 },
-$91: function(arg0) {
+$90: function(arg0) {
 arg0.preventDefault();
 },
 $32: function() { return handleError(function (arg0, arg1, arg2, arg3, arg4, arg5) {
 arg0.pushState(arg1, getStringFromWasm0(arg2, arg3), arg4 === 0 ? undefined : getStringFromWasm0(arg4, arg5));
 }, arguments); },
-$106: function(arg0) {
+$37: function() { return handleError(function (arg0, arg1, arg2) {
+const ret = arg0.querySelector(getStringFromWasm0(arg1, arg2));
+return isLikeNone(ret) ? 0 : addToExternrefTable0(ret);
+}, arguments); },
+$113: function(arg0) {
 const ret = arg0.queueMicrotask;
 return ret;
 },
-$105: function(arg0) {
+$112: function(arg0) {
 queueMicrotask(arg0);
 },
 $30: function() { return handleError(function (arg0, arg1, arg2) {
 arg0.removeAttribute(getStringFromWasm0(arg1, arg2));
 }, arguments); },
-$83: function() { return handleError(function (arg0, arg1) {
+$82: function() { return handleError(function (arg0, arg1) {
 const ret = arg0.removeChild(arg1);
 return ret;
 }, arguments); },
-$49: function() { return handleError(function (arg0, arg1, arg2, arg3, arg4) {
+$50: function() { return handleError(function (arg0, arg1, arg2, arg3, arg4) {
 arg0.removeEventListener(getStringFromWasm0(arg1, arg2), arg3, arg4 !== 0);
 }, arguments); },
 $33: function() { return handleError(function (arg0, arg1, arg2, arg3, arg4, arg5) {
 arg0.replaceState(arg1, getStringFromWasm0(arg2, arg3), arg4 === 0 ? undefined : getStringFromWasm0(arg4, arg5));
 }, arguments); },
-$103: function(arg0) {
+$110: function(arg0) {
 const ret = Promise.resolve(arg0);
 return ret;
 },
-$51: function(arg0) {
+$52: function(arg0) {
 const ret = arg0.scrollTop;
 return ret;
 },
-$43: function() { return handleError(function (arg0, arg1) {
+$44: function() { return handleError(function (arg0, arg1) {
 const ret = arg1.search;
-const ptr1 = passStringToWasm0(ret, wasm.$124, wasm.$125);
+const ptr1 = passStringToWasm0(ret, wasm.$131, wasm.$132);
 const len1 = WASM_VECTOR_LEN;
 getDataViewMemory0().setInt32((arg0 >>> 0) + 4 * 1, len1, true);
 getDataViewMemory0().setInt32((arg0 >>> 0) + 4 * 0, ptr1, true);
@@ -358,31 +396,27 @@ getDataViewMemory0().setInt32((arg0 >>> 0) + 4 * 0, ptr1, true);
 $67: function(arg0) {
 arg0.select();
 },
-$69: function(arg0) {
-const ret = arg0.selectedOptions;
-return ret;
-},
 $27: function() { return handleError(function (arg0, arg1, arg2, arg3, arg4) {
 arg0.setAttribute(getStringFromWasm0(arg1, arg2), getStringFromWasm0(arg3, arg4));
 }, arguments); },
 $35: function() { return handleError(function (arg0, arg1, arg2, arg3, arg4) {
 arg0.setItem(getStringFromWasm0(arg1, arg2), getStringFromWasm0(arg3, arg4));
 }, arguments); },
-$71: function() { return handleError(function (arg0, arg1, arg2, arg3, arg4) {
+$70: function() { return handleError(function (arg0, arg1, arg2, arg3, arg4) {
 arg0.setProperty(getStringFromWasm0(arg1, arg2), getStringFromWasm0(arg3, arg4));
 }, arguments); },
 $6: function(arg0, arg1) {
 const ret = setTimeout(arg0, arg1);
 return ret;
 },
-$104: function() { return handleError(function (arg0, arg1, arg2) {
+$111: function() { return handleError(function (arg0, arg1, arg2) {
 const ret = Reflect.set(arg0, arg1, arg2);
 return ret;
 }, arguments); },
 $3: function(arg0, arg1) {
 arg0.__yew_subtree_cache_key = arg1 >>> 0;
 },
-$75: function(arg0, arg1) {
+$74: function(arg0, arg1) {
 arg0.capture = arg1 !== 0;
 },
 $65: function(arg0, arg1) {
@@ -391,7 +425,7 @@ arg0.checked = arg1 !== 0;
 $28: function(arg0, arg1, arg2) {
 arg0.className = getStringFromWasm0(arg1, arg2);
 },
-$72: function() { return handleError(function (arg0, arg1, arg2) {
+$71: function() { return handleError(function (arg0, arg1, arg2) {
 arg0.defaultValue = getStringFromWasm0(arg1, arg2);
 }, arguments); },
 $29: function(arg0, arg1, arg2) {
@@ -400,25 +434,25 @@ arg0.innerHTML = getStringFromWasm0(arg1, arg2);
 $1: function(arg0, arg1) {
 arg0.__yew_listener_id = arg1 >>> 0;
 },
-$87: function(arg0, arg1, arg2) {
+$86: function(arg0, arg1, arg2) {
 arg0.nodeValue = arg1 === 0 ? undefined : getStringFromWasm0(arg1, arg2);
 },
-$77: function(arg0, arg1) {
+$76: function(arg0, arg1) {
 arg0.once = arg1 !== 0;
 },
-$76: function(arg0, arg1) {
+$75: function(arg0, arg1) {
 arg0.passive = arg1 !== 0;
 },
-$52: function(arg0, arg1) {
+$53: function(arg0, arg1) {
 arg0.scrollTop = arg1;
 },
 $2: function(arg0, arg1) {
 arg0.__yew_subtree_id = arg1 >>> 0;
 },
-$88: function(arg0, arg1, arg2) {
+$87: function(arg0, arg1, arg2) {
 arg0.textContent = arg1 === 0 ? undefined : getStringFromWasm0(arg1, arg2);
 },
-$74: function(arg0, arg1, arg2) {
+$73: function(arg0, arg1, arg2) {
 arg0.value = getStringFromWasm0(arg1, arg2);
 },
 $68: function(arg0, arg1, arg2) {
@@ -426,35 +460,35 @@ arg0.value = getStringFromWasm0(arg1, arg2);
 },
 $7: function(arg0, arg1) {
 const ret = arg1.slice();
-const ptr1 = passArrayJsValueToWasm0(ret, wasm.$124);
+const ptr1 = passArrayJsValueToWasm0(ret, wasm.$131);
 const len1 = WASM_VECTOR_LEN;
 getDataViewMemory0().setInt32((arg0 >>> 0) + 4 * 1, len1, true);
 getDataViewMemory0().setInt32((arg0 >>> 0) + 4 * 0, ptr1, true);
 },
 $9: function(arg0, arg1) {
 const ret = arg1.stack;
-const ptr1 = passStringToWasm0(ret, wasm.$124, wasm.$125);
+const ptr1 = passStringToWasm0(ret, wasm.$131, wasm.$132);
 const len1 = WASM_VECTOR_LEN;
 getDataViewMemory0().setInt32((arg0 >>> 0) + 4 * 1, len1, true);
 getDataViewMemory0().setInt32((arg0 >>> 0) + 4 * 0, ptr1, true);
 },
-$99: function() {
+$106: function() {
 const ret = typeof globalThis === 'undefined' ? undefined : globalThis;
 return isLikeNone(ret) ? 0 : addToExternrefTable0(ret);
 },
-$101: function() {
+$108: function() {
 const ret = typeof global === 'undefined' ? undefined : global;
 return isLikeNone(ret) ? 0 : addToExternrefTable0(ret);
 },
-$100: function() {
+$107: function() {
 const ret = typeof self === 'undefined' ? undefined : self;
 return isLikeNone(ret) ? 0 : addToExternrefTable0(ret);
 },
-$102: function() {
+$109: function() {
 const ret = typeof window === 'undefined' ? undefined : window;
 return isLikeNone(ret) ? 0 : addToExternrefTable0(ret);
 },
-$55: function(arg0) {
+$56: function(arg0) {
 const ret = arg0.style;
 return ret;
 },
@@ -464,73 +498,73 @@ return isLikeNone(ret) ? Number.MAX_SAFE_INTEGER : (ret) >>> 0;
 },
 $31: function(arg0, arg1) {
 const ret = arg1.tagName;
-const ptr1 = passStringToWasm0(ret, wasm.$124, wasm.$125);
+const ptr1 = passStringToWasm0(ret, wasm.$131, wasm.$132);
 const len1 = WASM_VECTOR_LEN;
 getDataViewMemory0().setInt32((arg0 >>> 0) + 4 * 1, len1, true);
 getDataViewMemory0().setInt32((arg0 >>> 0) + 4 * 0, ptr1, true);
 },
-$92: function(arg0) {
+$91: function(arg0) {
 const ret = arg0.target;
 return isLikeNone(ret) ? 0 : addToExternrefTable0(ret);
 },
-$84: function(arg0, arg1) {
+$83: function(arg0, arg1) {
 const ret = arg1.textContent;
-var ptr1 = isLikeNone(ret) ? 0 : passStringToWasm0(ret, wasm.$124, wasm.$125);
+var ptr1 = isLikeNone(ret) ? 0 : passStringToWasm0(ret, wasm.$131, wasm.$132);
 var len1 = WASM_VECTOR_LEN;
 getDataViewMemory0().setInt32((arg0 >>> 0) + 4 * 1, len1, true);
 getDataViewMemory0().setInt32((arg0 >>> 0) + 4 * 0, ptr1, true);
 },
-$94: function(arg0, arg1) {
+$93: function(arg0, arg1) {
 const ret = arg0.then(arg1);
 return ret;
 },
-$70: function(arg0, arg1) {
+$69: function(arg0, arg1) {
 const ret = arg1.value;
-const ptr1 = passStringToWasm0(ret, wasm.$124, wasm.$125);
+const ptr1 = passStringToWasm0(ret, wasm.$131, wasm.$132);
 const len1 = WASM_VECTOR_LEN;
 getDataViewMemory0().setInt32((arg0 >>> 0) + 4 * 1, len1, true);
 getDataViewMemory0().setInt32((arg0 >>> 0) + 4 * 0, ptr1, true);
 },
 $66: function(arg0, arg1) {
 const ret = arg1.value;
-const ptr1 = passStringToWasm0(ret, wasm.$124, wasm.$125);
+const ptr1 = passStringToWasm0(ret, wasm.$131, wasm.$132);
 const len1 = WASM_VECTOR_LEN;
 getDataViewMemory0().setInt32((arg0 >>> 0) + 4 * 1, len1, true);
 getDataViewMemory0().setInt32((arg0 >>> 0) + 4 * 0, ptr1, true);
 },
-$73: function(arg0, arg1) {
+$72: function(arg0, arg1) {
 const ret = arg1.value;
-const ptr1 = passStringToWasm0(ret, wasm.$124, wasm.$125);
+const ptr1 = passStringToWasm0(ret, wasm.$131, wasm.$132);
 const len1 = WASM_VECTOR_LEN;
 getDataViewMemory0().setInt32((arg0 >>> 0) + 4 * 1, len1, true);
 getDataViewMemory0().setInt32((arg0 >>> 0) + 4 * 0, ptr1, true);
 },
-$45: function(arg0, arg1, arg2) {
+$46: function(arg0, arg1, arg2) {
 const ret = arg0.writeText(getStringFromWasm0(arg1, arg2));
 return ret;
 },
-$115: function(arg0, arg1) {
-const ret = makeMutClosure(arg0, arg1, $120);
+$122: function(arg0, arg1) {
+const ret = makeMutClosure(arg0, arg1, $127);
 return ret;
 },
-$116: function(arg0, arg1) {
-const ret = makeMutClosure(arg0, arg1, $122);
+$123: function(arg0, arg1) {
+const ret = makeClosure(arg0, arg1, $128);
 return ret;
 },
-$117: function(arg0, arg1) {
-const ret = makeClosure(arg0, arg1, $121);
+$124: function(arg0, arg1) {
+const ret = makeMutClosure(arg0, arg1, $129);
 return ret;
 },
-$118: function(arg0, arg1) {
-const ret = makeMutClosure(arg0, arg1, $123);
+$125: function(arg0, arg1) {
+const ret = makeMutClosure(arg0, arg1, $130);
 return ret;
 },
-$119: function(arg0, arg1) {
+$126: function(arg0, arg1) {
 const ret = getStringFromWasm0(arg0, arg1);
 return ret;
 },
-$114: function() {
-const table = wasm.$129;
+$121: function() {
+const table = wasm.$136;
 table.set(0, undefined);
 table.set(1024, undefined);
 table.set(1025, null);
@@ -543,29 +577,29 @@ __proto__: null,
 "./scanlens_viewer_bg.js": import0,
 };
 }
-function $123(arg0, arg1) {
-wasm.$123(arg0, arg1);
+function $130(arg0, arg1) {
+wasm.$130(arg0, arg1);
 }
-function $122(arg0, arg1, arg2) {
-wasm.$122(arg0, arg1, arg2);
+function $128(arg0, arg1, arg2) {
+wasm.$128(arg0, arg1, arg2);
 }
-function $121(arg0, arg1, arg2) {
-wasm.$121(arg0, arg1, arg2);
+function $129(arg0, arg1, arg2) {
+wasm.$129(arg0, arg1, arg2);
 }
-function $120(arg0, arg1, arg2) {
-const ret = wasm.$120(arg0, arg1, arg2);
+function $127(arg0, arg1, arg2) {
+const ret = wasm.$127(arg0, arg1, arg2);
 if (ret[1]) {
 throw takeFromExternrefTable0(ret[0]);
 }
 }
 function addToExternrefTable0(obj) {
-const idx = wasm.$128();
-wasm.$129.set(idx, obj);
+const idx = wasm.$135();
+wasm.$136.set(idx, obj);
 return idx;
 }
 const CLOSURE_DTORS = (typeof FinalizationRegistry === 'undefined')
 ? { register: () => {}, unregister: () => {} }
-: new FinalizationRegistry(state => wasm.$131(state.a, state.b));
+: new FinalizationRegistry(state => wasm.$138(state.a, state.b));
 function debugString(val) {
 switch (typeof val) {
 case 'number':
@@ -615,9 +649,9 @@ ptr = ptr >>> 0;
 const mem = getDataViewMemory0();
 const result = [];
 for (let i = ptr; i < ptr + 4 * len; i += 4) {
-result.push(wasm.$129.get(mem.getUint32(i, true)));
+result.push(wasm.$136.get(mem.getUint32(i, true)));
 }
-wasm.$130(ptr, len);
+wasm.$137(ptr, len);
 return result;
 }
 let cachedDataViewMemory0 = null;
@@ -643,7 +677,7 @@ try {
 return f.apply(this, args);
 } catch (e) {
 const idx = addToExternrefTable0(e);
-wasm.$127(idx);
+wasm.$134(idx);
 }
 }
 function isLikeNone(x) {
@@ -661,7 +695,7 @@ real._wbg_cb_unref();
 };
 real._wbg_cb_unref = () => {
 if (--state.cnt === 0) {
-wasm.$131(state.a, state.b);
+wasm.$138(state.a, state.b);
 state.a = 0;
 CLOSURE_DTORS.unregister(state);
 }
@@ -684,7 +718,7 @@ real._wbg_cb_unref();
 };
 real._wbg_cb_unref = () => {
 if (--state.cnt === 0) {
-wasm.$131(state.a, state.b);
+wasm.$138(state.a, state.b);
 state.a = 0;
 CLOSURE_DTORS.unregister(state);
 }
@@ -732,8 +766,8 @@ WASM_VECTOR_LEN = offset;
 return ptr;
 }
 function takeFromExternrefTable0(idx) {
-const value = wasm.$129.get(idx);
-wasm.$132(idx);
+const value = wasm.$136.get(idx);
+wasm.$139(idx);
 return value;
 }
 let cachedTextDecoder = new TextDecoder('utf-8', { ignoreBOM: true });
@@ -768,7 +802,7 @@ wasm = instance.exports;
 wasmModule = module;
 cachedDataViewMemory0 = null;
 cachedUint8ArrayMemory0 = null;
-wasm.$133();
+wasm.$140();
 return wasm;
 }
 async function __wbg_load(module, imports) {

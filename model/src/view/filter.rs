@@ -11,14 +11,22 @@ pub enum GroupBy {
     Package,
     /// One group per vulnerability ID: a CVE found in several packages becomes one entry.
     Vulnerability,
+    /// One group per fix-plan entry (`report.remediation`): "upgrade X a → b: fixes N", most
+    /// urgent first; then what no upgrade fixes, then what is not a package's vulnerability.
+    FixPlan,
+    /// One group per image layer: base-image layers first, then the image's own, then layers
+    /// of unknown origin and findings without a layer.
+    Layer,
 }
 
 impl GroupBy {
-    pub const ALL: [GroupBy; 4] = [
+    pub const ALL: [GroupBy; 6] = [
         GroupBy::Severity,
         GroupBy::Target,
         GroupBy::Package,
         GroupBy::Vulnerability,
+        GroupBy::FixPlan,
+        GroupBy::Layer,
     ];
     pub fn as_str(self) -> &'static str {
         match self {
@@ -26,6 +34,8 @@ impl GroupBy {
             GroupBy::Target => "target",
             GroupBy::Package => "package",
             GroupBy::Vulnerability => "id",
+            GroupBy::FixPlan => "fix",
+            GroupBy::Layer => "layer",
         }
     }
     pub fn label(self) -> &'static str {
@@ -34,6 +44,8 @@ impl GroupBy {
             GroupBy::Target => "Target",
             GroupBy::Package => "Package",
             GroupBy::Vulnerability => "Vulnerability ID",
+            GroupBy::FixPlan => "Fix plan",
+            GroupBy::Layer => "Layer",
         }
     }
     pub fn from_name(s: &str) -> Option<GroupBy> {
@@ -42,6 +54,8 @@ impl GroupBy {
             "target" => Some(GroupBy::Target),
             "package" => Some(GroupBy::Package),
             "id" | "vulnerability" | "cve" => Some(GroupBy::Vulnerability),
+            "fix" | "plan" => Some(GroupBy::FixPlan),
+            "layer" => Some(GroupBy::Layer),
             _ => None,
         }
     }
@@ -57,13 +71,22 @@ pub enum SortBy {
     /// Newest first.
     Published,
     Id,
+    /// What to fix first: known exploited (CISA's KEV catalog) first, then by EPSS score,
+    /// then severity and CVSS score.
+    Risk,
+    /// Highest EPSS score first; unscored last.
+    Epss,
+    Target,
 }
 
 impl SortBy {
-    pub const ALL: [SortBy; 5] = [
+    pub const ALL: [SortBy; 8] = [
         SortBy::Severity,
+        SortBy::Risk,
         SortBy::Cvss,
+        SortBy::Epss,
         SortBy::Package,
+        SortBy::Target,
         SortBy::Published,
         SortBy::Id,
     ];
@@ -74,6 +97,9 @@ impl SortBy {
             SortBy::Package => "package",
             SortBy::Published => "published",
             SortBy::Id => "id",
+            SortBy::Risk => "risk",
+            SortBy::Epss => "epss",
+            SortBy::Target => "target",
         }
     }
     pub fn label(self) -> &'static str {
@@ -83,7 +109,15 @@ impl SortBy {
             SortBy::Package => "Package",
             SortBy::Published => "Published (newest)",
             SortBy::Id => "ID",
+            SortBy::Risk => "Risk (KEV, EPSS, severity)",
+            SortBy::Epss => "EPSS score",
+            SortBy::Target => "Target",
         }
+    }
+    /// Whether the natural order puts the highest (most severe, highest score, newest) first:
+    /// what a column header announces as `aria-sort="descending"`.
+    pub fn descending(self) -> bool {
+        !matches!(self, SortBy::Package | SortBy::Id | SortBy::Target)
     }
     pub fn from_name(s: &str) -> Option<SortBy> {
         SortBy::ALL.into_iter().find(|x| x.as_str() == s)
@@ -155,6 +189,14 @@ pub struct Query {
     pub show: Show,
     pub group: GroupBy,
     pub sort: SortBy,
+    /// The sort order turned around (a second click on a column header).
+    pub reverse: bool,
+    /// Only findings in CISA's Known Exploited Vulnerabilities catalog.
+    pub kev: bool,
+    /// Show each finding on its own row instead of merging the same ID, package and installed
+    /// version found in several targets into one row that lists the targets. Merging is the
+    /// default.
+    pub unmerged: bool,
     /// The finding open in the detail view, as [`finding_key`] or a bare ID.
     pub finding: Option<String>,
 }
@@ -172,6 +214,8 @@ impl Query {
             q: self.q.trim().to_string(),
             group: self.group,
             sort: self.sort,
+            reverse: self.reverse,
+            unmerged: self.unmerged,
             finding: self.finding.clone(),
             ..Default::default()
         };

@@ -119,8 +119,17 @@ pub fn to_hash(q: &Query) -> String {
     if q.group != GroupBy::Severity {
         push_param(&mut out, "group", &[q.group.as_str()]);
     }
+    if q.kev {
+        push_param(&mut out, "kev", &["1"]);
+    }
     if q.sort != SortBy::Severity {
         push_param(&mut out, "sort", &[q.sort.as_str()]);
+    }
+    if q.reverse {
+        push_param(&mut out, "reverse", &["1"]);
+    }
+    if q.unmerged {
+        push_param(&mut out, "merge", &["0"]);
     }
     if let Some(f) = &q.finding {
         push_param(&mut out, "finding", &[f]);
@@ -160,6 +169,9 @@ pub fn from_hash(hash: &str) -> Query {
             "show" => q.show = Show::from_name(&decode_component(raw)).unwrap_or_default(),
             "group" => q.group = GroupBy::from_name(&decode_component(raw)).unwrap_or_default(),
             "sort" => q.sort = SortBy::from_name(&decode_component(raw)).unwrap_or_default(),
+            "reverse" => q.reverse = raw == "1",
+            "kev" => q.kev = raw == "1",
+            "merge" => q.unmerged = raw == "0",
             "finding" => {
                 let f = decode_component(raw);
                 q.finding = (!f.is_empty()).then_some(f);

@@ -6,7 +6,45 @@ use super::filter::*;
 use super::text::{fold, has, terms};
 use crate::compact::Dataset;
 use crate::report::*;
+use crate::triage::LayerOrigin;
 use std::collections::HashMap;
+
+/// A hasher for the `u64` keys [`group`] makes of interned ids on every keystroke: one multiply
+/// (Fx's), instead of SipHash, which guards against keys chosen to collide; these are indexes the
+/// viewer made itself.
+#[derive(Default, Clone, Copy)]
+struct IdHasher(u64);
+
+impl std::hash::Hasher for IdHasher {
+    fn finish(&self) -> u64 {
+        // The multiply mixes upward only: bring the mixed high bits down to where the table
+        // takes its bucket (rustc-hash 2 does the same).
+        self.0.rotate_left(26)
+    }
+    fn write(&mut self, bytes: &[u8]) {
+        for &b in bytes {
+            self.write_u64(b as u64);
+        }
+    }
+    fn write_u64(&mut self, n: u64) {
+        self.0 = (self.0.rotate_left(5) ^ n).wrapping_mul(0x51_7c_c1_b7_27_22_0a_95);
+    }
+}
+
+type IdMap<V> = HashMap<u64, V, std::hash::BuildHasherDefault<IdHasher>>;
+
+/// No fix-plan entry, no layer: the `u32` index tables' "none".
+const NONE: u32 = u32::MAX;
+
+/// One image layer findings can be grouped by.
+#[derive(Debug, Clone, PartialEq)]
+pub struct LayerInfo {
+    pub origin: LayerOrigin,
+    pub diff_id: String,
+    pub created_by: String,
+    /// Position: artifact, then the layer's place in its image.
+    order: (u32, u32),
+}
 
 // Index: everything precomputed once per report so each keystroke only scans and compares.
 
@@ -29,6 +67,20 @@ pub struct Index {
     /// Interned strings the ids above point into.
     names: Vec<String>,
     cvss: Vec<f32>,
+    /// Per finding: in CISA's KEV catalog.
+    kev: Vec<bool>,
+    /// Per finding: its EPSS score, or -1 when not scored.
+    epss: Vec<f32>,
+    /// Per finding: the `report.remediation` entry whose upgrade fixes it, or `NONE`.
+    plan_of: Vec<u32>,
+    /// Per finding: its layer in `layers`, or `NONE`.
+    layer_of: Vec<u32>,
+    /// Per finding: its ID, package and installed version together, interned in `names` (the
+    /// same vulnerability in several targets shares it: merged rows).
+    merge_id: Vec<u32>,
+    pub layers: Vec<LayerInfo>,
+    /// Whether findings come from more than one target (else no rows can merge).
+    several_targets: bool,
     orders: std::cell::RefCell<HashMap<SortBy, std::rc::Rc<Vec<u32>>>>,
 }
 
@@ -57,6 +109,20 @@ impl Index {
             Vec::with_capacity(n),
         );
         let mut cvss = Vec::with_capacity(n);
+        let mut merge_id = Vec::with_capacity(n);
+        // (package, version) → pair; (ID, pair) → merge id.
+        let mut pairs: IdMap<u32> = IdMap::default();
+        let mut triples: IdMap<u32> = IdMap::default();
+        let adv_kev: Vec<bool> = ds
+            .advisories
+            .iter()
+            .map(|a| a.kev.listed().is_some())
+            .collect();
+        let adv_epss: Vec<f32> = ds
+            .advisories
+            .iter()
+            .map(|a| a.epss.listed().map_or(-1.0, |e| e.score as f32))
+            .collect();
         let adv_cvss: Vec<f32> = ds
             .advisories
             .iter()
@@ -104,7 +170,36 @@ impl Index {
             package_id.push(intern(&mut map, &mut names, o.package_name()));
             vuln_id.push(intern(&mut map, &mut names, &o.id));
             cvss.push(adv_cvss.get(o.advisory as usize).copied().unwrap_or(-1.0));
+            merge_id.push(match &o.package {
+                Some(p) if o.kind == Kind::Vulnerability => {
+                    // Ids, not strings: interning the version is a lookup (no copy) when it is
+                    // known, and the pairs are numbered by a map of integers.
+                    let v = intern(&mut map, &mut names, &p.installed_version) as u64;
+                    let pv = dense(
+                        &mut pairs,
+                        (*package_id.last().unwrap_or(&0) as u64) << 32 | v,
+                    );
+                    dense(
+                        &mut triples,
+                        (*vuln_id.last().unwrap_or(&0) as u64) << 32 | pv as u64,
+                    )
+                }
+                _ => NONE,
+            });
         }
+        let kev = ds
+            .findings
+            .iter()
+            .map(|o| adv_kev.get(o.advisory as usize).copied().unwrap_or(false))
+            .collect();
+        let epss = ds
+            .findings
+            .iter()
+            .map(|o| adv_epss.get(o.advisory as usize).copied().unwrap_or(-1.0))
+            .collect();
+        let (layers, layer_of) = layers_of(ds);
+        let several_targets = target_id.iter().any(|&t| t != target_id[0]);
+        let plan_of = plan_of(ds, &map, &pairs, &triples, &target_id, &merge_id);
         let adv_hay = ds
             .advisories
             .iter()
@@ -127,8 +222,37 @@ impl Index {
             vuln_id,
             names,
             cvss,
+            kev,
+            epss,
+            plan_of,
+            layer_of,
+            merge_id,
+            layers,
+            several_targets,
             orders: Default::default(),
         }
+    }
+
+    /// Whether finding `i` is in CISA's KEV catalog.
+    pub fn kev(&self, i: usize) -> bool {
+        self.kev[i]
+    }
+
+    /// Finding `i`'s EPSS score, if scored.
+    pub fn epss(&self, i: usize) -> Option<f32> {
+        let e = self.epss[i];
+        (e >= 0.0).then_some(e)
+    }
+
+    /// The `report.remediation` entry whose upgrade fixes finding `i`.
+    pub fn plan(&self, i: usize) -> Option<usize> {
+        let p = self.plan_of[i];
+        (p != NONE).then_some(p as usize)
+    }
+
+    /// Finding `i`'s layer.
+    pub fn layer(&self, i: usize) -> Option<&LayerInfo> {
+        self.layers.get(self.layer_of[i] as usize)
     }
 
     /// All findings in `sort` order; computed once per sort key.
@@ -142,6 +266,11 @@ impl Index {
         let cmp_cvss = |a: usize, b: usize| {
             self.cvss[b]
                 .partial_cmp(&self.cvss[a])
+                .unwrap_or(std::cmp::Ordering::Equal)
+        };
+        let cmp_epss = |a: usize, b: usize| {
+            self.epss[b]
+                .partial_cmp(&self.epss[a])
                 .unwrap_or(std::cmp::Ordering::Equal)
         };
         v.sort_by(|&a, &b| {
@@ -163,6 +292,19 @@ impl Index {
                     pb.cmp(pa).then(sev).then_with(id)
                 }
                 SortBy::Id => id().then_with(pkg),
+                SortBy::Risk => self.kev[b]
+                    .cmp(&self.kev[a])
+                    .then_with(|| cmp_epss(a, b))
+                    .then(sev)
+                    .then_with(|| cmp_cvss(a, b))
+                    .then_with(pkg)
+                    .then_with(id),
+                SortBy::Epss => cmp_epss(a, b)
+                    .then(sev)
+                    .then_with(|| cmp_cvss(a, b))
+                    .then_with(pkg)
+                    .then_with(id),
+                SortBy::Target => target().then(sev).then_with(pkg).then_with(id),
             }
             .then_with(target)
             .then(a.cmp(&b))
@@ -249,6 +391,9 @@ pub fn select(ds: &Dataset, ix: &Index, q: &Query, within: Option<&[u32]>) -> Ve
         if !q.targets.is_empty() && !q.targets.contains(&o.target) {
             return false;
         }
+        if q.kev && !ix.kev[i as usize] {
+            return false;
+        }
         if !terms.is_empty() {
             let mut m = adv_mask.get(o.advisory as usize).copied().unwrap_or(0)
                 | ctx_mask[ix.ctx_of[i as usize] as usize];
@@ -266,15 +411,117 @@ pub fn select(ds: &Dataset, ix: &Index, q: &Query, within: Option<&[u32]>) -> Ve
         }
         true
     };
-    match within {
-        Some(prev) => prev.iter().copied().filter(|&i| keep(i)).collect(),
-        None => ix
+    match (within, q.reverse) {
+        (Some(prev), _) => prev.iter().copied().filter(|&i| keep(i)).collect(),
+        (None, false) => ix
             .order(ds, q.sort)
             .iter()
             .copied()
             .filter(|&i| keep(i))
             .collect(),
+        (None, true) => ix
+            .order(ds, q.sort)
+            .iter()
+            .rev()
+            .copied()
+            .filter(|&i| keep(i))
+            .collect(),
     }
+}
+
+/// A dense number for `key`: the next one when it is new.
+fn dense(m: &mut IdMap<u32>, key: u64) -> u32 {
+    let n = m.len() as u32;
+    *m.entry(key).or_insert(n)
+}
+
+/// Per finding, the `report.remediation` entry whose upgrade fixes it (as `flat::Rows` finds
+/// the row's `upgrade_to`: same target, package, installed version, type and ID), by the ids the
+/// index interned: an entry naming a value no finding has matches nothing.
+fn plan_of(
+    ds: &Dataset,
+    names: &HashMap<String, u32>,
+    pairs: &IdMap<u32>,
+    triples: &IdMap<u32>,
+    target_id: &[u32],
+    merge_id: &[u32],
+) -> Vec<u32> {
+    let plan = &ds.report.remediation;
+    if plan.is_empty() {
+        return vec![NONE; ds.findings.len()];
+    }
+    let id = |s: &str| names.get(s).map(|&i| i as u64);
+    // (target, merge id) → entry.
+    let mut at: IdMap<u32> = IdMap::default();
+    for (n, r) in plan.iter().enumerate() {
+        let (Some(t), Some(pk), Some(v)) = (id(&r.target), id(&r.package), id(&r.installed)) else {
+            continue;
+        };
+        let Some(&pv) = pairs.get(&(pk << 32 | v)) else {
+            continue;
+        };
+        for vid in r.fixes.iter().filter_map(|f| id(f)) {
+            if let Some(&m) = triples.get(&(vid << 32 | pv as u64)) {
+                at.insert(t << 32 | m as u64, n as u32);
+            }
+        }
+    }
+    ds.findings
+        .iter()
+        .enumerate()
+        .map(|(i, o)| {
+            if merge_id[i] == NONE || !o.is_fixable() {
+                return NONE;
+            }
+            match at.get(&((target_id[i] as u64) << 32 | merge_id[i] as u64)) {
+                Some(&n) if plan[n as usize].target_type == o.target_type => n,
+                _ => NONE,
+            }
+        })
+        .collect()
+}
+
+/// The layers findings come from, each once: those the report lists for its images (with their
+/// origin), then any a finding names that the list lacks (origin unknown).
+fn layers_of(ds: &Dataset) -> (Vec<LayerInfo>, Vec<u32>) {
+    let mut layers = Vec::new();
+    // "artifact\0diff ID" → layer.
+    let mut at: HashMap<String, u32> = HashMap::new();
+    for (a, art) in ds.report.artifacts.iter().enumerate() {
+        for (k, l) in art.layers.iter().enumerate() {
+            at.entry(format!("{a}\0{}", l.diff_id)).or_insert_with(|| {
+                layers.push(LayerInfo {
+                    origin: l.origin,
+                    diff_id: l.diff_id.clone(),
+                    created_by: l.created_by.clone().unwrap_or_default(),
+                    order: (a as u32, k as u32),
+                });
+                layers.len() as u32 - 1
+            });
+        }
+    }
+    let of = ds
+        .findings
+        .iter()
+        .map(|o| {
+            let Some(l) = &o.layer else { return NONE };
+            let id = l.diff_id.as_deref().or(l.digest.as_deref()).unwrap_or("");
+            if id.is_empty() && l.created_by.is_none() {
+                return NONE;
+            }
+            *at.entry(format!("{}\0{id}", o.artifact))
+                .or_insert_with(|| {
+                    layers.push(LayerInfo {
+                        origin: LayerOrigin::Unknown,
+                        diff_id: id.to_string(),
+                        created_by: l.created_by.clone().unwrap_or_default(),
+                        order: (o.artifact, u32::MAX),
+                    });
+                    layers.len() as u32 - 1
+                })
+        })
+        .collect();
+    (layers, of)
 }
 
 /// One group of the list.
@@ -283,55 +530,232 @@ pub struct Group {
     /// Stable key for collapse state.
     pub key: String,
     pub label: String,
+    /// What the label leaves out: the target of a fix-plan entry, a layer's command.
+    pub detail: String,
     /// The most severe finding in the group.
     pub worst: Severity,
-    /// Findings, in sort order.
+    /// Findings, in sort order; with merging, one per row (see `also`).
     pub rows: Vec<u32>,
+    /// Every finding of the group by severity, merged ones included.
+    pub counts: SeverityCounts,
+    /// Rows that stand for more findings (the same ID, package and installed version in other
+    /// targets): (the row's finding, start and length in `merged_items`), sorted by the finding
+    /// (see [`Group::also`]).
+    merged: Vec<(u32, u32, u32)>,
+    merged_items: Vec<u32>,
+}
+
+impl Group {
+    /// How many findings the group holds, merged ones included.
+    pub fn total(&self) -> u64 {
+        self.counts.total()
+    }
+
+    /// The findings merged into row `i` (the same vulnerability in other targets), if any.
+    pub fn also(&self, i: u32) -> &[u32] {
+        match self.merged.binary_search_by_key(&i, |m| m.0) {
+            Ok(n) => {
+                let (_, start, len) = self.merged[n];
+                &self.merged_items[start as usize..(start + len) as usize]
+            }
+            Err(_) => &[],
+        }
+    }
+
+    /// Whether any row stands for more than its own finding.
+    pub fn has_merged(&self) -> bool {
+        !self.merged.is_empty()
+    }
+
+    /// The findings row `i` stands for: itself, then those merged into it.
+    pub fn findings_of(&self, i: u32) -> Vec<u32> {
+        let mut v = vec![i];
+        v.extend(self.also(i));
+        v
+    }
+}
+
+/// Where a group goes in the list: fix-plan and layer groups keep their plan or image order;
+/// the rest go by their worst severity, then size, then name.
+type Rank = (u32, u32, u32);
+
+/// The group finding `i` belongs to under `by`: its key, label, detail and place.
+fn group_of(
+    ds: &Dataset,
+    ix: &Index,
+    i: usize,
+    by: GroupBy,
+) -> (u64, String, String, Option<Rank>) {
+    let o = &ds.findings[i];
+    let name = |k: u32| ix.names[k as usize].clone();
+    match by {
+        GroupBy::Severity => (
+            o.severity.rank() as u64,
+            o.severity.as_str().into(),
+            String::new(),
+            None,
+        ),
+        GroupBy::Target => {
+            let k = ix.target_id[i];
+            (k as u64, name(k), String::new(), None)
+        }
+        GroupBy::Package => {
+            let k = ix.package_id[i];
+            let n = name(k);
+            let n = if n.is_empty() {
+                "(no package)".to_string()
+            } else {
+                n
+            };
+            (k as u64, n, String::new(), None)
+        }
+        GroupBy::Vulnerability => {
+            let k = ix.vuln_id[i];
+            (k as u64, name(k), String::new(), None)
+        }
+        GroupBy::FixPlan => match ix.plan(i) {
+            Some(p) => {
+                let r = &ds.report.remediation[p];
+                let label = crate::present::upgrade(r);
+                (p as u64, label, r.target.clone(), Some((0, p as u32, 0)))
+            }
+            None => {
+                let (n, label) = if o.kind != Kind::Vulnerability || o.package.is_none() {
+                    (2, "Not a package vulnerability")
+                } else if o.is_fixable() {
+                    (1, "Fixable, outside the fix plan (not counted)")
+                } else {
+                    (0, "No fixed version listed")
+                };
+                (
+                    1 << 40 | n,
+                    label.into(),
+                    String::new(),
+                    Some((1, n as u32, 0)),
+                )
+            }
+        },
+        GroupBy::Layer => match ix.layer(i) {
+            Some(l) => {
+                let rank = match l.origin {
+                    LayerOrigin::Base => 0,
+                    LayerOrigin::Own => 1,
+                    LayerOrigin::Unknown => 2,
+                };
+                let short = l.diff_id.strip_prefix("sha256:").unwrap_or(&l.diff_id);
+                let label = format!(
+                    "{} {}",
+                    crate::present::layer_origin(l.origin),
+                    short.get(..12).unwrap_or(short)
+                );
+                (
+                    ix.layer_of[i] as u64,
+                    label,
+                    l.created_by.clone(),
+                    Some((rank, l.order.0, l.order.1)),
+                )
+            }
+            None => (1 << 40, "No layer".into(), String::new(), Some((3, 0, 0))),
+        },
+    }
 }
 
 /// Groups `selected` (already in sort order) by `by`. Severity groups come most severe first;
-/// other groups by their worst severity, then size, then name.
-pub fn group(ds: &Dataset, ix: &Index, selected: &[u32], by: GroupBy) -> Vec<Group> {
-    let mut groups: Vec<Group> = Vec::new();
-    let mut slot: HashMap<u32, usize> = HashMap::new();
+/// fix-plan groups in the plan's order (most urgent first); layer groups base image first, then
+/// the image's own layers, in image order; other groups by their worst severity, then size,
+/// then name. With `merge`, a vulnerability found with the same ID, package and installed
+/// version in several targets takes one row (see [`Group::also`]).
+pub fn group(ds: &Dataset, ix: &Index, selected: &[u32], by: GroupBy, merge: bool) -> Vec<Group> {
+    let mut groups: Vec<(Option<Rank>, Group)> = Vec::new();
+    // Group key → group; (group, merge key) → the merged row in `reps`.
+    let mut slot: IdMap<usize> = IdMap::default();
+    let merge = merge && ix.several_targets;
+    let cap = if merge { selected.len() } else { 0 };
+    let mut rows: IdMap<u32> = IdMap::with_capacity_and_hasher(cap, Default::default());
+    // (ID, package, version) in a target, seen: a second one in the same target keeps its row.
+    let mut seen: IdMap<()> = IdMap::with_capacity_and_hasher(cap, Default::default());
+    // The merged rows: (group, the row's finding); and (merged row, a finding merged into it).
+    let mut reps: Vec<(usize, u32)> = Vec::new();
+    let mut joined: Vec<(u32, u32)> = Vec::new();
     for &i in selected {
-        let o = &ds.findings[i as usize];
-        let (k, label) = match by {
-            GroupBy::Severity => (o.severity.rank() as u32, o.severity.as_str()),
-            GroupBy::Target => {
-                let k = ix.target_id[i as usize];
-                (k, ix.names[k as usize].as_str())
-            }
-            GroupBy::Package => {
-                let k = ix.package_id[i as usize];
-                let n = ix.names[k as usize].as_str();
-                (k, if n.is_empty() { "(no package)" } else { n })
-            }
-            GroupBy::Vulnerability => {
-                let k = ix.vuln_id[i as usize];
-                (k, ix.names[k as usize].as_str())
+        let iu = i as usize;
+        let o = &ds.findings[iu];
+        let k = match by {
+            // Cheap keys first: no label is made for a group that exists.
+            GroupBy::Severity => o.severity.rank() as u64,
+            GroupBy::Target => ix.target_id[iu] as u64,
+            GroupBy::Package => ix.package_id[iu] as u64,
+            GroupBy::Vulnerability => ix.vuln_id[iu] as u64,
+            _ => group_of(ds, ix, iu, by).0,
+        };
+        let g = match slot.get(&k) {
+            Some(&g) => g,
+            None => {
+                let (_, label, detail, rank) = group_of(ds, ix, iu, by);
+                groups.push((
+                    rank,
+                    Group {
+                        key: if detail.is_empty() {
+                            format!("{}:{label}", by.as_str())
+                        } else {
+                            format!("{}:{label}:{detail}", by.as_str())
+                        },
+                        label,
+                        detail,
+                        worst: o.severity,
+                        rows: Vec::new(),
+                        counts: SeverityCounts::default(),
+                        merged: Vec::new(),
+                        merged_items: Vec::new(),
+                    },
+                ));
+                slot.insert(k, groups.len() - 1);
+                groups.len() - 1
             }
         };
-        let g = *slot.entry(k).or_insert_with(|| {
-            groups.push(Group {
-                key: format!("{}:{label}", by.as_str()),
-                label: label.to_string(),
-                worst: o.severity,
-                rows: Vec::new(),
-            });
-            groups.len() - 1
-        });
-        let g = &mut groups[g];
-        g.worst = g.worst.min(o.severity);
-        g.rows.push(i);
+        let grp = &mut groups[g].1;
+        grp.worst = grp.worst.min(o.severity);
+        grp.counts.add(o.severity);
+        let m = ix.merge_id[iu];
+        if merge && m != NONE {
+            let in_target = (m as u64) << 32 | ix.target_id[iu] as u64;
+            if seen.insert(in_target, ()).is_none() {
+                let key = (g as u64) << 32 | m as u64;
+                match rows.get(&key) {
+                    Some(&rep) => {
+                        joined.push((rep, i));
+                        continue;
+                    }
+                    None => {
+                        rows.insert(key, reps.len() as u32);
+                        reps.push((g, i));
+                    }
+                }
+            }
+        }
+        grp.rows.push(i);
     }
-    groups.sort_by(|a, b| {
-        a.worst
+    // Stable: each row's findings stay in sort order.
+    joined.sort_by_key(|j| j.0);
+    for run in joined.chunk_by(|a, b| a.0 == b.0) {
+        let (g, row) = reps[run[0].0 as usize];
+        let grp = &mut groups[g].1;
+        let start = grp.merged_items.len() as u32;
+        grp.merged_items.extend(run.iter().map(|j| j.1));
+        grp.merged.push((row, start, run.len() as u32));
+    }
+    for (_, g) in &mut groups {
+        g.merged.sort_unstable_by_key(|m| m.0);
+    }
+    groups.sort_by(|(ra, a), (rb, b)| match (ra, rb) {
+        (Some(x), Some(y)) => x.cmp(y).then_with(|| a.label.cmp(&b.label)),
+        _ => a
+            .worst
             .cmp(&b.worst)
-            .then_with(|| b.rows.len().cmp(&a.rows.len()))
-            .then_with(|| a.label.cmp(&b.label))
+            .then_with(|| b.total().cmp(&a.total()))
+            .then_with(|| a.label.cmp(&b.label)),
     });
-    groups
+    groups.into_iter().map(|(_, g)| g).collect()
 }
 
 /// One line of the flattened, virtualized list.

@@ -15,7 +15,7 @@ mod text;
 
 pub use filter::*;
 pub use hash::{from_hash, to_hash};
-pub use index::{flatten, group, scope_count, select, Group, Index, Line};
+pub use index::{flatten, group, scope_count, select, Group, Index, LayerInfo, Line};
 pub use keys::{finding_key, key_matches, key_of};
 pub use text::{fold, fold_char, highlight, segments, terms};
 

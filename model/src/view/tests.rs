@@ -167,13 +167,13 @@ fn grouping_and_flatten() {
     let ds = ds();
     let ix = Index::new(&ds);
     let sel = select(&ds, &ix, &Query::default(), None);
-    let g = group(&ds, &ix, &sel, GroupBy::Severity);
+    let g = group(&ds, &ix, &sel, GroupBy::Severity, true);
     let labels: Vec<_> = g.iter().map(|g| g.label.as_str()).collect();
     assert_eq!(labels, ["CRITICAL", "HIGH", "LOW"]);
-    let by_id = group(&ds, &ix, &sel, GroupBy::Vulnerability);
+    let by_id = group(&ds, &ix, &sel, GroupBy::Vulnerability, true);
     let cve = by_id.iter().find(|g| g.label == "CVE-2023-0286").unwrap();
     assert_eq!(cve.rows.len(), 2, "one CVE in two packages is one group");
-    let by_pkg = group(&ds, &ix, &sel, GroupBy::Package);
+    let by_pkg = group(&ds, &ix, &sel, GroupBy::Package, true);
     assert!(by_pkg.iter().any(|g| g.label == "(no package)"));
     let lines = flatten(&g, |g| g.label == "HIGH");
     assert_eq!(lines.len(), 3 + 3);
@@ -194,6 +194,9 @@ fn hash_round_trip() {
         show: Show::All,
         group: GroupBy::Package,
         sort: SortBy::Cvss,
+        reverse: true,
+        kev: true,
+        unmerged: true,
         finding: Some("CVE-2023-0286@openssl".into()),
     };
     let h = to_hash(&q);
@@ -230,4 +233,209 @@ fn keys() {
     assert!(key_matches(&ds, 0, "CVE-2023-0286"));
     assert!(key_matches(&ds, 0, "CVE-2023-0286@openssl"));
     assert!(!key_matches(&ds, 1, "CVE-2023-0286@openssl"));
+}
+
+/// A report with triage data: 0 openssl CVE-A (HIGH, KEV, EPSS 0.2) in two targets (0 and 1),
+/// 2 glibc CVE-B (CRITICAL, EPSS 0.9), 3 zlib CVE-C (LOW, EPSS 0.95, unfixed), 4 a secret
+/// (CRITICAL); the fix plan from `remediation::plan`; layers: glibc and zlib from the base
+/// image, openssl from the image's own layer.
+fn triage_ds() -> Dataset {
+    use crate::testdata::f;
+    use crate::triage::{Epss, Feed, ImageLayer, Kev, LayerOrigin};
+    use std::sync::Arc;
+    let epss = |score: f64| {
+        Feed::Listed(Epss {
+            score,
+            percentile: 0.5,
+            date: "2025-03-15".into(),
+        })
+    };
+    let layer = |id: &str| {
+        Some(Arc::new(Layer {
+            diff_id: Some(id.into()),
+            ..Default::default()
+        }))
+    };
+    let mut a = f("CVE-A", Severity::High, "openssl", "");
+    a.kev = Feed::Listed(Kev {
+        date_added: "2022-04-04".into(),
+        due_date: "2022-04-25".into(),
+        ..Default::default()
+    });
+    a.epss = epss(0.2);
+    a.layer = layer("sha256:own");
+    let mut a2 = a.clone();
+    a2.target = "other (debian 12)".into();
+    let mut b = f("CVE-B", Severity::Critical, "glibc", "");
+    b.epss = epss(0.9);
+    b.layer = layer("sha256:base");
+    let mut c = f("CVE-C", Severity::Low, "zlib", "");
+    c.epss = epss(0.95);
+    c.status = Some("affected".into());
+    Arc::make_mut(c.package.as_mut().unwrap())
+        .fixed_version
+        .clear();
+    c.layer = layer("sha256:base");
+    let mut secret = f("aws-access-key-id", Severity::Critical, "", "");
+    secret.kind = Kind::Secret;
+    secret.package = None;
+    let mut report = Report {
+        findings: vec![a, a2, b, c, secret],
+        artifacts: vec![Artifact {
+            name: "img".into(),
+            layers: vec![
+                ImageLayer {
+                    diff_id: "sha256:base".into(),
+                    created_by: Some("FROM debian".into()),
+                    findings: 2,
+                    origin: LayerOrigin::Base,
+                },
+                ImageLayer {
+                    diff_id: "sha256:own".into(),
+                    created_by: Some("RUN apt-get install openssl".into()),
+                    findings: 2,
+                    origin: LayerOrigin::Own,
+                },
+            ],
+            ..Default::default()
+        }],
+        ..Default::default()
+    };
+    report.remediation = crate::remediation::plan(&report);
+    Dataset::from_report(&report)
+}
+
+#[test]
+fn known_exploited_filter_and_risk_sort() {
+    let ds = triage_ds();
+    let ix = Index::new(&ds);
+    let kev = select(
+        &ds,
+        &ix,
+        &Query {
+            kev: true,
+            ..Default::default()
+        },
+        None,
+    );
+    assert_eq!(kev, [0, 1], "only the KEV-listed findings");
+    let sorted = |sort, reverse| {
+        select(
+            &ds,
+            &ix,
+            &Query {
+                sort,
+                reverse,
+                ..Default::default()
+            },
+            None,
+        )
+    };
+    // KEV first, then by EPSS (zlib 0.95 before glibc 0.9), then unscored.
+    assert_eq!(sorted(SortBy::Risk, false), [0, 1, 3, 2, 4]);
+    assert_eq!(sorted(SortBy::Epss, false), [3, 2, 0, 1, 4]);
+    assert_eq!(sorted(SortBy::Epss, true), [4, 1, 0, 2, 3]);
+    assert!(SortBy::Risk.descending() && !SortBy::Package.descending());
+    assert_eq!(ix.epss(2), Some(0.9));
+    assert_eq!(ix.epss(4), None);
+    assert!(ix.kev(0) && !ix.kev(2));
+}
+
+#[test]
+fn fix_plan_groups_follow_the_plan_and_name_the_upgrade() {
+    let ds = triage_ds();
+    let ix = Index::new(&ds);
+    let sel = select(&ds, &ix, &Query::default(), None);
+    let g = group(&ds, &ix, &sel, GroupBy::FixPlan, true);
+    let labels: Vec<(&str, &str)> = g
+        .iter()
+        .map(|g| (g.label.as_str(), g.detail.as_str()))
+        .collect();
+    // The plan's order: the KEV fix first; one entry per target.
+    assert_eq!(
+        labels,
+        [
+            (
+                "upgrade openssl 1.0 → 1.1: fixes 1 (1 high)",
+                "img (debian 12)"
+            ),
+            (
+                "upgrade openssl 1.0 → 1.1: fixes 1 (1 high)",
+                "other (debian 12)"
+            ),
+            (
+                "upgrade glibc 1.0 → 1.1: fixes 1 (1 critical)",
+                "img (debian 12)"
+            ),
+            ("No fixed version listed", ""),
+            ("Not a package vulnerability", ""),
+        ]
+    );
+    assert_eq!(ix.plan(2), Some(2));
+    assert_eq!(ix.plan(3), None);
+    // Every shown finding is in exactly one group.
+    let n: u64 = g.iter().map(|g| g.total()).sum();
+    assert_eq!(n as usize, sel.len());
+}
+
+#[test]
+fn layer_groups_put_the_base_image_first() {
+    let ds = triage_ds();
+    let ix = Index::new(&ds);
+    let sel = select(&ds, &ix, &Query::default(), None);
+    let g = group(&ds, &ix, &sel, GroupBy::Layer, true);
+    let labels: Vec<(&str, &str, u64)> = g
+        .iter()
+        .map(|g| (g.label.as_str(), g.detail.as_str(), g.total()))
+        .collect();
+    assert_eq!(
+        labels,
+        [
+            ("Base image layer base", "FROM debian", 2),
+            ("Own layer own", "RUN apt-get install openssl", 2),
+            ("No layer", "", 1),
+        ]
+    );
+    assert_eq!(g[0].counts.critical, 1);
+    assert_eq!(g[0].counts.low, 1);
+}
+
+#[test]
+fn the_same_vulnerability_in_two_targets_is_one_row_unless_unmerged() {
+    let ds = triage_ds();
+    let ix = Index::new(&ds);
+    let sel = select(&ds, &ix, &Query::default(), None);
+    let merged = group(&ds, &ix, &sel, GroupBy::Severity, true);
+    let high = merged.iter().find(|g| g.label == "HIGH").unwrap();
+    assert_eq!(high.rows, [0], "one row for both targets");
+    assert_eq!(high.findings_of(0), [0, 1]);
+    assert_eq!(high.total(), 2, "the count keeps both findings");
+    let lines = flatten(&merged, |_| false);
+    assert_eq!(lines.len(), merged.len() + 4);
+    let apart = group(&ds, &ix, &sel, GroupBy::Severity, false);
+    let high = apart.iter().find(|g| g.label == "HIGH").unwrap();
+    assert_eq!(high.rows, [0, 1]);
+    assert!(!high.has_merged());
+}
+
+#[test]
+fn new_hash_keys_round_trip_and_default_to_off() {
+    let q = from_hash("#kev=1&sort=risk&reverse=1&merge=0&group=fix");
+    assert!(q.kev && q.reverse && q.unmerged);
+    assert_eq!(q.sort, SortBy::Risk);
+    assert_eq!(q.group, GroupBy::FixPlan);
+    assert_eq!(to_hash(&q), "group=fix&kev=1&sort=risk&reverse=1&merge=0");
+    assert!(!from_hash("#group=layer").kev);
+    assert_eq!(from_hash("#group=layer").group, GroupBy::Layer);
+    assert!(!Query {
+        kev: true,
+        ..Default::default()
+    }
+    .is_unfiltered());
+    assert!(Query {
+        reverse: true,
+        unmerged: true,
+        ..Default::default()
+    }
+    .is_unfiltered());
 }

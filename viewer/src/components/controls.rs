@@ -1,5 +1,7 @@
-//! The controls above the list: the search box with its "N of M" count, the grouping, sort,
-//! fix and scope selects, the multi-value filters, and the selection and export buttons.
+//! The controls above the list: the search box with its "N of M" count; grouping, sort, scope
+//! and row merging; the facets (chips with counts for fix state, status, class and type, and a
+//! searchable target facet that shows the top entries and "N more"); the active filters as
+//! removable chips; expand/collapse all; and the selection and export buttons.
 
 use crate::data::Data;
 use crate::state::{Action, ExportKind, ListFilter, State};
@@ -23,9 +25,17 @@ fn select_one(
     }
 }
 
-/// A multi-select over the report's own values; left out when there is nothing to choose.
-fn multi(
-    id: &'static str,
+/// One facet chip: a value with its count that toggles a filter.
+fn chip(label: String, n: usize, on: bool, onclick: Callback<MouseEvent>) -> Html {
+    html! {
+        <button type="button" class="chip" aria-pressed={on.to_string()} {onclick}>
+            <span class="cl">{ label }</span><span class="cn">{ n }</span>
+        </button>
+    }
+}
+
+/// A facet over the report's own values; left out when there is nothing to choose.
+fn facet(
     label: &'static str,
     which: ListFilter,
     values: &[(String, usize)],
@@ -35,22 +45,106 @@ fn multi(
     if values.len() < 2 && cur.is_empty() {
         return html! {};
     }
-    let cb = act.reform(move |e: Event| {
-        let s: HtmlSelectElement = e.target_unchecked_into();
-        let opts = s.selected_options();
-        let v = (0..opts.length())
-            .filter_map(|n| opts.item(n))
-            .filter_map(|o| o.get_attribute("value"))
-            .filter(|v| !v.is_empty())
-            .collect();
-        Action::SetList(which, v)
+    html! {
+        <div class="facet" role="group" aria-label={label}>
+            <span class="fname">{ label }</span>
+            { for values.iter().map(|(v, n)| {
+                let val = v.clone();
+                chip(v.clone(), *n, cur.contains(v), act.reform(move |_| Action::ToggleValue(which, val.clone())))
+            }) }
+        </div>
+    }
+}
+
+/// The target facet: a search over the targets, the top matches by findings, and how many more.
+fn targets(s: &State, d: &Data, act: &Callback<Action>) -> Html {
+    if d.targets.len() < 2 && s.query.targets.is_empty() {
+        return html! {};
+    }
+    let (shown, more) = s.facet_targets(d);
+    let oninput = act.reform(|e: InputEvent| {
+        let i: HtmlInputElement = e.target_unchecked_into();
+        Action::FacetSearch(i.value())
     });
     html! {
-        <label class="ctl multi" for={id}>{ label }
-            <select id={id} multiple=true size="3" onchange={cb}>
-                { for values.iter().map(|(v, n)| html!{ <option value={v.clone()} selected={cur.contains(v)}>{ format!("{v} ({n})") }</option> }) }
-            </select>
-        </label>
+        <div class="facet targets" role="group" aria-label="Target">
+            <label class="fname" for="facet-target">{ format!("Target ({})", d.targets.len()) }</label>
+            <input id="facet-target" type="search" class="facet-q" placeholder="Find a target"
+                autocomplete="off" spellcheck="false" value={s.facet_q.clone()} {oninput} />
+            { for shown.into_iter().map(|(v, n)| {
+                let val = v.clone();
+                let full = v.clone();
+                html! {
+                    <button type="button" class="chip" aria-pressed={s.query.targets.contains(v).to_string()} title={full}
+                        onclick={act.reform(move |_| Action::ToggleValue(ListFilter::Target, val.clone()))}>
+                        <span class="cl">{ scanlens_model::present::middle_ellipsis(v, 40).into_owned() }</span><span class="cn">{ *n }</span>
+                    </button>
+                }
+            }) }
+            if more > 0 {
+                <button type="button" class="more" onclick={act.reform(|_| Action::FacetMore)}>{ format!("{more} more") }</button>
+            }
+        </div>
+    }
+}
+
+/// The active filters, each a chip that removes it.
+fn active(s: &State, act: &Callback<Action>) -> Html {
+    let q = &s.query;
+    let mut chips: Vec<(String, Action)> = Vec::new();
+    if !q.q.trim().is_empty() {
+        chips.push((
+            format!("search: {}", q.q.trim()),
+            Action::Search(String::new()),
+        ));
+    }
+    for &sv in &q.severities {
+        chips.push((
+            format!("severity: {}", sv.as_str()),
+            Action::ToggleSeverity(sv),
+        ));
+    }
+    for &k in &q.kinds {
+        chips.push((format!("kind: {}", k.plural()), Action::ToggleKind(k)));
+    }
+    if q.fix != Fix::Any {
+        chips.push((format!("fix: {}", q.fix.as_str()), Action::SetFix(Fix::Any)));
+    }
+    if q.kev {
+        chips.push(("known exploited".into(), Action::ToggleKev));
+    }
+    if q.show != Show::Counted {
+        chips.push((
+            format!("show: {}", q.show.as_str()),
+            Action::SetShow(Show::Counted),
+        ));
+    }
+    for (name, which, list) in [
+        ("status", ListFilter::Status, &q.statuses),
+        ("class", ListFilter::Class, &q.classes),
+        ("type", ListFilter::Type, &q.pkg_types),
+        ("target", ListFilter::Target, &q.targets),
+    ] {
+        for v in list {
+            chips.push((
+                format!("{name}: {v}"),
+                Action::ToggleValue(which, v.clone()),
+            ));
+        }
+    }
+    if chips.is_empty() {
+        return html! {};
+    }
+    html! {
+        <div class="active" role="group" aria-label="Active filters">
+            { for chips.into_iter().map(|(label, a)| html! {
+                <button type="button" class="chip on" aria-label={format!("Remove filter {label}")}
+                    onclick={act.reform(move |_| a.clone())}>
+                    <span class="cl">{ label }</span><span class="x" aria-hidden="true">{ "×" }</span>
+                </button>
+            }) }
+            <button type="button" class="more" onclick={act.reform(|_| Action::ClearFilters)}>{ "Clear all" }</button>
+        </div>
     }
 }
 
@@ -60,6 +154,7 @@ pub fn view(s: &State, d: &Data, search: &NodeRef, act: &Callback<Action>) -> Ht
         let i: HtmlInputElement = e.target_unchecked_into();
         Action::Search(i.value())
     });
+    let merge = !q.unmerged;
     html! {
         <div class="controls" role="search">
             <div class="searchbox">
@@ -76,18 +171,16 @@ pub fn view(s: &State, d: &Data, search: &NodeRef, act: &Callback<Action>) -> Ht
                     act.reform(|v: String| Action::SetGroup(GroupBy::from_name(&v).unwrap_or_default()))) }
                 { select_one("sort", "Sort", SortBy::ALL.iter().map(|s| (s.as_str(), s.label())).collect(), q.sort.as_str(),
                     act.reform(|v: String| Action::SetSort(SortBy::from_name(&v).unwrap_or_default()))) }
-                { select_one("fix", "Fix", vec![("any", "Any"), ("fixable", "Fixable"), ("unfixed", "Unfixed")], q.fix.as_str(),
-                    act.reform(|v: String| Action::SetFix(Fix::from_name(&v).unwrap_or_default()))) }
                 { select_one("show", "Show", vec![("counted", "Counted"), ("hidden", "Suppressed / ignored"), ("all", "All")], q.show.as_str(),
                     act.reform(|v: String| Action::SetShow(Show::from_name(&v).unwrap_or_default()))) }
-                { multi("f-status", "Status", ListFilter::Status, &d.statuses, &q.statuses, act) }
-                { multi("f-class", "Class", ListFilter::Class, &d.classes, &q.classes, act) }
-                { multi("f-type", "Type", ListFilter::Type, &d.types, &q.pkg_types, act) }
-                { multi("f-target", "Target", ListFilter::Target, &d.targets, &q.targets, act) }
+                <label class="ctl check" for="merge">
+                    <input id="merge" type="checkbox" checked={merge}
+                        onchange={act.reform(move |_| Action::SetMerge(!merge))} />
+                    { "One row per vulnerability across targets" }
+                </label>
                 <div class="actions">
-                    if !q.is_unfiltered() {
-                        <button type="button" onclick={act.reform(|_| Action::ClearFilters)}>{ "Clear filters" }</button>
-                    }
+                    <button type="button" id="expand-all" onclick={act.reform(|_| Action::ExpandAll)}>{ "Expand all" }</button>
+                    <button type="button" id="collapse-all" onclick={act.reform(|_| Action::CollapseAll)}>{ "Collapse all" }</button>
                     <button type="button" onclick={act.reform(|_| Action::PickShown)} title="Select every shown finding">{ "Select shown" }</button>
                     if !s.picked.is_empty() {
                         <button type="button" onclick={act.reform(|_| Action::ClearPicks)}>{ format!("Unselect {}", s.picked.len()) }</button>
@@ -98,6 +191,20 @@ pub fn view(s: &State, d: &Data, search: &NodeRef, act: &Callback<Action>) -> Ht
                         title="Selected findings (or all shown) as .trivyignore.yaml entries">{ ".trivyignore.yaml" }</button>
                 </div>
             </div>
+            <div class="facets">
+                <div class="facet" role="group" aria-label="Fix state">
+                    <span class="fname">{ "Fix" }</span>
+                    { for [(Fix::Fixable, d.fixable), (Fix::Unfixed, d.unfixed)].into_iter().map(|(f, n)| {
+                        let on = q.fix == f;
+                        chip(f.as_str().into(), n, on, act.reform(move |_| Action::SetFix(if on { Fix::Any } else { f })))
+                    }) }
+                </div>
+                { facet("Status", ListFilter::Status, &d.statuses, &q.statuses, act) }
+                { facet("Class", ListFilter::Class, &d.classes, &q.classes, act) }
+                { facet("Type", ListFilter::Type, &d.types, &q.pkg_types, act) }
+                { targets(s, d, act) }
+            </div>
+            { active(s, act) }
         </div>
     }
 }

@@ -1,5 +1,8 @@
-//! The detail panel for one finding. Every value is a text node; only `http(s)` URLs become
-//! links, through the model's `safe_url`.
+//! The detail panel for one finding: what to do first (its entry in CISA's KEV catalog with the
+//! required action and due date, its EPSS score and date, the fix-plan step that fixes it, the
+//! layer it comes from and the other targets it was found in), then everything Trivy said.
+//! Every value is a text node; only `http(s)` URLs become links, through the model's
+//! `safe_url`.
 
 use super::highlight::hl;
 use scanlens_model::compact::Dataset;
@@ -41,7 +44,50 @@ fn code(lines: &[CodeLine]) -> Html {
     }
 }
 
-pub fn view(ds: &Dataset, ix: &Index, i: usize, q: &str, close: Callback<MouseEvent>) -> Html {
+/// What to fix first about finding `i`: KEV, EPSS, its fix-plan step and layer; nothing when the
+/// report knows none of these.
+fn triage(ds: &Dataset, ix: &Index, i: usize, also: &[String]) -> Html {
+    let a = ds.advisory(i);
+    let kev = a.kev.listed();
+    let epss = a.epss.listed();
+    let plan = ix.plan(i).and_then(|p| ds.report.remediation.get(p));
+    // A layer of unknown origin says nothing a reader could act on.
+    let layer = ix
+        .layer(i)
+        .filter(|l| l.origin != scanlens_model::triage::LayerOrigin::Unknown);
+    if kev.is_none() && epss.is_none() && plan.is_none() && also.is_empty() && layer.is_none() {
+        return html! {};
+    }
+    html! {
+        <dl class="triage">
+            if let Some(k) = kev {
+                { row("Known exploited", html!{ <><span class="kev">{ "KEV" }</span>{ " " }{ present::kev(k) }</> }) }
+                { text_row("CISA name", &k.name) }
+                { text_row("Required action", &k.required_action) }
+            }
+            if let Some(e) = epss { { text_row("EPSS", &present::epss(e)) } }
+            if let Some(r) = plan {
+                { text_row("Fix plan", &present::upgrade(r)) }
+                { text_row("Plan note", r.note.as_deref().unwrap_or("")) }
+            }
+            if let Some(l) = layer {
+                { text_row("Layer origin", present::layer_origin(l.origin)) }
+            }
+            if !also.is_empty() {
+                { row("Also in", html!{ <ul class="plain">{ for also.iter().map(|t| html!{ <li>{ t.clone() }</li> }) }</ul> }) }
+            }
+        </dl>
+    }
+}
+
+pub fn view(
+    ds: &Dataset,
+    ix: &Index,
+    i: usize,
+    q: &str,
+    also: &[String],
+    close: Callback<MouseEvent>,
+) -> Html {
     let Some(o) = ds.findings.get(i) else {
         return html! {};
     };
@@ -79,6 +125,7 @@ pub fn view(ds: &Dataset, ix: &Index, i: usize, q: &str, close: Callback<MouseEv
             if let Some(e) = &o.excluded {
                 <p class="note">{ format!("Excluded by the gate: {}", present::exclusion(e)) }</p>
             }
+            { triage(ds, ix, i, also) }
             <dl>
                 { text_row("Kind", o.kind.as_str()) }
                 { row("Target", hl(&o.target, q)) }

@@ -1,22 +1,130 @@
-//! The page header: what was scanned, the gate's verdict, and the summary counts by severity
-//! and kind, each a toggle that filters the list.
+//! The page header: what was scanned (name, digest, OS and whether it is past its end of
+//! support, scan time in local time, Trivy version), the gate's verdict in the model's words,
+//! and the triage overview: counts by severity and kind, fixable critical/high and known
+//! exploited, each a toggle that filters the list.
 
-use crate::state::Action;
-use scanlens_model::view::Query;
-use scanlens_model::{Kind, Report, Severity};
+use crate::data::Data;
+use crate::state::{Action, State};
+use scanlens_model::present;
+use scanlens_model::{Artifact, Kind, Severity, Summary};
 use yew::prelude::*;
 
-pub fn view(r: &Report, q: &Query, act: &Callback<Action>) -> Html {
-    let sum = &r.summary;
-    let sev_buttons = Severity::ALL.iter().map(|&s| {
-        let n = sum.severity_total(s);
-        let on = q.severities.contains(&s);
+/// An RFC 3339 time in the browser's time zone, `2021-08-25 14:20 (UTC+02:00)`; as given when the
+/// browser cannot read it.
+fn local_time(ts: &str) -> String {
+    let d = js_sys::Date::new(&wasm_bindgen::JsValue::from_str(ts));
+    if d.get_time().is_nan() {
+        return ts.to_string();
+    }
+    let off = -(d.get_timezone_offset() as i64);
+    let sign = if off < 0 { '-' } else { '+' };
+    format!(
+        "{}-{:02}-{:02} {:02}:{:02} (UTC{sign}{:02}:{:02})",
+        d.get_full_year(),
+        d.get_month() + 1,
+        d.get_date(),
+        d.get_hours(),
+        d.get_minutes(),
+        off.abs() / 60,
+        off.abs() % 60
+    )
+}
+
+/// The image's digest, short: the first repo digest, else the image ID.
+fn digest(a: &Artifact) -> Option<String> {
+    let d = a
+        .repo_digests
+        .first()
+        .and_then(|d| d.split_once('@').map(|(_, h)| h.to_string()))
+        .or_else(|| a.image_id.clone())?;
+    let hex = d.strip_prefix("sha256:").unwrap_or(&d);
+    Some(format!("sha256:{}", hex.get(..12).unwrap_or(hex)))
+}
+
+fn fact(label: &str, value: String, full: Option<String>) -> Html {
+    html! {
+        <span class="fact" title={full}><span class="fl">{ label.to_string() }</span>{ " " }{ value }</span>
+    }
+}
+
+/// One artifact's facts; `named` when the report holds several, so each line says whose.
+fn context(a: &Artifact, named: bool) -> Html {
+    let full_digest = a
+        .repo_digests
+        .first()
+        .cloned()
+        .or_else(|| a.image_id.clone());
+    html! {
+        <div class="context">
+            if named { <span class="fact aname">{ present::artifact_title(a) }</span> }
+            if let Some(d) = digest(a) { { fact("digest", d, full_digest) } }
+            if let Some(o) = &a.os {
+                <span class={classes!("fact", o.eosl.then_some("eosl"))}><span class="fl">{ "OS" }</span>{ " " }{ present::os(o) }</span>
+            }
+            if let Some(t) = &a.scanned_at { { fact("scanned", local_time(t), Some(t.clone())) } }
+            if let Some(v) = &a.trivy_version { { fact("Trivy", v.clone(), None) } }
+        </div>
+    }
+}
+
+/// A small chart of the counts by kind × severity: one bar per kind, stacked by severity, all to
+/// one scale. SVG attributes, not styles, size the parts (the page's CSP allows no inline
+/// styles); the numbers are in its label.
+fn chart(sum: &Summary) -> Html {
+    let kinds: Vec<Kind> = Kind::ALL
+        .iter()
+        .copied()
+        .filter(|k| sum.of(*k).total() > 0)
+        .collect();
+    let max = kinds.iter().map(|k| sum.of(*k).total()).max().unwrap_or(0);
+    if max == 0 {
+        return html! {};
+    }
+    let label = kinds
+        .iter()
+        .map(|k| format!("{} {}", k.plural(), present::severity_counts(sum.of(*k))))
+        .collect::<Vec<_>>()
+        .join("; ");
+    let bar = |k: Kind| {
+        let c = sum.of(k);
+        let mut x = 0;
+        let parts = Severity::ALL
+            .iter()
+            .filter(|sv| c.get(**sv) > 0)
+            .map(|&sv| {
+                let w = c.get(sv);
+                let at = x;
+                x += w;
+                let class = format!("f-{}", sv.as_str().to_ascii_lowercase());
+                html! { <rect x={at.to_string()} y="0" width={w.to_string()} height="1" {class} /> }
+            });
         html! {
-            <button type="button" class={classes!("count", format!("sev-{}", s.as_str().to_ascii_lowercase()))}
-                aria-pressed={on.to_string()} data-severity={s.as_str()}
-                title={format!("Show only {} findings (click again to undo)", s.as_str())}
-                onclick={act.reform(move |_| Action::ToggleSeverity(s))}>
-                <span class="n">{ n }</span><span class="l">{ s.as_str() }</span>
+            <>
+                <span class="ck">{ k.plural() }</span>
+                <svg class="cbar" viewBox={format!("0 0 {max} 1")} preserveAspectRatio="none">{ for parts }</svg>
+            </>
+        }
+    };
+    html! {
+        <div class="chart" role="img" aria-label={format!("Findings by kind and severity: {label}")}>
+            { for kinds.iter().map(|k| bar(*k)) }
+        </div>
+    }
+}
+
+pub fn view(s: &State, d: &Data, act: &Callback<Action>) -> Html {
+    let r = &d.ds.report;
+    let q = &s.query;
+    let sum = &r.summary;
+    let sev_buttons = Severity::ALL.iter().map(|&sv| {
+        let n = sum.severity_total(sv);
+        let on = q.severities.contains(&sv);
+        html! {
+            <button type="button" class={classes!("count", format!("sev-{}", sv.as_str().to_ascii_lowercase()))}
+                aria-pressed={on.to_string()} data-severity={sv.as_str()}
+                title={format!("Show only {} findings (click again to undo)", sv.as_str())}
+                onclick={act.reform(move |_| Action::ToggleSeverity(sv))}>
+                <span class="n">{ n }</span><span class="l">{ sv.as_str() }</span>
             </button>
         }
     });
@@ -29,27 +137,58 @@ pub fn view(r: &Report, q: &Query, act: &Callback<Action>) -> Html {
             </button>
         }
     });
-    let names: Vec<&str> = r.artifacts.iter().map(|a| a.name.as_str()).collect();
-    let gate = r.gate.as_ref().filter(|g| !g.fail_on.is_empty()).map(|g| {
-        let sevs: Vec<&str> = g.fail_on.iter().map(|s| s.as_str()).collect();
-        if g.failed {
-            html! { <span class="gate gate-failed">{ format!("Gate failed: {} at {}", g.failing, sevs.join(",")) }</span> }
+    let title = if r.artifacts.is_empty() {
+        "Scanlens report".to_string()
+    } else {
+        r.artifacts
+            .iter()
+            .map(present::artifact_title)
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
+    let gate = r.gate.as_ref().filter(|g| g.has_rules()).map(|g| {
+        let cls = if g.failed {
+            "gate-failed"
         } else {
-            html! { <span class="gate gate-passed">{ "Gate passed" }</span> }
-        }
+            "gate-passed"
+        };
+        html! { <span class={classes!("gate", cls)}>{ present::gate_verdict(g) }</span> }
     });
+    let kev_feed = r.feeds.as_ref().is_some_and(|f| f.kev.is_some());
+    let urgent = s.fixable_urgent();
     html! {
         <header class="top">
             <div class="titlebar">
-                <h1>{ if names.is_empty() { "Scanlens report".to_string() } else { names.join(", ") } }</h1>
+                <h1>{ title }</h1>
                 { for gate }
-                <span class="meta">{ format!("{} total · {} fixable · {} packages", sum.total(), r.stats.fixable, r.stats.packages) }</span>
+                <span class="meta">
+                    { format!("{} total · {} fixable", sum.total(), r.stats.fixable) }
+                    if r.stats.packages > 0 { { format!(" · {} packages", r.stats.packages) } }
+                </span>
                 <button type="button" class="theme" aria-label="Toggle dark theme" onclick={act.reform(|_| Action::ToggleTheme)}>{ "◐" }</button>
             </div>
+            // A few artifacts each get their line; more would push the list off the screen.
+            if r.artifacts.len() <= 4 {
+                { for r.artifacts.iter().map(|a| context(a, r.artifacts.len() > 1)) }
+            }
             <nav class="summary" aria-label="Counts by severity and kind; click to filter">
                 { for sev_buttons }
                 <span class="sep" aria-hidden="true"></span>
                 { for kind_buttons }
+                <span class="sep" aria-hidden="true"></span>
+                <button type="button" class="count triage" id="fixable-urgent" aria-pressed={urgent.to_string()}
+                    title="Show only fixable critical and high findings (click again to undo)"
+                    onclick={act.reform(|_| Action::ToggleFixableUrgent)}>
+                    <span class="n">{ d.fixable_urgent }</span><span class="l">{ "fixable critical/high" }</span>
+                </button>
+                if kev_feed || d.kev > 0 {
+                    <button type="button" class="count triage kev-count" id="known-exploited" aria-pressed={q.kev.to_string()}
+                        title="Show only findings in CISA's Known Exploited Vulnerabilities catalog (click again to undo)"
+                        onclick={act.reform(|_| Action::ToggleKev)}>
+                        <span class="n">{ d.kev }</span><span class="l">{ "known exploited" }</span>
+                    </button>
+                }
+                { chart(sum) }
             </nav>
         </header>
     }

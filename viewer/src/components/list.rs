@@ -1,10 +1,14 @@
-//! The windowed list: only the lines on screen (and a few around them) exist in the DOM. A
-//! spacer as tall as all lines gives the scrollbar its true length, and the rendered window is
-//! moved to where its lines belong; both are placed after each render.
+//! The windowed grid: a header row of columns that sort on click (the sort shown with
+//! `aria-sort`), then only the lines on screen (and a few around them) in the DOM. A spacer as
+//! tall as all lines gives the scrollbar its true length, and the rendered window is moved to
+//! where its lines belong; both are placed after each render. Rows and cells carry grid roles,
+//! so assistive technology reads it as a grid of `aria-rowcount` rows.
 
-use super::row;
+use super::row::{self, COLUMNS};
 use crate::data::Data;
 use crate::state::{Action, State, ROW_H};
+use scanlens_model::view::SortBy;
+use scanlens_model::Kind;
 use web_sys::HtmlElement;
 use yew::prelude::*;
 
@@ -35,17 +39,73 @@ impl ListRefs {
         }
     }
 
-    /// The list's visible height (px), once it is in the page.
+    /// The height lines have to show in (px): the list's, less its sticky column header row
+    /// (one line tall), once it is in the page.
     pub fn height(&self) -> Option<f64> {
         self.list
             .cast::<HtmlElement>()
-            .map(|el| el.client_height() as f64)
+            .map(|el| (el.client_height() as f64 - ROW_H).max(ROW_H))
     }
 
     pub fn scroll_to(&self, top: f64) {
         if let Some(el) = self.list.cast::<HtmlElement>() {
             el.set_scroll_top(top.max(0.0) as i32);
         }
+    }
+}
+
+/// The labels of the package and version columns: what they hold for the kinds shown.
+fn part_labels(s: &State) -> (&'static str, &'static str) {
+    match s.query.kinds.as_slice() {
+        [Kind::Misconfiguration] => ("Resource", "Lines"),
+        [Kind::Secret] => ("Category", "Lines"),
+        [Kind::License] => ("Package", "License"),
+        [Kind::Vulnerability] => ("Package", "Installed → upgrade"),
+        _ => ("Package / resource", "Version / lines"),
+    }
+}
+
+fn column_headers(s: &State, act: &Callback<Action>) -> Html {
+    let (pkg, ver) = part_labels(s);
+    let cells = COLUMNS.iter().map(|&(class, label, sort)| {
+        let label = match class {
+            "c-pkg" => pkg,
+            "c-ver" => ver,
+            _ => label,
+        };
+        let Some(by) = sort else {
+            return html! { <span role="columnheader" class={classes!("ch", class)}>{ label }</span> };
+        };
+        let active = s.query.sort == by;
+        let aria_sort = if !active {
+            "none"
+        } else if by.descending() != s.query.reverse {
+            "descending"
+        } else {
+            "ascending"
+        };
+        let arrow = match aria_sort {
+            "descending" => " ▼",
+            "ascending" => " ▲",
+            _ => "",
+        };
+        html! {
+            <span role="columnheader" class={classes!("ch", class)} aria-sort={aria_sort}>
+                <button type="button" class="sortby" data-sort={by.as_str()}
+                    title={format!("Sort by {}", SortBy::label(by))}
+                    onclick={act.reform(move |_| Action::SortColumn(by))}>
+                    { label }<span aria-hidden="true">{ arrow }</span>
+                </button>
+            </span>
+        }
+    });
+    html! {
+        <div class="colheads" role="rowgroup">
+            <div class="line colhead" role="row" aria-rowindex="1">
+                <span role="columnheader" class="ch c-pick"><span class="visually-hidden">{ "Select" }</span></span>
+                { for cells }
+            </div>
+        </div>
     }
 }
 
@@ -60,11 +120,15 @@ pub fn view(s: &State, d: &Data, refs: &ListRefs, act: &Callback<Action>) -> Htm
         )
     });
     html! {
-        <div class="list" ref={refs.list.clone()} {onscroll}
-            role="grid" aria-rowcount={s.lines.len().to_string()} aria-label="Findings" tabindex="0">
-            <div class="spacer" ref={refs.spacer.clone()}>
-                <div class="window" ref={refs.window.clone()}>
-                    { for rows }
+        <div class="grid-wrap">
+            <div class="list" ref={refs.list.clone()} {onscroll}
+                role="grid" aria-rowcount={(s.lines.len() + 1).to_string()} aria-colcount={(COLUMNS.len() + 1).to_string()}
+                aria-label="Findings" tabindex="0">
+                { column_headers(s, act) }
+                <div class="spacer" role="none" ref={refs.spacer.clone()}>
+                    <div class="window" role="rowgroup" ref={refs.window.clone()}>
+                        { for rows }
+                    </div>
                 </div>
             </div>
             if s.lines.is_empty() {

@@ -92,6 +92,7 @@ pub(super) fn reduce_key(s: &mut State, k: Keystroke, data: &Data) -> Outcome {
             s.cursor = Some(n);
             let mut out = Outcome::render();
             out.effects.extend(s.reveal(n));
+            out.effects.push(Effect::FocusCursor);
             if let Line::Item { i, .. } = s.lines[n] {
                 // Following the cursor with the detail view makes j/k a quick review.
                 if s.detail.is_some() {

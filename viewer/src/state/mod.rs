@@ -23,6 +23,7 @@ use scanlens_model::view::{self as query, Fix, Group, GroupBy, Line, Query, Show
 use scanlens_model::{Kind, Severity};
 use search::Searched;
 use std::collections::{BTreeSet, HashSet};
+
 use std::rc::Rc;
 
 /// The multi-value filters offered as lists of the report's own values.
@@ -50,10 +51,28 @@ pub enum Action {
     SetShow(Show),
     SetGroup(GroupBy),
     SetSort(SortBy),
+    /// A column header was clicked: sort by it, or turn the order around if it already sorts.
+    SortColumn(SortBy),
     SetList(ListFilter, Vec<String>),
+    /// Adds or removes one value of a multi-value filter (a facet chip, an active-filter chip).
+    ToggleValue(ListFilter, String),
+    /// Only known-exploited findings, or all again.
+    ToggleKev,
+    /// Only fixable critical and high findings (the header's count), or all again.
+    ToggleFixableUrgent,
+    /// Merges the same vulnerability in several targets into one row, or not.
+    SetMerge(bool),
+    /// Narrows the target facet's choices to those containing this text.
+    FacetSearch(String),
+    /// Shows more of the target facet's choices.
+    FacetMore,
     ClearFilters,
     /// Folds or unfolds the group with this key.
     ToggleGroup(String),
+    /// Unfolds every group.
+    ExpandAll,
+    /// Folds every group.
+    CollapseAll,
     /// The list was scrolled to this offset (px).
     Scrolled(f64),
     /// The list is now this tall (px).
@@ -94,6 +113,9 @@ pub enum Effect {
     Copy(String),
     /// Switches between the light and dark theme; the theme lives in the page, not here.
     ToggleTheme,
+    /// Moves keyboard focus to the highlighted line once it is rendered, so that screen readers
+    /// announce it.
+    FocusCursor,
 }
 
 /// What an action asks of the component: whether to render, and the effects to perform.
@@ -146,7 +168,13 @@ pub struct State {
     pub export: Option<(ExportKind, String)>,
     /// Whether the export text was copied since the dialog opened.
     pub copied: bool,
+    /// The target facet's own search, and how many of its choices it shows.
+    pub facet_q: String,
+    pub facet_limit: usize,
 }
+
+/// How many choices the target facet shows at first; "N more" adds as many again.
+pub const FACET_TOP: usize = 8;
 
 impl State {
     /// The state a page opens in: the query of its URL `hash`, with the finding it names open.
@@ -166,6 +194,8 @@ impl State {
             picked: BTreeSet::new(),
             export: None,
             copied: false,
+            facet_q: String::new(),
+            facet_limit: FACET_TOP,
         };
         s.recompute(data);
         s.open_from_query(data);
@@ -181,6 +211,39 @@ impl State {
     /// The lines to render, `start..end`: those on screen and a few around them.
     pub fn visible_range(&self) -> (usize, usize) {
         scroll::visible_range(self.scroll_top, self.viewport, self.lines.len())
+    }
+
+    /// The findings line `n` stands for: a finding row's own and those merged into it (the
+    /// same vulnerability in other targets).
+    pub fn line_findings(&self, n: usize) -> Vec<u32> {
+        match self.lines.get(n) {
+            Some(Line::Item { g, i }) => self.groups[*g as usize].findings_of(*i),
+            _ => Vec::new(),
+        }
+    }
+
+    /// The findings merged into finding `i`'s row (other targets), if any.
+    pub fn merged_with(&self, g: u32, i: u32) -> &[u32] {
+        self.groups.get(g as usize).map_or(&[], |g| g.also(i))
+    }
+
+    /// The target facet's choices: the report's targets containing its search, most findings
+    /// first, at most `facet_limit`; and how many more match.
+    pub fn facet_targets<'a>(&self, d: &'a Data) -> (Vec<&'a (String, usize)>, usize) {
+        let needle = query::fold(self.facet_q.trim());
+        let mut shown = Vec::new();
+        let mut more = 0;
+        for t in &d.targets_by_count {
+            if !needle.is_empty() && !query::fold(&t.0).contains(&needle) {
+                continue;
+            }
+            if shown.len() < self.facet_limit {
+                shown.push(t);
+            } else {
+                more += 1;
+            }
+        }
+        (shown, more)
     }
 
     /// What an export covers: the picked findings, or without any, all shown.
@@ -201,7 +264,13 @@ impl State {
     }
 
     fn regroup(&mut self, data: &Data) {
-        self.groups = query::group(&data.ds, &data.ix, &self.selected, self.query.group);
+        self.groups = query::group(
+            &data.ds,
+            &data.ix,
+            &self.selected,
+            self.query.group,
+            !self.query.unmerged,
+        );
         self.relines();
     }
 
@@ -253,6 +322,24 @@ impl State {
     }
 }
 
+fn list_mut(q: &mut Query, which: ListFilter) -> &mut Vec<String> {
+    match which {
+        ListFilter::Status => &mut q.statuses,
+        ListFilter::Class => &mut q.classes,
+        ListFilter::Type => &mut q.pkg_types,
+        ListFilter::Target => &mut q.targets,
+    }
+}
+
+impl State {
+    /// Whether the list shows exactly the fixable critical and high findings (the header's
+    /// "fixable critical/high" filter).
+    pub fn fixable_urgent(&self) -> bool {
+        self.query.fix == Fix::Fixable
+            && self.query.severities == [Severity::Critical, Severity::High]
+    }
+}
+
 /// Applies `action` to `s`.
 pub fn reduce(s: &mut State, action: Action, data: &Data) -> Outcome {
     match action {
@@ -282,15 +369,70 @@ pub fn reduce(s: &mut State, action: Action, data: &Data) -> Outcome {
             s.query.sort = sort;
             s.changed_query(data)
         }
-        Action::SetList(which, v) => {
-            let q = &mut s.query;
-            match which {
-                ListFilter::Status => q.statuses = v,
-                ListFilter::Class => q.classes = v,
-                ListFilter::Type => q.pkg_types = v,
-                ListFilter::Target => q.targets = v,
+        Action::SortColumn(sort) => {
+            if s.query.sort == sort {
+                s.query.reverse = !s.query.reverse;
+            } else {
+                s.query.sort = sort;
+                s.query.reverse = false;
             }
             s.changed_query(data)
+        }
+        Action::SetList(which, v) => {
+            *list_mut(&mut s.query, which) = v;
+            s.changed_query(data)
+        }
+        Action::ToggleValue(which, v) => {
+            let list = list_mut(&mut s.query, which);
+            match list.iter().position(|x| *x == v) {
+                Some(n) => {
+                    list.remove(n);
+                }
+                None => list.push(v),
+            }
+            s.changed_query(data)
+        }
+        Action::ToggleKev => {
+            s.query.kev = !s.query.kev;
+            s.changed_query(data)
+        }
+        Action::ToggleFixableUrgent => {
+            let urgent = vec![Severity::Critical, Severity::High];
+            if s.fixable_urgent() {
+                s.query.fix = Fix::Any;
+                s.query.severities.clear();
+            } else {
+                s.query.fix = Fix::Fixable;
+                s.query.severities = urgent;
+            }
+            s.changed_query(data)
+        }
+        Action::SetMerge(on) => {
+            s.query.unmerged = !on;
+            s.regroup(data);
+            Outcome::with(vec![s.hash(true)])
+        }
+        Action::FacetSearch(text) => {
+            s.facet_q = text;
+            s.facet_limit = FACET_TOP;
+            Outcome::render()
+        }
+        Action::FacetMore => {
+            s.facet_limit += FACET_TOP * 6;
+            Outcome::render()
+        }
+        Action::ExpandAll | Action::CollapseAll => {
+            let fold = action == Action::CollapseAll;
+            let by_id = s.query.group == GroupBy::Vulnerability;
+            // A group differs from its default when folding it is not what its kind does.
+            s.toggled = if fold == by_id {
+                HashSet::new()
+            } else {
+                s.groups.iter().map(|g| g.key.clone()).collect()
+            };
+            s.cursor = None;
+            s.relines();
+            Outcome::with(vec![s.reset_scroll()])
         }
         Action::ClearFilters => {
             s.query = Query {
@@ -338,8 +480,19 @@ pub fn reduce(s: &mut State, action: Action, data: &Data) -> Outcome {
             Outcome::with(vec![s.hash(true)])
         }
         Action::Pick(i) => {
-            if !s.picked.remove(&i) {
-                s.picked.insert(i);
+            // A merged row picks (or unpicks) every finding it stands for.
+            let all = s
+                .groups
+                .iter()
+                .find(|g| !g.also(i).is_empty())
+                .map(|g| g.findings_of(i))
+                .unwrap_or_else(|| vec![i]);
+            if s.picked.contains(&i) {
+                for j in all {
+                    s.picked.remove(&j);
+                }
+            } else {
+                s.picked.extend(all);
             }
             Outcome::render()
         }
@@ -381,6 +534,7 @@ pub fn reduce(s: &mut State, action: Action, data: &Data) -> Outcome {
             // Only the grouping (or the open finding) moved: the result stands.
             let regroup_only = Query {
                 group: s.query.group,
+                unmerged: s.query.unmerged,
                 finding: s.query.finding.clone(),
                 ..q.clone()
             } == s.query;

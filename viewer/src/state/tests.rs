@@ -473,7 +473,7 @@ fn j_and_k_move_the_highlighted_line_and_keep_it_on_screen() {
     reduce(&mut s, Action::Resized(2.0 * ROW_H), &d);
     assert_eq!(
         press(&mut s, &d, "j"),
-        Outcome::with(vec![Effect::PreventDefault])
+        Outcome::with(vec![Effect::PreventDefault, Effect::FocusCursor])
     );
     assert_eq!(s.cursor, Some(0));
     press(&mut s, &d, "j");
@@ -481,13 +481,21 @@ fn j_and_k_move_the_highlighted_line_and_keep_it_on_screen() {
     // Line 2 is below a list two lines tall: scrolled by one line.
     assert_eq!(
         press(&mut s, &d, "ArrowDown"),
-        Outcome::with(vec![Effect::PreventDefault, Effect::ScrollList(ROW_H)])
+        Outcome::with(vec![
+            Effect::PreventDefault,
+            Effect::ScrollList(ROW_H),
+            Effect::FocusCursor
+        ])
     );
     assert_eq!((s.cursor, s.scroll_top), (Some(2), ROW_H));
     press(&mut s, &d, "k");
     assert_eq!(
         press(&mut s, &d, "ArrowUp"),
-        Outcome::with(vec![Effect::PreventDefault, Effect::ScrollList(0.0)])
+        Outcome::with(vec![
+            Effect::PreventDefault,
+            Effect::ScrollList(0.0),
+            Effect::FocusCursor
+        ])
     );
     assert_eq!(s.cursor, Some(0));
     press(&mut s, &d, "k");
@@ -574,6 +582,7 @@ fn the_open_detail_follows_the_highlight() {
         out.effects,
         [
             Effect::PreventDefault,
+            Effect::FocusCursor,
             set_hash("severity=HIGH&finding=CVE-2023-0286@libssl3", true)
         ]
     );
@@ -634,4 +643,184 @@ fn focus_theme_and_resizing() {
     );
     reduce(&mut s, Action::Resized(320.0), &d);
     assert_eq!(s.viewport, 320.0);
+}
+
+/// The triage data the header and the new views work on: findings 0 and 1 are one openssl
+/// vulnerability (HIGH, in CISA's KEV catalog, EPSS 0.2) in two targets, 2 glibc (CRITICAL,
+/// EPSS 0.9), 3 zlib (LOW, unfixed), 4 a secret; the fix plan is the model's.
+fn triage() -> Data {
+    use scanlens_model::triage::{Epss, Feed, Kev};
+    let mut a = vuln("CVE-A", Severity::High, "openssl");
+    a.kev = Feed::Listed(Kev {
+        date_added: "2022-04-04".into(),
+        due_date: "2022-04-25".into(),
+        ..Default::default()
+    });
+    a.epss = Feed::Listed(Epss {
+        score: 0.2,
+        percentile: 0.9,
+        date: "2025-03-15".into(),
+    });
+    let mut a2 = a.clone();
+    a2.target = "other (debian 12)".into();
+    let mut b = vuln("CVE-B", Severity::Critical, "glibc");
+    b.epss = Feed::Listed(Epss {
+        score: 0.9,
+        percentile: 0.99,
+        date: "2025-03-15".into(),
+    });
+    let mut zlib = findings().remove(3);
+    zlib.id = "CVE-C".into();
+    let secret = findings().remove(5);
+    let mut report = Report {
+        findings: vec![a, a2, b, zlib, secret],
+        ..Default::default()
+    };
+    report.remediation = scanlens_model::remediation::plan(&report);
+    Data::new(Dataset::from_report(&report))
+}
+
+#[test]
+fn the_header_counts_known_exploited_and_fixable_urgent_and_both_filter() {
+    let d = triage();
+    assert_eq!((d.kev, d.fixable_urgent), (2, 3));
+    let mut s = open(&d, "");
+    assert_eq!(reduce(&mut s, Action::ToggleKev, &d), filtered("kev=1"));
+    assert_eq!(s.selected.as_slice(), [0, 1]);
+    reduce(&mut s, Action::ToggleKev, &d);
+    assert_eq!(s.selected.len(), 5);
+    assert_eq!(
+        reduce(&mut s, Action::ToggleFixableUrgent, &d),
+        filtered("severity=CRITICAL,HIGH&fix=fixable")
+    );
+    assert!(s.fixable_urgent());
+    assert_eq!(s.selected.len(), 3);
+    reduce(&mut s, Action::ToggleFixableUrgent, &d);
+    assert!(s.query.is_unfiltered());
+}
+
+#[test]
+fn column_headers_sort_and_a_second_click_reverses() {
+    let d = triage();
+    let mut s = open(&d, "");
+    assert_eq!(
+        reduce(&mut s, Action::SortColumn(SortBy::Risk), &d),
+        filtered("sort=risk")
+    );
+    assert_eq!(
+        s.selected.as_slice(),
+        [0, 1, 2, 4, 3],
+        "KEV first, then EPSS, then severity"
+    );
+    assert_eq!(
+        reduce(&mut s, Action::SortColumn(SortBy::Risk), &d),
+        filtered("sort=risk&reverse=1")
+    );
+    assert_eq!(s.selected.as_slice(), [3, 4, 2, 1, 0]);
+    reduce(&mut s, Action::SortColumn(SortBy::Epss), &d);
+    assert!(!s.query.reverse, "a new column starts in its natural order");
+    assert_eq!(s.selected[0], 2);
+}
+
+#[test]
+fn fix_plan_and_layer_groupings() {
+    let d = triage();
+    let mut s = open(&d, "#group=fix");
+    let labels: Vec<&str> = s.groups.iter().map(|g| g.label.as_str()).collect();
+    assert_eq!(
+        labels,
+        [
+            "upgrade openssl 1.0 → 1.1: fixes 1 (1 high)",
+            "upgrade openssl 1.0 → 1.1: fixes 1 (1 high)",
+            "upgrade glibc 1.0 → 1.1: fixes 1 (1 critical)",
+            "No fixed version listed",
+            "Not a package vulnerability",
+        ]
+    );
+    reduce(&mut s, Action::SetGroup(GroupBy::Layer), &d);
+    let labels: Vec<&str> = s.groups.iter().map(|g| g.label.as_str()).collect();
+    assert_eq!(labels, ["No layer"], "no layers known: one group");
+    assert_eq!(s.groups[0].total(), 5);
+}
+
+#[test]
+fn merged_rows_stand_for_every_target_and_pick_them_all() {
+    let d = triage();
+    let mut s = open(&d, "");
+    let high = s.groups.iter().position(|g| g.label == "HIGH").unwrap();
+    let line = s
+        .lines
+        .iter()
+        .position(|l| {
+            *l == Line::Item {
+                g: high as u32,
+                i: 0,
+            }
+        })
+        .unwrap();
+    assert_eq!(s.line_findings(line), [0, 1]);
+    assert_eq!(s.merged_with(high as u32, 0), [1]);
+    assert_eq!(s.lines.len(), 3 + 4, "3 groups, 4 rows for 5 findings");
+    reduce(&mut s, Action::Pick(0), &d);
+    assert_eq!(s.picked.iter().copied().collect::<Vec<_>>(), [0, 1]);
+    reduce(&mut s, Action::Pick(0), &d);
+    assert!(s.picked.is_empty());
+    // Unmerged: a row each, and the choice kept in the hash.
+    let out = reduce(&mut s, Action::SetMerge(false), &d);
+    assert_eq!(out, Outcome::with(vec![set_hash("merge=0", true)]));
+    assert_eq!(s.lines.len(), 3 + 5);
+    reduce(&mut s, Action::HashChanged(String::new()), &d);
+    assert_eq!(s.lines.len(), 3 + 4, "back merges again");
+}
+
+#[test]
+fn expand_and_collapse_all() {
+    let d = data();
+    let mut s = open(&d, "");
+    reduce(&mut s, Action::CollapseAll, &d);
+    assert_eq!(s.lines.len(), s.groups.len(), "headers only");
+    reduce(&mut s, Action::ExpandAll, &d);
+    assert_eq!(s.lines.len(), s.groups.len() + 6);
+    // Vulnerability groups start folded; expand all opens them.
+    reduce(&mut s, Action::SetGroup(GroupBy::Vulnerability), &d);
+    let folded = s.lines.len();
+    reduce(&mut s, Action::ExpandAll, &d);
+    assert!(s.lines.len() > folded);
+    reduce(&mut s, Action::CollapseAll, &d);
+    assert_eq!(s.lines.len(), folded);
+}
+
+#[test]
+fn facet_chips_toggle_values_and_the_target_facet_is_bounded_and_searchable() {
+    let many: Vec<Finding> = (0..40)
+        .map(|n| {
+            let mut f = vuln(&format!("CVE-{n}"), Severity::Low, "zlib");
+            f.target = format!("target-{:02}", n % 20);
+            f
+        })
+        .collect();
+    let d = data_of(many);
+    let mut s = open(&d, "");
+    let (shown, more) = s.facet_targets(&d);
+    assert_eq!((shown.len(), more), (FACET_TOP, 20 - FACET_TOP));
+    reduce(&mut s, Action::FacetSearch("GET-1".into()), &d);
+    let (shown, more) = s.facet_targets(&d);
+    assert_eq!((shown.len(), more), (FACET_TOP, 2), "target-10 … target-19");
+    reduce(&mut s, Action::FacetMore, &d);
+    assert_eq!(s.facet_targets(&d).0.len(), 10);
+    assert_eq!(
+        reduce(
+            &mut s,
+            Action::ToggleValue(ListFilter::Target, "target-03".into()),
+            &d
+        ),
+        filtered("target=target-03")
+    );
+    assert_eq!(s.selected.len(), 2);
+    reduce(
+        &mut s,
+        Action::ToggleValue(ListFilter::Target, "target-03".into()),
+        &d,
+    );
+    assert!(s.query.is_unfiltered());
 }
