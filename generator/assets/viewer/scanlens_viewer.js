@@ -1,38 +1,44 @@
-export function start() {
-wasm.start();
+/**
+* Called by the page's boot script with the unpacked report data (the compact dataset's JSON).
+* @param {Uint8Array | number[]} data
+*/
+export function mount(data) {
+const ptr0 = passArray8ToWasm0(data, wasm.$123);
+const len0 = WASM_VECTOR_LEN;
+wasm.mount(ptr0, len0);
 }
 function __wbg_get_imports() {
 const import0 = {
 __proto__: null,
-$113: function(arg0, arg1) {
+$112: function(arg0, arg1) {
 const ret = debugString(arg1);
-const ptr1 = passStringToWasm0(ret, wasm.$124, wasm.$125);
+const ptr1 = passStringToWasm0(ret, wasm.$123, wasm.$124);
 const len1 = WASM_VECTOR_LEN;
 getDataViewMemory0().setInt32((arg0 >>> 0) + 4 * 1, len1, true);
 getDataViewMemory0().setInt32((arg0 >>> 0) + 4 * 0, ptr1, true);
 },
-$110: function(arg0) {
+$109: function(arg0) {
 const ret = typeof(arg0) === 'function';
 return ret;
 },
-$111: function(arg0) {
+$110: function(arg0) {
 const ret = arg0 === undefined;
 return ret;
 },
-$108: function(arg0, arg1) {
+$107: function(arg0, arg1) {
 const ret = arg0 === arg1;
 return ret;
 },
-$109: function(arg0, arg1) {
+$108: function(arg0, arg1) {
 const obj = arg1;
 const ret = typeof(obj) === 'number' ? obj : undefined;
 getDataViewMemory0().setFloat64((arg0 >>> 0) + 8 * 1, isLikeNone(ret) ? 0 : ret, true);
 getDataViewMemory0().setInt32((arg0 >>> 0) + 4 * 0, !isLikeNone(ret), true);
 },
-$107: function(arg0, arg1) {
+$106: function(arg0, arg1) {
 throw new Error(getStringFromWasm0(arg0, arg1));
 },
-$112: function(arg0) {
+$111: function(arg0) {
 arg0._wbg_cb_unref();
 },
 $50: function() { return handleError(function (arg0, arg1, arg2, arg3, arg4) {
@@ -49,7 +55,7 @@ $41: function(arg0) {
 const ret = arg0.body;
 return isLikeNone(ret) ? 0 : addToExternrefTable0(ret);
 },
-$93: function(arg0) {
+$92: function(arg0) {
 const ret = arg0.bubbles;
 return ret;
 },
@@ -57,7 +63,7 @@ $5: function(arg0) {
 const ret = arg0.__yew_subtree_cache_key;
 return isLikeNone(ret) ? Number.MAX_SAFE_INTEGER : (ret) >>> 0;
 },
-$89: function(arg0) {
+$88: function(arg0) {
 const ret = arg0.cancelBubble;
 return ret;
 },
@@ -77,7 +83,7 @@ $78: function() { return handleError(function (arg0) {
 const ret = arg0.cloneNode();
 return ret;
 }, arguments); },
-$90: function(arg0) {
+$89: function(arg0) {
 const ret = arg0.composedPath();
 return ret;
 },
@@ -113,24 +119,24 @@ deferred0_0 = arg0;
 deferred0_1 = arg1;
 console.error(getStringFromWasm0(arg0, arg1));
 } finally {
-wasm.$126(deferred0_0, deferred0_1, 1);
+wasm.$125(deferred0_0, deferred0_1, 1);
 }
 },
 $13: function(arg0, arg1) {
 var v0 = getArrayJsValueFromWasm0(arg0, arg1);
-wasm.$126(arg0, arg1 * 4, 4);
+wasm.$125(arg0, arg1 * 4, 4);
 console.error(...(v0));
 },
 $54: function() { return handleError(function (arg0) {
 arg0.focus();
 }, arguments); },
-$96: function(arg0) {
+$95: function(arg0) {
 const ret = Array.from(arg0);
 return ret;
 },
 $25: function(arg0, arg1, arg2, arg3) {
 const ret = arg1.getAttribute(getStringFromWasm0(arg2, arg3));
-var ptr1 = isLikeNone(ret) ? 0 : passStringToWasm0(ret, wasm.$124, wasm.$125);
+var ptr1 = isLikeNone(ret) ? 0 : passStringToWasm0(ret, wasm.$123, wasm.$124);
 var len1 = WASM_VECTOR_LEN;
 getDataViewMemory0().setInt32((arg0 >>> 0) + 4 * 1, len1, true);
 getDataViewMemory0().setInt32((arg0 >>> 0) + 4 * 0, ptr1, true);
@@ -141,7 +147,7 @@ return isLikeNone(ret) ? 0 : addToExternrefTable0(ret);
 },
 $34: function() { return handleError(function (arg0, arg1, arg2, arg3) {
 const ret = arg1.getItem(getStringFromWasm0(arg2, arg3));
-var ptr1 = isLikeNone(ret) ? 0 : passStringToWasm0(ret, wasm.$124, wasm.$125);
+var ptr1 = isLikeNone(ret) ? 0 : passStringToWasm0(ret, wasm.$123, wasm.$124);
 var len1 = WASM_VECTOR_LEN;
 getDataViewMemory0().setInt32((arg0 >>> 0) + 4 * 1, len1, true);
 getDataViewMemory0().setInt32((arg0 >>> 0) + 4 * 0, ptr1, true);
@@ -152,7 +158,7 @@ return ret;
 },
 $42: function() { return handleError(function (arg0, arg1) {
 const ret = arg1.hash;
-const ptr1 = passStringToWasm0(ret, wasm.$124, wasm.$125);
+const ptr1 = passStringToWasm0(ret, wasm.$123, wasm.$124);
 const len1 = WASM_VECTOR_LEN;
 getDataViewMemory0().setInt32((arg0 >>> 0) + 4 * 1, len1, true);
 getDataViewMemory0().setInt32((arg0 >>> 0) + 4 * 0, ptr1, true);
@@ -169,7 +175,7 @@ $17: function() { return handleError(function (arg0) {
 const ret = arg0.innerHeight;
 return ret;
 }, arguments); },
-$85: function() { return handleError(function (arg0, arg1, arg2) {
+$84: function() { return handleError(function (arg0, arg1, arg2) {
 const ret = arg0.insertBefore(arg1, arg2);
 return ret;
 }, arguments); },
@@ -213,7 +219,7 @@ result = false;
 const ret = result;
 return ret;
 },
-$97: function(arg0, arg1) {
+$96: function(arg0, arg1) {
 const ret = Object.is(arg0, arg1);
 return ret;
 },
@@ -223,7 +229,7 @@ return isLikeNone(ret) ? 0 : addToExternrefTable0(ret);
 },
 $57: function(arg0, arg1) {
 const ret = arg1.key;
-const ptr1 = passStringToWasm0(ret, wasm.$124, wasm.$125);
+const ptr1 = passStringToWasm0(ret, wasm.$123, wasm.$124);
 const len1 = WASM_VECTOR_LEN;
 getDataViewMemory0().setInt32((arg0 >>> 0) + 4 * 1, len1, true);
 getDataViewMemory0().setInt32((arg0 >>> 0) + 4 * 0, ptr1, true);
@@ -266,7 +272,7 @@ return ret;
 },
 $26: function(arg0, arg1) {
 const ret = arg1.namespaceURI;
-var ptr1 = isLikeNone(ret) ? 0 : passStringToWasm0(ret, wasm.$124, wasm.$125);
+var ptr1 = isLikeNone(ret) ? 0 : passStringToWasm0(ret, wasm.$123, wasm.$124);
 var len1 = WASM_VECTOR_LEN;
 getDataViewMemory0().setInt32((arg0 >>> 0) + 4 * 1, len1, true);
 getDataViewMemory0().setInt32((arg0 >>> 0) + 4 * 0, ptr1, true);
@@ -279,7 +285,7 @@ $8: function() {
 const ret = new Error();
 return ret;
 },
-$98: function() {
+$97: function() {
 const ret = new Object();
 return ret;
 },
@@ -291,11 +297,11 @@ $56: function(arg0) {
 const ret = arg0.now();
 return ret;
 },
-$95: function() {
+$94: function() {
 const ret = Date.now();
 return ret;
 },
-$86: function(arg0) {
+$85: function(arg0) {
 const ret = arg0.parentElement;
 return isLikeNone(ret) ? 0 : addToExternrefTable0(ret);
 },
@@ -305,7 +311,7 @@ return isLikeNone(ret) ? 0 : addToExternrefTable0(ret);
 },
 $44: function() { return handleError(function (arg0, arg1) {
 const ret = arg1.pathname;
-const ptr1 = passStringToWasm0(ret, wasm.$124, wasm.$125);
+const ptr1 = passStringToWasm0(ret, wasm.$123, wasm.$124);
 const len1 = WASM_VECTOR_LEN;
 getDataViewMemory0().setInt32((arg0 >>> 0) + 4 * 1, len1, true);
 getDataViewMemory0().setInt32((arg0 >>> 0) + 4 * 0, ptr1, true);
@@ -314,17 +320,17 @@ $16: function(arg0) {
 const ret = arg0.performance;
 return isLikeNone(ret) ? 0 : addToExternrefTable0(ret);
 },
-$91: function(arg0) {
+$90: function(arg0) {
 arg0.preventDefault();
 },
 $32: function() { return handleError(function (arg0, arg1, arg2, arg3, arg4, arg5) {
 arg0.pushState(arg1, getStringFromWasm0(arg2, arg3), arg4 === 0 ? undefined : getStringFromWasm0(arg4, arg5));
 }, arguments); },
-$106: function(arg0) {
+$105: function(arg0) {
 const ret = arg0.queueMicrotask;
 return ret;
 },
-$105: function(arg0) {
+$104: function(arg0) {
 queueMicrotask(arg0);
 },
 $30: function() { return handleError(function (arg0, arg1, arg2) {
@@ -340,7 +346,7 @@ arg0.removeEventListener(getStringFromWasm0(arg1, arg2), arg3, arg4 !== 0);
 $33: function() { return handleError(function (arg0, arg1, arg2, arg3, arg4, arg5) {
 arg0.replaceState(arg1, getStringFromWasm0(arg2, arg3), arg4 === 0 ? undefined : getStringFromWasm0(arg4, arg5));
 }, arguments); },
-$103: function(arg0) {
+$102: function(arg0) {
 const ret = Promise.resolve(arg0);
 return ret;
 },
@@ -350,7 +356,7 @@ return ret;
 },
 $43: function() { return handleError(function (arg0, arg1) {
 const ret = arg1.search;
-const ptr1 = passStringToWasm0(ret, wasm.$124, wasm.$125);
+const ptr1 = passStringToWasm0(ret, wasm.$123, wasm.$124);
 const len1 = WASM_VECTOR_LEN;
 getDataViewMemory0().setInt32((arg0 >>> 0) + 4 * 1, len1, true);
 getDataViewMemory0().setInt32((arg0 >>> 0) + 4 * 0, ptr1, true);
@@ -375,7 +381,7 @@ $6: function(arg0, arg1) {
 const ret = setTimeout(arg0, arg1);
 return ret;
 },
-$104: function() { return handleError(function (arg0, arg1, arg2) {
+$103: function() { return handleError(function (arg0, arg1, arg2) {
 const ret = Reflect.set(arg0, arg1, arg2);
 return ret;
 }, arguments); },
@@ -400,7 +406,7 @@ arg0.innerHTML = getStringFromWasm0(arg1, arg2);
 $1: function(arg0, arg1) {
 arg0.__yew_listener_id = arg1 >>> 0;
 },
-$87: function(arg0, arg1, arg2) {
+$86: function(arg0, arg1, arg2) {
 arg0.nodeValue = arg1 === 0 ? undefined : getStringFromWasm0(arg1, arg2);
 },
 $77: function(arg0, arg1) {
@@ -415,7 +421,7 @@ arg0.scrollTop = arg1;
 $2: function(arg0, arg1) {
 arg0.__yew_subtree_id = arg1 >>> 0;
 },
-$88: function(arg0, arg1, arg2) {
+$87: function(arg0, arg1, arg2) {
 arg0.textContent = arg1 === 0 ? undefined : getStringFromWasm0(arg1, arg2);
 },
 $74: function(arg0, arg1, arg2) {
@@ -426,31 +432,31 @@ arg0.value = getStringFromWasm0(arg1, arg2);
 },
 $7: function(arg0, arg1) {
 const ret = arg1.slice();
-const ptr1 = passArrayJsValueToWasm0(ret, wasm.$124);
+const ptr1 = passArrayJsValueToWasm0(ret, wasm.$123);
 const len1 = WASM_VECTOR_LEN;
 getDataViewMemory0().setInt32((arg0 >>> 0) + 4 * 1, len1, true);
 getDataViewMemory0().setInt32((arg0 >>> 0) + 4 * 0, ptr1, true);
 },
 $9: function(arg0, arg1) {
 const ret = arg1.stack;
-const ptr1 = passStringToWasm0(ret, wasm.$124, wasm.$125);
+const ptr1 = passStringToWasm0(ret, wasm.$123, wasm.$124);
 const len1 = WASM_VECTOR_LEN;
 getDataViewMemory0().setInt32((arg0 >>> 0) + 4 * 1, len1, true);
 getDataViewMemory0().setInt32((arg0 >>> 0) + 4 * 0, ptr1, true);
 },
-$99: function() {
+$98: function() {
 const ret = typeof globalThis === 'undefined' ? undefined : globalThis;
 return isLikeNone(ret) ? 0 : addToExternrefTable0(ret);
 },
-$101: function() {
+$100: function() {
 const ret = typeof global === 'undefined' ? undefined : global;
 return isLikeNone(ret) ? 0 : addToExternrefTable0(ret);
 },
-$100: function() {
+$99: function() {
 const ret = typeof self === 'undefined' ? undefined : self;
 return isLikeNone(ret) ? 0 : addToExternrefTable0(ret);
 },
-$102: function() {
+$101: function() {
 const ret = typeof window === 'undefined' ? undefined : window;
 return isLikeNone(ret) ? 0 : addToExternrefTable0(ret);
 },
@@ -464,43 +470,36 @@ return isLikeNone(ret) ? Number.MAX_SAFE_INTEGER : (ret) >>> 0;
 },
 $31: function(arg0, arg1) {
 const ret = arg1.tagName;
-const ptr1 = passStringToWasm0(ret, wasm.$124, wasm.$125);
+const ptr1 = passStringToWasm0(ret, wasm.$123, wasm.$124);
 const len1 = WASM_VECTOR_LEN;
 getDataViewMemory0().setInt32((arg0 >>> 0) + 4 * 1, len1, true);
 getDataViewMemory0().setInt32((arg0 >>> 0) + 4 * 0, ptr1, true);
 },
-$92: function(arg0) {
+$91: function(arg0) {
 const ret = arg0.target;
 return isLikeNone(ret) ? 0 : addToExternrefTable0(ret);
 },
-$84: function(arg0, arg1) {
-const ret = arg1.textContent;
-var ptr1 = isLikeNone(ret) ? 0 : passStringToWasm0(ret, wasm.$124, wasm.$125);
-var len1 = WASM_VECTOR_LEN;
-getDataViewMemory0().setInt32((arg0 >>> 0) + 4 * 1, len1, true);
-getDataViewMemory0().setInt32((arg0 >>> 0) + 4 * 0, ptr1, true);
-},
-$94: function(arg0, arg1) {
+$93: function(arg0, arg1) {
 const ret = arg0.then(arg1);
 return ret;
 },
 $70: function(arg0, arg1) {
 const ret = arg1.value;
-const ptr1 = passStringToWasm0(ret, wasm.$124, wasm.$125);
+const ptr1 = passStringToWasm0(ret, wasm.$123, wasm.$124);
 const len1 = WASM_VECTOR_LEN;
 getDataViewMemory0().setInt32((arg0 >>> 0) + 4 * 1, len1, true);
 getDataViewMemory0().setInt32((arg0 >>> 0) + 4 * 0, ptr1, true);
 },
 $66: function(arg0, arg1) {
 const ret = arg1.value;
-const ptr1 = passStringToWasm0(ret, wasm.$124, wasm.$125);
+const ptr1 = passStringToWasm0(ret, wasm.$123, wasm.$124);
 const len1 = WASM_VECTOR_LEN;
 getDataViewMemory0().setInt32((arg0 >>> 0) + 4 * 1, len1, true);
 getDataViewMemory0().setInt32((arg0 >>> 0) + 4 * 0, ptr1, true);
 },
 $73: function(arg0, arg1) {
 const ret = arg1.value;
-const ptr1 = passStringToWasm0(ret, wasm.$124, wasm.$125);
+const ptr1 = passStringToWasm0(ret, wasm.$123, wasm.$124);
 const len1 = WASM_VECTOR_LEN;
 getDataViewMemory0().setInt32((arg0 >>> 0) + 4 * 1, len1, true);
 getDataViewMemory0().setInt32((arg0 >>> 0) + 4 * 0, ptr1, true);
@@ -509,28 +508,28 @@ $45: function(arg0, arg1, arg2) {
 const ret = arg0.writeText(getStringFromWasm0(arg1, arg2));
 return ret;
 },
+$114: function(arg0, arg1) {
+const ret = makeMutClosure(arg0, arg1, $119);
+return ret;
+},
 $115: function(arg0, arg1) {
-const ret = makeMutClosure(arg0, arg1, $120);
+const ret = makeMutClosure(arg0, arg1, $121);
 return ret;
 },
 $116: function(arg0, arg1) {
-const ret = makeMutClosure(arg0, arg1, $122);
+const ret = makeClosure(arg0, arg1, $120);
 return ret;
 },
 $117: function(arg0, arg1) {
-const ret = makeClosure(arg0, arg1, $121);
+const ret = makeMutClosure(arg0, arg1, $122);
 return ret;
 },
 $118: function(arg0, arg1) {
-const ret = makeMutClosure(arg0, arg1, $123);
-return ret;
-},
-$119: function(arg0, arg1) {
 const ret = getStringFromWasm0(arg0, arg1);
 return ret;
 },
-$114: function() {
-const table = wasm.$129;
+$113: function() {
+const table = wasm.$128;
 table.set(0, undefined);
 table.set(1024, undefined);
 table.set(1025, null);
@@ -543,29 +542,29 @@ __proto__: null,
 "./scanlens_viewer_bg.js": import0,
 };
 }
-function $123(arg0, arg1) {
-wasm.$123(arg0, arg1);
-}
-function $122(arg0, arg1, arg2) {
-wasm.$122(arg0, arg1, arg2);
+function $122(arg0, arg1) {
+wasm.$122(arg0, arg1);
 }
 function $121(arg0, arg1, arg2) {
 wasm.$121(arg0, arg1, arg2);
 }
 function $120(arg0, arg1, arg2) {
-const ret = wasm.$120(arg0, arg1, arg2);
+wasm.$120(arg0, arg1, arg2);
+}
+function $119(arg0, arg1, arg2) {
+const ret = wasm.$119(arg0, arg1, arg2);
 if (ret[1]) {
 throw takeFromExternrefTable0(ret[0]);
 }
 }
 function addToExternrefTable0(obj) {
-const idx = wasm.$128();
-wasm.$129.set(idx, obj);
+const idx = wasm.$127();
+wasm.$128.set(idx, obj);
 return idx;
 }
 const CLOSURE_DTORS = (typeof FinalizationRegistry === 'undefined')
 ? { register: () => {}, unregister: () => {} }
-: new FinalizationRegistry(state => wasm.$131(state.a, state.b));
+: new FinalizationRegistry(state => wasm.$130(state.a, state.b));
 function debugString(val) {
 switch (typeof val) {
 case 'number':
@@ -615,9 +614,9 @@ ptr = ptr >>> 0;
 const mem = getDataViewMemory0();
 const result = [];
 for (let i = ptr; i < ptr + 4 * len; i += 4) {
-result.push(wasm.$129.get(mem.getUint32(i, true)));
+result.push(wasm.$128.get(mem.getUint32(i, true)));
 }
-wasm.$130(ptr, len);
+wasm.$129(ptr, len);
 return result;
 }
 let cachedDataViewMemory0 = null;
@@ -643,7 +642,7 @@ try {
 return f.apply(this, args);
 } catch (e) {
 const idx = addToExternrefTable0(e);
-wasm.$127(idx);
+wasm.$126(idx);
 }
 }
 function isLikeNone(x) {
@@ -661,7 +660,7 @@ real._wbg_cb_unref();
 };
 real._wbg_cb_unref = () => {
 if (--state.cnt === 0) {
-wasm.$131(state.a, state.b);
+wasm.$130(state.a, state.b);
 state.a = 0;
 CLOSURE_DTORS.unregister(state);
 }
@@ -684,13 +683,19 @@ real._wbg_cb_unref();
 };
 real._wbg_cb_unref = () => {
 if (--state.cnt === 0) {
-wasm.$131(state.a, state.b);
+wasm.$130(state.a, state.b);
 state.a = 0;
 CLOSURE_DTORS.unregister(state);
 }
 };
 CLOSURE_DTORS.register(real, state, state);
 return real;
+}
+function passArray8ToWasm0(arg, malloc) {
+const ptr = malloc(arg.length * 1, 1) >>> 0;
+getUint8ArrayMemory0().set(arg, ptr / 1);
+WASM_VECTOR_LEN = arg.length;
+return ptr;
 }
 function passArrayJsValueToWasm0(array, malloc) {
 const ptr = malloc(array.length * 4, 4) >>> 0;
@@ -732,8 +737,8 @@ WASM_VECTOR_LEN = offset;
 return ptr;
 }
 function takeFromExternrefTable0(idx) {
-const value = wasm.$129.get(idx);
-wasm.$132(idx);
+const value = wasm.$128.get(idx);
+wasm.$131(idx);
 return value;
 }
 let cachedTextDecoder = new TextDecoder('utf-8', { ignoreBOM: true });
@@ -768,7 +773,7 @@ wasm = instance.exports;
 wasmModule = module;
 cachedDataViewMemory0 = null;
 cachedUint8ArrayMemory0 = null;
-wasm.$133();
+wasm.$132();
 return wasm;
 }
 async function __wbg_load(module, imports) {
