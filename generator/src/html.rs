@@ -13,6 +13,10 @@ use sha2::{Digest, Sha256};
 /// blocks scripts, or in print) lists at most this many counted findings, most severe first, one
 /// table row each, and says how many it leaves out.
 pub const ROW_LIMIT: usize = 1_000;
+/// The first this many rows are the first screen; the rest are in a second table that the
+/// browser lays out only when it is scrolled near (`content-visibility`), so the first screen
+/// paints without waiting for the layout of up to [`ROW_LIMIT`] rows.
+const FIRST_ROWS: usize = 50;
 /// ... and shows the details (description, scores, references) of the most severe this many.
 pub const DETAIL_LIMIT: usize = 20;
 /// Artifacts named in the first screen's header; all of them are described further down.
@@ -169,6 +173,7 @@ struct Page<'a> {
     packages: u64,
     gate: Option<GateView>,
     groups: Vec<RowGroup<'a>>,
+    later_groups: Vec<RowGroup<'a>>,
     details: Vec<Detail<'a>>,
     detail_rest: usize,
     uncounted: Vec<Row<'a>>,
@@ -211,6 +216,10 @@ struct RowGroup<'a> {
     severity: &'static str,
     class: &'static str,
     target: &'a str,
+    /// Rows of this severity and target the page lists, here and in the other table.
+    count: usize,
+    /// The group began in the first table.
+    continued: bool,
     rows: Vec<Row<'a>>,
 }
 
@@ -219,7 +228,6 @@ struct Row<'a> {
     f: &'a Finding,
     kind: &'static str,
     severity: &'static str,
-    sev_class: &'static str,
     package: &'a str,
     installed: &'a str,
     fixed: String,
@@ -384,7 +392,6 @@ fn row(f: &Finding, detail: Option<usize>, first: bool) -> Row<'_> {
         f,
         kind: f.kind.as_str(),
         severity: f.severity.as_str(),
-        sev_class: sev_class(f.severity),
         package: pkg.map_or("", |p| p.name.as_str()),
         installed: pkg.map_or("", |p| p.installed_version.as_str()),
         fixed: pkg
@@ -395,6 +402,38 @@ fn row(f: &Finding, detail: Option<usize>, first: bool) -> Row<'_> {
         detail,
         first,
     }
+}
+
+/// Moves the rows after the first `n` into groups of their own (for the second table); a group
+/// cut in two continues there.
+fn split_rows<'a>(groups: &mut Vec<RowGroup<'a>>, n: usize) -> Vec<RowGroup<'a>> {
+    let mut seen = 0;
+    let Some(at) = groups.iter().position(|g| {
+        seen += g.rows.len();
+        seen > n
+    }) else {
+        return Vec::new();
+    };
+    let mut later = groups.split_off(at + 1);
+    let cut = &mut groups[at];
+    let keep = cut.rows.len() - (seen - n);
+    if keep == 0 {
+        later.insert(0, groups.pop().expect("the group at `at`"));
+    } else {
+        let rows = cut.rows.split_off(keep);
+        later.insert(
+            0,
+            RowGroup {
+                severity: cut.severity,
+                class: cut.class,
+                target: cut.target,
+                count: cut.count,
+                continued: true,
+                rows,
+            },
+        );
+    }
+    later
 }
 
 /// The details of the first `n` of `order`; references are listed once per advisory ID.
@@ -442,16 +481,17 @@ pub fn write(report: &Report, w: &mut dyn std::io::Write) -> std::io::Result<()>
                 severity: f.severity.as_str(),
                 class: sev_class(f.severity),
                 target: &f.target,
+                count: 0,
+                continued: false,
                 rows: Vec::new(),
             });
         }
         let detail = (i < details.len()).then_some(i);
-        groups
-            .last_mut()
-            .expect("pushed above")
-            .rows
-            .push(row(f, detail, i == 0));
+        let g = groups.last_mut().expect("pushed above");
+        g.count += 1;
+        g.rows.push(row(f, detail, i == 0));
     }
+    let later_groups = split_rows(&mut groups, FIRST_ROWS);
     let uncounted_total = report.findings.iter().filter(|f| !f.is_counted()).count();
     let uncounted: Vec<Row> = report
         .findings
@@ -522,6 +562,7 @@ pub fn write(report: &Report, w: &mut dyn std::io::Write) -> std::io::Result<()>
             excluded: g.excluded,
         }),
         groups,
+        later_groups,
         detail_rest: shown - details.len(),
         details,
         uncounted,
@@ -633,6 +674,11 @@ mod tests {
             page.matches("href=\"https://example.com/b\"").count(),
             DETAIL_LIMIT
         );
+        // The first screen's rows in one table, the rest in a second one laid out later; a
+        // group cut in two says so.
+        assert_eq!(page.matches("<table class=\"findings\">").count(), 2);
+        assert_eq!(page.matches("<div class=\"later-rows\">").count(), 1);
+        assert!(page.contains(", continued)"));
         // The most severe come first.
         let first = page.find("elementtiming=\"first-finding\"").unwrap();
         assert!(page[first..].starts_with("elementtiming=\"first-finding\">CVE-2024-00000<"));

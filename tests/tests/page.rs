@@ -110,7 +110,7 @@ return {
   summaryVisible: visible(document.querySelector('table.summary')),
   firstId: first ? first.querySelector('th').textContent : null,
   firstCells: first ? [...first.children].slice(0, 4).map((c) => [c.textContent, visible(c)]) : [],
-  packageCells: (() => { const r = rows.find((r) => r.querySelector('td.pkg').textContent); return r ? [...r.children].slice(0, 4).map((c) => [c.textContent, visible(c)]) : []; })(),
+  packageCells: (() => { const r = rows.find((r) => r.children[2].textContent); return r ? [...r.children].slice(0, 4).map((c) => [c.textContent, visible(c)]) : []; })(),
   rows: rows.length,
   rowsOnScreen: rows.filter(visible).length,
   sheets: [...document.styleSheets].filter((s) => { try { return s.cssRules.length > 0; } catch (e) { return true; } }).length,
@@ -363,7 +363,7 @@ fn printing_shows_every_listed_finding_with_titles_wrapped_and_no_controls() {
             c,
             r#"const rows = [...document.querySelectorAll('#scanlens-page table.findings tbody tr:not(.group)')];
             const controls = [...document.querySelectorAll('button, input, select, textarea')].filter((e) => e.getClientRects().length > 0).length;
-            const title = rows.map((r) => r.querySelector('td.title')).find((t) => t && t.textContent.length > 60);
+            const title = rows.map((r) => r.children[5]).find((t) => t && t.textContent.length > 60);
             return {
               app: getComputedStyle(document.getElementById('scanlens-app')).display,
               rows: rows.length,

@@ -543,6 +543,8 @@ pub fn run(args: Vec<String>) -> Result<()> {
     let mut sizes = vec![537usize, 10_000, 100_000, 1_000_000];
     let mut runs = 5usize;
     let mut keep: Option<PathBuf> = None;
+    // Pages to time as they are (for experiments), instead of the synthetic reports.
+    let mut pages: Vec<PathBuf> = Vec::new();
     let mut it = args.into_iter();
     while let Some(a) = it.next() {
         match a.as_str() {
@@ -556,6 +558,14 @@ pub fn run(args: Vec<String>) -> Result<()> {
             }
             "--runs" => runs = it.next().context("--runs N")?.parse()?,
             "--keep" => keep = Some(it.next().context("--keep DIR")?.into()),
+            "--pages" => {
+                pages = it
+                    .next()
+                    .context("--pages FILE,FILE,...")?
+                    .split(',')
+                    .map(PathBuf::from)
+                    .collect()
+            }
             other => bail!("unknown argument {other:?}"),
         }
     }
@@ -597,6 +607,16 @@ pub fn run(args: Vec<String>) -> Result<()> {
         "report", "Trivy JSON", "index.html", "ratio", "page gz", "static", "data", "render"
     );
     let mut variants: Vec<(usize, bool)> = Vec::new();
+    for p in &pages {
+        cases.push(Case {
+            label: p.file_name().unwrap_or_default().to_string_lossy().into(),
+            findings: 0,
+            page: probed(p)?,
+        });
+    }
+    if !pages.is_empty() {
+        sizes.clear();
+    }
     for &n in &sizes {
         if n <= 1_000 {
             // Small reports twice: replicas sharing advisory text, and every advisory distinct.
