@@ -1,8 +1,15 @@
 //! `index.html`: one self-contained page rendered with askama.
 //!
 //! The page needs nothing but itself: styles are inlined and covered by a hash in a strict
-//! Content-Security-Policy, nothing is fetched, and it reads well with JavaScript off. All
+//! Content-Security-Policy, nothing is fetched. It opens on a static part written before any bulk
+//! data (summary, the most severe findings as table rows), which paints at once and is all there
+//! is with JavaScript off, under Jenkins' CSP (no script, no inline style: plain semantic HTML)
+//! and in print; the viewer replaces it once it has unpacked the report data that follows. All
 //! advisory text goes through askama's HTML escaping; only `http(s)` URLs become links.
+
+mod data;
+
+pub use data::{embedded_data, embedded_json, encode_data};
 
 use askama::Template;
 use base64::Engine;
@@ -17,7 +24,8 @@ pub const ROW_LIMIT: usize = 1_000;
 /// browser lays out only when it is scrolled near (`content-visibility`), so the first screen
 /// paints without waiting for the layout of up to [`ROW_LIMIT`] rows.
 const FIRST_ROWS: usize = 50;
-/// ... and shows the details (description, scores, references) of the most severe this many.
+/// The static page shows the details (description, scores, references) of the most severe this
+/// many.
 pub const DETAIL_LIMIT: usize = 20;
 /// Artifacts named in the first screen's header; all of them are described further down.
 const ARTIFACTS_SHOWN: usize = 3;
@@ -106,57 +114,6 @@ pub fn viewer_script() -> String {
 pub fn viewer_weight() -> (usize, usize, usize) {
     (wasm_base64().len(), viewer_script().len(), STYLE.len())
 }
-
-/// The report as the viewer reads it: the model's compact dataset as JSON.
-pub fn embedded_json(report: &Report) -> Vec<u8> {
-    crate::json::to_vec(&scanlens_model::compact::wire(report))
-        .expect("the compact dataset serializes to JSON")
-}
-
-/// The data as the page carries it: [`embedded_json`] compressed with raw DEFLATE, then base64
-/// (no `<` can occur, so it is safe in a `<script>` data block). The boot code unpacks it with
-/// the browser's own `DecompressionStream("deflate-raw")`, after the first screen is painted.
-pub fn embedded_data(report: &Report) -> String {
-    encode_data(&embedded_json(report))
-}
-
-/// `json` as the page carries it (see [`embedded_data`]).
-pub fn encode_data(json: &[u8]) -> String {
-    base64::engine::general_purpose::STANDARD.encode(deflate_parallel(json))
-}
-
-/// One raw DEFLATE stream made of parts of [`DEFLATE_PART`] bytes compressed on every core. Each
-/// part ends with a sync flush (an empty stored block, byte-aligned) and the stream with an
-/// empty final block, so the parts join into one valid stream; each starts without the previous
-/// part's 32 KiB window, which costs well under 1% at this part size.
-pub fn deflate_parallel(bytes: &[u8]) -> Vec<u8> {
-    use rayon::prelude::*;
-    use std::io::Write;
-    let parts: Vec<Vec<u8>> = bytes
-        .par_chunks(DEFLATE_PART)
-        .map(|part| {
-            let mut z = flate2::write::DeflateEncoder::new(
-                Vec::with_capacity(part.len() / 4),
-                flate2::Compression::default(),
-            );
-            z.write_all(part).expect("in-memory deflate");
-            z.flush().expect("in-memory deflate");
-            // Taken before the encoder is dropped: dropping it finishes the stream, which
-            // only the last part may do.
-            std::mem::take(z.get_mut())
-        })
-        .collect();
-    let mut out = Vec::with_capacity(parts.iter().map(Vec::len).sum::<usize>() + 2);
-    for p in parts {
-        out.extend_from_slice(&p);
-    }
-    // BFINAL=1, fixed Huffman codes, end of block: the empty final block.
-    out.extend_from_slice(&[0x03, 0x00]);
-    out
-}
-
-/// See [`deflate_parallel`].
-const DEFLATE_PART: usize = 1 << 20;
 
 #[derive(Template)]
 #[template(path = "report.html")]
@@ -578,26 +535,6 @@ pub fn write(report: &Report, w: &mut dyn std::io::Write) -> std::io::Result<()>
 mod tests {
     use super::*;
     use scanlens_model::{Package, Severity};
-    use std::io::Read;
-
-    fn inflate(raw: &[u8]) -> Vec<u8> {
-        let mut out = Vec::new();
-        flate2::read::DeflateDecoder::new(raw)
-            .read_to_end(&mut out)
-            .expect("a valid raw DEFLATE stream");
-        out
-    }
-
-    #[test]
-    fn data_compressed_in_parts_inflates_to_the_same_bytes() {
-        // Parts of 1 MiB: 0, 1, exactly 1 and several parts.
-        for len in [0, 10, DEFLATE_PART, 3 * DEFLATE_PART + 12_345] {
-            let bytes: Vec<u8> = (0..len)
-                .map(|i| (i * 7 % 251) as u8 ^ (i / 997) as u8)
-                .collect();
-            assert_eq!(inflate(&deflate_parallel(&bytes)), bytes, "{len} bytes");
-        }
-    }
 
     fn report(n: usize) -> Report {
         let findings = (0..n)
@@ -644,7 +581,7 @@ mod tests {
         let raw = base64::engine::general_purpose::STANDARD
             .decode(b64)
             .unwrap();
-        let json = String::from_utf8(inflate(&raw)).unwrap();
+        let json = String::from_utf8(data::tests::inflate(&raw)).unwrap();
         let ds = scanlens_model::compact::decode::dataset(&json).unwrap();
         assert_eq!(ds.to_report(), r);
         // Untrusted text is escaped in the static page.

@@ -662,8 +662,13 @@ pub fn run(args: Vec<String>) -> Result<()> {
             weight(&text)?;
         }
         drop(text);
+        // Only the page is opened: the inputs and the other files go (a million findings
+        // take several GB of them).
         for p in inputs {
             let _ = std::fs::remove_file(p);
+        }
+        for f in ["report.json", "findings.ndjson"] {
+            let _ = std::fs::remove_file(out.join(f));
         }
         cases.push(Case {
             label,
