@@ -50,6 +50,18 @@ const VIEWER_WASM_GZ_BASE64: &str = include_str!(concat!(env!("OUT_DIR"), "/view
 /// module rather than the default `init`, which would fetch the `.wasm` by URL: Chromium refuses
 /// that from `file://`. `mount` then parses the data and replaces the first screen with the app.
 const BOOT_JS: &str = r#"
+// With scripting on, the static rows past the first screen, the details and the artifacts stay
+// unparsed text in <noscript class="scanlens-rest"> (the first screen paints sooner); print
+// parses them into the page (the generator's own, escaped markup), so every listed finding prints.
+const rest = () => {
+  for (const n of document.querySelectorAll("noscript.scanlens-rest")) {
+    const t = document.createElement("template");
+    t.innerHTML = n.textContent;
+    n.replaceWith(t.content);
+  }
+};
+addEventListener("beforeprint", rest);
+matchMedia("print").addEventListener("change", (e) => { if (e.matches) rest(); });
 (async () => {
 const t0 = performance.now();
 const bytes = (id) => {

@@ -247,7 +247,8 @@ fn under_jenkins_default_csp_the_first_screen_is_readable_without_any_style_or_s
     let Some(fx) = fixtures() else { return };
     in_chromium(async |c: &Client, scratch: &Path| {
         let dir = scratch.join("r");
-        let report = render(&fx, &dir, 0)?;
+        // Past the first screen's rows, so the rest (unparsed while scripting is on) must show.
+        let report = render(&fx, &dir, 100)?;
         for csp in JENKINS_CSP {
             let url = serve(dir.join("index.html"), csp)?;
             c.goto(&url).await?;
@@ -359,6 +360,16 @@ fn printing_shows_every_listed_finding_with_titles_wrapped_and_no_controls() {
             .await?;
         wait_for(c, "document.body.dataset.scanlens === 'ready'", "the app").await?;
         cdp(c, "Emulation.setEmulatedMedia", json!({"media": "print"})).await?;
+        // With scripting on, the rows past the first screen wait unparsed until print.
+        wait_for(
+            c,
+            &format!(
+                "document.querySelectorAll('#scanlens-page table.findings tbody tr:not(.group)').length === {}",
+                counted(&report)
+            ),
+            "the rest of the rows for print",
+        )
+        .await?;
         let v = js(
             c,
             r#"const rows = [...document.querySelectorAll('#scanlens-page table.findings tbody tr:not(.group)')];
