@@ -108,6 +108,7 @@ return {
   title: document.querySelector('#scanlens-page h1').textContent,
   total: document.querySelector('table.summary tfoot td:last-child').textContent,
   summaryVisible: visible(document.querySelector('table.summary')),
+  summaryStacked: (() => { const t = document.querySelector('table.summary'); return t.tHead.getBoundingClientRect().bottom <= t.tBodies[0].getBoundingClientRect().top + 1 && t.tBodies[0].getBoundingClientRect().bottom <= t.tFoot.getBoundingClientRect().top + 1; })(),
   firstId: first ? first.querySelector('th').textContent : null,
   firstCells: first ? [...first.children].slice(0, 4).map((c) => [c.textContent, visible(c)]) : [],
   packageCells: (() => { const r = rows.find((r) => r.children[2].textContent); return r ? [...r.children].slice(0, 4).map((c) => [c.textContent, visible(c)]) : []; })(),
