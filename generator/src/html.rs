@@ -153,6 +153,7 @@ struct Page<'a> {
     shown: usize,
     omitted: usize,
     severities: [&'static str; 5],
+    back: Option<&'a Backlinks>,
 }
 
 struct ArtifactView<'a> {
@@ -175,8 +176,9 @@ struct KindRow {
 
 struct GateView {
     failed: bool,
-    fail_on: String,
-    failing: u64,
+    /// `Gate failed: …` in the words of `present::gate_verdict`, shared with the CLI, the summary
+    /// and the viewer.
+    verdict: String,
     excluded: u64,
 }
 
@@ -348,6 +350,15 @@ pub fn csp(style: &str, scripts: &[&str]) -> String {
     policy
 }
 
+/// Links from a scan's page back to the dashboard that holds it (`scanlens site`), relative to
+/// the page. Fixed paths of the site's layout, never values read from the site.
+pub struct Backlinks {
+    /// The dashboard's index page.
+    pub dashboard: &'static str,
+    /// The page of the image's scan history.
+    pub history: &'static str,
+}
+
 /// Renders the self-contained page for `report`.
 pub fn render(report: &Report) -> String {
     let mut out = Vec::new();
@@ -430,8 +441,24 @@ fn details<'a>(order: &[&'a Finding], n: usize) -> Vec<Detail<'a>> {
         .collect()
 }
 
+/// The page for `report` as a dashboard holds it: the same page, with links back to the
+/// dashboard above the viewer (and so also above the no-JavaScript page).
+pub fn render_in_site(report: &Report, back: &Backlinks) -> String {
+    let mut out = Vec::new();
+    write_page(report, Some(back), &mut out).expect("writing into memory cannot fail");
+    String::from_utf8(out).expect("askama writes UTF-8")
+}
+
 /// Writes the self-contained page for `report` to `w`.
 pub fn write(report: &Report, w: &mut dyn std::io::Write) -> std::io::Result<()> {
+    write_page(report, None, w)
+}
+
+fn write_page(
+    report: &Report,
+    back: Option<&Backlinks>,
+    w: &mut dyn std::io::Write,
+) -> std::io::Result<()> {
     let counted: Vec<&Finding> = report.findings.iter().filter(|f| f.is_counted()).collect();
     let total = counted.len();
     let order = scanlens_model::first_by_key(counted, ROW_LIMIT, |f| {
@@ -521,13 +548,7 @@ pub fn write(report: &Report, w: &mut dyn std::io::Write) -> std::io::Result<()>
         packages: report.stats.packages,
         gate: report.gate.as_ref().map(|g| GateView {
             failed: g.failed,
-            fail_on: g
-                .fail_on
-                .iter()
-                .map(|s| s.as_str())
-                .collect::<Vec<_>>()
-                .join(", "),
-            failing: g.failing,
+            verdict: present::sentence(&present::gate_verdict(g)),
             excluded: g.excluded,
         }),
         groups,
@@ -539,6 +560,7 @@ pub fn write(report: &Report, w: &mut dyn std::io::Write) -> std::io::Result<()>
         shown,
         omitted,
         severities: Severity::ALL.map(Severity::as_str),
+        back,
     };
     page.write_into(w)
 }

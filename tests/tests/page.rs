@@ -9,7 +9,7 @@ mod browser;
 mod common;
 
 use anyhow::{bail, Context, Result};
-use browser::{in_chromium, js, wait_for};
+use browser::{cdp, in_chromium, js, phone, wait_for};
 use common::fixtures;
 use fantoccini::Client;
 use scanlens_e2e::e2e;
@@ -23,34 +23,6 @@ const JENKINS_CSP: [&str; 2] = [
     "sandbox allow-same-origin; default-src 'none'; img-src 'self'; style-src 'self';",
     "sandbox; default-src 'none'; img-src 'self'; style-src 'self';",
 ];
-
-/// A Chrome DevTools command through chromedriver's `goog/cdp/execute` endpoint.
-#[derive(Debug)]
-struct Cdp(&'static str, Value);
-
-impl fantoccini::wd::WebDriverCompatibleCommand for Cdp {
-    fn endpoint(
-        &self,
-        base: &url::Url,
-        session: Option<&str>,
-    ) -> std::result::Result<url::Url, url::ParseError> {
-        base.join(&format!(
-            "session/{}/goog/cdp/execute",
-            session.unwrap_or_default()
-        ))
-    }
-
-    fn method_and_body(&self, _: &url::Url) -> (http::Method, Option<String>) {
-        (
-            http::Method::POST,
-            Some(json!({"cmd": self.0, "params": self.1}).to_string()),
-        )
-    }
-}
-
-async fn cdp(c: &Client, cmd: &'static str, params: Value) -> Result<Value> {
-    Ok(c.issue_cmd(Cdp(cmd, params)).await?)
-}
 
 async fn javascript_off(c: &Client) -> Result<()> {
     cdp(
@@ -322,12 +294,7 @@ fn on_a_phone_rows_wrap_within_the_screen_and_show_severity_id_package_and_versi
     in_chromium(async |c: &Client, scratch: &Path| {
         let dir = scratch.join("r");
         let report = render(&fx, &dir, 0)?;
-        cdp(
-            c,
-            "Emulation.setDeviceMetricsOverride",
-            json!({"width": 390, "height": 844, "deviceScaleFactor": 3, "mobile": true}),
-        )
-        .await?;
+        phone(c, 390, 844).await?;
         javascript_off(c).await?;
         c.goto(&format!("file://{}/index.html", dir.display()))
             .await?;
