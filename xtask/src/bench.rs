@@ -1,14 +1,22 @@
-//! `cargo run -p xtask --release -- bench-viewer [--findings N] [--keep DIR]`
+//! `cargo xtask bench-viewer [--sizes 537,10000,100000,1000000] [--runs 5] [--keep DIR]
+//! [--pages FILE,…]`
 //!
-//! Prints the viewer's figures, measured in headless Chromium (Debian's `chromium` and
+//! Prints the page's figures, measured in headless Chromium (Debian's `chromium` and
 //! `chromium-driver`) from `file://`:
-//! - the viewer's own weight in the page (the inlined wasm element, module script and style,
-//!   taken from a rendered page), raw and gzipped;
-//! - for a synthetic report of N findings (default 100,000; real corpus findings from
-//!   `../shared/fixtures` replicated with distinct IDs) and for a 300-finding one: the page
-//!   size against the raw Trivy JSON, the time from navigation to the first rows, the time of
-//!   each search keystroke and of a severity-filter click, and the number of DOM rows;
-//! - the same load figure for the largest real reports in the corpus.
+//! - the viewer's own weight in the page (the inlined wasm element, module script and style),
+//!   raw and gzipped;
+//! - for reports of each size (real corpus findings from `../shared/fixtures` replicated with
+//!   distinct IDs, indented as Trivy writes them, 250,000 findings per input file; sizes up to
+//!   1,000 also with every advisory text distinct): Trivy's JSON, the page and its parts (static
+//!   page, compressed data), their ratio, and the render time;
+//! - for each page and an empty one (the floor), `--runs` interleaved loads, each in a fresh
+//!   browser, medians and ranges of: the first finding on screen (a timing probe added to a
+//!   copy of the page, allowed by its CSP), the app ready, the data and wasm unpacked, and the
+//!   renderer's resident memory;
+//! - keystroke and severity-click times up to 100,000 findings.
+//!
+//! A million findings need about 4 GB of Trivy JSON and 3 GB of outputs at once: give `--keep`
+//! a roomy folder (`/dev/shm/…`). `--pages` times the given pages as they are, for experiments.
 //!
 //! Figures, not assertions: compare them with the targets in the viewer issue.
 
