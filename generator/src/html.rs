@@ -1,17 +1,36 @@
 //! `index.html`: one self-contained page rendered with askama.
 //!
 //! The page needs nothing but itself: styles are inlined and covered by a hash in a strict
-//! Content-Security-Policy, nothing is fetched, and it reads well with JavaScript off. All
+//! Content-Security-Policy, nothing is fetched. It opens on a static part written before any bulk
+//! data (summary, the most severe findings as table rows), which paints at once and is all there
+//! is with JavaScript off, under Jenkins' CSP (no script, no inline style: plain semantic HTML)
+//! and in print; the viewer replaces it once it has unpacked the report data that follows. All
 //! advisory text goes through askama's HTML escaping; only `http(s)` URLs become links.
+
+mod data;
+
+pub use data::{embedded_data, embedded_json, encode_data};
 
 use askama::Template;
 use base64::Engine;
 use scanlens_model::{Finding, Kind, Report, Severity};
 use sha2::{Digest, Sha256};
 
-/// Above this many findings the no-JavaScript page lists the most severe ones and says how many
-/// more `report.json` holds: a page of 100,000 `<details>` helps nobody and is slow to open.
-pub const FALLBACK_LIMIT: usize = 2_000;
+/// The static page (the first screen, and all there is without JavaScript, under a CSP that
+/// blocks scripts, or in print) lists at most this many counted findings, most severe first, one
+/// table row each, and says how many it leaves out.
+pub const ROW_LIMIT: usize = 1_000;
+/// The first this many rows are the first screen; the rest are in a second table that the
+/// browser lays out only when it is scrolled near (`content-visibility`), so the first screen
+/// paints without waiting for the layout of up to [`ROW_LIMIT`] rows.
+const FIRST_ROWS: usize = 50;
+/// The static page shows the details (description, scores, references) of the most severe this
+/// many.
+pub const DETAIL_LIMIT: usize = 20;
+/// Artifacts named in the first screen's header; all of them are described further down.
+const ARTIFACTS_SHOWN: usize = 3;
+/// Suppressed findings and passing checks listed, after the counted ones.
+pub const UNCOUNTED_LIMIT: usize = 100;
 
 const STYLE: &str = concat!(
     include_str!("../templates/report.css"),
@@ -24,18 +43,46 @@ const VIEWER_JS: &str = include_str!("../assets/viewer/scanlens_viewer.js");
 /// The viewer's wasm as the page carries it: gzipped, then base64 (see `build.rs`).
 const VIEWER_WASM_GZ_BASE64: &str = include_str!(concat!(env!("OUT_DIR"), "/viewer_wasm.gz.b64"));
 
-/// Starts the viewer from the inlined bytes: the wasm is gzipped (then base64) in the page and
-/// unpacked with the browser's own `DecompressionStream`, which reads a `Blob` in memory and
-/// requests nothing. `initSync` with a compiled module rather than the default `init`, which
-/// would fetch the `.wasm` by URL: Chromium refuses that from `file://`.
+/// Starts the viewer from the inlined bytes, after the static first screen has been parsed
+/// (module scripts run once the document is). The wasm is gzipped and the report data raw
+/// DEFLATE, both base64; the browser's own `DecompressionStream` unpacks them in parallel, off
+/// the main thread, from `Blob`s in memory, requesting nothing. `initSync` with a compiled
+/// module rather than the default `init`, which would fetch the `.wasm` by URL: Chromium refuses
+/// that from `file://`. `mount` then parses the data and replaces the first screen with the app.
 const BOOT_JS: &str = r#"
+// With scripting on, the static rows past the first screen, the details and the artifacts stay
+// unparsed text in <noscript class="scanlens-rest"> (the first screen paints sooner); print
+// parses them into the page (the generator's own, escaped markup), so every listed finding prints.
+const rest = () => {
+  for (const n of document.querySelectorAll("noscript.scanlens-rest")) {
+    const t = document.createElement("template");
+    t.innerHTML = n.textContent;
+    n.replaceWith(t.content);
+  }
+};
+addEventListener("beforeprint", rest);
+matchMedia("print").addEventListener("change", (e) => { if (e.matches) rest(); });
 (async () => {
+const t0 = performance.now();
+const bytes = (id) => {
+  const s = document.getElementById(id).textContent.trim();
+  if (Uint8Array.fromBase64) return Uint8Array.fromBase64(s);
+  const b = atob(s), a = new Uint8Array(b.length);
+  for (let i = 0; i < b.length; i++) a[i] = b.charCodeAt(i);
+  return a;
+};
+const unpack = (id, format) =>
+  new Response(new Blob([bytes(id)]).stream().pipeThrough(new DecompressionStream(format))).arrayBuffer();
 try {
-  const s = atob(document.getElementById("scanlens-wasm").textContent.trim());
-  const b = new Uint8Array(s.length);
-  for (let i = 0; i < s.length; i++) b[i] = s.charCodeAt(i);
-  const z = new Blob([b]).stream().pipeThrough(new DecompressionStream("gzip"));
-  initSync({ module: await WebAssembly.compile(await new Response(z).arrayBuffer()) });
+  const [module, data] = await Promise.all([
+    unpack("scanlens-wasm", "gzip").then((b) => WebAssembly.compile(b)),
+    unpack("scanlens-data", "deflate-raw").catch((e) => {
+      throw new Error("the embedded report data is corrupt (" + e.message + ")");
+    }),
+  ]);
+  document.body.dataset.unpackMs = Math.round(performance.now() - t0);
+  initSync({ module });
+  mount(new Uint8Array(data));
 } catch (e) {
   const el = document.getElementById("scanlens-app");
   if (el && el.className !== "boot-error") {
@@ -80,36 +127,6 @@ pub fn viewer_weight() -> (usize, usize, usize) {
     (wasm_base64().len(), viewer_script().len(), STYLE.len())
 }
 
-/// The report as the viewer reads it: the compact dataset as JSON, safe inside a `<script>`
-/// data block (`<` is written as `\u003c`, so no `</script>` or `<!--` can occur).
-pub fn embedded_data(report: &Report) -> String {
-    Data(report).to_string()
-}
-
-/// Passes `json` on with every `<` written as `\u003c`. In JSON a `<` can only stand inside a
-/// string, where the escape means the same character.
-fn escape_lt(json: &[u8], mut put: impl FnMut(&str) -> std::fmt::Result) -> std::fmt::Result {
-    let text = std::str::from_utf8(json).map_err(|_| std::fmt::Error)?;
-    let mut rest = text;
-    while let Some(i) = memchr::memchr(b'<', rest.as_bytes()) {
-        put(&rest[..i])?;
-        put("\\u003c")?;
-        rest = &rest[i + 1..];
-    }
-    put(rest)
-}
-
-/// The embedded data as the page template writes it, made when the page is written.
-struct Data<'a>(&'a Report);
-
-impl std::fmt::Display for Data<'_> {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        let json = crate::json::to_vec(&scanlens_model::compact::wire(self.0))
-            .map_err(|_| std::fmt::Error)?;
-        escape_lt(&json, |s| f.write_str(s))
-    }
-}
-
 #[derive(Template)]
 #[template(path = "report.html")]
 struct Page<'a> {
@@ -117,17 +134,22 @@ struct Page<'a> {
     csp: String,
     style: &'a str,
     artifacts: Vec<ArtifactView<'a>>,
+    artifacts_shown: usize,
     kinds: Vec<KindRow>,
     totals: Vec<u64>,
     total: u64,
     fixable: u64,
     packages: u64,
     gate: Option<GateView>,
-    groups: Vec<SeverityGroup<'a>>,
-    uncounted: Vec<FindingView<'a>>,
+    groups: Vec<RowGroup<'a>>,
+    later_groups: Vec<RowGroup<'a>>,
+    details: Vec<Detail<'a>>,
+    detail_rest: usize,
+    uncounted: Vec<Row<'a>>,
+    uncounted_total: usize,
     script: String,
-    wasm: String,
-    data: Data<'a>,
+    wasm: &'a str,
+    data: String,
     shown: usize,
     omitted: usize,
     severities: [&'static str; 5],
@@ -160,16 +182,40 @@ struct GateView {
     excluded: u64,
 }
 
-struct SeverityGroup<'a> {
+/// The rows of one severity in one target: a `<tbody>` with a header row.
+struct RowGroup<'a> {
     severity: &'static str,
     class: &'static str,
+    target: &'a str,
+    /// Rows of this severity and target the page lists, here and in the other table.
     count: usize,
-    targets: Vec<TargetGroup<'a>>,
+    /// The group began in the first table.
+    continued: bool,
+    rows: Vec<Row<'a>>,
 }
 
-struct TargetGroup<'a> {
-    target: &'a str,
-    findings: Vec<FindingView<'a>>,
+/// One finding as one table row.
+struct Row<'a> {
+    f: &'a Finding,
+    kind: &'static str,
+    severity: &'static str,
+    package: &'a str,
+    installed: &'a str,
+    fixed: String,
+    excluded: Option<String>,
+    suppressed: bool,
+    /// The number of its entry in the details, if it has one.
+    detail: Option<usize>,
+    /// The first row of the page, timed by the benchmark (`elementtiming`).
+    first: bool,
+}
+
+/// A finding's details, for the most severe few.
+struct Detail<'a> {
+    n: usize,
+    v: FindingView<'a>,
+    /// Set when an earlier detail of the same advisory already lists the references.
+    refs_at: Option<usize>,
 }
 
 struct Link<'a> {
@@ -179,7 +225,6 @@ struct Link<'a> {
 
 struct FindingView<'a> {
     f: &'a Finding,
-    kind: &'static str,
     severity: &'static str,
     sev_class: &'static str,
     package: &'a str,
@@ -248,7 +293,6 @@ fn view(f: &Finding) -> FindingView<'_> {
     };
     FindingView {
         f,
-        kind: f.kind.as_str(),
         severity: f.severity.as_str(),
         sev_class: sev_class(f.severity),
         package: pkg.map_or("", |p| p.name.as_str()),
@@ -257,7 +301,12 @@ fn view(f: &Finding) -> FindingView<'_> {
             .map(|p| p.fixed_versions().collect())
             .unwrap_or_default(),
         primary: f.primary_url.as_deref().map(link),
-        references: f.references.iter().map(|r| link(r)).collect(),
+        references: f
+            .references
+            .iter()
+            .filter(|r| Some(r.as_str()) != f.primary_url.as_deref())
+            .map(|r| link(r))
+            .collect(),
         cvss,
         vendor,
         excluded: f.excluded.as_ref().map(present::exclusion),
@@ -317,6 +366,81 @@ pub fn render(report: &Report) -> String {
     String::from_utf8(out).expect("askama writes UTF-8")
 }
 
+fn row(f: &Finding, detail: Option<usize>, first: bool) -> Row<'_> {
+    let pkg = f.package.as_ref();
+    Row {
+        f,
+        kind: f.kind.as_str(),
+        severity: f.severity.as_str(),
+        package: pkg.map_or("", |p| p.name.as_str()),
+        installed: pkg.map_or("", |p| p.installed_version.as_str()),
+        fixed: pkg
+            .map(|p| p.fixed_versions().collect::<Vec<_>>().join(", "))
+            .unwrap_or_default(),
+        excluded: f.excluded.as_ref().map(present::exclusion),
+        suppressed: f.suppressed.is_some(),
+        detail,
+        first,
+    }
+}
+
+/// Moves the rows after the first `n` into groups of their own (for the second table); a group
+/// cut in two continues there.
+fn split_rows<'a>(groups: &mut Vec<RowGroup<'a>>, n: usize) -> Vec<RowGroup<'a>> {
+    let mut seen = 0;
+    let Some(at) = groups.iter().position(|g| {
+        seen += g.rows.len();
+        seen > n
+    }) else {
+        return Vec::new();
+    };
+    let mut later = groups.split_off(at + 1);
+    let cut = &mut groups[at];
+    let keep = cut.rows.len() - (seen - n);
+    if keep == 0 {
+        later.insert(0, groups.pop().expect("the group at `at`"));
+    } else {
+        let rows = cut.rows.split_off(keep);
+        later.insert(
+            0,
+            RowGroup {
+                severity: cut.severity,
+                class: cut.class,
+                target: cut.target,
+                count: cut.count,
+                continued: true,
+                rows,
+            },
+        );
+    }
+    later
+}
+
+/// The details of the first `n` of `order`; references are listed once per advisory ID.
+fn details<'a>(order: &[&'a Finding], n: usize) -> Vec<Detail<'a>> {
+    let mut refs_of: std::collections::HashMap<&str, usize> = Default::default();
+    order
+        .iter()
+        .take(n)
+        .enumerate()
+        .map(|(i, f)| {
+            let has_refs = f.primary_url.is_some() || !f.references.is_empty();
+            let refs_at = match refs_of.get(f.id.as_str()) {
+                Some(&at) if has_refs => Some(at),
+                _ => {
+                    refs_of.insert(&f.id, i);
+                    None
+                }
+            };
+            Detail {
+                n: i,
+                v: view(f),
+                refs_at,
+            }
+        })
+        .collect()
+}
+
 /// The page for `report` as a dashboard holds it: the same page, with links back to the
 /// dashboard above the viewer (and so also above the no-JavaScript page).
 pub fn render_in_site(report: &Report, back: &Backlinks) -> String {
@@ -337,43 +461,40 @@ fn write_page(
 ) -> std::io::Result<()> {
     let counted: Vec<&Finding> = report.findings.iter().filter(|f| f.is_counted()).collect();
     let total = counted.len();
-    let order = scanlens_model::first_by_key(counted, FALLBACK_LIMIT, |f| {
+    let order = scanlens_model::first_by_key(counted, ROW_LIMIT, |f| {
         (f.severity, f.target.as_str(), f.cvss_rank(), f.id.as_str())
     });
     let shown = order.len();
     let omitted = total - shown;
-    let mut groups: Vec<SeverityGroup> = Vec::new();
-    for f in order {
+    let details = details(&order, DETAIL_LIMIT);
+    let mut groups: Vec<RowGroup> = Vec::new();
+    for (i, f) in order.iter().enumerate() {
         if groups
             .last()
-            .is_none_or(|g| g.severity != f.severity.as_str())
+            .is_none_or(|g| g.severity != f.severity.as_str() || g.target != f.target)
         {
-            groups.push(SeverityGroup {
+            groups.push(RowGroup {
                 severity: f.severity.as_str(),
                 class: sev_class(f.severity),
-                count: report.summary.severity_total(f.severity) as usize,
-                targets: Vec::new(),
-            });
-        }
-        let g = groups.last_mut().expect("pushed above");
-        if g.targets.last().is_none_or(|t| t.target != f.target) {
-            g.targets.push(TargetGroup {
                 target: &f.target,
-                findings: Vec::new(),
+                count: 0,
+                continued: false,
+                rows: Vec::new(),
             });
         }
-        g.targets
-            .last_mut()
-            .expect("pushed above")
-            .findings
-            .push(view(f));
+        let detail = (i < details.len()).then_some(i);
+        let g = groups.last_mut().expect("pushed above");
+        g.count += 1;
+        g.rows.push(row(f, detail, i == 0));
     }
-    let uncounted: Vec<FindingView> = report
+    let later_groups = split_rows(&mut groups, FIRST_ROWS);
+    let uncounted_total = report.findings.iter().filter(|f| !f.is_counted()).count();
+    let uncounted: Vec<Row> = report
         .findings
         .iter()
         .filter(|f| !f.is_counted())
-        .take(FALLBACK_LIMIT)
-        .map(view)
+        .take(UNCOUNTED_LIMIT)
+        .map(|f| row(f, None, false))
         .collect();
     let kinds = Kind::ALL
         .iter()
@@ -411,11 +532,12 @@ fn write_page(
     let page = Page {
         title: title(report),
         csp: csp(STYLE, &[&script]),
-        wasm: wasm_base64().to_string(),
-        data: Data(report),
+        wasm: wasm_base64(),
+        data: embedded_data(report),
         script,
         style: STYLE,
         artifacts,
+        artifacts_shown: ARTIFACTS_SHOWN,
         kinds,
         totals: Severity::ALL
             .iter()
@@ -430,11 +552,113 @@ fn write_page(
             excluded: g.excluded,
         }),
         groups,
+        later_groups,
+        detail_rest: shown - details.len(),
+        details,
         uncounted,
+        uncounted_total,
         shown,
         omitted,
         severities: Severity::ALL.map(Severity::as_str),
         back,
     };
     page.write_into(w)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use scanlens_model::{Package, Severity};
+
+    fn report(n: usize) -> Report {
+        let findings = (0..n)
+            .map(|i| Finding {
+                id: format!("CVE-2024-{i:05}"),
+                severity: if i % 3 == 0 {
+                    Severity::Critical
+                } else {
+                    Severity::Low
+                },
+                target: "img (debian 12)".into(),
+                title: format!("title {i} <b>"),
+                description: "a long description ".repeat(20).into(),
+                references: vec![
+                    "https://example.com/a".to_string(),
+                    "https://example.com/b".to_string(),
+                ]
+                .into(),
+                primary_url: Some("https://example.com/a".into()),
+                package: Some(std::sync::Arc::new(Package {
+                    name: format!("pkg{i}"),
+                    installed_version: "1.0".into(),
+                    fixed_version: "1.1".into(),
+                    ..Default::default()
+                })),
+                ..Default::default()
+            })
+            .collect();
+        let mut r = Report {
+            findings,
+            ..Default::default()
+        };
+        scanlens_model::recount(&mut r);
+        r
+    }
+
+    #[test]
+    fn the_page_carries_the_report_compressed_and_readable() {
+        let r = report(50);
+        let page = render(&r);
+        let start = page.find("id=\"scanlens-data\"").unwrap();
+        let b64 = &page[page[start..].find('>').unwrap() + start + 1..];
+        let b64 = &b64[..b64.find("</script>").unwrap()];
+        let raw = base64::engine::general_purpose::STANDARD
+            .decode(b64)
+            .unwrap();
+        let json = String::from_utf8(data::tests::inflate(&raw)).unwrap();
+        let ds = scanlens_model::compact::decode::dataset(&json).unwrap();
+        assert_eq!(ds.to_report(), r);
+        // Untrusted text is escaped in the static page.
+        assert!(page.contains("title 7 &#60;b&#62;") || page.contains("title 7 &lt;b&gt;"));
+        assert!(!page.contains("<b>"));
+    }
+
+    #[test]
+    fn the_static_page_lists_findings_up_to_its_cap_and_says_how_many_it_leaves_out() {
+        let r = report(ROW_LIMIT + 250);
+        let page = render(&r);
+        let rows = page.matches("<th scope=\"row\">").count();
+        // Summary rows (one per kind and the total) plus one row per listed finding.
+        let summary_rows = Kind::ALL.len() + 1;
+        assert_eq!(rows - summary_rows, ROW_LIMIT);
+        assert!(page.contains(&format!(
+            "lists the {ROW_LIMIT} most severe of {} findings and leaves out 250",
+            ROW_LIMIT + 250
+        )));
+        assert!(page.contains("The full list needs JavaScript"));
+        // Details for the most severe few, each advisory's references once.
+        assert_eq!(
+            page.matches("<article class=\"finding\"").count(),
+            DETAIL_LIMIT
+        );
+        assert_eq!(
+            page.matches("href=\"https://example.com/b\"").count(),
+            DETAIL_LIMIT
+        );
+        // The first screen's rows in one table, the rest in a second one laid out later; a
+        // group cut in two says so.
+        assert_eq!(page.matches("<table class=\"findings\">").count(), 2);
+        assert_eq!(page.matches("<div class=\"later-rows\">").count(), 1);
+        assert!(page.contains(", continued)"));
+        // The most severe come first.
+        let first = page.find("elementtiming=\"first-finding\"").unwrap();
+        assert!(page[first..].starts_with("elementtiming=\"first-finding\">CVE-2024-00000<"));
+        // A small report lists every finding and leaves nothing out.
+        let small = render(&report(30));
+        assert!(!small.contains("scanlens-omitted"));
+        assert_eq!(
+            small.matches("<th scope=\"row\">").count() - summary_rows,
+            30
+        );
+    }
 }

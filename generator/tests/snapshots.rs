@@ -1,6 +1,6 @@
 //! Snapshots of what people read, for a few corpus reports: `summary.md`, `report.sarif` and the
-//! page without JavaScript (the `<noscript>` part of `index.html`; the viewer's wasm and JS are
-//! left out). Committed under `tests/snapshots/`; a change shows as a diff to review:
+//! static page (`#scanlens-page` of `index.html`: the first screen, and all there is without
+//! JavaScript; the viewer's wasm and JS and the embedded data are left out). Committed under `tests/snapshots/`; a change shows as a diff to review:
 //!
 //! ```text
 //! cargo test -p scanlens --test snapshots    # a change fails and writes a .snap.new beside it
@@ -68,7 +68,7 @@ fn render(fixture: &str, ignore: &str, extra: &[&str]) -> Option<Rendered> {
     Some(Rendered {
         summary: read("summary.md"),
         sarif: pretty_json(&read("report.sarif")),
-        page: noscript(&read("index.html")),
+        page: static_page(&read("index.html")),
     })
 }
 
@@ -90,16 +90,20 @@ fn redact(text: &str, tmp: &Path, fixtures: &Path) -> String {
     text
 }
 
-/// The `<noscript>` element of a page: the askama page people get without JavaScript. The
-/// viewer (wasm, JS glue) and the embedded data sit outside it.
-fn noscript(page: &str) -> String {
-    assert_eq!(page.matches("<noscript>").count(), 1, "one <noscript>");
-    let start = page.find("<noscript>").unwrap();
-    let end = page[start..].find("</noscript>").expect("</noscript>") + start;
-    let part = &page[start..end + "</noscript>".len()];
+/// The static page (`<div id="scanlens-page">` up to the embedded data): what people get
+/// without JavaScript. The viewer (wasm, JS glue) and the embedded data follow it.
+fn static_page(page: &str) -> String {
+    let open = "<div id=\"scanlens-page\">";
+    assert_eq!(page.matches(open).count(), 1, "one static page");
+    let start = page.find(open).unwrap();
+    let end = page[start..]
+        .find("<script")
+        .expect("the data after the page")
+        + start;
+    let part = &page[start..end];
     assert!(
-        !part.contains("<script"),
-        "a script inside <noscript>: the snapshot would hold the viewer"
+        part.trim_end().ends_with("</div>"),
+        "the static page ends before the first script"
     );
     part.to_string()
 }

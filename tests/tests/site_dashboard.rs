@@ -499,7 +499,7 @@ fn every_scan_page_links_back_to_its_dashboard() {
         // The page below it starts on the first screen.
         let top = js(
             c,
-            "return document.querySelector('#scanlens-fallback h1').getBoundingClientRect().top < innerHeight / 2;",
+            "return document.querySelector('#scanlens-page h1').getBoundingClientRect().top < innerHeight / 2;",
         )
         .await?;
         assert_eq!(

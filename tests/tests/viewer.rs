@@ -330,7 +330,7 @@ fn hostile_advisory_text_runs_no_script_and_makes_no_link_but_http() {
         }
         c.find(Locator::Css("#q")).await?.send_keys("<img").await?;
         tokio::time::sleep(Duration::from_millis(300)).await;
-        let checks = js(c, "return [document.body.hasAttribute('data-pwned'), document.querySelectorAll('#scanlens-app img, #scanlens-app script, #scanlens-app svg:not(.cbar)').length, [...document.querySelectorAll('a')].filter(a => !/^https?:$/.test(a.protocol)).length, document.querySelector('.count-of').textContent];").await?;
+        let checks = js(c, "return [document.body.hasAttribute('data-pwned'), document.querySelectorAll('#scanlens-app img, #scanlens-app script, #scanlens-app svg:not(.cbar)').length, [...document.querySelectorAll('a')].filter(a => !/^https?:$/.test(a.protocol) && !/^#[A-Za-z0-9-]+$/.test(a.getAttribute('href'))).length, document.querySelector('.count-of').textContent];").await?;
         assert_eq!(checks[0], json!(false), "a payload ran: {checks}");
         assert_eq!(checks[1], json!(0), "payload markup became elements");
         assert_eq!(checks[2], json!(0), "a non-http link");
@@ -353,10 +353,15 @@ fn corrupt_embedded_data_shows_a_visible_error() {
     in_chromium(async |c: &Client, scratch: &Path| {
         let (dir, _) = main_report(&fx, scratch)?;
         let page = std::fs::read_to_string(dir.join("index.html"))?;
-        let corrupted = page.replacen(
-            "id=\"scanlens-report\">{",
-            "id=\"scanlens-report\">{\"oops",
-            1,
+        // Valid compressed data of a JSON document cut short, in place of the report's.
+        let open = "id=\"scanlens-data\" data-encoding=\"deflate-raw base64\">";
+        let start = page.find(open).expect("the page embeds its data") + open.len();
+        let end = start + page[start..].find("</script>").expect("closed");
+        let corrupted = format!(
+            "{}{}{}",
+            &page[..start],
+            scanlens::html::encode_data(b"{\"oops"),
+            &page[end..]
         );
         assert_ne!(
             corrupted, page,

@@ -1,6 +1,6 @@
 //! The Scanlens viewer: a Yew app compiled to wasm32 and inlined into `index.html`.
 //!
-//! The page embeds the report in `<script type="application/json" id="scanlens-report">` as the
+//! The page embeds the report, raw-deflated and base64, in `<script id="scanlens-data">` as the
 //! model's compact [`Dataset`](scanlens_model::compact::Dataset) (read with the model's small
 //! hand-written decoder, not serde, to keep the wasm small); the app reads it from the DOM
 //! (never over the network), builds a search index once, and renders a windowed list so that

@@ -1,14 +1,22 @@
-//! `cargo run -p xtask --release -- bench-viewer [--findings N] [--keep DIR]`
+//! `cargo xtask bench-viewer [--sizes 537,10000,100000,1000000] [--runs 5] [--keep DIR]
+//! [--pages FILE,…]`
 //!
-//! Prints the viewer's figures, measured in headless Chromium (Debian's `chromium` and
+//! Prints the page's figures, measured in headless Chromium (Debian's `chromium` and
 //! `chromium-driver`) from `file://`:
-//! - the viewer's own weight in the page (the inlined wasm element, module script and style,
-//!   taken from a rendered page), raw and gzipped;
-//! - for a synthetic report of N findings (default 100,000; real corpus findings from
-//!   `../shared/fixtures` replicated with distinct IDs) and for a 300-finding one: the page
-//!   size against the raw Trivy JSON, the time from navigation to the first rows, the time of
-//!   each search keystroke and of a severity-filter click, and the number of DOM rows;
-//! - the same load figure for the largest real reports in the corpus.
+//! - the viewer's own weight in the page (the inlined wasm element, module script and style),
+//!   raw and gzipped;
+//! - for reports of each size (real corpus findings from `../shared/fixtures` replicated with
+//!   distinct IDs, indented as Trivy writes them, 250,000 findings per input file; sizes up to
+//!   1,000 also with every advisory text distinct): Trivy's JSON, the page and its parts (static
+//!   page, compressed data), their ratio, and the render time;
+//! - for each page and an empty one (the floor), `--runs` interleaved loads, each in a fresh
+//!   browser, medians and ranges of: the first finding on screen (a timing probe added to a
+//!   copy of the page, allowed by its CSP), the app ready, the data and wasm unpacked, and the
+//!   renderer's resident memory;
+//! - keystroke and severity-click times up to 100,000 findings.
+//!
+//! A million findings need about 4 GB of Trivy JSON and 3 GB of outputs at once: give `--keep`
+//! a roomy folder (`/dev/shm/…`). `--pages` times the given pages as they are, for experiments.
 //!
 //! Figures, not assertions: compare them with the targets in the viewer issue.
 
@@ -46,75 +54,139 @@ fn corpus_files(fx: &Path) -> Result<Vec<PathBuf>> {
     Ok(files)
 }
 
-/// A schema-2 Trivy report of `n` findings made of the corpus's findings, each copy with a
-/// distinct ID so that nothing collapses, grouped in results like the originals.
-pub fn synthetic_trivy(fx: &Path, n: usize) -> Result<Value> {
-    // (result without its findings, findings key, finding)
-    let mut pool: Vec<(Value, &'static str, Value)> = Vec::new();
+/// One group of the corpus: a result without its findings, the findings key, its findings.
+struct Group {
+    head: Value,
+    key: &'static str,
+    items: Vec<Value>,
+}
+
+fn pool(fx: &Path) -> Result<Vec<Group>> {
+    let mut groups = Vec::new();
     for f in corpus_files(fx)? {
         let Ok(v) = serde_json::from_slice::<Value>(&std::fs::read(&f)?) else {
             continue;
         };
         for r in v["Results"].as_array().into_iter().flatten() {
             let mut head = r.clone();
-            for key in [
-                "Vulnerabilities",
-                "Misconfigurations",
-                "Secrets",
-                "Licenses",
-            ] {
+            for key in FINDING_KEYS {
                 head.as_object_mut().map(|o| o.remove(key));
             }
-            for key in [
-                "Vulnerabilities",
-                "Misconfigurations",
-                "Secrets",
-                "Licenses",
-            ] {
-                for item in r[key].as_array().into_iter().flatten() {
-                    pool.push((head.clone(), key, item.clone()));
+            for key in FINDING_KEYS {
+                let items: Vec<Value> = r[key].as_array().into_iter().flatten().cloned().collect();
+                if !items.is_empty() {
+                    groups.push(Group {
+                        head: head.clone(),
+                        key,
+                        items,
+                    });
                 }
             }
         }
     }
-    if pool.is_empty() {
+    if groups.is_empty() {
         bail!("no findings in the corpus");
     }
-    let mut results: Vec<Value> = Vec::new();
-    let mut slot: std::collections::HashMap<(String, usize), usize> = Default::default();
-    for i in 0..n {
-        let (head, key, item) = &pool[i % pool.len()];
-        let round = i / pool.len();
-        let mut item = item.clone();
-        let id_key = match *key {
-            "Vulnerabilities" => "VulnerabilityID",
-            "Misconfigurations" => "ID",
-            "Secrets" => "RuleID",
-            _ => "Name",
-        };
-        if let Some(id) = item[id_key].as_str() {
-            item[id_key] = json!(format!("{id}-{round}"));
+    Ok(groups)
+}
+
+const FINDING_KEYS: [&str; 4] = [
+    "Vulnerabilities",
+    "Misconfigurations",
+    "Secrets",
+    "Licenses",
+];
+
+/// Findings per input file: a million findings of Trivy's JSON would pass the 2 GiB input limit
+/// in one file, so large reports are written as several images' scans.
+const PER_FILE: usize = 250_000;
+
+/// Writes schema-2 Trivy reports (indented as Trivy writes them) holding `n` findings made of
+/// the corpus's real findings, copy `r` of each with `-r` appended to its ID, grouped in results
+/// like the originals (a result per original result and 1,000 copies). With `distinct_text` each
+/// copy's title and description are marked too, so that no two findings share an advisory (the
+/// worst case for the page's data, which stores each advisory once). Returns the files.
+pub fn write_synthetic(
+    fx: &Path,
+    n: usize,
+    distinct_text: bool,
+    dir: &Path,
+) -> Result<Vec<PathBuf>> {
+    let groups = pool(fx)?;
+    let per_round: usize = groups.iter().map(|g| g.items.len()).sum();
+    let rounds = n.div_ceil(per_round);
+    let mut files = Vec::new();
+    let mut out: Option<(std::io::BufWriter<std::fs::File>, usize, bool)> = None;
+    let mut written = 0usize;
+    for block in (0..rounds).step_by(1000) {
+        let mut offset = 0usize;
+        for g in &groups {
+            let mut items = Vec::new();
+            for round in block..(block + 1000).min(rounds) {
+                for (j, item) in g.items.iter().enumerate() {
+                    if round * per_round + offset + j >= n {
+                        continue;
+                    }
+                    let mut item = item.clone();
+                    let id_key = match g.key {
+                        "Vulnerabilities" => "VulnerabilityID",
+                        "Misconfigurations" => "ID",
+                        "Secrets" => "RuleID",
+                        _ => "Name",
+                    };
+                    if let Some(id) = item[id_key].as_str() {
+                        item[id_key] = json!(format!("{id}-{round}"));
+                    }
+                    if distinct_text {
+                        for k in ["Title", "Description"] {
+                            if let Some(t) = item[k].as_str() {
+                                item[k] = json!(format!("{t} [copy {round}]"));
+                            }
+                        }
+                    }
+                    items.push(item);
+                }
+            }
+            offset += g.items.len();
+            if items.is_empty() {
+                continue;
+            }
+            if out.as_ref().is_none_or(|o| o.1 >= PER_FILE) {
+                if let Some((mut w, _, _)) = out.take() {
+                    w.write_all(b"\n  ]\n}\n")?;
+                    w.flush()?;
+                }
+                let path = dir.join(format!("trivy-{n}-{}.json", files.len()));
+                let mut w = std::io::BufWriter::new(std::fs::File::create(&path)?);
+                let name = format!("synthetic/{n}-findings-{}:bench", files.len());
+                write!(
+                    w,
+                    "{{\n  \"SchemaVersion\": 2,\n  \"ArtifactName\": {},\n  \"ArtifactType\": \"container_image\",\n  \"Metadata\": {{\"OS\": {{\"Family\": \"debian\", \"Name\": \"12.5\"}}}},\n  \"Results\": [\n",
+                    json!(name)
+                )?;
+                files.push(path);
+                out = Some((w, 0, true));
+            }
+            let (w, count, first) = out.as_mut().expect("opened above");
+            if !*first {
+                w.write_all(b",\n")?;
+            }
+            *first = false;
+            *count += items.len();
+            written += items.len();
+            let mut r = g.head.clone();
+            r[g.key] = Value::Array(items);
+            serde_json::to_writer_pretty(&mut *w, &r)?;
         }
-        // A new result per original target and 1,000 rounds, so targets stay realistic in
-        // number while findings per target grow.
-        let tkey = (format!("{}|{key}", head["Target"]), round / 1000);
-        let idx = *slot.entry(tkey).or_insert_with(|| {
-            results.push(head.clone());
-            results.len() - 1
-        });
-        let r = &mut results[idx];
-        if r.get(*key).is_none() {
-            r[*key] = json!([]);
-        }
-        r[*key].as_array_mut().expect("array").push(item);
     }
-    Ok(json!({
-        "SchemaVersion": 2,
-        "ArtifactName": format!("synthetic/{n}-findings:bench"),
-        "ArtifactType": "container_image",
-        "Metadata": {"OS": {"Family": "debian", "Name": "12.5"}},
-        "Results": results,
-    }))
+    if let Some((mut w, _, _)) = out.take() {
+        w.write_all(b"\n  ]\n}\n")?;
+        w.flush()?;
+    }
+    if written != n {
+        bail!("wrote {written} findings, meant {n}");
+    }
+    Ok(files)
 }
 
 fn gzip_len(bytes: &[u8]) -> Result<usize> {
@@ -168,12 +240,71 @@ fn render(bin: &Path, inputs: &[PathBuf], out: &Path) -> Result<Duration> {
 struct Browser {
     driver: std::process::Child,
     client: fantoccini::Client,
+    _profile: PathBuf,
 }
 
-async fn browser(profile: &Path) -> Result<Browser> {
+impl Browser {
+    async fn close(mut self) {
+        let _ = self.client.clone().close().await;
+        let _ = self.driver.kill();
+        let _ = self.driver.wait();
+        let _ = std::fs::remove_dir_all(&self._profile);
+    }
+
+    /// Resident memory of the browser's renderer processes (the page), in MiB.
+    fn renderer_rss_mib(&self) -> f64 {
+        let root = self.driver.id();
+        let mut parent: std::collections::HashMap<u32, u32> = Default::default();
+        let mut rss: std::collections::HashMap<u32, u64> = Default::default();
+        let mut renderer: std::collections::HashSet<u32> = Default::default();
+        for e in std::fs::read_dir("/proc").into_iter().flatten().flatten() {
+            let Ok(pid) = e.file_name().to_string_lossy().parse::<u32>() else {
+                continue;
+            };
+            let Ok(status) = std::fs::read_to_string(e.path().join("status")) else {
+                continue;
+            };
+            for l in status.lines() {
+                if let Some(v) = l.strip_prefix("PPid:") {
+                    parent.insert(pid, v.trim().parse().unwrap_or(0));
+                }
+                if let Some(v) = l.strip_prefix("VmRSS:") {
+                    let kb = v.split_whitespace().next().and_then(|x| x.parse().ok());
+                    rss.insert(pid, kb.unwrap_or(0));
+                }
+            }
+            let cmd = std::fs::read(e.path().join("cmdline")).unwrap_or_default();
+            if String::from_utf8_lossy(&cmd).contains("--type=renderer") {
+                renderer.insert(pid);
+            }
+        }
+        let descends = |mut p: u32| {
+            for _ in 0..16 {
+                if p == root {
+                    return true;
+                }
+                p = *parent.get(&p).unwrap_or(&0);
+                if p == 0 {
+                    return false;
+                }
+            }
+            false
+        };
+        renderer
+            .iter()
+            .filter(|p| descends(**p))
+            .map(|p| rss.get(p).copied().unwrap_or(0))
+            .sum::<u64>() as f64
+            / 1024.0
+    }
+}
+
+/// A fresh chromedriver and headless Chromium with an empty profile.
+async fn browser(work: &Path) -> Result<Browser> {
     let port = std::net::TcpListener::bind("127.0.0.1:0")?
         .local_addr()?
         .port();
+    let profile = work.join(format!("chromium-profile-{port}"));
     let driver = Command::new("/usr/bin/chromedriver")
         .arg(format!("--port={port}"))
         .stdout(Stdio::null())
@@ -197,33 +328,119 @@ async fn browser(profile: &Path) -> Result<Browser> {
             .capabilities(caps.as_object().cloned().expect("object"))
             .connect(&format!("http://127.0.0.1:{port}"))
             .await?;
-    Ok(Browser { driver, client })
+    Ok(Browser {
+        driver,
+        client,
+        _profile: profile,
+    })
 }
 
 async fn js(c: &fantoccini::Client, s: &str) -> Result<Value> {
     Ok(c.execute(s, vec![]).await?)
 }
 
-/// Navigation start to first rows (ms), as the page records it, best of `runs`.
-async fn load_ms(c: &fantoccini::Client, page: &Path, runs: usize) -> Result<f64> {
-    let mut best = f64::MAX;
-    for _ in 0..runs {
-        c.goto("about:blank").await?;
+/// The timing probe the bench adds to a copy of each page (its hash added to the page's
+/// Content-Security-Policy): from the first animation frame on, it notes the time of the first
+/// frame in which a finding is laid out on screen, the static page's first row
+/// (`elementtiming="first-finding"`) or the app's, and so about to be painted.
+const PROBE_JS: &str = "(()=>{const f=()=>{const e=document.querySelector('[elementtiming=first-finding]');const a=document.querySelector('#scanlens-app .line.item');if((e&&e.getClientRects().length)||(a&&a.getClientRects().length)){document.documentElement.dataset.firstFindingMs=performance.now();return}requestAnimationFrame(f)};requestAnimationFrame(f)})();";
+
+/// A copy of `page` with [`PROBE_JS`] first in its `<head>`, allowed by its policy.
+fn probed(page: &Path) -> Result<PathBuf> {
+    use base64::Engine;
+    use sha2::Digest;
+    let text = std::fs::read_to_string(page)?;
+    let hash = format!(
+        "'sha256-{}'",
+        base64::engine::general_purpose::STANDARD.encode(sha2::Sha256::digest(PROBE_JS))
+    );
+    let text = match text.find("script-src ") {
+        Some(i) => format!(
+            "{}script-src {hash} {}",
+            &text[..i],
+            &text[i + "script-src ".len()..]
+        ),
+        None => text.replacen(
+            "default-src 'none';",
+            &format!("default-src 'none'; script-src {hash};"),
+            1,
+        ),
+    };
+    let text = text.replacen("<head>", &format!("<head><script>{PROBE_JS}</script>"), 1);
+    let out = page.with_extension("probed.html");
+    std::fs::write(&out, text)?;
+    Ok(out)
+}
+
+/// One page load in a fresh browser: first finding painted, the app ready, memory.
+struct Load {
+    first: f64,
+    ready: Option<f64>,
+    unpack: Option<f64>,
+    rss_mib: f64,
+}
+
+async fn load_once(work: &Path, page: &Path, app: bool) -> Result<Load> {
+    let b = browser(work).await?;
+    let r = async {
+        let c = &b.client;
         c.goto(&format!("file://{}", page.display())).await?;
         let t = Instant::now();
-        loop {
-            let v = js(c, "return document.body.getAttribute('data-ready-ms');").await?;
+        let first = loop {
+            let v = js(c, "return document.documentElement.dataset.firstFindingMs || null;").await?;
             if let Some(ms) = v.as_str().and_then(|s| s.parse::<f64>().ok()) {
-                best = best.min(ms);
-                break;
+                break ms;
             }
-            if t.elapsed() > Duration::from_secs(60) {
-                bail!("the page did not become ready");
+            if t.elapsed() > Duration::from_secs(180) {
+                bail!("no finding was shown in 180 s");
             }
             tokio::time::sleep(Duration::from_millis(20)).await;
+        };
+        let mut ready = None;
+        let mut unpack = None;
+        if app {
+            let t = Instant::now();
+            loop {
+                let v = js(c, "return [document.body.getAttribute('data-ready-ms'), document.body.dataset.unpackMs || null, (document.querySelector('.boot-error') || {}).textContent || null];").await?;
+                if let Some(e) = v[2].as_str() {
+                    bail!("the viewer failed: {e}");
+                }
+                if let Some(ms) = v[0].as_str().and_then(|s| s.parse::<f64>().ok()) {
+                    ready = Some(ms);
+                    unpack = v[1].as_str().and_then(|s| s.parse::<f64>().ok());
+                    break;
+                }
+                if t.elapsed() > Duration::from_secs(180) {
+                    bail!("the app did not start in 180 s");
+                }
+                tokio::time::sleep(Duration::from_millis(20)).await;
+            }
         }
+        Ok(Load {
+            first,
+            ready,
+            unpack,
+            rss_mib: b.renderer_rss_mib(),
+        })
     }
-    Ok(best)
+    .await;
+    b.close().await;
+    r
+}
+
+fn median(mut v: Vec<f64>) -> f64 {
+    v.sort_by(f64::total_cmp);
+    match v.len() {
+        0 => f64::NAN,
+        n if n % 2 == 1 => v[n / 2],
+        n => (v[n / 2 - 1] + v[n / 2]) / 2.0,
+    }
+}
+
+fn spread(v: &[f64]) -> String {
+    let lo = v.iter().copied().fold(f64::INFINITY, f64::min);
+    let hi = v.iter().copied().fold(f64::NEG_INFINITY, f64::max);
+    format!("{:.0} ms ({lo:.0}–{hi:.0})", median(v.to_vec()))
 }
 
 /// Resolves once the app has applied the change made by `act` (Yew renders in a microtask
@@ -323,20 +540,40 @@ fn weight(page: &str) -> Result<()> {
     Ok(())
 }
 
+/// A report the bench opens.
+struct Case {
+    label: String,
+    findings: usize,
+    page: PathBuf,
+}
+
 pub fn run(args: Vec<String>) -> Result<()> {
-    let mut n = 100_000usize;
+    let mut sizes = vec![537usize, 10_000, 100_000, 1_000_000];
+    let mut runs = 5usize;
     let mut keep: Option<PathBuf> = None;
+    // Pages to time as they are (for experiments), instead of the synthetic reports.
+    let mut pages: Vec<PathBuf> = Vec::new();
     let mut it = args.into_iter();
     while let Some(a) = it.next() {
         match a.as_str() {
-            "--findings" => {
-                n = it
+            "--findings" | "--sizes" => {
+                sizes = it
                     .next()
-                    .context("--findings N")?
-                    .replace('_', "")
-                    .parse()?
+                    .context("--sizes N,N,...")?
+                    .split(',')
+                    .map(|x| x.replace('_', "").parse::<usize>())
+                    .collect::<Result<_, _>>()?
             }
+            "--runs" => runs = it.next().context("--runs N")?.parse()?,
             "--keep" => keep = Some(it.next().context("--keep DIR")?.into()),
+            "--pages" => {
+                pages = it
+                    .next()
+                    .context("--pages FILE,FILE,...")?
+                    .split(',')
+                    .map(PathBuf::from)
+                    .collect()
+            }
             other => bail!("unknown argument {other:?}"),
         }
     }
@@ -352,78 +589,159 @@ pub fn run(args: Vec<String>) -> Result<()> {
     let assets = crate::viewer::workspace_root().join("generator/assets/viewer");
     let wasm = std::fs::read(assets.join("scanlens_viewer_bg.wasm"))?;
     let glue = std::fs::read(assets.join("scanlens_viewer.js"))?;
-    let css = [
-        std::fs::read(crate::viewer::workspace_root().join("generator/templates/report.css"))?,
-        std::fs::read(crate::viewer::workspace_root().join("generator/templates/viewer.css"))?,
-    ]
-    .concat();
     println!("viewer build (no data):");
     println!(
-        "  wasm {} B ({} B gzipped), JS glue {} B, CSS {} B",
+        "  wasm {} B ({} B gzipped), JS glue {} B ({} B gzipped)",
         wasm.len(),
         gzip_len(&wasm)?,
         glue.len(),
-        css.len()
+        gzip_len(&glue)?,
     );
+
+    // The floor: an empty page with one line of text, in the same harness.
+    let floor = work.join("floor.html");
+    std::fs::write(
+        &floor,
+        "<!DOCTYPE html><html lang=en><head><meta charset=utf-8><meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none';\"><title>floor</title></head><body><p elementtiming=first-finding>CVE-2024-0001</p></body></html>",
+    )?;
+    let mut cases = vec![Case {
+        label: "floor (empty page)".into(),
+        findings: 0,
+        page: probed(&floor)?,
+    }];
+    println!("\npages (synthetic reports of real corpus findings, IDs made distinct; Trivy JSON indented as Trivy writes it):");
+    println!(
+        "  {:<26} {:>12} {:>12} {:>6} {:>11} {:>11} {:>11} {:>9}",
+        "report", "Trivy JSON", "index.html", "ratio", "page gz", "static", "data", "render"
+    );
+    let mut variants: Vec<(usize, bool)> = Vec::new();
+    for p in &pages {
+        cases.push(Case {
+            label: p.file_name().unwrap_or_default().to_string_lossy().into(),
+            findings: 0,
+            page: probed(p)?,
+        });
+    }
+    if !pages.is_empty() {
+        sizes.clear();
+    }
+    for &n in &sizes {
+        if n <= 1_000 {
+            // Small reports twice: replicas sharing advisory text, and every advisory distinct.
+            variants.push((n, true));
+        }
+        variants.push((n, false));
+    }
+    for (n, distinct) in variants {
+        let dir = work.join(format!("in-{n}-{distinct}"));
+        std::fs::create_dir_all(&dir)?;
+        let inputs = write_synthetic(&fx, n, distinct, &dir)?;
+        let out = work.join(format!("report-{n}-{distinct}"));
+        let took = render(&bin, &inputs, &out)?;
+        let page = out.join("index.html");
+        let trivy_len: u64 = inputs
+            .iter()
+            .map(|p| std::fs::metadata(p).map(|m| m.len()).unwrap_or(0))
+            .sum();
+        let text = std::fs::read_to_string(&page)?;
+        let static_len = element(&text, "<div id=\"scanlens-page\">", "main")?.len();
+        let data_len = element(
+            &text,
+            "id=\"scanlens-data\" data-encoding=\"deflate-raw base64\">",
+            "script",
+        )?
+        .len();
+        let label = format!(
+            "{n} findings{}",
+            if distinct { ", all distinct" } else { "" }
+        );
+        println!(
+            "  {:<26} {:>10} B {:>10} B {:>6.3} {:>9} B {:>9} B {:>9} B {:>7.2} s",
+            label,
+            trivy_len,
+            text.len(),
+            text.len() as f64 / trivy_len as f64,
+            gzip_len(text.as_bytes())?,
+            static_len,
+            data_len,
+            took.as_secs_f64()
+        );
+        if cases.len() == 1 {
+            weight(&text)?;
+        }
+        drop(text);
+        // Only the page is opened: the inputs and the other files go (a million findings
+        // take several GB of them).
+        for p in inputs {
+            let _ = std::fs::remove_file(p);
+        }
+        for f in ["report.json", "findings.ndjson"] {
+            let _ = std::fs::remove_file(out.join(f));
+        }
+        cases.push(Case {
+            label,
+            findings: n,
+            page: probed(&page)?,
+        });
+    }
 
     let rt = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()?;
-    let profile = work.join("chromium-profile");
-    let _ = std::fs::remove_dir_all(&profile);
-    let b = rt.block_on(browser(&profile))?;
     let result = rt.block_on(async {
-        let c = &b.client;
-        for (label, count) in [("synthetic", n), ("small", 300)] {
-            let trivy = synthetic_trivy(&fx, count)?;
-            let input = work.join(format!("trivy-{count}.json"));
-            std::fs::write(&input, serde_json::to_vec(&trivy)?)?;
-            let out = work.join(format!("report-{count}"));
-            let took = render(&bin, std::slice::from_ref(&input), &out)?;
-            let page = out.join("index.html");
-            let (trivy_len, page_len) = (
-                std::fs::metadata(&input)?.len(),
-                std::fs::metadata(&page)?.len(),
-            );
-            if label == "small" {
-                weight(&std::fs::read_to_string(&page)?)?;
+        println!("\nload from file:// in headless Chromium, a fresh browser per load, {runs} interleaved runs, median (min–max):");
+        let mut loads: Vec<Vec<Load>> = cases.iter().map(|_| Vec::new()).collect();
+        for _ in 0..runs {
+            for (i, case) in cases.iter().enumerate() {
+                loads[i].push(load_once(&work, &case.page, case.findings > 0).await?);
             }
-            println!("{label}: {count} findings");
-            println!(
-                "  render {:.2} s; Trivy JSON {} B, index.html {} B (ratio {:.2}), report.json {} B",
-                took.as_secs_f64(),
-                trivy_len,
-                page_len,
-                page_len as f64 / trivy_len as f64,
-                std::fs::metadata(out.join("report.json"))?.len()
-            );
-            let ms = load_ms(c, &page, 3).await?;
-            let phases = js(c, "return document.body.getAttribute('data-phases');").await?;
-            println!("  load: navigation to first rows {ms:.0} ms (best of 3); phases {phases}");
-            interact(c, label, "cve-2019-15").await?;
-            let net = js(c, "return performance.getEntriesByType('resource').length;").await?;
-            println!("  network requests: {net}");
         }
-        let mut real: Vec<PathBuf> = corpus_files(&fx)?;
-        real.sort_by_key(|p| std::cmp::Reverse(std::fs::metadata(p).map(|m| m.len()).unwrap_or(0)));
-        for input in real.into_iter().take(3) {
-            let out = work.join("real");
-            render(&bin, std::slice::from_ref(&input), &out)?;
-            let page = out.join("index.html");
-            let ms = load_ms(c, &page, 3).await?;
+        println!(
+            "  {:<26} {:>24} {:>24} {:>22} {:>14}",
+            "report", "first finding painted", "app ready", "data+wasm unpacked", "renderer RSS"
+        );
+        for (case, l) in cases.iter().zip(&loads) {
+            let first: Vec<f64> = l.iter().map(|x| x.first).collect();
+            let ready: Vec<f64> = l.iter().filter_map(|x| x.ready).collect();
+            let unpack: Vec<f64> = l.iter().filter_map(|x| x.unpack).collect();
+            let rss: Vec<f64> = l.iter().map(|x| x.rss_mib).collect();
+            let or_dash = |v: &[f64]| if v.is_empty() { "–".to_string() } else { spread(v) };
             println!(
-                "real {}: Trivy JSON {} B, index.html {} B, load {ms:.0} ms",
-                input.file_name().unwrap_or_default().to_string_lossy(),
-                std::fs::metadata(&input)?.len(),
-                std::fs::metadata(&page)?.len()
+                "  {:<26} {:>24} {:>24} {:>22} {:>10.0} MiB",
+                case.label,
+                spread(&first),
+                or_dash(&ready),
+                or_dash(&unpack),
+                median(rss)
             );
+        }
+
+        println!("\ninteraction (one browser, after the app is ready):");
+        for case in cases.iter().filter(|c| c.findings > 0 && c.findings <= 100_000) {
+            let b = browser(&work).await?;
+            let c = &b.client;
+            let r = async {
+                c.goto(&format!("file://{}", case.page.display())).await?;
+                let t = Instant::now();
+                while js(c, "return document.body.dataset.scanlens === 'ready';").await? != json!(true) {
+                    if t.elapsed() > Duration::from_secs(120) {
+                        bail!("the app did not start");
+                    }
+                    tokio::time::sleep(Duration::from_millis(20)).await;
+                }
+                interact(c, &case.label, "cve-2019-15").await?;
+                let net = js(c, "return performance.getEntriesByType('resource').length;").await?;
+                println!("  {}: network requests: {net}", case.label);
+                anyhow::Ok(())
+            }
+            .await;
+            b.close().await;
+            if let Err(e) = r {
+                println!("  {}: interaction not measured ({e:#})", case.label);
+            }
         }
         anyhow::Ok(())
     });
-    let mut b = b;
-    let _ = rt.block_on(b.client.clone().close());
-    let _ = b.driver.kill();
-    let _ = b.driver.wait();
     if keep.is_none() {
         let _ = std::fs::remove_dir_all(&work);
     }

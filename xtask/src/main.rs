@@ -4,8 +4,8 @@
 //!   trivy-db --out DIR   write DIR/db/trivy.db and DIR/db/metadata.json (a small, offline
 //!                        Trivy vulnerability DB of real Debian 12 advisories)
 //!   viewer               build the wasm viewer into generator/assets/viewer/
-//!   bench-viewer [--findings N]
-//!                        time the viewer in headless Chromium on a synthetic report
+//!   bench-viewer [--sizes N,N,…] [--runs N] [--keep DIR] [--pages FILE,…]
+//!                        time the page in headless Chromium (see bench.rs)
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -13,7 +13,7 @@ use std::process::ExitCode;
 use anyhow::{bail, Context, Result};
 
 const USAGE: &str =
-    "usage: cargo run -p xtask -- trivy-db --out DIR | viewer | bench-viewer [--findings N]";
+    "usage: cargo run -p xtask -- trivy-db --out DIR | viewer | bench-viewer [--sizes N,N,...] [--runs N] [--keep DIR] [--pages FILE,...]";
 
 fn main() -> ExitCode {
     match run(std::env::args().skip(1).collect()) {

@@ -1,38 +1,44 @@
-export function start() {
-wasm.start();
+/**
+* Called by the page's boot script with the unpacked report data (the compact dataset's JSON).
+* @param {Uint8Array | number[]} data
+*/
+export function mount(data) {
+const ptr0 = passArray8ToWasm0(data, wasm.$130);
+const len0 = WASM_VECTOR_LEN;
+wasm.mount(ptr0, len0);
 }
 function __wbg_get_imports() {
 const import0 = {
 __proto__: null,
-$120: function(arg0, arg1) {
+$119: function(arg0, arg1) {
 const ret = debugString(arg1);
-const ptr1 = passStringToWasm0(ret, wasm.$131, wasm.$132);
+const ptr1 = passStringToWasm0(ret, wasm.$130, wasm.$131);
 const len1 = WASM_VECTOR_LEN;
 getDataViewMemory0().setInt32((arg0 >>> 0) + 4 * 1, len1, true);
 getDataViewMemory0().setInt32((arg0 >>> 0) + 4 * 0, ptr1, true);
 },
-$117: function(arg0) {
+$116: function(arg0) {
 const ret = typeof(arg0) === 'function';
 return ret;
 },
-$118: function(arg0) {
+$117: function(arg0) {
 const ret = arg0 === undefined;
 return ret;
 },
-$115: function(arg0, arg1) {
+$114: function(arg0, arg1) {
 const ret = arg0 === arg1;
 return ret;
 },
-$116: function(arg0, arg1) {
+$115: function(arg0, arg1) {
 const obj = arg1;
 const ret = typeof(obj) === 'number' ? obj : undefined;
 getDataViewMemory0().setFloat64((arg0 >>> 0) + 8 * 1, isLikeNone(ret) ? 0 : ret, true);
 getDataViewMemory0().setInt32((arg0 >>> 0) + 4 * 0, !isLikeNone(ret), true);
 },
-$114: function(arg0, arg1) {
+$113: function(arg0, arg1) {
 throw new Error(getStringFromWasm0(arg0, arg1));
 },
-$119: function(arg0) {
+$118: function(arg0) {
 arg0._wbg_cb_unref();
 },
 $51: function() { return handleError(function (arg0, arg1, arg2, arg3, arg4) {
@@ -49,7 +55,7 @@ $42: function(arg0) {
 const ret = arg0.body;
 return isLikeNone(ret) ? 0 : addToExternrefTable0(ret);
 },
-$92: function(arg0) {
+$91: function(arg0) {
 const ret = arg0.bubbles;
 return ret;
 },
@@ -57,7 +63,7 @@ $5: function(arg0) {
 const ret = arg0.__yew_subtree_cache_key;
 return isLikeNone(ret) ? Number.MAX_SAFE_INTEGER : (ret) >>> 0;
 },
-$88: function(arg0) {
+$87: function(arg0) {
 const ret = arg0.cancelBubble;
 return ret;
 },
@@ -77,7 +83,7 @@ $77: function() { return handleError(function (arg0) {
 const ret = arg0.cloneNode();
 return ret;
 }, arguments); },
-$89: function(arg0) {
+$88: function(arg0) {
 const ret = arg0.composedPath();
 return ret;
 },
@@ -113,29 +119,29 @@ deferred0_0 = arg0;
 deferred0_1 = arg1;
 console.error(getStringFromWasm0(arg0, arg1));
 } finally {
-wasm.$133(deferred0_0, deferred0_1, 1);
+wasm.$132(deferred0_0, deferred0_1, 1);
 }
 },
 $13: function(arg0, arg1) {
 var v0 = getArrayJsValueFromWasm0(arg0, arg1);
-wasm.$133(arg0, arg1 * 4, 4);
+wasm.$132(arg0, arg1 * 4, 4);
 console.error(...(v0));
 },
 $55: function() { return handleError(function (arg0) {
 arg0.focus();
 }, arguments); },
-$103: function(arg0) {
+$102: function(arg0) {
 const ret = Array.from(arg0);
 return ret;
 },
 $25: function(arg0, arg1, arg2, arg3) {
 const ret = arg1.getAttribute(getStringFromWasm0(arg2, arg3));
-var ptr1 = isLikeNone(ret) ? 0 : passStringToWasm0(ret, wasm.$131, wasm.$132);
+var ptr1 = isLikeNone(ret) ? 0 : passStringToWasm0(ret, wasm.$130, wasm.$131);
 var len1 = WASM_VECTOR_LEN;
 getDataViewMemory0().setInt32((arg0 >>> 0) + 4 * 1, len1, true);
 getDataViewMemory0().setInt32((arg0 >>> 0) + 4 * 0, ptr1, true);
 },
-$99: function(arg0) {
+$98: function(arg0) {
 const ret = arg0.getDate();
 return ret;
 },
@@ -143,34 +149,34 @@ $41: function(arg0, arg1, arg2) {
 const ret = arg0.getElementById(getStringFromWasm0(arg1, arg2));
 return isLikeNone(ret) ? 0 : addToExternrefTable0(ret);
 },
-$95: function(arg0) {
+$94: function(arg0) {
 const ret = arg0.getFullYear();
 return ret;
 },
-$101: function(arg0) {
+$100: function(arg0) {
 const ret = arg0.getHours();
 return ret;
 },
 $34: function() { return handleError(function (arg0, arg1, arg2, arg3) {
 const ret = arg1.getItem(getStringFromWasm0(arg2, arg3));
-var ptr1 = isLikeNone(ret) ? 0 : passStringToWasm0(ret, wasm.$131, wasm.$132);
+var ptr1 = isLikeNone(ret) ? 0 : passStringToWasm0(ret, wasm.$130, wasm.$131);
 var len1 = WASM_VECTOR_LEN;
 getDataViewMemory0().setInt32((arg0 >>> 0) + 4 * 1, len1, true);
 getDataViewMemory0().setInt32((arg0 >>> 0) + 4 * 0, ptr1, true);
 }, arguments); },
-$94: function(arg0) {
+$93: function(arg0) {
 const ret = arg0.getMinutes();
 return ret;
 },
-$102: function(arg0) {
+$101: function(arg0) {
 const ret = arg0.getMonth();
 return ret;
 },
-$100: function(arg0) {
+$99: function(arg0) {
 const ret = arg0.getTime();
 return ret;
 },
-$96: function(arg0) {
+$95: function(arg0) {
 const ret = arg0.getTimezoneOffset();
 return ret;
 },
@@ -180,7 +186,7 @@ return ret;
 },
 $43: function() { return handleError(function (arg0, arg1) {
 const ret = arg1.hash;
-const ptr1 = passStringToWasm0(ret, wasm.$131, wasm.$132);
+const ptr1 = passStringToWasm0(ret, wasm.$130, wasm.$131);
 const len1 = WASM_VECTOR_LEN;
 getDataViewMemory0().setInt32((arg0 >>> 0) + 4 * 1, len1, true);
 getDataViewMemory0().setInt32((arg0 >>> 0) + 4 * 0, ptr1, true);
@@ -197,7 +203,7 @@ $17: function() { return handleError(function (arg0) {
 const ret = arg0.innerHeight;
 return ret;
 }, arguments); },
-$84: function() { return handleError(function (arg0, arg1, arg2) {
+$83: function() { return handleError(function (arg0, arg1, arg2) {
 const ret = arg0.insertBefore(arg1, arg2);
 return ret;
 }, arguments); },
@@ -251,13 +257,13 @@ result = false;
 const ret = result;
 return ret;
 },
-$104: function(arg0, arg1) {
+$103: function(arg0, arg1) {
 const ret = Object.is(arg0, arg1);
 return ret;
 },
 $59: function(arg0, arg1) {
 const ret = arg1.key;
-const ptr1 = passStringToWasm0(ret, wasm.$131, wasm.$132);
+const ptr1 = passStringToWasm0(ret, wasm.$130, wasm.$131);
 const len1 = WASM_VECTOR_LEN;
 getDataViewMemory0().setInt32((arg0 >>> 0) + 4 * 1, len1, true);
 getDataViewMemory0().setInt32((arg0 >>> 0) + 4 * 0, ptr1, true);
@@ -296,7 +302,7 @@ return ret;
 },
 $26: function(arg0, arg1) {
 const ret = arg1.namespaceURI;
-var ptr1 = isLikeNone(ret) ? 0 : passStringToWasm0(ret, wasm.$131, wasm.$132);
+var ptr1 = isLikeNone(ret) ? 0 : passStringToWasm0(ret, wasm.$130, wasm.$131);
 var len1 = WASM_VECTOR_LEN;
 getDataViewMemory0().setInt32((arg0 >>> 0) + 4 * 1, len1, true);
 getDataViewMemory0().setInt32((arg0 >>> 0) + 4 * 0, ptr1, true);
@@ -305,7 +311,7 @@ $22: function(arg0) {
 const ret = arg0.navigator;
 return ret;
 },
-$97: function(arg0) {
+$96: function(arg0) {
 const ret = new Date(arg0);
 return ret;
 },
@@ -313,7 +319,7 @@ $8: function() {
 const ret = new Error();
 return ret;
 },
-$105: function() {
+$104: function() {
 const ret = new Object();
 return ret;
 },
@@ -325,11 +331,11 @@ $58: function(arg0) {
 const ret = arg0.now();
 return ret;
 },
-$98: function() {
+$97: function() {
 const ret = Date.now();
 return ret;
 },
-$85: function(arg0) {
+$84: function(arg0) {
 const ret = arg0.parentElement;
 return isLikeNone(ret) ? 0 : addToExternrefTable0(ret);
 },
@@ -339,7 +345,7 @@ return isLikeNone(ret) ? 0 : addToExternrefTable0(ret);
 },
 $45: function() { return handleError(function (arg0, arg1) {
 const ret = arg1.pathname;
-const ptr1 = passStringToWasm0(ret, wasm.$131, wasm.$132);
+const ptr1 = passStringToWasm0(ret, wasm.$130, wasm.$131);
 const len1 = WASM_VECTOR_LEN;
 getDataViewMemory0().setInt32((arg0 >>> 0) + 4 * 1, len1, true);
 getDataViewMemory0().setInt32((arg0 >>> 0) + 4 * 0, ptr1, true);
@@ -348,7 +354,7 @@ $16: function(arg0) {
 const ret = arg0.performance;
 return isLikeNone(ret) ? 0 : addToExternrefTable0(ret);
 },
-$90: function(arg0) {
+$89: function(arg0) {
 arg0.preventDefault();
 },
 $32: function() { return handleError(function (arg0, arg1, arg2, arg3, arg4, arg5) {
@@ -358,11 +364,11 @@ $37: function() { return handleError(function (arg0, arg1, arg2) {
 const ret = arg0.querySelector(getStringFromWasm0(arg1, arg2));
 return isLikeNone(ret) ? 0 : addToExternrefTable0(ret);
 }, arguments); },
-$113: function(arg0) {
+$112: function(arg0) {
 const ret = arg0.queueMicrotask;
 return ret;
 },
-$112: function(arg0) {
+$111: function(arg0) {
 queueMicrotask(arg0);
 },
 $30: function() { return handleError(function (arg0, arg1, arg2) {
@@ -378,7 +384,7 @@ arg0.removeEventListener(getStringFromWasm0(arg1, arg2), arg3, arg4 !== 0);
 $33: function() { return handleError(function (arg0, arg1, arg2, arg3, arg4, arg5) {
 arg0.replaceState(arg1, getStringFromWasm0(arg2, arg3), arg4 === 0 ? undefined : getStringFromWasm0(arg4, arg5));
 }, arguments); },
-$110: function(arg0) {
+$109: function(arg0) {
 const ret = Promise.resolve(arg0);
 return ret;
 },
@@ -388,7 +394,7 @@ return ret;
 },
 $44: function() { return handleError(function (arg0, arg1) {
 const ret = arg1.search;
-const ptr1 = passStringToWasm0(ret, wasm.$131, wasm.$132);
+const ptr1 = passStringToWasm0(ret, wasm.$130, wasm.$131);
 const len1 = WASM_VECTOR_LEN;
 getDataViewMemory0().setInt32((arg0 >>> 0) + 4 * 1, len1, true);
 getDataViewMemory0().setInt32((arg0 >>> 0) + 4 * 0, ptr1, true);
@@ -409,7 +415,7 @@ $6: function(arg0, arg1) {
 const ret = setTimeout(arg0, arg1);
 return ret;
 },
-$111: function() { return handleError(function (arg0, arg1, arg2) {
+$110: function() { return handleError(function (arg0, arg1, arg2) {
 const ret = Reflect.set(arg0, arg1, arg2);
 return ret;
 }, arguments); },
@@ -434,7 +440,7 @@ arg0.innerHTML = getStringFromWasm0(arg1, arg2);
 $1: function(arg0, arg1) {
 arg0.__yew_listener_id = arg1 >>> 0;
 },
-$86: function(arg0, arg1, arg2) {
+$85: function(arg0, arg1, arg2) {
 arg0.nodeValue = arg1 === 0 ? undefined : getStringFromWasm0(arg1, arg2);
 },
 $76: function(arg0, arg1) {
@@ -449,7 +455,7 @@ arg0.scrollTop = arg1;
 $2: function(arg0, arg1) {
 arg0.__yew_subtree_id = arg1 >>> 0;
 },
-$87: function(arg0, arg1, arg2) {
+$86: function(arg0, arg1, arg2) {
 arg0.textContent = arg1 === 0 ? undefined : getStringFromWasm0(arg1, arg2);
 },
 $73: function(arg0, arg1, arg2) {
@@ -460,31 +466,31 @@ arg0.value = getStringFromWasm0(arg1, arg2);
 },
 $7: function(arg0, arg1) {
 const ret = arg1.slice();
-const ptr1 = passArrayJsValueToWasm0(ret, wasm.$131);
+const ptr1 = passArrayJsValueToWasm0(ret, wasm.$130);
 const len1 = WASM_VECTOR_LEN;
 getDataViewMemory0().setInt32((arg0 >>> 0) + 4 * 1, len1, true);
 getDataViewMemory0().setInt32((arg0 >>> 0) + 4 * 0, ptr1, true);
 },
 $9: function(arg0, arg1) {
 const ret = arg1.stack;
-const ptr1 = passStringToWasm0(ret, wasm.$131, wasm.$132);
+const ptr1 = passStringToWasm0(ret, wasm.$130, wasm.$131);
 const len1 = WASM_VECTOR_LEN;
 getDataViewMemory0().setInt32((arg0 >>> 0) + 4 * 1, len1, true);
 getDataViewMemory0().setInt32((arg0 >>> 0) + 4 * 0, ptr1, true);
 },
-$106: function() {
+$105: function() {
 const ret = typeof globalThis === 'undefined' ? undefined : globalThis;
 return isLikeNone(ret) ? 0 : addToExternrefTable0(ret);
 },
-$108: function() {
+$107: function() {
 const ret = typeof global === 'undefined' ? undefined : global;
 return isLikeNone(ret) ? 0 : addToExternrefTable0(ret);
 },
-$107: function() {
+$106: function() {
 const ret = typeof self === 'undefined' ? undefined : self;
 return isLikeNone(ret) ? 0 : addToExternrefTable0(ret);
 },
-$109: function() {
+$108: function() {
 const ret = typeof window === 'undefined' ? undefined : window;
 return isLikeNone(ret) ? 0 : addToExternrefTable0(ret);
 },
@@ -498,43 +504,36 @@ return isLikeNone(ret) ? Number.MAX_SAFE_INTEGER : (ret) >>> 0;
 },
 $31: function(arg0, arg1) {
 const ret = arg1.tagName;
-const ptr1 = passStringToWasm0(ret, wasm.$131, wasm.$132);
+const ptr1 = passStringToWasm0(ret, wasm.$130, wasm.$131);
 const len1 = WASM_VECTOR_LEN;
 getDataViewMemory0().setInt32((arg0 >>> 0) + 4 * 1, len1, true);
 getDataViewMemory0().setInt32((arg0 >>> 0) + 4 * 0, ptr1, true);
 },
-$91: function(arg0) {
+$90: function(arg0) {
 const ret = arg0.target;
 return isLikeNone(ret) ? 0 : addToExternrefTable0(ret);
 },
-$83: function(arg0, arg1) {
-const ret = arg1.textContent;
-var ptr1 = isLikeNone(ret) ? 0 : passStringToWasm0(ret, wasm.$131, wasm.$132);
-var len1 = WASM_VECTOR_LEN;
-getDataViewMemory0().setInt32((arg0 >>> 0) + 4 * 1, len1, true);
-getDataViewMemory0().setInt32((arg0 >>> 0) + 4 * 0, ptr1, true);
-},
-$93: function(arg0, arg1) {
+$92: function(arg0, arg1) {
 const ret = arg0.then(arg1);
 return ret;
 },
 $69: function(arg0, arg1) {
 const ret = arg1.value;
-const ptr1 = passStringToWasm0(ret, wasm.$131, wasm.$132);
+const ptr1 = passStringToWasm0(ret, wasm.$130, wasm.$131);
 const len1 = WASM_VECTOR_LEN;
 getDataViewMemory0().setInt32((arg0 >>> 0) + 4 * 1, len1, true);
 getDataViewMemory0().setInt32((arg0 >>> 0) + 4 * 0, ptr1, true);
 },
 $66: function(arg0, arg1) {
 const ret = arg1.value;
-const ptr1 = passStringToWasm0(ret, wasm.$131, wasm.$132);
+const ptr1 = passStringToWasm0(ret, wasm.$130, wasm.$131);
 const len1 = WASM_VECTOR_LEN;
 getDataViewMemory0().setInt32((arg0 >>> 0) + 4 * 1, len1, true);
 getDataViewMemory0().setInt32((arg0 >>> 0) + 4 * 0, ptr1, true);
 },
 $72: function(arg0, arg1) {
 const ret = arg1.value;
-const ptr1 = passStringToWasm0(ret, wasm.$131, wasm.$132);
+const ptr1 = passStringToWasm0(ret, wasm.$130, wasm.$131);
 const len1 = WASM_VECTOR_LEN;
 getDataViewMemory0().setInt32((arg0 >>> 0) + 4 * 1, len1, true);
 getDataViewMemory0().setInt32((arg0 >>> 0) + 4 * 0, ptr1, true);
@@ -543,12 +542,16 @@ $46: function(arg0, arg1, arg2) {
 const ret = arg0.writeText(getStringFromWasm0(arg1, arg2));
 return ret;
 },
+$121: function(arg0, arg1) {
+const ret = makeMutClosure(arg0, arg1, $126);
+return ret;
+},
 $122: function(arg0, arg1) {
-const ret = makeMutClosure(arg0, arg1, $127);
+const ret = makeClosure(arg0, arg1, $127);
 return ret;
 },
 $123: function(arg0, arg1) {
-const ret = makeClosure(arg0, arg1, $128);
+const ret = makeMutClosure(arg0, arg1, $128);
 return ret;
 },
 $124: function(arg0, arg1) {
@@ -556,15 +559,11 @@ const ret = makeMutClosure(arg0, arg1, $129);
 return ret;
 },
 $125: function(arg0, arg1) {
-const ret = makeMutClosure(arg0, arg1, $130);
-return ret;
-},
-$126: function(arg0, arg1) {
 const ret = getStringFromWasm0(arg0, arg1);
 return ret;
 },
-$121: function() {
-const table = wasm.$136;
+$120: function() {
+const table = wasm.$135;
 table.set(0, undefined);
 table.set(1024, undefined);
 table.set(1025, null);
@@ -577,29 +576,29 @@ __proto__: null,
 "./scanlens_viewer_bg.js": import0,
 };
 }
-function $130(arg0, arg1) {
-wasm.$130(arg0, arg1);
+function $129(arg0, arg1) {
+wasm.$129(arg0, arg1);
+}
+function $127(arg0, arg1, arg2) {
+wasm.$127(arg0, arg1, arg2);
 }
 function $128(arg0, arg1, arg2) {
 wasm.$128(arg0, arg1, arg2);
 }
-function $129(arg0, arg1, arg2) {
-wasm.$129(arg0, arg1, arg2);
-}
-function $127(arg0, arg1, arg2) {
-const ret = wasm.$127(arg0, arg1, arg2);
+function $126(arg0, arg1, arg2) {
+const ret = wasm.$126(arg0, arg1, arg2);
 if (ret[1]) {
 throw takeFromExternrefTable0(ret[0]);
 }
 }
 function addToExternrefTable0(obj) {
-const idx = wasm.$135();
-wasm.$136.set(idx, obj);
+const idx = wasm.$134();
+wasm.$135.set(idx, obj);
 return idx;
 }
 const CLOSURE_DTORS = (typeof FinalizationRegistry === 'undefined')
 ? { register: () => {}, unregister: () => {} }
-: new FinalizationRegistry(state => wasm.$138(state.a, state.b));
+: new FinalizationRegistry(state => wasm.$137(state.a, state.b));
 function debugString(val) {
 switch (typeof val) {
 case 'number':
@@ -649,9 +648,9 @@ ptr = ptr >>> 0;
 const mem = getDataViewMemory0();
 const result = [];
 for (let i = ptr; i < ptr + 4 * len; i += 4) {
-result.push(wasm.$136.get(mem.getUint32(i, true)));
+result.push(wasm.$135.get(mem.getUint32(i, true)));
 }
-wasm.$137(ptr, len);
+wasm.$136(ptr, len);
 return result;
 }
 let cachedDataViewMemory0 = null;
@@ -677,7 +676,7 @@ try {
 return f.apply(this, args);
 } catch (e) {
 const idx = addToExternrefTable0(e);
-wasm.$134(idx);
+wasm.$133(idx);
 }
 }
 function isLikeNone(x) {
@@ -695,7 +694,7 @@ real._wbg_cb_unref();
 };
 real._wbg_cb_unref = () => {
 if (--state.cnt === 0) {
-wasm.$138(state.a, state.b);
+wasm.$137(state.a, state.b);
 state.a = 0;
 CLOSURE_DTORS.unregister(state);
 }
@@ -718,13 +717,19 @@ real._wbg_cb_unref();
 };
 real._wbg_cb_unref = () => {
 if (--state.cnt === 0) {
-wasm.$138(state.a, state.b);
+wasm.$137(state.a, state.b);
 state.a = 0;
 CLOSURE_DTORS.unregister(state);
 }
 };
 CLOSURE_DTORS.register(real, state, state);
 return real;
+}
+function passArray8ToWasm0(arg, malloc) {
+const ptr = malloc(arg.length * 1, 1) >>> 0;
+getUint8ArrayMemory0().set(arg, ptr / 1);
+WASM_VECTOR_LEN = arg.length;
+return ptr;
 }
 function passArrayJsValueToWasm0(array, malloc) {
 const ptr = malloc(array.length * 4, 4) >>> 0;
@@ -766,8 +771,8 @@ WASM_VECTOR_LEN = offset;
 return ptr;
 }
 function takeFromExternrefTable0(idx) {
-const value = wasm.$136.get(idx);
-wasm.$139(idx);
+const value = wasm.$135.get(idx);
+wasm.$138(idx);
 return value;
 }
 let cachedTextDecoder = new TextDecoder('utf-8', { ignoreBOM: true });
@@ -802,7 +807,7 @@ wasm = instance.exports;
 wasmModule = module;
 cachedDataViewMemory0 = null;
 cachedUint8ArrayMemory0 = null;
-wasm.$140();
+wasm.$139();
 return wasm;
 }
 async function __wbg_load(module, imports) {

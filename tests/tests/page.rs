@@ -1,0 +1,365 @@
+//! The static page of `index.html` in a real Chromium, in every medium it must survive: the
+//! first screen before the app starts, JavaScript off, Jenkins' default Content-Security-Policy
+//! (served from a local HTTP server, as Jenkins serves archived artifacts), a phone's width and
+//! print.
+//!
+//! Run with `SCANLENS_E2E=1 cargo test -p scanlens-e2e --test page`.
+
+mod browser;
+mod common;
+
+use anyhow::{bail, Context, Result};
+use browser::{cdp, in_chromium, js, phone, wait_for};
+use common::fixtures;
+use fantoccini::Client;
+use scanlens_e2e::e2e;
+use serde_json::{json, Value};
+use std::io::{Read, Write};
+use std::path::{Path, PathBuf};
+
+/// Jenkins' default policy for archived files, as the Jenkins handbook gives it
+/// (`hudson.model.DirectoryBrowserSupport.CSP`), and the older one without `allow-same-origin`.
+const JENKINS_CSP: [&str; 2] = [
+    "sandbox allow-same-origin; default-src 'none'; img-src 'self'; style-src 'self';",
+    "sandbox; default-src 'none'; img-src 'self'; style-src 'self';",
+];
+
+async fn javascript_off(c: &Client) -> Result<()> {
+    cdp(
+        c,
+        "Emulation.setScriptExecutionDisabled",
+        json!({"value": true}),
+    )
+    .await?;
+    Ok(())
+}
+
+/// A report of the corpus's real findings: alpine 3.10's vulnerabilities, a Debian image's
+/// secrets and a Dockerfile's checks, plus `extra` copies of alpine's findings with new IDs
+/// (to pass the page's row limit).
+fn render(fx: &Path, out: &Path, extra: usize) -> Result<scanlens_model::Report> {
+    let mut report = scanlens::input::read_reports(&[
+        fx.join("trivy-golden/alpine-310.json.golden"),
+        fx.join("local-trivy-0.76/debian-image-vuln-secret.json"),
+        fx.join("local-trivy-0.76/dockerfile-config.json"),
+    ])?;
+    let vulns: Vec<_> = report
+        .findings
+        .iter()
+        .filter(|f| f.kind == scanlens_model::Kind::Vulnerability)
+        .cloned()
+        .collect();
+    for i in 0..extra {
+        let mut f = vulns[i % vulns.len()].clone();
+        f.id = format!("{}-copy{i}", f.id);
+        report.findings.push(f);
+    }
+    scanlens_model::recount(&mut report);
+    scanlens::commands::render_report(&report, out)?;
+    Ok(report)
+}
+
+fn counted(r: &scanlens_model::Report) -> usize {
+    r.findings.iter().filter(|f| f.is_counted()).count()
+}
+
+/// The most severe counted finding's ID: the page's first row.
+fn first_id(r: &scanlens_model::Report) -> String {
+    let mut f: Vec<_> = r.findings.iter().filter(|f| f.is_counted()).collect();
+    f.sort_by_key(|f| (f.severity, f.target.as_str(), f.cvss_rank(), f.id.as_str()));
+    f[0].id.clone()
+}
+
+/// What the first screen shows: the title, the summary table's total, the first rows' IDs and
+/// where they are; whether any style applied; whether the app started.
+const FIRST_SCREEN_JS: &str = r#"
+const rows = [...document.querySelectorAll('#scanlens-page table.findings tbody tr:not(.group)')];
+const visible = (e) => { const r = e.getBoundingClientRect(); return r.width > 0 && r.height > 0 && r.top < innerHeight && r.left >= 0 && r.right <= innerWidth + 1; };
+const first = rows[0];
+return {
+  title: document.querySelector('#scanlens-page h1').textContent,
+  total: document.querySelector('table.summary tfoot td:last-child').textContent,
+  summaryVisible: visible(document.querySelector('table.summary')),
+  summaryStacked: (() => { const t = document.querySelector('table.summary'); return t.tHead.getBoundingClientRect().bottom <= t.tBodies[0].getBoundingClientRect().top + 1 && t.tBodies[0].getBoundingClientRect().bottom <= t.tFoot.getBoundingClientRect().top + 1; })(),
+  firstId: first ? first.querySelector('th').textContent : null,
+  firstCells: first ? [...first.children].slice(0, 4).map((c) => [c.textContent, visible(c)]) : [],
+  packageCells: (() => { const r = rows.find((r) => r.children[2].textContent); return r ? [...r.children].slice(0, 4).map((c) => [c.textContent, visible(c)]) : []; })(),
+  rows: rows.length,
+  rowsOnScreen: rows.filter(visible).length,
+  sheets: [...document.styleSheets].filter((s) => { try { return s.cssRules.length > 0; } catch (e) { return true; } }).length,
+  bodyFont: getComputedStyle(document.body).fontFamily,
+  app: document.getElementById('scanlens-app').childElementCount,
+  ready: document.body.dataset.scanlens || null,
+  omitted: (document.getElementById('scanlens-omitted') || {}).textContent || null,
+  width: document.documentElement.scrollWidth,
+  viewport: innerWidth,
+};"#;
+
+async fn first_screen(c: &Client) -> Result<Value> {
+    js(c, FIRST_SCREEN_JS).await
+}
+
+fn check_readable(s: &Value, report: &scanlens_model::Report, what: &str) {
+    assert_eq!(
+        s["total"],
+        json!(report.summary.total().to_string()),
+        "{what}: summary total: {s}"
+    );
+    assert_eq!(
+        s["summaryVisible"],
+        json!(true),
+        "{what}: summary on screen: {s}"
+    );
+    assert_eq!(
+        s["firstId"],
+        json!(first_id(report)),
+        "{what}: first row: {s}"
+    );
+    assert!(
+        s["rowsOnScreen"].as_u64().unwrap_or(0) >= 1,
+        "{what}: no finding on the first screen: {s}"
+    );
+    assert!(
+        s["width"].as_u64() <= s["viewport"].as_u64(),
+        "{what}: the page is wider than the window: {s}"
+    );
+}
+
+#[test]
+fn with_javascript_off_the_first_screen_shows_the_summary_and_the_most_severe_findings() {
+    if !e2e() {
+        return;
+    }
+    let Some(fx) = fixtures() else { return };
+    in_chromium(async |c: &Client, scratch: &Path| {
+        let dir = scratch.join("r");
+        let report = render(&fx, &dir, 0)?;
+        javascript_off(c).await?;
+        c.goto(&format!("file://{}/index.html", dir.display()))
+            .await?;
+        let s = first_screen(c).await?;
+        check_readable(&s, &report, "JavaScript off");
+        assert_eq!(
+            s["app"],
+            json!(0),
+            "the app started with JavaScript off: {s}"
+        );
+        assert_eq!(
+            s["rows"],
+            json!(counted(&report)),
+            "every finding has a row: {s}"
+        );
+        assert_eq!(s["omitted"], Value::Null, "nothing left out: {s}");
+        Ok(())
+    });
+}
+
+#[test]
+fn the_static_page_says_how_many_findings_it_leaves_out_and_that_the_rest_needs_javascript() {
+    if !e2e() {
+        return;
+    }
+    let Some(fx) = fixtures() else { return };
+    in_chromium(async |c: &Client, scratch: &Path| {
+        let dir = scratch.join("r");
+        let report = render(&fx, &dir, scanlens::html::ROW_LIMIT + 500)?;
+        let total = counted(&report);
+        assert!(total > scanlens::html::ROW_LIMIT);
+        javascript_off(c).await?;
+        c.goto(&format!("file://{}/index.html", dir.display()))
+            .await?;
+        let s = first_screen(c).await?;
+        check_readable(&s, &report, "JavaScript off, over the cap");
+        assert_eq!(s["rows"], json!(scanlens::html::ROW_LIMIT), "{s}");
+        let note = s["omitted"].as_str().unwrap_or_default();
+        assert!(
+            note.contains(&format!("leaves out {}", total - scanlens::html::ROW_LIMIT))
+                && note.contains("needs JavaScript"),
+            "{note}"
+        );
+        Ok(())
+    });
+}
+
+/// Serves `page` to every request on 127.0.0.1 with `csp` as the Content-Security-Policy
+/// header, as Jenkins serves archived artifacts; returns the URL.
+fn serve(page: PathBuf, csp: &'static str) -> Result<String> {
+    let listener = std::net::TcpListener::bind("127.0.0.1:0")?;
+    let url = format!(
+        "http://{}/job/app/1/artifact/report/index.html",
+        listener.local_addr()?
+    );
+    let body = std::fs::read(page)?;
+    std::thread::spawn(move || {
+        for conn in listener.incoming() {
+            let Ok(mut conn) = conn else { continue };
+            let mut req = Vec::new();
+            let mut buf = [0u8; 4096];
+            while !req.windows(4).any(|w| w == b"\r\n\r\n") {
+                match conn.read(&mut buf) {
+                    Ok(0) | Err(_) => break,
+                    Ok(n) => req.extend_from_slice(&buf[..n]),
+                }
+            }
+            let head = format!(
+                "HTTP/1.1 200 OK\r\nContent-Type: text/html;charset=utf-8\r\nContent-Security-Policy: {csp}\r\nX-Content-Type-Options: nosniff\r\nContent-Length: {}\r\nConnection: close\r\n\r\n",
+                body.len()
+            );
+            let _ = conn.write_all(head.as_bytes());
+            let _ = conn.write_all(&body);
+        }
+    });
+    Ok(url)
+}
+
+#[test]
+fn under_jenkins_default_csp_the_first_screen_is_readable_without_any_style_or_script() {
+    if !e2e() {
+        return;
+    }
+    let Some(fx) = fixtures() else { return };
+    in_chromium(async |c: &Client, scratch: &Path| {
+        let dir = scratch.join("r");
+        // Past the first screen's rows, so the rest (unparsed while scripting is on) must show.
+        let report = render(&fx, &dir, 100)?;
+        for csp in JENKINS_CSP {
+            let url = serve(dir.join("index.html"), csp)?;
+            c.goto(&url).await?;
+            let s = first_screen(c).await?;
+            check_readable(&s, &report, csp);
+            assert_eq!(
+                s["sheets"],
+                json!(0),
+                "{csp}: the inline style applied: {s}"
+            );
+            assert_eq!(s["app"], json!(0), "{csp}: a script ran: {s}");
+            assert_eq!(s["ready"], Value::Null, "{csp}: a script ran: {s}");
+            assert_eq!(s["rows"], json!(counted(&report)), "{csp}: {s}");
+            // Unstyled but structured: a real table with headers, severity and package per row.
+            let cells = s["packageCells"].as_array().context("cells")?;
+            assert!(
+                cells.len() == 4 && cells.iter().all(|c| c[1] == json!(true)),
+                "{csp}: {s}"
+            );
+        }
+        Ok(())
+    });
+}
+
+#[test]
+fn with_javascript_on_the_app_replaces_the_first_screen_which_showed_the_same_findings() {
+    if !e2e() {
+        return;
+    }
+    let Some(fx) = fixtures() else { return };
+    in_chromium(async |c: &Client, scratch: &Path| {
+        let dir = scratch.join("r");
+        let report = render(&fx, &dir, 0)?;
+        c.goto(&format!("file://{}/index.html", dir.display()))
+            .await?;
+        wait_for(c, "document.body.dataset.scanlens === 'ready'", "the app").await?;
+        let v = js(
+            c,
+            "const p = document.getElementById('scanlens-page'); return [getComputedStyle(p).display, document.querySelectorAll('#scanlens-app .line.item').length, document.body.dataset.unpackMs || null];",
+        )
+        .await?;
+        assert_eq!(
+            v[0],
+            json!("none"),
+            "the static page stays under the app: {v}"
+        );
+        assert!(v[1].as_u64().unwrap_or(0) > 0, "the app shows rows: {v}");
+        assert!(
+            v[2].is_string(),
+            "the data was unpacked by the boot script: {v}"
+        );
+        // The app opens on the finding the static page put first.
+        let app_first = js(
+            c,
+            "return document.querySelector('#scanlens-app .line.item .fid').textContent;",
+        )
+        .await?;
+        assert_eq!(app_first, json!(first_id(&report)), "{v}");
+        assert!(counted(&report) > 0);
+        Ok(())
+    });
+}
+
+#[test]
+fn on_a_phone_rows_wrap_within_the_screen_and_show_severity_id_package_and_version() {
+    if !e2e() {
+        return;
+    }
+    let Some(fx) = fixtures() else { return };
+    in_chromium(async |c: &Client, scratch: &Path| {
+        let dir = scratch.join("r");
+        let report = render(&fx, &dir, 0)?;
+        phone(c, 390, 844).await?;
+        javascript_off(c).await?;
+        c.goto(&format!("file://{}/index.html", dir.display()))
+            .await?;
+        let s = first_screen(c).await?;
+        assert_eq!(s["viewport"], json!(390), "{s}");
+        check_readable(&s, &report, "phone");
+        // The first row of a package: severity, ID, package and version, all on screen.
+        let cells = s["packageCells"].as_array().context("cells")?;
+        assert_eq!(cells.len(), 4, "{s}");
+        for (i, cell) in cells.iter().enumerate() {
+            assert_eq!(cell[1], json!(true), "cell {i} is off screen: {s}");
+            assert!(
+                !cell[0].as_str().unwrap_or("").is_empty(),
+                "cell {i} is empty: {s}"
+            );
+        }
+        Ok(())
+    });
+}
+
+#[test]
+fn printing_shows_every_listed_finding_with_titles_wrapped_and_no_controls() {
+    if !e2e() {
+        return;
+    }
+    let Some(fx) = fixtures() else { return };
+    in_chromium(async |c: &Client, scratch: &Path| {
+        let dir = scratch.join("r");
+        let report = render(&fx, &dir, 300)?;
+        c.goto(&format!("file://{}/index.html", dir.display()))
+            .await?;
+        wait_for(c, "document.body.dataset.scanlens === 'ready'", "the app").await?;
+        cdp(c, "Emulation.setEmulatedMedia", json!({"media": "print"})).await?;
+        // With scripting on, the rows past the first screen wait unparsed until print.
+        wait_for(
+            c,
+            &format!(
+                "document.querySelectorAll('#scanlens-page table.findings tbody tr:not(.group)').length === {}",
+                counted(&report)
+            ),
+            "the rest of the rows for print",
+        )
+        .await?;
+        let v = js(
+            c,
+            r#"const rows = [...document.querySelectorAll('#scanlens-page table.findings tbody tr:not(.group)')];
+            const controls = [...document.querySelectorAll('button, input, select, textarea')].filter((e) => e.getClientRects().length > 0).length;
+            const title = rows.map((r) => r.children[5]).find((t) => t && t.textContent.length > 60);
+            return {
+              app: getComputedStyle(document.getElementById('scanlens-app')).display,
+              rows: rows.length,
+              printed: rows.filter((r) => r.getClientRects().length > 0 && r.getBoundingClientRect().height > 0).length,
+              controls,
+              wraps: title ? getComputedStyle(title).whiteSpace : null,
+            };"#,
+        )
+        .await?;
+        assert_eq!(v["app"], json!("none"), "{v}");
+        assert_eq!(v["rows"], json!(counted(&report)), "{v}");
+        assert_eq!(v["printed"], v["rows"], "every listed finding prints: {v}");
+        assert_eq!(v["controls"], json!(0), "controls print: {v}");
+        assert_eq!(v["wraps"], json!("normal"), "long titles wrap: {v}");
+        if report.findings.is_empty() {
+            bail!("no findings");
+        }
+        Ok(())
+    });
+}
