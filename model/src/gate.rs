@@ -39,6 +39,9 @@ impl PkgType {
 pub struct GatePolicy {
     /// Severities that fail the gate; empty means the gate never fails.
     pub fail_on: Vec<Severity>,
+    /// Severities that count at all (trivy's `--severity`): a finding at another severity
+    /// trips no rule. Empty means every severity.
+    pub severities: Vec<Severity>,
     pub ignore_unfixed: bool,
     /// Restricts vulnerabilities to these package types; empty means all.
     pub pkg_types: Vec<PkgType>,
@@ -86,6 +89,9 @@ impl GatePolicy {
             f.excluded = self.exclusion(f);
             if f.excluded.is_some() {
                 result.excluded += 1;
+                continue;
+            }
+            if !self.severities.is_empty() && !self.severities.contains(&f.severity) {
                 continue;
             }
             if self.fail_on.contains(&f.severity) {
