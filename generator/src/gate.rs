@@ -7,7 +7,11 @@ use scanlens_model::{GateResult, Severity};
 
 pub fn policy(args: &GateArgs) -> anyhow::Result<GatePolicy> {
     let fail_on = severities("--fail-on", &args.fail_on)?;
-    let scope = severities("--severity", &args.severity)?;
+    let mut scope = severities("--severity", &args.severity)?;
+    if scope.len() == Severity::ALL.len() {
+        // Every severity (trivy-action's default `severity`) is no scope at all.
+        scope.clear();
+    }
     let mut pkg_types = Vec::new();
     for t in args.pkg_types.iter().filter(|s| !s.trim().is_empty()) {
         match PkgType::from_name(t) {
