@@ -515,3 +515,80 @@ fn every_uses_is_pinned_by_sha_with_its_version() {
     }
     assert!(pinned >= 8, "{pinned} pinned uses in {files:?}");
 }
+
+/// The release (dist-workspace.toml, release.yml) makes the archives every installer asks for:
+/// the action, the buildspec and packaging/installer.sh download `scanlens-TARGET.tar.gz` and its
+/// `.sha256` for targets dist builds, and release.yml pins what dist-workspace.toml pins.
+#[test]
+fn release_builds_what_the_installers_download() {
+    let dist = read("dist-workspace.toml");
+    let release = read(".github/workflows/release.yml");
+    let action = read("action.yml");
+    let installer = read("packaging/installer.sh");
+    assert!(dist.contains("unix-archive = \".tar.gz\"") && dist.contains("checksum = \"sha256\""));
+    assert!(dist.contains("installers = [\"powershell\"]"));
+    // The shell installer users pipe to sh is the tested one, versioned as xtask versions it.
+    assert!(release.contains(
+        "sed \"s/@VERSION@/$TAG/\" packaging/installer.sh > target/distrib/scanlens-installer.sh"
+    ));
+    for target in [
+        "x86_64-unknown-linux-musl",
+        "aarch64-unknown-linux-musl",
+        "x86_64-apple-darwin",
+        "aarch64-apple-darwin",
+    ] {
+        assert!(
+            dist.contains(&format!("\"{target}\"")),
+            "dist does not build {target}"
+        );
+        assert!(
+            action.contains(&format!("target={target}")),
+            "the action lacks {target}"
+        );
+        assert!(
+            installer.contains(&format!("target={target}")),
+            "installer lacks {target}"
+        );
+    }
+    assert!(dist.contains("\"x86_64-pc-windows-msvc\""));
+    assert!(
+        action.contains("archive=\"scanlens-$target.tar.gz\"")
+            && action.contains("\"$base/$archive.sha256\"")
+    );
+    assert!(
+        installer.contains("archive=\"scanlens-$target.tar.gz\"")
+            && installer.contains("$base/$archive.sha256")
+    );
+    // The completions and man pages every archive carries come from packaging/generate.sh.
+    assert!(dist.contains(
+        "include = [\"packaging/generated/completions/\", \"packaging/generated/man/\"]"
+    ));
+    assert!(
+        release.contains("bash packaging/generate.sh target/debug/scanlens packaging/generated")
+    );
+    assert!(read(".github/build-setup.yml")
+        .contains("bash packaging/generate.sh target/debug/scanlens packaging/generated"));
+    assert!(
+        release.contains("\"v[0-9]+.[0-9]+.[0-9]+*\""),
+        "runs on a version tag"
+    );
+    let version = dist
+        .lines()
+        .find_map(|l| l.strip_prefix("cargo-dist-version = "))
+        .unwrap()
+        .trim_matches('"');
+    assert!(release.contains(&format!("DIST_VERSION: \"{version}\"")));
+    for line in dist.lines().filter(|l| l.starts_with("\"actions/")) {
+        let (name, rest) = line.split_once(" = ").unwrap();
+        let sha = rest.split('"').nth(1).unwrap();
+        assert!(
+            release.contains(&format!("{}@{sha}", name.trim_matches('"'))),
+            "release.yml does not pin {line}"
+        );
+    }
+    // The container image is built from the release's own Linux binary, checksum-verified.
+    assert!(
+        release.contains("sha256sum -c -")
+            && release.contains("docker build -f packaging/Dockerfile")
+    );
+}
