@@ -382,3 +382,47 @@ fn install_step_takes_the_release_binary_and_checks_it() {
     );
     assert!(!installed.exists() && !cargo_log.exists());
 }
+
+/// `version` as trivy-action takes it (vX.Y.Z or latest), the deprecated `trivy-version`
+/// (X.Y.Z) winning when set, anything else refused before setup-trivy runs.
+#[test]
+fn trivy_version_step_takes_trivy_actions_versions() {
+    if !e2e() {
+        return;
+    }
+    let work = require!(TempDir::new("ship-action-version"));
+    let action = action();
+    let cases: [(&[(&str, &str)], Option<&str>); 5] = [
+        (&[], Some("v0.76.0")),
+        (&[("version", "latest")], Some("latest")),
+        (&[("version", "v0.70.0")], Some("v0.70.0")),
+        (&[("trivy-version", "0.69.3")], Some("v0.69.3")),
+        (&[("version", "0.70; rm -rf /")], None),
+    ];
+    for (i, (with, expected)) in cases.iter().enumerate() {
+        let (script, env) = step(&action, "trivy-version", with, &[]);
+        let out = work.path().join(format!("out-{i}"));
+        let o = run_step(
+            &script,
+            &env,
+            work.path(),
+            &[("GITHUB_OUTPUT".into(), out.display().to_string())],
+        );
+        match expected {
+            Some(v) => {
+                assert!(
+                    o.status.success(),
+                    "{with:?}: {}",
+                    String::from_utf8_lossy(&o.stdout)
+                );
+                assert_eq!(outputs(&out), format!("version={v}\n"), "{with:?}");
+            }
+            None => {
+                assert!(!o.status.success(), "{with:?} was accepted");
+                assert!(
+                    String::from_utf8_lossy(&o.stdout).contains("::error::version must look like")
+                );
+            }
+        }
+    }
+}
