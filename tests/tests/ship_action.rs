@@ -392,7 +392,9 @@ fn trivy_version_step_takes_trivy_actions_versions() {
     }
     let work = require!(TempDir::new("ship-action-version"));
     let action = action();
-    let cases: [(&[(&str, &str)], Option<&str>); 5] = [
+    // The inputs given, and the version chosen (None: refused).
+    type Case<'a> = (&'a [(&'a str, &'a str)], Option<&'a str>);
+    let cases: [Case; 5] = [
         (&[], Some("v0.76.0")),
         (&[("version", "latest")], Some("latest")),
         (&[("version", "v0.70.0")], Some("v0.70.0")),
