@@ -137,6 +137,20 @@ pub fn gate_verdict(g: &GateResult) -> String {
     }
 }
 
+/// A phrase as a sentence: capital first letter, full stop (`gate passed: …` → `Gate passed: ….`).
+pub fn sentence(phrase: &str) -> String {
+    let mut chars = phrase.chars();
+    let mut out: String = chars
+        .next()
+        .map(|c| c.to_uppercase().collect())
+        .unwrap_or_default();
+    out.push_str(chars.as_str());
+    if !out.ends_with('.') {
+        out.push('.');
+    }
+    out
+}
+
 fn severities(list: &[Severity]) -> String {
     list.iter()
         .map(|s| s.as_str())
