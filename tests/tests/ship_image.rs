@@ -5,7 +5,8 @@
 //! No registry is reachable here, so the base images are the local debootstrap image, the Trivy
 //! archive is made from the installed trivy and served from 127.0.0.1, and the scanned image
 //! reaches the container as a `docker save` archive (`scan --input`). Runs with
-//! `SCANLENS_E2E=1`; `-- --nocapture` prints the image's size.
+//! `SCANLENS_E2E=1`; `-- --nocapture` prints the image's size (with
+//! `SCANLENS_IMAGE_BIN=target/release/scanlens`, the size of a release image).
 
 use scanlens_e2e::{
     command_output, docker_dir, e2e, require, scanlens_bin, trivy_env, which, workspace_root,
@@ -127,7 +128,12 @@ fn container_image_verifies_trivy_and_scans_and_renders_as_non_root() {
     }
     let d = require!(Dockerd::shared());
     let trivy = require!(trivy_binary());
-    let scanlens = require!(scanlens_bin());
+    // SCANLENS_IMAGE_BIN: another scanlens to put in the image (target/release/scanlens, to
+    // measure the size users get); by default the build under test.
+    let scanlens = match std::env::var_os("SCANLENS_IMAGE_BIN") {
+        Some(p) => std::path::PathBuf::from(p),
+        None => require!(scanlens_bin()),
+    };
     let tmp = require!(TempDir::new("ship-image"));
     let ctx = tmp.path().join("ctx");
     std::fs::create_dir_all(&ctx).unwrap();
