@@ -126,6 +126,12 @@ fn action_inputs_are_used_documented_and_safe() {
             "README does not document input `{name}`"
         );
     }
+    // Step ids are unique (the runner refuses an action with two alike).
+    let mut ids: Vec<&str> = steps.iter().filter_map(|s| s["id"].as_str()).collect();
+    let n = ids.len();
+    ids.sort();
+    ids.dedup();
+    assert_eq!(ids.len(), n, "duplicate step ids in action.yml");
     // Script injection: inputs reach shells through env only.
     let mut scan_step = None;
     for step in steps {
