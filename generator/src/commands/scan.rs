@@ -32,7 +32,8 @@ pub fn run_with(
             bail!("--timeout `{t}` is not a duration; write it as trivy does, e.g. 300s, 5m or 1h");
         }
     }
-    let explicit = !args.images.is_empty() || !args.inputs.is_empty();
+    // An empty --image (an unset CI input) is no image at all.
+    let explicit = args.images.iter().any(|i| !i.trim().is_empty()) || !args.inputs.is_empty();
     let (plan, from) = if explicit {
         // --image / --input: what to scan is given; no message is read, nothing is built.
         let plan = plan::explicit(&args.images, &args.inputs)?;
