@@ -13,6 +13,7 @@
 mod index;
 mod names;
 mod pages;
+mod search;
 mod staging;
 
 pub use index::{ImageEntry, IndexError, ScanEntry, SiteIndex, SITE_VERSION};
@@ -73,6 +74,13 @@ pub fn add_reports(site: &Path, reports: &[PathBuf], title: &str) -> anyhow::Res
             continue; // The same report added again: nothing changes.
         }
         let staged = staging.copy_dir(dir, &["images", image.slug.as_str(), id.as_str()])?;
+        // The scan's page again, now with links back to the dashboard and the image's history.
+        let page = staged.join("index.html");
+        std::fs::write(
+            &page,
+            crate::html::render_in_site(&report, &pages::BACKLINKS),
+        )
+        .with_context(|| format!("cannot write {}", page.display()))?;
         copied.insert((image.slug.clone(), id.clone()), staged);
         image.scans.push(scan_entry(&report, id, reference));
         image
@@ -101,6 +109,7 @@ pub fn add_reports(site: &Path, reports: &[PathBuf], title: &str) -> anyhow::Res
         let n = image.scans.len();
         for s in image.scans.iter_mut().take(n.saturating_sub(1)) {
             s.terms.clear();
+            s.hits.clear();
         }
     }
     staging.write_file(
@@ -122,14 +131,6 @@ fn scan_entry(report: &Report, id: ScanId, reference: String) -> ScanEntry {
         low: total(Severity::Low),
         unknown: total(Severity::Unknown),
     };
-    let mut terms: BTreeSet<String> = BTreeSet::new();
-    for f in report.findings.iter().filter(|f| f.is_counted()) {
-        terms.insert(f.id.clone());
-        terms.extend(f.aliases.iter().cloned());
-        if !f.package_name().is_empty() {
-            terms.insert(f.package_name().to_string());
-        }
-    }
     ScanEntry {
         id,
         reference,
@@ -141,6 +142,8 @@ fn scan_entry(report: &Report, id: ScanId, reference: String) -> ScanEntry {
         commit: report.commit.clone(),
         counts,
         fixable: report.stats.fixable,
-        terms: terms.into_iter().collect(),
+        // Sites written before `hits` searched these; `hits` holds them all now.
+        terms: Vec::new(),
+        hits: search::hits(report),
     }
 }
