@@ -53,14 +53,61 @@ line, 3 error (bad tag, docker or trivy missing or failing); with several images
     Feeds(FeedsCommand),
     /// Print the JSON Schema of report.json
     Schema,
+    /// Print a shell completion script (bash, zsh, fish, powershell, elvish)
+    #[command(
+        after_help = "Install it where your shell looks for completions, e.g.\n  \
+scanlens completions bash > ~/.local/share/bash-completion/completions/scanlens\n  \
+scanlens completions zsh > \"${fpath[1]}/_scanlens\"\n  \
+scanlens completions fish > ~/.config/fish/completions/scanlens.fish\n  \
+scanlens completions powershell >> $PROFILE"
+    )]
+    Completions(CompletionsArgs),
+    /// Print the man page (scanlens.1), or write one page per subcommand with --out
+    Man(ManArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct CompletionsArgs {
+    /// The shell to complete for
+    #[arg(value_enum)]
+    pub shell: clap_complete::Shell,
+}
+
+#[derive(Debug, Args)]
+pub struct ManArgs {
+    /// Write scanlens.1 and one page per subcommand (scanlens-scan.1, ...) into DIR instead
+    /// of printing scanlens.1
+    #[arg(long, short, value_name = "DIR")]
+    pub out: Option<PathBuf>,
 }
 
 #[derive(Debug, Args, Clone, Default)]
 pub struct ScanArgs {
     /// The commit message to read `::image` tags from [default: the commit's message, see
     /// --commit]
-    #[arg(long, short, value_name = "TEXT", conflicts_with = "commit")]
+    #[arg(long, short, value_name = "TEXT", conflicts_with_all = ["commit", "images", "inputs"])]
     pub message: Option<String>,
+
+    /// Scan this image as it is (from the Docker engine, or its registry), with no commit
+    /// message and no build: trivy-action's `image-ref`. Comma-separated or repeated
+    #[arg(
+        long = "image",
+        id = "images",
+        value_name = "REF",
+        value_delimiter = ',',
+        conflicts_with_all = ["commit", "require_tag"]
+    )]
+    pub images: Vec<String>,
+
+    /// Scan an image saved as a tar archive (`docker save`, OCI layout), with no commit message:
+    /// trivy-action's `input`. May be repeated; the report folder is named after the file
+    #[arg(
+        long = "input",
+        id = "inputs",
+        value_name = "TAR",
+        conflicts_with_all = ["commit", "require_tag"]
+    )]
+    pub inputs: Vec<PathBuf>,
 
     /// Read the message of this commit (`git log -1 --format=%B REV`). Without --message or
     /// --commit: GitHub Actions' event payload, GitLab's CI_COMMIT_MESSAGE, CodeBuild's
@@ -146,9 +193,42 @@ pub struct ScanArgs {
     #[arg(long, value_name = "DURATION", help_heading = "Trivy")]
     pub timeout: Option<String>,
 
+    /// Directories inside the image that `trivy image` does not walk (globs as trivy takes
+    /// them, e.g. /usr/lib/python3*/test); comma-separated or repeated
+    #[arg(
+        long,
+        value_name = "DIRS",
+        value_delimiter = ',',
+        help_heading = "Trivy"
+    )]
+    pub skip_dirs: Vec<String>,
+
+    /// Files inside the image that `trivy image` does not read; comma-separated or repeated
+    #[arg(
+        long,
+        value_name = "FILES",
+        value_delimiter = ',',
+        help_heading = "Trivy"
+    )]
+    pub skip_files: Vec<String>,
+
+    /// Ask trivy to list every package, vulnerable or not (kept in trivy-image.json)
+    #[arg(long, help_heading = "Trivy")]
+    pub list_all_pkgs: bool,
+
     /// Also write report.sarif (SARIF 2.1.0 for GitHub code scanning) in each report folder
     #[arg(long)]
     pub sarif: bool,
+
+    /// Put only findings at these severities in report.sarif (trivy-action's
+    /// limit-severities-for-sarif) [default: every severity]
+    #[arg(
+        long,
+        value_delimiter = ',',
+        value_name = "SEVERITIES",
+        requires = "sarif"
+    )]
+    pub sarif_severity: Vec<String>,
 
     #[command(flatten)]
     pub input: InputArgs,
@@ -176,6 +256,16 @@ pub struct RenderArgs {
     /// findings, at most 10 MB gzipped, as GitHub accepts
     #[arg(long)]
     pub sarif: bool,
+
+    /// Put only findings at these severities in report.sarif (trivy-action's
+    /// limit-severities-for-sarif) [default: every severity]
+    #[arg(
+        long,
+        value_delimiter = ',',
+        value_name = "SEVERITIES",
+        requires = "sarif"
+    )]
+    pub sarif_severity: Vec<String>,
 
     /// The image the scanned image was built FROM: its layers (asked of the Docker engine,
     /// `docker image inspect`) are marked as the base image's, the rest as the image's own.
@@ -225,6 +315,12 @@ pub struct FeedArgs {
 #[derive(Debug, Args, Clone, Default)]
 #[command(next_help_heading = "Gate")]
 pub struct GateArgs {
+    /// Severities that count: the gate and summary.md consider only findings at these
+    /// (trivy's --severity, trivy-action's `severity`); report.json, index.html and
+    /// findings.ndjson still hold every finding [default: all]
+    #[arg(long, value_delimiter = ',', value_name = "SEVERITIES")]
+    pub severity: Vec<String>,
+
     /// Fail (exit 1, or --exit-code) when a counted finding has one of these severities
     /// [values: CRITICAL, HIGH, MEDIUM, LOW, UNKNOWN]
     #[arg(long, value_delimiter = ',', value_name = "SEVERITIES")]

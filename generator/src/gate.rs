@@ -6,15 +6,11 @@ use scanlens_model::gate::{GatePolicy, PkgType};
 use scanlens_model::{GateResult, Severity};
 
 pub fn policy(args: &GateArgs) -> anyhow::Result<GatePolicy> {
-    let mut fail_on = Vec::new();
-    for s in args.fail_on.iter().filter(|s| !s.trim().is_empty()) {
-        match Severity::from_name(s) {
-            Some(sev) if !fail_on.contains(&sev) => fail_on.push(sev),
-            Some(_) => {}
-            None => bail!(
-                "--fail-on: unknown severity `{s}`; use CRITICAL, HIGH, MEDIUM, LOW or UNKNOWN"
-            ),
-        }
+    let fail_on = severities("--fail-on", &args.fail_on)?;
+    let mut scope = severities("--severity", &args.severity)?;
+    if scope.len() == Severity::ALL.len() {
+        // Every severity (trivy-action's default `severity`) is no scope at all.
+        scope.clear();
     }
     let mut pkg_types = Vec::new();
     for t in args.pkg_types.iter().filter(|s| !s.trim().is_empty()) {
@@ -32,6 +28,7 @@ pub fn policy(args: &GateArgs) -> anyhow::Result<GatePolicy> {
     }
     Ok(GatePolicy {
         fail_on,
+        severities: scope,
         ignore_unfixed: args.ignore_unfixed,
         pkg_types,
         ignore,
@@ -39,6 +36,22 @@ pub fn policy(args: &GateArgs) -> anyhow::Result<GatePolicy> {
         fail_on_kev: args.fail_on_kev,
         fail_on_epss: args.fail_on_epss,
     })
+}
+
+/// A list of severity names (`CRITICAL,high`), each once, in the order given; empty entries
+/// (a trailing comma, an empty CI input) are skipped.
+pub fn severities(flag: &str, names: &[String]) -> anyhow::Result<Vec<Severity>> {
+    let mut list = Vec::new();
+    for s in names.iter().filter(|s| !s.trim().is_empty()) {
+        match Severity::from_name(s) {
+            Some(sev) if !list.contains(&sev) => list.push(sev),
+            Some(_) => {}
+            None => {
+                bail!("{flag}: unknown severity `{s}`; use CRITICAL, HIGH, MEDIUM, LOW or UNKNOWN")
+            }
+        }
+    }
+    Ok(list)
 }
 
 /// The gate's part of the line `render` and `scan` end with: which rules tripped, with their

@@ -210,6 +210,7 @@ mod tests {
         let outputs = crate::renderer::Outputs {
             sarif: Some("scanlens/app/"),
             trivy_files: &trivy_files,
+            ..Default::default()
         };
         let out = tmp.path().join("out/app-1");
         crate::renderer::write(&report, &out, &outputs.renderers()).unwrap();

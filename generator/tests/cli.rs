@@ -293,3 +293,146 @@ fn committed_schema_matches_the_types() {
         "schema/report.schema.json is stale; run `cargo run -p scanlens -- schema > schema/report.schema.json`"
     );
 }
+
+/// `scanlens completions bash` is a script bash loads and that completes subcommands and
+/// flags; every shell gets one; `scanlens man --out` writes a page per subcommand that groff
+/// renders without warnings (release archives carry both).
+#[test]
+fn completions_and_man_pages_cover_every_subcommand() {
+    for shell in ["bash", "zsh", "fish", "powershell", "elvish"] {
+        let o = scanlens(&["completions", shell]);
+        assert_eq!(o.status.code(), Some(0), "{shell}: {}", stderr(&o));
+        let script = String::from_utf8(o.stdout).unwrap();
+        // fish writes `-l fail-on`, the others `--fail-on`.
+        for word in ["scan", "render", "fail-on", "image", "severity"] {
+            assert!(script.contains(word), "{shell} completion lacks {word}");
+        }
+    }
+    let o = scanlens(&["completions", "tcsh"]);
+    assert_eq!(
+        o.status.code(),
+        Some(2),
+        "an unknown shell is a usage error"
+    );
+
+    // bash itself: load the script and ask it what follows `scanlens sc`.
+    let dir = tempfile::tempdir().unwrap();
+    let script = write(
+        dir.path(),
+        "scanlens.bash",
+        &scanlens(&["completions", "bash"]).stdout,
+    );
+    let probe = format!(
+        "source '{script}'; COMP_WORDS=(scanlens sc); COMP_CWORD=1; COMP_LINE='scanlens sc'; \
+         COMP_POINT=11; _scanlens scanlens sc scanlens; printf '%s\\n' \"${{COMPREPLY[@]}}\""
+    );
+    let o = Command::new("bash").args(["-c", &probe]).output().unwrap();
+    let words = String::from_utf8_lossy(&o.stdout);
+    assert!(
+        words.lines().any(|w| w == "scan") && words.lines().any(|w| w == "schema"),
+        "bash completes `scanlens sc` to {words:?} ({})",
+        stderr(&o)
+    );
+
+    let o = scanlens(&["man"]);
+    assert_eq!(o.status.code(), Some(0));
+    let page = String::from_utf8(o.stdout).unwrap();
+    assert!(
+        page.starts_with(".ie") || page.contains(".TH scanlens 1"),
+        "{page:.200}"
+    );
+    let out = dir.path().join("man");
+    let o = scanlens(&["man", "--out", out.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    for page in [
+        "scanlens.1",
+        "scanlens-scan.1",
+        "scanlens-render.1",
+        "scanlens-feeds-fetch.1",
+    ] {
+        let path = out.join(page);
+        assert!(path.is_file(), "no {page}");
+        let o = Command::new("groff")
+            .args(["-man", "-Tutf8", "-ww", "-z"])
+            .arg(&path)
+            .output()
+            .unwrap();
+        assert!(
+            o.status.success() && o.stderr.is_empty(),
+            "{page}: {}",
+            stderr(&o)
+        );
+    }
+    let scan_page = std::fs::read_to_string(out.join("scanlens-scan.1")).unwrap();
+    assert!(
+        scan_page.contains("image"),
+        "scanlens-scan.1 documents --image"
+    );
+}
+
+/// trivy-action's `severity`: only those severities count for the gate and summary.md, while
+/// report.json keeps every finding; `--sarif-severity` limits report.sarif alone.
+#[test]
+fn severity_scopes_the_gate_and_summary_but_the_report_keeps_everything() {
+    let dir = tempfile::tempdir().unwrap();
+    let input = write(dir.path(), "in.json", MINIMAL.as_bytes());
+    let out = dir.path().join("out");
+    let o = scanlens(&[
+        "render",
+        &input,
+        "--out",
+        out.to_str().unwrap(),
+        "--severity",
+        "HIGH,MEDIUM",
+        "--fail-on",
+        "CRITICAL,HIGH,MEDIUM,LOW,UNKNOWN",
+        "--sarif",
+        "--sarif-severity",
+        "CRITICAL",
+    ]);
+    // The HIGH finding is in scope and fails the gate; the CRITICAL one is out of scope.
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+    let report: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(out.join("report.json")).unwrap()).unwrap();
+    assert_eq!(report["findings"].as_array().unwrap().len(), 2);
+    assert_eq!(report["gate"]["failing"], 1);
+    assert_eq!(
+        report["gate"]["severities"],
+        serde_json::json!(["HIGH", "MEDIUM"])
+    );
+    let summary = std::fs::read_to_string(out.join("summary.md")).unwrap();
+    assert!(summary.contains("CVE-2024-0002"), "{summary}");
+    assert!(!summary.contains("CVE-2024-0001"), "{summary}");
+    assert!(
+        summary.contains("1 finding(s) at other severities"),
+        "{summary}"
+    );
+    let sarif = std::fs::read_to_string(out.join("report.sarif")).unwrap();
+    assert!(sarif.contains("CVE-2024-0001") && !sarif.contains("CVE-2024-0002"));
+
+    // Without --fail-on (trivy-action without exit-code) the job does not fail.
+    let o = scanlens(&[
+        "render",
+        &input,
+        "--out",
+        out.to_str().unwrap(),
+        "--severity",
+        "CRITICAL",
+    ]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let o = scanlens(&[
+        "render",
+        &input,
+        "--out",
+        out.to_str().unwrap(),
+        "--severity",
+        "SEVERE",
+    ]);
+    // As a bad --fail-on: exit 3 with one line.
+    assert_eq!(o.status.code(), Some(3), "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains("--severity: unknown severity `SEVERE`"),
+        "{}",
+        stderr(&o)
+    );
+}

@@ -261,3 +261,68 @@ fn the_message_comes_from_a_commit_or_head_read_with_git() {
     assert_eq!(p["source"], "git HEAD");
     assert_eq!(p["images"], json!([]));
 }
+
+/// trivy-action's `image-ref` and `input`: `--image` and `--input` plan those images as they
+/// are (nothing built, no message read, even with `::tags` in a message source), and a bad
+/// reference or a missing archive is refused on one line before anything runs.
+#[test]
+fn image_and_input_plan_without_a_message() {
+    let (dir, _) = workdir();
+    let archive = dir.path().join("My App.tar");
+    std::fs::write(&archive, b"not read by a dry run").unwrap();
+    let r = scanlens(
+        dir.path(),
+        &[
+            "scan",
+            "--dry-run",
+            "--image",
+            "app:1,registry.example.com/team/api@sha256:0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef",
+            "--input",
+            archive.to_str().unwrap(),
+            "--docker-dir",
+            "docker",
+        ],
+    );
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let plan: Value = serde_json::from_str(&r.stdout).unwrap();
+    assert_eq!(plan["source"], "--image and --input");
+    let images = plan["images"].as_array().unwrap();
+    assert_eq!(images.len(), 3);
+    // app:1 has a folder in docker/, but --image scans it as it is.
+    assert_eq!(images[0]["reference"], "app:1");
+    assert_eq!(images[0]["dockerfile"], Value::Null);
+    assert!(images[1]["reference"]
+        .as_str()
+        .unwrap()
+        .contains("@sha256:0123"));
+    assert_eq!(images[2]["input"], archive.to_str().unwrap());
+
+    for (args, expected) in [
+        (
+            vec!["--image=--help"],
+            "--image `--help` is not an image reference",
+        ),
+        (
+            vec!["--image", "App:1"],
+            "--image `App:1` is not an image reference",
+        ),
+        (
+            vec!["--input", "/nonexistent/app.tar"],
+            "--input /nonexistent/app.tar is not a file",
+        ),
+    ] {
+        let mut all = vec!["scan", "--out", "out"];
+        all.extend(args);
+        let r = scanlens(dir.path(), &all);
+        assert_eq!(r.code, 3, "{all:?}: {}", r.stderr);
+        let lines = r.error_lines();
+        assert_eq!(lines.len(), 1, "{}", r.stderr);
+        assert!(lines[0].contains(expected), "{lines:?}");
+    }
+    // --image reads no message, so it cannot be combined with one.
+    let r = scanlens(
+        dir.path(),
+        &["scan", "--image", "app:1", "--commit", "HEAD"],
+    );
+    assert_eq!(r.code, 2, "{}", r.stderr);
+}

@@ -39,6 +39,9 @@ impl PkgType {
 pub struct GatePolicy {
     /// Severities that fail the gate; empty means the gate never fails.
     pub fail_on: Vec<Severity>,
+    /// Severities that count at all (trivy's `--severity`): a finding at another severity
+    /// trips no rule. Empty means every severity.
+    pub severities: Vec<Severity>,
     pub ignore_unfixed: bool,
     /// Restricts vulnerabilities to these package types; empty means all.
     pub pkg_types: Vec<PkgType>,
@@ -73,6 +76,7 @@ impl GatePolicy {
     pub fn apply(&self, report: &mut Report) -> GateResult {
         let mut result = GateResult {
             fail_on: self.fail_on.clone(),
+            severities: self.severities.clone(),
             fail_on_kev: self.fail_on_kev,
             fail_on_epss: self.fail_on_epss,
             ..GateResult::default()
@@ -86,6 +90,9 @@ impl GatePolicy {
             f.excluded = self.exclusion(f);
             if f.excluded.is_some() {
                 result.excluded += 1;
+                continue;
+            }
+            if !self.severities.is_empty() && !self.severities.contains(&f.severity) {
                 continue;
             }
             if self.fail_on.contains(&f.severity) {
@@ -147,6 +154,36 @@ mod tests {
         let g = p.apply(&mut r);
         assert!(g.failed);
         assert_eq!(g.failing, 1);
+    }
+
+    #[test]
+    fn severity_scope_limits_every_rule_but_keeps_the_findings() {
+        let mut r = Report {
+            findings: vec![
+                vuln("CVE-1", Severity::High, "fixed", "lang-pkgs"),
+                vuln("CVE-2", Severity::Low, "fixed", "lang-pkgs"),
+            ],
+            ..Report::default()
+        };
+        r.findings[1].kev = crate::triage::Feed::Listed(crate::triage::Kev::default());
+        // trivy-action's `severity: CRITICAL,HIGH` with `exit-code: 1`: fail on what is shown.
+        let p = GatePolicy {
+            fail_on: Severity::ALL.to_vec(),
+            severities: vec![Severity::Critical],
+            fail_on_kev: true,
+            ..GatePolicy::default()
+        };
+        let g = p.apply(&mut r);
+        assert!(!g.failed, "{g:?}");
+        assert_eq!((g.failing, g.failing_kev), (0, Some(0)));
+        assert_eq!(g.severities, vec![Severity::Critical]);
+        assert_eq!(r.findings.len(), 2);
+        let p = GatePolicy {
+            severities: vec![Severity::Critical, Severity::High],
+            ..p
+        };
+        let g = p.apply(&mut r);
+        assert_eq!((g.failed, g.failing, g.failing_kev), (true, 1, Some(0)));
     }
 
     #[test]

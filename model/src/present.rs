@@ -129,6 +129,18 @@ pub fn gate_held(g: &GateResult) -> Vec<String> {
     held
 }
 
+/// What `--severity` limits the gate and summary.md to, if it does: `only CRITICAL, HIGH count
+/// (--severity); 12 at other severities are in report.json and index.html`.
+pub fn severity_scope(g: &GateResult, left_out: usize) -> Option<String> {
+    if g.severities.is_empty() {
+        return None;
+    }
+    Some(format!(
+        "only {} count (--severity); {left_out} finding(s) at other severities are in report.json and index.html",
+        severities(&g.severities)
+    ))
+}
+
 /// The gate's verdict in one phrase: `gate failed: …` ([`gate_tripped`]), `gate passed: …`
 /// ([`gate_held`]) or `no gate set`.
 pub fn gate_verdict(g: &GateResult) -> String {

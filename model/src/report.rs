@@ -622,6 +622,10 @@ pub struct GateResult {
     /// in the KEV catalog (`fail_on_kev`), or scored at least `fail_on_epss`.
     pub failed: bool,
     pub fail_on: Vec<Severity>,
+    /// `--severity` (trivy-action's `severity`): only findings at these severities count for
+    /// the gate and summary.md; empty counts every severity. The report keeps every finding.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub severities: Vec<Severity>,
     /// Counted, not excluded findings at the `fail_on` severities.
     pub failing: u64,
     /// Findings the gate's filters excluded.
@@ -652,6 +656,11 @@ pub enum GateRule {
 }
 
 impl GateResult {
+    /// Whether a finding's severity is one that counts (`severities`, or any when empty).
+    pub fn in_scope(&self, severity: Severity) -> bool {
+        self.severities.is_empty() || self.severities.contains(&severity)
+    }
+
     /// The rules that tripped, in the order above.
     pub fn tripped(&self) -> Vec<GateRule> {
         let mut rules = Vec::new();

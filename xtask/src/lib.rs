@@ -2,5 +2,6 @@
 //! and as a library (the e2e harness calls [`trivydb::write`] directly).
 
 pub mod bench;
+pub mod dist;
 pub mod trivydb;
 pub mod viewer;

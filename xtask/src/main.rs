@@ -6,14 +6,16 @@
 //!   viewer               build the wasm viewer into generator/assets/viewer/
 //!   bench-viewer [--sizes N,N,…] [--runs N] [--keep DIR] [--pages FILE,…]
 //!                        time the page in headless Chromium (see bench.rs)
+//!   dist --bin PATH [--target TRIPLE] [--version vX.Y.Z] --out DIR
+//!                        a release archive, its checksums and the shell installer, laid out
+//!                        as dist lays them out (see xtask/src/dist.rs)
 
 use std::path::PathBuf;
 use std::process::ExitCode;
 
 use anyhow::{bail, Context, Result};
 
-const USAGE: &str =
-    "usage: cargo run -p xtask -- trivy-db --out DIR | viewer | bench-viewer [--sizes N,N,...] [--runs N] [--keep DIR] [--pages FILE,...]";
+const USAGE: &str = "usage: cargo run -p xtask -- trivy-db --out DIR | viewer | bench-viewer [--sizes N,N,...] [--runs N] [--keep DIR] [--pages FILE,...] | dist --bin PATH [--target TRIPLE] [--version vX.Y.Z] --out DIR";
 
 fn main() -> ExitCode {
     match run(std::env::args().skip(1).collect()) {
@@ -57,6 +59,34 @@ fn run(args: Vec<String>) -> Result<()> {
             Ok(())
         }
         Some("bench-viewer") => xtask::bench::run(args.collect()),
+        Some("dist") => {
+            let (mut bin, mut target, mut out) = (None, None, None);
+            let mut version = format!("v{}", env!("CARGO_PKG_VERSION"));
+            while let Some(arg) = args.next() {
+                let mut value = || args.next().with_context(|| format!("{arg} needs a value"));
+                match arg.as_str() {
+                    "--bin" => bin = Some(PathBuf::from(value()?)),
+                    "--target" => target = Some(value()?),
+                    "--version" => version = value()?,
+                    "--out" | "-o" => out = Some(PathBuf::from(value()?)),
+                    other => bail!("unknown argument {other:?}\n{USAGE}"),
+                }
+            }
+            let target = match target {
+                Some(t) => t,
+                None => xtask::dist::host_target()?,
+            };
+            let a = xtask::dist::build(
+                &bin.context(USAGE)?,
+                &target,
+                &version,
+                &out.context(USAGE)?,
+            )?;
+            for p in [&a.archive, &a.checksum, &a.installer] {
+                println!("{}", p.display());
+            }
+            Ok(())
+        }
         Some("-h" | "--help") => {
             println!("{USAGE}");
             Ok(())

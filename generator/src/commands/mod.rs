@@ -1,7 +1,9 @@
 //! One file per subcommand.
 
+mod completions;
 mod diff;
 mod feeds;
+mod man;
 mod publish;
 mod query;
 mod render;
@@ -33,5 +35,7 @@ pub fn run(cli: Cli) -> anyhow::Result<u8> {
         Command::Site(args) => site::run(args),
         Command::Publish(args) => publish::run(args),
         Command::Schema => schema::run(),
+        Command::Completions(args) => completions::run(args),
+        Command::Man(args) => man::run(args),
     }
 }

@@ -9,6 +9,7 @@ use std::path::Path;
 pub fn run(args: RenderArgs) -> anyhow::Result<u8> {
     // Validate the gate before reading anything, so a typo costs no work.
     let policy = crate::gate::policy(&args.gate)?;
+    let sarif_severities = crate::gate::severities("--sarif-severity", &args.sarif_severity)?;
     if args.inputs.iter().filter(|p| p.as_os_str() == "-").count() > 1 {
         return Err(crate::exit::Usage(
             "`-` (standard input) can be read once; pass the other reports as files".into(),
@@ -28,6 +29,7 @@ pub fn run(args: RenderArgs) -> anyhow::Result<u8> {
     let category = crate::sarif::default_category(&report);
     let outputs = Outputs {
         sarif: args.sarif.then_some(category.as_str()),
+        sarif_severities: &sarif_severities,
         ..Outputs::default()
     };
     write_report(&report, &args.out, &outputs, &mut std::io::stderr())?;

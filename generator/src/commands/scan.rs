@@ -26,48 +26,56 @@ pub fn run_with(
     // Everything that can be checked without spawning is checked first.
     let (gate, notices) = own_trivy_inputs(&args.gate, workdir, env);
     let policy = crate::gate::policy(&gate)?;
+    let sarif_severities = crate::gate::severities("--sarif-severity", &args.sarif_severity)?;
     if let Some(t) = &args.timeout {
         if scan::parse_duration(t).is_none() {
             bail!("--timeout `{t}` is not a duration; write it as trivy does, e.g. 300s, 5m or 1h");
         }
     }
-    let message = source::resolve(args.message.as_deref(), args.commit.as_deref(), env, runner)?;
-    let refs = tag::parse_message(&message.text)?;
-    let docker_dir = args
-        .docker_dir
-        .clone()
-        .unwrap_or_else(|| PathBuf::from("docker"));
-    let plan = plan::plan(
-        &message.source,
-        &refs,
-        &docker_dir,
-        args.docker_dir.is_some(),
-    )?;
+    // An empty --image (an unset CI input) is no image at all.
+    let explicit = args.images.iter().any(|i| !i.trim().is_empty()) || !args.inputs.is_empty();
+    let (plan, from) = if explicit {
+        // --image / --input: what to scan is given; no message is read, nothing is built.
+        let plan = plan::explicit(&args.images, &args.inputs)?;
+        let from = plan.source.clone();
+        (plan, from)
+    } else {
+        let message =
+            source::resolve(args.message.as_deref(), args.commit.as_deref(), env, runner)?;
+        let refs = tag::parse_message(&message.text)?;
+        let docker_dir = args
+            .docker_dir
+            .clone()
+            .unwrap_or_else(|| PathBuf::from("docker"));
+        let plan = plan::plan(
+            &message.source,
+            &refs,
+            &docker_dir,
+            args.docker_dir.is_some(),
+        )?;
+        (plan, format!("the commit message ({})", message.source))
+    };
     check_distinct_outputs(&plan)?;
 
-    if refs.is_empty() && args.require_tag {
-        bail!(
-            "no `::image` tag in the commit message ({}); add one such as `::app:latest`, or drop --require-tag",
-            message.source
-        );
+    if plan.images.is_empty() && args.require_tag {
+        bail!("no `::image` tag in {from}; add one such as `::app:latest`, or drop --require-tag");
     }
     if args.dry_run {
         let json = serde_json::to_string_pretty(&plan).context("cannot serialize the plan")?;
         println!("{json}");
-        if refs.is_empty() {
+        if plan.images.is_empty() {
             let _ = writeln!(
                 log,
                 "scanlens: no scan requested (message from {})",
-                message.source
+                plan.source
             );
         }
         return Ok(crate::exit::OK);
     }
-    if refs.is_empty() {
+    if plan.images.is_empty() {
         let _ = writeln!(
             log,
-            "scanlens: no scan requested (no `::image` tag in the commit message from {})",
-            message.source
+            "scanlens: no scan requested (no `::image` tag in {from}; --image REF scans an image without one)"
         );
         return Ok(crate::exit::OK);
     }
@@ -82,10 +90,9 @@ pub fn run_with(
     let opts = options(args);
     let _ = writeln!(
         log,
-        "scanlens: {} image{} from the commit message ({}): {}",
+        "scanlens: {} image{} from {from}: {}",
         plan.images.len(),
         if plan.images.len() == 1 { "" } else { "s" },
-        message.source,
         plan.images
             .iter()
             .map(|i| i.reference.as_str())
@@ -95,9 +102,14 @@ pub fn run_with(
     let mut codes = Vec::new();
     let mut errors = 0;
     for image in &plan.images {
-        let dir = out.join(image.image.dir_name());
+        let dir = out.join(image.dir_name());
         let category = sarif_category(&plan, image);
-        match scan_one(image, &opts, &policy, args, &dir, &category, runner, log) {
+        let target = Target {
+            dir: &dir,
+            category: &category,
+            sarif_severities: &sarif_severities,
+        };
+        match scan_one(image, &opts, &policy, args, &target, runner, log) {
             Ok(code) => codes.push(code),
             Err(e) => {
                 errors += 1;
@@ -197,17 +209,27 @@ fn sarif_category(plan: &plan::Plan, image: &plan::PlannedImage) -> String {
     crate::sarif::category(&image.reference, same > 1)
 }
 
-#[allow(clippy::too_many_arguments)]
+/// Where one image's report goes and what its SARIF holds.
+struct Target<'a> {
+    dir: &'a Path,
+    category: &'a str,
+    sarif_severities: &'a [scanlens_model::Severity],
+}
+
 fn scan_one(
     image: &plan::PlannedImage,
     opts: &Options,
     policy: &scanlens_model::gate::GatePolicy,
     args: &ScanArgs,
-    dir: &Path,
-    category: &str,
+    target: &Target,
     runner: &dyn Runner,
     log: &mut dyn Write,
 ) -> anyhow::Result<u8> {
+    let Target {
+        dir,
+        category,
+        sarif_severities,
+    } = *target;
     let raw = scan::scan_image(image, opts, runner, log)?;
     let mut builder = ReportBuilder::new(crate::GENERATOR);
     for (name, bytes) in &raw.files {
@@ -227,6 +249,7 @@ fn scan_one(
     let outputs = crate::renderer::Outputs {
         sarif: args.sarif.then_some(category),
         trivy_files: &raw.files,
+        sarif_severities,
     };
     super::render::write_report(&report, dir, &outputs, log)?;
     super::render::print_outcome(&report, dir);
@@ -248,14 +271,27 @@ fn options(args: &ScanArgs) -> Options {
         offline_scan: args.offline_scan,
         timeout: args.timeout.clone(),
         max_input: args.input.max_input_size.as_u64(),
+        skip_dirs: nonempty(&args.skip_dirs),
+        skip_files: nonempty(&args.skip_files),
+        list_all_pkgs: args.list_all_pkgs,
     }
+}
+
+/// A list option's values without the empty ones (`--skip-dirs ""` from an unset CI input).
+fn nonempty(values: &[String]) -> Vec<String> {
+    values
+        .iter()
+        .map(|v| v.trim())
+        .filter(|v| !v.is_empty())
+        .map(str::to_string)
+        .collect()
 }
 
 /// Two references such as `a/app:1` and `b/app:1` would write the same folder.
 fn check_distinct_outputs(plan: &plan::Plan) -> anyhow::Result<()> {
     let mut seen: Vec<(String, &str)> = Vec::new();
     for i in &plan.images {
-        let d = i.image.dir_name();
+        let d = i.dir_name();
         if let Some((_, other)) = seen.iter().find(|(s, _)| *s == d) {
             bail!(
                 "`::{other}` and `::{}` would both write the report folder {d}; scan them in separate commits or give them different tags",

@@ -161,7 +161,15 @@ pub fn render(report: &Report) -> String {
         let _ = writeln!(md, "No findings.");
         return md;
     }
-    let counted: Vec<&Finding> = report.findings.iter().filter(|f| f.is_counted()).collect();
+    let mut counted: Vec<&Finding> = report.findings.iter().filter(|f| f.is_counted()).collect();
+    if let Some(g) = &report.gate {
+        // `--severity`: the table lists only the severities that count.
+        let before = counted.len();
+        counted.retain(|f| g.in_scope(f.severity));
+        if let Some(line) = present::severity_scope(g, before - counted.len()) {
+            let _ = writeln!(md, "_{}._\n", capitalize(&line));
+        }
+    }
     let counted_len = counted.len();
     let top = scanlens_model::first_by_key(counted, MAX_ROWS, |f| {
         (f.severity, !f.is_fixable(), f.cvss_rank(), f.id.as_str())
@@ -185,6 +193,14 @@ pub fn render(report: &Report) -> String {
         );
     }
     md
+}
+
+fn capitalize(text: &str) -> String {
+    let mut chars = text.chars();
+    match chars.next() {
+        Some(c) => c.to_uppercase().chain(chars).collect(),
+        None => String::new(),
+    }
 }
 
 fn finding_row(f: &Finding) -> String {

@@ -3,6 +3,7 @@
 //! here, so the two commands cannot drift apart.
 
 use super::{FindingsNdjson, IndexHtml, Renderer, ReportJson, SarifFile, SummaryMd, TrivyFile};
+use scanlens_model::Severity;
 
 /// What a command asks for beyond the four files every report folder has.
 #[derive(Default)]
@@ -11,6 +12,8 @@ pub struct Outputs<'a> {
     pub sarif: Option<&'a str>,
     /// Trivy's own JSON files, as `scan` got them (name, bytes); empty for `render`.
     pub trivy_files: &'a [(&'static str, Vec<u8>)],
+    /// `--sarif-severity`: the severities report.sarif holds; empty for all.
+    pub sarif_severities: &'a [Severity],
 }
 
 impl<'a> Outputs<'a> {
@@ -25,7 +28,10 @@ impl<'a> Outputs<'a> {
             Box::new(SummaryMd),
         ];
         if let Some(category) = self.sarif {
-            list.push(Box::new(SarifFile { category }));
+            list.push(Box::new(SarifFile {
+                category,
+                severities: self.sarif_severities,
+            }));
         }
         for (name, bytes) in self.trivy_files {
             list.push(Box::new(TrivyFile { name, bytes }));
@@ -80,6 +86,7 @@ mod tests {
         let scan = Outputs {
             sarif: None,
             trivy_files: &raw,
+            ..Outputs::default()
         };
         assert_eq!(
             names(&scan),
@@ -95,6 +102,7 @@ mod tests {
         let scan_sarif = Outputs {
             sarif: Some("scanlens/app/"),
             trivy_files: &raw,
+            ..Outputs::default()
         };
         assert_eq!(
             names(&scan_sarif),
@@ -121,6 +129,7 @@ mod tests {
         let outputs = Outputs {
             sarif: Some("scanlens/app/"),
             trivy_files: &raw,
+            ..Outputs::default()
         };
         let tmp = tempfile::tempdir().unwrap();
         for renderer in outputs.renderers() {

@@ -7,6 +7,8 @@ use std::sync::{Arc, OnceLock};
 pub struct SarifFile<'c> {
     /// The run's category (`crate::sarif::category`).
     pub category: &'c str,
+    /// `--sarif-severity`: only findings at these severities; empty for all.
+    pub severities: &'c [scanlens_model::Severity],
 }
 
 impl Renderer for SarifFile<'_> {
@@ -19,7 +21,20 @@ impl Renderer for SarifFile<'_> {
         let note: Arc<OnceLock<Note>> = Arc::default();
         let made = Arc::clone(&note);
         let task: crate::output::Task = Box::new(move || {
-            let sarif = crate::sarif::render(ctx.report, self.category);
+            let sarif = if self.severities.is_empty() {
+                crate::sarif::render(ctx.report, self.category)
+            } else {
+                // A copy that holds only those findings; every other file keeps them all.
+                let mut scoped = ctx.report.without_findings();
+                scoped.findings = ctx
+                    .report
+                    .findings
+                    .iter()
+                    .filter(|f| self.severities.contains(&f.severity))
+                    .cloned()
+                    .collect();
+                crate::sarif::render(&scoped, self.category)
+            };
             if let Some(n) = sarif.note() {
                 let _ = made.set(n);
             }
@@ -50,6 +65,7 @@ mod tests {
         let tmp = tempfile::tempdir().unwrap();
         let renderers: Vec<Box<dyn Renderer>> = vec![Box::new(SarifFile {
             category: "scanlens/app/",
+            severities: &[],
         })];
         let notes = super::super::write(&report, &tmp.path().join("out"), &renderers).unwrap();
         assert_eq!(

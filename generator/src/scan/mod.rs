@@ -63,6 +63,10 @@ pub struct Options {
     pub timeout: Option<String>,
     /// The largest report trivy may write that is read (`--max-input-size`); 0 is the default.
     pub max_input: u64,
+    /// `trivy image --skip-dirs` / `--skip-files`, one value each.
+    pub skip_dirs: Vec<String>,
+    pub skip_files: Vec<String>,
+    pub list_all_pkgs: bool,
 }
 
 /// Why one image could not be scanned. [`ScanError::is_fatal`] ones stop the remaining tags,
@@ -156,7 +160,10 @@ pub fn scan_image(
         "scanlens: scanning {} with trivy image",
         image.reference
     );
-    let cmd = trivy_image_cmd(&image.reference, image.build.is_some(), &image_json, opts);
+    let cmd = match &image.input {
+        Some(archive) => trivy_input_cmd(archive, &image_json, opts),
+        None => trivy_image_cmd(&image.reference, image.build.is_some(), &image_json, opts),
+    };
     run_trivy(
         &cmd,
         &format!("trivy image {}", image.reference),
@@ -229,6 +236,24 @@ pub fn docker_build_cmd(reference: &str, build: &Build, opts: &Options) -> Cmd {
 
 /// `trivy image` with the flags that apply to it.
 pub fn trivy_image_cmd(reference: &str, built: bool, output: &Path, opts: &Options) -> Cmd {
+    let mut cmd = image_flags(output, opts);
+    if built {
+        // Just built in the engine: never look for it anywhere else.
+        cmd = cmd.args(["--image-src", "docker"]);
+    }
+    cmd.arg(reference).timeout(hard_limit(opts))
+}
+
+/// `trivy image --input ARCHIVE`: an image saved as a tar (`--input`).
+pub fn trivy_input_cmd(archive: &Path, output: &Path, opts: &Options) -> Cmd {
+    image_flags(output, opts)
+        .arg("--input")
+        .arg(archive)
+        .timeout(hard_limit(opts))
+}
+
+/// Everything `trivy image` gets but what to scan.
+fn image_flags(output: &Path, opts: &Options) -> Cmd {
     let mut cmd = Cmd::new(&opts.trivy_bin).args([
         "image",
         "--format",
@@ -243,9 +268,14 @@ pub fn trivy_image_cmd(reference: &str, built: bool, output: &Path, opts: &Optio
     cmd = cmd.arg("--output").arg(output);
     // Findings a VEX document suppresses come back marked, not dropped.
     cmd = cmd.arg("--show-suppressed");
-    if built {
-        // Just built in the engine: never look for it anywhere else.
-        cmd = cmd.args(["--image-src", "docker"]);
+    for d in &opts.skip_dirs {
+        cmd = cmd.arg("--skip-dirs").arg(d);
+    }
+    for f in &opts.skip_files {
+        cmd = cmd.arg("--skip-files").arg(f);
+    }
+    if opts.list_all_pkgs {
+        cmd = cmd.arg("--list-all-pkgs");
     }
     cmd = common_trivy_flags(cmd, opts);
     for r in &opts.db_repository {
@@ -260,7 +290,7 @@ pub fn trivy_image_cmd(reference: &str, built: bool, output: &Path, opts: &Optio
     if let Some(p) = &opts.platform {
         cmd = cmd.arg("--platform").arg(p);
     }
-    cmd.arg(reference).timeout(hard_limit(opts))
+    cmd
 }
 
 /// `trivy config` on a Dockerfile folder. It rejects the DB flags, so they are not passed.

@@ -28,10 +28,48 @@ pub struct PlannedImage {
     pub dockerfile: Option<String>,
     /// `docker/mysql`, or `null`.
     pub context: Option<String>,
+    /// `--input`: the image archive scanned instead of a reference (absent otherwise).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub input: Option<PathBuf>,
     #[serde(skip)]
     pub image: ImageRef,
     #[serde(skip)]
     pub build: Option<Build>,
+}
+
+impl PlannedImage {
+    /// The report folder's name: `<short name>-<tag>`, or for an archive its file name without
+    /// `.tar` / `.tar.gz`, reduced to `[a-z0-9._-]` so that it is safe as a path.
+    pub fn dir_name(&self) -> String {
+        match &self.input {
+            None => self.image.dir_name(),
+            Some(path) => archive_dir_name(path),
+        }
+    }
+}
+
+fn archive_dir_name(path: &Path) -> String {
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().to_ascii_lowercase())
+        .unwrap_or_default();
+    let stem = [".tar.gz", ".tgz", ".tar", ".oci"]
+        .iter()
+        .find_map(|ext| name.strip_suffix(ext))
+        .unwrap_or(&name);
+    let clean: String = stem
+        .chars()
+        .map(|c| match c {
+            'a'..='z' | '0'..='9' | '.' | '_' | '-' => c,
+            _ => '-',
+        })
+        .collect();
+    let clean = clean.trim_start_matches('.');
+    if clean.is_empty() {
+        "input".to_string()
+    } else {
+        clean.to_string()
+    }
 }
 
 /// The paths of a build, as they are passed to docker.
@@ -49,6 +87,12 @@ pub enum PlanError {
     MissingDockerfile { folder: String, reference: String },
     #[error("{folder} leads outside the docker dir {docker_dir} (a symlink?); keep image folders inside {docker_dir}")]
     Escapes { folder: String, docker_dir: String },
+    #[error("--image `{text}` is not an image reference ({why}); write it as name[:tag][@digest], such as registry.example.com/team/app:1.2")]
+    BadImage { text: String, why: String },
+    #[error(
+        "--input {0} is not a file; pass an image archive written by `docker save -o FILE IMAGE`"
+    )]
+    InputMissing(String),
     #[error("cannot read {path}: {source}; check its permissions")]
     Io {
         path: String,
@@ -88,6 +132,7 @@ pub fn plan(
             reference: r.reference(),
             dockerfile: build.as_ref().map(|b| b.dockerfile.display().to_string()),
             context: build.as_ref().map(|b| b.context.display().to_string()),
+            input: None,
             image: r.clone(),
             build,
         });
@@ -95,6 +140,55 @@ pub fn plan(
     Ok(Plan {
         source: source.to_string(),
         images,
+    })
+}
+
+/// The plan of `--image` and `--input`: each image scanned as it is, nothing built, no commit
+/// message read (trivy-action's `image-ref` and `input`).
+pub fn explicit(images: &[String], inputs: &[PathBuf]) -> Result<Plan, PlanError> {
+    let mut planned = Vec::new();
+    for text in images.iter().map(|s| s.trim()).filter(|s| !s.is_empty()) {
+        // The tag grammar's check: nothing that trivy could read as an option or a path.
+        let r =
+            scanlens_model::image::parse_reference(text).map_err(|why| PlanError::BadImage {
+                text: text.to_string(),
+                why,
+            })?;
+        planned.push(PlannedImage {
+            reference: r.reference(),
+            dockerfile: None,
+            context: None,
+            input: None,
+            image: r,
+            build: None,
+        });
+    }
+    for path in inputs {
+        if !path.is_file() {
+            return Err(PlanError::InputMissing(path.display().to_string()));
+        }
+        let name = path.display().to_string();
+        planned.push(PlannedImage {
+            reference: name.clone(),
+            dockerfile: None,
+            context: None,
+            input: Some(path.clone()),
+            image: ImageRef {
+                name: archive_dir_name(path),
+                tag: None,
+                digest: None,
+            },
+            build: None,
+        });
+    }
+    let source = match (images.is_empty(), inputs.is_empty()) {
+        (false, true) => "--image",
+        (true, false) => "--input",
+        _ => "--image and --input",
+    };
+    Ok(Plan {
+        source: source.to_string(),
+        images: planned,
     })
 }
 

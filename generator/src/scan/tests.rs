@@ -537,3 +537,44 @@ fn scan_joins_the_feeds_read_before_it_started_onto_every_image() {
         "{log}"
     );
 }
+
+/// trivy-action's skip-dirs, skip-files and list-all-pkgs reach `trivy image`, one flag per
+/// value; `--input` scans the archive instead of a reference, with the same flags.
+#[test]
+fn skip_and_list_flags_and_input_reach_trivy_image() {
+    let opts = Options {
+        trivy_bin: "trivy".into(),
+        skip_dirs: vec!["/usr/lib/python3*/test".into(), "/opt/a b".into()],
+        skip_files: vec!["/etc/x.conf".into()],
+        list_all_pkgs: true,
+        ..Default::default()
+    };
+    let image = trivy_image_cmd("app:1", false, Path::new("/o.json"), &opts);
+    let archive = trivy_input_cmd(Path::new("/in/app.tar"), Path::new("/o.json"), &opts);
+    for cmd in [&image, &archive] {
+        let args: Vec<String> = cmd
+            .args
+            .iter()
+            .map(|a| a.to_string_lossy().into_owned())
+            .collect();
+        let pairs: Vec<(&str, &str)> = args
+            .windows(2)
+            .map(|w| (w[0].as_str(), w[1].as_str()))
+            .collect();
+        for pair in [
+            ("--skip-dirs", "/usr/lib/python3*/test"),
+            ("--skip-dirs", "/opt/a b"),
+            ("--skip-files", "/etc/x.conf"),
+        ] {
+            assert!(pairs.contains(&pair), "{pair:?} missing in {args:?}");
+        }
+        assert!(args.iter().any(|a| a == "--list-all-pkgs"), "{args:?}");
+    }
+    let archive_args: Vec<String> = archive
+        .args
+        .iter()
+        .map(|a| a.to_string_lossy().into_owned())
+        .collect();
+    assert!(archive_args.ends_with(&["--input".to_string(), "/in/app.tar".to_string()]));
+    assert!(!archive_args.iter().any(|a| a == "app:1"));
+}

@@ -426,7 +426,8 @@ structs! {
     OsInfo { "family" => family, "name" => name, "eosl" => eosl }
     Target { "artifact" => artifact, "name" => name, "class" => class,
         "type" => target_type, "packages" => packages }
-    GateResult { "failed" => failed, "fail_on" => fail_on, "failing" => failing,
+    GateResult { "failed" => failed, "fail_on" => fail_on, "severities" => severities,
+        "failing" => failing,
         "excluded" => excluded, "fail_on_kev" => fail_on_kev, "failing_kev" => failing_kev,
         "fail_on_epss" => fail_on_epss, "failing_epss" => failing_epss }
     Package { "name" => name, "id" => id, "path" => path, "purl" => purl, "uid" => uid,

@@ -179,6 +179,7 @@ fn rich() -> Report {
         gate: Some(GateResult {
             failed: true,
             fail_on: vec![Severity::Critical, Severity::High],
+            severities: vec![Severity::Critical, Severity::High, Severity::Medium],
             failing: 1,
             excluded: 2,
             fail_on_kev: true,
