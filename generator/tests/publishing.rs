@@ -607,13 +607,15 @@ fn publish_asks_for_keys_when_it_finds_no_credentials() {
     let tmp = tempfile::tempdir().unwrap();
     let report = tmp.path().join("app-1");
     small_report(tmp.path(), &report);
-    // No keys, no profile (an empty HOME), no container credentials: nothing but a region.
+    // No keys, no profile (an empty HOME), no container credentials, no instance metadata
+    // service (whatever this machine's 169.254.169.254 is): nothing but a region.
     let home = tmp.path().join("home");
     std::fs::create_dir_all(&home).unwrap();
     let out = Command::new(env!("CARGO_BIN_EXE_scanlens"))
         .env_clear()
         .env("HOME", &home)
         .env("AWS_REGION", "us-east-1")
+        .env("AWS_EC2_METADATA_DISABLED", "true")
         .args([
             "publish",
             "--s3",
