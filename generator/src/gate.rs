@@ -3,7 +3,7 @@
 use crate::cli::GateArgs;
 use anyhow::{bail, Context};
 use scanlens_model::gate::{GatePolicy, PkgType};
-use scanlens_model::{GateResult, GateRule, Severity};
+use scanlens_model::{GateResult, Severity};
 
 pub fn policy(args: &GateArgs) -> anyhow::Result<GatePolicy> {
     let mut fail_on = Vec::new();
@@ -42,38 +42,14 @@ pub fn policy(args: &GateArgs) -> anyhow::Result<GatePolicy> {
 }
 
 /// The gate's part of the line `render` and `scan` end with: which rules tripped, with their
-/// counts (`; gate failed: 2 at CRITICAL,HIGH, 1 in CISA's KEV catalog`), or that it passed.
+/// counts (`; gate failed: 2 finding(s) at CRITICAL, HIGH, 1 in CISA's KEV catalog (--fail-on-kev)`), or that it passed.
 pub fn outcome(gate: Option<&GateResult>) -> String {
-    let Some(g) = gate else {
-        return String::new();
-    };
-    if !g.failed {
-        return if g.has_rules() {
-            "; gate passed".to_string()
-        } else {
-            String::new()
-        };
+    match gate {
+        Some(g) if g.failed || g.has_rules() => {
+            format!("; {}", scanlens_model::present::gate_verdict(g))
+        }
+        _ => String::new(),
     }
-    let rules: Vec<String> = g
-        .tripped()
-        .into_iter()
-        .map(|rule| match rule {
-            GateRule::Severity => {
-                let sevs: Vec<&str> = g.fail_on.iter().map(|s| s.as_str()).collect();
-                format!("{} at {}", g.failing, sevs.join(","))
-            }
-            GateRule::Kev => format!(
-                "{} in CISA's KEV catalog (--fail-on-kev)",
-                g.failing_kev.unwrap_or(0)
-            ),
-            GateRule::Epss => format!(
-                "{} with EPSS >= {} (--fail-on-epss)",
-                g.failing_epss.unwrap_or(0),
-                g.fail_on_epss.unwrap_or(0.0)
-            ),
-        })
-        .collect();
-    format!("; gate failed: {}", rules.join(", "))
 }
 
 /// Now, in seconds since the Unix epoch.

@@ -153,8 +153,9 @@ struct KindRow {
 
 struct GateView {
     failed: bool,
-    fail_on: String,
-    failing: u64,
+    /// `Gate failed: …` in the words of `present::gate_verdict`, shared with the CLI, the summary
+    /// and the viewer.
+    verdict: String,
     excluded: u64,
 }
 
@@ -399,13 +400,7 @@ pub fn write(report: &Report, w: &mut dyn std::io::Write) -> std::io::Result<()>
         packages: report.stats.packages,
         gate: report.gate.as_ref().map(|g| GateView {
             failed: g.failed,
-            fail_on: g
-                .fail_on
-                .iter()
-                .map(|s| s.as_str())
-                .collect::<Vec<_>>()
-                .join(", "),
-            failing: g.failing,
+            verdict: present::sentence(&present::gate_verdict(g)),
             excluded: g.excluded,
         }),
         groups,

@@ -5,6 +5,11 @@
 //! bytes at a time and copies clean runs whole. Everything else (numbers through `itoa` and
 //! `zmij`, `null` for non-finite floats, map keys, enum shapes) follows `serde_json`'s compact
 //! output exactly; tests compare the two byte for byte.
+//!
+//! 1. [`write`] and [`to_vec`], the entry points.
+//! 2. Strings: `needs_escape` tests eight bytes at once, `write_str` copies clean runs.
+//! 3. `Writer`, the serializer of values; `Compound`, of sequences, maps and structs.
+//! 4. `KeyWriter`: map keys, which JSON needs as strings.
 
 use serde::ser::{self, Serialize};
 

@@ -526,7 +526,7 @@ fn the_gate_fails_on_kev_and_epss_and_says_which_rule() {
     ]);
     assert_eq!(code, 7, "{err}");
     assert!(
-        err.contains("gate failed: 1 at LOW, 1 in CISA's KEV catalog (--fail-on-kev), 1 with EPSS >= 0.1 (--fail-on-epss)"),
+        err.contains("gate failed: 1 finding(s) at LOW, 1 in CISA's KEV catalog (--fail-on-kev), 1 with EPSS >= 0.1 (--fail-on-epss)"),
         "{err}"
     );
 

@@ -91,3 +91,60 @@ fn every_fixable_vulnerability_is_fixed_by_exactly_one_entry() {
         assert!(planned > 40, "only {planned} plan entries over the corpus");
     }
 }
+
+/// Each findings.ndjson row's `upgrade_to` is the upgrade of the plan entry that fixes it, and
+/// nothing for a finding no entry fixes, over every corpus report.
+#[test]
+fn every_row_names_the_upgrade_that_fixes_it() {
+    let mut named = 0;
+    for path in common::corpus_files() {
+        let Ok(mut report) = scanlens::input::read_reports(std::slice::from_ref(&path)) else {
+            continue;
+        };
+        report.remediation = scanlens_model::remediation::plan(&report);
+        let rows: Vec<_> = scanlens_model::flat::flatten(&report).collect();
+        assert_eq!(rows.len(), report.findings.len());
+        for (f, row) in report.findings.iter().zip(&rows) {
+            let entry = f.package.as_deref().and_then(|p| {
+                report.remediation.iter().find(|r| {
+                    r.target == f.target
+                        && r.package == p.name
+                        && r.installed == p.installed_version
+                        && r.target_type == f.target_type
+                        && r.fixes.contains(&f.id)
+                })
+            });
+            let expected = entry.and_then(|r| r.upgrade_to.clone());
+            assert_eq!(row.upgrade_to, expected, "{}: {}", path.display(), f.id);
+            named += usize::from(expected.is_some());
+        }
+    }
+    assert!(named > 100, "only {named} rows name an upgrade");
+}
+
+/// `render` writes the column: alpine 3.10's OpenSSL findings name the version the plan chose.
+#[test]
+fn findings_ndjson_carries_upgrade_to() {
+    let Some(root) = common::fixtures() else {
+        return;
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("out");
+    let o = std::process::Command::new(env!("CARGO_BIN_EXE_scanlens"))
+        .arg("render")
+        .arg(root.join("trivy-golden/alpine-310.json.golden"))
+        .arg("--out")
+        .arg(&out)
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let text = std::fs::read_to_string(out.join("findings.ndjson")).unwrap();
+    let rows: Vec<serde_json::Value> = text
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert_eq!(rows.len(), 4);
+    for row in rows {
+        assert_eq!(row["upgrade_to"], "1.1.1d-r2", "{row}");
+    }
+}

@@ -31,7 +31,8 @@ struct Rendered {
 }
 
 /// `scanlens render FIXTURE --out TMP/out --sarif EXTRA...` in a temporary folder TMP, which
-/// also holds `.trivyignore` with `ignore` unless that is empty; `{tmp}` in EXTRA is TMP. `None`
+/// also holds `.trivyignore` with `ignore` unless that is empty; `{tmp}` in EXTRA is TMP,
+/// `{fixtures}` the corpus and `{data}` `generator/tests/data`. `None`
 /// when the corpus is missing and SCANLENS_SKIP_FIXTURES is set.
 fn render(fixture: &str, ignore: &str, extra: &[&str]) -> Option<Rendered> {
     let root = common::fixtures()?;
@@ -47,7 +48,11 @@ fn render(fixture: &str, ignore: &str, extra: &[&str]) -> Option<Rendered> {
         .arg("--out")
         .arg(&out)
         .arg("--sarif")
-        .args(extra.iter().map(|a| a.replace("{tmp}", tmp_s)))
+        .args(extra.iter().map(|a| {
+            a.replace("{tmp}", tmp_s)
+                .replace("{fixtures}", root.to_str().unwrap())
+                .replace("{data}", concat!(env!("CARGO_MANIFEST_DIR"), "/tests/data"))
+        }))
         .current_dir(tmp.path())
         .output()
         .unwrap();
@@ -220,4 +225,17 @@ snapshots!(
     "local-trivy-0.76/debian-image-vuln-secret.json",
     ignore: "FIXTURE-2026-0001 exp:2999-01-01 # accepted until the base image moves\n",
     args: ["--fail-on", "CRITICAL,HIGH", "--ignorefile", "{tmp}/.trivyignore"]
+);
+
+// A known-exploited vulnerability (Spring4Shell, in CISA's real catalog) with an EPSS score, the
+// gate failing on KEV: "Fix first" leads with it, SARIF carries both in its properties.
+snapshots!(
+    known_exploited_with_feeds,
+    "trivy-golden/spring4shell-jre11.json.golden",
+    ignore: "",
+    args: [
+        "--kev", "{fixtures}/feeds/known_exploited_vulnerabilities.json",
+        "--epss", "{data}/epss_scores-2025-03-15.csv",
+        "--fail-on-kev"
+    ]
 );

@@ -6,6 +6,7 @@
 
 use crate::report::{Finding, Report};
 use serde::{Deserialize, Serialize};
+use std::collections::HashMap;
 
 /// A column's SQL type, for engines that load the rows into a table (`scanlens query`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -108,6 +109,9 @@ flat_row! {
     /// The EPSS score, the probability of exploitation in the next 30 days (null when not
     /// scored or no EPSS file was given).
     epss: Option<f64>,
+    /// The version the fix plan upgrades this finding's package to, fixing it (`remediation` in
+    /// report.json); null when no fix is listed or the ecosystem's version order is unknown.
+    upgrade_to: Option<String>,
 }
 
 fn some(s: &str) -> Option<String> {
@@ -115,36 +119,84 @@ fn some(s: &str) -> Option<String> {
 }
 
 pub fn flatten(report: &Report) -> impl Iterator<Item = FlatFinding> + '_ {
-    report.findings.iter().map(move |f| flat(report, f))
+    let rows = Rows::new(report);
+    report.findings.iter().map(move |f| rows.row(f))
 }
 
-/// The row of finding `f` of `report`.
-pub fn flat(report: &Report, f: &Finding) -> FlatFinding {
-    let commit = report.commit.as_deref();
-    let artifact = report.artifacts.get(f.artifact as usize);
-    let pkg = f.package.as_ref();
-    FlatFinding {
-        image: artifact.map(|a| a.name.clone()).unwrap_or_default(),
-        commit_sha: commit
-            .map(str::to_string)
-            .or_else(|| artifact.and_then(|a| a.commit.clone())),
-        scanned_at: artifact.and_then(|a| a.scanned_at.clone()),
-        kind: f.kind.as_str().to_string(),
-        id: f.id.clone(),
-        severity: f.severity.as_str().to_string(),
-        package: pkg.and_then(|p| some(&p.name)),
-        installed_version: pkg.and_then(|p| some(&p.installed_version)),
-        fixed_version: pkg.and_then(|p| some(&p.fixed_version)),
-        status: f.status.clone(),
-        target: f.target.clone(),
-        class: some(&f.class),
-        title: some(&f.title),
-        cvss: f.max_cvss(),
-        purl: pkg.and_then(|p| p.purl.clone()),
-        published_date: f.published_date.clone(),
-        suppressed: f.suppressed.is_some(),
-        excluded: f.excluded.is_some(),
-        kev: f.kev.listed().is_some(),
-        epss: f.epss.listed().map(|e| e.score),
+/// Makes the rows of one report: holds what a row needs beyond its finding (the fix plan, by
+/// the finding it fixes), built once for all rows.
+pub struct Rows<'a> {
+    report: &'a Report,
+    /// (target, package, installed version, result type, vulnerability ID) → upgrade.
+    upgrades: HashMap<UpgradeKey<'a>, &'a str>,
+}
+
+type UpgradeKey<'a> = (&'a str, &'a str, &'a str, &'a str, &'a str);
+
+impl<'a> Rows<'a> {
+    pub fn new(report: &'a Report) -> Self {
+        let mut upgrades = HashMap::new();
+        for r in &report.remediation {
+            let Some(to) = r.upgrade_to.as_deref() else {
+                continue;
+            };
+            for id in &r.fixes {
+                let key = (
+                    r.target.as_str(),
+                    r.package.as_str(),
+                    r.installed.as_str(),
+                    r.target_type.as_str(),
+                    id.as_str(),
+                );
+                upgrades.insert(key, to);
+            }
+        }
+        Rows { report, upgrades }
+    }
+
+    /// The row of finding `f` of the report.
+    pub fn row(&self, f: &Finding) -> FlatFinding {
+        let report = self.report;
+        let commit = report.commit.as_deref();
+        let artifact = report.artifacts.get(f.artifact as usize);
+        let pkg = f.package.as_ref();
+        let upgrade_to = match pkg {
+            Some(p) if f.is_fixable() && !self.upgrades.is_empty() => self
+                .upgrades
+                .get(&(
+                    f.target.as_str(),
+                    p.name.as_str(),
+                    p.installed_version.as_str(),
+                    f.target_type.as_str(),
+                    f.id.as_str(),
+                ))
+                .map(|v| v.to_string()),
+            _ => None,
+        };
+        FlatFinding {
+            image: artifact.map(|a| a.name.clone()).unwrap_or_default(),
+            commit_sha: commit
+                .map(str::to_string)
+                .or_else(|| artifact.and_then(|a| a.commit.clone())),
+            scanned_at: artifact.and_then(|a| a.scanned_at.clone()),
+            kind: f.kind.as_str().to_string(),
+            id: f.id.clone(),
+            severity: f.severity.as_str().to_string(),
+            package: pkg.and_then(|p| some(&p.name)),
+            installed_version: pkg.and_then(|p| some(&p.installed_version)),
+            fixed_version: pkg.and_then(|p| some(&p.fixed_version)),
+            status: f.status.clone(),
+            target: f.target.clone(),
+            class: some(&f.class),
+            title: some(&f.title),
+            cvss: f.max_cvss(),
+            purl: pkg.and_then(|p| p.purl.clone()),
+            published_date: f.published_date.clone(),
+            suppressed: f.suppressed.is_some(),
+            excluded: f.excluded.is_some(),
+            kev: f.kev.listed().is_some(),
+            epss: f.epss.listed().map(|e| e.score),
+            upgrade_to,
+        }
     }
 }

@@ -3,6 +3,11 @@
 //! [`parse`] reads any JSON that `trivy --format json` writes (schema 2, the legacy schema-1
 //! array, `null`, and `trivy k8s`) in one typed pass, and [`ReportBuilder`] merges one or more of
 //! them into a single report with an artifact per input.
+//!
+//! 1. [`parse`] and [`ParseError`]: one document, read whole or refused with line and column.
+//! 2. [`ReportBuilder`]: documents merged into one report, one artifact each.
+//! 3. [`recount`], the layers' counts and [`mark_base_layers`]: figures derived from the findings.
+//! 4. `normalize_findings`: Trivy's four finding lists into the one list of [`Finding`]s.
 
 use crate::report::*;
 use crate::speed::Interner;

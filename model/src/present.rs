@@ -1,7 +1,8 @@
 //! How findings are shown: the display rules the page, `summary.md`, SARIF and the viewer share,
 //! so that a location, a score or an exclusion reads the same everywhere.
 
-use crate::report::{Cvss, Exclusion, Suppression};
+use crate::report::{Cvss, Exclusion, GateResult, GateRule, Severity, SeverityCounts, Suppression};
+use crate::triage::{Epss, Kev, Remediation};
 
 /// Returns the URL if it may become a link: `http` or `https`, no spaces or control characters.
 pub fn safe_url(url: &str) -> Option<&str> {
@@ -76,6 +77,138 @@ pub fn cvss_line(c: &Cvss) -> String {
         .join(" · ")
 }
 
+/// Each rule of the gate that tripped, in words: `3 finding(s) at CRITICAL, HIGH`,
+/// `1 in CISA's KEV catalog (--fail-on-kev)`, `2 with EPSS >= 0.1 (--fail-on-epss)`.
+pub fn gate_tripped(g: &GateResult) -> Vec<String> {
+    g.tripped()
+        .into_iter()
+        .map(|rule| match rule {
+            GateRule::Severity => format!("{} finding(s) at {}", g.failing, severities(&g.fail_on)),
+            GateRule::Kev => format!(
+                "{} in CISA's KEV catalog (--fail-on-kev)",
+                g.failing_kev.unwrap_or(0)
+            ),
+            GateRule::Epss => format!(
+                "{} with EPSS >= {} (--fail-on-epss)",
+                g.failing_epss.unwrap_or(0),
+                g.fail_on_epss.unwrap_or(0.0)
+            ),
+        })
+        .collect()
+}
+
+/// Each rule of a gate that held, in words: `nothing at CRITICAL, HIGH`, `nothing in CISA's KEV
+/// catalog`, `nothing with EPSS >= 0.1`.
+pub fn gate_held(g: &GateResult) -> Vec<String> {
+    let mut held = Vec::new();
+    if !g.fail_on.is_empty() {
+        held.push(format!("nothing at {}", severities(&g.fail_on)));
+    }
+    if g.fail_on_kev {
+        held.push("nothing in CISA's KEV catalog".to_string());
+    }
+    if let Some(score) = g.fail_on_epss {
+        held.push(format!("nothing with EPSS >= {score}"));
+    }
+    held
+}
+
+/// The gate's verdict in one phrase: `gate failed: …` ([`gate_tripped`]), `gate passed: …`
+/// ([`gate_held`]) or `no gate set`.
+pub fn gate_verdict(g: &GateResult) -> String {
+    if g.failed {
+        format!("gate failed: {}", gate_tripped(g).join(", "))
+    } else if g.has_rules() {
+        format!("gate passed: {}", gate_held(g).join(", "))
+    } else {
+        "no gate set".to_string()
+    }
+}
+
+/// A phrase as a sentence: capital first letter, full stop (`gate passed: …` → `Gate passed: ….`).
+pub fn sentence(phrase: &str) -> String {
+    let mut chars = phrase.chars();
+    let mut out: String = chars
+        .next()
+        .map(|c| c.to_uppercase().collect())
+        .unwrap_or_default();
+    out.push_str(chars.as_str());
+    if !out.ends_with('.') {
+        out.push('.');
+    }
+    out
+}
+
+fn severities(list: &[Severity]) -> String {
+    list.iter()
+        .map(|s| s.as_str())
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// Counts by severity, most severe first, leaving out zeros: `2 critical, 5 high`.
+pub fn severity_counts(c: &SeverityCounts) -> String {
+    Severity::ALL
+        .iter()
+        .filter(|s| c.get(**s) > 0)
+        .map(|s| format!("{} {}", c.get(*s), s.as_str().to_ascii_lowercase()))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// One fix-plan entry as an instruction: `upgrade openssl 3.0.2 → 3.0.15: fixes 12 (2 critical,
+/// 5 high)`. Where no version can be chosen the line names none, and the entry's note says
+/// why (callers show it beside).
+pub fn upgrade(r: &Remediation) -> String {
+    match &r.upgrade_to {
+        Some(v) => format!(
+            "upgrade {} {} → {v}: fixes {}",
+            r.package,
+            r.installed,
+            fixes(r)
+        ),
+        None => format!("upgrade {} {}: fixes {}", r.package, r.installed, fixes(r)),
+    }
+}
+
+/// `12 (2 critical, 5 high)`.
+pub fn fixes(r: &Remediation) -> String {
+    let by = severity_counts(&r.counts);
+    if by.is_empty() {
+        r.fixes.len().to_string()
+    } else {
+        format!("{} ({by})", r.fixes.len())
+    }
+}
+
+/// A probability as a percentage with one decimal: `97.2%`.
+pub fn percent(p: f64) -> String {
+    format!("{}%", one_decimal(p * 100.0))
+}
+
+/// An EPSS score: `EPSS 97.2% (percentile 99.9, 2025-03-14)`.
+pub fn epss(e: &Epss) -> String {
+    format!(
+        "EPSS {} (percentile {}, {})",
+        percent(e.score),
+        one_decimal(e.percentile * 100.0),
+        e.date
+    )
+}
+
+/// A KEV entry in one line: `in CISA's KEV catalog since 2022-04-04, due 2022-04-25, used in
+/// ransomware`.
+pub fn kev(k: &Kev) -> String {
+    let mut s = format!("in CISA's KEV catalog since {}", k.date_added);
+    if !k.due_date.is_empty() {
+        s.push_str(&format!(", due {}", k.due_date));
+    }
+    if k.ransomware {
+        s.push_str(", used in ransomware");
+    }
+    s
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -104,6 +237,65 @@ mod tests {
             "ignored by .trivyignore:3: accepted"
         );
         assert_eq!(exclusion(&Exclusion::Unfixed), "unfixed");
+    }
+
+    #[test]
+    fn gate_and_triage_wording() {
+        let mut g = GateResult {
+            failed: true,
+            fail_on: vec![Severity::Critical, Severity::High],
+            failing: 3,
+            fail_on_kev: true,
+            failing_kev: Some(1),
+            fail_on_epss: Some(0.1),
+            failing_epss: Some(0),
+            ..GateResult::default()
+        };
+        assert_eq!(
+            gate_verdict(&g),
+            "gate failed: 3 finding(s) at CRITICAL, HIGH, 1 in CISA's KEV catalog (--fail-on-kev)"
+        );
+        g.failed = false;
+        assert_eq!(
+            gate_verdict(&g),
+            "gate passed: nothing at CRITICAL, HIGH, nothing in CISA's KEV catalog, nothing with EPSS >= 0.1"
+        );
+        assert_eq!(gate_verdict(&GateResult::default()), "no gate set");
+        let mut r = Remediation {
+            package: "openssl".into(),
+            installed: "3.0.2".into(),
+            upgrade_to: Some("3.0.15".into()),
+            fixes: vec!["CVE-1".into(), "CVE-2".into(), "CVE-3".into()],
+            ..Remediation::default()
+        };
+        r.counts.add(Severity::Critical);
+        r.counts.add(Severity::High);
+        r.counts.add(Severity::High);
+        assert_eq!(
+            upgrade(&r),
+            "upgrade openssl 3.0.2 → 3.0.15: fixes 3 (1 critical, 2 high)"
+        );
+        r.upgrade_to = None;
+        assert_eq!(
+            upgrade(&r),
+            "upgrade openssl 3.0.2: fixes 3 (1 critical, 2 high)"
+        );
+        let e = Epss {
+            score: 0.97234,
+            percentile: 0.99912,
+            date: "2025-03-14".into(),
+        };
+        assert_eq!(epss(&e), "EPSS 97.2% (percentile 99.9, 2025-03-14)");
+        let k = Kev {
+            date_added: "2022-04-04".into(),
+            due_date: "2022-04-25".into(),
+            ransomware: true,
+            ..Kev::default()
+        };
+        assert_eq!(
+            kev(&k),
+            "in CISA's KEV catalog since 2022-04-04, due 2022-04-25, used in ransomware"
+        );
     }
 
     #[test]

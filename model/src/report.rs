@@ -3,6 +3,15 @@
 //! One flat list of findings of four kinds, each keeping everything Trivy said of it, plus the
 //! artifacts they came from and a summary. Optional fields are left out of the JSON when empty so
 //! that a report of 100,000 findings stays compact.
+//!
+//! 1. Severities and kinds, and counts by severity ([`Severity`], [`Kind`], [`SeverityCounts`],
+//!    [`Summary`]).
+//! 2. The report and what was scanned ([`Report`], [`Stats`], [`Artifact`], [`Target`]).
+//! 3. A finding and its parts ([`Finding`], [`Package`], [`Cvss`], [`Layer`], the kind-specific
+//!    details, [`Suppression`], [`Exclusion`]).
+//! 4. The gate's result ([`GateResult`], [`GateRule`]).
+//! 5. The rules every output shares: what is counted ([`is_counted`]), what is fixed
+//!    ([`fix_available`]), the highest CVSS score ([`max_cvss`]).
 
 pub use crate::triage::*;
 use serde::{Deserialize, Serialize};

@@ -262,6 +262,61 @@ fn the_report_lists_what_trivy_found() {
 }
 
 #[test]
+fn the_report_tells_the_base_images_findings_from_the_dockerfiles_own() {
+    if !e2e() {
+        return;
+    }
+    // `app` is `FROM local/debian:bookworm` plus a COPY of the planted key: Debian's packages
+    // come from the base image's one layer, the secret from the image's own layer.
+    let s = Scan::new("layers");
+    let r = s.run("::app:layers", &[]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let report = read_json(&s.out().join("app-layers/report.json"));
+    let layers = report["artifacts"][0]["layers"].as_array().expect("layers");
+    assert!(layers.len() >= 2, "base layer and COPY layer: {layers:?}");
+    assert_eq!(layers[0]["origin"], "base", "{layers:?}");
+    for l in &layers[1..] {
+        assert_eq!(l["origin"], "own", "{layers:?}");
+    }
+    let base_id = layers[0]["diff_id"].as_str().unwrap();
+    let findings = report["findings"].as_array().unwrap();
+    let in_layer = |f: &&Value, id: &str| f["layer"]["diff_id"] == id;
+    let base_vulns = findings
+        .iter()
+        .filter(|f| f["kind"] == "vulnerability" && in_layer(f, base_id))
+        .count();
+    assert!(
+        base_vulns > 0,
+        "Debian's vulnerabilities are the base image's"
+    );
+    assert_eq!(
+        layers[0]["findings"].as_u64().unwrap() as usize,
+        findings
+            .iter()
+            .filter(|f| in_layer(f, base_id) && f["excluded"].is_null())
+            .count(),
+        "the layer's count is its findings'"
+    );
+    let own_ids: Vec<&str> = layers[1..]
+        .iter()
+        .map(|l| l["diff_id"].as_str().unwrap())
+        .collect();
+    let own_secrets = findings
+        .iter()
+        .filter(|f| f["kind"] == "secret" && own_ids.iter().any(|id| in_layer(f, id)))
+        .count();
+    assert!(
+        own_secrets >= 2,
+        "the planted key pair is in the COPY layer"
+    );
+    let summary = std::fs::read_to_string(s.out().join("app-layers/summary.md")).unwrap();
+    assert!(
+        summary.contains("come from the base image: a newer base image fixes those"),
+        "{summary}"
+    );
+}
+
+#[test]
 fn several_tags_are_scanned_in_message_order_and_the_custom_gate_code_wins() {
     if !e2e() {
         return;

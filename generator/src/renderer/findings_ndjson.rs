@@ -18,15 +18,17 @@ impl Renderer for FindingsNdjson {
 
     fn render<'a>(&'a self, ctx: RenderContext<'a>) -> std::io::Result<Work<'a>> {
         let file = Arc::new(OrderedFile::create(&ctx.dir.join(FILE))?);
+        let rows = Arc::new(scanlens_model::flat::Rows::new(ctx.report));
         let tasks: Vec<Task> = parts(&ctx.report.findings)
             .into_iter()
             .enumerate()
             .map(|(i, part)| -> Task {
                 let file = Arc::clone(&file);
+                let rows = Arc::clone(&rows);
                 Box::new(move || {
                     let mut buf = file.buffer();
                     for f in part {
-                        crate::json::write(&mut buf, &scanlens_model::flat::flat(ctx.report, f))?;
+                        crate::json::write(&mut buf, &rows.row(f))?;
                         buf.push(b'\n');
                     }
                     file.put(i, buf)

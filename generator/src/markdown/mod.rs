@@ -4,8 +4,10 @@
 //! it reaches [`MAX_BYTES`]. Untrusted text is escaped so that it cannot open HTML, links or
 //! table cells; only `http(s)` URLs become links.
 
-use scanlens_model::{Finding, Kind, Report, Severity};
+use scanlens_model::{present, Finding, Kind, Report, Severity};
 use std::fmt::Write;
+
+mod fix_first;
 
 /// Kept under GitHub's 1024 KiB step-summary limit with room for what other steps append.
 pub const MAX_BYTES: usize = 1000 * 1024;
@@ -95,22 +97,17 @@ pub fn render(report: &Report) -> String {
         let _ = writeln!(md, "{line}");
     }
     if let Some(g) = &report.gate {
-        let sevs: Vec<&str> = g.fail_on.iter().map(|s| s.as_str()).collect();
-        let _ = writeln!(
-            md,
-            "\n{}",
-            if g.failed {
-                format!(
-                    "**❌ Gate failed:** {} finding(s) at {}.",
-                    g.failing,
-                    sevs.join(", ")
-                )
-            } else if sevs.is_empty() {
-                "**✅ No gate set** (use `--fail-on`).".to_string()
-            } else {
-                format!("**✅ Gate passed:** nothing at {}.", sevs.join(", "))
-            }
-        );
+        let verdict = if g.failed {
+            format!(
+                "**❌ Gate failed:** {}.",
+                present::gate_tripped(g).join(", ")
+            )
+        } else if g.has_rules() {
+            format!("**✅ Gate passed:** {}.", present::gate_held(g).join(", "))
+        } else {
+            "**✅ No gate set** (use `--fail-on`).".to_string()
+        };
+        let _ = writeln!(md, "\n{verdict}");
         if g.excluded > 0 {
             let _ = writeln!(
                 md,
@@ -119,9 +116,11 @@ pub fn render(report: &Report) -> String {
             );
         }
     }
+    md.push('\n');
+    md.push_str(&fix_first::render(report));
     let _ = writeln!(
         md,
-        "\n| | {} | Total |\n|---|{}---:|",
+        "| | {} | Total |\n|---|{}---:|",
         Severity::ALL
             .iter()
             .map(|s| format!("{} {}", icon(*s), s.as_str()))
