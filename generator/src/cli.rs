@@ -359,7 +359,8 @@ Example: scanlens query \"SELECT image, count(*) FROM findings WHERE severity = 
 pub struct QueryArgs {
     /// One SQL statement that reads the table `findings`
     pub sql: String,
-    /// Report directories (searched recursively), report.json or findings.ndjson files
+    /// Report directories (searched recursively), report.json, findings.ndjson or .ndjson.gz
+    /// files, or a prefix downloaded from a bucket `publish` wrote (its findings table is read)
     #[arg(required = true, value_name = "PATH")]
     pub paths: Vec<PathBuf>,
     /// Print JSON (an array of objects) instead of a table

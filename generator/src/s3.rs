@@ -8,6 +8,8 @@
 //!   region, endpoint, `AWS_CA_BUNDLE`, and renewal before expiry;
 //! - [`sign`]: SigV4, checked against AWS's published examples;
 //! - [`client`]: the requests, their retries and conditional writes;
+//! - [`layout`]: where each thing goes under the prefix (the findings table, reports, records);
+//! - [`site_index`]: the dashboard's index, rebuilt from records with conditional writes;
 //! - [`timeouts`]: how long each attempt and the whole run may take;
 //! - `agent`: the HTTP agents (bounded waits, trust roots); `xml`: reading S3's answers;
 //!   `error`: what went wrong, with the fix.
@@ -16,7 +18,9 @@ mod agent;
 pub mod client;
 pub mod credentials;
 mod error;
+pub mod layout;
 pub mod sign;
+pub mod site_index;
 pub mod timeouts;
 mod url;
 mod xml;

@@ -9,162 +9,15 @@
 //! listening) are in `generator/tests/publishing.rs`.
 
 mod common;
+#[path = "common/moto.rs"]
+mod moto;
 
-use scanlens_e2e::Unavailable;
-use scanlens_e2e::{e2e, once_per_binary, require, scanlens_bin, which, StartError, TempDir};
+use moto::{python, scanlens, Moto, DOWNLOAD};
+use scanlens_e2e::{e2e, require, scanlens_bin, TempDir};
 use std::collections::BTreeMap;
-use std::net::TcpStream;
 use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Output, Stdio};
-use std::sync::{Mutex, OnceLock};
-use std::time::{Duration, Instant};
-
-/// Creates an IAM user with S3 rights and a bucket, then turns authentication on for every later
-/// request (moto's reset-auth with 0 free requests). Prints the user's keys as JSON.
-const SETUP: &str = r#"
-import sys, json, boto3, urllib.request
-ep = sys.argv[1]
-kw = dict(endpoint_url=ep, region_name="us-east-1", aws_access_key_id="setup", aws_secret_access_key="setup")
-iam = boto3.client("iam", **kw)
-iam.create_user(UserName="ci")
-key = iam.create_access_key(UserName="ci")["AccessKey"]
-iam.put_user_policy(UserName="ci", PolicyName="s3", PolicyDocument=json.dumps({"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "s3:*", "Resource": "*"}]}))
-boto3.client("s3", **kw).create_bucket(Bucket="reports")
-req = urllib.request.Request(ep + "/moto-api/reset-auth", data=b"0", method="POST", headers={"Content-Type": "text/plain"})
-urllib.request.urlopen(req).read()
-print(json.dumps({"id": key["AccessKeyId"], "secret": key["SecretAccessKey"]}))
-"#;
-
-/// Downloads every object under a prefix into a folder (key → file) and prints
-/// `{key: content_type}`. It lists the whole bucket and filters here because moto's signature
-/// check rejects boto3's own `Prefix=` with a `/` in it.
-const DOWNLOAD: &str = r#"
-import sys, json, os, boto3
-ep, key_id, secret, prefix, out = sys.argv[1:6]
-s3 = boto3.client("s3", endpoint_url=ep, region_name="us-east-1", aws_access_key_id=key_id, aws_secret_access_key=secret)
-types = {}
-for page in s3.get_paginator("list_objects_v2").paginate(Bucket="reports"):
-    for o in [o for o in page.get("Contents", []) if o["Key"].startswith(prefix)]:
-        obj = s3.get_object(Bucket="reports", Key=o["Key"])
-        path = os.path.join(out, o["Key"])
-        os.makedirs(os.path.dirname(path), exist_ok=True)
-        with open(path, "wb") as f:
-            f.write(obj["Body"].read())
-        types[o["Key"]] = obj["ContentType"]
-print(json.dumps(types))
-"#;
-
-/// The moto server shared by this binary's tests, with an IAM user (`id`, `secret`) allowed
-/// everything on S3 and the bucket `reports`; every request after the set-up must be signed.
-struct Moto {
-    child: Mutex<Option<Child>>,
-    dir: Mutex<Option<TempDir>>,
-    port: u16,
-    id: String,
-    secret: String,
-}
-
-impl Moto {
-    fn shared() -> &'static Moto {
-        static MOTO: OnceLock<Result<Moto, StartError>> = OnceLock::new();
-        require!(once_per_binary(&MOTO, Moto::start, Moto::stop))
-    }
-
-    fn start() -> anyhow::Result<Moto> {
-        let bin = which("moto_server")
-            .ok_or_else(|| Unavailable("moto_server (pip install \"moto[server]\")".into()))?;
-        let dir = TempDir::new("moto")?;
-        let port = std::net::TcpListener::bind("127.0.0.1:0")?
-            .local_addr()?
-            .port();
-        let child = Command::new(bin)
-            .args(["-H", "127.0.0.1", "-p", &port.to_string()])
-            .stdin(Stdio::null())
-            .stdout(std::fs::File::create(dir.path().join("moto.log"))?)
-            .stderr(std::fs::File::create(dir.path().join("moto.err"))?)
-            .spawn()?;
-        let err_log = dir.path().join("moto.err");
-        let mut moto = Moto {
-            child: Mutex::new(Some(child)),
-            dir: Mutex::new(Some(dir)),
-            port,
-            id: String::new(),
-            secret: String::new(),
-        };
-        let start = Instant::now();
-        while TcpStream::connect(("127.0.0.1", port)).is_err() {
-            if start.elapsed() > Duration::from_secs(30) {
-                anyhow::bail!(
-                    "moto_server did not listen on {port} within 30s: {}",
-                    std::fs::read_to_string(&err_log).unwrap_or_default()
-                );
-            }
-            std::thread::sleep(Duration::from_millis(100));
-        }
-        let keys: serde_json::Value = serde_json::from_str(&python(SETUP, &[&moto.endpoint()])?)?;
-        moto.id = keys["id"].as_str().unwrap_or_default().to_string();
-        moto.secret = keys["secret"].as_str().unwrap_or_default().to_string();
-        anyhow::ensure!(!moto.id.is_empty(), "moto set-up gave no keys: {keys}");
-        Ok(moto)
-    }
-
-    fn endpoint(&self) -> String {
-        format!("http://127.0.0.1:{}", self.port)
-    }
-
-    /// The user's keys and this endpoint, as `scanlens` reads them from the environment.
-    fn creds(&self) -> Vec<(&'static str, String)> {
-        vec![
-            ("AWS_ACCESS_KEY_ID", self.id.clone()),
-            ("AWS_SECRET_ACCESS_KEY", self.secret.clone()),
-            ("AWS_ENDPOINT_URL_S3", self.endpoint()),
-        ]
-    }
-
-    fn stop(&self) {
-        if let Some(mut child) = self.child.lock().unwrap_or_else(|e| e.into_inner()).take() {
-            let _ = child.kill();
-            let _ = child.wait();
-        }
-        drop(self.dir.lock().unwrap_or_else(|e| e.into_inner()).take());
-    }
-}
-
-impl Drop for Moto {
-    fn drop(&mut self) {
-        self.stop();
-    }
-}
-
-fn python(script: &str, args: &[&str]) -> anyhow::Result<String> {
-    let out = Command::new("python3")
-        .arg("-c")
-        .arg(script)
-        .args(args)
-        .stdin(Stdio::null())
-        .output()?;
-    anyhow::ensure!(
-        out.status.success(),
-        "python failed: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    Ok(String::from_utf8(out.stdout)?)
-}
-
-/// Runs scanlens with a clean environment: only what is given, plus PATH and an empty HOME, so
-/// the machine's own AWS settings cannot leak in.
-fn scanlens<V: AsRef<std::ffi::OsStr>>(home: &Path, env: &[(&str, V)], args: &[&str]) -> Output {
-    let mut cmd = Command::new(scanlens_bin().unwrap());
-    cmd.env_clear()
-        .env("PATH", std::env::var_os("PATH").unwrap_or_default())
-        .env("HOME", home)
-        .args(args)
-        .stdin(Stdio::null());
-    for (k, v) in env {
-        cmd.env(k, v);
-    }
-    cmd.output().unwrap()
-}
+use std::process::{Command, Output};
+use std::time::Instant;
 
 fn files_under(dir: &Path) -> BTreeMap<String, Vec<u8>> {
     fn walk(root: &Path, dir: &Path, out: &mut BTreeMap<String, Vec<u8>>) {
@@ -227,6 +80,9 @@ struct RoundTrip {
     got: BTreeMap<String, Vec<u8>>,
     /// Key → content type read back with boto3.
     types: BTreeMap<String, String>,
+    /// The scan's folder name under `reports/<slug>/` and the findings table.
+    slug: String,
+    id: String,
 }
 
 /// Renders a real report folder from the corpus (with SARIF; a space in its name, which SigV4
@@ -247,9 +103,17 @@ fn round_trip(tmp: &Path, prefix: &str) -> Option<RoundTrip> {
         site.as_os_str(),
         report.as_os_str(),
     ]);
+    // The scan's folder name in the site is its slug and id in the bucket too.
+    let index: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(site.join("data/site.json")).unwrap()).unwrap();
+    let slug = index["images"][0]["slug"].as_str().unwrap().to_string();
+    let id = index["images"][0]["scans"][0]["id"]
+        .as_str()
+        .unwrap()
+        .to_string();
     let mut expected = BTreeMap::new();
     for (rel, bytes) in files_under(&report) {
-        expected.insert(format!("{prefix}/out/debian latest/{rel}"), bytes);
+        expected.insert(format!("{prefix}/reports/{slug}/{id}/{rel}"), bytes);
     }
     for (rel, bytes) in files_under(&site) {
         expected.insert(format!("{prefix}/site/{rel}"), bytes);
@@ -307,6 +171,8 @@ fn round_trip(tmp: &Path, prefix: &str) -> Option<RoundTrip> {
         expected,
         got: files_under(&down),
         types,
+        slug,
+        id,
     })
 }
 
@@ -316,9 +182,45 @@ fn publish_uploads_the_report_and_the_site_byte_for_byte_and_nothing_else() {
         return;
     }
     let tmp = require!(TempDir::new("publish-bytes"));
-    let Some(rt) = round_trip(tmp.path(), "scans/abc123") else {
+    let Some(mut rt) = round_trip(tmp.path(), "scans/abc123") else {
         return;
     };
+    let (slug, id) = (rt.slug.clone(), rt.id.clone());
+    // Beside the files: the scan's findings in the table, its record and the index.
+    let findings: Vec<String> = rt
+        .got
+        .keys()
+        .filter(|k| k.starts_with("scans/abc123/findings/dt="))
+        .cloned()
+        .collect();
+    assert_eq!(findings.len(), 1, "{findings:?}");
+    assert!(
+        findings[0].ends_with(&format!("/repository={slug}/{id}.ndjson.gz")),
+        "{findings:?}"
+    );
+    let mut rows = Vec::new();
+    std::io::Read::read_to_end(
+        &mut flate2::read::GzDecoder::new(&rt.got.remove(&findings[0]).unwrap()[..]),
+        &mut rows,
+    )
+    .unwrap();
+    let ndjson = format!("scans/abc123/reports/{slug}/{id}/findings.ndjson");
+    assert!(
+        rows == rt.expected[&ndjson],
+        "the table holds the report's rows"
+    );
+    let record = rt
+        .got
+        .remove(&format!("scans/abc123/site-data/records/{slug}/{id}.json"))
+        .expect("the scan's record");
+    let record: serde_json::Value = serde_json::from_slice(&record).unwrap();
+    assert_eq!(record["scan"]["id"], id.as_str());
+    let index = rt
+        .got
+        .remove("scans/abc123/site-data/index.json")
+        .expect("the index");
+    let index: serde_json::Value = serde_json::from_slice(&index).unwrap();
+    assert_eq!(index["images"][0]["scans"][0]["id"], id.as_str());
     // Exactly the files render and site wrote: no leftovers, no notes.txt, no site.tmp-1.
     assert_eq!(
         rt.got.keys().collect::<Vec<_>>(),
@@ -334,7 +236,7 @@ fn publish_uploads_the_report_and_the_site_byte_for_byte_and_nothing_else() {
         "report.sarif",
         "findings.ndjson",
     ] {
-        let key = format!("scans/abc123/out/debian latest/{name}");
+        let key = format!("scans/abc123/reports/{slug}/{id}/{name}");
         assert!(rt.types.contains_key(&key), "{key} was not published");
     }
     assert!(rt.types.contains_key("scans/abc123/site/data/site.json"));
@@ -354,6 +256,7 @@ fn published_objects_carry_the_content_types_browsers_and_athena_expect() {
             "html" => "text/html; charset=utf-8",
             "json" => "application/json",
             "ndjson" => "application/x-ndjson",
+            "gz" => "application/gzip",
             "sarif" => "application/sarif+json",
             "md" => "text/markdown; charset=utf-8",
             other => panic!("unexpected file type {other}"),
