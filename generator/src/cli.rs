@@ -380,6 +380,9 @@ fn positive_duration(s: &str) -> Result<Duration, String> {
     }
 }
 
+/// The dashboard's title unless `--title` says otherwise.
+pub const DEFAULT_SITE_TITLE: &str = "Scanlens dashboard";
+
 #[derive(Debug, Args)]
 #[command(
     after_help = "The site keeps its own index and history in SITE/data/, so each CI run adds \
@@ -393,8 +396,12 @@ pub struct SiteArgs {
     /// Report directories written by `scanlens scan` or `scanlens render`
     #[arg(value_name = "REPORT_DIR")]
     pub reports: Vec<PathBuf>,
+    /// Also add every scan `publish` put under this bucket prefix (s3://bucket/prefix) that the
+    /// site lacks: its index and records are read, and the report folders of new scans downloaded
+    #[arg(long, value_name = "S3_URL")]
+    pub from: Option<String>,
     /// Site title
-    #[arg(long, default_value = "Scanlens dashboard")]
+    #[arg(long, default_value = DEFAULT_SITE_TITLE)]
     pub title: String,
 }
 
@@ -451,8 +458,12 @@ pub struct PublishArgs {
     #[arg(value_name = "REPORT_DIR")]
     pub dirs: Vec<PathBuf>,
     /// Also upload this site folder (from `scanlens site`) to PREFIX/site/
-    #[arg(long, value_name = "SITE")]
+    #[arg(long, value_name = "SITE", conflicts_with = "update_site")]
     pub site: Option<PathBuf>,
+    /// After publishing, rebuild the dashboard at PREFIX/site/ from every scan the bucket holds
+    /// (what `scanlens site --from` builds), so concurrent publishers leave a complete one
+    #[arg(long)]
+    pub update_site: bool,
     /// How long each attempt may take to connect to S3 (DNS, TCP, TLS)
     #[arg(
         long,

@@ -10,6 +10,7 @@
 //! - [`client`]: the requests, their retries and conditional writes;
 //! - [`layout`]: where each thing goes under the prefix (the findings table, reports, records);
 //! - [`site_index`]: the dashboard's index, rebuilt from records with conditional writes;
+//! - [`site_from`]: the scans a bucket lists, downloaded for `site --from`;
 //! - [`timeouts`]: how long each attempt and the whole run may take;
 //! - `agent`: the HTTP agents (bounded waits, trust roots); `xml`: reading S3's answers;
 //!   `error`: what went wrong, with the fix.
@@ -20,6 +21,7 @@ pub mod credentials;
 mod error;
 pub mod layout;
 pub mod sign;
+pub mod site_from;
 pub mod site_index;
 pub mod timeouts;
 mod url;

@@ -4,7 +4,9 @@
 //!   published, with the partition columns the keys promise;
 //! - the dashboard's index under concurrent publishers: 8 `publish` processes started at once,
 //!   10 rounds, and the index lists all 8 scans every time (moto honours `If-Match` and
-//!   `If-None-Match: *` on PUT, so losing writers really are refused and retry).
+//!   `If-None-Match: *` on PUT, so losing writers really are refused and retry);
+//! - `site --from` builds a dashboard of every scan in a bucket, and `publish --update-site`
+//!   leaves one in the bucket that shows every scan, with 8 publishers at once.
 //!
 //! Needs `moto_server`, boto3 and the `duckdb` Python package.
 
@@ -278,4 +280,119 @@ fn eight_publishers_at_once_never_lose_a_scan_from_the_index() {
     );
     // Started together, publishers do race: a run where none ever lost did not test the retry.
     assert!(conflicts > 0, "no publisher ever lost a conditional write");
+}
+
+/// The image names a dashboard's `data/site.json` lists, each with its number of scans.
+fn listed(index: &serde_json::Value) -> Vec<(String, usize)> {
+    index["images"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|i| {
+            (
+                i["name"].as_str().unwrap().to_string(),
+                i["scans"].as_array().unwrap().len(),
+            )
+        })
+        .collect()
+}
+
+#[test]
+fn site_from_a_bucket_and_update_site_show_every_published_scan() {
+    if !e2e() {
+        return;
+    }
+    let moto = Moto::shared();
+    let tmp = require!(TempDir::new("fleet-site"));
+    let home = tmp.path().join("home");
+    std::fs::create_dir_all(&home).unwrap();
+    const PUBLISHERS: usize = 8;
+    let reports: Vec<PathBuf> = (0..PUBLISHERS)
+        .map(|i| {
+            let input = tmp.path().join(format!("in-{i}.json"));
+            std::fs::write(&input, small_scan(&format!("site/app-{i}"))).unwrap();
+            let out = tmp.path().join(format!("out/app-{i}"));
+            render(&input, &out);
+            out
+        })
+        .collect();
+    let url = "s3://reports/dash";
+    let children: Vec<_> = reports
+        .iter()
+        .map(|r| {
+            let mut cmd = Command::new(scanlens_bin().unwrap());
+            cmd.env_clear()
+                .env("PATH", std::env::var_os("PATH").unwrap_or_default())
+                .env("HOME", &home)
+                .env("TMPDIR", tmp.path())
+                .args(["publish", "--s3", url, "--update-site", r.to_str().unwrap()])
+                .stdin(Stdio::null())
+                .stdout(Stdio::null())
+                .stderr(Stdio::piped());
+            for (k, v) in moto.creds() {
+                cmd.env(k, v);
+            }
+            cmd.spawn().unwrap()
+        })
+        .collect();
+    for child in children {
+        let out = child.wait_with_output().unwrap();
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(0), "{err}");
+        assert!(err.contains("the dashboard at site/"), "{err}");
+    }
+    let want: Vec<(String, usize)> = (0..PUBLISHERS)
+        .map(|i| (format!("site/app-{i}"), 1))
+        .collect();
+    // The dashboard in the bucket, as the last publisher left it.
+    let index: serde_json::Value = serde_json::from_str(
+        &python(
+            GET,
+            &[
+                &moto.endpoint(),
+                &moto.id,
+                &moto.secret,
+                "dash/site/data/site.json",
+            ],
+        )
+        .expect("the dashboard's index"),
+    )
+    .unwrap();
+    assert_eq!(listed(&index), want, "the bucket's dashboard");
+
+    // A local dashboard from the bucket, then again: nothing new to add the second time.
+    let site = tmp.path().join("public");
+    let out = scanlens(
+        &home,
+        &moto.creds(),
+        &["site", "--out", site.to_str().unwrap(), "--from", url],
+    );
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(0), "{err}");
+    assert!(err.contains("added 8 scan(s)"), "{err}");
+    let index: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(site.join("data/site.json")).unwrap()).unwrap();
+    assert_eq!(listed(&index), want, "site --from");
+    for i in 0..PUBLISHERS {
+        let image = &index["images"][i];
+        let folder = site
+            .join("images")
+            .join(image["slug"].as_str().unwrap())
+            .join(image["scans"][0]["id"].as_str().unwrap());
+        assert!(folder.join("report.json").is_file(), "{}", folder.display());
+    }
+    let out = scanlens(
+        &home,
+        &moto.creds(),
+        &["site", "--out", site.to_str().unwrap(), "--from", url],
+    );
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("added 0 scan(s)"), "{err}");
+    // Nothing is left beside the site.
+    let beside: Vec<_> = std::fs::read_dir(tmp.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|n| n.contains("scanlens-"))
+        .collect();
+    assert!(beside.is_empty(), "{beside:?}");
 }

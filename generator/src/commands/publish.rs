@@ -45,6 +45,11 @@ pub fn run(args: PublishArgs) -> anyhow::Result<u8> {
     } else {
         Some(s3::site_index::update(&client, &dest)?)
     };
+    let rebuilt = if args.update_site {
+        Some(update_site(&client, &dest)?)
+    } else {
+        None
+    };
     // Said after the upload, so that a failure stays the one line it is.
     if let Some(first) = plan.skipped.first() {
         eprintln!(
@@ -73,6 +78,9 @@ pub fn run(args: PublishArgs) -> anyhow::Result<u8> {
             );
         }
     }
+    if let Some((files, scans)) = rebuilt {
+        what += &format!("; the dashboard at site/ ({files} files) shows {scans} scans");
+    }
     eprintln!(
         "scanlens: published {what} to s3://{}/{} in {:.1}s",
         dest.bucket,
@@ -80,6 +88,41 @@ pub fn run(args: PublishArgs) -> anyhow::Result<u8> {
         started.elapsed().as_secs_f64()
     );
     Ok(crate::exit::OK)
+}
+
+/// How many times the dashboard is rebuilt when the index keeps changing under it.
+const SITE_ROUNDS: usize = 5;
+
+/// Builds the dashboard from every scan in the bucket and uploads it to `site/`; builds and
+/// uploads again if the index changed meanwhile (another publisher), so the last publisher to
+/// finish leaves a dashboard of the last index. Returns the files uploaded and the scans shown.
+fn update_site(client: &Client, dest: &S3Url) -> anyhow::Result<(usize, usize)> {
+    let etag = || -> anyhow::Result<s3::Condition> {
+        Ok(s3::site_index::merged(client, dest, &mut Default::default())?.condition)
+    };
+    for _ in 0..SITE_ROUNDS {
+        let before = etag()?;
+        let scratch = crate::cleanup::TempDir::register(
+            std::env::temp_dir().join(format!("scanlens-{}-site", std::process::id())),
+        );
+        let _ = std::fs::remove_dir_all(scratch.path());
+        let reports = scratch.path().join("reports");
+        let site_dir = scratch.path().join("site");
+        std::fs::create_dir_all(&reports)
+            .with_context(|| format!("cannot create {}", reports.display()))?;
+        let got = s3::site_from::download(client, dest, &Default::default(), &reports)?;
+        crate::site::add_reports(&site_dir, &got.folders, crate::cli::DEFAULT_SITE_TITLE)?;
+        let p = plan(dest, &[], Some(&site_dir))?;
+        upload(client, dest, &p.uploads)?;
+        if etag()? == before {
+            return Ok((p.uploads.len(), got.folders.len()));
+        }
+    }
+    bail!(
+        "the index at s3://{}/{} kept changing while the dashboard was rebuilt {SITE_ROUNDS} times; run `scanlens publish --update-site` again when the other publishers are done",
+        dest.bucket,
+        layout::index_key(dest)
+    )
 }
 
 /// What one object is made of.

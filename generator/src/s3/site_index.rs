@@ -34,59 +34,89 @@ pub struct Outcome {
     pub ignored: Vec<String>,
 }
 
+/// The index as the bucket holds it, with every record it does not list yet merged in.
+pub struct Merged {
+    pub index: SiteIndex,
+    /// How to write it back without losing another publisher's write.
+    pub condition: Condition,
+    /// Whether records were merged in.
+    pub changed: bool,
+    /// Listed keys that are not records scanlens writes, or records it refused.
+    pub ignored: Vec<String>,
+}
+
+/// Records fetched so far, by key (`None`: refused), so a retry does not fetch them again.
+pub type Fetched = HashMap<String, Option<ScanRecord>>;
+
+/// Reads the index and merges in the records it lacks.
+pub fn merged(client: &Client, dest: &S3Url, fetched: &mut Fetched) -> anyhow::Result<Merged> {
+    let index_key = layout::index_key(dest);
+    let (mut index, condition) = match client.get(&dest.bucket, &index_key, INDEX_LIMIT)? {
+        Some(o) => {
+            let label = format!("s3://{}/{index_key}", dest.bucket);
+            let index = site::parse_index(label.into(), &o.body)?;
+            if o.etag.is_empty() {
+                anyhow::bail!("the S3 endpoint gave no ETag for s3://{}/{index_key}; scanlens needs one to update the index safely (use AWS S3 or a server that supports conditional writes)", dest.bucket);
+            }
+            (index, Condition::Unchanged(o.etag))
+        }
+        None => (
+            SiteIndex {
+                version: SITE_VERSION,
+                images: Vec::new(),
+            },
+            Condition::Absent,
+        ),
+    };
+    let listed: BTreeSet<(Slug, ScanId)> = index
+        .images
+        .iter()
+        .flat_map(|i| {
+            let s = site::slug(&i.name);
+            i.scans.iter().map(move |e| (s.clone(), e.id.clone()))
+        })
+        .collect();
+    let mut changed = false;
+    let mut ignored = Vec::new();
+    for key in client.list(&dest.bucket, &layout::records_prefix(dest))? {
+        let Some(at) = layout::record_of(dest, &key) else {
+            ignored.push(key);
+            continue;
+        };
+        if listed.contains(&at) {
+            continue;
+        }
+        if !fetched.contains_key(&key) {
+            let record = read_record(client, dest, &key, &at)?;
+            fetched.insert(key.clone(), record);
+        }
+        match &fetched[&key] {
+            Some(r) => changed |= records::merge(&mut index, r)?,
+            None => ignored.push(key),
+        }
+    }
+    Ok(Merged {
+        index,
+        condition,
+        changed,
+        ignored,
+    })
+}
+
 /// Merges every record under the prefix into the index until a write of it succeeds (or the
 /// index already lists them all).
 pub fn update(client: &Client, dest: &S3Url) -> anyhow::Result<Outcome> {
     let index_key = layout::index_key(dest);
-    let mut fetched: HashMap<String, Option<ScanRecord>> = HashMap::new();
+    let mut fetched = Fetched::new();
     let mut outcome = Outcome::default();
     for attempt in 0..=ATTEMPTS {
-        let (mut index, condition) = match client.get(&dest.bucket, &index_key, INDEX_LIMIT)? {
-            Some(o) => {
-                let label = format!("s3://{}/{index_key}", dest.bucket);
-                let index = site::parse_index(label.into(), &o.body)?;
-                let condition = if o.etag.is_empty() {
-                    anyhow::bail!("the S3 endpoint gave no ETag for s3://{}/{index_key}; scanlens needs one to update the index safely (use AWS S3 or a server that supports conditional writes)", dest.bucket);
-                } else {
-                    Condition::Unchanged(o.etag)
-                };
-                (index, condition)
-            }
-            None => (
-                SiteIndex {
-                    version: SITE_VERSION,
-                    images: Vec::new(),
-                },
-                Condition::Absent,
-            ),
-        };
-        let listed: BTreeSet<(Slug, ScanId)> = index
-            .images
-            .iter()
-            .flat_map(|i| {
-                let s = site::slug(&i.name);
-                i.scans.iter().map(move |e| (s.clone(), e.id.clone()))
-            })
-            .collect();
-        let mut changed = false;
-        outcome.ignored.clear();
-        for key in client.list(&dest.bucket, &layout::records_prefix(dest))? {
-            let Some(at) = layout::record_of(dest, &key) else {
-                outcome.ignored.push(key);
-                continue;
-            };
-            if listed.contains(&at) {
-                continue;
-            }
-            if !fetched.contains_key(&key) {
-                let record = read_record(client, dest, &key, &at)?;
-                fetched.insert(key.clone(), record);
-            }
-            match &fetched[&key] {
-                Some(r) => changed |= records::merge(&mut index, r)?,
-                None => outcome.ignored.push(key),
-            }
-        }
+        let Merged {
+            mut index,
+            condition,
+            changed,
+            ignored,
+        } = merged(client, dest, &mut fetched)?;
+        outcome.ignored = ignored;
         outcome.scans = index.images.iter().map(|i| i.scans.len()).sum();
         if !changed {
             return Ok(outcome);

@@ -16,7 +16,10 @@ mod pages;
 pub mod records;
 mod staging;
 
-pub use index::{parse as parse_index, ImageEntry, IndexError, ScanEntry, SiteIndex, SITE_VERSION};
+pub use index::{
+    load as load_index, parse as parse_index, ImageEntry, IndexError, ScanEntry, SiteIndex,
+    SITE_VERSION,
+};
 pub use names::{repository, slug, NameError, ScanId, Slug};
 
 use anyhow::Context;
