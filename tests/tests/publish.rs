@@ -12,7 +12,7 @@ mod common;
 #[path = "common/moto.rs"]
 mod moto;
 
-use moto::{python, scanlens, Moto, DOWNLOAD};
+use moto::{python, scanlens, Moto, DOWNLOAD, ROLE_ARN};
 use scanlens_e2e::{e2e, require, scanlens_bin, TempDir};
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -366,4 +366,46 @@ fn publish_reads_credentials_and_the_endpoint_from_an_aws_profile() {
         "{}",
         String::from_utf8_lossy(&out.stderr)
     );
+}
+
+/// Web identity, as EKS (IRSA), GitLab and GitHub OIDC hand it out: the token file and the role
+/// are exchanged at moto's STS (unsigned, as AWS takes it) for temporary keys, which moto then
+/// checks on every S3 request, session token included.
+#[test]
+fn publish_assumes_a_role_with_a_web_identity_token() {
+    if !e2e() {
+        return;
+    }
+    let moto = Moto::shared();
+    let tmp = require!(TempDir::new("publish-web-identity"));
+    let report = small_report(tmp.path());
+    let token = tmp.path().join("token");
+    std::fs::write(
+        &token,
+        "eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJyZXBvOm9yZy9hcHAifQ.c2ln\n",
+    )
+    .unwrap();
+    let endpoint = moto.endpoint();
+    let env = [
+        ("AWS_WEB_IDENTITY_TOKEN_FILE", token.to_str().unwrap()),
+        ("AWS_ROLE_ARN", ROLE_ARN),
+        ("AWS_ROLE_SESSION_NAME", "job-42"),
+        ("AWS_ENDPOINT_URL", endpoint.as_str()),
+        ("AWS_EC2_METADATA_DISABLED", "true"),
+    ];
+    let out = scanlens(
+        tmp.path(),
+        &env,
+        &[
+            "publish",
+            "--s3",
+            "s3://reports/oidc",
+            report.to_str().unwrap(),
+        ],
+    );
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(0), "{err}");
+    assert!(err.contains("the index lists 1 scans"), "{err}");
+    // (Moto's STS grants any role, so STS's refusal is tested against a stand-in:
+    // `s3::credentials` unit tests.)
 }

@@ -22,12 +22,23 @@ iam.create_user(UserName="ci")
 key = iam.create_access_key(UserName="ci")["AccessKey"]
 iam.put_user_policy(UserName="ci", PolicyName="s3", PolicyDocument=json.dumps({"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "s3:*", "Resource": "*"}]}))
 boto3.client("s3", **kw).create_bucket(Bucket="reports")
+trust = {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Principal": {"Federated": "arn:aws:iam::123456789012:oidc-provider/token.actions.githubusercontent.com"}, "Action": "sts:AssumeRoleWithWebIdentity"}]}
+iam.create_role(RoleName="ci-publish", AssumeRolePolicyDocument=json.dumps(trust))
+iam.put_role_policy(RoleName="ci-publish", PolicyName="s3", PolicyDocument=json.dumps({"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "s3:*", "Resource": "*"}]}))
 req = urllib.request.Request(ep + "/moto-api/reset-auth", data=b"0", method="POST", headers={"Content-Type": "text/plain"})
 urllib.request.urlopen(req).read()
 print(json.dumps({"id": key["AccessKeyId"], "secret": key["SecretAccessKey"]}))
 "#;
 
-/// Runs moto's server with one fix to its signature check. Moto 5.2.1 rebuilds the canonical
+/// The role web-identity tests assume (allowed everything on S3).
+// Used by publish.rs; each binary that includes this file uses what it needs.
+#[allow(dead_code)]
+pub const ROLE_ARN: &str = "arn:aws:iam::123456789012:role/ci-publish";
+
+/// Runs moto's server with two fixes to its authentication. AWS takes
+/// `AssumeRoleWithWebIdentity` unsigned (the OIDC token is the proof); moto wants every call
+/// signed once authentication is on, so the shim lets that one action through. And one fix to
+/// its signature check. Moto 5.2.1 rebuilds the canonical
 /// request from the URL as its web server hands it over, where `%3D` in a path is already back
 /// to `=` and a listing's `prefix=a%2Fb` may come as `prefix=a/b`: then keys with `=` (the
 /// findings table's `dt=…/repository=…`) and listings under a prefix fail the check even for
@@ -47,6 +58,13 @@ def _canonical(self):
     self._path = path + ("?" + query if query else "")
     return _orig(self)
 ac.IAMRequestBase._create_aws_request = _canonical
+from moto.core import authorization as az
+_auth = az.ActionAuthenticatorMixin._authenticate_and_authorize_action
+def _public_web_identity(self, *args, **kwargs):
+    if self._get_action() == "AssumeRoleWithWebIdentity":
+        return None
+    return _auth(self, *args, **kwargs)
+az.ActionAuthenticatorMixin._authenticate_and_authorize_action = _public_web_identity
 from moto.server import main
 sys.argv[0] = "moto_server"
 main(sys.argv[1:])
