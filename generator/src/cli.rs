@@ -142,6 +142,16 @@ pub struct ScanArgs {
     #[arg(long, help_heading = "Trivy")]
     pub offline_scan: bool,
 
+    /// Scan in Trivy's client mode against this `trivy server` (http://HOST:PORT), which holds
+    /// the vulnerability DB: no DB is downloaded here
+    #[arg(long, value_name = "URL", value_parser = crate::scan::server::parse_url, help_heading = "Trivy")]
+    pub server: Option<String>,
+
+    /// The token the trivy server was started with (`trivy server --token`); handed to trivy in
+    /// its environment, not its arguments
+    #[arg(long, value_name = "TOKEN", env = "SCANLENS_TRIVY_TOKEN", hide_env_values = true, requires = "server", value_parser = crate::scan::server::parse_token, help_heading = "Trivy")]
+    pub token: Option<String>,
+
     /// Trivy's time limit per scan, e.g. 10m [default: trivy's 5m]
     #[arg(long, value_name = "DURATION", help_heading = "Trivy")]
     pub timeout: Option<String>,
