@@ -409,3 +409,107 @@ fn publish_assumes_a_role_with_a_web_identity_token() {
     // (Moto's STS grants any role, so STS's refusal is tested against a stand-in:
     // `s3::credentials` unit tests.)
 }
+
+/// A stand-in for the EC2 instance metadata service on 127.0.0.1 that insists on IMDSv2: it
+/// answers a session token to `PUT /latest/api/token`, and the role's credentials (moto's user's
+/// keys) only to requests carrying that token. Serves `n` requests; returns what it saw.
+fn fake_imds(
+    n: usize,
+    id: String,
+    secret: String,
+) -> (String, std::thread::JoinHandle<Vec<String>>) {
+    use std::io::{BufRead, BufReader, Write};
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let endpoint = format!("http://{}", listener.local_addr().unwrap());
+    let handle = std::thread::spawn(move || {
+        let mut seen = Vec::new();
+        for _ in 0..n {
+            let (sock, _) = listener.accept().unwrap();
+            sock.set_read_timeout(Some(std::time::Duration::from_secs(10)))
+                .unwrap();
+            let mut reader = BufReader::new(sock.try_clone().unwrap());
+            let mut head = String::new();
+            loop {
+                let mut line = String::new();
+                if reader.read_line(&mut line).unwrap_or(0) == 0 || line == "\r\n" {
+                    break;
+                }
+                head.push_str(&line);
+            }
+            let first = head.lines().next().unwrap_or("").to_string();
+            let token = head
+                .to_lowercase()
+                .contains("x-aws-ec2-metadata-token: imds-session");
+            let (status, body) = match first.split_whitespace().take(2).collect::<Vec<_>>()[..] {
+                ["PUT", "/latest/api/token"] => ("200 OK", "imds-session".to_string()),
+                [_, _] if !token => ("401 Unauthorized", String::new()),
+                ["GET", "/latest/meta-data/iam/security-credentials/"] => {
+                    ("200 OK", "ci-instance-role".to_string())
+                }
+                ["GET", "/latest/meta-data/iam/security-credentials/ci-instance-role"] => (
+                    "200 OK",
+                    format!(
+                        r#"{{"Code":"Success","AccessKeyId":"{id}","SecretAccessKey":"{secret}","Expiration":"2099-01-01T00:00:00Z"}}"#
+                    ),
+                ),
+                _ => ("404 Not Found", String::new()),
+            };
+            let mut w = sock;
+            let _ = write!(
+                w,
+                "HTTP/1.1 {status}\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
+                body.len()
+            );
+            seen.push(first);
+        }
+        seen
+    });
+    (endpoint, handle)
+}
+
+/// On EC2 (Jenkins or GitLab runners with an instance role): no keys anywhere, credentials from
+/// the instance metadata service, IMDSv2 only.
+#[test]
+fn publish_uses_an_instance_role_through_imdsv2() {
+    if !e2e() {
+        return;
+    }
+    let moto = Moto::shared();
+    let tmp = require!(TempDir::new("publish-imds"));
+    let report = small_report(tmp.path());
+    let (imds, server) = fake_imds(3, moto.id.clone(), moto.secret.clone());
+    let endpoint = moto.endpoint();
+    let out = scanlens(
+        tmp.path(),
+        &[
+            ("AWS_EC2_METADATA_SERVICE_ENDPOINT", imds.as_str()),
+            ("AWS_ENDPOINT_URL_S3", endpoint.as_str()),
+        ],
+        &[
+            "publish",
+            "--s3",
+            "s3://reports/imds",
+            report.to_str().unwrap(),
+        ],
+    );
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(0), "{err}");
+    let seen = server.join().unwrap();
+    assert!(seen[0].starts_with("PUT /latest/api/token"), "{seen:?}");
+    // Disabled: no keys at all is the one-line error (that it is not even asked is a unit test).
+    let out = scanlens(
+        tmp.path(),
+        &[
+            ("AWS_EC2_METADATA_SERVICE_ENDPOINT", imds.as_str()),
+            ("AWS_EC2_METADATA_DISABLED", "true"),
+            ("AWS_ENDPOINT_URL_S3", endpoint.as_str()),
+        ],
+        &[
+            "publish",
+            "--s3",
+            "s3://reports/imds",
+            report.to_str().unwrap(),
+        ],
+    );
+    assert_fails(&out, "no AWS credentials found");
+}
