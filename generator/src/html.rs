@@ -131,6 +131,7 @@ struct Page<'a> {
     shown: usize,
     omitted: usize,
     severities: [&'static str; 5],
+    back: Option<&'a Backlinks>,
 }
 
 struct ArtifactView<'a> {
@@ -300,6 +301,15 @@ pub fn csp(style: &str, scripts: &[&str]) -> String {
     policy
 }
 
+/// Links from a scan's page back to the dashboard that holds it (`scanlens site`), relative to
+/// the page. Fixed paths of the site's layout, never values read from the site.
+pub struct Backlinks {
+    /// The dashboard's index page.
+    pub dashboard: &'static str,
+    /// The page of the image's scan history.
+    pub history: &'static str,
+}
+
 /// Renders the self-contained page for `report`.
 pub fn render(report: &Report) -> String {
     let mut out = Vec::new();
@@ -307,8 +317,24 @@ pub fn render(report: &Report) -> String {
     String::from_utf8(out).expect("askama writes UTF-8")
 }
 
+/// The page for `report` as a dashboard holds it: the same page, with links back to the
+/// dashboard above the viewer (and so also above the no-JavaScript page).
+pub fn render_in_site(report: &Report, back: &Backlinks) -> String {
+    let mut out = Vec::new();
+    write_page(report, Some(back), &mut out).expect("writing into memory cannot fail");
+    String::from_utf8(out).expect("askama writes UTF-8")
+}
+
 /// Writes the self-contained page for `report` to `w`.
 pub fn write(report: &Report, w: &mut dyn std::io::Write) -> std::io::Result<()> {
+    write_page(report, None, w)
+}
+
+fn write_page(
+    report: &Report,
+    back: Option<&Backlinks>,
+    w: &mut dyn std::io::Write,
+) -> std::io::Result<()> {
     let counted: Vec<&Finding> = report.findings.iter().filter(|f| f.is_counted()).collect();
     let total = counted.len();
     let order = scanlens_model::first_by_key(counted, FALLBACK_LIMIT, |f| {
@@ -408,6 +434,7 @@ pub fn write(report: &Report, w: &mut dyn std::io::Write) -> std::io::Result<()>
         shown,
         omitted,
         severities: Severity::ALL.map(Severity::as_str),
+        back,
     };
     page.write_into(w)
 }

@@ -478,6 +478,7 @@ fn text_from_site_json_is_shown_as_text() {
     hostile["name"] = PAYLOAD.into();
     hostile["slug"] = "hostile".into();
     hostile["scans"][0]["terms"] = json!([PAYLOAD]);
+    hostile["scans"][0]["hits"] = json!([{"severity": "HIGH", "id": PAYLOAD, "package": PAYLOAD, "version": PAYLOAD, "aliases": [PAYLOAD]}]);
     index["images"].as_array_mut().unwrap().push(hostile);
     std::fs::write(&json, serde_json::to_vec(&index).unwrap()).unwrap();
 
@@ -485,12 +486,13 @@ fn text_from_site_json_is_shown_as_text() {
     let o = run_site(&site, &[&r.later]);
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
     for (page, scripts) in [
-        (site.join("index.html"), 1),
+        // Local times, sorting and search; local times and sorting.
+        (site.join("index.html"), 3),
         (
             site.join("images")
                 .join(slug_of(&r.first))
                 .join("index.html"),
-            0,
+            2,
         ),
     ] {
         let html = std::fs::read_to_string(&page).unwrap();

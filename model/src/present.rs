@@ -13,6 +13,22 @@ pub fn safe_url(url: &str) -> Option<&str> {
     (scheme_ok && clean && u.len() > 8).then_some(u)
 }
 
+/// A time for a reader without JavaScript, to the minute: `2021-08-25 12:20 UTC`. Pages put the
+/// exact time (`date::format_rfc3339`) beside it for the browser to show in the reader's zone.
+pub fn utc_minute(secs: i64) -> String {
+    match time::OffsetDateTime::from_unix_timestamp(secs) {
+        Ok(t) => format!(
+            "{:04}-{:02}-{:02} {:02}:{:02} UTC",
+            t.year(),
+            t.month() as u8,
+            t.day(),
+            t.hour(),
+            t.minute()
+        ),
+        Err(_) => "invalid time".to_string(),
+    }
+}
+
 /// A score with one decimal (`7.5`), without the float formatting machinery, which costs the
 /// wasm viewer ~30 KB.
 pub fn one_decimal(x: f64) -> String {
@@ -296,6 +312,15 @@ mod tests {
             kev(&k),
             "in CISA's KEV catalog since 2022-04-04, due 2022-04-25, used in ransomware"
         );
+    }
+
+    #[test]
+    fn times_read_to_the_minute_in_utc() {
+        let t = crate::date::parse_timestamp("2021-08-25T12:20:30.000000005Z").unwrap();
+        assert_eq!(utc_minute(t), "2021-08-25 12:20 UTC");
+        let t = crate::date::parse_timestamp("2021-08-25T01:05:59+02:00").unwrap();
+        assert_eq!(utc_minute(t), "2021-08-24 23:05 UTC");
+        assert_eq!(utc_minute(i64::MAX), "invalid time");
     }
 
     #[test]

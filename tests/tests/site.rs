@@ -109,7 +109,7 @@ fn an_image_link_leads_to_its_history_and_on_to_its_full_report() {
         assert!(h1.as_str().unwrap_or("").contains("alpine"), "{h1}");
         let history = js(
             c,
-            "return document.querySelectorAll('#hist-h + table tbody tr').length;",
+            "return document.querySelectorAll('#hist-h + .scroll table tbody tr').length;",
         )
         .await?;
         assert_eq!(history, json!(1));

@@ -203,7 +203,7 @@ pub fn plan(dest: &S3Url, dirs: &[PathBuf], site: Option<&Path>) -> anyhow::Resu
             } else {
                 dir.join(folder)
             };
-            let scan = site::read_scan(&path)?;
+            let (scan, _) = site::read_scan(&path)?;
             if !seen.insert((scan.name.clone(), scan.id.clone())) {
                 continue; // The same report twice: one scan.
             }

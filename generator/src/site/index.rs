@@ -47,6 +47,10 @@ pub struct ScanEntry {
     /// IDs and package names of the findings, for the index page's search.
     #[serde(default)]
     pub terms: Vec<String>,
+    /// The counted findings as the index page's search shows a match (ID, package, version,
+    /// severity); like `terms`, only the newest scan of an image keeps them.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub hits: Vec<super::search::Hit>,
 }
 
 const FIX: &str = "restore the site from a trusted copy or delete";

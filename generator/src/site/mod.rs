@@ -14,6 +14,7 @@ mod index;
 mod names;
 mod pages;
 pub mod records;
+mod search;
 mod staging;
 
 pub use index::{
@@ -39,12 +40,19 @@ pub fn add_reports(site: &Path, reports: &[PathBuf], title: &str) -> anyhow::Res
     let mut copied: HashMap<(Slug, ScanId), PathBuf> = HashMap::new();
     let mut touched: BTreeSet<String> = BTreeSet::new();
     for dir in reports {
-        let Scan { name, id, entry } = read_scan(dir)?;
+        let (Scan { name, id, entry }, report) = read_scan(dir)?;
         let image = image_slot(&mut index, &name)?;
         if image.scans.iter().any(|s| s.id == id) {
             continue; // The same report added again: nothing changes.
         }
         let staged = staging.copy_dir(dir, &["images", image.slug.as_str(), id.as_str()])?;
+        // The scan's page again, now with links back to the dashboard and the image's history.
+        let page = staged.join("index.html");
+        std::fs::write(
+            &page,
+            crate::html::render_in_site(&report, &pages::BACKLINKS),
+        )
+        .with_context(|| format!("cannot write {}", page.display()))?;
         copied.insert((image.slug.clone(), id.clone()), staged);
         image.scans.push(entry);
         image
@@ -86,8 +94,8 @@ pub struct Scan {
     pub entry: ScanEntry,
 }
 
-/// Reads the report folder `dir` (its report.json) as the site lists it.
-pub fn read_scan(dir: &Path) -> anyhow::Result<Scan> {
+/// Reads the report folder `dir` (its report.json) as the site lists it, and the report.
+pub fn read_scan(dir: &Path) -> anyhow::Result<(Scan, Report)> {
     let json_path = dir.join("report.json");
     let bytes = std::fs::read(&json_path).with_context(|| {
         format!(
@@ -105,7 +113,7 @@ pub fn read_scan(dir: &Path) -> anyhow::Result<Scan> {
     let name = repository(&reference).to_string();
     let id = scan_id(&report, &Sha256::digest(&bytes));
     let entry = scan_entry(&report, id.clone(), reference);
-    Ok(Scan { name, id, entry })
+    Ok((Scan { name, id, entry }, report))
 }
 
 /// The image `name` in the index, added (with a folder name no other image has) if new.
@@ -137,6 +145,7 @@ pub fn drop_old_terms(index: &mut SiteIndex) {
         let n = image.scans.len();
         for s in image.scans.iter_mut().take(n.saturating_sub(1)) {
             s.terms.clear();
+            s.hits.clear();
         }
     }
 }
@@ -150,14 +159,6 @@ fn scan_entry(report: &Report, id: ScanId, reference: String) -> ScanEntry {
         low: total(Severity::Low),
         unknown: total(Severity::Unknown),
     };
-    let mut terms: BTreeSet<String> = BTreeSet::new();
-    for f in report.findings.iter().filter(|f| f.is_counted()) {
-        terms.insert(f.id.clone());
-        terms.extend(f.aliases.iter().cloned());
-        if !f.package_name().is_empty() {
-            terms.insert(f.package_name().to_string());
-        }
-    }
     ScanEntry {
         id,
         reference,
@@ -169,6 +170,8 @@ fn scan_entry(report: &Report, id: ScanId, reference: String) -> ScanEntry {
         commit: report.commit.clone(),
         counts,
         fixable: report.stats.fixable,
-        terms: terms.into_iter().collect(),
+        // Sites written before `hits` searched these; `hits` holds them all now.
+        terms: Vec::new(),
+        hits: search::hits(report),
     }
 }

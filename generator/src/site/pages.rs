@@ -9,6 +9,39 @@ use std::path::PathBuf;
 
 const STYLE: &str = include_str!("../../templates/site.css");
 const SEARCH_JS: &str = include_str!("../../templates/site-search.js");
+const SORT_JS: &str = include_str!("../../templates/site-sort.js");
+const TIME_JS: &str = include_str!("../../templates/site-time.js");
+
+/// A scan's page (`images/<slug>/<scan>/index.html`) links back to these.
+pub const BACKLINKS: crate::html::Backlinks = crate::html::Backlinks {
+    dashboard: "../../../index.html",
+    history: "../index.html",
+};
+
+/// A scan time as the pages show it: the exact time in `datetime` for the browser to show in the
+/// reader's zone (`site-time.js`), a readable UTC time for readers without JavaScript, and a sort
+/// key. A value that is not a time (`site.json` is untrusted) is shown as it is, escaped.
+struct When {
+    datetime: Option<String>,
+    text: String,
+    /// Seconds since the epoch; unreadable times sort first.
+    sort: i64,
+}
+
+fn when(raw: &str) -> When {
+    match scanlens_model::date::parse_timestamp(raw) {
+        Some(secs) => When {
+            datetime: Some(scanlens_model::date::format_rfc3339(secs)),
+            text: scanlens_model::present::utc_minute(secs),
+            sort: secs,
+        },
+        None => When {
+            datetime: None,
+            text: raw.to_string(),
+            sort: i64::MIN,
+        },
+    }
+}
 
 struct SevCell {
     class: &'static str,
@@ -62,7 +95,7 @@ struct IndexPage<'a> {
     title: &'a str,
     csp: String,
     style: &'a str,
-    script: &'a str,
+    scripts: &'a [&'a str],
     rows: Vec<IndexRow<'a>>,
     scans: usize,
 }
@@ -71,13 +104,19 @@ struct IndexRow<'a> {
     name: &'a str,
     slug: &'a Slug,
     latest: &'a ScanEntry,
+    when: When,
     cells: Vec<SevCell>,
     total: u64,
     history: usize,
     trend_total: String,
     trend_severe: String,
     search: String,
+    /// The latest scan's hits as JSON, for `site-search.js` to show which of them matched.
+    hits: String,
 }
+
+/// The index page's scripts: local times, sortable columns, search.
+const SCRIPTS: [&str; 3] = [TIME_JS, SORT_JS, SEARCH_JS];
 
 /// `index.html`: every image's latest scan, searchable.
 pub fn index_page(index: &SiteIndex, title: &str) -> anyhow::Result<String> {
@@ -91,20 +130,22 @@ pub fn index_page(index: &SiteIndex, title: &str) -> anyhow::Result<String> {
                 name: &i.name,
                 slug: &i.slug,
                 latest,
+                when: when(&latest.scanned_at),
                 cells: cells(&latest.counts),
                 total: latest.counts.total(),
                 history: i.scans.len(),
                 trend_total,
                 trend_severe,
-                search: format!("{} {}", i.name, latest.terms.join(" ")).to_lowercase(),
+                search: super::search::haystack(&i.name, &latest.hits, &latest.terms),
+                hits: serde_json::to_string(&latest.hits).unwrap_or_else(|_| "[]".into()),
             })
         })
         .collect();
     let page = IndexPage {
         title,
-        csp: crate::html::csp(STYLE, &[SEARCH_JS]),
+        csp: crate::html::csp(STYLE, &[SCRIPTS[0], SCRIPTS[1], SCRIPTS[2]]),
         style: STYLE,
-        script: SEARCH_JS,
+        scripts: &SCRIPTS,
         rows,
         scans: index.images.iter().map(|i| i.scans.len()).sum(),
     };
@@ -117,7 +158,9 @@ struct ImagePage<'a> {
     name: &'a str,
     csp: String,
     style: &'a str,
+    scripts: &'a [&'a str],
     latest: &'a ScanEntry,
+    latest_when: When,
     history: Vec<HistoryRow<'a>>,
     trend_total: String,
     trend_severe: String,
@@ -126,12 +169,13 @@ struct ImagePage<'a> {
 
 struct HistoryRow<'a> {
     scan: &'a ScanEntry,
+    when: When,
     cells: Vec<SevCell>,
     total: u64,
 }
 
 struct DiffView {
-    previous: String,
+    previous: When,
     new: usize,
     fixed: usize,
     unchanged: u64,
@@ -141,8 +185,11 @@ struct DiffView {
 
 struct DiffRow {
     severity: &'static str,
+    /// Most severe first.
+    rank: usize,
     id: String,
     package: String,
+    version: String,
     target: String,
     title: String,
     href: Option<String>,
@@ -152,8 +199,14 @@ fn diff_rows(list: &[scanlens_model::Finding]) -> Vec<DiffRow> {
     list.iter()
         .map(|f| DiffRow {
             severity: f.severity.as_str(),
+            rank: f.severity as usize,
             id: f.id.clone(),
             package: f.package_name().to_string(),
+            version: f
+                .package
+                .as_ref()
+                .map(|p| p.installed_version.clone())
+                .unwrap_or_default(),
             target: f.target.clone(),
             title: f.title.clone(),
             href: f
@@ -164,6 +217,9 @@ fn diff_rows(list: &[scanlens_model::Finding]) -> Vec<DiffRow> {
         })
         .collect()
 }
+
+/// The image page's scripts: local times, sortable columns.
+const IMAGE_SCRIPTS: [&str; 2] = [TIME_JS, SORT_JS];
 
 /// `images/<slug>/index.html`: an image's history, and what changed in its latest scan, read
 /// from the reports in the scan folders `folder` names.
@@ -183,7 +239,7 @@ pub fn image_page(
             let new = crate::input::load_report(&folder(&latest.id))?;
             let d = scanlens_model::diff::diff(&old, &new);
             Some(DiffView {
-                previous: prev.scanned_at.clone(),
+                previous: when(&prev.scanned_at),
                 new: d.new.len(),
                 fixed: d.fixed.len(),
                 unchanged: d.unchanged,
@@ -194,15 +250,18 @@ pub fn image_page(
     let (trend_total, trend_severe) = trend(&image.scans, 600.0, 80.0);
     let page = ImagePage {
         name: &image.name,
-        csp: crate::html::csp(STYLE, &[]),
+        csp: crate::html::csp(STYLE, &[IMAGE_SCRIPTS[0], IMAGE_SCRIPTS[1]]),
         style: STYLE,
+        scripts: &IMAGE_SCRIPTS,
         latest,
+        latest_when: when(&latest.scanned_at),
         history: image
             .scans
             .iter()
             .rev()
             .map(|s| HistoryRow {
                 scan: s,
+                when: when(&s.scanned_at),
                 cells: cells(&s.counts),
                 total: s.counts.total(),
             })

@@ -92,6 +92,7 @@ mod tests {
                 counts: SeverityCounts::default(),
                 fixable: 0,
                 terms: vec!["CVE-1".into()],
+                hits: Vec::new(),
             },
         )
     }

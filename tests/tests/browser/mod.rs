@@ -148,3 +148,102 @@ where
         scenario(c, scratch.path()).await
     });
 }
+
+/// A Chrome DevTools Protocol command through chromedriver's `goog/cdp/execute`: emulation of
+/// media features, time zone, locale, viewport and JavaScript off for the pages opened after it.
+#[derive(Debug)]
+struct Cdp {
+    cmd: String,
+    params: Value,
+}
+
+impl fantoccini::wd::WebDriverCompatibleCommand for Cdp {
+    fn endpoint(
+        &self,
+        base_url: &url::Url,
+        session_id: Option<&str>,
+    ) -> Result<url::Url, url::ParseError> {
+        base_url.join(&format!(
+            "session/{}/goog/cdp/execute",
+            session_id.unwrap_or_default()
+        ))
+    }
+
+    fn method_and_body(&self, _: &url::Url) -> (http::Method, Option<String>) {
+        let body = json!({ "cmd": self.cmd, "params": self.params });
+        (http::Method::POST, Some(body.to_string()))
+    }
+}
+
+pub async fn cdp(c: &Client, cmd: &str, params: Value) -> Result<Value> {
+    let cmd = Cdp {
+        cmd: cmd.to_string(),
+        params,
+    };
+    c.issue_cmd(cmd)
+        .await
+        .with_context(|| "chromedriver refused a DevTools command")
+}
+
+/// Emulates `prefers-color-scheme: dark` (or light) for the pages opened after it.
+pub async fn color_scheme(c: &Client, dark: bool) -> Result<()> {
+    let value = if dark { "dark" } else { "light" };
+    cdp(
+        c,
+        "Emulation.setEmulatedMedia",
+        json!({ "features": [{ "name": "prefers-color-scheme", "value": value }] }),
+    )
+    .await?;
+    Ok(())
+}
+
+/// A phone's viewport (CSS pixels, touch, mobile meta viewport honoured).
+pub async fn phone(c: &Client, width: u32, height: u32) -> Result<()> {
+    cdp(
+        c,
+        "Emulation.setDeviceMetricsOverride",
+        json!({ "width": width, "height": height, "deviceScaleFactor": 2, "mobile": true }),
+    )
+    .await?;
+    Ok(())
+}
+
+/// axe-core as `.ci/install` puts it in `.ci/node` (npm).
+fn axe_source() -> Result<String> {
+    let path =
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("../.ci/node/node_modules/axe-core/axe.min.js");
+    std::fs::read_to_string(&path).map_err(|e| {
+        Unavailable(format!(
+            "axe-core is not installed at {} ({e}); run bash .ci/install",
+            path.display()
+        ))
+        .into()
+    })
+}
+
+/// Runs axe-core in the open page (WCAG 2 A/AA and best practices) and returns its critical and
+/// serious violations, one line each: rule, impact, help and the first elements it names.
+pub async fn axe_serious(c: &Client) -> Result<Vec<String>> {
+    js(c, &format!("{};return true;", axe_source()?)).await?;
+    let result = c
+        .execute_async(
+            "const done = arguments[arguments.length - 1];
+             axe.run(document, { resultTypes: ['violations'] })
+               .then(r => done(r.passes.length === 0 ? [{ id: 'axe-checked-nothing', impact: 'critical', help: 'no rule passed', nodes: [] }] : r.violations.map(v => ({ id: v.id, impact: v.impact, help: v.help,
+                 nodes: v.nodes.slice(0, 3).map(n => n.target.join(' ') + ' ' + (n.failureSummary || '').replace(/\\s+/g, ' ')) }))))
+               .catch(e => done([{ id: 'axe-error', impact: 'critical', help: String(e), nodes: [] }]));",
+            vec![],
+        )
+        .await?;
+    let list: Vec<Value> = serde_json::from_value(result)?;
+    Ok(list
+        .into_iter()
+        .filter(|v| matches!(v["impact"].as_str(), Some("critical" | "serious")))
+        .map(|v| {
+            format!(
+                "{} ({}): {} {}",
+                v["id"], v["impact"], v["help"], v["nodes"]
+            )
+        })
+        .collect())
+}
