@@ -513,3 +513,108 @@ fn publish_uses_an_instance_role_through_imdsv2() {
     );
     assert_fails(&out, "no AWS credentials found");
 }
+
+/// Writes a CA, and a server certificate for 127.0.0.1 it signed, as PEM files into the folder
+/// given: `ca.pem`, `server.pem`, `server.key`.
+const MAKE_CERTS: &str = r#"
+import sys, datetime, ipaddress
+from cryptography import x509
+from cryptography.x509.oid import NameOID
+from cryptography.hazmat.primitives import hashes, serialization
+from cryptography.hazmat.primitives.asymmetric import ec
+out = sys.argv[1]
+now = datetime.datetime.now(datetime.timezone.utc)
+def name(cn): return x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, cn)])
+ca_key = ec.generate_private_key(ec.SECP256R1())
+ca = (x509.CertificateBuilder().subject_name(name("scanlens test CA")).issuer_name(name("scanlens test CA"))
+      .public_key(ca_key.public_key()).serial_number(x509.random_serial_number())
+      .not_valid_before(now - datetime.timedelta(hours=1)).not_valid_after(now + datetime.timedelta(days=1))
+      .add_extension(x509.BasicConstraints(ca=True, path_length=None), critical=True)
+      .add_extension(x509.KeyUsage(digital_signature=True, content_commitment=False, key_encipherment=False, data_encipherment=False, key_agreement=False, key_cert_sign=True, crl_sign=True, encipher_only=False, decipher_only=False), critical=True)
+      .sign(ca_key, hashes.SHA256()))
+key = ec.generate_private_key(ec.SECP256R1())
+cert = (x509.CertificateBuilder().subject_name(name("127.0.0.1")).issuer_name(ca.subject)
+        .public_key(key.public_key()).serial_number(x509.random_serial_number())
+        .not_valid_before(now - datetime.timedelta(hours=1)).not_valid_after(now + datetime.timedelta(days=1))
+        .add_extension(x509.SubjectAlternativeName([x509.IPAddress(ipaddress.ip_address("127.0.0.1"))]), critical=False)
+        .add_extension(x509.BasicConstraints(ca=False, path_length=None), critical=True)
+        .add_extension(x509.ExtendedKeyUsage([x509.oid.ExtendedKeyUsageOID.SERVER_AUTH]), critical=False)
+        .sign(ca_key, hashes.SHA256()))
+open(out + "/ca.pem", "wb").write(ca.public_bytes(serialization.Encoding.PEM))
+open(out + "/server.pem", "wb").write(cert.public_bytes(serialization.Encoding.PEM))
+open(out + "/server.key", "wb").write(key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()))
+"#;
+
+/// A moto server of its own, over TLS with a certificate of a private CA; killed when dropped.
+struct TlsMoto(std::process::Child);
+
+impl Drop for TlsMoto {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+/// `AWS_CA_BUNDLE`: an S3-compatible server behind a company CA is trusted through the bundle,
+/// and refused without it.
+#[test]
+fn publish_trusts_the_ca_bundle_it_is_given() {
+    if !e2e() {
+        return;
+    }
+    Moto::shared(); // moto is installed: the same check as the other tests.
+    let tmp = require!(TempDir::new("publish-ca-bundle"));
+    python(MAKE_CERTS, &[tmp.path().to_str().unwrap()]).expect("certificates");
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let server = TlsMoto(
+        Command::new("moto_server")
+            .args(["-H", "127.0.0.1", "-p", &port.to_string(), "-c"])
+            .arg(tmp.path().join("server.pem"))
+            .arg("-k")
+            .arg(tmp.path().join("server.key"))
+            .stdin(std::process::Stdio::null())
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .expect("moto_server"),
+    );
+    let endpoint = format!("https://127.0.0.1:{port}");
+    let ca = tmp.path().join("ca.pem");
+    let make_bucket = format!(
+        "import boto3,time\nfor i in range(300):\n    try:\n        boto3.client('s3', endpoint_url='{endpoint}', region_name='us-east-1', aws_access_key_id='a', aws_secret_access_key='b', verify='{}').create_bucket(Bucket='tls'); break\n    except Exception as e:\n        time.sleep(0.1)\nelse:\n    raise SystemExit('moto over TLS did not start: ' + str(e))",
+        ca.display()
+    );
+    python(&make_bucket, &[]).expect("bucket over TLS");
+    let report = small_report(tmp.path());
+    let env = |bundle: Option<&Path>| {
+        let mut e = vec![
+            ("AWS_ACCESS_KEY_ID", "a".to_string()),
+            ("AWS_SECRET_ACCESS_KEY", "b".to_string()),
+            ("AWS_ENDPOINT_URL_S3", endpoint.clone()),
+            ("AWS_EC2_METADATA_DISABLED", "true".to_string()),
+        ];
+        if let Some(b) = bundle {
+            e.push(("AWS_CA_BUNDLE", b.display().to_string()));
+        }
+        e
+    };
+    let args = ["publish", "--s3", "s3://tls/x", report.to_str().unwrap()];
+    let out = scanlens(tmp.path(), &env(Some(&ca)), &args);
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(0), "{err}");
+    // The built-in roots do not know the company CA.
+    let out = scanlens(tmp.path(), &env(None), &args);
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(3), "{err}");
+    assert!(
+        err.contains(&endpoint)
+            && err.contains("UnknownIssuer")
+            && err.contains("set AWS_CA_BUNDLE"),
+        "{err}"
+    );
+    drop(server);
+}

@@ -419,6 +419,10 @@ impl Client {
                     attempts: attempt,
                 }
             }
+            e if e.to_string().contains("certificate") => S3Error::UntrustedCertificate {
+                endpoint: self.endpoint_name(),
+                why: e.to_string(),
+            },
             e => S3Error::Unreachable {
                 endpoint: self.endpoint_name(),
                 why: e.to_string(),

@@ -32,6 +32,8 @@ pub enum S3Error {
     CaBundle { path: String, why: String },
     #[error("cannot reach the S3 endpoint {endpoint}: {why}; check the network, AWS_ENDPOINT_URL_S3 / AWS_ENDPOINT_URL, or AWS_REGION")]
     Unreachable { endpoint: String, why: String },
+    #[error("the S3 endpoint {endpoint} presented a certificate scanlens does not trust ({why}); if a company proxy or a private CA signed it, set AWS_CA_BUNDLE to that CA's PEM file")]
+    UntrustedCertificate { endpoint: String, why: String },
     #[error("could not connect to the S3 endpoint {endpoint} within {limit} ({attempts} attempts); check the network and AWS_ENDPOINT_URL_S3 / AWS_ENDPOINT_URL, or raise --connect-timeout (SCANLENS_S3_CONNECT_TIMEOUT)")]
     ConnectTimeout {
         endpoint: String,
