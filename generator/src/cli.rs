@@ -406,9 +406,10 @@ pub struct SiteArgs {
     /// Report directories written by `scanlens scan` or `scanlens render`
     #[arg(value_name = "REPORT_DIR")]
     pub reports: Vec<PathBuf>,
-    /// Also add every scan `publish` put under this bucket prefix (s3://bucket/prefix) that the
-    /// site lacks: its index and records are read, and the report folders of new scans downloaded
-    #[arg(long, value_name = "S3_URL")]
+    /// Also add every scan the site lacks from s3://bucket/prefix (what `publish` put there) or
+    /// from the deployed dashboard at https://… (its history, e.g. GitHub Pages): the index is
+    /// read and the report folders of new scans downloaded
+    #[arg(long, value_name = "S3_URL|URL")]
     pub from: Option<String>,
     /// Site title
     #[arg(long, default_value = DEFAULT_SITE_TITLE)]

@@ -14,6 +14,7 @@ mod index;
 mod names;
 mod pages;
 pub mod records;
+pub mod restore;
 mod search;
 mod staging;
 
