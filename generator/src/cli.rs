@@ -189,6 +189,16 @@ pub struct ScanArgs {
     #[arg(long, help_heading = "Trivy")]
     pub offline_scan: bool,
 
+    /// Scan in Trivy's client mode against this `trivy server` (http://HOST:PORT), which holds
+    /// the vulnerability DB: no DB is downloaded here
+    #[arg(long, value_name = "URL", value_parser = crate::scan::server::parse_url, help_heading = "Trivy")]
+    pub server: Option<String>,
+
+    /// The token the trivy server was started with (`trivy server --token`); handed to trivy in
+    /// its environment, not its arguments
+    #[arg(long, value_name = "TOKEN", env = "SCANLENS_TRIVY_TOKEN", hide_env_values = true, requires = "server", value_parser = crate::scan::server::parse_token, help_heading = "Trivy")]
+    pub token: Option<String>,
+
     /// Trivy's time limit per scan, e.g. 10m [default: trivy's 5m]
     #[arg(long, value_name = "DURATION", help_heading = "Trivy")]
     pub timeout: Option<String>,
@@ -455,7 +465,8 @@ Example: scanlens query \"SELECT image, count(*) FROM findings WHERE severity = 
 pub struct QueryArgs {
     /// One SQL statement that reads the table `findings`
     pub sql: String,
-    /// Report directories (searched recursively), report.json or findings.ndjson files
+    /// Report directories (searched recursively), report.json, findings.ndjson or .ndjson.gz
+    /// files, or a prefix downloaded from a bucket `publish` wrote (its findings table is read)
     #[arg(required = true, value_name = "PATH")]
     pub paths: Vec<PathBuf>,
     /// Print JSON (an array of objects) instead of a table
@@ -475,6 +486,9 @@ fn positive_duration(s: &str) -> Result<Duration, String> {
     }
 }
 
+/// The dashboard's title unless `--title` says otherwise.
+pub const DEFAULT_SITE_TITLE: &str = "Scanlens dashboard";
+
 #[derive(Debug, Args)]
 #[command(
     after_help = "The site keeps its own index and history in SITE/data/, so each CI run adds \
@@ -488,8 +502,13 @@ pub struct SiteArgs {
     /// Report directories written by `scanlens scan` or `scanlens render`
     #[arg(value_name = "REPORT_DIR")]
     pub reports: Vec<PathBuf>,
+    /// Also add every scan the site lacks from s3://bucket/prefix (what `publish` put there) or
+    /// from the deployed dashboard at https://… (its history, e.g. GitHub Pages): the index is
+    /// read and the report folders of new scans downloaded
+    #[arg(long, value_name = "S3_URL|URL")]
+    pub from: Option<String>,
     /// Site title
-    #[arg(long, default_value = "Scanlens dashboard")]
+    #[arg(long, default_value = DEFAULT_SITE_TITLE)]
     pub title: String,
 }
 
@@ -546,8 +565,12 @@ pub struct PublishArgs {
     #[arg(value_name = "REPORT_DIR")]
     pub dirs: Vec<PathBuf>,
     /// Also upload this site folder (from `scanlens site`) to PREFIX/site/
-    #[arg(long, value_name = "SITE")]
+    #[arg(long, value_name = "SITE", conflicts_with = "update_site")]
     pub site: Option<PathBuf>,
+    /// After publishing, rebuild the dashboard at PREFIX/site/ from every scan the bucket holds
+    /// (what `scanlens site --from` builds), so concurrent publishers leave a complete one
+    #[arg(long)]
+    pub update_site: bool,
     /// How long each attempt may take to connect to S3 (DNS, TCP, TLS)
     #[arg(
         long,

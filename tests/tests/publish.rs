@@ -9,162 +9,15 @@
 //! listening) are in `generator/tests/publishing.rs`.
 
 mod common;
+#[path = "common/moto.rs"]
+mod moto;
 
-use scanlens_e2e::Unavailable;
-use scanlens_e2e::{e2e, once_per_binary, require, scanlens_bin, which, StartError, TempDir};
+use moto::{python, scanlens, Moto, DOWNLOAD, ROLE_ARN};
+use scanlens_e2e::{e2e, require, scanlens_bin, TempDir};
 use std::collections::BTreeMap;
-use std::net::TcpStream;
 use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Output, Stdio};
-use std::sync::{Mutex, OnceLock};
-use std::time::{Duration, Instant};
-
-/// Creates an IAM user with S3 rights and a bucket, then turns authentication on for every later
-/// request (moto's reset-auth with 0 free requests). Prints the user's keys as JSON.
-const SETUP: &str = r#"
-import sys, json, boto3, urllib.request
-ep = sys.argv[1]
-kw = dict(endpoint_url=ep, region_name="us-east-1", aws_access_key_id="setup", aws_secret_access_key="setup")
-iam = boto3.client("iam", **kw)
-iam.create_user(UserName="ci")
-key = iam.create_access_key(UserName="ci")["AccessKey"]
-iam.put_user_policy(UserName="ci", PolicyName="s3", PolicyDocument=json.dumps({"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "s3:*", "Resource": "*"}]}))
-boto3.client("s3", **kw).create_bucket(Bucket="reports")
-req = urllib.request.Request(ep + "/moto-api/reset-auth", data=b"0", method="POST", headers={"Content-Type": "text/plain"})
-urllib.request.urlopen(req).read()
-print(json.dumps({"id": key["AccessKeyId"], "secret": key["SecretAccessKey"]}))
-"#;
-
-/// Downloads every object under a prefix into a folder (key → file) and prints
-/// `{key: content_type}`. It lists the whole bucket and filters here because moto's signature
-/// check rejects boto3's own `Prefix=` with a `/` in it.
-const DOWNLOAD: &str = r#"
-import sys, json, os, boto3
-ep, key_id, secret, prefix, out = sys.argv[1:6]
-s3 = boto3.client("s3", endpoint_url=ep, region_name="us-east-1", aws_access_key_id=key_id, aws_secret_access_key=secret)
-types = {}
-for page in s3.get_paginator("list_objects_v2").paginate(Bucket="reports"):
-    for o in [o for o in page.get("Contents", []) if o["Key"].startswith(prefix)]:
-        obj = s3.get_object(Bucket="reports", Key=o["Key"])
-        path = os.path.join(out, o["Key"])
-        os.makedirs(os.path.dirname(path), exist_ok=True)
-        with open(path, "wb") as f:
-            f.write(obj["Body"].read())
-        types[o["Key"]] = obj["ContentType"]
-print(json.dumps(types))
-"#;
-
-/// The moto server shared by this binary's tests, with an IAM user (`id`, `secret`) allowed
-/// everything on S3 and the bucket `reports`; every request after the set-up must be signed.
-struct Moto {
-    child: Mutex<Option<Child>>,
-    dir: Mutex<Option<TempDir>>,
-    port: u16,
-    id: String,
-    secret: String,
-}
-
-impl Moto {
-    fn shared() -> &'static Moto {
-        static MOTO: OnceLock<Result<Moto, StartError>> = OnceLock::new();
-        require!(once_per_binary(&MOTO, Moto::start, Moto::stop))
-    }
-
-    fn start() -> anyhow::Result<Moto> {
-        let bin = which("moto_server")
-            .ok_or_else(|| Unavailable("moto_server (pip install \"moto[server]\")".into()))?;
-        let dir = TempDir::new("moto")?;
-        let port = std::net::TcpListener::bind("127.0.0.1:0")?
-            .local_addr()?
-            .port();
-        let child = Command::new(bin)
-            .args(["-H", "127.0.0.1", "-p", &port.to_string()])
-            .stdin(Stdio::null())
-            .stdout(std::fs::File::create(dir.path().join("moto.log"))?)
-            .stderr(std::fs::File::create(dir.path().join("moto.err"))?)
-            .spawn()?;
-        let err_log = dir.path().join("moto.err");
-        let mut moto = Moto {
-            child: Mutex::new(Some(child)),
-            dir: Mutex::new(Some(dir)),
-            port,
-            id: String::new(),
-            secret: String::new(),
-        };
-        let start = Instant::now();
-        while TcpStream::connect(("127.0.0.1", port)).is_err() {
-            if start.elapsed() > Duration::from_secs(30) {
-                anyhow::bail!(
-                    "moto_server did not listen on {port} within 30s: {}",
-                    std::fs::read_to_string(&err_log).unwrap_or_default()
-                );
-            }
-            std::thread::sleep(Duration::from_millis(100));
-        }
-        let keys: serde_json::Value = serde_json::from_str(&python(SETUP, &[&moto.endpoint()])?)?;
-        moto.id = keys["id"].as_str().unwrap_or_default().to_string();
-        moto.secret = keys["secret"].as_str().unwrap_or_default().to_string();
-        anyhow::ensure!(!moto.id.is_empty(), "moto set-up gave no keys: {keys}");
-        Ok(moto)
-    }
-
-    fn endpoint(&self) -> String {
-        format!("http://127.0.0.1:{}", self.port)
-    }
-
-    /// The user's keys and this endpoint, as `scanlens` reads them from the environment.
-    fn creds(&self) -> Vec<(&'static str, String)> {
-        vec![
-            ("AWS_ACCESS_KEY_ID", self.id.clone()),
-            ("AWS_SECRET_ACCESS_KEY", self.secret.clone()),
-            ("AWS_ENDPOINT_URL_S3", self.endpoint()),
-        ]
-    }
-
-    fn stop(&self) {
-        if let Some(mut child) = self.child.lock().unwrap_or_else(|e| e.into_inner()).take() {
-            let _ = child.kill();
-            let _ = child.wait();
-        }
-        drop(self.dir.lock().unwrap_or_else(|e| e.into_inner()).take());
-    }
-}
-
-impl Drop for Moto {
-    fn drop(&mut self) {
-        self.stop();
-    }
-}
-
-fn python(script: &str, args: &[&str]) -> anyhow::Result<String> {
-    let out = Command::new("python3")
-        .arg("-c")
-        .arg(script)
-        .args(args)
-        .stdin(Stdio::null())
-        .output()?;
-    anyhow::ensure!(
-        out.status.success(),
-        "python failed: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    Ok(String::from_utf8(out.stdout)?)
-}
-
-/// Runs scanlens with a clean environment: only what is given, plus PATH and an empty HOME, so
-/// the machine's own AWS settings cannot leak in.
-fn scanlens<V: AsRef<std::ffi::OsStr>>(home: &Path, env: &[(&str, V)], args: &[&str]) -> Output {
-    let mut cmd = Command::new(scanlens_bin().unwrap());
-    cmd.env_clear()
-        .env("PATH", std::env::var_os("PATH").unwrap_or_default())
-        .env("HOME", home)
-        .args(args)
-        .stdin(Stdio::null());
-    for (k, v) in env {
-        cmd.env(k, v);
-    }
-    cmd.output().unwrap()
-}
+use std::process::{Command, Output};
+use std::time::Instant;
 
 fn files_under(dir: &Path) -> BTreeMap<String, Vec<u8>> {
     fn walk(root: &Path, dir: &Path, out: &mut BTreeMap<String, Vec<u8>>) {
@@ -227,6 +80,9 @@ struct RoundTrip {
     got: BTreeMap<String, Vec<u8>>,
     /// Key → content type read back with boto3.
     types: BTreeMap<String, String>,
+    /// The scan's folder name under `reports/<slug>/` and the findings table.
+    slug: String,
+    id: String,
 }
 
 /// Renders a real report folder from the corpus (with SARIF; a space in its name, which SigV4
@@ -247,9 +103,17 @@ fn round_trip(tmp: &Path, prefix: &str) -> Option<RoundTrip> {
         site.as_os_str(),
         report.as_os_str(),
     ]);
+    // The scan's folder name in the site is its slug and id in the bucket too.
+    let index: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(site.join("data/site.json")).unwrap()).unwrap();
+    let slug = index["images"][0]["slug"].as_str().unwrap().to_string();
+    let id = index["images"][0]["scans"][0]["id"]
+        .as_str()
+        .unwrap()
+        .to_string();
     let mut expected = BTreeMap::new();
     for (rel, bytes) in files_under(&report) {
-        expected.insert(format!("{prefix}/out/debian latest/{rel}"), bytes);
+        expected.insert(format!("{prefix}/reports/{slug}/{id}/{rel}"), bytes);
     }
     for (rel, bytes) in files_under(&site) {
         expected.insert(format!("{prefix}/site/{rel}"), bytes);
@@ -307,6 +171,8 @@ fn round_trip(tmp: &Path, prefix: &str) -> Option<RoundTrip> {
         expected,
         got: files_under(&down),
         types,
+        slug,
+        id,
     })
 }
 
@@ -316,9 +182,45 @@ fn publish_uploads_the_report_and_the_site_byte_for_byte_and_nothing_else() {
         return;
     }
     let tmp = require!(TempDir::new("publish-bytes"));
-    let Some(rt) = round_trip(tmp.path(), "scans/abc123") else {
+    let Some(mut rt) = round_trip(tmp.path(), "scans/abc123") else {
         return;
     };
+    let (slug, id) = (rt.slug.clone(), rt.id.clone());
+    // Beside the files: the scan's findings in the table, its record and the index.
+    let findings: Vec<String> = rt
+        .got
+        .keys()
+        .filter(|k| k.starts_with("scans/abc123/findings/dt="))
+        .cloned()
+        .collect();
+    assert_eq!(findings.len(), 1, "{findings:?}");
+    assert!(
+        findings[0].ends_with(&format!("/repository={slug}/{id}.ndjson.gz")),
+        "{findings:?}"
+    );
+    let mut rows = Vec::new();
+    std::io::Read::read_to_end(
+        &mut flate2::read::GzDecoder::new(&rt.got.remove(&findings[0]).unwrap()[..]),
+        &mut rows,
+    )
+    .unwrap();
+    let ndjson = format!("scans/abc123/reports/{slug}/{id}/findings.ndjson");
+    assert!(
+        rows == rt.expected[&ndjson],
+        "the table holds the report's rows"
+    );
+    let record = rt
+        .got
+        .remove(&format!("scans/abc123/site-data/records/{slug}/{id}.json"))
+        .expect("the scan's record");
+    let record: serde_json::Value = serde_json::from_slice(&record).unwrap();
+    assert_eq!(record["scan"]["id"], id.as_str());
+    let index = rt
+        .got
+        .remove("scans/abc123/site-data/index.json")
+        .expect("the index");
+    let index: serde_json::Value = serde_json::from_slice(&index).unwrap();
+    assert_eq!(index["images"][0]["scans"][0]["id"], id.as_str());
     // Exactly the files render and site wrote: no leftovers, no notes.txt, no site.tmp-1.
     assert_eq!(
         rt.got.keys().collect::<Vec<_>>(),
@@ -334,7 +236,7 @@ fn publish_uploads_the_report_and_the_site_byte_for_byte_and_nothing_else() {
         "report.sarif",
         "findings.ndjson",
     ] {
-        let key = format!("scans/abc123/out/debian latest/{name}");
+        let key = format!("scans/abc123/reports/{slug}/{id}/{name}");
         assert!(rt.types.contains_key(&key), "{key} was not published");
     }
     assert!(rt.types.contains_key("scans/abc123/site/data/site.json"));
@@ -354,6 +256,7 @@ fn published_objects_carry_the_content_types_browsers_and_athena_expect() {
             "html" => "text/html; charset=utf-8",
             "json" => "application/json",
             "ndjson" => "application/x-ndjson",
+            "gz" => "application/gzip",
             "sarif" => "application/sarif+json",
             "md" => "text/markdown; charset=utf-8",
             other => panic!("unexpected file type {other}"),
@@ -463,4 +366,255 @@ fn publish_reads_credentials_and_the_endpoint_from_an_aws_profile() {
         "{}",
         String::from_utf8_lossy(&out.stderr)
     );
+}
+
+/// Web identity, as EKS (IRSA), GitLab and GitHub OIDC hand it out: the token file and the role
+/// are exchanged at moto's STS (unsigned, as AWS takes it) for temporary keys, which moto then
+/// checks on every S3 request, session token included.
+#[test]
+fn publish_assumes_a_role_with_a_web_identity_token() {
+    if !e2e() {
+        return;
+    }
+    let moto = Moto::shared();
+    let tmp = require!(TempDir::new("publish-web-identity"));
+    let report = small_report(tmp.path());
+    let token = tmp.path().join("token");
+    std::fs::write(
+        &token,
+        "eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJyZXBvOm9yZy9hcHAifQ.c2ln\n",
+    )
+    .unwrap();
+    let endpoint = moto.endpoint();
+    let env = [
+        ("AWS_WEB_IDENTITY_TOKEN_FILE", token.to_str().unwrap()),
+        ("AWS_ROLE_ARN", ROLE_ARN),
+        ("AWS_ROLE_SESSION_NAME", "job-42"),
+        ("AWS_ENDPOINT_URL", endpoint.as_str()),
+        ("AWS_EC2_METADATA_DISABLED", "true"),
+    ];
+    let out = scanlens(
+        tmp.path(),
+        &env,
+        &[
+            "publish",
+            "--s3",
+            "s3://reports/oidc",
+            report.to_str().unwrap(),
+        ],
+    );
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(0), "{err}");
+    assert!(err.contains("the index lists 1 scans"), "{err}");
+    // (Moto's STS grants any role, so STS's refusal is tested against a stand-in:
+    // `s3::credentials` unit tests.)
+}
+
+/// A stand-in for the EC2 instance metadata service on 127.0.0.1 that insists on IMDSv2: it
+/// answers a session token to `PUT /latest/api/token`, and the role's credentials (moto's user's
+/// keys) only to requests carrying that token. Serves `n` requests; returns what it saw.
+fn fake_imds(
+    n: usize,
+    id: String,
+    secret: String,
+) -> (String, std::thread::JoinHandle<Vec<String>>) {
+    use std::io::{BufRead, BufReader, Write};
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let endpoint = format!("http://{}", listener.local_addr().unwrap());
+    let handle = std::thread::spawn(move || {
+        let mut seen = Vec::new();
+        for _ in 0..n {
+            let (sock, _) = listener.accept().unwrap();
+            sock.set_read_timeout(Some(std::time::Duration::from_secs(10)))
+                .unwrap();
+            let mut reader = BufReader::new(sock.try_clone().unwrap());
+            let mut head = String::new();
+            loop {
+                let mut line = String::new();
+                if reader.read_line(&mut line).unwrap_or(0) == 0 || line == "\r\n" {
+                    break;
+                }
+                head.push_str(&line);
+            }
+            let first = head.lines().next().unwrap_or("").to_string();
+            let token = head
+                .to_lowercase()
+                .contains("x-aws-ec2-metadata-token: imds-session");
+            let (status, body) = match first.split_whitespace().take(2).collect::<Vec<_>>()[..] {
+                ["PUT", "/latest/api/token"] => ("200 OK", "imds-session".to_string()),
+                [_, _] if !token => ("401 Unauthorized", String::new()),
+                ["GET", "/latest/meta-data/iam/security-credentials/"] => {
+                    ("200 OK", "ci-instance-role".to_string())
+                }
+                ["GET", "/latest/meta-data/iam/security-credentials/ci-instance-role"] => (
+                    "200 OK",
+                    format!(
+                        r#"{{"Code":"Success","AccessKeyId":"{id}","SecretAccessKey":"{secret}","Expiration":"2099-01-01T00:00:00Z"}}"#
+                    ),
+                ),
+                _ => ("404 Not Found", String::new()),
+            };
+            let mut w = sock;
+            let _ = write!(
+                w,
+                "HTTP/1.1 {status}\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
+                body.len()
+            );
+            seen.push(first);
+        }
+        seen
+    });
+    (endpoint, handle)
+}
+
+/// On EC2 (Jenkins or GitLab runners with an instance role): no keys anywhere, credentials from
+/// the instance metadata service, IMDSv2 only.
+#[test]
+fn publish_uses_an_instance_role_through_imdsv2() {
+    if !e2e() {
+        return;
+    }
+    let moto = Moto::shared();
+    let tmp = require!(TempDir::new("publish-imds"));
+    let report = small_report(tmp.path());
+    let (imds, server) = fake_imds(3, moto.id.clone(), moto.secret.clone());
+    let endpoint = moto.endpoint();
+    let out = scanlens(
+        tmp.path(),
+        &[
+            ("AWS_EC2_METADATA_SERVICE_ENDPOINT", imds.as_str()),
+            ("AWS_ENDPOINT_URL_S3", endpoint.as_str()),
+        ],
+        &[
+            "publish",
+            "--s3",
+            "s3://reports/imds",
+            report.to_str().unwrap(),
+        ],
+    );
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(0), "{err}");
+    let seen = server.join().unwrap();
+    assert!(seen[0].starts_with("PUT /latest/api/token"), "{seen:?}");
+    // Disabled: no keys at all is the one-line error (that it is not even asked is a unit test).
+    let out = scanlens(
+        tmp.path(),
+        &[
+            ("AWS_EC2_METADATA_SERVICE_ENDPOINT", imds.as_str()),
+            ("AWS_EC2_METADATA_DISABLED", "true"),
+            ("AWS_ENDPOINT_URL_S3", endpoint.as_str()),
+        ],
+        &[
+            "publish",
+            "--s3",
+            "s3://reports/imds",
+            report.to_str().unwrap(),
+        ],
+    );
+    assert_fails(&out, "no AWS credentials found");
+}
+
+/// Writes a CA, and a server certificate for 127.0.0.1 it signed, as PEM files into the folder
+/// given: `ca.pem`, `server.pem`, `server.key`.
+const MAKE_CERTS: &str = r#"
+import sys, datetime, ipaddress
+from cryptography import x509
+from cryptography.x509.oid import NameOID
+from cryptography.hazmat.primitives import hashes, serialization
+from cryptography.hazmat.primitives.asymmetric import ec
+out = sys.argv[1]
+now = datetime.datetime.now(datetime.timezone.utc)
+def name(cn): return x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, cn)])
+ca_key = ec.generate_private_key(ec.SECP256R1())
+ca = (x509.CertificateBuilder().subject_name(name("scanlens test CA")).issuer_name(name("scanlens test CA"))
+      .public_key(ca_key.public_key()).serial_number(x509.random_serial_number())
+      .not_valid_before(now - datetime.timedelta(hours=1)).not_valid_after(now + datetime.timedelta(days=1))
+      .add_extension(x509.BasicConstraints(ca=True, path_length=None), critical=True)
+      .add_extension(x509.KeyUsage(digital_signature=True, content_commitment=False, key_encipherment=False, data_encipherment=False, key_agreement=False, key_cert_sign=True, crl_sign=True, encipher_only=False, decipher_only=False), critical=True)
+      .sign(ca_key, hashes.SHA256()))
+key = ec.generate_private_key(ec.SECP256R1())
+cert = (x509.CertificateBuilder().subject_name(name("127.0.0.1")).issuer_name(ca.subject)
+        .public_key(key.public_key()).serial_number(x509.random_serial_number())
+        .not_valid_before(now - datetime.timedelta(hours=1)).not_valid_after(now + datetime.timedelta(days=1))
+        .add_extension(x509.SubjectAlternativeName([x509.IPAddress(ipaddress.ip_address("127.0.0.1"))]), critical=False)
+        .add_extension(x509.BasicConstraints(ca=False, path_length=None), critical=True)
+        .add_extension(x509.ExtendedKeyUsage([x509.oid.ExtendedKeyUsageOID.SERVER_AUTH]), critical=False)
+        .sign(ca_key, hashes.SHA256()))
+open(out + "/ca.pem", "wb").write(ca.public_bytes(serialization.Encoding.PEM))
+open(out + "/server.pem", "wb").write(cert.public_bytes(serialization.Encoding.PEM))
+open(out + "/server.key", "wb").write(key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()))
+"#;
+
+/// A moto server of its own, over TLS with a certificate of a private CA; killed when dropped.
+struct TlsMoto(std::process::Child);
+
+impl Drop for TlsMoto {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+/// `AWS_CA_BUNDLE`: an S3-compatible server behind a company CA is trusted through the bundle,
+/// and refused without it.
+#[test]
+fn publish_trusts_the_ca_bundle_it_is_given() {
+    if !e2e() {
+        return;
+    }
+    Moto::shared(); // moto is installed: the same check as the other tests.
+    let tmp = require!(TempDir::new("publish-ca-bundle"));
+    python(MAKE_CERTS, &[tmp.path().to_str().unwrap()]).expect("certificates");
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let server = TlsMoto(
+        Command::new("moto_server")
+            .args(["-H", "127.0.0.1", "-p", &port.to_string(), "-c"])
+            .arg(tmp.path().join("server.pem"))
+            .arg("-k")
+            .arg(tmp.path().join("server.key"))
+            .stdin(std::process::Stdio::null())
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .expect("moto_server"),
+    );
+    let endpoint = format!("https://127.0.0.1:{port}");
+    let ca = tmp.path().join("ca.pem");
+    let make_bucket = format!(
+        "import boto3,time\nfor i in range(300):\n    try:\n        boto3.client('s3', endpoint_url='{endpoint}', region_name='us-east-1', aws_access_key_id='a', aws_secret_access_key='b', verify='{}').create_bucket(Bucket='tls'); break\n    except Exception as e:\n        time.sleep(0.1)\nelse:\n    raise SystemExit('moto over TLS did not start: ' + str(e))",
+        ca.display()
+    );
+    python(&make_bucket, &[]).expect("bucket over TLS");
+    let report = small_report(tmp.path());
+    let env = |bundle: Option<&Path>| {
+        let mut e = vec![
+            ("AWS_ACCESS_KEY_ID", "a".to_string()),
+            ("AWS_SECRET_ACCESS_KEY", "b".to_string()),
+            ("AWS_ENDPOINT_URL_S3", endpoint.clone()),
+            ("AWS_EC2_METADATA_DISABLED", "true".to_string()),
+        ];
+        if let Some(b) = bundle {
+            e.push(("AWS_CA_BUNDLE", b.display().to_string()));
+        }
+        e
+    };
+    let args = ["publish", "--s3", "s3://tls/x", report.to_str().unwrap()];
+    let out = scanlens(tmp.path(), &env(Some(&ca)), &args);
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(0), "{err}");
+    // The built-in roots do not know the company CA.
+    let out = scanlens(tmp.path(), &env(None), &args);
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(3), "{err}");
+    assert!(
+        err.contains(&endpoint)
+            && err.contains("UnknownIssuer")
+            && err.contains("set AWS_CA_BUNDLE"),
+        "{err}"
+    );
+    drop(server);
 }

@@ -269,6 +269,8 @@ fn options(args: &ScanArgs) -> Options {
         db_repository: args.db_repository.clone(),
         skip_db_update: args.skip_db_update,
         offline_scan: args.offline_scan,
+        server: args.server.clone(),
+        token: args.token.clone(),
         timeout: args.timeout.clone(),
         max_input: args.input.max_input_size.as_u64(),
         skip_dirs: nonempty(&args.skip_dirs),

@@ -30,7 +30,7 @@ pub fn open(paths: &[PathBuf]) -> anyhow::Result<Connection> {
     }
     if sources.is_empty() {
         bail!(
-            "no report.json or findings.ndjson under {}; pass report directories written by scanlens",
+            "no report.json, findings.ndjson or findings table under {}; pass report directories written by scanlens, or a prefix downloaded from a bucket `publish` wrote",
             paths
                 .iter()
                 .map(|p| p.display().to_string())
@@ -67,8 +67,16 @@ pub fn open(paths: &[PathBuf]) -> anyhow::Result<Connection> {
 
 enum Source {
     Ndjson(PathBuf),
+    /// A partition of the findings table `publish` writes (`<scan id>.ndjson.gz`).
+    NdjsonGz(PathBuf),
     Report(PathBuf),
 }
+
+/// `findings.ndjson` gzipped, as the findings table holds it.
+const GZ_SUFFIX: &str = ".ndjson.gz";
+/// The most one partition file may unpack to: far above any scan's rows, far below a
+/// decompression bomb's.
+const GZ_LIMIT: u64 = 2 << 30;
 
 fn collect(path: &Path, out: &mut Vec<Source>) -> anyhow::Result<()> {
     if path.is_file() {
@@ -78,6 +86,8 @@ fn collect(path: &Path, out: &mut Vec<Source>) -> anyhow::Result<()> {
             .unwrap_or_default();
         out.push(if name.ends_with(".ndjson") {
             Source::Ndjson(path.to_path_buf())
+        } else if name.ends_with(GZ_SUFFIX) {
+            Source::NdjsonGz(path.to_path_buf())
         } else {
             Source::Report(path.to_path_buf())
         });
@@ -89,6 +99,12 @@ fn collect(path: &Path, out: &mut Vec<Source>) -> anyhow::Result<()> {
             path.display()
         );
     }
+    // A downloaded bucket prefix holds each scan twice, in the findings table and in its
+    // report folder: the table alone is read.
+    let table = path.join(crate::s3::layout::FINDINGS);
+    if table.is_dir() && path.join(crate::s3::layout::REPORTS).is_dir() {
+        return collect(&table, out);
+    }
     let nd = path.join("findings.ndjson");
     let rj = path.join("report.json");
     if nd.is_file() {
@@ -99,11 +115,17 @@ fn collect(path: &Path, out: &mut Vec<Source>) -> anyhow::Result<()> {
     let mut entries: Vec<PathBuf> = std::fs::read_dir(path)
         .with_context(|| format!("cannot list {}", path.display()))?
         .filter_map(|e| e.ok().map(|e| e.path()))
-        .filter(|p| p.is_dir())
         .collect();
     entries.sort();
     for e in entries {
-        collect(&e, out)?;
+        let gz = e
+            .file_name()
+            .is_some_and(|n| n.to_string_lossy().ends_with(GZ_SUFFIX));
+        if e.is_dir() {
+            collect(&e, out)?;
+        } else if gz && e.is_file() {
+            out.push(Source::NdjsonGz(e));
+        }
     }
     Ok(())
 }
@@ -114,9 +136,27 @@ fn rows(src: &Source) -> anyhow::Result<Vec<FlatFinding>> {
             let report = crate::input::load_report(p)?;
             Ok(scanlens_model::flat::flatten(&report).collect())
         }
-        Source::Ndjson(p) => {
-            let text = std::fs::read_to_string(p)
-                .with_context(|| format!("cannot read {}", p.display()))?;
+        Source::Ndjson(p) | Source::NdjsonGz(p) => {
+            let text = if matches!(src, Source::NdjsonGz(_)) {
+                let file = std::fs::File::open(p)
+                    .with_context(|| format!("cannot read {}", p.display()))?;
+                let mut text = String::new();
+                let mut rows =
+                    std::io::Read::take(flate2::read::GzDecoder::new(file), GZ_LIMIT + 1);
+                std::io::Read::read_to_string(&mut rows, &mut text)
+                    .with_context(|| format!("{} is not gzipped findings rows", p.display()))?;
+                if text.len() as u64 > GZ_LIMIT {
+                    bail!(
+                        "{} unpacks to more than {} GiB, more than one scan's findings; remove it from the folder",
+                        p.display(),
+                        GZ_LIMIT >> 30
+                    );
+                }
+                text
+            } else {
+                std::fs::read_to_string(p)
+                    .with_context(|| format!("cannot read {}", p.display()))?
+            };
             text.lines()
                 .enumerate()
                 .filter(|(_, l)| !l.trim().is_empty())

@@ -8,6 +8,7 @@
 
 pub mod base;
 pub mod plan;
+pub mod server;
 pub mod source;
 pub mod tag;
 
@@ -59,6 +60,10 @@ pub struct Options {
     pub db_repository: Vec<String>,
     pub skip_db_update: bool,
     pub offline_scan: bool,
+    /// `trivy image --server URL`: client mode (see `server.rs`).
+    pub server: Option<String>,
+    /// The server's token, given to trivy as [`server::TOKEN_VAR`].
+    pub token: Option<String>,
     /// Passed to trivy as given (`5m`, `300s`); parsed to kill a hung trivy a little later.
     pub timeout: Option<String>,
     /// The largest report trivy may write that is read (`--max-input-size`); 0 is the default.
@@ -278,6 +283,12 @@ fn image_flags(output: &Path, opts: &Options) -> Cmd {
         cmd = cmd.arg("--list-all-pkgs");
     }
     cmd = common_trivy_flags(cmd, opts);
+    if let Some(url) = &opts.server {
+        cmd = cmd.arg("--server").arg(url);
+    }
+    if let Some(t) = &opts.token {
+        cmd = cmd.env(server::TOKEN_VAR, t);
+    }
     for r in &opts.db_repository {
         cmd = cmd.arg("--db-repository").arg(r);
     }

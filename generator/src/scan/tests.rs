@@ -272,6 +272,32 @@ fn two_tags_of_one_repository_get_their_own_sarif_categories() {
 }
 
 #[test]
+fn client_mode_names_the_server_and_hands_the_token_over_in_the_environment() {
+    let opts = Options {
+        trivy_bin: "trivy".into(),
+        server: Some("http://127.0.0.1:4954".into()),
+        token: Some("s3cr3t".into()),
+        ..Default::default()
+    };
+    let cmd = trivy_image_cmd("app:1", false, Path::new("/o.json"), &opts);
+    let shown = cmd.display();
+    assert!(shown.contains("--server http://127.0.0.1:4954"), "{shown}");
+    assert!(
+        !shown.contains("s3cr3t"),
+        "the token is not an argument: {shown}"
+    );
+    assert!(cmd
+        .envs
+        .iter()
+        .any(|(k, v)| k == "TRIVY_TOKEN" && v == "s3cr3t"));
+    let config = trivy_config_cmd(Path::new("/d"), Path::new("/o.json"), &opts).display();
+    assert!(
+        !config.contains("--server"),
+        "trivy config has no client mode: {config}"
+    );
+}
+
+#[test]
 fn trivy_flags_go_only_where_they_are_valid() {
     let opts = Options {
         docker_bin: "docker".into(),

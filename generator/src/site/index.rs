@@ -97,11 +97,17 @@ pub fn load(site: &Path) -> Result<SiteIndex, IndexError> {
         }
         Err(source) => return Err(IndexError::Unreadable { path, source }),
     };
-    let index: SiteIndex = match serde_json::from_slice(&bytes) {
+    parse(path, &bytes)
+}
+
+/// An index read from elsewhere (a bucket), checked as [`load`] checks a file; `path` names it
+/// in errors.
+pub fn parse(path: PathBuf, bytes: &[u8]) -> Result<SiteIndex, IndexError> {
+    let index: SiteIndex = match serde_json::from_slice(bytes) {
         Ok(i) => i,
         // serde knows where, not which entry: look again for a refused name to say which.
         Err(source) => {
-            return Err(refused_name(&path, &bytes).unwrap_or(IndexError::Damaged { path, source }))
+            return Err(refused_name(&path, bytes).unwrap_or(IndexError::Damaged { path, source }))
         }
     };
     if index.version > SITE_VERSION {

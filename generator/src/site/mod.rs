@@ -13,10 +13,15 @@
 mod index;
 mod names;
 mod pages;
+pub mod records;
+pub mod restore;
 mod search;
 mod staging;
 
-pub use index::{ImageEntry, IndexError, ScanEntry, SiteIndex, SITE_VERSION};
+pub use index::{
+    load as load_index, parse as parse_index, ImageEntry, IndexError, ScanEntry, SiteIndex,
+    SITE_VERSION,
+};
 pub use names::{repository, slug, NameError, ScanId, Slug};
 
 use anyhow::Context;
@@ -36,40 +41,8 @@ pub fn add_reports(site: &Path, reports: &[PathBuf], title: &str) -> anyhow::Res
     let mut copied: HashMap<(Slug, ScanId), PathBuf> = HashMap::new();
     let mut touched: BTreeSet<String> = BTreeSet::new();
     for dir in reports {
-        let json_path = dir.join("report.json");
-        let bytes = std::fs::read(&json_path).with_context(|| {
-            format!(
-                "cannot read {}; pass directories written by `scanlens scan` or `scanlens render`",
-                json_path.display()
-            )
-        })?;
-        let report: Report = serde_json::from_slice(&bytes)
-            .with_context(|| format!("{} is not a scanlens report.json", json_path.display()))?;
-        let reference = report
-            .artifacts
-            .first()
-            .map(|a| a.name.clone())
-            .unwrap_or_else(|| dir.display().to_string());
-        let name = repository(&reference).to_string();
-        let id = scan_id(&report, &Sha256::digest(&bytes));
-        let pos = match index.images.iter().position(|i| i.name == name) {
-            Some(p) => p,
-            None => {
-                let mut s = slug(&name);
-                while index.images.iter().any(|i| i.slug == s) {
-                    s = s.bumped().with_context(|| {
-                        format!("too many images have names that make the folder name {s}; rename the image {name}")
-                    })?;
-                }
-                index.images.push(ImageEntry {
-                    name: name.clone(),
-                    slug: s,
-                    scans: Vec::new(),
-                });
-                index.images.len() - 1
-            }
-        };
-        let image = &mut index.images[pos];
+        let (Scan { name, id, entry }, report) = read_scan(dir)?;
+        let image = image_slot(&mut index, &name)?;
         if image.scans.iter().any(|s| s.id == id) {
             continue; // The same report added again: nothing changes.
         }
@@ -82,7 +55,7 @@ pub fn add_reports(site: &Path, reports: &[PathBuf], title: &str) -> anyhow::Res
         )
         .with_context(|| format!("cannot write {}", page.display()))?;
         copied.insert((image.slug.clone(), id.clone()), staged);
-        image.scans.push(scan_entry(&report, id, reference));
+        image.scans.push(entry);
         image
             .scans
             .sort_by(|a, b| (&a.scanned_at, &a.id).cmp(&(&b.scanned_at, &b.id)));
@@ -103,15 +76,7 @@ pub fn add_reports(site: &Path, reports: &[PathBuf], title: &str) -> anyhow::Res
             page.as_bytes(),
         )?;
     }
-    // Only the newest scan of each image needs its search terms; older ones drop them to keep
-    // the index small as history grows.
-    for image in &mut index.images {
-        let n = image.scans.len();
-        for s in image.scans.iter_mut().take(n.saturating_sub(1)) {
-            s.terms.clear();
-            s.hits.clear();
-        }
-    }
+    drop_old_terms(&mut index);
     staging.write_file(
         &["index.html"],
         pages::index_page(&index, title)?.as_bytes(),
@@ -120,6 +85,70 @@ pub fn add_reports(site: &Path, reports: &[PathBuf], title: &str) -> anyhow::Res
     staging.write_file(&index::INDEX_PATH, &serde_json::to_vec_pretty(&index)?)?;
     staging.commit()?;
     Ok(copied.len())
+}
+
+/// One scan as the site lists it: its image's repository, its folder name, its entry.
+#[derive(Debug, Clone)]
+pub struct Scan {
+    pub name: String,
+    pub id: ScanId,
+    pub entry: ScanEntry,
+}
+
+/// Reads the report folder `dir` (its report.json) as the site lists it, and the report.
+pub fn read_scan(dir: &Path) -> anyhow::Result<(Scan, Report)> {
+    let json_path = dir.join("report.json");
+    let bytes = std::fs::read(&json_path).with_context(|| {
+        format!(
+            "cannot read {}; pass directories written by `scanlens scan` or `scanlens render`",
+            json_path.display()
+        )
+    })?;
+    let report: Report = serde_json::from_slice(&bytes)
+        .with_context(|| format!("{} is not a scanlens report.json", json_path.display()))?;
+    let reference = report
+        .artifacts
+        .first()
+        .map(|a| a.name.clone())
+        .unwrap_or_else(|| dir.display().to_string());
+    let name = repository(&reference).to_string();
+    let id = scan_id(&report, &Sha256::digest(&bytes));
+    let entry = scan_entry(&report, id.clone(), reference);
+    Ok((Scan { name, id, entry }, report))
+}
+
+/// The image `name` in the index, added (with a folder name no other image has) if new.
+pub fn image_slot<'a>(index: &'a mut SiteIndex, name: &str) -> anyhow::Result<&'a mut ImageEntry> {
+    let pos = match index.images.iter().position(|i| i.name == name) {
+        Some(p) => p,
+        None => {
+            let mut s = slug(name);
+            while index.images.iter().any(|i| i.slug == s) {
+                s = s.bumped().with_context(|| {
+                    format!("too many images have names that make the folder name {s}; rename the image {name}")
+                })?;
+            }
+            index.images.push(ImageEntry {
+                name: name.to_string(),
+                slug: s,
+                scans: Vec::new(),
+            });
+            index.images.len() - 1
+        }
+    };
+    Ok(&mut index.images[pos])
+}
+
+/// Only the newest scan of each image needs its search terms; older ones drop them to keep the
+/// index small as history grows.
+pub fn drop_old_terms(index: &mut SiteIndex) {
+    for image in &mut index.images {
+        let n = image.scans.len();
+        for s in image.scans.iter_mut().take(n.saturating_sub(1)) {
+            s.terms.clear();
+            s.hits.clear();
+        }
+    }
 }
 
 fn scan_entry(report: &Report, id: ScanId, reference: String) -> ScanEntry {
