@@ -243,3 +243,12 @@ snapshots!(
         "--fail-on-kev"
     ]
 );
+
+// `--severity CRITICAL` (trivy-action's `severity`) on critical, high and low vulnerabilities: the
+// gate, the findings table and "Fix first" read only the critical one; the report keeps the rest.
+snapshots!(
+    severity_scope_narrows_the_summary,
+    "trivy-golden/fluentd-multiple-lockfiles.json.golden",
+    ignore: "",
+    args: ["--severity", "CRITICAL", "--fail-on", "CRITICAL"]
+);

@@ -7,13 +7,16 @@
 //! 3. Base image: per image whose layers are known, how many findings its base image brings
 //!    (fixed by a newer base) and how many its own Dockerfile layers bring.
 //!
+//! With `--severity` (the gate's `severities`), every part reads only the severities that count,
+//! as the gate and the findings table do.
+//!
 //! Every part is a bounded number of clipped, escaped lines, so the section stays a few KiB
 //! whatever the report holds and the summary's cap is left to the findings table.
 
 use super::{clip, escape, id_cell};
 use scanlens_model::present;
 use scanlens_model::triage::LayerOrigin;
-use scanlens_model::{Finding, Kind, Report};
+use scanlens_model::{Finding, Kind, Report, Severity};
 use std::fmt::Write;
 
 /// Known-exploited findings listed at most.
@@ -28,7 +31,7 @@ pub fn render(report: &Report) -> String {
     let vulns: Vec<&Finding> = report
         .findings
         .iter()
-        .filter(|f| f.kind == Kind::Vulnerability && f.is_counted())
+        .filter(|f| f.kind == Kind::Vulnerability && f.is_counted() && in_scope(report, f.severity))
         .collect();
     let base = base_image(report);
     if vulns.is_empty() && base.is_empty() {
@@ -106,7 +109,12 @@ fn upgrades(report: &Report, vulns: &[&Finding], md: &mut String) {
     let plan: Vec<_> = report
         .remediation
         .iter()
-        .filter(|r| !r.fixes.is_empty())
+        .filter(|r| {
+            !r.fixes.is_empty()
+                && Severity::ALL
+                    .iter()
+                    .any(|s| r.counts.get(*s) > 0 && in_scope(report, *s))
+        })
         .collect();
     if !plan.is_empty() {
         let _ = writeln!(
@@ -142,6 +150,11 @@ fn upgrades(report: &Report, vulns: &[&Finding], md: &mut String) {
             vulns.len()
         );
     }
+}
+
+/// Whether `--severity` counts this severity (any, without a gate).
+fn in_scope(report: &Report, severity: Severity) -> bool {
+    report.gate.as_ref().is_none_or(|g| g.in_scope(severity))
 }
 
 /// One line per image whose layers are told apart, or nothing.
