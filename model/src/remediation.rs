@@ -15,12 +15,15 @@
 
 use crate::report::*;
 use crate::versions;
-use std::collections::{BTreeSet, HashMap};
+use rustc_hash::FxHashMap;
+use std::collections::BTreeSet;
 
 /// The fix plan of `report` (see the module doc).
 pub fn plan(report: &Report) -> Vec<Remediation> {
     let mut groups: Vec<Vec<&Finding>> = Vec::new();
-    let mut at: HashMap<(u32, &str, &str, &str, &str), usize> = HashMap::new();
+    // Keys are the report's own strings, not chosen to collide; SipHash was a quarter of the
+    // plan's time at 100,000 findings.
+    let mut at: FxHashMap<(u32, &str, &str, &str, &str), usize> = FxHashMap::default();
     for f in &report.findings {
         if f.kind != Kind::Vulnerability || !f.is_counted() {
             continue;

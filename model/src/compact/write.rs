@@ -37,11 +37,12 @@ impl Hash for AdvKey<'_> {
         d[..d.len().min(64)].hash(h);
         d[d.len().saturating_sub(64)..].hash(h);
         f.references.len().hash(h);
-        // The feeds' parts differ from CVE to CVE where the texts often do not (one generic
-        // title for a package's CVEs, or none): left out, thousands of such advisories would
-        // share one hash, each compared with all the others (100,000 findings took minutes).
-        f.kev.listed().map(|k| &k.date_added).hash(h);
-        f.epss.listed().map(|e| e.score.to_bits()).hash(h);
+        // Advisories that share a generic title (or none) and a description still differ in
+        // their dates and scores: hashed too, so that thousands of them do not share one hash,
+        // each compared with all the others.
+        f.last_modified_date.hash(h);
+        f.cvss.len().hash(h);
+        f.severity_source.hash(h);
     }
 }
 

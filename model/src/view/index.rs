@@ -113,16 +113,6 @@ impl Index {
         // (package, version) → pair; (ID, pair) → merge id.
         let mut pairs: IdMap<u32> = IdMap::default();
         let mut triples: IdMap<u32> = IdMap::default();
-        let adv_kev: Vec<bool> = ds
-            .advisories
-            .iter()
-            .map(|a| a.kev.listed().is_some())
-            .collect();
-        let adv_epss: Vec<f32> = ds
-            .advisories
-            .iter()
-            .map(|a| a.epss.listed().map_or(-1.0, |e| e.score as f32))
-            .collect();
         let adv_cvss: Vec<f32> = ds
             .advisories
             .iter()
@@ -190,12 +180,12 @@ impl Index {
         let kev = ds
             .findings
             .iter()
-            .map(|o| adv_kev.get(o.advisory as usize).copied().unwrap_or(false))
+            .map(|o| o.kev.listed().is_some())
             .collect();
         let epss = ds
             .findings
             .iter()
-            .map(|o| adv_epss.get(o.advisory as usize).copied().unwrap_or(-1.0))
+            .map(|o| o.epss.listed().map_or(-1.0, |e| e.score as f32))
             .collect();
         let (layers, layer_of) = layers_of(ds);
         let several_targets = target_id.iter().any(|&t| t != target_id[0]);

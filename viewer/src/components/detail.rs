@@ -47,9 +47,9 @@ fn code(lines: &[CodeLine]) -> Html {
 /// What to fix first about finding `i`: KEV, EPSS, its fix-plan step and layer; nothing when the
 /// report knows none of these.
 fn triage(ds: &Dataset, ix: &Index, i: usize, also: &[String]) -> Html {
-    let a = ds.advisory(i);
-    let kev = a.kev.listed();
-    let epss = a.epss.listed();
+    let o = ds.findings.get(i);
+    let kev = o.and_then(|o| o.kev.listed());
+    let epss = o.and_then(|o| o.epss.listed());
     let plan = ix.plan(i).and_then(|p| ds.report.remediation.get(p));
     // A layer of unknown origin says nothing a reader could act on.
     let layer = ix
