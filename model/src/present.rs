@@ -29,6 +29,12 @@ pub fn utc_minute(secs: i64) -> String {
     }
 }
 
+/// A scan time as Trivy wrote it (`2021-08-25T12:20:30.000000005Z`), for a reader:
+/// `2021-08-25 12:20 UTC`; text that is not a time is shown as it is.
+pub fn scan_time(raw: &str) -> String {
+    crate::date::parse_timestamp(raw).map_or_else(|| raw.to_string(), utc_minute)
+}
+
 /// A score with one decimal (`7.5`), without the float formatting machinery, which costs the
 /// wasm viewer ~30 KB.
 pub fn one_decimal(x: f64) -> String {
@@ -404,6 +410,11 @@ mod tests {
         let t = crate::date::parse_timestamp("2021-08-25T01:05:59+02:00").unwrap();
         assert_eq!(utc_minute(t), "2021-08-24 23:05 UTC");
         assert_eq!(utc_minute(i64::MAX), "invalid time");
+        assert_eq!(
+            scan_time("2021-08-25T01:05:59+02:00"),
+            "2021-08-24 23:05 UTC"
+        );
+        assert_eq!(scan_time("yesterday"), "yesterday");
     }
 
     #[test]

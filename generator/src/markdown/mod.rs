@@ -89,7 +89,7 @@ pub fn render(report: &Report) -> String {
             let _ = write!(line, " · {} {}", escape(&os.family), escape(&os.name));
         }
         if let Some(t) = &a.scanned_at {
-            let _ = write!(line, " · scanned {}", escape(t));
+            let _ = write!(line, " · scanned {}", escape(&present::scan_time(t)));
         }
         if let Some(v) = &a.trivy_version {
             let _ = write!(line, " · trivy {}", escape(v));
