@@ -19,6 +19,15 @@
 //! a roomy folder (`/dev/shm/…`). `--pages` times the given pages as they are, for experiments.
 //!
 //! Figures, not assertions: compare them with the targets in the viewer issue.
+//!
+//! One idea, the viewer's figures, in parts:
+//! 1. Inputs: the corpus pool (`pool`) replicated into Trivy JSON files of any size
+//!    ([`write_synthetic`]), rendered by the release binary (`render`).
+//! 2. A browser per load (`Browser`, `browser`), the timing probe added to a copy of each page
+//!    (`probed`), one load's figures (`load_once`).
+//! 3. Interaction in one browser: keystrokes and severity clicks (`interact`).
+//! 4. The page's parts and weight (`element`, `weight`), medians and ranges, and [`run`], which
+//!    prints it all.
 
 use anyhow::{bail, Context, Result};
 use serde_json::{json, Value};

@@ -4,7 +4,15 @@
 //! - [`source`] finds the commit message (`--message`, `--commit`, CI variables, git HEAD);
 //! - [`plan`] maps each reference to a Dockerfile folder or to a registry image;
 //! - this module executes a plan through a [`Runner`], so error paths are testable without
-//!   docker or trivy.
+//!   docker or trivy. Its parts, one idea (running one planned image):
+//!   1. [`Options`] and [`ScanError`], what a scan is given and how it fails;
+//!   2. [`scan_image`]: build (or not), then trivy on the image and on its Dockerfile folder;
+//!   3. the command lines, as argument lists ([`docker_build_cmd`], [`trivy_image_cmd`],
+//!      [`trivy_input_cmd`], [`trivy_config_cmd`] and the flags they share);
+//!   4. running them: `docker_build` and `run_trivy`, with bounded waits and a clipped tail of
+//!      their output in errors;
+//!   5. reading trivy's output files back (`read_output`) from a scratch folder that is
+//!      removed on every path (`Scratch`).
 
 pub mod base;
 pub mod plan;

@@ -1,6 +1,14 @@
 //! The search index and the list: everything precomputed once per report ([`Index`]), so that
 //! each keystroke only scans and compares; [`select`] applies a [`Query`], [`group`] and
-//! [`flatten`] lay the result out for the windowed list.
+//! [`flatten`] lay the result out for the windowed list. One idea, the list's pipeline, in parts:
+//!
+//! 1. [`Index::new`]: folded search texts, interned target/package/ID ids, CVSS, the feeds, the
+//!    merge ids (one ID, package and version across targets), each finding's fix-plan entry
+//!    (`plan_of`) and layer (`layers_of`); [`Index::order`] caches each sort order.
+//! 2. [`select`]: the query's filters and search terms over the index, in a sort order.
+//! 3. [`group`]: the selected findings in groups (severity, target, package, fix plan, layer),
+//!    merged across targets when asked, with counts by severity.
+//! 4. [`flatten`]: the groups as the windowed list's lines, collapsed groups left out.
 
 use super::filter::*;
 use super::text::{fold, has, terms};
