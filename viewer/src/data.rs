@@ -2,6 +2,7 @@
 //! and the distinct values the multi-value filters offer. Read-only for the app's lifetime.
 
 use scanlens_model::compact::Dataset;
+use scanlens_model::view::sort::sort_by;
 use scanlens_model::view::Index;
 use scanlens_model::Severity;
 use std::collections::BTreeMap;
@@ -39,7 +40,9 @@ impl Data {
         let f = &ds.findings;
         let targets = distinct(f.iter().map(|o| o.target.as_str()));
         let mut targets_by_count = targets.clone();
-        targets_by_count.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
+        sort_by(&mut targets_by_count, |a, b| {
+            b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0))
+        });
         let counted = || f.iter().enumerate().filter(|(_, o)| o.is_counted());
         let kev = counted().filter(|(i, _)| ix.kev(*i)).count();
         let fixable_urgent = counted()
