@@ -3,6 +3,7 @@
 //! and the triage overview: counts by severity and kind, fixable critical/high and known
 //! exploited, each a toggle that filters the list.
 
+use super::send;
 use crate::data::Data;
 use crate::state::{Action, State};
 use scanlens_model::present;
@@ -123,7 +124,7 @@ pub fn view(s: &State, d: &Data, act: &Callback<Action>) -> Html {
             <button type="button" class={classes!("count", format!("sev-{}", sv.as_str().to_ascii_lowercase()))}
                 aria-pressed={on.to_string()} data-severity={sv.as_str()}
                 title={format!("Show only {} findings (click again to undo)", sv.as_str())}
-                onclick={act.reform(move |_| Action::ToggleSeverity(sv))}>
+                onclick={send(act, Action::ToggleSeverity(sv))}>
                 <span class="n">{ n }</span><span class="l">{ sv.as_str() }</span>
             </button>
         }
@@ -132,7 +133,7 @@ pub fn view(s: &State, d: &Data, act: &Callback<Action>) -> Html {
         let on = q.kinds.contains(&k);
         html! {
             <button type="button" class="count kind" aria-pressed={on.to_string()} data-kind={k.as_str()}
-                onclick={act.reform(move |_| Action::ToggleKind(k))}>
+                onclick={send(act, Action::ToggleKind(k))}>
                 <span class="n">{ sum.of(k).total() }</span><span class="l">{ k.plural() }</span>
             </button>
         }
@@ -165,7 +166,7 @@ pub fn view(s: &State, d: &Data, act: &Callback<Action>) -> Html {
                     { format!("{} total · {} fixable", sum.total(), r.stats.fixable) }
                     if r.stats.packages > 0 { { format!(" · {} packages", r.stats.packages) } }
                 </span>
-                <button type="button" class="theme" aria-label="Toggle dark theme" onclick={act.reform(|_| Action::ToggleTheme)}>{ "◐" }</button>
+                <button type="button" class="theme" aria-label="Toggle dark theme" onclick={send(act, Action::ToggleTheme)}>{ "◐" }</button>
             </div>
             // A few artifacts each get their line; more would push the list off the screen.
             if r.artifacts.len() <= 4 {
@@ -178,13 +179,13 @@ pub fn view(s: &State, d: &Data, act: &Callback<Action>) -> Html {
                 <span class="sep" aria-hidden="true"></span>
                 <button type="button" class="count triage" id="fixable-urgent" aria-pressed={urgent.to_string()}
                     title="Show only fixable critical and high findings (click again to undo)"
-                    onclick={act.reform(|_| Action::ToggleFixableUrgent)}>
+                    onclick={send(act, Action::ToggleFixableUrgent)}>
                     <span class="n">{ d.fixable_urgent }</span><span class="l">{ "fixable critical/high" }</span>
                 </button>
                 if kev_feed || d.kev > 0 {
                     <button type="button" class="count triage kev-count" id="known-exploited" aria-pressed={q.kev.to_string()}
                         title="Show only findings in CISA's Known Exploited Vulnerabilities catalog (click again to undo)"
-                        onclick={act.reform(|_| Action::ToggleKev)}>
+                        onclick={send(act, Action::ToggleKev)}>
                         <span class="n">{ d.kev }</span><span class="l">{ "known exploited" }</span>
                     </button>
                 }
