@@ -145,7 +145,7 @@ impl Component for App {
         let s = &self.state;
         let act = ctx.link().callback(Msg::Act);
         html! {
-            <main class={classes!("app", s.detail.is_some().then_some("with-detail"))}>
+            <main class={if s.detail.is_some() { "app with-detail" } else { "app" }}>
                 { header::view(s, d, &act) }
                 { controls::view(s, d, &self.search, &act) }
                 if d.ds.findings.is_empty() {

@@ -60,7 +60,7 @@ fn context(a: &Artifact, named: bool) -> Html {
             if named { <span class="fact aname">{ present::artifact_title(a) }</span> }
             if let Some(d) = digest(a) { { fact("digest", d, full_digest) } }
             if let Some(o) = &a.os {
-                <span class={classes!("fact", o.eosl.then_some("eosl"))}><span class="fl">{ "OS" }</span>{ " " }{ present::os(o) }</span>
+                <span class={if o.eosl { "fact eosl" } else { "fact" }}><span class="fl">{ "OS" }</span>{ " " }{ present::os(o) }</span>
             }
             if let Some(t) = &a.scanned_at { { fact("scanned", local_time(t), Some(t.clone())) } }
             if let Some(v) = &a.trivy_version { { fact("Trivy", v.clone(), None) } }
@@ -121,7 +121,7 @@ pub fn view(s: &State, d: &Data, act: &Callback<Action>) -> Html {
         let n = sum.severity_total(sv);
         let on = q.severities.contains(&sv);
         html! {
-            <button type="button" class={classes!("count", format!("sev-{}", sv.as_str().to_ascii_lowercase()))}
+            <button type="button" class={format!("count sev-{}", sv.as_str().to_ascii_lowercase())}
                 aria-pressed={on.to_string()} data-severity={sv.as_str()}
                 title={format!("Show only {} findings (click again to undo)", sv.as_str())}
                 onclick={send(act, Action::ToggleSeverity(sv))}>
@@ -149,11 +149,11 @@ pub fn view(s: &State, d: &Data, act: &Callback<Action>) -> Html {
     };
     let gate = r.gate.as_ref().filter(|g| g.has_rules()).map(|g| {
         let cls = if g.failed {
-            "gate-failed"
+            "gate gate-failed"
         } else {
-            "gate-passed"
+            "gate gate-passed"
         };
-        html! { <span class={classes!("gate", cls)}>{ present::gate_verdict(g) }</span> }
+        html! { <span class={cls}>{ present::gate_verdict(g) }</span> }
     });
     let kev_feed = r.feeds.as_ref().is_some_and(|f| f.kev.is_some());
     let urgent = s.fixable_urgent();

@@ -75,7 +75,7 @@ fn column_headers(s: &State, act: &Callback<Action>) -> Html {
             _ => label,
         };
         let Some(by) = sort else {
-            return html! { <span role="columnheader" class={classes!("ch", class)}>{ label }</span> };
+            return html! { <span role="columnheader" class={format!("ch {class}")}>{ label }</span> };
         };
         let active = s.query.sort == by;
         let aria_sort = if !active {
@@ -91,7 +91,7 @@ fn column_headers(s: &State, act: &Callback<Action>) -> Html {
             _ => "",
         };
         html! {
-            <span role="columnheader" class={classes!("ch", class)} aria-sort={aria_sort}>
+            <span role="columnheader" class={format!("ch {class}")} aria-sort={aria_sort}>
                 <button type="button" class="sortby" data-sort={by.as_str()}
                     title={format!("Sort by {}", SortBy::label(by))}
                     onclick={send(act, Action::SortColumn(by))}>

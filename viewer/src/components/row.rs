@@ -47,7 +47,7 @@ fn cut(class: &'static str, text: &str, max: usize, q: &str, title: Option<Strin
     let cut = short.len() != text.len();
     let full = title.or_else(|| cut.then(|| text.to_string()));
     html! {
-        <span role="gridcell" class={classes!(class, "mid")} title={full.clone()} data-full={cut.then_some(full).flatten()}>
+        <span role="gridcell" class={format!("{class} mid")} title={full.clone()} data-full={cut.then_some(full).flatten()}>
             <span class="t">{ hl(&short, q) }</span>
         </span>
     }
@@ -83,7 +83,7 @@ fn header(s: &State, d: &Data, g: &Group, n: usize, cur: bool, act: &Callback<Ac
     };
     let total = g.total();
     html! {
-        <div class={classes!("line", "group", format!("sev-{sev}"), cur.then_some("cursor"))} role="row"
+        <div class={["line group sev-", sev.as_str(), if cur { " cursor" } else { "" }].concat()} role="row"
             aria-rowindex={(n + 2).to_string()} key={format!("h{}", g.key)}>
             <span role="gridcell" class="gcell" aria-colspan={(COLUMNS.len() + 1).to_string()}>
                 <button type="button" class="toggle" aria-expanded={(!collapsed).to_string()}
@@ -91,7 +91,7 @@ fn header(s: &State, d: &Data, g: &Group, n: usize, cur: bool, act: &Callback<Ac
                     onfocus={send(act, Action::Cursor(n))}>
                     <span class="chev" aria-hidden="true">{ if collapsed { "▸" } else { "▾" } }</span>
                     if by_id {
-                        <span class={classes!("sev", format!("sev-{sev}"))}>{ g.worst.as_str() }</span>
+                        <span class={format!("sev sev-{sev}")}>{ g.worst.as_str() }</span>
                         <span class="gid">{ hl(&g.label, q) }</span>
                     } else {
                         <span class="glabel" title={g.label.clone()}>{ &g.label }</span>
@@ -171,13 +171,13 @@ fn item(s: &State, d: &Data, g: u32, i: u32, n: usize, cur: bool, act: &Callback
         )
     };
     html! {
-        <div class={classes!("line", "item", cur.then_some("cursor"), open.then_some("open"), (!o.is_counted() || o.excluded.is_some()).then_some("hidden-finding"))}
+        <div class={["line item", if cur { " cursor" } else { "" }, if open { " open" } else { "" }, if !o.is_counted() || o.excluded.is_some() { " hidden-finding" } else { "" }].concat()}
             role="row" aria-rowindex={(n + 2).to_string()} key={format!("f{i}")} aria-selected={open.to_string()}>
             <span role="gridcell" class="c-pick">
                 <input type="checkbox" class="pick" checked={picked} aria-label={format!("Select {}", o.id)}
                     onclick={send(act, Action::Pick(i))} />
             </span>
-            <span role="gridcell" class="c-sev"><span class={classes!("sev", format!("sev-{sev}"))}>{ o.severity.as_str() }</span></span>
+            <span role="gridcell" class="c-sev"><span class={format!("sev sev-{sev}")}>{ o.severity.as_str() }</span></span>
             <span role="gridcell" class="c-id">
                 <button type="button" class="fid" onclick={send(act, Action::Open(i))}
                     onfocus={send(act, Action::Cursor(n))}>{ hl(&o.id, q) }</button>
