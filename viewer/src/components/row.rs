@@ -150,7 +150,7 @@ fn item(s: &State, d: &Data, g: u32, i: u32, n: usize, cur: bool, act: &Callback
         &a.title
     };
     let open = s.detail == Some(i);
-    let picked = s.picked.contains(&i);
+    let picked = s.is_picked(i);
     let cvss = d.ix.cvss(iu).map(|c| one_decimal(c as f64));
     let epss = d.ix.epss(iu).map(|e| present::epss_short(e as f64));
     let also = s.merged_with(g, i);

@@ -19,10 +19,11 @@ pub use scroll::ROW_H;
 
 use crate::data::Data;
 use scanlens_model::export;
+use scanlens_model::view::sort::sort;
 use scanlens_model::view::{self as query, Fix, Group, GroupBy, Line, Query, Show, SortBy};
 use scanlens_model::{Kind, Severity};
 use search::Searched;
-use std::collections::{BTreeSet, HashSet};
+use std::collections::HashSet;
 
 use std::rc::Rc;
 
@@ -163,7 +164,9 @@ pub struct State {
     pub cursor: Option<usize>,
     /// The finding open in the detail panel.
     pub detail: Option<u32>,
-    pub picked: BTreeSet<u32>,
+    /// The picked findings, ascending and each once (a sorted list rather than a `BTreeSet`,
+    /// whose B-tree code the wasm would carry for this alone).
+    pub picked: Vec<u32>,
     /// The open export dialog and its text.
     pub export: Option<(ExportKind, String)>,
     /// Whether the export text was copied since the dialog opened.
@@ -191,7 +194,7 @@ impl State {
             viewport,
             cursor: None,
             detail: None,
-            picked: BTreeSet::new(),
+            picked: Vec::new(),
             export: None,
             copied: false,
             facet_q: String::new(),
@@ -246,12 +249,23 @@ impl State {
         (shown, more)
     }
 
+    /// Whether finding `i` is picked.
+    pub fn is_picked(&self, i: u32) -> bool {
+        self.picked.binary_search(&i).is_ok()
+    }
+
+    fn pick(&mut self, more: Vec<u32>) {
+        self.picked.extend(more);
+        sort(&mut self.picked);
+        self.picked.dedup();
+    }
+
     /// What an export covers: the picked findings, or without any, all shown.
     pub fn shown_indices(&self) -> Vec<u32> {
         if self.picked.is_empty() {
             self.selected.to_vec()
         } else {
-            self.picked.iter().copied().collect()
+            self.picked.clone()
         }
     }
 
@@ -487,17 +501,16 @@ pub fn reduce(s: &mut State, action: Action, data: &Data) -> Outcome {
                 .find(|g| !g.also(i).is_empty())
                 .map(|g| g.findings_of(i))
                 .unwrap_or_else(|| vec![i]);
-            if s.picked.contains(&i) {
-                for j in all {
-                    s.picked.remove(&j);
-                }
+            if s.is_picked(i) {
+                s.picked.retain(|j| !all.contains(j));
             } else {
-                s.picked.extend(all);
+                s.pick(all);
             }
             Outcome::render()
         }
         Action::PickShown => {
-            s.picked.extend(s.selected.iter().copied());
+            let shown = s.selected.to_vec();
+            s.pick(shown);
             Outcome::render()
         }
         Action::ClearPicks => {
