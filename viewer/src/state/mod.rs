@@ -23,7 +23,6 @@ use scanlens_model::view::sort::sort;
 use scanlens_model::view::{self as query, Fix, Group, GroupBy, Line, Query, Show, SortBy};
 use scanlens_model::{Kind, Severity};
 use search::Searched;
-use std::collections::HashSet;
 
 use std::rc::Rc;
 
@@ -156,8 +155,9 @@ pub struct State {
     pub scope: usize,
     pub groups: Vec<Group>,
     pub lines: Vec<Line>,
-    /// Groups whose collapse state differs from the default.
-    toggled: HashSet<String>,
+    /// The keys of the groups whose collapse state differs from the default, ascending (a
+    /// sorted list: a hash set would add its own copy of the table code to the wasm).
+    toggled: Vec<String>,
     pub scroll_top: f64,
     pub viewport: f64,
     /// The highlighted line.
@@ -189,7 +189,7 @@ impl State {
             scope: 0,
             groups: Vec::new(),
             lines: Vec::new(),
-            toggled: HashSet::new(),
+            toggled: Vec::new(),
             scroll_top: 0.0,
             viewport,
             cursor: None,
@@ -208,7 +208,7 @@ impl State {
     /// Whether group `g` shows only its header. Vulnerability groups start collapsed: the
     /// header is the merged row for the CVE.
     pub fn collapsed(&self, g: &Group) -> bool {
-        (self.query.group == GroupBy::Vulnerability) != self.toggled.contains(&g.key)
+        (self.query.group == GroupBy::Vulnerability) != self.toggled.binary_search(&g.key).is_ok()
     }
 
     /// The lines to render, `start..end`: those on screen and a few around them.
@@ -440,9 +440,12 @@ pub fn reduce(s: &mut State, action: Action, data: &Data) -> Outcome {
             let by_id = s.query.group == GroupBy::Vulnerability;
             // A group differs from its default when folding it is not what its kind does.
             s.toggled = if fold == by_id {
-                HashSet::new()
+                Vec::new()
             } else {
-                s.groups.iter().map(|g| g.key.clone()).collect()
+                let mut keys: Vec<String> = s.groups.iter().map(|g| g.key.clone()).collect();
+                sort(&mut keys);
+                keys.dedup();
+                keys
             };
             s.cursor = None;
             s.relines();
@@ -465,8 +468,9 @@ pub fn reduce(s: &mut State, action: Action, data: &Data) -> Outcome {
             Outcome::with(vec![s.reset_scroll(), s.hash(true)])
         }
         Action::ToggleGroup(key) => {
-            if !s.toggled.remove(&key) {
-                s.toggled.insert(key);
+            match s.toggled.binary_search(&key) {
+                Ok(at) => drop(s.toggled.remove(at)),
+                Err(at) => s.toggled.insert(at, key),
             }
             s.relines();
             Outcome::render()
