@@ -3,7 +3,7 @@
 //! and lays the components out.
 
 use crate::components::list::{self, ListRefs};
-use crate::components::{controls, detail, empty, export, header};
+use crate::components::{controls, detail, empty, export, header, send};
 use crate::data::Data;
 use crate::effects::{self, current_hash, keystroke, window, Page};
 use crate::state::{reduce, Action, Effect, Keystroke, State};
@@ -145,7 +145,7 @@ impl Component for App {
         let s = &self.state;
         let act = ctx.link().callback(Msg::Act);
         html! {
-            <main class={classes!("app", s.detail.is_some().then_some("with-detail"))}>
+            <main class={if s.detail.is_some() { "app with-detail" } else { "app" }}>
                 { header::view(s, d, &act) }
                 { controls::view(s, d, &self.search, &act) }
                 if d.ds.findings.is_empty() {
@@ -154,7 +154,7 @@ impl Component for App {
                     <div class="main">
                         { list::view(s, d, &self.list, &act) }
                         if let Some(i) = s.detail {
-                            { detail::view(&d.ds, &d.ix, i as usize, &s.query.q, &also_in(s, d, i), act.reform(|_| Action::Close)) }
+                            { detail::view(&d.ds, &d.ix, i as usize, &s.query.q, &also_in(s, d, i), send(&act, Action::Close)) }
                         }
                     </div>
                 }

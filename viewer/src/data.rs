@@ -2,9 +2,10 @@
 //! and the distinct values the multi-value filters offer. Read-only for the app's lifetime.
 
 use scanlens_model::compact::Dataset;
+use scanlens_model::view::sort::sort_by;
 use scanlens_model::view::Index;
 use scanlens_model::Severity;
-use std::collections::BTreeMap;
+use std::collections::HashMap;
 
 pub struct Data {
     pub ds: Dataset,
@@ -25,21 +26,41 @@ pub struct Data {
     pub unfixed: usize,
 }
 
-fn distinct<'a>(it: impl Iterator<Item = &'a str>) -> Vec<(String, usize)> {
-    let mut m: BTreeMap<&str, usize> = BTreeMap::new();
-    for s in it.filter(|s| !s.is_empty()) {
-        *m.entry(s).or_default() += 1;
+/// The distinct non-empty values with how many findings have each, by value. Counted in the
+/// kind of map the search index interns with (a `BTreeMap` here would add its own copy of the
+/// B-tree code to the wasm); runs of one value, as findings come per target, skip the lookup.
+fn distinct(values: &mut dyn Iterator<Item = &str>) -> Vec<(String, usize)> {
+    let mut at: HashMap<String, u32> = HashMap::new();
+    let mut out: Vec<(String, usize)> = Vec::new();
+    let mut last: Option<(&str, usize)> = None;
+    for s in values.filter(|s| !s.is_empty()) {
+        let k = match last {
+            Some((l, k)) if l == s => k,
+            _ => match at.get(s) {
+                Some(&k) => k as usize,
+                None => {
+                    at.insert(s.to_string(), out.len() as u32);
+                    out.push((s.to_string(), 0));
+                    out.len() - 1
+                }
+            },
+        };
+        out[k].1 += 1;
+        last = Some((s, k));
     }
-    m.into_iter().map(|(k, v)| (k.to_string(), v)).collect()
+    sort_by(&mut out, |a, b| a.0.cmp(&b.0));
+    out
 }
 
 impl Data {
     pub fn new(ds: Dataset) -> Data {
         let ix = Index::new(&ds);
         let f = &ds.findings;
-        let targets = distinct(f.iter().map(|o| o.target.as_str()));
+        let targets = distinct(&mut f.iter().map(|o| o.target.as_str()));
         let mut targets_by_count = targets.clone();
-        targets_by_count.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
+        sort_by(&mut targets_by_count, |a, b| {
+            b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0))
+        });
         let counted = || f.iter().enumerate().filter(|(_, o)| o.is_counted());
         let kev = counted().filter(|(i, _)| ix.kev(*i)).count();
         let fixable_urgent = counted()
@@ -53,9 +74,9 @@ impl Data {
             targets_by_count,
             kev,
             fixable_urgent,
-            statuses: distinct(f.iter().map(|o| o.status.as_deref().unwrap_or(""))),
-            classes: distinct(f.iter().map(|o| o.class.as_str())),
-            types: distinct(f.iter().map(|o| o.target_type.as_str())),
+            statuses: distinct(&mut f.iter().map(|o| o.status.as_deref().unwrap_or(""))),
+            classes: distinct(&mut f.iter().map(|o| o.class.as_str())),
+            types: distinct(&mut f.iter().map(|o| o.target_type.as_str())),
             targets,
             ds,
             ix,

@@ -547,11 +547,11 @@ const ret = makeMutClosure(arg0, arg1, $126);
 return ret;
 },
 $122: function(arg0, arg1) {
-const ret = makeClosure(arg0, arg1, $127);
+const ret = makeMutClosure(arg0, arg1, $128);
 return ret;
 },
 $123: function(arg0, arg1) {
-const ret = makeMutClosure(arg0, arg1, $128);
+const ret = makeClosure(arg0, arg1, $127);
 return ret;
 },
 $124: function(arg0, arg1) {
@@ -579,11 +579,11 @@ __proto__: null,
 function $129(arg0, arg1) {
 wasm.$129(arg0, arg1);
 }
-function $127(arg0, arg1, arg2) {
-wasm.$127(arg0, arg1, arg2);
-}
 function $128(arg0, arg1, arg2) {
 wasm.$128(arg0, arg1, arg2);
+}
+function $127(arg0, arg1, arg2) {
+wasm.$127(arg0, arg1, arg2);
 }
 function $126(arg0, arg1, arg2) {
 const ret = wasm.$126(arg0, arg1, arg2);

@@ -232,6 +232,6 @@ fn toggle<T: PartialEq + Ord>(v: &mut Vec<T>, x: T) {
         v.remove(i);
     } else {
         v.push(x);
-        v.sort();
+        super::sort::sort(v);
     }
 }

@@ -153,12 +153,12 @@ pub fn from_hash(hash: &str) -> Query {
             "q" => q.q = decode_component(raw),
             "severity" => {
                 q.severities = values().filter_map(|v| Severity::from_name(&v)).collect();
-                q.severities.sort();
+                super::sort::sort(&mut q.severities);
                 q.severities.dedup();
             }
             "kind" => {
                 q.kinds = values().filter_map(|v| Kind::from_name(&v)).collect();
-                q.kinds.sort();
+                super::sort::sort(&mut q.kinds);
                 q.kinds.dedup();
             }
             "fix" => q.fix = Fix::from_name(&decode_component(raw)).unwrap_or_default(),

@@ -11,6 +11,7 @@
 //! 4. [`flatten`]: the groups as the windowed list's lines, collapsed groups left out.
 
 use super::filter::*;
+use super::sort::{positions, sort_by};
 use super::text::{fold, has, terms};
 use crate::compact::Dataset;
 use crate::report::*;
@@ -89,7 +90,8 @@ pub struct Index {
     pub layers: Vec<LayerInfo>,
     /// Whether findings come from more than one target (else no rows can merge).
     several_targets: bool,
-    orders: std::cell::RefCell<HashMap<SortBy, std::rc::Rc<Vec<u32>>>>,
+    /// All findings in each sort order (by `SortBy as usize`), made when first asked for.
+    orders: std::cell::RefCell<[Option<std::rc::Rc<Vec<u32>>>; SortBy::ALL.len()]>,
 }
 
 fn intern(map: &mut HashMap<String, u32>, names: &mut Vec<String>, s: &str) -> u32 {
@@ -255,10 +257,9 @@ impl Index {
 
     /// All findings in `sort` order; computed once per sort key.
     pub fn order(&self, ds: &Dataset, sort: SortBy) -> std::rc::Rc<Vec<u32>> {
-        if let Some(o) = self.orders.borrow().get(&sort) {
+        if let Some(o) = &self.orders.borrow()[sort as usize] {
             return o.clone();
         }
-        let mut v: Vec<u32> = (0..ds.findings.len() as u32).collect();
         let f = &ds.findings;
         let name = |id: u32| self.names[id as usize].as_str();
         let cmp_cvss = |a: usize, b: usize| {
@@ -271,8 +272,7 @@ impl Index {
                 .partial_cmp(&self.epss[a])
                 .unwrap_or(std::cmp::Ordering::Equal)
         };
-        v.sort_by(|&a, &b| {
-            let (a, b) = (a as usize, b as usize);
+        let v = positions(f.len(), &mut |a, b| {
             let sev = f[a].severity.cmp(&f[b].severity);
             let pkg = || name(self.package_id[a]).cmp(name(self.package_id[b]));
             let id = || f[a].id.cmp(&f[b].id);
@@ -308,7 +308,7 @@ impl Index {
             .then(a.cmp(&b))
         });
         let v = std::rc::Rc::new(v);
-        self.orders.borrow_mut().insert(sort, v.clone());
+        self.orders.borrow_mut()[sort as usize] = Some(v.clone());
         v
     }
 
@@ -666,12 +666,13 @@ fn group_of(
 pub fn group(ds: &Dataset, ix: &Index, selected: &[u32], by: GroupBy, merge: bool) -> Vec<Group> {
     let mut groups: Vec<(Option<Rank>, Group)> = Vec::new();
     // Group key → group; (group, merge key) → the merged row in `reps`.
-    let mut slot: IdMap<usize> = IdMap::default();
+    let mut slot: IdMap<u32> = IdMap::default();
     let merge = merge && ix.several_targets;
     let cap = if merge { selected.len() } else { 0 };
     let mut rows: IdMap<u32> = IdMap::with_capacity_and_hasher(cap, Default::default());
     // (ID, package, version) in a target, seen: a second one in the same target keeps its row.
-    let mut seen: IdMap<()> = IdMap::with_capacity_and_hasher(cap, Default::default());
+    // (Its values are unused: one map type for all keeps one copy of the table code.)
+    let mut seen: IdMap<u32> = IdMap::with_capacity_and_hasher(cap, Default::default());
     // The merged rows: (group, the row's finding); and (merged row, a finding merged into it).
     let mut reps: Vec<(usize, u32)> = Vec::new();
     let mut joined: Vec<(u32, u32)> = Vec::new();
@@ -687,7 +688,7 @@ pub fn group(ds: &Dataset, ix: &Index, selected: &[u32], by: GroupBy, merge: boo
             _ => group_of(ds, ix, iu, by).0,
         };
         let g = match slot.get(&k) {
-            Some(&g) => g,
+            Some(&g) => g as usize,
             None => {
                 let (_, label, detail, rank) = group_of(ds, ix, iu, by);
                 groups.push((
@@ -707,7 +708,7 @@ pub fn group(ds: &Dataset, ix: &Index, selected: &[u32], by: GroupBy, merge: boo
                         merged_items: Vec::new(),
                     },
                 ));
-                slot.insert(k, groups.len() - 1);
+                slot.insert(k, groups.len() as u32 - 1);
                 groups.len() - 1
             }
         };
@@ -717,7 +718,7 @@ pub fn group(ds: &Dataset, ix: &Index, selected: &[u32], by: GroupBy, merge: boo
         let m = ix.merge_id[iu];
         if merge && m != NONE {
             let in_target = (m as u64) << 32 | ix.target_id[iu] as u64;
-            if seen.insert(in_target, ()).is_none() {
+            if seen.insert(in_target, 0).is_none() {
                 let key = (g as u64) << 32 | m as u64;
                 match rows.get(&key) {
                     Some(&rep) => {
@@ -734,7 +735,7 @@ pub fn group(ds: &Dataset, ix: &Index, selected: &[u32], by: GroupBy, merge: boo
         grp.rows.push(i);
     }
     // Stable: each row's findings stay in sort order.
-    joined.sort_by_key(|j| j.0);
+    sort_by(&mut joined, |a, b| a.0.cmp(&b.0));
     for run in joined.chunk_by(|a, b| a.0 == b.0) {
         let (g, row) = reps[run[0].0 as usize];
         let grp = &mut groups[g].1;
@@ -743,9 +744,9 @@ pub fn group(ds: &Dataset, ix: &Index, selected: &[u32], by: GroupBy, merge: boo
         grp.merged.push((row, start, run.len() as u32));
     }
     for (_, g) in &mut groups {
-        g.merged.sort_unstable_by_key(|m| m.0);
+        sort_by(&mut g.merged, |a, b| a.0.cmp(&b.0));
     }
-    groups.sort_by(|(ra, a), (rb, b)| match (ra, rb) {
+    sort_by(&mut groups, |(ra, a), (rb, b)| match (ra, rb) {
         (Some(x), Some(y)) => x.cmp(y).then_with(|| a.label.cmp(&b.label)),
         _ => a
             .worst

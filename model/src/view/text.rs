@@ -74,7 +74,7 @@ pub fn highlight(text: &str, q: &str) -> Vec<(usize, usize)> {
             from = s + t.len().max(1);
         }
     }
-    ranges.sort();
+    super::sort::sort(&mut ranges);
     let mut merged: Vec<(usize, usize)> = Vec::new();
     for r in ranges {
         match merged.last_mut() {

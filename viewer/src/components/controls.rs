@@ -3,26 +3,38 @@
 //! searchable target facet that shows the top entries and "N more"); the active filters as
 //! removable chips; expand/collapse all; and the selection and export buttons.
 
+use super::send;
 use crate::data::Data;
 use crate::state::{Action, ExportKind, ListFilter, State};
 use scanlens_model::view::{Fix, GroupBy, Show, SortBy};
 use web_sys::{HtmlInputElement, HtmlSelectElement};
 use yew::prelude::*;
 
+/// A labelled `<select>`; the chosen option's value becomes an action through `to` (a plain
+/// function, so that the three selects share one callback in the wasm).
 fn select_one(
     id: &'static str,
     label: &'static str,
     opts: Vec<(&'static str, &'static str)>,
     cur: &'static str,
-    cb: Callback<String>,
+    act: &Callback<Action>,
+    to: fn(&str) -> Action,
 ) -> Html {
     html! {
         <label class="ctl" for={id}>{ label }
-            <select id={id} onchange={cb.reform(|e: Event| { let s: HtmlSelectElement = e.target_unchecked_into(); s.value() })}>
+            <select id={id} onchange={act.reform(move |e: Event| { let s: HtmlSelectElement = e.target_unchecked_into(); to(&s.value()) })}>
                 { for opts.into_iter().map(|(v, l)| html!{ <option value={v} selected={v == cur}>{ l }</option> }) }
             </select>
         </label>
     }
+}
+
+/// A text box's input as an action (one callback in the wasm for both search boxes).
+fn typed(act: &Callback<Action>, to: fn(String) -> Action) -> Callback<InputEvent> {
+    act.reform(move |e: InputEvent| {
+        let i: HtmlInputElement = e.target_unchecked_into();
+        to(i.value())
+    })
 }
 
 /// One facet chip: a value with its count that toggles a filter.
@@ -49,8 +61,7 @@ fn facet(
         <div class="facet" role="group" aria-label={label}>
             <span class="fname">{ label }</span>
             { for values.iter().map(|(v, n)| {
-                let val = v.clone();
-                chip(v.clone(), *n, cur.contains(v), act.reform(move |_| Action::ToggleValue(which, val.clone())))
+                chip(v.clone(), *n, cur.contains(v), send(act, Action::ToggleValue(which, v.clone())))
             }) }
         </div>
     }
@@ -62,27 +73,23 @@ fn targets(s: &State, d: &Data, act: &Callback<Action>) -> Html {
         return html! {};
     }
     let (shown, more) = s.facet_targets(d);
-    let oninput = act.reform(|e: InputEvent| {
-        let i: HtmlInputElement = e.target_unchecked_into();
-        Action::FacetSearch(i.value())
-    });
+    let oninput = typed(act, Action::FacetSearch);
     html! {
         <div class="facet targets" role="group" aria-label="Target">
             <label class="fname" for="facet-target">{ format!("Target ({})", d.targets.len()) }</label>
             <input id="facet-target" type="search" class="facet-q" placeholder="Find a target"
                 autocomplete="off" spellcheck="false" value={s.facet_q.clone()} {oninput} />
             { for shown.into_iter().map(|(v, n)| {
-                let val = v.clone();
                 let full = v.clone();
                 html! {
                     <button type="button" class="chip" aria-pressed={s.query.targets.contains(v).to_string()} title={full}
-                        onclick={act.reform(move |_| Action::ToggleValue(ListFilter::Target, val.clone()))}>
+                        onclick={send(act, Action::ToggleValue(ListFilter::Target, v.clone()))}>
                         <span class="cl">{ scanlens_model::present::middle_ellipsis(v, 40).into_owned() }</span><span class="cn">{ *n }</span>
                     </button>
                 }
             }) }
             if more > 0 {
-                <button type="button" class="more" onclick={act.reform(|_| Action::FacetMore)}>{ format!("{more} more") }</button>
+                <button type="button" class="more" onclick={send(act, Action::FacetMore)}>{ format!("{more} more") }</button>
             }
         </div>
     }
@@ -139,21 +146,18 @@ fn active(s: &State, act: &Callback<Action>) -> Html {
         <div class="active" role="group" aria-label="Active filters">
             { for chips.into_iter().map(|(label, a)| html! {
                 <button type="button" class="chip on" aria-label={format!("Remove filter {label}")}
-                    onclick={act.reform(move |_| a.clone())}>
+                    onclick={send(act, a.clone())}>
                     <span class="cl">{ label }</span><span class="x" aria-hidden="true">{ "×" }</span>
                 </button>
             }) }
-            <button type="button" class="more" onclick={act.reform(|_| Action::ClearFilters)}>{ "Clear all" }</button>
+            <button type="button" class="more" onclick={send(act, Action::ClearFilters)}>{ "Clear all" }</button>
         </div>
     }
 }
 
 pub fn view(s: &State, d: &Data, search: &NodeRef, act: &Callback<Action>) -> Html {
     let q = &s.query;
-    let oninput = act.reform(|e: InputEvent| {
-        let i: HtmlInputElement = e.target_unchecked_into();
-        Action::Search(i.value())
-    });
+    let oninput = typed(act, Action::Search);
     let merge = !q.unmerged;
     html! {
         <div class="controls" role="search">
@@ -168,26 +172,26 @@ pub fn view(s: &State, d: &Data, search: &NodeRef, act: &Callback<Action>) -> Ht
             </div>
             <div class="filters">
                 { select_one("group", "Group", GroupBy::ALL.iter().map(|g| (g.as_str(), g.label())).collect(), q.group.as_str(),
-                    act.reform(|v: String| Action::SetGroup(GroupBy::from_name(&v).unwrap_or_default()))) }
+                    act, |v| Action::SetGroup(GroupBy::from_name(v).unwrap_or_default())) }
                 { select_one("sort", "Sort", SortBy::ALL.iter().map(|s| (s.as_str(), s.label())).collect(), q.sort.as_str(),
-                    act.reform(|v: String| Action::SetSort(SortBy::from_name(&v).unwrap_or_default()))) }
+                    act, |v| Action::SetSort(SortBy::from_name(v).unwrap_or_default())) }
                 { select_one("show", "Show", vec![("counted", "Counted"), ("hidden", "Suppressed / ignored"), ("all", "All")], q.show.as_str(),
-                    act.reform(|v: String| Action::SetShow(Show::from_name(&v).unwrap_or_default()))) }
+                    act, |v| Action::SetShow(Show::from_name(v).unwrap_or_default())) }
                 <label class="ctl check" for="merge">
                     <input id="merge" type="checkbox" checked={merge}
-                        onchange={act.reform(move |_| Action::SetMerge(!merge))} />
+                        onchange={send(act, Action::SetMerge(!merge))} />
                     { "One row per vulnerability across targets" }
                 </label>
                 <div class="actions">
-                    <button type="button" id="expand-all" onclick={act.reform(|_| Action::ExpandAll)}>{ "Expand all" }</button>
-                    <button type="button" id="collapse-all" onclick={act.reform(|_| Action::CollapseAll)}>{ "Collapse all" }</button>
-                    <button type="button" onclick={act.reform(|_| Action::PickShown)} title="Select every shown finding">{ "Select shown" }</button>
+                    <button type="button" id="expand-all" onclick={send(act, Action::ExpandAll)}>{ "Expand all" }</button>
+                    <button type="button" id="collapse-all" onclick={send(act, Action::CollapseAll)}>{ "Collapse all" }</button>
+                    <button type="button" onclick={send(act, Action::PickShown)} title="Select every shown finding">{ "Select shown" }</button>
                     if !s.picked.is_empty() {
-                        <button type="button" onclick={act.reform(|_| Action::ClearPicks)}>{ format!("Unselect {}", s.picked.len()) }</button>
+                        <button type="button" onclick={send(act, Action::ClearPicks)}>{ format!("Unselect {}", s.picked.len()) }</button>
                     }
-                    <button type="button" onclick={act.reform(|_| Action::Export(ExportKind::Text))}
+                    <button type="button" onclick={send(act, Action::Export(ExportKind::Text))}
                         title="Selected findings (or all shown) as .trivyignore lines">{ ".trivyignore" }</button>
-                    <button type="button" onclick={act.reform(|_| Action::Export(ExportKind::Yaml))}
+                    <button type="button" onclick={send(act, Action::Export(ExportKind::Yaml))}
                         title="Selected findings (or all shown) as .trivyignore.yaml entries">{ ".trivyignore.yaml" }</button>
                 </div>
             </div>
@@ -196,7 +200,7 @@ pub fn view(s: &State, d: &Data, search: &NodeRef, act: &Callback<Action>) -> Ht
                     <span class="fname">{ "Fix" }</span>
                     { for [(Fix::Fixable, d.fixable), (Fix::Unfixed, d.unfixed)].into_iter().map(|(f, n)| {
                         let on = q.fix == f;
-                        chip(f.as_str().into(), n, on, act.reform(move |_| Action::SetFix(if on { Fix::Any } else { f })))
+                        chip(f.as_str().into(), n, on, send(act, Action::SetFix(if on { Fix::Any } else { f })))
                     }) }
                 </div>
                 { facet("Status", ListFilter::Status, &d.statuses, &q.statuses, act) }

@@ -37,7 +37,7 @@ fn code(lines: &[CodeLine]) -> Html {
     }
     html! {
         <pre class="code">{ for lines.iter().map(|l| html!{
-            <span class={classes!("codeline", l.is_cause.then_some("cause"))}>
+            <span class={if l.is_cause { "codeline cause" } else { "codeline" }}>
                 <span class="ln">{ format!("{:>4} ", l.number) }</span>{ l.content.clone() }{ "\n" }
             </span>
         }) }</pre>
@@ -105,7 +105,7 @@ pub fn view(
         </ul></li> }
     });
     let vendor = a.vendor_severity.iter().map(|(k, v)| {
-        html! { <li><span class="src">{ k.clone() }</span>{ " " }<span class={classes!("sev", format!("sev-{}", v.as_str().to_ascii_lowercase()))}>{ v.as_str() }</span></li> }
+        html! { <li><span class="src">{ k.clone() }</span>{ " " }<span class={format!("sev sev-{}", v.as_str().to_ascii_lowercase())}>{ v.as_str() }</span></li> }
     });
     let fixed: Vec<&str> = pkg
         .map(|p| p.fixed_versions().collect())
@@ -114,7 +114,7 @@ pub fn view(
     html! {
         <aside class="detail" aria-label={format!("Details of {}", o.id)}>
             <div class="detail-head">
-                <span class={classes!("sev", format!("sev-{sev}"))}>{ o.severity.as_str() }</span>
+                <span class={format!("sev sev-{sev}")}>{ o.severity.as_str() }</span>
                 <h2>{ hl(&o.id, q) }</h2>
                 <button type="button" class="close" aria-label="Close details (Esc)" onclick={close}>{ "✕" }</button>
             </div>

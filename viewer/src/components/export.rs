@@ -1,6 +1,7 @@
 //! The export dialog: the `.trivyignore` or `.trivyignore.yaml` text for the picked findings
 //! (or all shown), what its entries cover, and a copy button.
 
+use super::send;
 use crate::state::{Action, ExportKind, State};
 use yew::prelude::*;
 
@@ -25,8 +26,8 @@ pub fn view(s: &State, kind: ExportKind, text: &str, act: &Callback<Action>) -> 
             <label for="export-text" class="visually-hidden">{ name }</label>
             <textarea id="export-text" readonly=true rows="12" value={text.to_string()} />
             <div class="actions">
-                <button type="button" onclick={act.reform(|_| Action::Copy)}>{ if s.copied { "Copied" } else { "Copy" } }</button>
-                <button type="button" onclick={act.reform(|_| Action::CloseExport)}>{ "Close" }</button>
+                <button type="button" onclick={send(act, Action::Copy)}>{ if s.copied { "Copied" } else { "Copy" } }</button>
+                <button type="button" onclick={send(act, Action::CloseExport)}>{ "Close" }</button>
             </div>
         </div>
     }

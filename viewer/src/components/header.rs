@@ -3,6 +3,7 @@
 //! and the triage overview: counts by severity and kind, fixable critical/high and known
 //! exploited, each a toggle that filters the list.
 
+use super::send;
 use crate::data::Data;
 use crate::state::{Action, State};
 use scanlens_model::present;
@@ -59,7 +60,7 @@ fn context(a: &Artifact, named: bool) -> Html {
             if named { <span class="fact aname">{ present::artifact_title(a) }</span> }
             if let Some(d) = digest(a) { { fact("digest", d, full_digest) } }
             if let Some(o) = &a.os {
-                <span class={classes!("fact", o.eosl.then_some("eosl"))}><span class="fl">{ "OS" }</span>{ " " }{ present::os(o) }</span>
+                <span class={if o.eosl { "fact eosl" } else { "fact" }}><span class="fl">{ "OS" }</span>{ " " }{ present::os(o) }</span>
             }
             if let Some(t) = &a.scanned_at { { fact("scanned", local_time(t), Some(t.clone())) } }
             if let Some(v) = &a.trivy_version { { fact("Trivy", v.clone(), None) } }
@@ -120,10 +121,10 @@ pub fn view(s: &State, d: &Data, act: &Callback<Action>) -> Html {
         let n = sum.severity_total(sv);
         let on = q.severities.contains(&sv);
         html! {
-            <button type="button" class={classes!("count", format!("sev-{}", sv.as_str().to_ascii_lowercase()))}
+            <button type="button" class={format!("count sev-{}", sv.as_str().to_ascii_lowercase())}
                 aria-pressed={on.to_string()} data-severity={sv.as_str()}
                 title={format!("Show only {} findings (click again to undo)", sv.as_str())}
-                onclick={act.reform(move |_| Action::ToggleSeverity(sv))}>
+                onclick={send(act, Action::ToggleSeverity(sv))}>
                 <span class="n">{ n }</span><span class="l">{ sv.as_str() }</span>
             </button>
         }
@@ -132,7 +133,7 @@ pub fn view(s: &State, d: &Data, act: &Callback<Action>) -> Html {
         let on = q.kinds.contains(&k);
         html! {
             <button type="button" class="count kind" aria-pressed={on.to_string()} data-kind={k.as_str()}
-                onclick={act.reform(move |_| Action::ToggleKind(k))}>
+                onclick={send(act, Action::ToggleKind(k))}>
                 <span class="n">{ sum.of(k).total() }</span><span class="l">{ k.plural() }</span>
             </button>
         }
@@ -148,11 +149,11 @@ pub fn view(s: &State, d: &Data, act: &Callback<Action>) -> Html {
     };
     let gate = r.gate.as_ref().filter(|g| g.has_rules()).map(|g| {
         let cls = if g.failed {
-            "gate-failed"
+            "gate gate-failed"
         } else {
-            "gate-passed"
+            "gate gate-passed"
         };
-        html! { <span class={classes!("gate", cls)}>{ present::gate_verdict(g) }</span> }
+        html! { <span class={cls}>{ present::gate_verdict(g) }</span> }
     });
     let kev_feed = r.feeds.as_ref().is_some_and(|f| f.kev.is_some());
     let urgent = s.fixable_urgent();
@@ -165,7 +166,7 @@ pub fn view(s: &State, d: &Data, act: &Callback<Action>) -> Html {
                     { format!("{} total · {} fixable", sum.total(), r.stats.fixable) }
                     if r.stats.packages > 0 { { format!(" · {} packages", r.stats.packages) } }
                 </span>
-                <button type="button" class="theme" aria-label="Toggle dark theme" onclick={act.reform(|_| Action::ToggleTheme)}>{ "◐" }</button>
+                <button type="button" class="theme" aria-label="Toggle dark theme" onclick={send(act, Action::ToggleTheme)}>{ "◐" }</button>
             </div>
             // A few artifacts each get their line; more would push the list off the screen.
             if r.artifacts.len() <= 4 {
@@ -178,13 +179,13 @@ pub fn view(s: &State, d: &Data, act: &Callback<Action>) -> Html {
                 <span class="sep" aria-hidden="true"></span>
                 <button type="button" class="count triage" id="fixable-urgent" aria-pressed={urgent.to_string()}
                     title="Show only fixable critical and high findings (click again to undo)"
-                    onclick={act.reform(|_| Action::ToggleFixableUrgent)}>
+                    onclick={send(act, Action::ToggleFixableUrgent)}>
                     <span class="n">{ d.fixable_urgent }</span><span class="l">{ "fixable critical/high" }</span>
                 </button>
                 if kev_feed || d.kev > 0 {
                     <button type="button" class="count triage kev-count" id="known-exploited" aria-pressed={q.kev.to_string()}
                         title="Show only findings in CISA's Known Exploited Vulnerabilities catalog (click again to undo)"
-                        onclick={act.reform(|_| Action::ToggleKev)}>
+                        onclick={send(act, Action::ToggleKev)}>
                         <span class="n">{ d.kev }</span><span class="l">{ "known exploited" }</span>
                     </button>
                 }

@@ -5,6 +5,7 @@
 //! so assistive technology reads it as a grid of `aria-rowcount` rows.
 
 use super::row::{self, COLUMNS};
+use super::send;
 use crate::data::Data;
 use crate::state::{Action, State, ROW_H};
 use scanlens_model::view::SortBy;
@@ -74,7 +75,7 @@ fn column_headers(s: &State, act: &Callback<Action>) -> Html {
             _ => label,
         };
         let Some(by) = sort else {
-            return html! { <span role="columnheader" class={classes!("ch", class)}>{ label }</span> };
+            return html! { <span role="columnheader" class={format!("ch {class}")}>{ label }</span> };
         };
         let active = s.query.sort == by;
         let aria_sort = if !active {
@@ -90,10 +91,10 @@ fn column_headers(s: &State, act: &Callback<Action>) -> Html {
             _ => "",
         };
         html! {
-            <span role="columnheader" class={classes!("ch", class)} aria-sort={aria_sort}>
+            <span role="columnheader" class={format!("ch {class}")} aria-sort={aria_sort}>
                 <button type="button" class="sortby" data-sort={by.as_str()}
                     title={format!("Sort by {}", SortBy::label(by))}
-                    onclick={act.reform(move |_| Action::SortColumn(by))}>
+                    onclick={send(act, Action::SortColumn(by))}>
                     { label }<span aria-hidden="true">{ arrow }</span>
                 </button>
             </span>
@@ -133,7 +134,7 @@ pub fn view(s: &State, d: &Data, refs: &ListRefs, act: &Callback<Action>) -> Htm
             </div>
             if s.lines.is_empty() {
                 <p class="none">{ "No findings match. " }
-                    <button type="button" onclick={act.reform(|_| Action::ClearFilters)}>{ "Clear filters" }</button></p>
+                    <button type="button" onclick={send(act, Action::ClearFilters)}>{ "Clear filters" }</button></p>
             }
         </div>
     }

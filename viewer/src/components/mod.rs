@@ -20,3 +20,14 @@ pub mod header;
 pub mod highlight;
 pub mod list;
 pub mod row;
+
+use crate::state::Action;
+use yew::Callback;
+
+/// A callback that sends `a` on any event. Each `reform` closure is its own copy of Yew's
+/// callback code in the wasm; the buttons that send a fixed action share this one (per event
+/// type).
+pub fn send<E: 'static>(act: &Callback<Action>, a: Action) -> Callback<E> {
+    let act = act.clone();
+    Callback::from(move |_: E| act.emit(a.clone()))
+}

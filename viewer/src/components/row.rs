@@ -6,6 +6,7 @@
 //! the cell's title and shown over the row while it has focus.
 
 use super::highlight::hl;
+use super::send;
 use crate::data::Data;
 use crate::state::{Action, State};
 use scanlens_model::present::{self, middle_ellipsis, one_decimal};
@@ -46,7 +47,7 @@ fn cut(class: &'static str, text: &str, max: usize, q: &str, title: Option<Strin
     let cut = short.len() != text.len();
     let full = title.or_else(|| cut.then(|| text.to_string()));
     html! {
-        <span role="gridcell" class={classes!(class, "mid")} title={full.clone()} data-full={cut.then_some(full).flatten()}>
+        <span role="gridcell" class={format!("{class} mid")} title={full.clone()} data-full={cut.then_some(full).flatten()}>
             <span class="t">{ hl(&short, q) }</span>
         </span>
     }
@@ -56,7 +57,6 @@ fn header(s: &State, d: &Data, g: &Group, n: usize, cur: bool, act: &Callback<Ac
     let q = &s.query.q;
     let by_id = s.query.group == GroupBy::Vulnerability;
     let collapsed = s.collapsed(g);
-    let key = g.key.clone();
     let sev = g.worst.as_str().to_ascii_lowercase();
     let extra = if by_id {
         let first = g.rows[0] as usize;
@@ -83,15 +83,15 @@ fn header(s: &State, d: &Data, g: &Group, n: usize, cur: bool, act: &Callback<Ac
     };
     let total = g.total();
     html! {
-        <div class={classes!("line", "group", format!("sev-{sev}"), cur.then_some("cursor"))} role="row"
+        <div class={["line group sev-", sev.as_str(), if cur { " cursor" } else { "" }].concat()} role="row"
             aria-rowindex={(n + 2).to_string()} key={format!("h{}", g.key)}>
             <span role="gridcell" class="gcell" aria-colspan={(COLUMNS.len() + 1).to_string()}>
                 <button type="button" class="toggle" aria-expanded={(!collapsed).to_string()}
-                    onclick={act.reform(move |_| Action::ToggleGroup(key.clone()))}
-                    onfocus={act.reform(move |_| Action::Cursor(n))}>
+                    onclick={send(act, Action::ToggleGroup(g.key.clone()))}
+                    onfocus={send(act, Action::Cursor(n))}>
                     <span class="chev" aria-hidden="true">{ if collapsed { "▸" } else { "▾" } }</span>
                     if by_id {
-                        <span class={classes!("sev", format!("sev-{sev}"))}>{ g.worst.as_str() }</span>
+                        <span class={format!("sev sev-{sev}")}>{ g.worst.as_str() }</span>
                         <span class="gid">{ hl(&g.label, q) }</span>
                     } else {
                         <span class="glabel" title={g.label.clone()}>{ &g.label }</span>
@@ -150,7 +150,7 @@ fn item(s: &State, d: &Data, g: u32, i: u32, n: usize, cur: bool, act: &Callback
         &a.title
     };
     let open = s.detail == Some(i);
-    let picked = s.picked.contains(&i);
+    let picked = s.is_picked(i);
     let cvss = d.ix.cvss(iu).map(|c| one_decimal(c as f64));
     let epss = d.ix.epss(iu).map(|e| present::epss_short(e as f64));
     let also = s.merged_with(g, i);
@@ -171,16 +171,16 @@ fn item(s: &State, d: &Data, g: u32, i: u32, n: usize, cur: bool, act: &Callback
         )
     };
     html! {
-        <div class={classes!("line", "item", cur.then_some("cursor"), open.then_some("open"), (!o.is_counted() || o.excluded.is_some()).then_some("hidden-finding"))}
+        <div class={["line item", if cur { " cursor" } else { "" }, if open { " open" } else { "" }, if !o.is_counted() || o.excluded.is_some() { " hidden-finding" } else { "" }].concat()}
             role="row" aria-rowindex={(n + 2).to_string()} key={format!("f{i}")} aria-selected={open.to_string()}>
             <span role="gridcell" class="c-pick">
                 <input type="checkbox" class="pick" checked={picked} aria-label={format!("Select {}", o.id)}
-                    onclick={act.reform(move |_| Action::Pick(i))} />
+                    onclick={send(act, Action::Pick(i))} />
             </span>
-            <span role="gridcell" class="c-sev"><span class={classes!("sev", format!("sev-{sev}"))}>{ o.severity.as_str() }</span></span>
+            <span role="gridcell" class="c-sev"><span class={format!("sev sev-{sev}")}>{ o.severity.as_str() }</span></span>
             <span role="gridcell" class="c-id">
-                <button type="button" class="fid" onclick={act.reform(move |_| Action::Open(i))}
-                    onfocus={act.reform(move |_| Action::Cursor(n))}>{ hl(&o.id, q) }</button>
+                <button type="button" class="fid" onclick={send(act, Action::Open(i))}
+                    onfocus={send(act, Action::Cursor(n))}>{ hl(&o.id, q) }</button>
                 if d.ix.kev(iu) { <span class="kev" title="In CISA's Known Exploited Vulnerabilities catalog">{ "KEV" }</span> }
             </span>
             <span role="gridcell" class="c-cvss">{ cvss.unwrap_or_default() }</span>

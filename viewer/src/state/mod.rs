@@ -19,10 +19,10 @@ pub use scroll::ROW_H;
 
 use crate::data::Data;
 use scanlens_model::export;
+use scanlens_model::view::sort::sort;
 use scanlens_model::view::{self as query, Fix, Group, GroupBy, Line, Query, Show, SortBy};
 use scanlens_model::{Kind, Severity};
 use search::Searched;
-use std::collections::{BTreeSet, HashSet};
 
 use std::rc::Rc;
 
@@ -155,15 +155,18 @@ pub struct State {
     pub scope: usize,
     pub groups: Vec<Group>,
     pub lines: Vec<Line>,
-    /// Groups whose collapse state differs from the default.
-    toggled: HashSet<String>,
+    /// The keys of the groups whose collapse state differs from the default, ascending (a
+    /// sorted list: a hash set would add its own copy of the table code to the wasm).
+    toggled: Vec<String>,
     pub scroll_top: f64,
     pub viewport: f64,
     /// The highlighted line.
     pub cursor: Option<usize>,
     /// The finding open in the detail panel.
     pub detail: Option<u32>,
-    pub picked: BTreeSet<u32>,
+    /// The picked findings, ascending and each once (a sorted list rather than a `BTreeSet`,
+    /// whose B-tree code the wasm would carry for this alone).
+    pub picked: Vec<u32>,
     /// The open export dialog and its text.
     pub export: Option<(ExportKind, String)>,
     /// Whether the export text was copied since the dialog opened.
@@ -186,12 +189,12 @@ impl State {
             scope: 0,
             groups: Vec::new(),
             lines: Vec::new(),
-            toggled: HashSet::new(),
+            toggled: Vec::new(),
             scroll_top: 0.0,
             viewport,
             cursor: None,
             detail: None,
-            picked: BTreeSet::new(),
+            picked: Vec::new(),
             export: None,
             copied: false,
             facet_q: String::new(),
@@ -205,7 +208,7 @@ impl State {
     /// Whether group `g` shows only its header. Vulnerability groups start collapsed: the
     /// header is the merged row for the CVE.
     pub fn collapsed(&self, g: &Group) -> bool {
-        (self.query.group == GroupBy::Vulnerability) != self.toggled.contains(&g.key)
+        (self.query.group == GroupBy::Vulnerability) != self.toggled.binary_search(&g.key).is_ok()
     }
 
     /// The lines to render, `start..end`: those on screen and a few around them.
@@ -246,12 +249,23 @@ impl State {
         (shown, more)
     }
 
+    /// Whether finding `i` is picked.
+    pub fn is_picked(&self, i: u32) -> bool {
+        self.picked.binary_search(&i).is_ok()
+    }
+
+    fn pick(&mut self, more: Vec<u32>) {
+        self.picked.extend(more);
+        sort(&mut self.picked);
+        self.picked.dedup();
+    }
+
     /// What an export covers: the picked findings, or without any, all shown.
     pub fn shown_indices(&self) -> Vec<u32> {
         if self.picked.is_empty() {
             self.selected.to_vec()
         } else {
-            self.picked.iter().copied().collect()
+            self.picked.clone()
         }
     }
 
@@ -426,9 +440,12 @@ pub fn reduce(s: &mut State, action: Action, data: &Data) -> Outcome {
             let by_id = s.query.group == GroupBy::Vulnerability;
             // A group differs from its default when folding it is not what its kind does.
             s.toggled = if fold == by_id {
-                HashSet::new()
+                Vec::new()
             } else {
-                s.groups.iter().map(|g| g.key.clone()).collect()
+                let mut keys: Vec<String> = s.groups.iter().map(|g| g.key.clone()).collect();
+                sort(&mut keys);
+                keys.dedup();
+                keys
             };
             s.cursor = None;
             s.relines();
@@ -451,8 +468,9 @@ pub fn reduce(s: &mut State, action: Action, data: &Data) -> Outcome {
             Outcome::with(vec![s.reset_scroll(), s.hash(true)])
         }
         Action::ToggleGroup(key) => {
-            if !s.toggled.remove(&key) {
-                s.toggled.insert(key);
+            match s.toggled.binary_search(&key) {
+                Ok(at) => drop(s.toggled.remove(at)),
+                Err(at) => s.toggled.insert(at, key),
             }
             s.relines();
             Outcome::render()
@@ -487,17 +505,16 @@ pub fn reduce(s: &mut State, action: Action, data: &Data) -> Outcome {
                 .find(|g| !g.also(i).is_empty())
                 .map(|g| g.findings_of(i))
                 .unwrap_or_else(|| vec![i]);
-            if s.picked.contains(&i) {
-                for j in all {
-                    s.picked.remove(&j);
-                }
+            if s.is_picked(i) {
+                s.picked.retain(|j| !all.contains(j));
             } else {
-                s.picked.extend(all);
+                s.pick(all);
             }
             Outcome::render()
         }
         Action::PickShown => {
-            s.picked.extend(s.selected.iter().copied());
+            let shown = s.selected.to_vec();
+            s.pick(shown);
             Outcome::render()
         }
         Action::ClearPicks => {

@@ -762,7 +762,7 @@ fn merged_rows_stand_for_every_target_and_pick_them_all() {
     assert_eq!(s.merged_with(high as u32, 0), [1]);
     assert_eq!(s.lines.len(), 3 + 4, "3 groups, 4 rows for 5 findings");
     reduce(&mut s, Action::Pick(0), &d);
-    assert_eq!(s.picked.iter().copied().collect::<Vec<_>>(), [0, 1]);
+    assert_eq!(s.picked, [0, 1]);
     reduce(&mut s, Action::Pick(0), &d);
     assert!(s.picked.is_empty());
     // Unmerged: a row each, and the choice kept in the hash.
