@@ -16,8 +16,8 @@ mod common;
 mod moto;
 
 use moto::{python, scanlens, Moto, DOWNLOAD};
-use scanlens_model::flat::{flatten, ColumnType, FlatFinding, COLUMNS, NULLABLE};
 use scanlens_e2e::{e2e, require, scanlens_bin, TempDir, Unavailable};
+use scanlens_model::flat::{flatten, ColumnType, FlatFinding, COLUMNS, NULLABLE};
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
@@ -290,7 +290,12 @@ fn parquet_and_ndjson_tables_hold_the_same_published_findings() {
             .map(|l| serde_json::from_str(l).unwrap())
             .collect();
         assert_eq!(rows.len(), report.findings.len());
-        assert_eq!(ndjson, rows, "{}: findings.ndjson is report.json's rows", r.display());
+        assert_eq!(
+            ndjson,
+            rows,
+            "{}: findings.ndjson is report.json's rows",
+            r.display()
+        );
         for (row, keys) in rows.iter().zip(expected_rows(r)) {
             let v = serde_json::to_value(row).unwrap();
             let mut cells = vec![
@@ -316,7 +321,12 @@ fn parquet_and_ndjson_tables_hold_the_same_published_findings() {
         let mut args = vec!["publish", "--s3", url.as_str(), "--table-format", format];
         args.extend(reports.iter().map(|r| r.to_str().unwrap()));
         let o = scanlens(&home, &moto.creds(), &args);
-        assert_eq!(o.status.code(), Some(0), "{}", String::from_utf8_lossy(&o.stderr));
+        assert_eq!(
+            o.status.code(),
+            Some(0),
+            "{}",
+            String::from_utf8_lossy(&o.stderr)
+        );
         python(
             DOWNLOAD,
             &[
@@ -350,7 +360,10 @@ fn parquet_and_ndjson_tables_hold_the_same_published_findings() {
     let (ndjson, _) = duckdb_table(&tables[0], "ndjson");
     let (parquet, reply) = duckdb_table(&tables[1], "parquet");
     assert_eq!(ndjson.len(), want.len(), "NDJSON rows");
-    assert!(ndjson == want, "DuckDB reads other NDJSON rows than were published");
+    assert!(
+        ndjson == want,
+        "DuckDB reads other NDJSON rows than were published"
+    );
     assert_eq!(parquet.len(), ndjson.len(), "Parquet rows");
     for (i, (p, n)) in parquet.iter().zip(&ndjson).enumerate() {
         assert_eq!(p, n, "row {i}: Parquet and NDJSON differ");
@@ -393,7 +406,10 @@ fn parquet_and_ndjson_tables_hold_the_same_published_findings() {
     };
     let from_ndjson = query(&tables[0]);
     assert_eq!(from_ndjson.len(), want.len());
-    assert!(query(&tables[1]) == from_ndjson, "scanlens query reads the Parquet table differently");
+    assert!(
+        query(&tables[1]) == from_ndjson,
+        "scanlens query reads the Parquet table differently"
+    );
 }
 
 /// A small scan of `image`.

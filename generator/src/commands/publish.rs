@@ -287,11 +287,16 @@ fn findings_object(
                     })?;
                     crate::query::load::ndjson_rows(text, p)?
                 }
-                None => scanlens_model::flat::flatten(&crate::input::load_report(folder)?)
-                    .collect(),
+                None => {
+                    scanlens_model::flat::flatten(&crate::input::load_report(folder)?).collect()
+                }
             };
-            crate::findings_parquet::write(&rows)
-                .with_context(|| format!("cannot write the findings of {} as Parquet", folder.display()))
+            crate::findings_parquet::write(&rows).with_context(|| {
+                format!(
+                    "cannot write the findings of {} as Parquet",
+                    folder.display()
+                )
+            })
         }
     }
 }

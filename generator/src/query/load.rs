@@ -183,3 +183,63 @@ pub fn ndjson_rows(text: &str, path: &Path) -> anyhow::Result<Vec<FlatFinding>> 
         })
         .collect()
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::io::Write;
+
+    fn rows() -> Vec<FlatFinding> {
+        (0..3)
+            .map(|n| FlatFinding {
+                image: format!("app:{n}"),
+                id: format!("CVE-2024-{n}"),
+                kind: "vulnerability".into(),
+                severity: "HIGH".into(),
+                target: "t".into(),
+                cvss: (n > 0).then_some(n as f64 + 0.5),
+                package: (n != 1).then(|| "p".to_string()),
+                kev: n == 2,
+                ..Default::default()
+            })
+            .collect()
+    }
+
+    /// Every cell of the table, row by row, as text.
+    fn table(dir: &Path) -> Vec<String> {
+        let conn = open(&[dir.to_path_buf()]).unwrap();
+        let mut stmt = conn.prepare("SELECT * FROM findings ORDER BY id").unwrap();
+        let n = stmt.column_count();
+        stmt.query_map([], |r| {
+            (0..n)
+                .map(|i| Ok(format!("{:?}", r.get_ref(i)?)))
+                .collect::<rusqlite::Result<Vec<_>>>()
+                .map(|cells| cells.join("|"))
+        })
+        .unwrap()
+        .collect::<rusqlite::Result<_>>()
+        .unwrap()
+    }
+
+    #[test]
+    fn a_parquet_table_loads_as_the_same_ndjson_rows_do() {
+        let tmp = tempfile::tempdir().unwrap();
+        let part = "findings/dt=2024-01-31/repository=app";
+        let (nd, pq) = (tmp.path().join("nd"), tmp.path().join("pq"));
+        std::fs::create_dir_all(nd.join(part)).unwrap();
+        std::fs::create_dir_all(pq.join(part)).unwrap();
+        let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
+        for r in rows() {
+            serde_json::to_writer(&mut gz, &r).unwrap();
+            gz.write_all(b"\n").unwrap();
+        }
+        std::fs::write(nd.join(part).join("s.ndjson.gz"), gz.finish().unwrap()).unwrap();
+        let file = pq.join(part).join("s.parquet");
+        std::fs::write(&file, crate::findings_parquet::write(&rows()).unwrap()).unwrap();
+        let want = table(&nd);
+        assert_eq!(want.len(), 3);
+        assert_eq!(table(&pq), want);
+        // A file named directly, too.
+        assert_eq!(table(&file), want);
+    }
+}
