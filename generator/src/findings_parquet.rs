@@ -273,20 +273,22 @@ mod tests {
     }
 
     fn row(n: usize) -> FlatFinding {
+        // `is_multiple_of` would need Rust 1.87; the workspace promises 1.85.
+        let every = |k: usize| n.checked_rem(k) == Some(0);
         FlatFinding {
             image: format!("ghcr.io/org/app:{n}"),
-            commit_sha: (n % 2 == 0).then(|| "abc".to_string()),
+            commit_sha: every(2).then(|| "abc".to_string()),
             kind: "vulnerability".into(),
             id: format!("CVE-2024-{n}"),
             severity: "HIGH".into(),
             package: Some("openssl".into()),
             title: Some("ünïcode \"quoted\"\n".into()),
             target: "debian 12".into(),
-            cvss: (n % 3 != 0).then_some(7.5 + n as f64),
+            cvss: (!every(3)).then_some(7.5 + n as f64),
             epss: (n % 4 == 1).then_some(0.125),
-            suppressed: n % 2 == 1,
-            excluded: n % 5 == 0,
-            kev: n % 3 == 0,
+            suppressed: !every(2),
+            excluded: every(5),
+            kev: every(3),
             ..Default::default()
         }
     }

@@ -487,7 +487,13 @@ mod tests {
         let out = tmp.path().join("out/app");
         render(SMALL, &out);
         let dest = S3Url::parse("s3://bucket/scans").unwrap();
-        let p = plan(&dest, &[out.clone()], None, TableFormat::Parquet).unwrap();
+        let p = plan(
+            &dest,
+            std::slice::from_ref(&out),
+            None,
+            TableFormat::Parquet,
+        )
+        .unwrap();
         let table: Vec<&Upload> = p
             .uploads
             .iter()
