@@ -150,9 +150,22 @@ pub fn read(path: &Path) -> anyhow::Result<Vec<FlatFinding>> {
             READ_LIMIT >> 30
         );
     }
-    // The file is untrusted: a reader that panics on a malformed file is an error, not a crash.
-    std::panic::catch_unwind(|| rows(file))
-        .unwrap_or_else(|_| Err(anyhow::anyhow!("the Parquet reader failed on it")))
+    // The file is untrusted: the parquet crate asserts on some malformed files, and such a
+    // panic is this file's one-line error, not a crash with a backtrace. The hook is silenced
+    // only while `scanlens query` reads (one file at a time, on one thread).
+    let hook = std::panic::take_hook();
+    std::panic::set_hook(Box::new(|_| {}));
+    let result = std::panic::catch_unwind(|| rows(file));
+    std::panic::set_hook(hook);
+    result
+        .unwrap_or_else(|panic| {
+            let why = panic
+                .downcast_ref::<&str>()
+                .map(|s| s.to_string())
+                .or_else(|| panic.downcast_ref::<String>().cloned())
+                .unwrap_or_default();
+            Err(anyhow::anyhow!("the Parquet reader failed: {why}"))
+        })
         .with_context(|| {
             format!(
                 "{} is not a findings table file that scanlens publish writes",
