@@ -465,8 +465,9 @@ Example: scanlens query \"SELECT image, count(*) FROM findings WHERE severity = 
 pub struct QueryArgs {
     /// One SQL statement that reads the table `findings`
     pub sql: String,
-    /// Report directories (searched recursively), report.json, findings.ndjson or .ndjson.gz
-    /// files, or a prefix downloaded from a bucket `publish` wrote (its findings table is read)
+    /// Report directories (searched recursively), report.json, findings.ndjson, .ndjson.gz or
+    /// .parquet files, or a prefix downloaded from a bucket `publish` wrote (its findings table is
+    /// read, in either --table-format)
     #[arg(required = true, value_name = "PATH")]
     pub paths: Vec<PathBuf>,
     /// Print JSON (an array of objects) instead of a table
@@ -571,6 +572,11 @@ pub struct PublishArgs {
     /// (what `scanlens site --from` builds), so concurrent publishers leave a complete one
     #[arg(long)]
     pub update_site: bool,
+    /// How each scan's findings go into the table at PREFIX/findings/: gzipped NDJSON
+    /// (`<scan>.ndjson.gz`) or Parquet (`<scan>.parquet`, ZSTD-compressed, typed columns); the
+    /// rows and Hive keys are the same. Keep one format per PREFIX: a table reads one
+    #[arg(long, value_name = "FORMAT", value_enum, default_value_t)]
+    pub table_format: crate::s3::layout::TableFormat,
     /// How long each attempt may take to connect to S3 (DNS, TCP, TLS)
     #[arg(
         long,

@@ -9,6 +9,7 @@ pub mod cli;
 pub mod commands;
 pub mod exit;
 pub mod feeds;
+pub mod findings_parquet;
 pub mod gate;
 pub mod html;
 pub mod ignorefile;

@@ -26,36 +26,43 @@ pub enum Cell<'a> {
 
 trait ToCell {
     const TYPE: ColumnType;
+    /// The value can be null (`Option`): written as `null` in NDJSON, as an optional column in
+    /// Parquet.
+    const NULLABLE: bool;
     fn cell(&self) -> Cell<'_>;
 }
 
 impl ToCell for String {
     const TYPE: ColumnType = ColumnType::Text;
+    const NULLABLE: bool = false;
     fn cell(&self) -> Cell<'_> {
         Cell::Text(Some(self))
     }
 }
 impl ToCell for Option<String> {
     const TYPE: ColumnType = ColumnType::Text;
+    const NULLABLE: bool = true;
     fn cell(&self) -> Cell<'_> {
         Cell::Text(self.as_deref())
     }
 }
 impl ToCell for Option<f64> {
     const TYPE: ColumnType = ColumnType::Real;
+    const NULLABLE: bool = true;
     fn cell(&self) -> Cell<'_> {
         Cell::Real(*self)
     }
 }
 impl ToCell for bool {
     const TYPE: ColumnType = ColumnType::Boolean;
+    const NULLABLE: bool = false;
     fn cell(&self) -> Cell<'_> {
         Cell::Boolean(*self)
     }
 }
 
 /// The row and its column list from one declaration: `findings.ndjson`'s keys, the columns of
-/// `scanlens query`'s table and the order of its cells cannot drift apart.
+/// `scanlens query`'s table, the Parquet schema and the order of its cells cannot drift apart.
 macro_rules! flat_row {
     ($($(#[$attr:meta])* $field:ident: $ty:ty,)*) => {
         #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
@@ -65,6 +72,10 @@ macro_rules! flat_row {
 
         /// The columns, in the order of [`FlatFinding::cells`].
         pub const COLUMNS: &[(&str, ColumnType)] = &[$((stringify!($field), <$ty as ToCell>::TYPE),)*];
+
+        /// Whether each column, in the order of [`COLUMNS`], can be null (the Parquet schema's
+        /// optional columns).
+        pub const NULLABLE: &[bool] = &[$(<$ty as ToCell>::NULLABLE,)*];
 
         impl FlatFinding {
             /// The row's cells, in the order of [`COLUMNS`].

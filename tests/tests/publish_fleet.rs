@@ -1,7 +1,8 @@
 //! Publishing at fleet scale, against moto on 127.0.0.1 (see `common/moto.rs`):
 //! - the findings table: several scans published, the bucket downloaded, and DuckDB's
 //!   `read_json(..., hive_partitioning = true)` over `findings/` returns exactly the findings
-//!   published, with the partition columns the keys promise;
+//!   published, with the partition columns the keys promise; and with `--table-format parquet`
+//!   DuckDB's `read_parquet` returns the same rows, value for value, as from the NDJSON table;
 //! - the dashboard's index under concurrent publishers: 8 `publish` processes started at once,
 //!   10 rounds, and the index lists all 8 scans every time (moto honours `If-Match` and
 //!   `If-None-Match: *` on PUT, so losing writers really are refused and retry);
@@ -16,6 +17,7 @@ mod moto;
 
 use moto::{python, scanlens, Moto, DOWNLOAD};
 use scanlens_e2e::{e2e, require, scanlens_bin, TempDir, Unavailable};
+use scanlens_model::flat::{flatten, ColumnType, FlatFinding, COLUMNS, NULLABLE};
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
@@ -32,6 +34,26 @@ rows = duckdb.sql(f"""
                    format = 'newline_delimited', union_by_name = true)
 """).fetchall()
 print(json.dumps([list(r) for r in rows]))
+"#;
+
+/// Every row of the findings table under `root/findings/` in one format, as DuckDB reads it with
+/// Hive partitioning: `dt`, `repository`, then the row's columns (declared types given), and the
+/// types DuckDB gives each column; for Parquet also each file column's schema entry.
+const DUCKDB_TABLE: &str = r#"
+import sys, json, glob, duckdb
+root, fmt, cols = sys.argv[1], sys.argv[2], json.loads(sys.argv[3])
+names = ", ".join(c for c, _ in cols)
+if fmt == "ndjson":
+    spec = "{" + ", ".join(f"'{c}': '{t}'" for c, t in cols) + "}"
+    src = f"read_json('{root}/findings/*/*/*.ndjson.gz', hive_partitioning = true, format = 'newline_delimited', columns = {spec})"
+else:
+    src = f"read_parquet('{root}/findings/*/*/*.parquet', hive_partitioning = true)"
+rel = duckdb.sql(f"SELECT CAST(dt AS VARCHAR) AS dt, repository, {names} FROM {src}")
+out = {"types": dict(zip(rel.columns, [str(t) for t in rel.types])), "rows": [list(r) for r in rel.fetchall()]}
+if fmt == "parquet":
+    files = sorted(glob.glob(f"{root}/findings/*/*/*.parquet"))
+    out["schemas"] = [duckdb.sql(f"SELECT name, type, repetition_type, converted_type FROM parquet_schema('{f}') WHERE num_children IS NULL").fetchall() for f in files]
+print(json.dumps(out))
 "#;
 
 /// Reads one object (authenticated) and prints it.
@@ -189,6 +211,205 @@ fn duckdb_reads_exactly_the_published_findings_from_the_partitioned_table() {
     // Each partition holds what its key says: four repositories, each scan's day.
     let repos: BTreeSet<&str> = got.iter().map(|r| r[1].as_str()).collect();
     assert_eq!(repos.len(), 4, "{repos:?}");
+}
+
+/// DuckDB's name for a column's declared type.
+fn duckdb_type(ty: ColumnType) -> &'static str {
+    match ty {
+        ColumnType::Text => "VARCHAR",
+        ColumnType::Real => "DOUBLE",
+        ColumnType::Boolean => "BOOLEAN",
+    }
+}
+
+/// The table under `root` as DuckDB reads it in `format`: each row as one JSON array, sorted,
+/// and the reply as it came.
+fn duckdb_table(root: &Path, format: &str) -> (Vec<String>, serde_json::Value) {
+    let columns: Vec<(&str, &str)> = scanlens_model::flat::COLUMNS
+        .iter()
+        .map(|&(c, t)| (c, duckdb_type(t)))
+        .collect();
+    let reply: serde_json::Value = serde_json::from_str(
+        &python(
+            DUCKDB_TABLE,
+            &[
+                root.to_str().unwrap(),
+                format,
+                &serde_json::to_string(&columns).unwrap(),
+            ],
+        )
+        .expect("duckdb"),
+    )
+    .unwrap();
+    let mut rows: Vec<String> = reply["rows"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r.to_string())
+        .collect();
+    rows.sort();
+    (rows, reply)
+}
+
+#[test]
+fn parquet_and_ndjson_tables_hold_the_same_published_findings() {
+    if !e2e() {
+        return;
+    }
+    require!(check_duckdb());
+    let Some(fixtures) = common::fixtures() else {
+        return;
+    };
+    let moto = Moto::shared();
+    let tmp = require!(TempDir::new("fleet-formats"));
+    let home = tmp.path().join("home");
+    std::fs::create_dir_all(&home).unwrap();
+    let mut reports: Vec<PathBuf> = Vec::new();
+    for (i, f) in [
+        "trivy-golden/alpine-310.json.golden",
+        "trivy-golden/centos-7.json.golden",
+        "trivy-golden/amazon-2.json.golden",
+        "local-trivy-0.76/debian-image-vuln-secret.json",
+    ]
+    .iter()
+    .enumerate()
+    {
+        let out = tmp.path().join(format!("out/scan-{i}"));
+        render(&fixtures.join(f), &out);
+        reports.push(out);
+    }
+    // What was published: report.json's findings, each as its findings.ndjson row, with the
+    // partition its key names; as `[dt, repository, columns...]` in JSON, sorted.
+    let mut want: Vec<String> = Vec::new();
+    for r in &reports {
+        let report = scanlens::input::load_report(r).unwrap();
+        let rows: Vec<FlatFinding> = flatten(&report).collect();
+        let text = std::fs::read_to_string(r.join("findings.ndjson")).unwrap();
+        let ndjson: Vec<FlatFinding> = text
+            .lines()
+            .map(|l| serde_json::from_str(l).unwrap())
+            .collect();
+        assert_eq!(rows.len(), report.findings.len());
+        assert_eq!(
+            ndjson,
+            rows,
+            "{}: findings.ndjson is report.json's rows",
+            r.display()
+        );
+        for (row, keys) in rows.iter().zip(expected_rows(r)) {
+            let v = serde_json::to_value(row).unwrap();
+            let mut cells = vec![
+                serde_json::Value::from(keys[0].clone()),
+                serde_json::Value::from(keys[1].clone()),
+            ];
+            cells.extend(COLUMNS.iter().map(|(c, _)| v[*c].clone()));
+            want.push(serde_json::Value::Array(cells).to_string());
+        }
+    }
+    want.sort();
+    assert!(want.len() >= 10, "the corpus gives {} findings", want.len());
+
+    let down = tmp.path().join("down");
+    let mut tables = Vec::new();
+    for format in ["ndjson", "parquet"] {
+        let prefix = format!("formats-{format}");
+        let url = format!("s3://reports/{prefix}");
+        if format == "ndjson" {
+            // The default, then the flag: the same objects, one per scan.
+            publish(moto, &home, &url, &[&tmp.path().join("out")]);
+        }
+        let mut args = vec!["publish", "--s3", url.as_str(), "--table-format", format];
+        args.extend(reports.iter().map(|r| r.to_str().unwrap()));
+        let o = scanlens(&home, &moto.creds(), &args);
+        assert_eq!(
+            o.status.code(),
+            Some(0),
+            "{}",
+            String::from_utf8_lossy(&o.stderr)
+        );
+        python(
+            DOWNLOAD,
+            &[
+                &moto.endpoint(),
+                &moto.id,
+                &moto.secret,
+                &format!("{prefix}/findings/"),
+                down.to_str().unwrap(),
+            ],
+        )
+        .expect("download");
+        tables.push(down.join(&prefix));
+    }
+    // One object per scan, in the format asked for.
+    let files = |root: &Path, ext: &str| -> usize {
+        let mut n = 0;
+        for day in std::fs::read_dir(root.join("findings")).unwrap() {
+            for repo in std::fs::read_dir(day.unwrap().path()).unwrap() {
+                for f in std::fs::read_dir(repo.unwrap().path()).unwrap() {
+                    n += usize::from(f.unwrap().file_name().to_string_lossy().ends_with(ext));
+                }
+            }
+        }
+        n
+    };
+    assert_eq!(files(&tables[0], ".ndjson.gz"), reports.len());
+    assert_eq!(files(&tables[0], ".parquet"), 0);
+    assert_eq!(files(&tables[1], ".parquet"), reports.len());
+    assert_eq!(files(&tables[1], ".ndjson.gz"), 0);
+
+    let (ndjson, _) = duckdb_table(&tables[0], "ndjson");
+    let (parquet, reply) = duckdb_table(&tables[1], "parquet");
+    assert_eq!(ndjson.len(), want.len(), "NDJSON rows");
+    assert!(
+        ndjson == want,
+        "DuckDB reads other NDJSON rows than were published"
+    );
+    assert_eq!(parquet.len(), ndjson.len(), "Parquet rows");
+    for (i, (p, n)) in parquet.iter().zip(&ndjson).enumerate() {
+        assert_eq!(p, n, "row {i}: Parquet and NDJSON differ");
+    }
+    // DuckDB types the Parquet columns as declared, with no hint: strings are UTF8, not bytes.
+    for &(c, t) in COLUMNS {
+        assert_eq!(reply["types"][c], duckdb_type(t), "{c}");
+    }
+    let schemas = reply["schemas"].as_array().unwrap();
+    assert_eq!(schemas.len(), reports.len());
+    for schema in schemas {
+        let schema = schema.as_array().unwrap();
+        assert_eq!(schema.len(), COLUMNS.len());
+        for ((entry, &(c, t)), &nullable) in schema.iter().zip(COLUMNS).zip(NULLABLE) {
+            assert_eq!(entry[0], c);
+            let repetition = if nullable { "OPTIONAL" } else { "REQUIRED" };
+            assert_eq!(entry[2], repetition, "{c}");
+            if t == ColumnType::Text {
+                assert_eq!(entry[3], "UTF8", "{c}");
+            }
+        }
+    }
+    // `scanlens query` reads both tables to the same rows.
+    let query = |root: &Path| -> Vec<String> {
+        let q = Command::new(scanlens_bin().unwrap())
+            .args(["query", "SELECT * FROM findings", "--json"])
+            .arg(root.join("findings"))
+            .output()
+            .unwrap();
+        assert!(q.status.success(), "{}", String::from_utf8_lossy(&q.stderr));
+        let rows: serde_json::Value = serde_json::from_slice(&q.stdout).unwrap();
+        let mut rows: Vec<String> = rows
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|r| r.to_string())
+            .collect();
+        rows.sort();
+        rows
+    };
+    let from_ndjson = query(&tables[0]);
+    assert_eq!(from_ndjson.len(), want.len());
+    assert!(
+        query(&tables[1]) == from_ndjson,
+        "scanlens query reads the Parquet table differently"
+    );
 }
 
 /// A small scan of `image`.

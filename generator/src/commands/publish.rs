@@ -1,12 +1,13 @@
 //! `scanlens publish --s3 s3://bucket/prefix DIR... [--site SITE]`: uploads each scan in the
-//! report folders as the layout of [`crate::s3::layout`] says (its findings as a gzipped
-//! partition of the findings table, its report folder, its dashboard record), then merges the
+//! report folders as the layout of [`crate::s3::layout`] says (its findings as a partition of the
+//! findings table, gzipped NDJSON or Parquet, its report folder, its dashboard record), then merges the
 //! records into the dashboard's index ([`crate::s3::site_index`]), and uploads a site if asked.
 //! Which files go up is decided in [`crate::publishable`]; how long S3 may take, in
 //! [`crate::s3::timeouts`].
 
 use crate::cli::PublishArgs;
 use crate::publishable::{self, Kind};
+use crate::s3::layout::TableFormat;
 use crate::s3::{self, layout, Client, Condition, S3Error, S3Url, Timeouts};
 use crate::site::{self, records::ScanRecord, ScanId};
 use anyhow::{bail, Context};
@@ -26,7 +27,7 @@ pub fn run(args: PublishArgs) -> anyhow::Result<u8> {
         bail!("nothing to publish; name report folders (scanlens publish --s3 URL out/app-latest) or --site SITE");
     }
     // Everything is read before anything is uploaded, so a typo fails without a partial upload.
-    let plan = plan(&dest, &args.dirs, args.site.as_deref())?;
+    let plan = plan(&dest, &args.dirs, args.site.as_deref(), args.table_format)?;
     let env = |k: &str| std::env::var(k).ok();
     let timeouts = Timeouts {
         connect: args.connect_timeout,
@@ -112,7 +113,7 @@ fn update_site(client: &Client, dest: &S3Url) -> anyhow::Result<(usize, usize)> 
             .with_context(|| format!("cannot create {}", reports.display()))?;
         let got = s3::site_from::download(client, dest, &Default::default(), &reports)?;
         crate::site::add_reports(&site_dir, &got.folders, crate::cli::DEFAULT_SITE_TITLE)?;
-        let p = plan(dest, &[], Some(&site_dir))?;
+        let p = plan(dest, &[], Some(&site_dir), TableFormat::default())?;
         upload(client, dest, &p.uploads)?;
         if etag()? == before {
             return Ok((p.uploads.len(), got.folders.len()));
@@ -156,7 +157,12 @@ pub struct Plan {
 /// Each report folder (a folder holding report.json, at any depth under the folders named) is a
 /// scan: its files go to `reports/<slug>/<scan id>/`, its findings to the findings table, its
 /// record to `site-data/records/`. The site goes to `site/`.
-pub fn plan(dest: &S3Url, dirs: &[PathBuf], site: Option<&Path>) -> anyhow::Result<Plan> {
+pub fn plan(
+    dest: &S3Url,
+    dirs: &[PathBuf],
+    site: Option<&Path>,
+    format: TableFormat,
+) -> anyhow::Result<Plan> {
     let mut out = Plan::default();
     let mut seen: BTreeSet<(String, ScanId)> = BTreeSet::new();
     for dir in dirs {
@@ -227,8 +233,8 @@ pub fn plan(dest: &S3Url, dirs: &[PathBuf], site: Option<&Path>) -> anyhow::Resu
             }
             let day = layout::Day::of(&scan.entry.scanned_at).unwrap_or_else(layout::Day::today);
             out.uploads.push(Upload {
-                key: layout::findings_key(dest, &day, &slug, &scan.id),
-                body: Body::Bytes(findings_gz(&path, ndjson.as_deref())?),
+                key: layout::findings_key(dest, &day, &slug, &scan.id, format),
+                body: Body::Bytes(findings_object(&path, ndjson.as_deref(), format)?),
                 once: false,
             });
             out.uploads.push(Upload {
@@ -259,6 +265,40 @@ pub fn plan(dest: &S3Url, dirs: &[PathBuf], site: Option<&Path>) -> anyhow::Resu
         out.skipped.extend(listing.skipped);
     }
     Ok(out)
+}
+
+/// The scan's object in the findings table: the folder's findings.ndjson (or its report's rows
+/// when an older render did not write one) as `format` says.
+fn findings_object(
+    folder: &Path,
+    ndjson: Option<&Path>,
+    format: TableFormat,
+) -> anyhow::Result<Vec<u8>> {
+    match format {
+        TableFormat::Ndjson => findings_gz(folder, ndjson),
+        TableFormat::Parquet => {
+            // The very rows of findings.ndjson, so that both formats hold the same table.
+            let rows = match ndjson {
+                Some(p) => {
+                    let bytes = publishable::read_regular(p)
+                        .with_context(|| format!("cannot read {}", p.display()))?;
+                    let text = std::str::from_utf8(&bytes).with_context(|| {
+                        format!("{} is not UTF-8; render the report again", p.display())
+                    })?;
+                    crate::query::load::ndjson_rows(text, p)?
+                }
+                None => {
+                    scanlens_model::flat::flatten(&crate::input::load_report(folder)?).collect()
+                }
+            };
+            crate::findings_parquet::write(&rows).with_context(|| {
+                format!(
+                    "cannot write the findings of {} as Parquet",
+                    folder.display()
+                )
+            })
+        }
+    }
 }
 
 /// The scan's findings, one row a line, gzipped: the folder's findings.ndjson, or its report's
@@ -378,7 +418,13 @@ mod tests {
         std::fs::write(site.join("data/site.json"), "").unwrap();
         let dest = S3Url::parse("s3://bucket/scans").unwrap();
         // The folder itself, and its parent: the same scan, planned once.
-        let p = plan(&dest, &[out.join("app"), out.clone()], Some(&site)).unwrap();
+        let p = plan(
+            &dest,
+            &[out.join("app"), out.clone()],
+            Some(&site),
+            TableFormat::Ndjson,
+        )
+        .unwrap();
         assert_eq!(p.scans, 1);
         let keys: Vec<&str> = p.uploads.iter().map(|u| u.key.as_str()).collect();
         let id = keys
@@ -423,10 +469,52 @@ mod tests {
             std::fs::read_to_string(out.join("app/findings.ndjson")).unwrap()
         );
 
-        let e = plan(&dest, &[tmp.path().join("missing")], None).unwrap_err();
+        let e = plan(
+            &dest,
+            &[tmp.path().join("missing")],
+            None,
+            TableFormat::Ndjson,
+        )
+        .unwrap_err();
         assert!(e.to_string().contains("not a folder"), "{e}");
-        let e = plan(&dest, &[site.join("data")], None).unwrap_err();
+        let e = plan(&dest, &[site.join("data")], None, TableFormat::Ndjson).unwrap_err();
         assert!(e.to_string().contains("holds no report.json"), "{e}");
+    }
+
+    #[test]
+    fn with_parquet_the_findings_table_holds_the_folders_rows_as_parquet() {
+        let tmp = tempfile::tempdir().unwrap();
+        let out = tmp.path().join("out/app");
+        render(SMALL, &out);
+        let dest = S3Url::parse("s3://bucket/scans").unwrap();
+        let p = plan(
+            &dest,
+            std::slice::from_ref(&out),
+            None,
+            TableFormat::Parquet,
+        )
+        .unwrap();
+        let table: Vec<&Upload> = p
+            .uploads
+            .iter()
+            .filter(|u| u.key.starts_with("scans/findings/"))
+            .collect();
+        assert_eq!(table.len(), 1);
+        let key = &table[0].key;
+        assert!(
+            key.starts_with("scans/findings/dt=2024-01-31/repository=ghcr.io_org_app/")
+                && key.ends_with(".parquet"),
+            "{key}"
+        );
+        let Body::Bytes(b) = &table[0].body else {
+            panic!("the table file is made while planning")
+        };
+        let file = tmp.path().join("scan.parquet");
+        std::fs::write(&file, b).unwrap();
+        let text = std::fs::read_to_string(out.join("findings.ndjson")).unwrap();
+        let want = crate::query::load::ndjson_rows(&text, &out).unwrap();
+        assert_eq!(want.len(), 1);
+        assert_eq!(crate::findings_parquet::read(&file).unwrap(), want);
     }
 
     /// The unit tests of [`Timeouts`] check its defaults; the command line must use those.

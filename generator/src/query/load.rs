@@ -69,11 +69,15 @@ enum Source {
     Ndjson(PathBuf),
     /// A partition of the findings table `publish` writes (`<scan id>.ndjson.gz`).
     NdjsonGz(PathBuf),
+    /// The same with `--table-format parquet` (`<scan id>.parquet`).
+    Parquet(PathBuf),
     Report(PathBuf),
 }
 
 /// `findings.ndjson` gzipped, as the findings table holds it.
 const GZ_SUFFIX: &str = ".ndjson.gz";
+/// The rows as Parquet, as the findings table holds them with `--table-format parquet`.
+const PARQUET_SUFFIX: &str = ".parquet";
 /// The most one partition file may unpack to: far above any scan's rows, far below a
 /// decompression bomb's.
 const GZ_LIMIT: u64 = 2 << 30;
@@ -88,6 +92,8 @@ fn collect(path: &Path, out: &mut Vec<Source>) -> anyhow::Result<()> {
             Source::Ndjson(path.to_path_buf())
         } else if name.ends_with(GZ_SUFFIX) {
             Source::NdjsonGz(path.to_path_buf())
+        } else if name.ends_with(PARQUET_SUFFIX) {
+            Source::Parquet(path.to_path_buf())
         } else {
             Source::Report(path.to_path_buf())
         });
@@ -118,13 +124,16 @@ fn collect(path: &Path, out: &mut Vec<Source>) -> anyhow::Result<()> {
         .collect();
     entries.sort();
     for e in entries {
-        let gz = e
+        let name = e
             .file_name()
-            .is_some_and(|n| n.to_string_lossy().ends_with(GZ_SUFFIX));
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default();
         if e.is_dir() {
             collect(&e, out)?;
-        } else if gz && e.is_file() {
+        } else if name.ends_with(GZ_SUFFIX) && e.is_file() {
             out.push(Source::NdjsonGz(e));
+        } else if name.ends_with(PARQUET_SUFFIX) && e.is_file() {
+            out.push(Source::Parquet(e));
         }
     }
     Ok(())
@@ -136,6 +145,7 @@ fn rows(src: &Source) -> anyhow::Result<Vec<FlatFinding>> {
             let report = crate::input::load_report(p)?;
             Ok(scanlens_model::flat::flatten(&report).collect())
         }
+        Source::Parquet(p) => crate::findings_parquet::read(p),
         Source::Ndjson(p) | Source::NdjsonGz(p) => {
             let text = if matches!(src, Source::NdjsonGz(_)) {
                 let file = std::fs::File::open(p)
@@ -157,15 +167,79 @@ fn rows(src: &Source) -> anyhow::Result<Vec<FlatFinding>> {
                 std::fs::read_to_string(p)
                     .with_context(|| format!("cannot read {}", p.display()))?
             };
-            text.lines()
-                .enumerate()
-                .filter(|(_, l)| !l.trim().is_empty())
-                .map(|(i, l)| {
-                    serde_json::from_str(l).with_context(|| {
-                        format!("{}:{}: not a findings.ndjson row", p.display(), i + 1)
-                    })
-                })
-                .collect()
+            ndjson_rows(&text, p)
         }
+    }
+}
+
+/// The rows of `findings.ndjson`'s text (read from `path`, named in errors).
+pub fn ndjson_rows(text: &str, path: &Path) -> anyhow::Result<Vec<FlatFinding>> {
+    text.lines()
+        .enumerate()
+        .filter(|(_, l)| !l.trim().is_empty())
+        .map(|(i, l)| {
+            serde_json::from_str(l)
+                .with_context(|| format!("{}:{}: not a findings.ndjson row", path.display(), i + 1))
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::io::Write;
+
+    fn rows() -> Vec<FlatFinding> {
+        (0..3)
+            .map(|n| FlatFinding {
+                image: format!("app:{n}"),
+                id: format!("CVE-2024-{n}"),
+                kind: "vulnerability".into(),
+                severity: "HIGH".into(),
+                target: "t".into(),
+                cvss: (n > 0).then_some(n as f64 + 0.5),
+                package: (n != 1).then(|| "p".to_string()),
+                kev: n == 2,
+                ..Default::default()
+            })
+            .collect()
+    }
+
+    /// Every cell of the table, row by row, as text.
+    fn table(dir: &Path) -> Vec<String> {
+        let conn = open(&[dir.to_path_buf()]).unwrap();
+        let mut stmt = conn.prepare("SELECT * FROM findings ORDER BY id").unwrap();
+        let n = stmt.column_count();
+        stmt.query_map([], |r| {
+            (0..n)
+                .map(|i| Ok(format!("{:?}", r.get_ref(i)?)))
+                .collect::<rusqlite::Result<Vec<_>>>()
+                .map(|cells| cells.join("|"))
+        })
+        .unwrap()
+        .collect::<rusqlite::Result<_>>()
+        .unwrap()
+    }
+
+    #[test]
+    fn a_parquet_table_loads_as_the_same_ndjson_rows_do() {
+        let tmp = tempfile::tempdir().unwrap();
+        let part = "findings/dt=2024-01-31/repository=app";
+        let (nd, pq) = (tmp.path().join("nd"), tmp.path().join("pq"));
+        std::fs::create_dir_all(nd.join(part)).unwrap();
+        std::fs::create_dir_all(pq.join(part)).unwrap();
+        let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
+        for r in rows() {
+            serde_json::to_writer(&mut gz, &r).unwrap();
+            gz.write_all(b"\n").unwrap();
+        }
+        std::fs::write(nd.join(part).join("s.ndjson.gz"), gz.finish().unwrap()).unwrap();
+        let file = pq.join(part).join("s.parquet");
+        std::fs::write(&file, crate::findings_parquet::write(&rows()).unwrap()).unwrap();
+        let want = table(&nd);
+        assert_eq!(want.len(), 3);
+        assert_eq!(table(&pq), want);
+        // A file named directly, too.
+        assert_eq!(table(&file), want);
     }
 }

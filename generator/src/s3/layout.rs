@@ -2,6 +2,7 @@
 //!
 //! ```text
 //! PREFIX/findings/dt=YYYY-MM-DD/repository=<slug>/<scan id>.ndjson.gz   the findings table
+//!                                                        (or <scan id>.parquet, see TableFormat)
 //! PREFIX/reports/<slug>/<scan id>/…                                      each scan's report folder
 //! PREFIX/site-data/records/<slug>/<scan id>.json                         each scan's dashboard record
 //! PREFIX/site-data/index.json                                            the dashboard's index
@@ -61,12 +62,40 @@ impl Day {
     }
 }
 
-pub fn findings_key(dest: &S3Url, day: &Day, slug: &Slug, id: &ScanId) -> String {
+/// How the findings table's objects are written (`publish --table-format`). One prefix should
+/// hold one format: a table's `LOCATION` is read with one reader.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, clap::ValueEnum)]
+pub enum TableFormat {
+    /// findings.ndjson's rows, gzipped (`<scan id>.ndjson.gz`)
+    #[default]
+    Ndjson,
+    /// The same rows as Parquet, ZSTD-compressed (`<scan id>.parquet`)
+    Parquet,
+}
+
+impl TableFormat {
+    /// The file name's ending after the scan id.
+    pub fn extension(self) -> &'static str {
+        match self {
+            TableFormat::Ndjson => "ndjson.gz",
+            TableFormat::Parquet => "parquet",
+        }
+    }
+}
+
+pub fn findings_key(
+    dest: &S3Url,
+    day: &Day,
+    slug: &Slug,
+    id: &ScanId,
+    format: TableFormat,
+) -> String {
     dest.key(&format!(
-        "{FINDINGS}/dt={}/repository={}/{}.ndjson.gz",
+        "{FINDINGS}/dt={}/repository={}/{}.{}",
         day.as_str(),
         slug.as_str(),
-        id.as_str()
+        id.as_str(),
+        format.extension()
     ))
 }
 
@@ -137,8 +166,12 @@ mod tests {
         let id = ScanId::try_from("20240131235959-0123456789ab".to_string()).unwrap();
         let day = Day::of("2024-01-31T23:59:59+00:00").unwrap();
         assert_eq!(
-            findings_key(&dest(), &day, &slug, &id),
+            findings_key(&dest(), &day, &slug, &id, TableFormat::Ndjson),
             "scans/findings/dt=2024-01-31/repository=ghcr.io_org_app/20240131235959-0123456789ab.ndjson.gz"
+        );
+        assert_eq!(
+            findings_key(&dest(), &day, &slug, &id, TableFormat::Parquet),
+            "scans/findings/dt=2024-01-31/repository=ghcr.io_org_app/20240131235959-0123456789ab.parquet"
         );
         assert_eq!(
             report_key(&dest(), &slug, &id, "index.html"),
