@@ -146,7 +146,10 @@ fn dist_plans_every_target_and_builds_the_static_linux_archive() {
             assert!(artifacts.contains_key(&name), "the plan lacks {name}");
         }
     }
-    assert!(artifacts.contains_key("sha256.sum"), "the plan lacks sha256.sum");
+    assert!(
+        artifacts.contains_key("sha256.sum"),
+        "the plan lacks sha256.sum"
+    );
     // No archive for a target the installers do not know.
     for name in artifacts.keys() {
         if let Some(t) = name
