@@ -256,6 +256,101 @@ fn example_workflow_scans_and_deploys_pages() {
     assert!(all.contains("pages: write") && all.contains("id-token: write"));
 }
 
+/// GitHub workflows among the files we ship: `.github/workflows/*.yml` and `examples/*.yml`
+/// with jobs that run on a runner (GitLab's file has none).
+fn shipped_workflows() -> Vec<(String, Value)> {
+    let mut found = Vec::new();
+    for dir in [".github/workflows", "examples"] {
+        let mut names: Vec<String> = std::fs::read_dir(root().join(dir))
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .filter(|n| n.ends_with(".yml") || n.ends_with(".yaml"))
+            .collect();
+        names.sort();
+        for name in names {
+            let rel = format!("{dir}/{name}");
+            let wf = yaml(&rel);
+            let is_workflow = wf["jobs"]
+                .as_mapping()
+                .is_some_and(|jobs| jobs.values().all(|j| !j["runs-on"].is_null()));
+            if is_workflow {
+                found.push((rel, wf));
+            }
+        }
+    }
+    found
+}
+
+/// The dashboard's history never lives only in the Actions cache (evicted after 7 days without
+/// use): every shipped workflow that builds a site with `scanlens site` restores it from where it
+/// is deployed (`--from` the URL configure-pages gives, before adding this run's scans), and none
+/// keeps the site in actions/cache.
+#[test]
+fn shipped_workflows_restore_the_dashboard_from_where_it_is_deployed() {
+    let workflows = shipped_workflows();
+    let names: Vec<&str> = workflows.iter().map(|(n, _)| n.as_str()).collect();
+    assert!(
+        names.contains(&".github/workflows/scan.yml")
+            && names.contains(&"examples/fleet-pages-history.yml"),
+        "{names:?}"
+    );
+    let mut sites = 0;
+    for (name, wf) in &workflows {
+        for job in wf["jobs"].as_mapping().unwrap().values() {
+            let Some(steps) = job["steps"].as_sequence() else {
+                continue;
+            };
+            for (i, step) in steps.iter().enumerate() {
+                if step["uses"]
+                    .as_str()
+                    .is_some_and(|u| u.starts_with("actions/cache"))
+                {
+                    let path = text(&step["with"]["path"]);
+                    assert!(
+                        !path
+                            .lines()
+                            .any(|l| l.trim() == "site" || l.contains("site/")),
+                        "{name}: the site's history is kept in the Actions cache"
+                    );
+                }
+                let Some(run) = step["run"].as_str() else {
+                    continue;
+                };
+                let Some(call) = run.lines().find(|l| l.contains("scanlens site ")) else {
+                    continue;
+                };
+                sites += 1;
+                assert!(call.contains("--from \"$"), "{name}: {call}");
+                let var = call
+                    .split("--from \"$")
+                    .nth(1)
+                    .and_then(|r| r.split('"').next())
+                    .unwrap();
+                assert_eq!(
+                    step["env"][var].as_str(),
+                    Some("${{ steps.pages.outputs.base_url }}"),
+                    "{name}: --from ${var}"
+                );
+                let pages = steps
+                    .iter()
+                    .position(|s| s["id"] == "pages")
+                    .unwrap_or_else(|| panic!("{name}: no step with id pages"));
+                assert!(
+                    steps[pages]["uses"]
+                        .as_str()
+                        .is_some_and(|u| u.starts_with("actions/configure-pages@")),
+                    "{name}"
+                );
+                assert!(
+                    pages < i,
+                    "{name}: configure-pages runs after the site step"
+                );
+            }
+        }
+    }
+    assert!(sites >= 2, "{sites} site steps");
+}
+
 #[test]
 fn buildspec_installs_scans_and_publishes() {
     let b = yaml("buildspec.yml");
@@ -321,6 +416,39 @@ fn buildspec_installs_scans_and_publishes() {
     assert!(paths.contains(&format!("{db}/**/*").as_str()), "{paths:?}");
     assert!(scan.contains("--cache-dir \"$TRIVY_CACHE_DIR\""), "{scan}");
     assert!(build.find("feeds fetch") < build.find("scanlens scan"));
+
+    // A trivy server: TRIVY_SERVER_URL (empty by default) becomes --server; the token is only
+    // ever the variable scanlens reads, documented at the top, from a secret store.
+    assert_eq!(b["env"]["variables"]["TRIVY_SERVER_URL"].as_str(), Some(""));
+    assert!(
+        build.contains(
+            "if [ -n \"$TRIVY_SERVER_URL\" ]; then server=(--server \"$TRIVY_SERVER_URL\"); fi"
+        ),
+        "{build}"
+    );
+    assert!(scan.contains("\"${server[@]}\""), "{scan}");
+    let spec = read("buildspec.yml");
+    for commands in [&install, &build, &post] {
+        assert!(
+            !commands.contains("--token"),
+            "the token is never an argument"
+        );
+    }
+    let var = token_env();
+    let header: String = spec
+        .lines()
+        .take_while(|l| l.starts_with('#'))
+        .collect::<Vec<_>>()
+        .join("\n");
+    assert!(
+        header.contains("TRIVY_SERVER_URL") && header.contains(&var),
+        "{header}"
+    );
+    assert!(header.contains("Secrets Manager"), "{header}");
+    assert!(!b["env"]["variables"]
+        .as_mapping()
+        .unwrap()
+        .contains_key(var.as_str()));
 }
 
 #[test]
@@ -470,7 +598,10 @@ fn action_takes_every_trivy_action_image_input_with_its_default() {
                 .is_some_and(|u| u.starts_with("actions/cache@"))
         })
         .expect("Trivy's DB is cached");
-    assert_eq!(db["if"], "inputs.cache == 'true'");
+    assert_eq!(
+        db["if"],
+        "inputs.cache == 'true' && inputs.server-url == ''"
+    );
     assert_eq!(db["with"]["path"], "${{ inputs.cache-dir }}");
     assert_eq!(
         db["with"]["key"],
@@ -478,6 +609,78 @@ fn action_takes_every_trivy_action_image_input_with_its_default() {
     );
     assert_eq!(db["with"]["restore-keys"], "cache-trivy-");
     assert!(run.contains("args+=(--cache-dir \"$CACHE_DIR\")"));
+}
+
+/// The environment variable `scan --token` is read from, from the real CLI definition.
+fn token_env() -> String {
+    let cmd = scanlens::cli::Cli::command();
+    let scan = cmd.find_subcommand("scan").expect("scan");
+    let token = scan
+        .get_arguments()
+        .find(|a| a.get_long() == Some("token"))
+        .expect("scan --token");
+    token
+        .get_env()
+        .expect("--token is read from the environment")
+        .to_string_lossy()
+        .into_owned()
+}
+
+/// `server-url` and `server-token`: the scan runs in Trivy's client mode with `--server`, the
+/// token reaches scanlens only through the variable `--token` reads (never an argument, never
+/// printed), a token without a server is refused, and Trivy's DB is neither downloaded nor cached.
+#[test]
+fn action_scans_against_a_trivy_server_with_the_token_in_the_environment() {
+    let action = yaml("action.yml");
+    let inputs = action["inputs"].as_mapping().unwrap();
+    for name in ["server-url", "server-token"] {
+        assert_eq!(inputs[name]["default"].as_str(), Some(""), "{name}");
+    }
+    let steps = action["runs"]["steps"].as_sequence().unwrap();
+    let scan = steps.iter().find(|s| s["id"] == "scan").unwrap();
+    assert_eq!(scan["env"]["SERVER_URL"], "${{ inputs.server-url }}");
+    assert_eq!(scan["env"]["SERVER_TOKEN"], "${{ inputs.server-token }}");
+    // The token input reaches no other step, and no step's `with` or script.
+    for step in steps {
+        let text = text(step);
+        if step["id"] != "scan" {
+            assert!(!text.contains("server-token"), "{text}");
+        }
+    }
+    let run = scan["run"].as_str().unwrap();
+    assert!(run.contains("args+=(--server \"$SERVER_URL\")"), "{run}");
+    let var = token_env();
+    assert!(
+        run.contains(&format!("export {var}=\"$SERVER_TOKEN\"")),
+        "the token must reach scanlens as {var}: {run}"
+    );
+    // Tested twice and exported once; never on a command line or in a message.
+    assert_eq!(run.matches("$SERVER_TOKEN").count(), 3, "{run}");
+    assert!(
+        !run.contains("--token"),
+        "the token is never an argument: {run}"
+    );
+    for line in run.lines().filter(|l| l.contains("echo")) {
+        assert!(
+            !line.contains("$SERVER_TOKEN") && !line.contains(&format!("${var}")),
+            "{line}"
+        );
+    }
+    assert!(run.contains("::error::server-token needs server-url"));
+    assert!(run.contains("unset SERVER_TOKEN"));
+    // No DB to cache when the server holds it.
+    let db = steps
+        .iter()
+        .find(|s| {
+            s["uses"]
+                .as_str()
+                .is_some_and(|u| u.starts_with("actions/cache@"))
+        })
+        .unwrap();
+    assert!(db["if"]
+        .as_str()
+        .unwrap()
+        .contains("inputs.server-url == ''"));
 }
 
 /// Every `uses:` in what we ship names a full commit SHA with its version in a comment, and
@@ -532,7 +735,10 @@ fn release_builds_what_the_installers_download() {
     let action = read("action.yml");
     let installer = read("packaging/installer.sh");
     assert!(dist.contains("unix-archive = \".tar.gz\"") && dist.contains("checksum = \"sha256\""));
-    assert!(dist.contains("installers = [\"powershell\"]"));
+    // The shell installer is ours (below); dist makes none.
+    assert!(dist.contains("installers = []"));
+    // Only scanlens is built (`cargo build -p scanlens`), not the workspace's other binaries.
+    assert!(dist.contains("precise-builds = true"));
     // The shell installer users pipe to sh is the tested one, versioned as xtask versions it.
     assert!(release.contains(
         "sed \"s/@VERSION@/$TAG/\" packaging/installer.sh > target/distrib/scanlens-installer.sh"
@@ -556,7 +762,8 @@ fn release_builds_what_the_installers_download() {
             "installer lacks {target}"
         );
     }
-    assert!(dist.contains("\"x86_64-pc-windows-msvc\""));
+    // scanlens has no Windows build yet (Unix file APIs): a Windows job would fail every release.
+    assert!(!dist.contains("windows"), "dist builds for Windows");
     assert!(
         action.contains("archive=\"scanlens-$target.tar.gz\"")
             && action.contains("\"$base/$archive.sha256\"")
@@ -592,6 +799,12 @@ fn release_builds_what_the_installers_download() {
             "release.yml does not pin {line}"
         );
     }
+    // dist's install command is PowerShell on the Windows runner and sh elsewhere: each runs in
+    // its own shell (tests/tests/ship_dist.rs checks the plan gives no other).
+    assert!(
+        release.contains("if: matrix.install_dist.shell == 'pwsh'\n        shell: pwsh")
+            && release.contains("if: matrix.install_dist.shell != 'pwsh'\n        shell: bash")
+    );
     // The container image is built from the release's own Linux binary, checksum-verified.
     assert!(
         release.contains("sha256sum -c -")

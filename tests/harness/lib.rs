@@ -25,7 +25,7 @@ use anyhow::{anyhow, bail, Context, Result};
 
 pub use dockerd::{which, Dockerd};
 pub use image::{base_rootfs_tar, cache_dir, ensure_base_image, BASE_IMAGE, DEBIAN_MIRROR};
-pub use trivy::{trivy_env, TrivyEnv, CONFIG_OFFLINE_FLAGS, OFFLINE_FLAGS};
+pub use trivy::{trivy_env, TrivyEnv, TrivyServer, CONFIG_OFFLINE_FLAGS, OFFLINE_FLAGS};
 
 /// The variable that turns the end-to-end tests on: `SCANLENS_E2E=1`.
 pub const E2E_VAR: &str = "SCANLENS_E2E";

@@ -1,10 +1,12 @@
 //! Offline Trivy: a cache dir holding the small DB from `xtask trivy-db`, and the flags and
 //! environment that make `trivy` use it without touching the network.
 
+use std::net::TcpStream;
 use std::path::{Path, PathBuf};
-use std::process::Command;
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
 
-use anyhow::{Context, Result};
+use anyhow::{bail, Context, Result};
 
 use crate::dockerd::{which, Dockerd};
 use crate::Unavailable;
@@ -109,5 +111,59 @@ impl TrivyEnv {
         let out = crate::command_output(&mut c)
             .with_context(|| format!("trivy config {}", dir.display()))?;
         serde_json::from_str(&out).context("parsing trivy config JSON")
+    }
+}
+
+/// A `trivy server` on 127.0.0.1 serving a [`TrivyEnv`]'s offline DB, started with `--token`;
+/// killed when dropped, so a failing test leaves no server behind.
+pub struct TrivyServer {
+    child: Child,
+    /// `http://127.0.0.1:PORT`, what `scan --server` takes.
+    pub url: String,
+}
+
+impl Drop for TrivyServer {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+impl TrivyEnv {
+    /// Starts `trivy server --token TOKEN` on a free port with this cache dir's DB (never
+    /// updated) and waits until it listens. Its output goes to `log` and `log` with the extension
+    /// `err`.
+    pub fn server(&self, token: &str, log: &Path) -> Result<TrivyServer> {
+        let port = std::net::TcpListener::bind("127.0.0.1:0")?
+            .local_addr()?
+            .port();
+        let child = Command::new("trivy")
+            .args(["server", "--listen", &format!("127.0.0.1:{port}")])
+            .args(["--token", token, "--skip-db-update", "--no-progress"])
+            .env("TRIVY_DISABLE_TELEMETRY", "true")
+            .env("TRIVY_SKIP_VERSION_CHECK", "true")
+            .arg("--cache-dir")
+            .arg(&self.cache_dir)
+            .stdin(Stdio::null())
+            .stdout(std::fs::File::create(log)?)
+            .stderr(std::fs::File::create(log.with_extension("err"))?)
+            .spawn()
+            .context("starting trivy server")?;
+        let mut server = TrivyServer {
+            child,
+            url: format!("http://127.0.0.1:{port}"),
+        };
+        let started = Instant::now();
+        while TcpStream::connect(("127.0.0.1", port)).is_err() {
+            let errors = || std::fs::read_to_string(log.with_extension("err")).unwrap_or_default();
+            if let Some(status) = server.child.try_wait()? {
+                bail!("trivy server exited ({status}): {}", errors());
+            }
+            if started.elapsed() > Duration::from_secs(60) {
+                bail!("trivy server did not listen within 60s: {}", errors());
+            }
+            std::thread::sleep(Duration::from_millis(200));
+        }
+        Ok(server)
     }
 }

@@ -3,25 +3,13 @@
 //! server. The clients get an empty cache dir and may not download a DB, so the findings can only
 //! have come from the server.
 
-use std::net::TcpStream;
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
-use std::time::{Duration, Instant};
 
 use scanlens_e2e::{e2e, require, scanlens_bin, trivy_env, workspace_root, Dockerd, TempDir};
 use xtask::trivydb::{FIXED_IN_NEWER, FIXED_IN_OLDER};
 
 const TOKEN: &str = "fleet-T0ken";
-
-/// The server, killed when the test ends (pass or fail).
-struct Server(Child);
-
-impl Drop for Server {
-    fn drop(&mut self) {
-        let _ = self.0.kill();
-        let _ = self.0.wait();
-    }
-}
 
 fn copy_dir(from: &Path, to: &Path) {
     std::fs::create_dir_all(to).unwrap();
@@ -34,43 +22,6 @@ fn copy_dir(from: &Path, to: &Path) {
             std::fs::copy(e.path(), &target).unwrap();
         }
     }
-}
-
-fn start_server(cache: &Path, log: &Path) -> (Server, String) {
-    let port = std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port();
-    let child = Command::new("trivy")
-        .args(["server", "--listen", &format!("127.0.0.1:{port}")])
-        .args(["--token", TOKEN, "--skip-db-update", "--no-progress"])
-        .env("TRIVY_DISABLE_TELEMETRY", "true")
-        .env("TRIVY_SKIP_VERSION_CHECK", "true")
-        .arg("--cache-dir")
-        .arg(cache)
-        .stdin(Stdio::null())
-        .stdout(std::fs::File::create(log).unwrap())
-        .stderr(std::fs::File::create(log.with_extension("err")).unwrap())
-        .spawn()
-        .expect("trivy server");
-    let mut server = Server(child);
-    let started = Instant::now();
-    while TcpStream::connect(("127.0.0.1", port)).is_err() {
-        let exited = server.0.try_wait().unwrap();
-        assert!(
-            exited.is_none(),
-            "trivy server exited ({exited:?}): {}",
-            std::fs::read_to_string(log.with_extension("err")).unwrap_or_default()
-        );
-        assert!(
-            started.elapsed() < Duration::from_secs(60),
-            "trivy server did not listen within 60s: {}",
-            std::fs::read_to_string(log.with_extension("err")).unwrap_or_default()
-        );
-        std::thread::sleep(Duration::from_millis(200));
-    }
-    (server, format!("http://127.0.0.1:{port}"))
 }
 
 /// `scanlens scan` of `::app:TAG` in its own copy of tests/docker, against the server.
@@ -114,9 +65,10 @@ fn two_scans_at_once_use_one_trivy_server_and_its_db() {
     }
     let engine = require!(Dockerd::shared());
     let cache = require!(TempDir::new("trivy-server-db"));
-    require!(trivy_env(cache.path()));
+    let trivy = require!(trivy_env(cache.path()));
     let work = require!(TempDir::new("trivy-server-scans"));
-    let (_server, url) = start_server(cache.path(), &work.path().join("server.log"));
+    let server = require!(trivy.server(TOKEN, &work.path().join("server.log")));
+    let url = server.url.clone();
 
     let children: Vec<(String, Child)> = ["one", "two"]
         .iter()

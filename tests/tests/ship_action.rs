@@ -4,6 +4,8 @@
 //! - the scan step with trivy-action's inputs fails exactly when trivy-action's Trivy
 //!   (`trivy image --exit-code --severity --ignore-unfixed --pkg-types`) fails, across
 //!   severities, `ignore-unfixed` and images, and passes without `exit-code`;
+//! - with `server-url` and `server-token` the scan runs against a real `trivy server`, the token
+//!   reaching scanlens only in its environment (no argument, no output);
 //! - the install step downloads the release archive for the runner, checks its SHA-256, refuses
 //!   a tampered one, and builds from source (`cargo install`) only when the ref has no release.
 //!
@@ -15,6 +17,7 @@ use scanlens_e2e::{
 use serde_norway::Value;
 use std::io::{BufRead, BufReader, Write};
 use std::net::TcpListener;
+use std::os::unix::fs::PermissionsExt;
 use std::path::Path;
 use std::process::Command;
 
@@ -237,6 +240,136 @@ fn scan_step_fails_exactly_when_trivy_action_would() {
         summary.contains("Only CRITICAL, HIGH count (--severity)"),
         "{summary}"
     );
+}
+
+/// `server-url` and `server-token`: the scan step runs scanlens in Trivy's client mode against a
+/// real `trivy server` holding the offline DB while the job's own cache dir stays empty, so the
+/// findings can only come from the server. The token reaches scanlens in its environment, in no
+/// argument and in none of the step's output; a wrong token fails the scan (exit code 3, an
+/// error, never a pass); a token without a server is refused before scanlens runs.
+#[test]
+fn scan_step_uses_a_trivy_server_with_the_token_only_in_the_environment() {
+    if !e2e() {
+        return;
+    }
+    const TOKEN: &str = "action-T0ken-5ecret";
+    let d = require!(Dockerd::shared());
+    let db = require!(TempDir::new("ship-action-server-db"));
+    let trivy = require!(trivy_env(db.path()));
+    let app = "scanlens-ship-action-app:1";
+    require!(d.build(&docker_dir("app"), app));
+    let work = require!(TempDir::new("ship-action-server"));
+    let server = require!(trivy.server(TOKEN, &work.path().join("server.log")));
+
+    // A `scanlens` first on PATH that records its arguments and the token it was given, then
+    // runs the real one.
+    let real = require!(scanlens_bin());
+    let shim = work.path().join("shim");
+    std::fs::create_dir_all(&shim).unwrap();
+    let args_file = work.path().join("scanlens-args");
+    let token_file = work.path().join("scanlens-token");
+    std::fs::write(
+        shim.join("scanlens"),
+        format!(
+            "#!/bin/sh\nprintf '%s\\n' \"$@\" > '{}'\nprintf '%s' \"$SCANLENS_TRIVY_TOKEN\" > '{}'\nexec '{}' \"$@\"\n",
+            args_file.display(),
+            token_file.display(),
+            real.display()
+        ),
+    )
+    .unwrap();
+    std::fs::set_permissions(
+        shim.join("scanlens"),
+        std::fs::Permissions::from_mode(0o755),
+    )
+    .unwrap();
+    let path = format!("{}:{}", shim.display(), std::env::var("PATH").unwrap());
+    let mut extra: Vec<(String, String)> = vec![("PATH".into(), path)];
+    extra.extend(
+        trivy
+            .env()
+            .into_iter()
+            .filter(|(k, _)| k != "TRIVY_CACHE_DIR"),
+    );
+    let client_cache = work.path().join("client-cache");
+    std::fs::create_dir_all(&client_cache).unwrap();
+    let temp = work.path().join("runner-temp");
+    std::fs::create_dir_all(&temp).unwrap();
+    let ctx = [
+        ("runner.temp", temp.to_str().unwrap()),
+        ("github.workspace", work.path().to_str().unwrap()),
+    ];
+    let host = d.docker_host();
+    let action = action();
+    let run = |label: &str, url: &str, token: &str| {
+        let _ = std::fs::remove_file(&args_file);
+        let out_dir = work.path().join(format!("out-{label}"));
+        let github_output = work.path().join(format!("github-output-{label}"));
+        let with = [
+            ("image-ref", app),
+            ("server-url", url),
+            ("server-token", token),
+            ("docker-host", host.as_str()),
+            ("cache-dir", client_cache.to_str().unwrap()),
+            ("output", out_dir.to_str().unwrap()),
+        ];
+        let (script, env) = step(&action, "scan", &with, &ctx);
+        let mut extra = extra.clone();
+        extra.push(("GITHUB_OUTPUT".into(), github_output.display().to_string()));
+        let o = run_step(&script, &env, work.path(), &extra);
+        let log =
+            String::from_utf8_lossy(&o.stdout).into_owned() + &String::from_utf8_lossy(&o.stderr);
+        (o.status.success(), log, outputs(&github_output), out_dir)
+    };
+
+    let (ok, log, out, out_dir) = run("good", &server.url, TOKEN);
+    assert!(ok, "the scan step failed: {log}");
+    assert_eq!(out, "exit-code=0\n", "{log}");
+    let report = std::fs::read_to_string(out_dir.join("scanlens-ship-action-app-1/report.json"))
+        .unwrap_or_else(|e| panic!("no report ({e}): {log}"));
+    assert!(
+        report.contains("CVE-2011-3374"),
+        "no finding from the server's DB"
+    );
+    assert!(
+        !client_cache.join("db/trivy.db").exists(),
+        "the job downloaded a DB of its own"
+    );
+    let args = std::fs::read_to_string(&args_file).unwrap();
+    let args: Vec<&str> = args.lines().collect();
+    assert!(
+        args.windows(2)
+            .any(|w| w == ["--server", server.url.as_str()]),
+        "{args:?}"
+    );
+    assert!(
+        !args.iter().any(|a| a.contains(TOKEN) || *a == "--token"),
+        "the token is an argument: {args:?}"
+    );
+    assert_eq!(std::fs::read_to_string(&token_file).unwrap(), TOKEN);
+    assert!(
+        !log.contains(TOKEN),
+        "the token is in the step's output: {log}"
+    );
+
+    // The server refuses another token: an error (3), not a pass, and no report.
+    let (ok, log, out, out_dir) = run("bad", &server.url, "not-the-token");
+    assert!(ok, "{log}");
+    assert_eq!(out, "exit-code=3\n", "{log}");
+    assert!(!out_dir
+        .join("scanlens-ship-action-app-1/report.json")
+        .exists());
+    assert!(!log.contains("not-the-token"), "{log}");
+
+    // A token with no server to send it to is a mistake in the workflow.
+    let (ok, log, out, _) = run("no-server", "", TOKEN);
+    assert!(!ok, "a token without server-url was accepted: {log}");
+    assert!(
+        log.contains("::error::server-token needs server-url"),
+        "{log}"
+    );
+    assert!(out.is_empty() && !args_file.exists(), "scanlens ran: {log}");
+    assert!(!log.contains(TOKEN), "{log}");
 }
 
 /// Serves the files of `dir` under `/owner/repo/releases/download/TAG/` from 127.0.0.1.
