@@ -126,6 +126,25 @@ fn publish(moto: &Moto, home: &Path, url: &str, dirs: &[&Path]) -> String {
     err
 }
 
+/// Four corpus scans (OS packages of three distributions, a local image with secrets), each
+/// rendered into the folder `out(i)` names; their folders in that order.
+fn render_corpus(fixtures: &Path, out: impl Fn(usize) -> PathBuf) -> Vec<PathBuf> {
+    [
+        "trivy-golden/alpine-310.json.golden",
+        "trivy-golden/centos-7.json.golden",
+        "trivy-golden/amazon-2.json.golden",
+        "local-trivy-0.76/debian-image-vuln-secret.json",
+    ]
+    .iter()
+    .enumerate()
+    .map(|(i, f)| {
+        let dir = out(i);
+        render(&fixtures.join(f), &dir);
+        dir
+    })
+    .collect()
+}
+
 #[test]
 fn duckdb_reads_exactly_the_published_findings_from_the_partitioned_table() {
     if !e2e() {
@@ -139,20 +158,10 @@ fn duckdb_reads_exactly_the_published_findings_from_the_partitioned_table() {
     let tmp = require!(TempDir::new("fleet-table"));
     let home = tmp.path().join("home");
     std::fs::create_dir_all(&home).unwrap();
-    let mut reports: Vec<PathBuf> = Vec::new();
-    for (i, f) in [
-        "trivy-golden/alpine-310.json.golden",
-        "trivy-golden/centos-7.json.golden",
-        "trivy-golden/amazon-2.json.golden",
-        "local-trivy-0.76/debian-image-vuln-secret.json",
-    ]
-    .iter()
-    .enumerate()
-    {
-        let out = tmp.path().join(format!("out{}/scan-{i}", i / 2));
-        render(&fixtures.join(f), &out);
-        reports.push(out);
-    }
+    // Two folders of two scans: the first publish below names a folder of folders.
+    let reports = render_corpus(&fixtures, |i| {
+        tmp.path().join(format!("out{}/scan-{i}", i / 2))
+    });
     let mut want: Vec<Vec<String>> = reports.iter().flat_map(|r| expected_rows(r)).collect();
     assert!(want.len() >= 10, "the corpus gives {} findings", want.len());
     // Two publishes (one folder of folders, then two folders), and the first again: a scan
@@ -264,20 +273,7 @@ fn parquet_and_ndjson_tables_hold_the_same_published_findings() {
     let tmp = require!(TempDir::new("fleet-formats"));
     let home = tmp.path().join("home");
     std::fs::create_dir_all(&home).unwrap();
-    let mut reports: Vec<PathBuf> = Vec::new();
-    for (i, f) in [
-        "trivy-golden/alpine-310.json.golden",
-        "trivy-golden/centos-7.json.golden",
-        "trivy-golden/amazon-2.json.golden",
-        "local-trivy-0.76/debian-image-vuln-secret.json",
-    ]
-    .iter()
-    .enumerate()
-    {
-        let out = tmp.path().join(format!("out/scan-{i}"));
-        render(&fixtures.join(f), &out);
-        reports.push(out);
-    }
+    let reports = render_corpus(&fixtures, |i| tmp.path().join(format!("out/scan-{i}")));
     // What was published: report.json's findings, each as its findings.ndjson row, with the
     // partition its key names; as `[dt, repository, columns...]` in JSON, sorted.
     let mut want: Vec<String> = Vec::new();
