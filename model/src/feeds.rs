@@ -66,22 +66,20 @@ pub fn enrich(report: &mut Report, kev: Option<&KevCatalog>, epss: Option<&EpssS
     // One allocation per report for the EPSS date, not one per finding: clones of a short
     // `String` are cheap, but 100,000 of them are not free either, so build it once.
     let date = epss.map(|e| e.score_date().to_string()).unwrap_or_default();
-    for f in &mut report.findings {
+    let join = |f: &mut crate::report::Finding| {
         if f.kind != Kind::Vulnerability {
-            continue;
+            return;
         }
         let ids = || {
             std::iter::once(f.id.as_str())
                 .chain(f.aliases.iter().map(String::as_str))
                 .filter_map(CveId::parse)
         };
-        if let Some(catalog) = kev {
-            f.kev = match ids().find_map(|id| catalog.get(id)) {
-                Some(entry) => Feed::Listed(Kev::clone(entry)),
-                None => Feed::Unlisted,
-            };
-        }
-        if let Some(scores) = epss {
+        let kev_entry = kev.map(|catalog| match ids().find_map(|id| catalog.get(id)) {
+            Some(entry) => Feed::Listed(Kev::clone(entry)),
+            None => Feed::Unlisted,
+        });
+        let epss_entry = epss.map(|scores| {
             let best =
                 ids()
                     .filter_map(|id| scores.get(id))
@@ -89,16 +87,30 @@ pub fn enrich(report: &mut Report, kev: Option<&KevCatalog>, epss: Option<&EpssS
                         Some(b) if b.0 >= s.0 => Some(b),
                         _ => Some(s),
                     });
-            f.epss = match best {
+            match best {
                 Some((score, percentile)) => Feed::Listed(Epss {
                     score,
                     percentile,
                     date: date.clone(),
                 }),
                 None => Feed::Unlisted,
-            };
+            }
+        });
+        if let Some(k) = kev_entry {
+            f.kev = k;
         }
+        if let Some(e) = epss_entry {
+            f.epss = e;
+        }
+    };
+    // Each finding is looked up on its own: on every core where the generator asks.
+    #[cfg(feature = "parallel")]
+    {
+        use rayon::prelude::*;
+        report.findings.par_iter_mut().for_each(join);
     }
+    #[cfg(not(feature = "parallel"))]
+    report.findings.iter_mut().for_each(join);
     report.feeds = Some(Feeds {
         kev: kev.map(|k| k.version().to_string()),
         epss: epss.map(|e| format!("{} {}", e.model_version(), e.score_date())),

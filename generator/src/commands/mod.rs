@@ -19,12 +19,10 @@ use crate::cli::{Cli, Command};
 /// Runs a parsed command line; the `u8` is the process exit code.
 pub fn run(cli: Cli) -> anyhow::Result<u8> {
     match cli.command {
-        // The feeds are read before the command starts: a wrong path costs no scan, and `scan`
+        // `render` reads the feeds alongside its inputs (`feeds::prepare_alongside`).
+        Command::Render(args) => render::run(args),
+        // The feeds are read before the scan starts: a wrong path costs no scan, and `scan`
         // reads them once for all its images.
-        Command::Render(mut args) => {
-            crate::feeds::prepare(&mut args.feeds, &args.gate)?;
-            render::run(args)
-        }
         Command::Scan(mut args) => {
             crate::feeds::prepare(&mut args.feeds, &args.gate)?;
             scan::run(*args)

@@ -6,7 +6,7 @@ use scanlens_model::Report;
 use std::io::Write;
 use std::path::Path;
 
-pub fn run(args: RenderArgs) -> anyhow::Result<u8> {
+pub fn run(mut args: RenderArgs) -> anyhow::Result<u8> {
     // Validate the gate before reading anything, so a typo costs no work.
     let policy = crate::gate::policy(&args.gate)?;
     let sarif_severities = crate::gate::severities("--sarif-severity", &args.sarif_severity)?;
@@ -17,7 +17,10 @@ pub fn run(args: RenderArgs) -> anyhow::Result<u8> {
         .into());
     }
     let max = args.input.max_input_size.as_u64();
-    let mut report = crate::input::read_reports_within(&args.inputs, max)?;
+    let inputs = &args.inputs;
+    let mut report = crate::feeds::prepare_alongside(&mut args.feeds, &args.gate, || {
+        crate::input::read_reports_within(inputs, max)
+    })??;
     if let Some(base) = &args.base_image {
         mark_base_image(&mut report, base)?;
     }
