@@ -71,16 +71,15 @@ fn install_signal_handlers() {
 }
 
 /// On Ctrl+C, Ctrl+Break, the console closing, logoff or shutdown: remove the live temporary
-/// folders, then let Windows end the process as it would have (the default handler exits with
-/// STATUS_CONTROL_C_EXIT). Windows runs a console control handler on a thread of its own, not
-/// inside a signal, so it may take the lock and remove folders.
+/// folders, then end with STATUS_CONTROL_C_EXIT, as Windows' default handler does, so the exit
+/// status still says what happened. Windows runs a console control handler on a thread of its
+/// own, not inside a signal, so it may take the lock and remove folders.
 #[cfg(windows)]
 fn install_signal_handlers() {
     use windows_sys::core::BOOL;
     unsafe extern "system" fn on_console_event(_event: u32) -> BOOL {
         remove_live();
-        // FALSE: not handled here, so the next handler (the default one) ends the process.
-        0
+        std::process::exit(windows_sys::Win32::Foundation::STATUS_CONTROL_C_EXIT)
     }
     static ONCE: Once = Once::new();
     ONCE.call_once(|| {
