@@ -727,7 +727,8 @@ fn every_uses_is_pinned_by_sha_with_its_version() {
 
 /// The release (dist-workspace.toml, release.yml) makes the archives every installer asks for:
 /// the action, the buildspec and packaging/installer.sh download `scanlens-TARGET.tar.gz` and its
-/// `.sha256` for targets dist builds, and release.yml pins what dist-workspace.toml pins.
+/// `.sha256` for targets dist builds, and release.yml pins what dist-workspace.toml pins. Windows
+/// gets a zip that users download themselves.
 #[test]
 fn release_builds_what_the_installers_download() {
     let dist = read("dist-workspace.toml");
@@ -762,8 +763,16 @@ fn release_builds_what_the_installers_download() {
             "installer lacks {target}"
         );
     }
-    // scanlens has no Windows build yet (Unix file APIs): a Windows job would fail every release.
-    assert!(!dist.contains("windows"), "dist builds for Windows");
+    // Windows: a zip, which no installer unpacks; the shell installer sends Windows users to it.
+    assert!(
+        dist.contains("\"x86_64-pc-windows-msvc\"") && dist.contains("windows-archive = \".zip\""),
+        "dist does not build the Windows zip"
+    );
+    assert!(
+        installer.contains("MINGW* | MSYS* | CYGWIN*)")
+            && installer.contains("$base/scanlens-x86_64-pc-windows-msvc.zip and its .sha256"),
+        "the installer does not name the Windows zip"
+    );
     assert!(
         action.contains("archive=\"scanlens-$target.tar.gz\"")
             && action.contains("\"$base/$archive.sha256\"")
