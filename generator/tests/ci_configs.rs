@@ -820,3 +820,41 @@ fn release_builds_what_the_installers_download() {
             && release.contains("docker build -f packaging/Dockerfile")
     );
 }
+
+/// The container image's Trivy is pinned: packaging/Dockerfile holds a SHA-256 for both Linux
+/// archives of its default Trivy version (the one the buildspec and the action install), and the
+/// release builds the image with that pin, not a checksum fetched beside the archive.
+#[test]
+fn container_image_pins_trivys_checksum() {
+    let dockerfile = read("packaging/Dockerfile");
+    let version = dockerfile
+        .lines()
+        .find_map(|l| l.strip_prefix("ARG TRIVY_VERSION="))
+        .expect("the Dockerfile has a default TRIVY_VERSION");
+    for arch in ["64bit", "ARM64"] {
+        let line = format!("      {version}/{arch}) pinned=");
+        let pin = dockerfile
+            .lines()
+            .find_map(|l| l.strip_prefix(line.as_str()))
+            .and_then(|rest| rest.strip_suffix(" ;; \\"))
+            .unwrap_or_else(|| panic!("no pinned checksum for Trivy {version} {arch}"));
+        assert!(
+            pin.len() == 64
+                && pin
+                    .bytes()
+                    .all(|b| b.is_ascii_hexdigit() && !b.is_ascii_uppercase()),
+            "{arch}: {pin}"
+        );
+    }
+    assert!(dockerfile.contains("sum=\"${TRIVY_SHA256:-$pinned}\""));
+    assert!(dockerfile.contains("echo \"$sum  /tmp/trivy.tar.gz\" | sha256sum -c -"));
+    let buildspec = yaml("buildspec.yml");
+    assert_eq!(
+        buildspec["env"]["variables"]["TRIVY_VERSION"].as_str(),
+        Some(version)
+    );
+    assert!(read("action.yml").contains(&format!("default: 'v{version}'")));
+    let release = read(".github/workflows/release.yml");
+    assert!(release.contains("docker build -f packaging/Dockerfile -t \"$image\""));
+    assert!(!release.contains("TRIVY_SHA256") && !release.contains("checksums.txt"));
+}
