@@ -25,6 +25,7 @@ case "$os/$arch" in
   Linux/aarch64 | Linux/arm64) target=aarch64-unknown-linux-musl ;;
   Darwin/x86_64) target=x86_64-apple-darwin ;;
   Darwin/arm64) target=aarch64-apple-darwin ;;
+  MINGW* | MSYS* | CYGWIN*) fail "no shell install on Windows: download $base/scanlens-x86_64-pc-windows-msvc.zip and its .sha256, check it (Get-FileHash -Algorithm SHA256) and put scanlens.exe on PATH" ;;
   *) fail "no release build for $os $arch; build from source: cargo install --locked --git https://github.com/scanlens/scanlens scanlens" ;;
 esac
 target="${SCANLENS_TARGET:-$target}"

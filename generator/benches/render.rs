@@ -379,12 +379,19 @@ fn feeds(root: &std::path::Path, dir: &std::path::Path) {
 }
 
 /// User and system CPU seconds of the children waited for so far.
+#[cfg(unix)]
 fn children_cpu() -> f64 {
     // SAFETY: getrusage only writes the struct it is given.
     let mut u: libc::rusage = unsafe { std::mem::zeroed() };
     unsafe { libc::getrusage(libc::RUSAGE_CHILDREN, &mut u) };
     let secs = |t: libc::timeval| t.tv_sec as f64 + t.tv_usec as f64 / 1e6;
     secs(u.ru_utime) + secs(u.ru_stime)
+}
+
+/// Not measured where there is no getrusage: the CPU line then reads NaN.
+#[cfg(not(unix))]
+fn children_cpu() -> f64 {
+    f64::NAN
 }
 
 /// Waits for `child` and returns its success and its peak RSS in KB, from `VmHWM` in

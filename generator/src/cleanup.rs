@@ -1,6 +1,6 @@
 //! Temporary folders that never outlive their run: removed when done, on SIGINT, SIGTERM and
-//! SIGHUP, and, after a SIGKILL (which nothing can catch), by the next run that writes beside
-//! them.
+//! SIGHUP (on Windows: Ctrl+C, Ctrl+Break, closing the console, logoff and shutdown), and, after
+//! a SIGKILL or a killed task (which nothing can catch), by the next run that writes beside them.
 //!
 //! Every temporary folder Scanlens makes is named `…scanlens-new-<pid>-<n>`,
 //! `…scanlens-old-<pid>-<n>` or `scanlens-<pid>-<n>`, so a later run can tell its own kind and
@@ -40,8 +40,19 @@ impl Drop for TempDir {
     }
 }
 
+/// Removes the live temporary folders: the run is being ended from outside.
+fn remove_live() {
+    for dir in live().iter() {
+        // Writers may still add files while this runs: try again once.
+        if std::fs::remove_dir_all(dir).is_err() {
+            let _ = std::fs::remove_dir_all(dir);
+        }
+    }
+}
+
 /// On SIGINT, SIGTERM or SIGHUP: remove the live temporary folders, then end as the signal would
 /// have, so the exit status still says what happened.
+#[cfg(unix)]
 fn install_signal_handlers() {
     static ONCE: Once = Once::new();
     ONCE.call_once(|| {
@@ -51,16 +62,32 @@ fn install_signal_handlers() {
         };
         std::thread::spawn(move || {
             if let Some(sig) = signals.forever().next() {
-                for dir in live().iter() {
-                    // Writers may still add files while this runs: try again once.
-                    if std::fs::remove_dir_all(dir).is_err() {
-                        let _ = std::fs::remove_dir_all(dir);
-                    }
-                }
+                remove_live();
                 let _ = signal_hook::low_level::emulate_default_handler(sig);
                 std::process::exit(128 + sig);
             }
         });
+    });
+}
+
+/// On Ctrl+C, Ctrl+Break, the console closing, logoff or shutdown: remove the live temporary
+/// folders, then end with STATUS_CONTROL_C_EXIT, as Windows' default handler does, so the exit
+/// status still says what happened. Windows runs a console control handler on a thread of its
+/// own, not inside a signal, so it may take the lock and remove folders.
+#[cfg(windows)]
+fn install_signal_handlers() {
+    use windows_sys::core::BOOL;
+    unsafe extern "system" fn on_console_event(_event: u32) -> BOOL {
+        remove_live();
+        std::process::exit(windows_sys::Win32::Foundation::STATUS_CONTROL_C_EXIT)
+    }
+    static ONCE: Once = Once::new();
+    ONCE.call_once(|| {
+        // SAFETY: registers a handler that lives as long as the program; failure leaves the
+        // default behaviour, and the next run removes what is left (`remove_stale`).
+        unsafe {
+            windows_sys::Win32::System::Console::SetConsoleCtrlHandler(Some(on_console_event), 1);
+        }
     });
 }
 
@@ -81,10 +108,39 @@ fn owner(name: &str) -> Option<i32> {
     pid.parse().ok()
 }
 
+#[cfg(unix)]
 fn is_running(pid: i32) -> bool {
     // SAFETY: signal 0 only checks that the process exists; nothing is sent.
     let rc = unsafe { libc::kill(pid, 0) };
     rc == 0 || std::io::Error::last_os_error().raw_os_error() == Some(libc::EPERM)
+}
+
+/// Whether process `pid` exists. In doubt (any failure but "no such process"), it does: a folder
+/// of a live run must never be removed.
+#[cfg(windows)]
+fn is_running(pid: i32) -> bool {
+    use windows_sys::Win32::Foundation::{
+        CloseHandle, GetLastError, ERROR_INVALID_PARAMETER, STILL_ACTIVE,
+    };
+    use windows_sys::Win32::System::Threading::{
+        GetExitCodeProcess, OpenProcess, PROCESS_QUERY_LIMITED_INFORMATION,
+    };
+    let Ok(pid) = u32::try_from(pid) else {
+        return false;
+    };
+    // SAFETY: OpenProcess takes no pointers; the handle it returns is closed below.
+    let handle = unsafe { OpenProcess(PROCESS_QUERY_LIMITED_INFORMATION, 0, pid) };
+    if handle.is_null() {
+        // ERROR_INVALID_PARAMETER: no process has that id. Access denied: one does.
+        return unsafe { GetLastError() } != ERROR_INVALID_PARAMETER;
+    }
+    let mut code = 0u32;
+    // SAFETY: `handle` is open, `code` outlives the call.
+    let ok = unsafe { GetExitCodeProcess(handle, &mut code) };
+    // SAFETY: `handle` is open and closed once.
+    unsafe { CloseHandle(handle) };
+    // A process that has ended but whose handle someone still holds has its exit code.
+    ok == 0 || code == STILL_ACTIVE as u32
 }
 
 /// Removes, in `dir`, the temporary folders of Scanlens runs that are gone (killed before they
@@ -131,8 +187,13 @@ mod tests {
     #[test]
     fn stale_folders_of_dead_processes_go_and_live_ones_stay() {
         let dir = tempfile::tempdir().unwrap();
-        // A process that has ended: a child we waited for.
-        let mut child = std::process::Command::new("true").spawn().unwrap();
+        // A process that has ended: a child we waited for (this test binary listing no test,
+        // which every platform can run).
+        let mut child = std::process::Command::new(std::env::current_exe().unwrap())
+            .args(["--list", "no-such-test"])
+            .stdout(std::process::Stdio::null())
+            .spawn()
+            .unwrap();
         let dead = child.id();
         child.wait().unwrap();
         let mine = std::process::id();

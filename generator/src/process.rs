@@ -280,6 +280,8 @@ mod tests {
         assert!(matches!(err, SpawnError::NotFound { .. }), "{err}");
     }
 
+    // echo, sh and sleep are Unix programs.
+    #[cfg(unix)]
     #[test]
     fn arguments_are_not_shell_interpreted() {
         let out = System
@@ -289,6 +291,8 @@ mod tests {
         assert_eq!(out.stdout_text(), "$(id) ; `x` &&\n");
     }
 
+    // echo, sh and sleep are Unix programs.
+    #[cfg(unix)]
     #[test]
     fn streams_lines_and_keeps_output() {
         let mut lines = Vec::new();
@@ -305,6 +309,8 @@ mod tests {
         assert!(lines.contains(&(Stream::Stderr, "two".to_string())));
     }
 
+    // echo, sh and sleep are Unix programs.
+    #[cfg(unix)]
     #[test]
     fn timeout_kills() {
         let start = Instant::now();

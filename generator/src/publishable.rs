@@ -152,6 +152,7 @@ fn site_layout(names: &[&str], entry: Entry) -> bool {
     }
 }
 
+#[cfg(unix)]
 fn special_kind(ty: &FileType) -> &'static str {
     use std::os::unix::fs::FileTypeExt;
     if ty.is_fifo() {
@@ -165,15 +166,18 @@ fn special_kind(ty: &FileType) -> &'static str {
     }
 }
 
+/// Windows lists every entry as a file, a folder or a link (junctions included); anything else
+/// would be new.
+#[cfg(not(unix))]
+fn special_kind(_: &FileType) -> &'static str {
+    "special file"
+}
+
 /// Reads a listed file without following a link put in its place since it was listed, and
 /// without blocking on a FIFO put there.
 pub fn read_regular(path: &Path) -> std::io::Result<Vec<u8>> {
     use std::io::Read;
-    use std::os::unix::fs::OpenOptionsExt;
-    let mut file = std::fs::OpenOptions::new()
-        .read(true)
-        .custom_flags(libc::O_NOFOLLOW | libc::O_NONBLOCK)
-        .open(path)?;
+    let mut file = open_unfollowed(path)?;
     let meta = file.metadata()?;
     if !meta.is_file() {
         return Err(std::io::Error::other(
@@ -185,10 +189,32 @@ pub fn read_regular(path: &Path) -> std::io::Result<Vec<u8>> {
     Ok(body)
 }
 
+/// Opens `path` for reading without following it if it is a link: Unix refuses to open one
+/// (O_NOFOLLOW), and does not wait for a writer on a FIFO (O_NONBLOCK).
+#[cfg(unix)]
+fn open_unfollowed(path: &Path) -> std::io::Result<std::fs::File> {
+    use std::os::unix::fs::OpenOptionsExt;
+    std::fs::OpenOptions::new()
+        .read(true)
+        .custom_flags(libc::O_NOFOLLOW | libc::O_NONBLOCK)
+        .open(path)
+}
+
+/// Windows opens a link or junction as itself (FILE_FLAG_OPEN_REPARSE_POINT), never its target;
+/// its metadata then says it is not a regular file, and `read_regular` refuses it.
+#[cfg(windows)]
+fn open_unfollowed(path: &Path) -> std::io::Result<std::fs::File> {
+    use std::os::windows::fs::OpenOptionsExt;
+    use windows_sys::Win32::Storage::FileSystem::FILE_FLAG_OPEN_REPARSE_POINT;
+    std::fs::OpenOptions::new()
+        .read(true)
+        .custom_flags(FILE_FLAG_OPEN_REPARSE_POINT)
+        .open(path)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
-    use std::os::unix::fs::symlink;
 
     fn rels(l: &Listing) -> Vec<&str> {
         l.files.iter().map(|f| f.rel.as_str()).collect()
@@ -317,8 +343,10 @@ mod tests {
         );
     }
 
+    #[cfg(unix)]
     #[test]
     fn links_and_special_files_are_refused() {
+        use std::os::unix::fs::symlink;
         let tmp = tempfile::tempdir().unwrap();
         let secret = tmp.path().join("secret");
         std::fs::write(&secret, "hunter2").unwrap();

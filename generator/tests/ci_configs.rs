@@ -727,7 +727,8 @@ fn every_uses_is_pinned_by_sha_with_its_version() {
 
 /// The release (dist-workspace.toml, release.yml) makes the archives every installer asks for:
 /// the action, the buildspec and packaging/installer.sh download `scanlens-TARGET.tar.gz` and its
-/// `.sha256` for targets dist builds, and release.yml pins what dist-workspace.toml pins.
+/// `.sha256` for targets dist builds, and release.yml pins what dist-workspace.toml pins. Windows
+/// gets a zip that users download themselves.
 #[test]
 fn release_builds_what_the_installers_download() {
     let dist = read("dist-workspace.toml");
@@ -762,8 +763,16 @@ fn release_builds_what_the_installers_download() {
             "installer lacks {target}"
         );
     }
-    // scanlens has no Windows build yet (Unix file APIs): a Windows job would fail every release.
-    assert!(!dist.contains("windows"), "dist builds for Windows");
+    // Windows: a zip, which no installer unpacks; the shell installer sends Windows users to it.
+    assert!(
+        dist.contains("\"x86_64-pc-windows-msvc\"") && dist.contains("windows-archive = \".zip\""),
+        "dist does not build the Windows zip"
+    );
+    assert!(
+        installer.contains("MINGW* | MSYS* | CYGWIN*)")
+            && installer.contains("$base/scanlens-x86_64-pc-windows-msvc.zip and its .sha256"),
+        "the installer does not name the Windows zip"
+    );
     assert!(
         action.contains("archive=\"scanlens-$target.tar.gz\"")
             && action.contains("\"$base/$archive.sha256\"")
@@ -810,4 +819,42 @@ fn release_builds_what_the_installers_download() {
         release.contains("sha256sum -c -")
             && release.contains("docker build -f packaging/Dockerfile")
     );
+}
+
+/// The container image's Trivy is pinned: packaging/Dockerfile holds a SHA-256 for both Linux
+/// archives of its default Trivy version (the one the buildspec and the action install), and the
+/// release builds the image with that pin, not a checksum fetched beside the archive.
+#[test]
+fn container_image_pins_trivys_checksum() {
+    let dockerfile = read("packaging/Dockerfile");
+    let version = dockerfile
+        .lines()
+        .find_map(|l| l.strip_prefix("ARG TRIVY_VERSION="))
+        .expect("the Dockerfile has a default TRIVY_VERSION");
+    for arch in ["64bit", "ARM64"] {
+        let line = format!("      {version}/{arch}) pinned=");
+        let pin = dockerfile
+            .lines()
+            .find_map(|l| l.strip_prefix(line.as_str()))
+            .and_then(|rest| rest.strip_suffix(" ;; \\"))
+            .unwrap_or_else(|| panic!("no pinned checksum for Trivy {version} {arch}"));
+        assert!(
+            pin.len() == 64
+                && pin
+                    .bytes()
+                    .all(|b| b.is_ascii_hexdigit() && !b.is_ascii_uppercase()),
+            "{arch}: {pin}"
+        );
+    }
+    assert!(dockerfile.contains("sum=\"${TRIVY_SHA256:-$pinned}\""));
+    assert!(dockerfile.contains("echo \"$sum  /tmp/trivy.tar.gz\" | sha256sum -c -"));
+    let buildspec = yaml("buildspec.yml");
+    assert_eq!(
+        buildspec["env"]["variables"]["TRIVY_VERSION"].as_str(),
+        Some(version)
+    );
+    assert!(read("action.yml").contains(&format!("default: 'v{version}'")));
+    let release = read(".github/workflows/release.yml");
+    assert!(release.contains("docker build -f packaging/Dockerfile -t \"$image\""));
+    assert!(!release.contains("TRIVY_SHA256") && !release.contains("checksums.txt"));
 }

@@ -256,6 +256,7 @@ fn summaries_ping_nobody_and_pages_carry_no_control_characters() {
 }
 
 /// Writes a Trivy report of `n` findings, large enough that writing its report takes a while.
+#[cfg(unix)]
 fn big_report(path: &Path, n: usize) {
     let vulns: Vec<String> = (0..n)
         .map(|i| format!(r#"{{"VulnerabilityID":"CVE-2024-{i}","PkgName":"p{i}","InstalledVersion":"1","Severity":"HIGH","Title":"t","Description":"{}"}}"#, "d".repeat(200)))
@@ -267,6 +268,7 @@ fn big_report(path: &Path, n: usize) {
     .unwrap();
 }
 
+#[cfg(unix)]
 fn leftovers(dir: &Path) -> Vec<String> {
     std::fs::read_dir(dir)
         .unwrap()
@@ -275,6 +277,8 @@ fn leftovers(dir: &Path) -> Vec<String> {
         .collect()
 }
 
+// Unix signals; Windows ends a run with a console event (cleanup.rs), not tested here.
+#[cfg(unix)]
 #[test]
 fn killed_runs_leave_no_temporary_folders() {
     let dir = tempfile::tempdir().unwrap();

@@ -383,6 +383,7 @@ fn masked(keys: &[String]) -> Vec<String> {
     m
 }
 
+#[cfg(unix)]
 #[test]
 fn publish_never_follows_symlinks() {
     let tmp = tempfile::tempdir().unwrap();

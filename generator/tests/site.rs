@@ -302,6 +302,8 @@ fn site_json_cannot_write_outside_the_site() {
     assert_no_problems(&problems);
 }
 
+// Unix only: it limits the file size with setrlimit and links a folder out of the site.
+#[cfg(unix)]
 #[test]
 fn a_failed_site_run_leaves_no_partial_folders() {
     let Some(fx) = common::fixtures() else {
@@ -375,6 +377,7 @@ fn a_failed_site_run_leaves_no_partial_folders() {
 }
 
 /// Makes the child's writes past `bytes` fail with EFBIG instead of killing it with SIGXFSZ.
+#[cfg(unix)]
 fn limit_file_size(cmd: &mut Command, bytes: u64) {
     use std::os::unix::process::CommandExt;
     // SAFETY: only async-signal-safe calls between fork and exec.

@@ -2,9 +2,9 @@
 //! .github/workflows/release.yml runs it:
 //!
 //! - `dist plan` accepts the configuration and plans, for every target, the archive and `.sha256`
-//!   the action, the buildspec and packaging/installer.sh download (and no other archive), and a
-//!   build job per target on the runner release.yml is given, installing dist in a shell
-//!   release.yml runs it in;
+//!   the action, the buildspec and packaging/installer.sh download, and Windows's zip (and no
+//!   other archive), and a build job per target on the runner release.yml is given, installing
+//!   dist in a shell release.yml runs it in;
 //! - after the build setup release.yml runs first (packaging/generate.sh), `dist build
 //!   --artifacts=all` of the static Linux target writes an archive holding the binary, README,
 //!   CHANGELOG, completions and man pages, laid out file for file as `xtask dist` lays out the
@@ -138,16 +138,19 @@ fn dist_plans_every_target_and_builds_the_static_linux_archive() {
     let artifacts = plan["artifacts"]
         .as_object()
         .expect("the plan lists artifacts");
-    let targets = [
-        "x86_64-unknown-linux-musl",
-        "aarch64-unknown-linux-musl",
-        "x86_64-apple-darwin",
-        "aarch64-apple-darwin",
+    // Each target's archive: a tarball where the installers unpack one, a zip for Windows.
+    let archives = [
+        ("x86_64-unknown-linux-musl", "tar.gz"),
+        ("aarch64-unknown-linux-musl", "tar.gz"),
+        ("x86_64-apple-darwin", "tar.gz"),
+        ("aarch64-apple-darwin", "tar.gz"),
+        ("x86_64-pc-windows-msvc", "zip"),
     ];
-    for t in targets {
+    let targets = archives.map(|(t, _)| t);
+    for (t, ext) in archives {
         for name in [
-            format!("scanlens-{t}.tar.gz"),
-            format!("scanlens-{t}.tar.gz.sha256"),
+            format!("scanlens-{t}.{ext}"),
+            format!("scanlens-{t}.{ext}.sha256"),
         ] {
             assert!(artifacts.contains_key(&name), "the plan lacks {name}");
         }
@@ -156,13 +159,18 @@ fn dist_plans_every_target_and_builds_the_static_linux_archive() {
         artifacts.contains_key("sha256.sum"),
         "the plan lacks sha256.sum"
     );
-    // No archive for a target the installers do not know.
+    // No archive for another target, nor in another format.
     for name in artifacts.keys() {
         if let Some(t) = name
             .strip_prefix("scanlens-")
             .and_then(|n| n.strip_suffix(".tar.gz").or_else(|| n.strip_suffix(".zip")))
         {
-            assert!(targets.contains(&t), "the plan builds {name}");
+            assert!(
+                archives
+                    .iter()
+                    .any(|(at, ext)| *at == t && name.ends_with(&format!(".{ext}"))),
+                "the plan builds {name}"
+            );
         }
     }
     let matrix = plan["ci"]["github"]["artifacts_matrix"]["include"]
@@ -176,6 +184,7 @@ fn dist_plans_every_target_and_builds_the_static_linux_archive() {
             .unwrap_or_else(|| panic!("no build job for {t}"))
     };
     assert_eq!(runner("aarch64-unknown-linux-musl"), "ubuntu-24.04-arm");
+    assert!(runner("x86_64-pc-windows-msvc").starts_with("windows-"));
     // release.yml runs dist's install command in the shell it names, sh or PowerShell.
     for job in matrix {
         let shell = job["install_dist"]["shell"].as_str().unwrap_or_default();

@@ -1,6 +1,7 @@
 //! The container image (packaging/Dockerfile) built with the real dockerd: Trivy is fetched by
-//! the builder and refused unless its SHA-256 matches; the image runs as an unprivileged user;
-//! `scan` and `render` work inside it.
+//! the builder and refused unless its SHA-256 matches the one passed or, with none passed, the
+//! one the Dockerfile pins; the image runs as an unprivileged user; `scan` and `render` work
+//! inside it.
 //!
 //! No registry is reachable here, so the base images are the local debootstrap image, the Trivy
 //! archive is made from the installed trivy and served from 127.0.0.1, and the scanned image
@@ -87,18 +88,32 @@ fn sha256(path: &Path) -> String {
     out.split_whitespace().next().unwrap().to_string()
 }
 
-fn build(d: &Dockerd, ctx: &Path, tag: &str, url: &str, sha: &str) -> std::process::Output {
-    d.docker()
-        .args(["build", "--network", "host", "-q", "-t", tag, "-f"])
+/// `docker build` of packaging/Dockerfile with the local images, Trivy's archive from `url`
+/// and the further build arguments `args` (`NAME=value`).
+fn build(d: &Dockerd, ctx: &Path, tag: &str, url: &str, args: &[String]) -> std::process::Output {
+    let mut cmd = d.docker();
+    cmd.args(["build", "--network", "host", "-q", "-t", tag, "-f"])
         .arg(workspace_root().join("packaging/Dockerfile"))
         .args(["--build-arg", &format!("FETCH_IMAGE={BASE_IMAGE}")])
         .args(["--build-arg", &format!("BASE_IMAGE={BASE_IMAGE}")])
         .args(["--build-arg", &format!("DOCKER_CLI_IMAGE={DOCKER_CLI}")])
-        .args(["--build-arg", &format!("TRIVY_URL={url}")])
-        .args(["--build-arg", &format!("TRIVY_SHA256={sha}")])
-        .arg(ctx)
-        .output()
-        .unwrap()
+        .args(["--build-arg", &format!("TRIVY_URL={url}")]);
+    for a in args {
+        cmd.args(["--build-arg", a]);
+    }
+    cmd.arg(ctx).output().unwrap()
+}
+
+fn output_text(o: &std::process::Output) -> String {
+    String::from_utf8_lossy(&o.stderr).into_owned() + &String::from_utf8_lossy(&o.stdout)
+}
+
+/// Whether the build printed `message` itself: the legacy builder also prints each RUN
+/// command, whose text holds the `echo` of every message.
+fn printed(output: &str, message: &str) -> bool {
+    output
+        .lines()
+        .any(|l| l.contains(message) && !l.contains("echo "))
 }
 
 fn world_writable(dir: &Path) {
@@ -152,25 +167,52 @@ fn container_image_verifies_trivy_and_scans_and_renders_as_non_root() {
     docker_cli_image(d, tmp.path());
     let sha = sha256(&archive);
 
-    // A wrong or missing checksum stops the build.
+    // A wrong checksum stops the build.
     let wrong = format!(
         "{}{}",
         &sha[..63],
         if sha.ends_with('0') { '1' } else { '0' }
     );
-    let o = build(d, &ctx, "scanlens-ship:wrong", &url, &wrong);
-    let err = String::from_utf8_lossy(&o.stderr).into_owned() + &String::from_utf8_lossy(&o.stdout);
+    let o = build(
+        d,
+        &ctx,
+        "scanlens-ship:wrong",
+        &url,
+        &[format!("TRIVY_SHA256={wrong}")],
+    );
+    let err = output_text(&o);
     assert!(!o.status.success(), "a wrong checksum built: {err}");
     assert!(err.contains("FAILED"), "sha256sum says why: {err}");
-    let o = build(d, &ctx, "scanlens-ship:none", &url, "");
-    let err = String::from_utf8_lossy(&o.stderr).into_owned() + &String::from_utf8_lossy(&o.stdout);
+    // With no checksum passed, the default version's pinned one is checked: the archive made
+    // here is not Trivy's release archive, so it is refused.
+    let o = build(d, &ctx, "scanlens-ship:pinned", &url, &[]);
+    let err = output_text(&o);
     assert!(
-        !o.status.success() && err.contains("TRIVY_SHA256 is required"),
+        !o.status.success(),
+        "an archive other than Trivy's built: {err}"
+    );
+    assert!(
+        printed(&err, "did NOT match") && !printed(&err, "TRIVY_SHA256 is required"),
+        "the pin is checked: {err}"
+    );
+    // A version with no pin needs a checksum.
+    let o = build(
+        d,
+        &ctx,
+        "scanlens-ship:none",
+        &url,
+        &["TRIVY_VERSION=0.0.1".to_string()],
+    );
+    let err = output_text(&o);
+    assert!(
+        !o.status.success()
+            && printed(&err, "TRIVY_SHA256 is required: no checksum is pinned")
+            && !printed(&err, "did NOT match"),
         "{err}"
     );
 
     let tag = "scanlens-ship:test";
-    let o = build(d, &ctx, tag, &url, &sha);
+    let o = build(d, &ctx, tag, &url, &[format!("TRIVY_SHA256={sha}")]);
     assert!(
         o.status.success(),
         "docker build: {}{}",

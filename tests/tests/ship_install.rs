@@ -6,9 +6,10 @@
 //! Runs with `SCANLENS_E2E=1`; `-- --nocapture` prints the timings (the README compares them
 //! with `cargo install`).
 
-use scanlens_e2e::{command_output, e2e, require, scanlens_bin, TempDir};
+use scanlens_e2e::{command_output, e2e, require, scanlens_bin, workspace_root, TempDir};
 use std::io::{BufRead, BufReader, Write};
 use std::net::TcpListener;
+use std::os::unix::fs::PermissionsExt;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::time::Instant;
@@ -156,4 +157,48 @@ fn installer_installs_the_release_archive_in_seconds_and_refuses_a_tampered_one(
     assert!(!o.status.success());
     assert!(String::from_utf8_lossy(&o.stderr).contains("cannot download"));
     assert!(!other.join("scanlens").exists());
+}
+
+/// In a Windows shell (Git Bash, MSYS2, Cygwin) the installer installs nothing and names the zip
+/// Windows users download instead, with its checksum.
+#[test]
+fn installer_sends_windows_shells_to_the_zip() {
+    if !e2e() {
+        return;
+    }
+    let tmp = require!(TempDir::new("ship-install-windows"));
+    // Git Bash's `uname`, in front of the real one.
+    let fake = tmp.path().join("path");
+    std::fs::create_dir_all(&fake).unwrap();
+    let uname = fake.join("uname");
+    std::fs::write(
+        &uname,
+        "#!/bin/sh\ncase \"$1\" in -m) echo x86_64 ;; *) echo MINGW64_NT-10.0-19045 ;; esac\n",
+    )
+    .unwrap();
+    std::fs::set_permissions(&uname, std::fs::Permissions::from_mode(0o755)).unwrap();
+    let installer = workspace_root().join("packaging/installer.sh");
+    let dir = tmp.path().join("bin");
+    let path = format!(
+        "{}:{}",
+        fake.display(),
+        std::env::var("PATH").unwrap_or_default()
+    );
+    let o = Command::new("sh")
+        .stdin(Stdio::from(std::fs::File::open(installer).unwrap()))
+        .env("PATH", path)
+        .env("SCANLENS_DOWNLOAD_URL", "https://example.invalid/v1")
+        .env("SCANLENS_INSTALL_DIR", &dir)
+        .output()
+        .unwrap();
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(!o.status.success(), "installed on Windows: {err}");
+    assert!(
+        err.contains(
+            "https://example.invalid/v1/scanlens-x86_64-pc-windows-msvc.zip and its .sha256"
+        ),
+        "{err}"
+    );
+    assert_eq!(err.lines().count(), 1, "{err}");
+    assert!(!dir.exists());
 }

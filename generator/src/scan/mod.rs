@@ -623,9 +623,7 @@ impl Scratch {
             N.fetch_add(1, Ordering::SeqCst)
         ));
         let _ = std::fs::remove_dir_all(&dir);
-        let mut b = std::fs::DirBuilder::new();
-        std::os::unix::fs::DirBuilderExt::mode(&mut b, 0o700);
-        b.create(&dir).map_err(|e| ScanError::Scratch {
+        create_private_dir(&dir).map_err(|e| ScanError::Scratch {
             dir: base.display().to_string(),
             detail: e.to_string(),
         })?;
@@ -635,6 +633,20 @@ impl Scratch {
     fn path(&self) -> &Path {
         self.0.path()
     }
+}
+
+/// Creates `dir` readable by this user only.
+#[cfg(unix)]
+fn create_private_dir(dir: &Path) -> std::io::Result<()> {
+    use std::os::unix::fs::DirBuilderExt;
+    std::fs::DirBuilder::new().mode(0o700).create(dir)
+}
+
+/// Windows has no mode: the folder inherits the permissions of the user's own %TEMP%, which only
+/// they (and administrators) can read.
+#[cfg(not(unix))]
+fn create_private_dir(dir: &Path) -> std::io::Result<()> {
+    std::fs::create_dir(dir)
 }
 
 #[cfg(test)]

@@ -273,7 +273,11 @@ mod tests {
         let refs = parse_message("::mysql:latest ::team/mysql:8 ::redis").unwrap();
         let p = plan("--message", &refs, &docker, true).unwrap();
         let json = serde_json::to_value(&p).unwrap();
-        let df = docker.join("mysql/Dockerfile").display().to_string();
+        let df = docker
+            .join("mysql")
+            .join("Dockerfile")
+            .display()
+            .to_string();
         let ctx = docker.join("mysql").display().to_string();
         assert_eq!(
             json,
@@ -311,6 +315,7 @@ mod tests {
         assert_eq!(p.images[0].dockerfile, None);
     }
 
+    #[cfg(unix)]
     #[test]
     fn symlink_out_of_the_docker_dir_is_refused() {
         let d = setup();

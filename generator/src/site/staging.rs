@@ -366,6 +366,7 @@ mod tests {
         assert_eq!(std::fs::read(site.join("index.html")).unwrap(), b"old");
     }
 
+    #[cfg(unix)]
     #[test]
     fn links_out_of_the_site_are_not_followed() {
         let dir = tempfile::tempdir().unwrap();
