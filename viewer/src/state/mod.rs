@@ -99,7 +99,8 @@ pub enum Effect {
     /// Cancels the browser's own handling of the key being handled (typing `/`, scrolling).
     PreventDefault,
     /// Writes the query to the URL hash (no `#`; empty for none). `push` adds a history entry,
-    /// so back and forward step through filter changes; keystrokes replace the entry instead.
+    /// so back and forward step through filter changes; keystrokes replace the entry instead,
+    /// which the app does once typing pauses.
     SetHash {
         hash: String,
         push: bool,
