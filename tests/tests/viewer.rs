@@ -166,10 +166,13 @@ fn typing_a_cve_id_narrows_the_list_to_its_rows() {
         )
         .await?;
         assert!(marks.as_u64().unwrap_or(0) >= 2, "matches are highlighted");
-        assert!(
-            c.current_url().await?.as_str().contains("#q=CVE-2019-1549"),
-            "the hash follows the search"
-        );
+        // The hash follows the search once typing pauses.
+        wait_for(
+            c,
+            "location.hash.includes('q=CVE-2019-1549')",
+            "the hash to follow the search",
+        )
+        .await?;
         // Clearing the search shows every finding again.
         js(c, "const q = document.querySelector('#q'); q.value=''; q.dispatchEvent(new InputEvent('input', {bubbles: true}));").await?;
         wait_for(

@@ -428,6 +428,101 @@ fn keyboard_focus_moves_with_j_and_k_and_facets_filter() {
     });
 }
 
+/// The header's severity counts and the type facet's chips, as the page shows them.
+async fn facet_counts(c: &Client) -> Result<(Vec<String>, Vec<String>)> {
+    let sevs = strings(
+        c,
+        "return [...document.querySelectorAll('button[data-severity]')].map(b => b.dataset.severity + ' ' + b.querySelector('.n').textContent);",
+    )
+    .await?;
+    let types = strings(
+        c,
+        "return [...document.querySelectorAll('.facet[aria-label=Type] .chip')].map(b => b.querySelector('.cl').textContent + ' ' + b.querySelector('.cn').textContent);",
+    )
+    .await?;
+    Ok((sevs, types))
+}
+
+#[test]
+fn facet_counts_narrow_under_the_other_filters_but_not_their_own() {
+    if !e2e() {
+        return;
+    }
+    let Some(fx) = fixtures() else {
+        return;
+    };
+    in_chromium(async |c: &Client, scratch: &Path| {
+        let dir = scratch.join("feeds");
+        let report = render_with_feeds(&fx, &dir)?;
+        let findings: Vec<&Value> = report["findings"]
+            .as_array()
+            .context("findings")?
+            .iter()
+            .filter(|f| counted(f))
+            .collect();
+        const SEVERITIES: [&str; 5] = ["CRITICAL", "HIGH", "MEDIUM", "LOW", "UNKNOWN"];
+        // What the page should show, counted from report.json: each severity among the
+        // findings of `ty` (all types when `None`); each type among those of `sev`.
+        let sevs_of = |ty: Option<&str>| -> Vec<String> {
+            SEVERITIES
+                .iter()
+                .map(|s| {
+                    let n = findings
+                        .iter()
+                        .filter(|f| f["severity"] == *s && ty.is_none_or(|t| f["type"] == t))
+                        .count();
+                    format!("{s} {n}")
+                })
+                .collect()
+        };
+        let mut type_names: Vec<&str> =
+            findings.iter().filter_map(|f| f["type"].as_str()).collect();
+        type_names.sort();
+        type_names.dedup();
+        assert!(type_names.len() >= 2, "{type_names:?}");
+        let types_of = |sev: Option<&str>| -> Vec<String> {
+            type_names
+                .iter()
+                .map(|t| {
+                    let n = findings
+                        .iter()
+                        .filter(|f| f["type"] == *t && sev.is_none_or(|s| f["severity"] == s))
+                        .count();
+                    format!("{t} {n}")
+                })
+                .collect()
+        };
+        open(c, &dir, "").await?;
+        let all = (sevs_of(None), types_of(None));
+        assert_eq!(facet_counts(c).await?, all, "unfiltered");
+
+        // Choosing a type narrows the severity counts to that type's findings; the type
+        // facet's own counts stay.
+        let ty = type_names[0];
+        js(
+            c,
+            &format!(
+                "[...document.querySelectorAll('.facet[aria-label=Type] .chip')].find(b => b.querySelector('.cl').textContent === {ty:?}).click();"
+            ),
+        )
+        .await?;
+        wait_for(c, "location.hash.includes('type=')", "the type filter").await?;
+        let narrowed = sevs_of(Some(ty));
+        assert_ne!(narrowed, all.0, "the other type has findings too");
+        assert_eq!(facet_counts(c).await?, (narrowed.clone(), all.1.clone()));
+
+        // Choosing HIGH leaves the other severities' counts (CRITICAL's is not 0) and
+        // narrows the types to HIGH findings.
+        c.find(Locator::Css("button[data-severity=HIGH]"))
+            .await?
+            .click()
+            .await?;
+        wait_for(c, "location.hash.includes('severity=HIGH')", "the severity").await?;
+        assert_eq!(facet_counts(c).await?, (narrowed, types_of(Some("HIGH"))));
+        no_network(c).await
+    });
+}
+
 #[test]
 fn axe_finds_nothing_critical_or_serious_in_light_and_dark_with_dialogs_open() {
     if !e2e() {

@@ -8,6 +8,7 @@ use crate::data::Data;
 use crate::effects::{self, current_hash, keystroke, window, Page};
 use crate::state::{reduce, Action, Effect, Keystroke, State};
 use gloo::events::{EventListener, EventListenerOptions};
+use gloo::timers::callback::Timeout;
 use std::rc::Rc;
 use wasm_bindgen::JsCast;
 use web_sys::KeyboardEvent;
@@ -29,7 +30,14 @@ pub enum Msg {
     /// A key pressed anywhere in the page, with its event kept so that the reducer's
     /// [`PreventDefault`](crate::state::Effect::PreventDefault) can still cancel it.
     Key(Keystroke, KeyboardEvent),
+    /// Typing has paused: the URL hash catches up with the query.
+    WriteHash,
 }
+
+/// How long typing must pause before the URL hash follows the search. Writing it is a
+/// `history.replaceState`, about 1.5 ms a keystroke in Chromium (and browsers throttle pages
+/// that call it hundreds of times), for an address nobody reads while typing.
+const HASH_PAUSE_MS: u32 = 300;
 
 pub struct App {
     state: State,
@@ -37,6 +45,8 @@ pub struct App {
     search: NodeRef,
     /// Move focus to the highlighted line after the next render ([`Effect::FocusCursor`]).
     focus_cursor: bool,
+    /// The pending write of a keystroke's hash; dropping it cancels it.
+    hash_later: Option<Timeout>,
     _listeners: Vec<EventListener>,
 }
 
@@ -93,6 +103,7 @@ impl Component for App {
             list,
             search: NodeRef::default(),
             focus_cursor: false,
+            hash_later: None,
             _listeners: listeners,
         }
     }
@@ -101,6 +112,13 @@ impl Component for App {
         let (action, key) = match msg {
             Msg::Act(a) => (a, None),
             Msg::Key(k, e) => (Action::Key(k), Some(e)),
+            Msg::WriteHash => {
+                // The query as it is now: back or forward since the keystroke already moved the
+                // state (and the address) to another entry, which this then leaves as it is.
+                self.hash_later = None;
+                effects::write_hash(&scanlens_model::view::to_hash(&self.state.query), false);
+                return false;
+            }
         };
         let out = reduce(&mut self.state, action, &ctx.props().data);
         let page = Page {
@@ -109,10 +127,22 @@ impl Component for App {
             key: key.as_ref(),
         };
         for e in out.effects {
-            if e == Effect::FocusCursor {
-                self.focus_cursor = true;
-            } else {
-                effects::perform(e, &page);
+            match e {
+                Effect::FocusCursor => self.focus_cursor = true,
+                // A keystroke's hash replaces the history entry: wait for a pause in typing.
+                Effect::SetHash { push: false, .. } => {
+                    let link = ctx.link().clone();
+                    self.hash_later = Some(Timeout::new(HASH_PAUSE_MS, move || {
+                        link.send_message(Msg::WriteHash)
+                    }));
+                }
+                e => {
+                    if matches!(e, Effect::SetHash { .. }) {
+                        // A new history entry holds the whole query, the search included.
+                        self.hash_later = None;
+                    }
+                    effects::perform(e, &page)
+                }
             }
         }
         out.render

@@ -81,7 +81,8 @@ pub fn focus_cursor() {
     }
 }
 
-fn write_hash(h: &str, push: bool) {
+/// Writes `h` (no `#`) to the URL hash unless it is there already; `push` adds a history entry.
+pub fn write_hash(h: &str, push: bool) {
     if current_hash().trim_start_matches('#') == h {
         return;
     }

@@ -3,59 +3,59 @@
 * @param {Uint8Array | number[]} data
 */
 export function mount(data) {
-const ptr0 = passArray8ToWasm0(data, wasm.$130);
+const ptr0 = passArray8ToWasm0(data, wasm.$132);
 const len0 = WASM_VECTOR_LEN;
 wasm.mount(ptr0, len0);
 }
 function __wbg_get_imports() {
 const import0 = {
 __proto__: null,
-$119: function(arg0, arg1) {
+$121: function(arg0, arg1) {
 const ret = debugString(arg1);
-const ptr1 = passStringToWasm0(ret, wasm.$130, wasm.$131);
+const ptr1 = passStringToWasm0(ret, wasm.$132, wasm.$133);
 const len1 = WASM_VECTOR_LEN;
 getDataViewMemory0().setInt32((arg0 >>> 0) + 4 * 1, len1, true);
 getDataViewMemory0().setInt32((arg0 >>> 0) + 4 * 0, ptr1, true);
 },
-$116: function(arg0) {
+$118: function(arg0) {
 const ret = typeof(arg0) === 'function';
 return ret;
 },
-$117: function(arg0) {
+$119: function(arg0) {
 const ret = arg0 === undefined;
 return ret;
 },
-$114: function(arg0, arg1) {
+$116: function(arg0, arg1) {
 const ret = arg0 === arg1;
 return ret;
 },
-$115: function(arg0, arg1) {
+$117: function(arg0, arg1) {
 const obj = arg1;
 const ret = typeof(obj) === 'number' ? obj : undefined;
 getDataViewMemory0().setFloat64((arg0 >>> 0) + 8 * 1, isLikeNone(ret) ? 0 : ret, true);
 getDataViewMemory0().setInt32((arg0 >>> 0) + 4 * 0, !isLikeNone(ret), true);
 },
-$113: function(arg0, arg1) {
+$115: function(arg0, arg1) {
 throw new Error(getStringFromWasm0(arg0, arg1));
 },
-$118: function(arg0) {
+$120: function(arg0) {
 arg0._wbg_cb_unref();
 },
-$51: function() { return handleError(function (arg0, arg1, arg2, arg3, arg4) {
+$53: function() { return handleError(function (arg0, arg1, arg2, arg3, arg4) {
 arg0.addEventListener(getStringFromWasm0(arg1, arg2), arg3, arg4);
 }, arguments); },
-$60: function(arg0) {
+$62: function(arg0) {
 const ret = arg0.altKey;
 return ret;
 },
-$54: function() { return handleError(function (arg0) {
+$56: function() { return handleError(function (arg0) {
 arg0.blur();
 }, arguments); },
-$42: function(arg0) {
+$44: function(arg0) {
 const ret = arg0.body;
 return isLikeNone(ret) ? 0 : addToExternrefTable0(ret);
 },
-$91: function(arg0) {
+$93: function(arg0) {
 const ret = arg0.bubbles;
 return ret;
 },
@@ -63,51 +63,55 @@ $5: function(arg0) {
 const ret = arg0.__yew_subtree_cache_key;
 return isLikeNone(ret) ? Number.MAX_SAFE_INTEGER : (ret) >>> 0;
 },
-$87: function(arg0) {
+$89: function(arg0) {
 const ret = arg0.cancelBubble;
 return ret;
 },
-$79: function(arg0) {
+$81: function(arg0) {
 const ret = arg0.childNodes;
 return ret;
 },
-$24: function(arg0) {
+$12: function(arg0) {
+const ret = clearTimeout(arg0);
+return ret;
+},
+$26: function(arg0) {
 const ret = arg0.clientHeight;
 return ret;
 },
-$47: function(arg0) {
+$49: function(arg0) {
 const ret = arg0.clipboard;
 return ret;
 },
-$77: function() { return handleError(function (arg0) {
+$79: function() { return handleError(function (arg0) {
 const ret = arg0.cloneNode();
 return ret;
 }, arguments); },
-$88: function(arg0) {
+$90: function(arg0) {
 const ret = arg0.composedPath();
 return ret;
 },
-$40: function() { return handleError(function (arg0, arg1, arg2, arg3, arg4) {
+$42: function() { return handleError(function (arg0, arg1, arg2, arg3, arg4) {
 const ret = arg0.createElementNS(arg1 === 0 ? undefined : getStringFromWasm0(arg1, arg2), getStringFromWasm0(arg3, arg4));
 return ret;
 }, arguments); },
-$36: function() { return handleError(function (arg0, arg1, arg2) {
+$38: function() { return handleError(function (arg0, arg1, arg2) {
 const ret = arg0.createElement(getStringFromWasm0(arg1, arg2));
 return ret;
 }, arguments); },
-$38: function(arg0, arg1, arg2) {
+$40: function(arg0, arg1, arg2) {
 const ret = arg0.createTextNode(getStringFromWasm0(arg1, arg2));
 return ret;
 },
-$61: function(arg0) {
+$63: function(arg0) {
 const ret = arg0.ctrlKey;
 return ret;
 },
-$39: function(arg0) {
+$41: function(arg0) {
 const ret = arg0.documentElement;
 return isLikeNone(ret) ? 0 : addToExternrefTable0(ret);
 },
-$20: function(arg0) {
+$22: function(arg0) {
 const ret = arg0.document;
 return isLikeNone(ret) ? 0 : addToExternrefTable0(ret);
 },
@@ -119,95 +123,95 @@ deferred0_0 = arg0;
 deferred0_1 = arg1;
 console.error(getStringFromWasm0(arg0, arg1));
 } finally {
-wasm.$132(deferred0_0, deferred0_1, 1);
+wasm.$134(deferred0_0, deferred0_1, 1);
 }
 },
-$13: function(arg0, arg1) {
+$15: function(arg0, arg1) {
 var v0 = getArrayJsValueFromWasm0(arg0, arg1);
-wasm.$132(arg0, arg1 * 4, 4);
+wasm.$134(arg0, arg1 * 4, 4);
 console.error(...(v0));
 },
-$55: function() { return handleError(function (arg0) {
+$57: function() { return handleError(function (arg0) {
 arg0.focus();
 }, arguments); },
-$102: function(arg0) {
+$104: function(arg0) {
 const ret = Array.from(arg0);
 return ret;
 },
-$25: function(arg0, arg1, arg2, arg3) {
+$27: function(arg0, arg1, arg2, arg3) {
 const ret = arg1.getAttribute(getStringFromWasm0(arg2, arg3));
-var ptr1 = isLikeNone(ret) ? 0 : passStringToWasm0(ret, wasm.$130, wasm.$131);
+var ptr1 = isLikeNone(ret) ? 0 : passStringToWasm0(ret, wasm.$132, wasm.$133);
 var len1 = WASM_VECTOR_LEN;
 getDataViewMemory0().setInt32((arg0 >>> 0) + 4 * 1, len1, true);
 getDataViewMemory0().setInt32((arg0 >>> 0) + 4 * 0, ptr1, true);
 },
-$98: function(arg0) {
+$100: function(arg0) {
 const ret = arg0.getDate();
 return ret;
 },
-$41: function(arg0, arg1, arg2) {
+$43: function(arg0, arg1, arg2) {
 const ret = arg0.getElementById(getStringFromWasm0(arg1, arg2));
 return isLikeNone(ret) ? 0 : addToExternrefTable0(ret);
 },
-$94: function(arg0) {
+$96: function(arg0) {
 const ret = arg0.getFullYear();
 return ret;
 },
-$100: function(arg0) {
+$102: function(arg0) {
 const ret = arg0.getHours();
 return ret;
 },
-$34: function() { return handleError(function (arg0, arg1, arg2, arg3) {
+$36: function() { return handleError(function (arg0, arg1, arg2, arg3) {
 const ret = arg1.getItem(getStringFromWasm0(arg2, arg3));
-var ptr1 = isLikeNone(ret) ? 0 : passStringToWasm0(ret, wasm.$130, wasm.$131);
+var ptr1 = isLikeNone(ret) ? 0 : passStringToWasm0(ret, wasm.$132, wasm.$133);
 var len1 = WASM_VECTOR_LEN;
 getDataViewMemory0().setInt32((arg0 >>> 0) + 4 * 1, len1, true);
 getDataViewMemory0().setInt32((arg0 >>> 0) + 4 * 0, ptr1, true);
 }, arguments); },
-$93: function(arg0) {
+$95: function(arg0) {
 const ret = arg0.getMinutes();
 return ret;
 },
-$101: function(arg0) {
+$103: function(arg0) {
 const ret = arg0.getMonth();
 return ret;
 },
-$99: function(arg0) {
+$101: function(arg0) {
 const ret = arg0.getTime();
 return ret;
 },
-$95: function(arg0) {
+$97: function(arg0) {
 const ret = arg0.getTimezoneOffset();
 return ret;
 },
-$11: function(arg0, arg1) {
+$13: function(arg0, arg1) {
 const ret = arg0[arg1 >>> 0];
 return ret;
 },
-$43: function() { return handleError(function (arg0, arg1) {
+$45: function() { return handleError(function (arg0, arg1) {
 const ret = arg1.hash;
-const ptr1 = passStringToWasm0(ret, wasm.$130, wasm.$131);
+const ptr1 = passStringToWasm0(ret, wasm.$132, wasm.$133);
 const len1 = WASM_VECTOR_LEN;
 getDataViewMemory0().setInt32((arg0 >>> 0) + 4 * 1, len1, true);
 getDataViewMemory0().setInt32((arg0 >>> 0) + 4 * 0, ptr1, true);
 }, arguments); },
-$19: function() { return handleError(function (arg0) {
+$21: function() { return handleError(function (arg0) {
 const ret = arg0.history;
 return ret;
 }, arguments); },
-$48: function(arg0) {
+$50: function(arg0) {
 const ret = arg0.host;
 return ret;
 },
-$17: function() { return handleError(function (arg0) {
+$19: function() { return handleError(function (arg0) {
 const ret = arg0.innerHeight;
 return ret;
 }, arguments); },
-$83: function() { return handleError(function (arg0, arg1, arg2) {
+$85: function() { return handleError(function (arg0, arg1, arg2) {
 const ret = arg0.insertBefore(arg1, arg2);
 return ret;
 }, arguments); },
-$23: function(arg0) {
+$25: function(arg0) {
 let result;
 try {
 result = arg0 instanceof Element;
@@ -217,7 +221,7 @@ result = false;
 const ret = result;
 return ret;
 },
-$57: function(arg0) {
+$59: function(arg0) {
 let result;
 try {
 result = arg0 instanceof HTMLElement;
@@ -227,7 +231,7 @@ result = false;
 const ret = result;
 return ret;
 },
-$63: function(arg0) {
+$65: function(arg0) {
 let result;
 try {
 result = arg0 instanceof KeyboardEvent;
@@ -237,7 +241,7 @@ result = false;
 const ret = result;
 return ret;
 },
-$49: function(arg0) {
+$51: function(arg0) {
 let result;
 try {
 result = arg0 instanceof ShadowRoot;
@@ -247,7 +251,7 @@ result = false;
 const ret = result;
 return ret;
 },
-$14: function(arg0) {
+$16: function(arg0) {
 let result;
 try {
 result = arg0 instanceof Window;
@@ -257,22 +261,22 @@ result = false;
 const ret = result;
 return ret;
 },
-$103: function(arg0, arg1) {
+$105: function(arg0, arg1) {
 const ret = Object.is(arg0, arg1);
 return ret;
 },
-$59: function(arg0, arg1) {
+$61: function(arg0, arg1) {
 const ret = arg1.key;
-const ptr1 = passStringToWasm0(ret, wasm.$130, wasm.$131);
+const ptr1 = passStringToWasm0(ret, wasm.$132, wasm.$133);
 const len1 = WASM_VECTOR_LEN;
 getDataViewMemory0().setInt32((arg0 >>> 0) + 4 * 1, len1, true);
 getDataViewMemory0().setInt32((arg0 >>> 0) + 4 * 0, ptr1, true);
 },
-$78: function(arg0) {
+$80: function(arg0) {
 const ret = arg0.lastChild;
 return isLikeNone(ret) ? 0 : addToExternrefTable0(ret);
 },
-$12: function(arg0) {
+$14: function(arg0) {
 const ret = arg0.length;
 return ret;
 },
@@ -280,38 +284,38 @@ $0: function(arg0) {
 const ret = arg0.__yew_listener_id;
 return isLikeNone(ret) ? Number.MAX_SAFE_INTEGER : (ret) >>> 0;
 },
-$18: function() { return handleError(function (arg0) {
+$20: function() { return handleError(function (arg0) {
 const ret = arg0.localStorage;
 return isLikeNone(ret) ? 0 : addToExternrefTable0(ret);
 }, arguments); },
-$21: function(arg0) {
+$23: function(arg0) {
 const ret = arg0.location;
 return ret;
 },
-$15: function() { return handleError(function (arg0, arg1, arg2) {
+$17: function() { return handleError(function (arg0, arg1, arg2) {
 const ret = arg0.matchMedia(getStringFromWasm0(arg1, arg2));
 return isLikeNone(ret) ? 0 : addToExternrefTable0(ret);
 }, arguments); },
-$64: function(arg0) {
+$66: function(arg0) {
 const ret = arg0.matches;
 return ret;
 },
-$62: function(arg0) {
+$64: function(arg0) {
 const ret = arg0.metaKey;
 return ret;
 },
-$26: function(arg0, arg1) {
+$28: function(arg0, arg1) {
 const ret = arg1.namespaceURI;
-var ptr1 = isLikeNone(ret) ? 0 : passStringToWasm0(ret, wasm.$130, wasm.$131);
+var ptr1 = isLikeNone(ret) ? 0 : passStringToWasm0(ret, wasm.$132, wasm.$133);
 var len1 = WASM_VECTOR_LEN;
 getDataViewMemory0().setInt32((arg0 >>> 0) + 4 * 1, len1, true);
 getDataViewMemory0().setInt32((arg0 >>> 0) + 4 * 0, ptr1, true);
 },
-$22: function(arg0) {
+$24: function(arg0) {
 const ret = arg0.navigator;
 return ret;
 },
-$96: function(arg0) {
+$98: function(arg0) {
 const ret = new Date(arg0);
 return ret;
 },
@@ -319,182 +323,186 @@ $8: function() {
 const ret = new Error();
 return ret;
 },
-$104: function() {
+$106: function() {
 const ret = new Object();
 return ret;
 },
-$81: function(arg0) {
+$83: function(arg0) {
 const ret = arg0.nextSibling;
 return isLikeNone(ret) ? 0 : addToExternrefTable0(ret);
 },
-$58: function(arg0) {
+$60: function(arg0) {
 const ret = arg0.now();
 return ret;
 },
-$97: function() {
+$99: function() {
 const ret = Date.now();
 return ret;
 },
-$84: function(arg0) {
+$86: function(arg0) {
 const ret = arg0.parentElement;
 return isLikeNone(ret) ? 0 : addToExternrefTable0(ret);
 },
-$80: function(arg0) {
+$82: function(arg0) {
 const ret = arg0.parentNode;
 return isLikeNone(ret) ? 0 : addToExternrefTable0(ret);
 },
-$45: function() { return handleError(function (arg0, arg1) {
+$47: function() { return handleError(function (arg0, arg1) {
 const ret = arg1.pathname;
-const ptr1 = passStringToWasm0(ret, wasm.$130, wasm.$131);
+const ptr1 = passStringToWasm0(ret, wasm.$132, wasm.$133);
 const len1 = WASM_VECTOR_LEN;
 getDataViewMemory0().setInt32((arg0 >>> 0) + 4 * 1, len1, true);
 getDataViewMemory0().setInt32((arg0 >>> 0) + 4 * 0, ptr1, true);
 }, arguments); },
-$16: function(arg0) {
+$18: function(arg0) {
 const ret = arg0.performance;
 return isLikeNone(ret) ? 0 : addToExternrefTable0(ret);
 },
-$89: function(arg0) {
+$91: function(arg0) {
 arg0.preventDefault();
 },
-$32: function() { return handleError(function (arg0, arg1, arg2, arg3, arg4, arg5) {
+$34: function() { return handleError(function (arg0, arg1, arg2, arg3, arg4, arg5) {
 arg0.pushState(arg1, getStringFromWasm0(arg2, arg3), arg4 === 0 ? undefined : getStringFromWasm0(arg4, arg5));
 }, arguments); },
-$37: function() { return handleError(function (arg0, arg1, arg2) {
+$39: function() { return handleError(function (arg0, arg1, arg2) {
 const ret = arg0.querySelector(getStringFromWasm0(arg1, arg2));
 return isLikeNone(ret) ? 0 : addToExternrefTable0(ret);
 }, arguments); },
-$112: function(arg0) {
+$114: function(arg0) {
 const ret = arg0.queueMicrotask;
 return ret;
 },
-$111: function(arg0) {
+$113: function(arg0) {
 queueMicrotask(arg0);
 },
-$30: function() { return handleError(function (arg0, arg1, arg2) {
+$32: function() { return handleError(function (arg0, arg1, arg2) {
 arg0.removeAttribute(getStringFromWasm0(arg1, arg2));
 }, arguments); },
-$82: function() { return handleError(function (arg0, arg1) {
+$84: function() { return handleError(function (arg0, arg1) {
 const ret = arg0.removeChild(arg1);
 return ret;
 }, arguments); },
-$50: function() { return handleError(function (arg0, arg1, arg2, arg3, arg4) {
+$52: function() { return handleError(function (arg0, arg1, arg2, arg3, arg4) {
 arg0.removeEventListener(getStringFromWasm0(arg1, arg2), arg3, arg4 !== 0);
 }, arguments); },
-$33: function() { return handleError(function (arg0, arg1, arg2, arg3, arg4, arg5) {
+$35: function() { return handleError(function (arg0, arg1, arg2, arg3, arg4, arg5) {
 arg0.replaceState(arg1, getStringFromWasm0(arg2, arg3), arg4 === 0 ? undefined : getStringFromWasm0(arg4, arg5));
 }, arguments); },
-$109: function(arg0) {
+$111: function(arg0) {
 const ret = Promise.resolve(arg0);
 return ret;
 },
-$52: function(arg0) {
+$54: function(arg0) {
 const ret = arg0.scrollTop;
 return ret;
 },
-$44: function() { return handleError(function (arg0, arg1) {
+$46: function() { return handleError(function (arg0, arg1) {
 const ret = arg1.search;
-const ptr1 = passStringToWasm0(ret, wasm.$130, wasm.$131);
+const ptr1 = passStringToWasm0(ret, wasm.$132, wasm.$133);
 const len1 = WASM_VECTOR_LEN;
 getDataViewMemory0().setInt32((arg0 >>> 0) + 4 * 1, len1, true);
 getDataViewMemory0().setInt32((arg0 >>> 0) + 4 * 0, ptr1, true);
 }, arguments); },
-$67: function(arg0) {
+$69: function(arg0) {
 arg0.select();
 },
-$27: function() { return handleError(function (arg0, arg1, arg2, arg3, arg4) {
+$29: function() { return handleError(function (arg0, arg1, arg2, arg3, arg4) {
 arg0.setAttribute(getStringFromWasm0(arg1, arg2), getStringFromWasm0(arg3, arg4));
 }, arguments); },
-$35: function() { return handleError(function (arg0, arg1, arg2, arg3, arg4) {
+$37: function() { return handleError(function (arg0, arg1, arg2, arg3, arg4) {
 arg0.setItem(getStringFromWasm0(arg1, arg2), getStringFromWasm0(arg3, arg4));
 }, arguments); },
-$70: function() { return handleError(function (arg0, arg1, arg2, arg3, arg4) {
+$72: function() { return handleError(function (arg0, arg1, arg2, arg3, arg4) {
 arg0.setProperty(getStringFromWasm0(arg1, arg2), getStringFromWasm0(arg3, arg4));
+}, arguments); },
+$11: function() { return handleError(function (arg0, arg1) {
+const ret = setTimeout(arg0, arg1);
+return ret;
 }, arguments); },
 $6: function(arg0, arg1) {
 const ret = setTimeout(arg0, arg1);
 return ret;
 },
-$110: function() { return handleError(function (arg0, arg1, arg2) {
+$112: function() { return handleError(function (arg0, arg1, arg2) {
 const ret = Reflect.set(arg0, arg1, arg2);
 return ret;
 }, arguments); },
 $3: function(arg0, arg1) {
 arg0.__yew_subtree_cache_key = arg1 >>> 0;
 },
-$74: function(arg0, arg1) {
+$76: function(arg0, arg1) {
 arg0.capture = arg1 !== 0;
 },
-$65: function(arg0, arg1) {
+$67: function(arg0, arg1) {
 arg0.checked = arg1 !== 0;
 },
-$28: function(arg0, arg1, arg2) {
+$30: function(arg0, arg1, arg2) {
 arg0.className = getStringFromWasm0(arg1, arg2);
 },
-$71: function() { return handleError(function (arg0, arg1, arg2) {
+$73: function() { return handleError(function (arg0, arg1, arg2) {
 arg0.defaultValue = getStringFromWasm0(arg1, arg2);
 }, arguments); },
-$29: function(arg0, arg1, arg2) {
+$31: function(arg0, arg1, arg2) {
 arg0.innerHTML = getStringFromWasm0(arg1, arg2);
 },
 $1: function(arg0, arg1) {
 arg0.__yew_listener_id = arg1 >>> 0;
 },
-$85: function(arg0, arg1, arg2) {
+$87: function(arg0, arg1, arg2) {
 arg0.nodeValue = arg1 === 0 ? undefined : getStringFromWasm0(arg1, arg2);
 },
-$76: function(arg0, arg1) {
+$78: function(arg0, arg1) {
 arg0.once = arg1 !== 0;
 },
-$75: function(arg0, arg1) {
+$77: function(arg0, arg1) {
 arg0.passive = arg1 !== 0;
 },
-$53: function(arg0, arg1) {
+$55: function(arg0, arg1) {
 arg0.scrollTop = arg1;
 },
 $2: function(arg0, arg1) {
 arg0.__yew_subtree_id = arg1 >>> 0;
 },
-$86: function(arg0, arg1, arg2) {
+$88: function(arg0, arg1, arg2) {
 arg0.textContent = arg1 === 0 ? undefined : getStringFromWasm0(arg1, arg2);
 },
-$73: function(arg0, arg1, arg2) {
+$75: function(arg0, arg1, arg2) {
 arg0.value = getStringFromWasm0(arg1, arg2);
 },
-$68: function(arg0, arg1, arg2) {
+$70: function(arg0, arg1, arg2) {
 arg0.value = getStringFromWasm0(arg1, arg2);
 },
 $7: function(arg0, arg1) {
 const ret = arg1.slice();
-const ptr1 = passArrayJsValueToWasm0(ret, wasm.$130);
+const ptr1 = passArrayJsValueToWasm0(ret, wasm.$132);
 const len1 = WASM_VECTOR_LEN;
 getDataViewMemory0().setInt32((arg0 >>> 0) + 4 * 1, len1, true);
 getDataViewMemory0().setInt32((arg0 >>> 0) + 4 * 0, ptr1, true);
 },
 $9: function(arg0, arg1) {
 const ret = arg1.stack;
-const ptr1 = passStringToWasm0(ret, wasm.$130, wasm.$131);
+const ptr1 = passStringToWasm0(ret, wasm.$132, wasm.$133);
 const len1 = WASM_VECTOR_LEN;
 getDataViewMemory0().setInt32((arg0 >>> 0) + 4 * 1, len1, true);
 getDataViewMemory0().setInt32((arg0 >>> 0) + 4 * 0, ptr1, true);
 },
-$105: function() {
+$107: function() {
 const ret = typeof globalThis === 'undefined' ? undefined : globalThis;
 return isLikeNone(ret) ? 0 : addToExternrefTable0(ret);
 },
-$107: function() {
+$109: function() {
 const ret = typeof global === 'undefined' ? undefined : global;
 return isLikeNone(ret) ? 0 : addToExternrefTable0(ret);
 },
-$106: function() {
+$108: function() {
 const ret = typeof self === 'undefined' ? undefined : self;
 return isLikeNone(ret) ? 0 : addToExternrefTable0(ret);
 },
-$108: function() {
+$110: function() {
 const ret = typeof window === 'undefined' ? undefined : window;
 return isLikeNone(ret) ? 0 : addToExternrefTable0(ret);
 },
-$56: function(arg0) {
+$58: function(arg0) {
 const ret = arg0.style;
 return ret;
 },
@@ -502,68 +510,68 @@ $4: function(arg0) {
 const ret = arg0.__yew_subtree_id;
 return isLikeNone(ret) ? Number.MAX_SAFE_INTEGER : (ret) >>> 0;
 },
-$31: function(arg0, arg1) {
+$33: function(arg0, arg1) {
 const ret = arg1.tagName;
-const ptr1 = passStringToWasm0(ret, wasm.$130, wasm.$131);
+const ptr1 = passStringToWasm0(ret, wasm.$132, wasm.$133);
 const len1 = WASM_VECTOR_LEN;
 getDataViewMemory0().setInt32((arg0 >>> 0) + 4 * 1, len1, true);
 getDataViewMemory0().setInt32((arg0 >>> 0) + 4 * 0, ptr1, true);
 },
-$90: function(arg0) {
+$92: function(arg0) {
 const ret = arg0.target;
 return isLikeNone(ret) ? 0 : addToExternrefTable0(ret);
 },
-$92: function(arg0, arg1) {
+$94: function(arg0, arg1) {
 const ret = arg0.then(arg1);
 return ret;
 },
-$69: function(arg0, arg1) {
+$71: function(arg0, arg1) {
 const ret = arg1.value;
-const ptr1 = passStringToWasm0(ret, wasm.$130, wasm.$131);
+const ptr1 = passStringToWasm0(ret, wasm.$132, wasm.$133);
 const len1 = WASM_VECTOR_LEN;
 getDataViewMemory0().setInt32((arg0 >>> 0) + 4 * 1, len1, true);
 getDataViewMemory0().setInt32((arg0 >>> 0) + 4 * 0, ptr1, true);
 },
-$66: function(arg0, arg1) {
+$68: function(arg0, arg1) {
 const ret = arg1.value;
-const ptr1 = passStringToWasm0(ret, wasm.$130, wasm.$131);
+const ptr1 = passStringToWasm0(ret, wasm.$132, wasm.$133);
 const len1 = WASM_VECTOR_LEN;
 getDataViewMemory0().setInt32((arg0 >>> 0) + 4 * 1, len1, true);
 getDataViewMemory0().setInt32((arg0 >>> 0) + 4 * 0, ptr1, true);
 },
-$72: function(arg0, arg1) {
+$74: function(arg0, arg1) {
 const ret = arg1.value;
-const ptr1 = passStringToWasm0(ret, wasm.$130, wasm.$131);
+const ptr1 = passStringToWasm0(ret, wasm.$132, wasm.$133);
 const len1 = WASM_VECTOR_LEN;
 getDataViewMemory0().setInt32((arg0 >>> 0) + 4 * 1, len1, true);
 getDataViewMemory0().setInt32((arg0 >>> 0) + 4 * 0, ptr1, true);
 },
-$46: function(arg0, arg1, arg2) {
+$48: function(arg0, arg1, arg2) {
 const ret = arg0.writeText(getStringFromWasm0(arg1, arg2));
 return ret;
 },
-$121: function(arg0, arg1) {
-const ret = makeMutClosure(arg0, arg1, $126);
-return ret;
-},
-$122: function(arg0, arg1) {
+$123: function(arg0, arg1) {
 const ret = makeMutClosure(arg0, arg1, $128);
 return ret;
 },
-$123: function(arg0, arg1) {
-const ret = makeClosure(arg0, arg1, $127);
-return ret;
-},
 $124: function(arg0, arg1) {
-const ret = makeMutClosure(arg0, arg1, $129);
+const ret = makeMutClosure(arg0, arg1, $130);
 return ret;
 },
 $125: function(arg0, arg1) {
+const ret = makeClosure(arg0, arg1, $129);
+return ret;
+},
+$126: function(arg0, arg1) {
+const ret = makeMutClosure(arg0, arg1, $131);
+return ret;
+},
+$127: function(arg0, arg1) {
 const ret = getStringFromWasm0(arg0, arg1);
 return ret;
 },
-$120: function() {
-const table = wasm.$135;
+$122: function() {
+const table = wasm.$137;
 table.set(0, undefined);
 table.set(1024, undefined);
 table.set(1025, null);
@@ -576,29 +584,29 @@ __proto__: null,
 "./scanlens_viewer_bg.js": import0,
 };
 }
-function $129(arg0, arg1) {
-wasm.$129(arg0, arg1);
+function $131(arg0, arg1) {
+wasm.$131(arg0, arg1);
+}
+function $130(arg0, arg1, arg2) {
+wasm.$130(arg0, arg1, arg2);
+}
+function $129(arg0, arg1, arg2) {
+wasm.$129(arg0, arg1, arg2);
 }
 function $128(arg0, arg1, arg2) {
-wasm.$128(arg0, arg1, arg2);
-}
-function $127(arg0, arg1, arg2) {
-wasm.$127(arg0, arg1, arg2);
-}
-function $126(arg0, arg1, arg2) {
-const ret = wasm.$126(arg0, arg1, arg2);
+const ret = wasm.$128(arg0, arg1, arg2);
 if (ret[1]) {
 throw takeFromExternrefTable0(ret[0]);
 }
 }
 function addToExternrefTable0(obj) {
-const idx = wasm.$134();
-wasm.$135.set(idx, obj);
+const idx = wasm.$136();
+wasm.$137.set(idx, obj);
 return idx;
 }
 const CLOSURE_DTORS = (typeof FinalizationRegistry === 'undefined')
 ? { register: () => {}, unregister: () => {} }
-: new FinalizationRegistry(state => wasm.$137(state.a, state.b));
+: new FinalizationRegistry(state => wasm.$139(state.a, state.b));
 function debugString(val) {
 switch (typeof val) {
 case 'number':
@@ -648,9 +656,9 @@ ptr = ptr >>> 0;
 const mem = getDataViewMemory0();
 const result = [];
 for (let i = ptr; i < ptr + 4 * len; i += 4) {
-result.push(wasm.$135.get(mem.getUint32(i, true)));
+result.push(wasm.$137.get(mem.getUint32(i, true)));
 }
-wasm.$136(ptr, len);
+wasm.$138(ptr, len);
 return result;
 }
 let cachedDataViewMemory0 = null;
@@ -676,7 +684,7 @@ try {
 return f.apply(this, args);
 } catch (e) {
 const idx = addToExternrefTable0(e);
-wasm.$133(idx);
+wasm.$135(idx);
 }
 }
 function isLikeNone(x) {
@@ -694,7 +702,7 @@ real._wbg_cb_unref();
 };
 real._wbg_cb_unref = () => {
 if (--state.cnt === 0) {
-wasm.$137(state.a, state.b);
+wasm.$139(state.a, state.b);
 state.a = 0;
 CLOSURE_DTORS.unregister(state);
 }
@@ -717,7 +725,7 @@ real._wbg_cb_unref();
 };
 real._wbg_cb_unref = () => {
 if (--state.cnt === 0) {
-wasm.$137(state.a, state.b);
+wasm.$139(state.a, state.b);
 state.a = 0;
 CLOSURE_DTORS.unregister(state);
 }
@@ -771,8 +779,8 @@ WASM_VECTOR_LEN = offset;
 return ptr;
 }
 function takeFromExternrefTable0(idx) {
-const value = wasm.$135.get(idx);
-wasm.$138(idx);
+const value = wasm.$137.get(idx);
+wasm.$140(idx);
 return value;
 }
 let cachedTextDecoder = new TextDecoder('utf-8', { ignoreBOM: true });
@@ -807,7 +815,7 @@ wasm = instance.exports;
 wasmModule = module;
 cachedDataViewMemory0 = null;
 cachedUint8ArrayMemory0 = null;
-wasm.$139();
+wasm.$141();
 return wasm;
 }
 async function __wbg_load(module, imports) {

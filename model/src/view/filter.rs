@@ -174,6 +174,25 @@ impl Show {
     }
 }
 
+/// The filters whose values are the report's own (statuses, classes, target types, targets),
+/// offered as facet chips.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum ListFilter {
+    Status,
+    Class,
+    Type,
+    Target,
+}
+
+impl ListFilter {
+    pub const ALL: [ListFilter; 4] = [
+        ListFilter::Status,
+        ListFilter::Class,
+        ListFilter::Type,
+        ListFilter::Target,
+    ];
+}
+
 /// Everything that decides what the viewer shows; it round-trips through the URL hash.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct Query {
@@ -208,6 +227,25 @@ impl Query {
     pub fn toggle_kind(&mut self, k: Kind) {
         toggle(&mut self.kinds, k);
     }
+    /// The values chosen in list filter `which`; empty means all.
+    pub fn list(&self, which: ListFilter) -> &[String] {
+        match which {
+            ListFilter::Status => &self.statuses,
+            ListFilter::Class => &self.classes,
+            ListFilter::Type => &self.pkg_types,
+            ListFilter::Target => &self.targets,
+        }
+    }
+
+    pub fn list_mut(&mut self, which: ListFilter) -> &mut Vec<String> {
+        match which {
+            ListFilter::Status => &mut self.statuses,
+            ListFilter::Class => &mut self.classes,
+            ListFilter::Type => &mut self.pkg_types,
+            ListFilter::Target => &mut self.targets,
+        }
+    }
+
     /// True when no filter narrows the list (grouping, sort and selection aside).
     pub fn is_unfiltered(&self) -> bool {
         let plain = Query {

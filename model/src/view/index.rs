@@ -5,7 +5,9 @@
 //! 1. [`Index::new`]: folded search texts, interned target/package/ID ids, CVSS, the feeds, the
 //!    merge ids (one ID, package and version across targets), each finding's fix-plan entry
 //!    (`plan_of`) and layer (`layers_of`); [`Index::order`] caches each sort order.
-//! 2. [`select`]: the query's filters and search terms over the index, in a sort order.
+//! 2. [`search`]: the findings in the query's scope its search terms match, in a sort order;
+//!    then `facets.rs`'s [`apply_filters`](super::apply_filters) applies the other filters and
+//!    counts the facets, in one pass ([`select`] is both).
 //! 3. [`group`]: the selected findings in groups (severity, target, package, fix plan, layer),
 //!    merged across targets when asked, with counts by severity.
 //! 4. [`flatten`]: the groups as the windowed list's lines, collapsed groups left out.
@@ -45,6 +47,84 @@ type IdMap<V> = HashMap<u64, V, std::hash::BuildHasherDefault<IdHasher>>;
 /// No fix-plan entry, no layer: the `u32` index tables' "none".
 const NONE: u32 = u32::MAX;
 
+/// [`Traits::flags`]: fixable and unfixed (Trivy's meanings), in CISA's KEV catalog, in the
+/// `counted` and `hidden` scopes ([`Show`]).
+pub(super) const FIXABLE: u8 = 1;
+pub(super) const UNFIXED: u8 = 2;
+pub(super) const KEV: u8 = 4;
+const COUNTED: u8 = 8;
+const HIDDEN: u8 = 16;
+
+/// What the filters ask of one finding, packed together so that a pass over many findings
+/// reads a few bytes each rather than each finding's whole record.
+#[derive(Debug, Clone, Copy)]
+pub(super) struct Traits {
+    /// [`Severity::rank`].
+    pub(super) sev: u8,
+    /// `Kind as u8`.
+    pub(super) kind: u8,
+    pub(super) flags: u8,
+}
+
+/// The scope flag `show` asks for; 0 for all.
+fn scope_flag(show: Show) -> u8 {
+    match show {
+        Show::Counted => COUNTED,
+        Show::Hidden => HIDDEN,
+        Show::All => 0,
+    }
+}
+
+/// Finding `o`'s value of list filter `which` ("" for none).
+fn list_value(o: &crate::compact::Occurrence, which: ListFilter) -> &str {
+    match which {
+        ListFilter::Status => o.status.as_deref().unwrap_or(""),
+        ListFilter::Class => &o.class,
+        ListFilter::Type => &o.target_type,
+        ListFilter::Target => &o.target,
+    }
+}
+
+/// List filter `which`'s values, non-empty and sorted, and each finding's place among them
+/// (`values.len()` for none). Runs of one value, as findings come per target, skip the lookup.
+fn list_values(ds: &Dataset, which: ListFilter) -> (Vec<String>, Vec<u32>) {
+    let mut at: HashMap<String, u32> = HashMap::new();
+    let mut values: Vec<&str> = Vec::new();
+    let mut of = Vec::with_capacity(ds.findings.len());
+    let mut last: Option<(&str, u32)> = None;
+    for o in &ds.findings {
+        let s = list_value(o, which);
+        let k = match last {
+            Some((l, k)) if l == s => k,
+            _ if s.is_empty() => NONE,
+            _ => match at.get(s) {
+                Some(&k) => k,
+                None => {
+                    at.insert(s.to_string(), values.len() as u32);
+                    values.push(s);
+                    values.len() as u32 - 1
+                }
+            },
+        };
+        last = Some((s, k));
+        of.push(k);
+    }
+    let order = positions(values.len(), &mut |a, b| values[a].cmp(values[b]));
+    let mut place = vec![0u32; values.len()];
+    for (n, &v) in order.iter().enumerate() {
+        place[v as usize] = n as u32;
+    }
+    let none = values.len() as u32;
+    for k in &mut of {
+        *k = place.get(*k as usize).copied().unwrap_or(none);
+    }
+    let values = order
+        .iter()
+        .map(|&v| values[v as usize].to_string())
+        .collect();
+    (values, of)
+}
+
 /// One image layer findings can be grouped by.
 #[derive(Debug, Clone, PartialEq)]
 pub struct LayerInfo {
@@ -60,8 +140,13 @@ pub struct LayerInfo {
 /// Precomputed per-finding data: lowercase search text and interned keys for grouping and
 /// sorting.
 pub struct Index {
-    /// Per finding: its ID, lowercased.
-    id_hay: Vec<String>,
+    /// Every finding's ID, lowercased, one after another (one block of memory that a search
+    /// reads in order, not a string each); finding `i`'s ends at `id_end[i]`.
+    id_hay: String,
+    id_end: Vec<u32>,
+    /// Per finding: its advisory (in `adv_hay`), kept here so that a search does not read each
+    /// finding's whole record.
+    adv_of: Vec<u32>,
     /// Per finding: which `ctx_hay` holds the rest of its own search text.
     ctx_of: Vec<u32>,
     /// Distinct texts of target, package name, PURL, path and ID, license file and check
@@ -76,8 +161,6 @@ pub struct Index {
     /// Interned strings the ids above point into.
     names: Vec<String>,
     cvss: Vec<f32>,
-    /// Per finding: in CISA's KEV catalog.
-    kev: Vec<bool>,
     /// Per finding: its EPSS score, or -1 when not scored.
     epss: Vec<f32>,
     /// Per finding: the `report.remediation` entry whose upgrade fixes it, or `NONE`.
@@ -87,9 +170,22 @@ pub struct Index {
     /// Per finding: its ID, package and installed version together, interned in `names` (the
     /// same vulnerability in several targets shares it: merged rows).
     merge_id: Vec<u32>,
+    /// Per finding: its merge id and target together, numbered densely (`NONE` without a
+    /// merge id); and how many merge ids and pairs there are, for [`group`]'s tables.
+    in_target: Vec<u32>,
+    merges: usize,
+    in_targets: usize,
     pub layers: Vec<LayerInfo>,
     /// Whether findings come from more than one target (else no rows can merge).
     several_targets: bool,
+    /// Per finding: severity, kind and flags, for the filter pass.
+    pub(super) traits: Vec<Traits>,
+    /// Each list filter's values (by `ListFilter as usize`), non-empty and sorted, and per
+    /// finding its place among them (the values' length for none).
+    pub(super) values: [Vec<String>; 4],
+    pub(super) value_of: [Vec<u32>; 4],
+    /// How many findings each [`Show`] scope holds (by `Show as usize`).
+    scopes: [usize; 3],
     /// All findings in each sort order (by `SortBy as usize`), made when first asked for.
     orders: std::cell::RefCell<[Option<std::rc::Rc<Vec<u32>>>; SortBy::ALL.len()]>,
 }
@@ -107,7 +203,8 @@ fn intern(map: &mut HashMap<String, u32>, names: &mut Vec<String>, s: &str) -> u
 impl Index {
     pub fn new(ds: &Dataset) -> Index {
         let n = ds.findings.len();
-        let mut id_hay = Vec::with_capacity(n);
+        let mut id_hay = String::new();
+        let mut id_end = Vec::with_capacity(n);
         let mut ctx_of = Vec::with_capacity(n);
         let mut ctx_hay = Vec::new();
         let mut ctx_map: HashMap<String, u32> = HashMap::new();
@@ -129,7 +226,8 @@ impl Index {
             .map(|a| a.max_cvss().unwrap_or(-1.0) as f32)
             .collect();
         for o in &ds.findings {
-            id_hay.push(fold(&o.id));
+            id_hay.push_str(&fold(&o.id));
+            id_end.push(id_hay.len() as u32);
             let mut h = String::with_capacity(64);
             h.push_str(&o.target);
             if let Some(p) = &o.package {
@@ -187,18 +285,49 @@ impl Index {
                 _ => NONE,
             });
         }
-        let kev = ds
-            .findings
-            .iter()
-            .map(|o| o.kev.listed().is_some())
-            .collect();
         let epss = ds
             .findings
             .iter()
             .map(|o| o.epss.listed().map_or(-1.0, |e| e.score as f32))
             .collect();
+        let traits: Vec<Traits> = ds
+            .findings
+            .iter()
+            .map(|o| {
+                let counted = o.is_counted();
+                let flags = [
+                    (o.is_fixable(), FIXABLE),
+                    (o.is_unfixed(), UNFIXED),
+                    (o.kev.listed().is_some(), KEV),
+                    (counted, COUNTED),
+                    (!counted || o.excluded.is_some(), HIDDEN),
+                ]
+                .iter()
+                .filter(|f| f.0)
+                .fold(0, |m, f| m | f.1);
+                Traits {
+                    sev: o.severity.rank() as u8,
+                    kind: o.kind as u8,
+                    flags,
+                }
+            })
+            .collect();
+        let scopes = [Show::Counted, Show::Hidden, Show::All].map(|show| {
+            let f = scope_flag(show);
+            traits.iter().filter(|t| t.flags & f == f).count()
+        });
+        let [status, class, kind, target] = ListFilter::ALL.map(|w| list_values(ds, w));
         let (layers, layer_of) = layers_of(ds);
         let several_targets = target_id.iter().any(|&t| t != target_id[0]);
+        let mut pairs_in: IdMap<u32> = IdMap::default();
+        let in_target = merge_id
+            .iter()
+            .zip(&target_id)
+            .map(|(&m, &t)| match m {
+                NONE => NONE,
+                m => dense(&mut pairs_in, (m as u64) << 32 | t as u64),
+            })
+            .collect();
         let plan_of = plan_of(ds, &map, &pairs, &triples, &target_id, &merge_id);
         let adv_hay = ds
             .advisories
@@ -214,6 +343,8 @@ impl Index {
             .collect();
         Index {
             id_hay,
+            id_end,
+            adv_of: ds.findings.iter().map(|o| o.advisory).collect(),
             ctx_of,
             ctx_hay,
             adv_hay,
@@ -222,20 +353,36 @@ impl Index {
             vuln_id,
             names,
             cvss,
-            kev,
             epss,
             plan_of,
             layer_of,
             merge_id,
+            in_target,
+            merges: triples.len(),
+            in_targets: pairs_in.len(),
             layers,
             several_targets,
+            traits,
+            values: [status.0, class.0, kind.0, target.0],
+            value_of: [status.1, class.1, kind.1, target.1],
+            scopes,
             orders: Default::default(),
         }
     }
 
     /// Whether finding `i` is in CISA's KEV catalog.
     pub fn kev(&self, i: usize) -> bool {
-        self.kev[i]
+        self.traits[i].flags & KEV != 0
+    }
+
+    /// How many findings `show` covers before any other filter: the "M" of "N of M findings".
+    pub fn scope(&self, show: Show) -> usize {
+        self.scopes[show as usize]
+    }
+
+    /// The report's values of list filter `which`, each once, sorted: what its facet offers.
+    pub fn values(&self, which: ListFilter) -> &[String] {
+        &self.values[which as usize]
     }
 
     /// Finding `i`'s EPSS score, if scored.
@@ -290,8 +437,9 @@ impl Index {
                     pb.cmp(pa).then(sev).then_with(id)
                 }
                 SortBy::Id => id().then_with(pkg),
-                SortBy::Risk => self.kev[b]
-                    .cmp(&self.kev[a])
+                SortBy::Risk => self
+                    .kev(b)
+                    .cmp(&self.kev(a))
                     .then_with(|| cmp_epss(a, b))
                     .then(sev)
                     .then_with(|| cmp_cvss(a, b))
@@ -319,95 +467,59 @@ impl Index {
     }
 }
 
-fn in_scope(o: &crate::compact::Occurrence, show: Show) -> bool {
-    match show {
-        Show::Counted => o.is_counted(),
-        Show::Hidden => !o.is_counted() || o.excluded.is_some(),
-        Show::All => true,
-    }
-}
-
-/// How many findings `show` covers before any other filter: the "M" of "N of M findings".
-pub fn scope_count(ds: &Dataset, show: Show) -> usize {
-    ds.findings.iter().filter(|o| in_scope(o, show)).count()
-}
-
-/// The findings `q` selects, in its sort order. `within` narrows the search to an earlier
-/// result that already matched a prefix of this query (a keystroke that extends the search).
-pub fn select(ds: &Dataset, ix: &Index, q: &Query, within: Option<&[u32]>) -> Vec<u32> {
+/// The findings in `q.show`'s scope that its search terms all match, in `q`'s sort order: what
+/// the other filters then narrow ([`apply_filters`](super::apply_filters)). `within` is an
+/// earlier result of a search this one extends in the same scope and order, so holds every
+/// match (a keystroke).
+pub fn search(ds: &Dataset, ix: &Index, q: &Query, within: Option<&[u32]>) -> Vec<u32> {
     let terms = terms(&q.q);
-    // Which terms each advisory's text and each shared context matches, computed once each,
-    // not per finding.
-    let masks = |hay: &[String]| -> Vec<u64> {
-        if terms.is_empty() {
-            return Vec::new();
+    let scope = scope_flag(q.show);
+    // Which terms each advisory's text and each shared context match, found the first time a
+    // finding needs them (a narrowed search meets only some), then kept. `UNKNOWN` is also the
+    // mask of 64 terms all matched, which is then only found again.
+    const UNKNOWN: u64 = u64::MAX;
+    let known = |hay: &[String]| vec![UNKNOWN; if terms.is_empty() { 0 } else { hay.len() }];
+    let (mut adv_mask, mut ctx_mask) = (known(&ix.adv_hay), known(&ix.ctx_hay));
+    let mask = |memo: &mut [u64], hay: &[String], k: usize| -> u64 {
+        match memo.get_mut(k) {
+            Some(m) => {
+                if *m == UNKNOWN {
+                    *m = terms
+                        .iter()
+                        .enumerate()
+                        .filter(|(_, t)| hay[k].contains(t.as_str()))
+                        .fold(0u64, |m, (n, _)| m | 1 << n);
+                }
+                *m
+            }
+            None => 0,
         }
-        hay.iter()
-            .map(|h| {
-                terms
-                    .iter()
-                    .enumerate()
-                    .filter(|(_, t)| h.contains(t.as_str()))
-                    .fold(0u64, |m, (n, _)| m | 1 << n)
-            })
-            .collect()
     };
-    let adv_mask = masks(&ix.adv_hay);
-    let ctx_mask = masks(&ix.ctx_hay);
     let all: u64 = if terms.len() == 64 {
         u64::MAX
     } else {
         (1u64 << terms.len()) - 1
     };
-    let keep = |i: u32| -> bool {
-        let o = &ds.findings[i as usize];
-        if !in_scope(o, q.show) {
+    let mut keep = |i: u32| -> bool {
+        let iu = i as usize;
+        if ix.traits[iu].flags & scope != scope {
             return false;
         }
-        if !q.severities.is_empty() && !q.severities.contains(&o.severity) {
-            return false;
+        if terms.is_empty() {
+            return true;
         }
-        if !q.kinds.is_empty() && !q.kinds.contains(&o.kind) {
-            return false;
-        }
-        match q.fix {
-            Fix::Any => {}
-            Fix::Fixable if !o.is_fixable() => return false,
-            Fix::Unfixed if !o.is_unfixed() => return false,
-            _ => {}
-        }
-        let status = o.status.as_deref().unwrap_or("");
-        if !q.statuses.is_empty() && !q.statuses.iter().any(|s| s == status) {
-            return false;
-        }
-        if !q.classes.is_empty() && !q.classes.contains(&o.class) {
-            return false;
-        }
-        if !q.pkg_types.is_empty() && !q.pkg_types.contains(&o.target_type) {
-            return false;
-        }
-        if !q.targets.is_empty() && !q.targets.contains(&o.target) {
-            return false;
-        }
-        if q.kev && !ix.kev[i as usize] {
-            return false;
-        }
-        if !terms.is_empty() {
-            let mut m = adv_mask.get(o.advisory as usize).copied().unwrap_or(0)
-                | ctx_mask[ix.ctx_of[i as usize] as usize];
-            if m != all {
-                let h = ix.id_hay[i as usize].as_bytes();
-                for (n, t) in terms.iter().enumerate() {
-                    if m & (1 << n) == 0 && has(h, t.as_bytes()) {
-                        m |= 1 << n;
-                    }
+        let mut m = mask(&mut adv_mask, &ix.adv_hay, ix.adv_of[iu] as usize)
+            | mask(&mut ctx_mask, &ix.ctx_hay, ix.ctx_of[iu] as usize);
+        if m != all {
+            let start = iu.checked_sub(1).map_or(0, |p| ix.id_end[p] as usize);
+            let h = &ix.id_hay.as_bytes()[start..ix.id_end[iu] as usize];
+            for (n, t) in terms.iter().enumerate() {
+                if m & (1 << n) == 0 && has(h, t.as_bytes()) {
+                    m |= 1 << n;
                 }
             }
-            if m != all {
-                return false;
-            }
         }
-        true
+        m == all
     };
     match (within, q.reverse) {
         (Some(prev), _) => prev.iter().copied().filter(|&i| keep(i)).collect(),
@@ -425,6 +537,13 @@ pub fn select(ds: &Dataset, ix: &Index, q: &Query, within: Option<&[u32]>) -> Ve
             .filter(|&i| keep(i))
             .collect(),
     }
+}
+
+/// The findings `q` shows, in its sort order: [`search`], then
+/// [`apply_filters`](super::apply_filters). `within` narrows the search to an earlier result
+/// of a search this one extends.
+pub fn select(ds: &Dataset, ix: &Index, q: &Query, within: Option<&[u32]>) -> Vec<u32> {
+    super::apply_filters(ix, q, &search(ds, ix, q, within)).0
 }
 
 /// A dense number for `key`: the next one when it is new.
@@ -665,31 +784,36 @@ fn group_of(
 /// version in several targets takes one row (see [`Group::also`]).
 pub fn group(ds: &Dataset, ix: &Index, selected: &[u32], by: GroupBy, merge: bool) -> Vec<Group> {
     let mut groups: Vec<(Option<Rank>, Group)> = Vec::new();
-    // Group key → group; (group, merge key) → the merged row in `reps`.
+    // Group key → group; the last one met, since findings of one group come in runs.
     let mut slot: IdMap<u32> = IdMap::default();
+    let mut last: Option<(u64, usize)> = None;
+    // Dense tables by the index's ids rather than hash maps keyed by them: one keystroke
+    // groups up to every finding.
     let merge = merge && ix.several_targets;
-    let cap = if merge { selected.len() } else { 0 };
-    let mut rows: IdMap<u32> = IdMap::with_capacity_and_hasher(cap, Default::default());
+    let table = |n: usize| if merge { n } else { 0 };
     // (ID, package, version) in a target, seen: a second one in the same target keeps its row.
-    // (Its values are unused: one map type for all keeps one copy of the table code.)
-    let mut seen: IdMap<u32> = IdMap::with_capacity_and_hasher(cap, Default::default());
-    // The merged rows: (group, the row's finding); and (merged row, a finding merged into it).
-    let mut reps: Vec<(usize, u32)> = Vec::new();
+    let mut seen = vec![false; table(ix.in_targets)];
+    // The merged rows: (group, the row's finding, the previous row of its merge id, in another
+    // group, or `NONE`); per merge id, its latest row; and (merged row, a finding merged into
+    // it).
+    let mut reps: Vec<(usize, u32, u32)> = Vec::new();
+    let mut rep_of = vec![NONE; table(ix.merges)];
     let mut joined: Vec<(u32, u32)> = Vec::new();
     for &i in selected {
         let iu = i as usize;
-        let o = &ds.findings[iu];
+        let sev = Severity::ALL[ix.traits[iu].sev as usize];
         let k = match by {
             // Cheap keys first: no label is made for a group that exists.
-            GroupBy::Severity => o.severity.rank() as u64,
+            GroupBy::Severity => sev.rank() as u64,
             GroupBy::Target => ix.target_id[iu] as u64,
             GroupBy::Package => ix.package_id[iu] as u64,
             GroupBy::Vulnerability => ix.vuln_id[iu] as u64,
             _ => group_of(ds, ix, iu, by).0,
         };
-        let g = match slot.get(&k) {
-            Some(&g) => g as usize,
-            None => {
+        let g = match (last, slot.get(&k)) {
+            (Some((lk, g)), _) if lk == k => g,
+            (_, Some(&g)) => g as usize,
+            (_, None) => {
                 let (_, label, detail, rank) = group_of(ds, ix, iu, by);
                 groups.push((
                     rank,
@@ -701,7 +825,7 @@ pub fn group(ds: &Dataset, ix: &Index, selected: &[u32], by: GroupBy, merge: boo
                         },
                         label,
                         detail,
-                        worst: o.severity,
+                        worst: sev,
                         rows: Vec::new(),
                         counts: SeverityCounts::default(),
                         merged: Vec::new(),
@@ -712,32 +836,29 @@ pub fn group(ds: &Dataset, ix: &Index, selected: &[u32], by: GroupBy, merge: boo
                 groups.len() - 1
             }
         };
+        last = Some((k, g));
         let grp = &mut groups[g].1;
-        grp.worst = grp.worst.min(o.severity);
-        grp.counts.add(o.severity);
+        grp.worst = grp.worst.min(sev);
+        grp.counts.add(sev);
         let m = ix.merge_id[iu];
-        if merge && m != NONE {
-            let in_target = (m as u64) << 32 | ix.target_id[iu] as u64;
-            if seen.insert(in_target, 0).is_none() {
-                let key = (g as u64) << 32 | m as u64;
-                match rows.get(&key) {
-                    Some(&rep) => {
-                        joined.push((rep, i));
-                        continue;
-                    }
-                    None => {
-                        rows.insert(key, reps.len() as u32);
-                        reps.push((g, i));
-                    }
-                }
+        if merge && m != NONE && !std::mem::replace(&mut seen[ix.in_target[iu] as usize], true) {
+            let mut r = rep_of[m as usize];
+            while r != NONE && reps[r as usize].0 != g {
+                r = reps[r as usize].2;
             }
+            if r != NONE {
+                joined.push((r, i));
+                continue;
+            }
+            reps.push((g, i, rep_of[m as usize]));
+            rep_of[m as usize] = reps.len() as u32 - 1;
         }
         grp.rows.push(i);
     }
     // Stable: each row's findings stay in sort order.
     sort_by(&mut joined, |a, b| a.0.cmp(&b.0));
     for run in joined.chunk_by(|a, b| a.0 == b.0) {
-        let (g, row) = reps[run[0].0 as usize];
+        let (g, row, _) = reps[run[0].0 as usize];
         let grp = &mut groups[g].1;
         let start = grp.merged_items.len() as u32;
         grp.merged_items.extend(run.iter().map(|j| j.1));

@@ -22,7 +22,7 @@ fn default_shows_counted_sorted_by_severity() {
             "CVE-2024-0003@zlib"
         ]
     );
-    assert_eq!(scope_count(&ds, Show::Counted), 5);
+    assert_eq!(ix.scope(Show::Counted), 5);
     let hidden = select(
         &ds,
         &ix,
@@ -416,6 +416,38 @@ fn the_same_vulnerability_in_two_targets_is_one_row_unless_unmerged() {
     let high = apart.iter().find(|g| g.label == "HIGH").unwrap();
     assert_eq!(high.rows, [0, 1]);
     assert!(!high.has_merged());
+    // Rows merge within a group only: by target, each target keeps its row.
+    let by_target = group(&ds, &ix, &sel, GroupBy::Target, true);
+    let rows = |label: &str| {
+        let g = by_target.iter().find(|g| g.label == label).unwrap();
+        (g.rows.clone(), g.has_merged())
+    };
+    assert_eq!(rows("other (debian 12)"), (vec![1], false));
+    assert!(!rows("img (debian 12)").1, "nothing merged in img either");
+}
+
+#[test]
+fn a_second_finding_of_one_vulnerability_in_one_target_keeps_its_row() {
+    let mut findings = vec![
+        crate::testdata::f("CVE-A", Severity::High, "openssl", ""),
+        crate::testdata::f("CVE-A", Severity::High, "openssl", ""),
+        crate::testdata::f("CVE-A", Severity::High, "openssl", ""),
+    ];
+    findings[1].target = "other (debian 12)".into();
+    let ds = Dataset::from_report(&Report {
+        findings,
+        ..Default::default()
+    });
+    let ix = Index::new(&ds);
+    let sel = select(&ds, &ix, &Query::default(), None);
+    let g = group(&ds, &ix, &sel, GroupBy::Severity, true);
+    assert_eq!(g[0].rows, [0, 2], "the same target twice: two rows");
+    assert_eq!(
+        g[0].findings_of(0),
+        [0, 1],
+        "the other target joins the first"
+    );
+    assert_eq!(g[0].total(), 3);
 }
 
 #[test]
@@ -438,4 +470,164 @@ fn new_hash_keys_round_trip_and_default_to_off() {
         ..Default::default()
     }
     .is_unfiltered());
+}
+
+/// The facets of `q` over the whole report.
+fn facets_of(ds: &Dataset, ix: &Index, q: &Query) -> Facets {
+    apply_filters(ix, q, &search(ds, ix, q, None)).1
+}
+
+#[test]
+fn facet_counts_obey_the_other_filters_but_not_their_own() {
+    let ds = ds();
+    let ix = Index::new(&ds);
+    let sevs = |f: &Facets| Severity::ALL.map(|s| f.severity(s));
+    let kinds = |f: &Facets| [Kind::Vulnerability, Kind::Secret].map(|k| f.kind(k));
+    let all = facets_of(&ds, &ix, &Query::default());
+    assert_eq!(sevs(&all), [2, 2, 0, 1, 0], "the counted findings");
+    assert_eq!(kinds(&all), [4, 1]);
+    assert_eq!((all.fix(Fix::Fixable), all.fix(Fix::Unfixed)), (3, 1));
+    assert_eq!(ix.values(ListFilter::Class), ["os-pkgs", "secret"]);
+    assert_eq!(
+        (0..2)
+            .map(|n| all.value(ListFilter::Class, n))
+            .collect::<Vec<_>>(),
+        [4, 1]
+    );
+    assert_eq!(ix.values(ListFilter::Type), ["debian"], "no empty value");
+    // Choosing HIGH leaves the severity counts, and narrows the others to HIGH findings.
+    let high = facets_of(
+        &ds,
+        &ix,
+        &Query {
+            severities: vec![Severity::High],
+            ..Default::default()
+        },
+    );
+    assert_eq!(sevs(&high), sevs(&all));
+    assert_eq!(kinds(&high), [2, 0]);
+    assert_eq!(high.value(ListFilter::Class, 1), 0, "no HIGH secret");
+    // Choosing secrets narrows the severities to the secret's.
+    let secrets = facets_of(
+        &ds,
+        &ix,
+        &Query {
+            kinds: vec![Kind::Secret],
+            ..Default::default()
+        },
+    );
+    assert_eq!(sevs(&secrets), [1, 0, 0, 0, 0]);
+    assert_eq!(kinds(&secrets), kinds(&all));
+    // The search narrows every facet.
+    let searched = facets_of(
+        &ds,
+        &ix,
+        &Query {
+            q: "cve-2023".into(),
+            ..Default::default()
+        },
+    );
+    assert_eq!(sevs(&searched), [0, 2, 0, 0, 0]);
+    assert_eq!(searched.fix(Fix::Fixable), 2);
+    // The scope too: the suppressed finding counts only where it is shown.
+    let hidden = facets_of(
+        &ds,
+        &ix,
+        &Query {
+            show: Show::Hidden,
+            ..Default::default()
+        },
+    );
+    assert_eq!(sevs(&hidden), [0, 1, 0, 0, 0]);
+    assert_eq!((ix.scope(Show::Hidden), ix.scope(Show::All)), (1, 6));
+}
+
+/// Each facet count is what choosing that chip alone in its facet would show.
+#[test]
+fn every_facet_count_is_the_list_its_chip_would_show() {
+    let ds = triage_ds();
+    let ix = Index::new(&ds);
+    let shown = |q: &Query| select(&ds, &ix, q, None).len();
+    let queries = [
+        Query::default(),
+        Query {
+            severities: vec![Severity::High, Severity::Low],
+            ..Default::default()
+        },
+        Query {
+            kinds: vec![Kind::Vulnerability],
+            fix: Fix::Fixable,
+            ..Default::default()
+        },
+        Query {
+            kev: true,
+            targets: vec!["other (debian 12)".into()],
+            ..Default::default()
+        },
+        Query {
+            q: "cve".into(),
+            statuses: vec!["affected".into(), "fixed".into()],
+            fix: Fix::Unfixed,
+            ..Default::default()
+        },
+        Query {
+            classes: vec!["nothing-such".into()],
+            show: Show::All,
+            ..Default::default()
+        },
+    ];
+    for q in &queries {
+        let (list, f) = apply_filters(&ix, q, &search(&ds, &ix, q, None));
+        assert_eq!(list.len(), shown(q), "{q:?}");
+        for s in Severity::ALL {
+            let with = Query {
+                severities: vec![s],
+                ..q.clone()
+            };
+            assert_eq!(f.severity(s), shown(&with), "{s:?} in {q:?}");
+        }
+        for k in Kind::ALL {
+            let with = Query {
+                kinds: vec![k],
+                ..q.clone()
+            };
+            assert_eq!(f.kind(k), shown(&with), "{k:?} in {q:?}");
+        }
+        for fix in [Fix::Fixable, Fix::Unfixed] {
+            let with = Query { fix, ..q.clone() };
+            assert_eq!(f.fix(fix), shown(&with), "{fix:?} in {q:?}");
+        }
+        let kev = Query {
+            kev: true,
+            ..q.clone()
+        };
+        assert_eq!(f.kev(), shown(&kev), "KEV in {q:?}");
+        let urgent = Query {
+            fix: Fix::Fixable,
+            severities: vec![Severity::Critical, Severity::High],
+            ..q.clone()
+        };
+        assert_eq!(f.fixable_urgent(), shown(&urgent), "urgent in {q:?}");
+        for w in ListFilter::ALL {
+            for (n, v) in ix.values(w).iter().enumerate() {
+                let mut with = q.clone();
+                *with.list_mut(w) = vec![v.clone()];
+                assert_eq!(f.value(w, n), shown(&with), "{w:?}={v} in {q:?}");
+            }
+        }
+    }
+}
+
+#[test]
+fn an_empty_value_in_a_list_filter_matches_findings_without_one() {
+    let ds = ds();
+    let ix = Index::new(&ds);
+    let q = Query {
+        pkg_types: vec![String::new()],
+        ..Default::default()
+    };
+    assert_eq!(
+        ids(&ds, &select(&ds, &ix, &q, None)),
+        ["aws-access-key-id@/app/.env"]
+    );
 }

@@ -1,6 +1,7 @@
 //! The controls above the list: the search box with its "N of M" count; grouping, sort, scope
-//! and row merging; the facets (chips with counts for fix state, status, class and type, and a
-//! searchable target facet that shows the top entries and "N more"); the active filters as
+//! and row merging; the facets (chips for fix state, status, class and type, and a searchable
+//! target facet that shows the top entries and "N more", each with how many findings choosing
+//! it would show: the state's [`Facets`](scanlens_model::view::Facets)); the active filters as
 //! removable chips; expand/collapse all; and the selection and export buttons.
 
 use super::send;
@@ -50,18 +51,20 @@ fn chip(label: String, n: usize, on: bool, onclick: Callback<MouseEvent>) -> Htm
 fn facet(
     label: &'static str,
     which: ListFilter,
-    values: &[(String, usize)],
-    cur: &[String],
+    s: &State,
+    d: &Data,
     act: &Callback<Action>,
 ) -> Html {
+    let values = d.ix.values(which);
+    let cur = s.query.list(which);
     if values.len() < 2 && cur.is_empty() {
         return html! {};
     }
     html! {
         <div class="facet" role="group" aria-label={label}>
             <span class="fname">{ label }</span>
-            { for values.iter().map(|(v, n)| {
-                chip(v.clone(), *n, cur.contains(v), send(act, Action::ToggleValue(which, v.clone())))
+            { for values.iter().enumerate().map(|(n, v)| {
+                chip(v.clone(), s.facets.value(which, n), cur.contains(v), send(act, Action::ToggleValue(which, v.clone())))
             }) }
         </div>
     }
@@ -69,22 +72,22 @@ fn facet(
 
 /// The target facet: a search over the targets, the top matches by findings, and how many more.
 fn targets(s: &State, d: &Data, act: &Callback<Action>) -> Html {
-    if d.targets.len() < 2 && s.query.targets.is_empty() {
+    let all = d.ix.values(ListFilter::Target).len();
+    if all < 2 && s.query.targets.is_empty() {
         return html! {};
     }
     let (shown, more) = s.facet_targets(d);
     let oninput = typed(act, Action::FacetSearch);
     html! {
         <div class="facet targets" role="group" aria-label="Target">
-            <label class="fname" for="facet-target">{ format!("Target ({})", d.targets.len()) }</label>
+            <label class="fname" for="facet-target">{ format!("Target ({all})") }</label>
             <input id="facet-target" type="search" class="facet-q" placeholder="Find a target"
                 autocomplete="off" spellcheck="false" value={s.facet_q.clone()} {oninput} />
             { for shown.into_iter().map(|(v, n)| {
-                let full = v.clone();
                 html! {
-                    <button type="button" class="chip" aria-pressed={s.query.targets.contains(v).to_string()} title={full}
-                        onclick={send(act, Action::ToggleValue(ListFilter::Target, v.clone()))}>
-                        <span class="cl">{ scanlens_model::present::middle_ellipsis(v, 40).into_owned() }</span><span class="cn">{ *n }</span>
+                    <button type="button" class="chip" aria-pressed={s.query.targets.iter().any(|t| t == v).to_string()} title={v.to_string()}
+                        onclick={send(act, Action::ToggleValue(ListFilter::Target, v.to_string()))}>
+                        <span class="cl">{ scanlens_model::present::middle_ellipsis(v, 40).into_owned() }</span><span class="cn">{ n }</span>
                     </button>
                 }
             }) }
@@ -198,14 +201,14 @@ pub fn view(s: &State, d: &Data, search: &NodeRef, act: &Callback<Action>) -> Ht
             <div class="facets">
                 <div class="facet" role="group" aria-label="Fix state">
                     <span class="fname">{ "Fix" }</span>
-                    { for [(Fix::Fixable, d.fixable), (Fix::Unfixed, d.unfixed)].into_iter().map(|(f, n)| {
+                    { for [Fix::Fixable, Fix::Unfixed].into_iter().map(|f| {
                         let on = q.fix == f;
-                        chip(f.as_str().into(), n, on, send(act, Action::SetFix(if on { Fix::Any } else { f })))
+                        chip(f.as_str().into(), s.facets.fix(f), on, send(act, Action::SetFix(if on { Fix::Any } else { f })))
                     }) }
                 </div>
-                { facet("Status", ListFilter::Status, &d.statuses, &q.statuses, act) }
-                { facet("Class", ListFilter::Class, &d.classes, &q.classes, act) }
-                { facet("Type", ListFilter::Type, &d.types, &q.pkg_types, act) }
+                { facet("Status", ListFilter::Status, s, d, act) }
+                { facet("Class", ListFilter::Class, s, d, act) }
+                { facet("Type", ListFilter::Type, s, d, act) }
                 { targets(s, d, act) }
             </div>
             { active(s, act) }

@@ -1,7 +1,8 @@
 //! The page header: what was scanned (name, digest, OS and whether it is past its end of
 //! support, scan time in local time, Trivy version), the gate's verdict in the model's words,
 //! and the triage overview: counts by severity and kind, fixable critical/high and known
-//! exploited, each a toggle that filters the list.
+//! exploited, each a toggle that filters the list and counts what it would show under the rest
+//! of the query (the state's facets); the chart keeps the report's own counts.
 
 use super::send;
 use crate::data::Data;
@@ -118,7 +119,7 @@ pub fn view(s: &State, d: &Data, act: &Callback<Action>) -> Html {
     let q = &s.query;
     let sum = &r.summary;
     let sev_buttons = Severity::ALL.iter().map(|&sv| {
-        let n = sum.severity_total(sv);
+        let n = s.facets.severity(sv);
         let on = q.severities.contains(&sv);
         html! {
             <button type="button" class={format!("count sev-{}", sv.as_str().to_ascii_lowercase())}
@@ -134,7 +135,7 @@ pub fn view(s: &State, d: &Data, act: &Callback<Action>) -> Html {
         html! {
             <button type="button" class="count kind" aria-pressed={on.to_string()} data-kind={k.as_str()}
                 onclick={send(act, Action::ToggleKind(k))}>
-                <span class="n">{ sum.of(k).total() }</span><span class="l">{ k.plural() }</span>
+                <span class="n">{ s.facets.kind(k) }</span><span class="l">{ k.plural() }</span>
             </button>
         }
     });
@@ -180,13 +181,13 @@ pub fn view(s: &State, d: &Data, act: &Callback<Action>) -> Html {
                 <button type="button" class="count triage" id="fixable-urgent" aria-pressed={urgent.to_string()}
                     title="Show only fixable critical and high findings (click again to undo)"
                     onclick={send(act, Action::ToggleFixableUrgent)}>
-                    <span class="n">{ d.fixable_urgent }</span><span class="l">{ "fixable critical/high" }</span>
+                    <span class="n">{ s.facets.fixable_urgent() }</span><span class="l">{ "fixable critical/high" }</span>
                 </button>
-                if kev_feed || d.kev > 0 {
+                if kev_feed || d.any_kev {
                     <button type="button" class="count triage kev-count" id="known-exploited" aria-pressed={q.kev.to_string()}
                         title="Show only findings in CISA's Known Exploited Vulnerabilities catalog (click again to undo)"
                         onclick={send(act, Action::ToggleKev)}>
-                        <span class="n">{ d.kev }</span><span class="l">{ "known exploited" }</span>
+                        <span class="n">{ s.facets.kev() }</span><span class="l">{ "known exploited" }</span>
                     </button>
                 }
                 { chart(sum) }

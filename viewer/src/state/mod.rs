@@ -4,7 +4,8 @@
 //! besides re-rendering (the URL hash, the clipboard, scrolling, focus) comes back as
 //! [`Effect`] values, which the app component performs.
 //!
-//! - `search.rs`: the current result, narrowed while a search is only extended;
+//! - `search.rs`: the current search result, reused while only filters change and narrowed
+//!   while a search is only extended;
 //! - `scroll.rs`: the windowed list's geometry;
 //! - `keys.rs`: what each key does.
 
@@ -19,21 +20,12 @@ pub use scroll::ROW_H;
 
 use crate::data::Data;
 use scanlens_model::export;
-use scanlens_model::view::sort::sort;
-use scanlens_model::view::{self as query, Fix, Group, GroupBy, Line, Query, Show, SortBy};
+use scanlens_model::view::sort::{sort, sort_by};
+use scanlens_model::view::{self as query, Facets, Fix, Group, GroupBy, Line, Query, Show, SortBy};
 use scanlens_model::{Kind, Severity};
 use search::Searched;
 
-use std::rc::Rc;
-
-/// The multi-value filters offered as lists of the report's own values.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum ListFilter {
-    Status,
-    Class,
-    Type,
-    Target,
-}
+pub use scanlens_model::view::ListFilter;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ExportKind {
@@ -99,7 +91,8 @@ pub enum Effect {
     /// Cancels the browser's own handling of the key being handled (typing `/`, scrolling).
     PreventDefault,
     /// Writes the query to the URL hash (no `#`; empty for none). `push` adds a history entry,
-    /// so back and forward step through filter changes; keystrokes replace the entry instead.
+    /// so back and forward step through filter changes; keystrokes replace the entry instead,
+    /// which the app does once typing pauses.
     SetHash {
         hash: String,
         push: bool,
@@ -148,9 +141,15 @@ impl Outcome {
 pub struct State {
     pub query: Query,
     /// The current result, in sort order.
-    pub selected: Rc<Vec<u32>>,
-    /// The search `selected` answered, to narrow it when the next keystroke extends it.
+    pub selected: Vec<u32>,
+    /// The search `selected` was filtered from: reused when only a filter changes, narrowed
+    /// when the next keystroke extends it.
     searched: Option<Searched>,
+    /// For every facet chip, how many findings choosing it would show.
+    pub facets: Facets,
+    /// The targets (places in the index's values), most findings under the current query
+    /// first: the target facet's order.
+    targets_ranked: Vec<u32>,
     /// How many findings the `show` scope holds before any other filter.
     pub scope: usize,
     pub groups: Vec<Group>,
@@ -184,8 +183,10 @@ impl State {
     pub fn new(data: &Data, hash: &str, viewport: f64) -> State {
         let mut s = State {
             query: query::from_hash(hash),
-            selected: Rc::default(),
+            selected: Vec::new(),
             searched: None,
+            facets: Facets::default(),
+            targets_ranked: Vec::new(),
             scope: 0,
             groups: Vec::new(),
             lines: Vec::new(),
@@ -230,18 +231,21 @@ impl State {
         self.groups.get(g as usize).map_or(&[], |g| g.also(i))
     }
 
-    /// The target facet's choices: the report's targets containing its search, most findings
-    /// first, at most `facet_limit`; and how many more match.
-    pub fn facet_targets<'a>(&self, d: &'a Data) -> (Vec<&'a (String, usize)>, usize) {
+    /// The target facet's choices, each with its count: the report's targets containing its
+    /// search, those with most findings under the current query first, at most
+    /// `facet_limit`; and how many more match.
+    pub fn facet_targets<'a>(&self, d: &'a Data) -> (Vec<(&'a str, usize)>, usize) {
         let needle = query::fold(self.facet_q.trim());
+        let values = d.ix.values(ListFilter::Target);
         let mut shown = Vec::new();
         let mut more = 0;
-        for t in &d.targets_by_count {
-            if !needle.is_empty() && !query::fold(&t.0).contains(&needle) {
+        for &n in &self.targets_ranked {
+            let t = values[n as usize].as_str();
+            if !needle.is_empty() && !query::fold(t).contains(&needle) {
                 continue;
             }
             if shown.len() < self.facet_limit {
-                shown.push(t);
+                shown.push((t, self.facets.value(ListFilter::Target, n as usize)));
             } else {
                 more += 1;
             }
@@ -263,17 +267,24 @@ impl State {
     /// What an export covers: the picked findings, or without any, all shown.
     pub fn shown_indices(&self) -> Vec<u32> {
         if self.picked.is_empty() {
-            self.selected.to_vec()
+            self.selected.clone()
         } else {
             self.picked.clone()
         }
     }
 
     fn recompute(&mut self, data: &Data) {
-        let searched = search::select(data, &self.query, self.searched.as_ref());
-        self.selected = searched.result.clone();
+        let searched = search::search(data, &self.query, self.searched.as_ref());
+        let (selected, facets) = query::apply_filters(&data.ix, &self.query, &searched.result);
+        self.selected = selected;
+        self.facets = facets;
         self.searched = Some(searched);
-        self.scope = query::scope_count(&data.ds, self.query.show);
+        self.scope = data.ix.scope(self.query.show);
+        let count = |n: u32| self.facets.value(ListFilter::Target, n as usize);
+        let mut ranked: Vec<u32> = (0..data.ix.values(ListFilter::Target).len() as u32).collect();
+        // Stable: equal counts keep the values' order, by name.
+        sort_by(&mut ranked, |&a, &b| count(b).cmp(&count(a)));
+        self.targets_ranked = ranked;
         self.regroup(data);
     }
 
@@ -336,15 +347,6 @@ impl State {
     }
 }
 
-fn list_mut(q: &mut Query, which: ListFilter) -> &mut Vec<String> {
-    match which {
-        ListFilter::Status => &mut q.statuses,
-        ListFilter::Class => &mut q.classes,
-        ListFilter::Type => &mut q.pkg_types,
-        ListFilter::Target => &mut q.targets,
-    }
-}
-
 impl State {
     /// Whether the list shows exactly the fixable critical and high findings (the header's
     /// "fixable critical/high" filter).
@@ -393,11 +395,11 @@ pub fn reduce(s: &mut State, action: Action, data: &Data) -> Outcome {
             s.changed_query(data)
         }
         Action::SetList(which, v) => {
-            *list_mut(&mut s.query, which) = v;
+            *s.query.list_mut(which) = v;
             s.changed_query(data)
         }
         Action::ToggleValue(which, v) => {
-            let list = list_mut(&mut s.query, which);
+            let list = s.query.list_mut(which);
             match list.iter().position(|x| *x == v) {
                 Some(n) => {
                     list.remove(n);
@@ -513,7 +515,7 @@ pub fn reduce(s: &mut State, action: Action, data: &Data) -> Outcome {
             Outcome::render()
         }
         Action::PickShown => {
-            let shown = s.selected.to_vec();
+            let shown = s.selected.clone();
             s.pick(shown);
             Outcome::render()
         }

@@ -1,42 +1,52 @@
-//! Selecting the findings a query shows, cheaply while typing: when a keystroke only extends
-//! the search that made the previous result (`open` → `openss`, or a term added) and nothing
-//! else that selects changed, every match is already in that result, so only it is scanned
-//! again instead of the whole report.
+//! Searching cheaply while typing. The search result (the findings in scope that the terms
+//! match, before the other filters) is kept with the query that made it: a query that searches
+//! the same (only a filter, the grouping or the open finding changed) reuses it as it is, and
+//! one that only extends its search (`open` → `openssl`, or a term added) in the same scope and
+//! order scans only it, since every match is in it.
 
 use crate::data::Data;
-use scanlens_model::view::{self as query, GroupBy, Query};
+use scanlens_model::view::{self as query, Query};
 use std::rc::Rc;
 
-/// A result and the query that made it.
+/// A search result and the query that made it.
 pub struct Searched {
     pub query: Query,
     pub result: Rc<Vec<u32>>,
 }
 
-/// Whether `next` selects a subset of what `prev` selected because it only extends `prev`'s
-/// search: each earlier term grows into the term at its place. Grouping and the open finding
-/// do not select, so they may differ.
+/// Whether `prev` and `next` search the same findings in the same order (their terms aside).
+fn same_scope_and_order(prev: &Query, next: &Query) -> bool {
+    (prev.show, prev.sort, prev.reverse) == (next.show, next.sort, next.reverse)
+}
+
+/// Whether `next` finds a subset of what `prev` found because it only extends `prev`'s search:
+/// each earlier term grows into the term at its place.
 pub fn narrows(prev: &Query, next: &Query) -> bool {
-    let rest = |q: &Query| Query {
-        q: String::new(),
-        finding: None,
-        group: GroupBy::Severity,
-        ..q.clone()
-    };
     let pt = query::terms(&prev.q);
     let nt = query::terms(&next.q);
-    rest(prev) == rest(next)
+    same_scope_and_order(prev, next)
         && !pt.is_empty()
         && pt.len() <= nt.len()
         && pt.iter().zip(&nt).all(|(p, n)| n.contains(p.as_str()))
 }
 
-/// The findings `q` selects, in sort order, narrowing `prev` when [`narrows`] allows it.
-pub fn select(data: &Data, q: &Query, prev: Option<&Searched>) -> Searched {
-    let within = prev.filter(|p| narrows(&p.query, q));
-    let result = query::select(&data.ds, &data.ix, q, within.map(|p| p.result.as_slice()));
+/// The findings `q`'s search finds, in sort order, from `prev` when it allows.
+pub fn search(data: &Data, q: &Query, prev: Option<&Searched>) -> Searched {
+    let result = match prev {
+        Some(p)
+            if same_scope_and_order(&p.query, q)
+                && query::terms(&p.query.q) == query::terms(&q.q) =>
+        {
+            p.result.clone()
+        }
+        _ => {
+            let within = prev.filter(|p| narrows(&p.query, q));
+            let found = query::search(&data.ds, &data.ix, q, within.map(|p| p.result.as_slice()));
+            Rc::new(found)
+        }
+    };
     Searched {
         query: q.clone(),
-        result: Rc::new(result),
+        result,
     }
 }

@@ -4,6 +4,7 @@ use super::search::{narrows, Searched};
 use super::*;
 use scanlens_model::compact::Dataset;
 use scanlens_model::{Finding, Package, Report, Suppression};
+use std::rc::Rc;
 use std::sync::Arc;
 
 fn vuln(id: &str, sev: Severity, pkg: &str) -> Finding {
@@ -198,7 +199,7 @@ fn extending_a_search_scans_only_the_previous_result() {
 }
 
 #[test]
-fn a_search_narrows_only_when_it_grows_and_nothing_else_changed() {
+fn a_search_narrows_only_when_it_grows_in_the_same_scope_and_order() {
     let q = |text: &str| Query {
         q: text.into(),
         ..Query::default()
@@ -225,7 +226,15 @@ fn a_search_narrows_only_when_it_grows_and_nothing_else_changed() {
         severities: vec![Severity::High],
         ..q("openssl")
     };
-    assert!(!narrows(&q("open"), &other_filter));
+    assert!(
+        narrows(&q("open"), &other_filter),
+        "the search is kept before the other filters"
+    );
+    let other_scope = Query {
+        show: Show::All,
+        ..q("openssl")
+    };
+    assert!(!narrows(&q("open"), &other_scope), "another scope");
     let other_sort = Query {
         sort: SortBy::Id,
         ..q("openssl")
@@ -683,8 +692,9 @@ fn triage() -> Data {
 #[test]
 fn the_header_counts_known_exploited_and_fixable_urgent_and_both_filter() {
     let d = triage();
-    assert_eq!((d.kev, d.fixable_urgent), (2, 3));
     let mut s = open(&d, "");
+    assert_eq!((s.facets.kev(), s.facets.fixable_urgent()), (2, 3));
+    assert!(d.any_kev);
     assert_eq!(reduce(&mut s, Action::ToggleKev, &d), filtered("kev=1"));
     assert_eq!(s.selected.as_slice(), [0, 1]);
     reduce(&mut s, Action::ToggleKev, &d);
@@ -823,4 +833,93 @@ fn facet_chips_toggle_values_and_the_target_facet_is_bounded_and_searchable() {
         &d,
     );
     assert!(s.query.is_unfiltered());
+}
+
+#[test]
+fn a_filter_change_filters_the_kept_search_without_searching_again() {
+    let d = data();
+    let mut s = open(&d, "");
+    reduce(&mut s, Action::Search("cve".into()), &d);
+    // Stand in a search result that lacks glibc: a filter applied to it cannot show glibc,
+    // a new search would.
+    let query = s.query.clone();
+    s.searched = Some(Searched {
+        query,
+        result: Rc::new(vec![0, 3]),
+    });
+    reduce(&mut s, Action::ToggleSeverity(Severity::Critical), &d);
+    assert!(s.selected.is_empty(), "filtered the kept search");
+    reduce(&mut s, Action::ToggleSeverity(Severity::Critical), &d);
+    assert_eq!(
+        shown(&s, &d),
+        ["CVE-2023-0286@openssl", "CVE-2024-0003@zlib"]
+    );
+    // Another scope is another search.
+    reduce(&mut s, Action::SetShow(Show::All), &d);
+    assert_eq!(s.selected.len(), 5, "searched anew");
+}
+
+#[test]
+fn facet_counts_narrow_under_the_other_filters_and_the_search() {
+    let d = data();
+    let mut s = open(&d, "");
+    let sevs = |s: &State| Severity::ALL.map(|v| s.facets.severity(v));
+    assert_eq!(sevs(&s), [2, 2, 1, 1, 0]);
+    assert_eq!(s.facets.kind(Kind::Secret), 1);
+    // A kind narrows the severities; its own facet keeps its counts.
+    reduce(&mut s, Action::ToggleKind(Kind::Secret), &d);
+    assert_eq!(sevs(&s), [1, 0, 0, 0, 0]);
+    assert_eq!(
+        (
+            s.facets.kind(Kind::Vulnerability),
+            s.facets.kind(Kind::Secret)
+        ),
+        (4, 1)
+    );
+    reduce(&mut s, Action::ToggleKind(Kind::Secret), &d);
+    // A severity leaves the other severities' counts as they were.
+    reduce(&mut s, Action::ToggleSeverity(Severity::High), &d);
+    assert_eq!(sevs(&s), [2, 2, 1, 1, 0]);
+    assert_eq!(s.facets.kind(Kind::Secret), 0);
+    assert_eq!(s.facets.fix(Fix::Fixable), 2);
+    // The search narrows every facet, its statuses too.
+    reduce(&mut s, Action::Search("zlib".into()), &d);
+    assert_eq!(sevs(&s), [0, 0, 0, 1, 0]);
+    let status = |s: &State, v: &str| {
+        let n = d.ix.values(ListFilter::Status).iter().position(|x| x == v);
+        s.facets.value(ListFilter::Status, n.unwrap())
+    };
+    assert_eq!(
+        (status(&s, "affected"), status(&s, "fixed")),
+        (0, 0),
+        "zlib is LOW"
+    );
+    reduce(&mut s, Action::ToggleSeverity(Severity::High), &d);
+    assert_eq!((status(&s, "affected"), status(&s, "fixed")), (1, 0));
+}
+
+#[test]
+fn the_target_facet_puts_the_targets_the_query_finds_first() {
+    let many: Vec<Finding> = (0..6)
+        .map(|n| {
+            let mut f = vuln(&format!("CVE-{n}"), Severity::Low, "zlib");
+            f.target = format!("target-{}", n % 3);
+            if n == 5 {
+                f.title = "needle".into();
+            }
+            f
+        })
+        .collect();
+    let d = data_of(many);
+    let mut s = open(&d, "");
+    let targets = |s: &State| {
+        s.facet_targets(&d)
+            .0
+            .into_iter()
+            .map(|(t, n)| format!("{t} {n}"))
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(targets(&s), ["target-0 2", "target-1 2", "target-2 2"]);
+    reduce(&mut s, Action::Search("needle".into()), &d);
+    assert_eq!(targets(&s), ["target-2 1", "target-0 0", "target-1 0"]);
 }
