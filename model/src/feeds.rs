@@ -75,11 +75,13 @@ pub fn enrich(report: &mut Report, kev: Option<&KevCatalog>, epss: Option<&EpssS
                 .chain(f.aliases.iter().map(String::as_str))
                 .filter_map(CveId::parse)
         };
-        let kev_entry = kev.map(|catalog| match ids().find_map(|id| catalog.get(id)) {
-            Some(entry) => Feed::Listed(Kev::clone(entry)),
-            None => Feed::Unlisted,
-        });
-        let epss_entry = epss.map(|scores| {
+        if let Some(catalog) = kev {
+            f.kev = match ids().find_map(|id| catalog.get(id)) {
+                Some(entry) => Feed::Listed(Kev::clone(entry)),
+                None => Feed::Unlisted,
+            };
+        }
+        if let Some(scores) = epss {
             let best =
                 ids()
                     .filter_map(|id| scores.get(id))
@@ -87,20 +89,14 @@ pub fn enrich(report: &mut Report, kev: Option<&KevCatalog>, epss: Option<&EpssS
                         Some(b) if b.0 >= s.0 => Some(b),
                         _ => Some(s),
                     });
-            match best {
+            f.epss = match best {
                 Some((score, percentile)) => Feed::Listed(Epss {
                     score,
                     percentile,
                     date: date.clone(),
                 }),
                 None => Feed::Unlisted,
-            }
-        });
-        if let Some(k) = kev_entry {
-            f.kev = k;
-        }
-        if let Some(e) = epss_entry {
-            f.epss = e;
+            };
         }
     };
     // Each finding is looked up on its own: on every core where the generator asks.

@@ -461,37 +461,28 @@ fn facet_counts_narrow_under_the_other_filters_but_not_their_own() {
             .filter(|f| counted(f))
             .collect();
         const SEVERITIES: [&str; 5] = ["CRITICAL", "HIGH", "MEDIUM", "LOW", "UNKNOWN"];
-        // What the page should show, counted from report.json: each severity among the
-        // findings of `ty` (all types when `None`); each type among those of `sev`.
-        let sevs_of = |ty: Option<&str>| -> Vec<String> {
-            SEVERITIES
+        // What the page should show, counted from report.json: each of `values` in `field`
+        // among the findings whose `other` field is `among` (all when `None`).
+        let counts = |values: &[&str], field: &str, other: &str, among: Option<&str>| {
+            values
                 .iter()
-                .map(|s| {
+                .map(|v| {
                     let n = findings
                         .iter()
-                        .filter(|f| f["severity"] == *s && ty.is_none_or(|t| f["type"] == t))
+                        .filter(|f| f[field] == *v && among.is_none_or(|a| f[other] == a))
                         .count();
-                    format!("{s} {n}")
+                    format!("{v} {n}")
                 })
-                .collect()
+                .collect::<Vec<String>>()
         };
         let mut type_names: Vec<&str> =
             findings.iter().filter_map(|f| f["type"].as_str()).collect();
         type_names.sort();
         type_names.dedup();
         assert!(type_names.len() >= 2, "{type_names:?}");
-        let types_of = |sev: Option<&str>| -> Vec<String> {
-            type_names
-                .iter()
-                .map(|t| {
-                    let n = findings
-                        .iter()
-                        .filter(|f| f["type"] == *t && sev.is_none_or(|s| f["severity"] == s))
-                        .count();
-                    format!("{t} {n}")
-                })
-                .collect()
-        };
+        // Each severity among the findings of a type; each type among those of a severity.
+        let sevs_of = |ty: Option<&str>| counts(&SEVERITIES, "severity", "type", ty);
+        let types_of = |sev: Option<&str>| counts(&type_names, "type", "severity", sev);
         open(c, &dir, "").await?;
         let all = (sevs_of(None), types_of(None));
         assert_eq!(facet_counts(c).await?, all, "unfiltered");
