@@ -32,28 +32,42 @@ pub fn start_driver() -> Result<Driver> {
         .ok_or_else(|| {
             Unavailable("chromedriver is not installed (apt install chromium-driver)".into())
         })?;
-    let port = std::net::TcpListener::bind("127.0.0.1:0")?
-        .local_addr()?
-        .port();
-    let child = Command::new(exe)
-        .arg(format!("--port={port}"))
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .spawn()
-        .context("cannot start chromedriver")?;
-    let d = Driver {
-        child,
-        port,
-        profile: TempDir::new("chromium-profile")?,
-    };
-    let t = Instant::now();
-    while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
-        if t.elapsed() > Duration::from_secs(20) {
-            bail!("chromedriver did not listen on port {port}");
+    // The port is free when asked but not held: another test's driver can take it first. Then
+    // ours exits at once (it cannot bind) while the port answers for the other one, whose test
+    // later closes it ("webdriver server did not respond" seen in CI). So a driver counts as
+    // started only when the port answers and our process is still alive a moment later;
+    // otherwise start again on another port.
+    for _ in 0..5 {
+        let port = std::net::TcpListener::bind("127.0.0.1:0")?
+            .local_addr()?
+            .port();
+        let child = Command::new(exe)
+            .arg(format!("--port={port}"))
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .context("cannot start chromedriver")?;
+        let mut d = Driver {
+            child,
+            port,
+            profile: TempDir::new("chromium-profile")?,
+        };
+        let t = Instant::now();
+        while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
+            if d.child.try_wait()?.is_some() {
+                break;
+            }
+            if t.elapsed() > Duration::from_secs(20) {
+                bail!("chromedriver did not listen on port {port}");
+            }
+            std::thread::sleep(Duration::from_millis(50));
         }
-        std::thread::sleep(Duration::from_millis(50));
+        std::thread::sleep(Duration::from_millis(200));
+        if d.child.try_wait()?.is_none() {
+            return Ok(d);
+        }
     }
-    Ok(d)
+    bail!("chromedriver exited right after starting, 5 times (ports taken?)")
 }
 
 pub async fn browser(d: &Driver) -> Result<Client> {
