@@ -285,6 +285,50 @@ fn with_javascript_on_the_app_replaces_the_first_screen_which_showed_the_same_fi
     });
 }
 
+/// Each font (family, size, weight) the first frame uses is a synchronous lookup in the browser
+/// before the first row can be laid out (issue #13): the first screen keeps to one family, two
+/// weights and three sizes.
+#[test]
+fn the_first_screen_uses_one_font_family_in_at_most_four_sizes_and_weights() {
+    if !e2e() {
+        return;
+    }
+    let Some(fx) = fixtures() else { return };
+    in_chromium(async |c: &Client, scratch: &Path| {
+        let dir = scratch.join("r");
+        // Past the first screen's rows, with a gate, so every part of the first screen shows.
+        let mut report = render(&fx, &dir, 100)?;
+        report.gate = Some(Default::default());
+        scanlens::commands::render_report(&report, &dir)?;
+        javascript_off(c).await?;
+        c.goto(&format!("file://{}/index.html", dir.display()))
+            .await?;
+        let fonts = js(
+            c,
+            r#"const seen = new Set();
+            const walk = document.createTreeWalker(document.getElementById('scanlens-page'), NodeFilter.SHOW_TEXT);
+            while (walk.nextNode()) {
+              const e = walk.currentNode.parentElement;
+              if (!walk.currentNode.data.trim() || e.closest('.later-rows, section.later') || !e.getClientRects().length) continue;
+              const s = getComputedStyle(e);
+              seen.add(JSON.stringify([s.fontFamily, s.fontSize, s.fontWeight]));
+            }
+            return [...seen].map((x) => JSON.parse(x));"#,
+        )
+        .await?;
+        let fonts = fonts.as_array().context("fonts")?;
+        let families: std::collections::BTreeSet<&str> =
+            fonts.iter().filter_map(|f| f[0].as_str()).collect();
+        assert_eq!(families.len(), 1, "{fonts:?}");
+        assert!(
+            (1..=4).contains(&fonts.len()),
+            "the first screen uses {} fonts: {fonts:?}",
+            fonts.len()
+        );
+        Ok(())
+    });
+}
+
 #[test]
 fn on_a_phone_rows_wrap_within_the_screen_and_show_severity_id_package_and_version() {
     if !e2e() {

@@ -574,14 +574,15 @@ pub fn run(args: Vec<String>) -> Result<()> {
                     .collect::<Result<_, _>>()?
             }
             "--runs" => runs = it.next().context("--runs N")?.parse()?,
-            "--keep" => keep = Some(it.next().context("--keep DIR")?.into()),
+            // Absolute, as the pages in them are opened by `file://` URL.
+            "--keep" => keep = Some(std::path::absolute(it.next().context("--keep DIR")?)?),
             "--pages" => {
                 pages = it
                     .next()
                     .context("--pages FILE,FILE,...")?
                     .split(',')
-                    .map(PathBuf::from)
-                    .collect()
+                    .map(std::path::absolute)
+                    .collect::<Result<_, _>>()?
             }
             other => bail!("unknown argument {other:?}"),
         }
