@@ -39,8 +39,17 @@ impl EpssScores {
                 format!("this is not text (a byte that is not UTF-8); {FIX}"),
             )
         })?;
-        let mut lines = text
-            .split('\n')
+        // `str::split('\n')` and `split(',')` were a third of the parse's instructions (a char
+        // search that starts over at every byte); memchr finds line ends a word at a time, and
+        // a row's fields are split in one pass over its bytes (`Columns::row`).
+        let mut start = 0;
+        let mut lines = memchr::memchr_iter(b'\n', text.as_bytes())
+            .chain(std::iter::once(text.len()))
+            .map(move |end| {
+                let line = &text[start..end];
+                start = (end + 1).min(text.len());
+                line
+            })
             .map(|l| l.strip_suffix('\r').unwrap_or(l))
             .enumerate()
             .map(|(i, l)| (i + 1, l));
@@ -184,15 +193,23 @@ impl Columns {
     fn row(&self, n: usize, line: &str) -> Result<(CveId, f64, f64), FeedError> {
         let (mut cve, mut epss, mut percentile) = ("", "", "");
         let mut width = 0;
-        for (i, field) in line.split(',').enumerate() {
-            width = i + 1;
-            if i == self.cve {
+        let mut from = 0;
+        let bytes = line.as_bytes();
+        for at in (0..bytes.len())
+            .filter(|&i| bytes[i] == b',')
+            .chain([bytes.len()])
+        {
+            // A comma is ASCII, so `from..at` are char boundaries.
+            let field = &line[from..at];
+            if width == self.cve {
                 cve = field;
-            } else if i == self.epss {
+            } else if width == self.epss {
                 epss = field;
-            } else if i == self.percentile {
+            } else if width == self.percentile {
                 percentile = field;
             }
+            width += 1;
+            from = at + 1;
         }
         if width != self.width {
             return Err(FeedError::at(
@@ -200,16 +217,14 @@ impl Columns {
                 format!("`{}` has {width} fields where the header has {} (a cut-off download?); download the file again", shorten(line), self.width),
             ));
         }
-        let id = CveId::parse(cve.trim()).ok_or_else(|| {
+        let id = CveId::parse(cve.trim_ascii()).ok_or_else(|| {
             FeedError::at(
                 n,
                 format!("`{}` is not a CVE ID (CVE-YYYY-NNNN)", shorten(cve)),
             )
         })?;
         let number = |name: &str, text: &str| {
-            text.trim()
-                .parse::<f64>()
-                .ok()
+            unit_number(text.trim_ascii())
                 .filter(|x| (0.0..=1.0).contains(x))
                 .ok_or_else(|| {
                     FeedError::at(
@@ -222,6 +237,28 @@ impl Columns {
                 })
         };
         Ok((id, number("epss", epss)?, number("percentile", percentile)?))
+    }
+}
+
+/// A number from 0 to 1 as FIRST writes them (`0.03351`), or `None`. Digits with at most 15
+/// decimals are read as an integer over a power of ten: both are exact in an `f64` (below 2^53,
+/// and 10^k for k ≤ 22), and IEEE division rounds correctly, so the value is the one
+/// `str::parse` gives, at a fifth of its instructions (a sixth of the parse's were there). Any
+/// other spelling (exponents, signs, more digits) goes to `str::parse`.
+fn unit_number(text: &str) -> Option<f64> {
+    const TEN_TO: [f64; 16] = [
+        1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15,
+    ];
+    match text.as_bytes() {
+        [int @ (b'0' | b'1'), b'.', frac @ ..]
+            if (1..TEN_TO.len()).contains(&frac.len()) && frac.iter().all(u8::is_ascii_digit) =>
+        {
+            let n = frac
+                .iter()
+                .fold(u64::from(int - b'0'), |n, d| n * 10 + u64::from(d - b'0'));
+            Some(n as f64 / TEN_TO[frac.len()])
+        }
+        _ => text.parse().ok(),
     }
 }
 
@@ -242,6 +279,51 @@ fn shorten(s: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn scores_read_as_str_parse_reads_them() {
+        // Every five-decimal score FIRST can write, then longer and odd spellings.
+        let mut texts: Vec<String> = (0..=100_000)
+            .map(|n| format!("{}.{:05}", n / 100_000, n % 100_000))
+            .collect();
+        texts.extend(
+            [
+                "0.1",
+                "0.123456789012345",
+                "0.999999999999999",
+                "1.000000000000000",
+                "0.30000000000000004",
+                "1e-5",
+                "0",
+                "1",
+                ".5",
+                "0.",
+                "-0.0",
+                "+0.5",
+                "0.5x",
+                "",
+                "2.5",
+                "0.1234567890123456",
+            ]
+            .map(String::from),
+        );
+        let mut seed = 0x9e37_79b9_7f4a_7c15u64;
+        for _ in 0..100_000 {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            let digits = 1 + (seed % 15) as usize;
+            let frac = seed % 10u64.pow(digits as u32);
+            texts.push(format!("0.{frac:0digits$}"));
+        }
+        for t in &texts {
+            assert_eq!(
+                unit_number(t).map(f64::to_bits),
+                t.parse::<f64>().ok().map(f64::to_bits),
+                "{t}"
+            );
+        }
+    }
 
     const HEAD: &str =
         "#model_version:v2025.03.14,score_date:2025-03-15T00:00:00+0000\ncve,epss,percentile\n";
