@@ -113,14 +113,25 @@ fn entry(group: &[&Finding]) -> (Urgency, Remediation) {
     let mut choices: Vec<&str> = Vec::new();
     let mut unordered: Vec<&str> = Vec::new();
     let mut off_line = false;
+    // A package's advisories often list the same fixed versions (a distribution's advisories
+    // name its one release of the fix), so each distinct list is read once, and each distinct
+    // choice compared once: reading versions was over half of the plan's instructions at
+    // 100,000 findings (callgrind).
+    let mut upgrades: FxHashMap<&str, Option<versions::Upgrade>> = FxHashMap::default();
+    let mut chosen: FxHashSet<&str> = FxHashSet::default();
     for f in &fixable {
         let fixed = f
             .package
             .as_deref()
             .map_or("", |p| p.fixed_version.as_str());
-        match eco.and_then(|e| versions::upgrade(e, &p.installed_version, fixed)) {
+        let upgrade = *upgrades
+            .entry(fixed)
+            .or_insert_with(|| eco.and_then(|e| versions::upgrade(e, &p.installed_version, fixed)));
+        match upgrade {
             Some(u) => {
-                choices.push(u.version);
+                if chosen.insert(u.version) {
+                    choices.push(u.version);
+                }
                 off_line |= !u.same_branch;
             }
             None => unordered.push(&f.id),
