@@ -484,3 +484,38 @@ fn the_viewers_style_sheet_changes_nothing_on_the_static_page() {
         Ok(())
     });
 }
+
+/// The summary table at a phone's width: the page no wider than the window, the table no wider
+/// than the page (no scrolling inside it) and every cell on screen.
+const SUMMARY_FITS_JS: &str = r#"
+const t = document.querySelector('#scanlens-page table.summary');
+const r = t.getBoundingClientRect();
+const off = [...t.querySelectorAll('th, td')].filter((c) => { const b = c.getBoundingClientRect(); return b.left < -1 || b.right > innerWidth + 1; }).map((c) => c.textContent);
+return { viewport: innerWidth, page: document.documentElement.scrollWidth, right: r.right, scroll: t.scrollWidth, client: t.clientWidth, off };"#;
+
+#[test]
+fn on_a_phone_the_summary_table_fits_the_screen_without_scrolling() {
+    if !e2e() {
+        return;
+    }
+    let Some(fx) = fixtures() else { return };
+    in_chromium(async |c: &Client, scratch: &Path| {
+        let dir = scratch.join("r");
+        // Vulnerabilities, secrets and misconfigurations: the longest kind label, every column.
+        render(&fx, &dir, 0)?;
+        phone(c, 390, 844).await?;
+        javascript_off(c).await?;
+        c.goto(&format!("file://{}/index.html", dir.display()))
+            .await?;
+        let v = js(c, SUMMARY_FITS_JS).await?;
+        assert_eq!(v["viewport"], json!(390), "{v}");
+        assert!(v["page"].as_u64() <= v["viewport"].as_u64(), "page: {v}");
+        assert!(v["right"].as_f64() <= Some(390.5), "table: {v}");
+        assert!(
+            v["scroll"].as_u64() <= v["client"].as_u64(),
+            "the table scrolls sideways: {v}"
+        );
+        assert_eq!(v["off"], json!([]), "cells off screen: {v}");
+        Ok(())
+    });
+}
