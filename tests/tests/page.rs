@@ -486,12 +486,14 @@ fn the_viewers_style_sheet_changes_nothing_on_the_static_page() {
 }
 
 /// The summary table at a phone's width: the page no wider than the window, the table no wider
-/// than the page (no scrolling inside it) and every cell on screen.
+/// than the page (no scrolling inside it), every cell on screen and on one line (each row's
+/// height).
 const SUMMARY_FITS_JS: &str = r#"
 const t = document.querySelector('#scanlens-page table.summary');
 const r = t.getBoundingClientRect();
 const off = [...t.querySelectorAll('th, td')].filter((c) => { const b = c.getBoundingClientRect(); return b.left < -1 || b.right > innerWidth + 1; }).map((c) => c.textContent);
-return { viewport: innerWidth, page: document.documentElement.scrollWidth, right: r.right, scroll: t.scrollWidth, client: t.clientWidth, off };"#;
+const heights = [...t.rows].map((row) => Math.round(row.getBoundingClientRect().height));
+return { viewport: innerWidth, page: document.documentElement.scrollWidth, right: r.right, scroll: t.scrollWidth, client: t.clientWidth, off, heights };"#;
 
 #[test]
 fn on_a_phone_the_summary_table_fits_the_screen_without_scrolling() {
@@ -516,6 +518,11 @@ fn on_a_phone_the_summary_table_fits_the_screen_without_scrolling() {
             "the table scrolls sideways: {v}"
         );
         assert_eq!(v["off"], json!([]), "cells off screen: {v}");
+        let heights = v["heights"].as_array().context("heights")?;
+        assert!(
+            heights.len() == 6 && heights.iter().all(|h| h == &heights[0]),
+            "a word breaks: {v}"
+        );
         Ok(())
     });
 }
