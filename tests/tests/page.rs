@@ -407,3 +407,122 @@ fn printing_shows_every_listed_finding_with_titles_wrapped_and_no_controls() {
         Ok(())
     });
 }
+
+/// Every element of the static page with its computed style (custom properties aside: they show
+/// only through the properties that use them), before and after the viewer's rules are deleted
+/// from the page's style sheet (the rules past report.css's own, which come first); the
+/// differences, at most 40, and how many elements were compared.
+const WITHOUT_VIEWER_CSS_JS: &str = r#"
+const probe = new CSSStyleSheet();
+probe.replaceSync(arguments[0]);
+const n = probe.cssRules.length;
+const sheet = document.styleSheets[0];
+const prefix = [...probe.cssRules].every((r, i) => sheet.cssRules[i] && sheet.cssRules[i].cssText === r.cssText);
+const els = [document.documentElement, document.body, ...document.querySelectorAll('#scanlens-page, #scanlens-page *')];
+const name = (e) => e.tagName.toLowerCase() + (e.id ? '#' + e.id : '') + [...e.classList].map((c) => '.' + c).join('');
+const snap = () => els.map((e) => { const s = getComputedStyle(e); const o = {}; for (const p of s) if (!p.startsWith('--')) o[p] = s.getPropertyValue(p); return o; });
+const before = snap();
+const viewerRules = sheet.cssRules.length - n;
+while (sheet.cssRules.length > n) sheet.deleteRule(sheet.cssRules.length - 1);
+const after = snap();
+const diffs = [];
+els.forEach((e, i) => { for (const p in before[i]) if (before[i][p] !== after[i][p]) diffs.push(`${name(e)} ${p}: ${before[i][p]} (with viewer.css) / ${after[i][p]} (without)`); });
+return { prefix, viewerRules, elements: els.length, count: diffs.length, diffs: [...new Set(diffs)].slice(0, 40) };"#;
+
+/// The viewer's style sheet follows report.css in the page; none of its rules may reach the
+/// static page (first screen, no-JavaScript page, print), whose look is report.css's alone, in
+/// light and dark, on a desktop and a phone, and in print (issue #13).
+#[test]
+fn the_viewers_style_sheet_changes_nothing_on_the_static_page() {
+    if !e2e() {
+        return;
+    }
+    let Some(fx) = fixtures() else { return };
+    let report_css = std::fs::read_to_string(
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("../generator/templates/report.css"),
+    )
+    .expect("report.css");
+    in_chromium(async |c: &Client, scratch: &Path| {
+        let dir = scratch.join("r");
+        // Past the first screen's rows, with a gate and details, so every part of the page shows.
+        let mut report = render(&fx, &dir, 100)?;
+        report.gate = Some(Default::default());
+        scanlens::commands::render_report(&report, &dir)?;
+        javascript_off(c).await?;
+        let mut failures = Vec::new();
+        for medium in ["desktop", "dark", "phone", "print"] {
+            match medium {
+                "dark" => browser::color_scheme(c, true).await?,
+                "phone" => {
+                    browser::color_scheme(c, false).await?;
+                    phone(c, 390, 844).await?;
+                }
+                "print" => {
+                    cdp(c, "Emulation.clearDeviceMetricsOverride", json!({})).await?;
+                    cdp(c, "Emulation.setEmulatedMedia", json!({"media": "print"})).await?;
+                }
+                _ => {}
+            }
+            c.goto("about:blank").await?;
+            c.goto(&format!("file://{}/index.html", dir.display()))
+                .await?;
+            let v = c
+                .execute(WITHOUT_VIEWER_CSS_JS, vec![json!(report_css)])
+                .await?;
+            assert_eq!(v["prefix"], json!(true), "report.css comes first: {v}");
+            assert!(v["viewerRules"].as_u64().unwrap_or(0) > 50, "{v}");
+            assert!(v["elements"].as_u64().unwrap_or(0) > 500, "{v}");
+            if v["count"] != json!(0) {
+                failures.push(format!("{medium}: {:#}", v["diffs"]));
+            }
+        }
+        assert!(
+            failures.is_empty(),
+            "viewer.css changes the static page:\n{}",
+            failures.join("\n")
+        );
+        Ok(())
+    });
+}
+
+/// The summary table at a phone's width: the page no wider than the window, the table no wider
+/// than the page (no scrolling inside it), every cell on screen and on one line (each row's
+/// height).
+const SUMMARY_FITS_JS: &str = r#"
+const t = document.querySelector('#scanlens-page table.summary');
+const r = t.getBoundingClientRect();
+const off = [...t.querySelectorAll('th, td')].filter((c) => { const b = c.getBoundingClientRect(); return b.left < -1 || b.right > innerWidth + 1; }).map((c) => c.textContent);
+const heights = [...t.rows].map((row) => Math.round(row.getBoundingClientRect().height));
+return { viewport: innerWidth, page: document.documentElement.scrollWidth, right: r.right, scroll: t.scrollWidth, client: t.clientWidth, off, heights };"#;
+
+#[test]
+fn on_a_phone_the_summary_table_fits_the_screen_without_scrolling() {
+    if !e2e() {
+        return;
+    }
+    let Some(fx) = fixtures() else { return };
+    in_chromium(async |c: &Client, scratch: &Path| {
+        let dir = scratch.join("r");
+        // Vulnerabilities, secrets and misconfigurations: the longest kind label, every column.
+        render(&fx, &dir, 0)?;
+        phone(c, 390, 844).await?;
+        javascript_off(c).await?;
+        c.goto(&format!("file://{}/index.html", dir.display()))
+            .await?;
+        let v = js(c, SUMMARY_FITS_JS).await?;
+        assert_eq!(v["viewport"], json!(390), "{v}");
+        assert!(v["page"].as_u64() <= v["viewport"].as_u64(), "page: {v}");
+        assert!(v["right"].as_f64() <= Some(390.5), "table: {v}");
+        assert!(
+            v["scroll"].as_u64() <= v["client"].as_u64(),
+            "the table scrolls sideways: {v}"
+        );
+        assert_eq!(v["off"], json!([]), "cells off screen: {v}");
+        let heights = v["heights"].as_array().context("heights")?;
+        assert!(
+            heights.len() == 6 && heights.iter().all(|h| h == &heights[0]),
+            "a word breaks: {v}"
+        );
+        Ok(())
+    });
+}

@@ -436,3 +436,42 @@ fn poison(v: Value, key: Option<&str>) -> Value {
         other => other,
     }
 }
+
+/// At a phone's width (390 px) the viewer is no wider than the window: the page does not scroll
+/// sideways and the summary's counts sit on screen, none scrolled inside its box (issue #13).
+#[test]
+fn on_a_phone_the_viewer_and_its_summary_fit_the_screen() {
+    if !e2e() {
+        return;
+    }
+    let Some(fx) = fixtures() else {
+        return;
+    };
+    in_chromium(async |c: &Client, scratch: &Path| {
+        // Every kind and five images (the README's screenshots), with a gate: a long header.
+        let mut inputs = main_inputs(&fx);
+        for f in ["debian-stretch", "centos-7", "npm", "spring4shell-jre11"] {
+            inputs.push(fx.join(format!("trivy-golden/{f}.json.golden")));
+        }
+        let dir = scratch.join("main");
+        render(&inputs, &dir, |r| r.gate = Some(Default::default()))?;
+        browser::phone(c, 390, 844).await?;
+        open(c, &dir, "").await?;
+        let v = js(
+            c,
+            r#"const s = document.querySelector('#scanlens-app .summary');
+            const off = [...document.querySelectorAll('#scanlens-app header *')].filter((e) => { const b = e.getBoundingClientRect(); return b.width > 0 && e.closest('.visually-hidden') === null && (b.left < -1 || b.right > innerWidth + 1); }).map((e) => e.outerHTML.slice(0, 80));
+            return { viewport: innerWidth, page: document.documentElement.scrollWidth, body: document.body.scrollWidth,
+              right: s.getBoundingClientRect().right, scroll: s.scrollWidth, client: s.clientWidth, counts: s.querySelectorAll('.count').length, off };"#,
+        )
+        .await?;
+        assert_eq!(v["viewport"], json!(390), "{v}");
+        assert!(v["page"].as_u64() <= v["viewport"].as_u64(), "page: {v}");
+        assert!(v["body"].as_u64() <= v["viewport"].as_u64(), "body: {v}");
+        assert!(v["counts"].as_u64() >= Some(5), "{v}");
+        assert!(v["right"].as_f64() <= Some(390.5), "summary: {v}");
+        assert!(v["scroll"].as_u64() <= v["client"].as_u64(), "summary: {v}");
+        assert_eq!(v["off"], json!([]), "header parts off screen: {v}");
+        Ok(())
+    });
+}
