@@ -14,6 +14,7 @@ pub mod glob;
 pub mod identity;
 pub mod ignore;
 pub mod image;
+pub mod keymap;
 pub mod normalize;
 pub mod present;
 pub mod purl;

@@ -13,9 +13,9 @@
 //! 5. The rules every output shares: what is counted ([`is_counted`]), what is fixed
 //!    ([`fix_available`]), the highest CVSS score ([`max_cvss`]).
 
+use crate::keymap::KeyMap;
 pub use crate::triage::*;
 use serde::{Deserialize, Serialize};
-use std::collections::BTreeMap;
 use std::sync::Arc;
 
 #[cfg(feature = "schema")]
@@ -389,10 +389,10 @@ pub struct Finding {
     /// Where the severity came from (`nvd`, `debian`, ...).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub severity_source: Option<String>,
-    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
-    pub vendor_severity: BTreeMap<String, Severity>,
-    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
-    pub cvss: BTreeMap<String, Cvss>,
+    #[serde(default, skip_serializing_if = "KeyMap::is_empty")]
+    pub vendor_severity: KeyMap<Severity>,
+    #[serde(default, skip_serializing_if = "KeyMap::is_empty")]
+    pub cvss: KeyMap<Cvss>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub cwe_ids: Vec<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -726,7 +726,7 @@ pub fn is_counted(kind: Kind, status: Option<&str>, suppressed: bool) -> bool {
 }
 
 /// The highest score of the newest CVSS version each source gave.
-pub fn max_cvss(cvss: &BTreeMap<String, Cvss>) -> Option<f64> {
+pub fn max_cvss(cvss: &KeyMap<Cvss>) -> Option<f64> {
     cvss.values()
         .filter_map(Cvss::best_score)
         .fold(None, |acc, s| Some(acc.map_or(s, |a: f64| a.max(s))))

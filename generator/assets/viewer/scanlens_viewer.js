@@ -797,16 +797,6 @@ numBytesDecoded = bytes.length;
 return cachedTextDecoder.decode(bytes);
 }
 const cachedTextEncoder = new TextEncoder();
-if (!('encodeInto' in cachedTextEncoder)) {
-cachedTextEncoder.encodeInto = function (arg, view) {
-const buf = cachedTextEncoder.encode(arg);
-view.set(buf);
-return {
-read: arg.length,
-written: buf.length
-};
-};
-}
 let WASM_VECTOR_LEN = 0;
 let wasmModule, wasmInstance, wasm;
 function __wbg_finalize_init(instance, module) {
@@ -882,9 +872,6 @@ if (Object.getPrototypeOf(module_or_path) === Object.prototype) {
 } else {
 console.warn('using deprecated parameters for the initialization function; pass a single object instead')
 }
-}
-if (module_or_path === undefined) {
-module_or_path = new URL('scanlens_viewer_bg.wasm', import.meta.url);
 }
 const imports = __wbg_get_imports();
 if (typeof module_or_path === 'string' || (typeof Request === 'function' && module_or_path instanceof Request) || (typeof URL === 'function' && module_or_path instanceof URL)) {

@@ -9,9 +9,9 @@
 
 use super::schema::{ReadOccurrence, ReadTables};
 use super::{Advisory, Dataset};
+use crate::keymap::KeyMap;
 use crate::report::*;
 use std::borrow::Cow;
-use std::collections::BTreeMap;
 use std::sync::Arc;
 
 pub type R<T> = Result<T, String>;
@@ -331,9 +331,9 @@ impl<T: Dec> Dec for Vec<T> {
         Ok(v)
     }
 }
-impl<T: Dec> Dec for BTreeMap<String, T> {
+impl<T: Dec> Dec for KeyMap<T> {
     fn dec(p: &mut P<'_>) -> R<Self> {
-        let mut v = BTreeMap::new();
+        let mut v = KeyMap::new();
         p.obj(&mut |p, k| {
             v.insert(k.to_string(), T::dec(p)?);
             Ok(())

@@ -17,9 +17,9 @@
 //! of `report.rs`; `decode.rs` lists them for the decoder, and a test holds the two lists equal.)
 
 use super::decode::{Dec, P, R};
+use crate::keymap::KeyMap;
 use crate::report::*;
 use serde::ser::{Serialize, SerializeStruct, Serializer};
-use std::collections::BTreeMap;
 use std::sync::Arc;
 
 /// Whether a value is left out of the JSON (an empty list, string, map or `None`).
@@ -57,9 +57,9 @@ impl<T> IsEmpty for Feed<T> {
         self.not_given()
     }
 }
-impl<K, V> IsEmpty for BTreeMap<K, V> {
+impl<V> IsEmpty for KeyMap<V> {
     fn is_empty(&self) -> bool {
-        BTreeMap::is_empty(self)
+        KeyMap::is_empty(self)
     }
 }
 
@@ -82,7 +82,7 @@ same_by_eq!(
     String,
     Vec<String>,
     Option<String>,
-    BTreeMap<String, Severity>,
+    KeyMap<Severity>,
     Option<Arc<DataSource>>
 );
 
@@ -96,7 +96,7 @@ impl Same for Arc<[String]> {
         Arc::ptr_eq(self, other) || self == other
     }
 }
-impl Same for BTreeMap<String, Cvss> {
+impl Same for KeyMap<Cvss> {
     fn same(&self, other: &Self) -> bool {
         let bits = |s: Option<f64>| s.map(f64::to_bits);
         self.len() == other.len()
@@ -384,8 +384,8 @@ schema! {
         title: String,
         description: Arc<str>,
         severity_source: Option<String>,
-        vendor_severity: BTreeMap<String, Severity>,
-        cvss: BTreeMap<String, Cvss>,
+        vendor_severity: KeyMap<Severity>,
+        cvss: KeyMap<Cvss>,
         cwe_ids: Vec<String>,
         primary_url: Option<String>,
         references: Arc<[String]>,
