@@ -76,16 +76,41 @@ impl<V> KeyMap<V> {
 }
 
 impl<V> FromIterator<(String, V)> for KeyMap<V> {
-    /// A repeated key keeps its last value, as collecting into a `BTreeMap` does. Entry by entry
-    /// rather than a sort: the maps hold a few entries, and a sort would add its own copy of the
-    /// standard sort to the wasm per value type.
+    /// A repeated key keeps its last value, as collecting into a `BTreeMap` does.
     fn from_iter<I: IntoIterator<Item = (String, V)>>(iter: I) -> Self {
-        let mut m = KeyMap::new();
-        for (k, v) in iter {
-            m.insert(k, v);
-        }
-        m
+        KeyMap::from_pairs(iter.into_iter().collect())
     }
+}
+
+impl<V> KeyMap<V> {
+    /// The map of `pairs` in any order, a repeated key keeping its last value. Sorted once
+    /// rather than inserted one by one: the maps come from untrusted reports, and a million keys
+    /// in descending order would move n²/2 entries through `insert`.
+    pub fn from_pairs(pairs: Vec<(String, V)>) -> Self {
+        if pairs.windows(2).all(|w| w[0].0 < w[1].0) {
+            return KeyMap(pairs);
+        }
+        let keys: Vec<&str> = pairs.iter().map(|(k, _)| k.as_str()).collect();
+        let keep = order(&keys);
+        let mut slots: Vec<Option<(String, V)>> = pairs.into_iter().map(Some).collect();
+        KeyMap(keep.into_iter().filter_map(|i| slots[i].take()).collect())
+    }
+}
+
+/// The places of `keys` in key order, only the last of equal keys. Not generic over the
+/// values, so the wasm holds one copy of this sort whatever maps it reads.
+fn order(keys: &[&str]) -> Vec<usize> {
+    let mut places: Vec<usize> = (0..keys.len()).collect();
+    // Stable: equal keys stay in input order, so the last of each run is the last written.
+    places.sort_by(|&a, &b| keys[a].cmp(keys[b]));
+    let mut out: Vec<usize> = Vec::with_capacity(places.len());
+    for i in places {
+        match out.last_mut() {
+            Some(last) if keys[*last] == keys[i] => *last = i,
+            _ => out.push(i),
+        }
+    }
+    out
 }
 
 impl<V, const N: usize> From<[(String, V); N]> for KeyMap<V> {
@@ -122,11 +147,11 @@ impl<'de, V: Deserialize<'de>> Deserialize<'de> for KeyMap<V> {
                 f.write_str("a map")
             }
             fn visit_map<A: MapAccess<'de>>(self, mut m: A) -> Result<Self::Value, A::Error> {
-                let mut out = KeyMap::new();
-                while let Some((k, v)) = m.next_entry()? {
-                    out.insert(k, v);
+                let mut pairs = Vec::with_capacity(m.size_hint().unwrap_or(0).min(64));
+                while let Some(pair) = m.next_entry()? {
+                    pairs.push(pair);
                 }
-                Ok(out)
+                Ok(KeyMap::from_pairs(pairs))
             }
         }
         d.deserialize_map(Map(PhantomData))
@@ -172,6 +197,20 @@ mod tests {
                 assert_eq!(ours.get(k.as_str()), theirs.get(k));
             }
         }
+        // Untrusted input: many keys in descending order, some repeated, read in n log n.
+        let n = 200_000u32;
+        let json = format!(
+            "{{{}}}",
+            (0..n)
+                .rev()
+                .map(|i| format!("\"k{:06}\":{i}", i / 2 * 2))
+                .collect::<Vec<_>>()
+                .join(",")
+        );
+        let ours: KeyMap<u32> = serde_json::from_str(&json).unwrap();
+        let theirs: BTreeMap<String, u32> = serde_json::from_str(&json).unwrap();
+        assert_eq!(ours.len(), theirs.len());
+        assert!(ours.iter().eq(theirs.iter()));
         let mut m = KeyMap::new();
         assert_eq!(m.insert("b".into(), 1), None);
         assert_eq!(m.insert("a".into(), 2), None);

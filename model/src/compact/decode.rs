@@ -333,12 +333,12 @@ impl<T: Dec> Dec for Vec<T> {
 }
 impl<T: Dec> Dec for KeyMap<T> {
     fn dec(p: &mut P<'_>) -> R<Self> {
-        let mut v = KeyMap::new();
+        let mut v = Vec::new();
         p.obj(&mut |p, k| {
-            v.insert(k.to_string(), T::dec(p)?);
+            v.push((k.to_string(), T::dec(p)?));
             Ok(())
         })?;
-        Ok(v)
+        Ok(KeyMap::from_pairs(v))
     }
 }
 impl Dec for Severity {
