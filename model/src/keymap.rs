@@ -87,13 +87,27 @@ impl<V> KeyMap<V> {
     /// rather than inserted one by one: the maps come from untrusted reports, and a million keys
     /// in descending order would move n²/2 entries through `insert`.
     pub fn from_pairs(pairs: Vec<(String, V)>) -> Self {
-        if pairs.windows(2).all(|w| w[0].0 < w[1].0) {
-            return KeyMap(pairs);
-        }
+        let pairs = match KeyMap::from_sorted(pairs) {
+            Ok(map) => return map,
+            Err(pairs) => pairs,
+        };
         let keys: Vec<&str> = pairs.iter().map(|(k, _)| k.as_str()).collect();
         let keep = order(&keys);
         let mut slots: Vec<Option<(String, V)>> = pairs.into_iter().map(Some).collect();
         KeyMap(keep.into_iter().filter_map(|i| slots[i].take()).collect())
+    }
+}
+
+impl<V> KeyMap<V> {
+    /// The map of `pairs` if their keys are ascending and distinct, as every map this crate
+    /// writes is; else the pairs back. The viewer's decoder reads page data only through this,
+    /// so the wasm carries no sort for it.
+    pub fn from_sorted(pairs: Vec<(String, V)>) -> Result<Self, Vec<(String, V)>> {
+        if pairs.windows(2).all(|w| w[0].0 < w[1].0) {
+            Ok(KeyMap(pairs))
+        } else {
+            Err(pairs)
+        }
     }
 }
 
@@ -211,6 +225,8 @@ mod tests {
         let theirs: BTreeMap<String, u32> = serde_json::from_str(&json).unwrap();
         assert_eq!(ours.len(), theirs.len());
         assert!(ours.iter().eq(theirs.iter()));
+        assert!(KeyMap::from_sorted(vec![("b".to_string(), 1), ("a".to_string(), 2)]).is_err());
+        assert!(KeyMap::from_sorted(vec![("a".to_string(), 1), ("a".to_string(), 2)]).is_err());
         let mut m = KeyMap::new();
         assert_eq!(m.insert("b".into(), 1), None);
         assert_eq!(m.insert("a".into(), 2), None);

@@ -338,7 +338,8 @@ impl<T: Dec> Dec for KeyMap<T> {
             v.push((k.to_string(), T::dec(p)?));
             Ok(())
         })?;
-        Ok(KeyMap::from_pairs(v))
+        // The writer writes keys in order; data that does not is not the writer's.
+        KeyMap::from_sorted(v).map_err(|_| "a map's keys are out of order".to_string())
     }
 }
 impl Dec for Severity {
