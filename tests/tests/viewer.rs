@@ -475,3 +475,76 @@ fn on_a_phone_the_viewer_and_its_summary_fit_the_screen() {
         Ok(())
     });
 }
+
+/// On a phone the controls wait behind one "Filters" button, so the first screen shows findings;
+/// the button opens and closes them. On a wider screen there is no button and the controls show.
+#[test]
+fn on_a_phone_the_controls_wait_behind_one_button_and_findings_show_first() {
+    if !e2e() {
+        return;
+    }
+    let Some(fx) = fixtures() else {
+        return;
+    };
+    in_chromium(async |c: &Client, scratch: &Path| {
+        let mut inputs = main_inputs(&fx);
+        for f in ["debian-stretch", "centos-7", "npm", "spring4shell-jre11"] {
+            inputs.push(fx.join(format!("trivy-golden/{f}.json.golden")));
+        }
+        let dir = scratch.join("main");
+        render(&inputs, &dir, |_| {})?;
+        let probe = r#"const shown = (sel) => { const e = document.querySelector('#scanlens-app ' + sel); return !!e && e.getClientRects().length > 0; };
+            const row = document.querySelector('#scanlens-app .line.item');
+            const t = document.querySelector('#scanlens-app .ctl-toggle');
+            return { toggle: shown('.ctl-toggle'), expanded: t && t.getAttribute('aria-expanded'), facets: shown('.facets'), group: shown('#group'), search: shown('#q'),
+              rowTop: row ? row.getBoundingClientRect().top : null, height: innerHeight };"#;
+        browser::phone(c, 390, 844).await?;
+        open(c, &dir, "").await?;
+        let v = js(c, probe).await?;
+        assert_eq!(v["toggle"], json!(true), "{v}");
+        assert_eq!(v["expanded"], json!("false"), "{v}");
+        assert_eq!(
+            (v["facets"].clone(), v["group"].clone()),
+            (json!(false), json!(false)),
+            "{v}"
+        );
+        assert_eq!(v["search"], json!(true), "the search box stays: {v}");
+        let (top, height) = (
+            v["rowTop"].as_f64().expect("a finding row"),
+            v["height"].as_f64().unwrap(),
+        );
+        assert!(
+            top < height / 2.0,
+            "the first finding is in the top half of the first screen: {v}"
+        );
+        js(
+            c,
+            "document.querySelector('#scanlens-app .ctl-toggle').click(); return 0;",
+        )
+        .await?;
+        wait_for(c, "document.querySelector('#scanlens-app .ctl-toggle').getAttribute('aria-expanded') === 'true'", "the controls to open").await?;
+        let v = js(c, probe).await?;
+        assert_eq!(
+            (v["facets"].clone(), v["group"].clone()),
+            (json!(true), json!(true)),
+            "opened: {v}"
+        );
+        js(
+            c,
+            "document.querySelector('#scanlens-app .ctl-toggle').click(); return 0;",
+        )
+        .await?;
+        wait_for(c, "document.querySelector('#scanlens-app .ctl-toggle').getAttribute('aria-expanded') === 'false'", "the controls to close").await?;
+        assert_eq!(js(c, probe).await?["facets"], json!(false));
+        // Desktop: no button, every control shown.
+        browser::phone(c, 1280, 900).await?;
+        open(c, &dir, "").await?;
+        let v = js(c, probe).await?;
+        assert_eq!(
+            (v["toggle"].clone(), v["facets"].clone(), v["group"].clone()),
+            (json!(false), json!(true), json!(true)),
+            "desktop: {v}"
+        );
+        Ok(())
+    });
+}

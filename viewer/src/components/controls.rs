@@ -7,7 +7,7 @@
 use super::send;
 use crate::data::Data;
 use crate::state::{Action, ExportKind, ListFilter, State};
-use scanlens_model::view::{Fix, GroupBy, Show, SortBy};
+use scanlens_model::view::{Fix, GroupBy, Query, Show, SortBy};
 use web_sys::{HtmlInputElement, HtmlSelectElement};
 use yew::prelude::*;
 
@@ -98,9 +98,8 @@ fn targets(s: &State, d: &Data, act: &Callback<Action>) -> Html {
     }
 }
 
-/// The active filters, each a chip that removes it.
-fn active(s: &State, act: &Callback<Action>) -> Html {
-    let q = &s.query;
+/// The active filters: each one's label and the action that removes it.
+fn active_filters(q: &Query) -> Vec<(String, Action)> {
     let mut chips: Vec<(String, Action)> = Vec::new();
     if !q.q.trim().is_empty() {
         chips.push((
@@ -142,6 +141,12 @@ fn active(s: &State, act: &Callback<Action>) -> Html {
             ));
         }
     }
+    chips
+}
+
+/// The active filters, each a chip that removes it.
+fn active(s: &State, act: &Callback<Action>) -> Html {
+    let chips = active_filters(&s.query);
     if chips.is_empty() {
         return html! {};
     }
@@ -162,8 +167,9 @@ pub fn view(s: &State, d: &Data, search: &NodeRef, act: &Callback<Action>) -> Ht
     let q = &s.query;
     let oninput = typed(act, Action::Search);
     let merge = !q.unmerged;
+    let filters = active_filters(q).len();
     html! {
-        <div class="controls" role="search">
+        <div class={if s.controls_open { "controls open" } else { "controls" }} role="search">
             <div class="searchbox">
                 <label for="q" class="visually-hidden">{ "Search findings" }</label>
                 <input id="q" type="search" ref={search.clone()} value={q.q.clone()}
@@ -172,7 +178,14 @@ pub fn view(s: &State, d: &Data, search: &NodeRef, act: &Callback<Action>) -> Ht
                 <output class="count-of" aria-live="polite" for="q">
                     { format!("{} of {} findings", s.selected.len(), s.scope) }
                 </output>
+                // Only the phone layout shows it (viewer.css): there the controls below take
+                // the whole first screen, so they wait behind this one button.
+                <button type="button" class="ctl-toggle" aria-controls="ctl-more"
+                    aria-expanded={s.controls_open.to_string()} onclick={send(act, Action::ToggleControls)}>
+                    { if filters > 0 { format!("Filters ({filters})") } else { "Filters".to_string() } }
+                </button>
             </div>
+            <div id="ctl-more" class="more-controls">
             <div class="filters">
                 { select_one("group", "Group", GroupBy::ALL.iter().map(|g| (g.as_str(), g.label())).collect(), q.group.as_str(),
                     act, |v| Action::SetGroup(GroupBy::from_name(v).unwrap_or_default())) }
@@ -210,6 +223,7 @@ pub fn view(s: &State, d: &Data, search: &NodeRef, act: &Callback<Action>) -> Ht
                 { facet("Class", ListFilter::Class, s, d, act) }
                 { facet("Type", ListFilter::Type, s, d, act) }
                 { targets(s, d, act) }
+            </div>
             </div>
             { active(s, act) }
         </div>

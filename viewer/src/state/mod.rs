@@ -58,6 +58,8 @@ pub enum Action {
     FacetSearch(String),
     /// Shows more of the target facet's choices.
     FacetMore,
+    /// Opens or closes the controls behind the phone layout's one button.
+    ToggleControls,
     ClearFilters,
     /// Folds or unfolds the group with this key.
     ToggleGroup(String),
@@ -173,6 +175,9 @@ pub struct State {
     /// The target facet's own search, and how many of its choices it shows.
     pub facet_q: String,
     pub facet_limit: usize,
+    /// Whether the phone layout shows its controls (grouping, sort, facets); wider screens
+    /// always do.
+    pub controls_open: bool,
 }
 
 /// How many choices the target facet shows at first; "N more" adds as many again.
@@ -200,6 +205,7 @@ impl State {
             copied: false,
             facet_q: String::new(),
             facet_limit: FACET_TOP,
+            controls_open: false,
         };
         s.recompute(data);
         s.open_from_query(data);
@@ -435,6 +441,10 @@ pub fn reduce(s: &mut State, action: Action, data: &Data) -> Outcome {
         }
         Action::FacetMore => {
             s.facet_limit += FACET_TOP * 6;
+            Outcome::render()
+        }
+        Action::ToggleControls => {
+            s.controls_open = !s.controls_open;
             Outcome::render()
         }
         Action::ExpandAll | Action::CollapseAll => {

@@ -923,3 +923,16 @@ fn the_target_facet_puts_the_targets_the_query_finds_first() {
     reduce(&mut s, Action::Search("needle".into()), &d);
     assert_eq!(targets(&s), ["target-2 1", "target-0 0", "target-1 0"]);
 }
+
+#[test]
+fn the_phone_layouts_controls_open_and_close_without_touching_the_query() {
+    let d = data_of(vec![vuln("CVE-1", Severity::High, "zlib")]);
+    let mut s = open(&d, "q=zlib");
+    assert!(!s.controls_open, "closed at first");
+    let before = s.query.clone();
+    reduce(&mut s, Action::ToggleControls, &d);
+    assert!(s.controls_open);
+    reduce(&mut s, Action::ToggleControls, &d);
+    assert!(!s.controls_open);
+    assert_eq!(s.query, before);
+}
