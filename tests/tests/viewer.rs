@@ -79,6 +79,16 @@ fn main_inputs(fx: &Path) -> Vec<PathBuf> {
     ]
 }
 
+/// [`main_inputs`] and four more corpus images: five images, a long title (the README's
+/// screenshots).
+fn five_image_inputs(fx: &Path) -> Vec<PathBuf> {
+    let mut inputs = main_inputs(fx);
+    for f in ["debian-stretch", "centos-7", "npm", "spring4shell-jre11"] {
+        inputs.push(fx.join(format!("trivy-golden/{f}.json.golden")));
+    }
+    inputs
+}
+
 /// Renders [`main_inputs`] into `scratch/main`; returns the folder and report.json.
 fn main_report(fx: &Path, scratch: &Path) -> Result<(PathBuf, Value)> {
     let dir = scratch.join("main");
@@ -449,10 +459,7 @@ fn on_a_phone_the_viewer_and_its_summary_fit_the_screen() {
     };
     in_chromium(async |c: &Client, scratch: &Path| {
         // Every kind and five images (the README's screenshots), with a gate: a long header.
-        let mut inputs = main_inputs(&fx);
-        for f in ["debian-stretch", "centos-7", "npm", "spring4shell-jre11"] {
-            inputs.push(fx.join(format!("trivy-golden/{f}.json.golden")));
-        }
+        let inputs = five_image_inputs(&fx);
         let dir = scratch.join("main");
         render(&inputs, &dir, |r| r.gate = Some(Default::default()))?;
         browser::phone(c, 390, 844).await?;
@@ -487,10 +494,7 @@ fn on_a_phone_the_controls_wait_behind_one_button_and_findings_show_first() {
         return;
     };
     in_chromium(async |c: &Client, scratch: &Path| {
-        let mut inputs = main_inputs(&fx);
-        for f in ["debian-stretch", "centos-7", "npm", "spring4shell-jre11"] {
-            inputs.push(fx.join(format!("trivy-golden/{f}.json.golden")));
-        }
+        let inputs = five_image_inputs(&fx);
         let dir = scratch.join("main");
         render(&inputs, &dir, |_| {})?;
         let probe = r#"const shown = (sel) => { const e = document.querySelector('#scanlens-app ' + sel); return !!e && e.getClientRects().length > 0; };
