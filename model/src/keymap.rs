@@ -73,35 +73,25 @@ impl<V> KeyMap<V> {
     pub fn values(&self) -> impl ExactSizeIterator<Item = &V> {
         self.0.iter().map(|(_, v)| v)
     }
-}
-
-impl<V> FromIterator<(String, V)> for KeyMap<V> {
-    /// A repeated key keeps its last value, as collecting into a `BTreeMap` does.
-    fn from_iter<I: IntoIterator<Item = (String, V)>>(iter: I) -> Self {
-        KeyMap::from_pairs(iter.into_iter().collect())
-    }
-}
-
-impl<V> KeyMap<V> {
-    /// The map of `pairs` in any order, a repeated key keeping its last value. Sorted once
-    /// rather than inserted one by one: the maps come from untrusted reports, and a million keys
-    /// in descending order would move n²/2 entries through `insert`.
+    /// The map of `pairs` in any order, a repeated key keeping its last value. Pairs out of
+    /// order go through a `BTreeMap` (n log n) rather than `insert` one by one: the maps come
+    /// from untrusted reports, and a million keys in descending order would move n²/2 entries.
     pub fn from_pairs(pairs: Vec<(String, V)>) -> Self {
-        let pairs = match KeyMap::from_sorted(pairs) {
-            Ok(map) => return map,
-            Err(pairs) => pairs,
-        };
-        let keys: Vec<&str> = pairs.iter().map(|(k, _)| k.as_str()).collect();
-        let keep = order(&keys);
-        let mut slots: Vec<Option<(String, V)>> = pairs.into_iter().map(Some).collect();
-        KeyMap(keep.into_iter().filter_map(|i| slots[i].take()).collect())
+        match KeyMap::from_sorted(pairs) {
+            Ok(map) => map,
+            Err(pairs) => KeyMap(
+                pairs
+                    .into_iter()
+                    .collect::<std::collections::BTreeMap<_, _>>()
+                    .into_iter()
+                    .collect(),
+            ),
+        }
     }
-}
 
-impl<V> KeyMap<V> {
     /// The map of `pairs` if their keys are ascending and distinct, as every map this crate
     /// writes is; else the pairs back. The viewer's decoder reads page data only through this,
-    /// so the wasm carries no sort for it.
+    /// so the wasm carries no B-tree or sort for it.
     pub fn from_sorted(pairs: Vec<(String, V)>) -> Result<Self, Vec<(String, V)>> {
         if pairs.windows(2).all(|w| w[0].0 < w[1].0) {
             Ok(KeyMap(pairs))
@@ -111,20 +101,11 @@ impl<V> KeyMap<V> {
     }
 }
 
-/// The places of `keys` in key order, only the last of equal keys. Not generic over the
-/// values, so the wasm holds one copy of this sort whatever maps it reads.
-fn order(keys: &[&str]) -> Vec<usize> {
-    let mut places: Vec<usize> = (0..keys.len()).collect();
-    // Stable: equal keys stay in input order, so the last of each run is the last written.
-    places.sort_by(|&a, &b| keys[a].cmp(keys[b]));
-    let mut out: Vec<usize> = Vec::with_capacity(places.len());
-    for i in places {
-        match out.last_mut() {
-            Some(last) if keys[*last] == keys[i] => *last = i,
-            _ => out.push(i),
-        }
+impl<V> FromIterator<(String, V)> for KeyMap<V> {
+    /// A repeated key keeps its last value, as collecting into a `BTreeMap` does.
+    fn from_iter<I: IntoIterator<Item = (String, V)>>(iter: I) -> Self {
+        KeyMap::from_pairs(iter.into_iter().collect())
     }
-    out
 }
 
 impl<V, const N: usize> From<[(String, V); N]> for KeyMap<V> {
