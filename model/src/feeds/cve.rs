@@ -44,8 +44,8 @@ impl std::fmt::Display for CveId {
 }
 
 /// ASCII digits as a number; 19 digits always fit in a `u64`. Checked and summed in one pass
-/// (the join and FIRST's file parse hundreds of thousands of IDs).
-fn digits(b: &[u8]) -> Option<u64> {
+/// (the join and FIRST's file read hundreds of thousands of IDs and scores).
+pub(super) fn digits(b: &[u8]) -> Option<u64> {
     let (mut n, mut all) = (0u64, !b.is_empty());
     for &d in b {
         let v = d.wrapping_sub(b'0');
