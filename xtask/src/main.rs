@@ -53,7 +53,7 @@ fn run(args: Vec<String>) -> Result<()> {
         Some("viewer") => {
             let out = xtask::viewer::workspace_root().join("generator/assets/viewer");
             let built = xtask::viewer::build(&out)?;
-            for p in [built.js, built.wasm] {
+            for p in [built.js, built.wasm_gz] {
                 println!("{} ({} bytes)", p.display(), std::fs::metadata(&p)?.len());
             }
             Ok(())
