@@ -4,8 +4,9 @@
 //! text lengths and field mixes are those of real advisories. Prints parse + normalize throughput,
 //! end-to-end time of the real binary, and its peak memory. Targets (2-core machine): at least
 //! 150 MB/s for parse + normalize, at most 1 s end to end. Then what the exploitability feeds
-//! (`--kev`, `--epss`) add: reading them, joining them, and render end to end with them; with the
-//! fix plan, what enrichment and planning add together (target: at most 10%).
+//! (`--kev`, `--epss`) add: reading them, joining them, and render end to end with them, writing
+//! to disk and (where `/dev/shm` is) to memory; with the fix plan, what enrichment and planning add
+//! together (target: at most 10%).
 
 use serde_json::{json, Value};
 use std::path::PathBuf;
@@ -298,85 +299,116 @@ fn feeds(root: &std::path::Path, dir: &std::path::Path) {
         t_plan * 1e3
     );
 
-    let bin = env!("CARGO_BIN_EXE_scanlens");
-    let run = |with_feeds: bool, i: usize| {
-        let out = dir.join(format!("feeds-out-{with_feeds}-{i}"));
-        let mut args = vec![
-            "render".to_string(),
-            input.display().to_string(),
-            "--out".into(),
-            out.display().to_string(),
-        ];
-        if with_feeds {
-            args.extend(["--kev".into(), kev.display().to_string()]);
-            args.extend(["--epss".into(), epss.display().to_string()]);
-        }
-        let _ = std::process::Command::new("sync").status();
-        let cpu = children_cpu();
-        let t = Instant::now();
-        let ok = std::process::Command::new(bin)
-            .args(&args)
-            .stderr(std::process::Stdio::null())
-            .status()
-            .unwrap()
-            .success();
-        let took = t.elapsed().as_secs_f64();
-        let cpu = children_cpu() - cpu;
-        assert!(ok);
-        std::fs::remove_dir_all(&out).unwrap();
-        (took, cpu)
-    };
-    // Interleaved in ABBA order, so that a slow minute of the machine, and the writeback of the
-    // run before, weigh on both sides alike. Thirty of each: single runs on this VM vary by
-    // ±25%, more than the difference measured.
-    const FEED_RUNS: usize = 30;
-    let (mut with_times, mut without_times) = (Vec::new(), Vec::new());
-    for i in 0..FEED_RUNS {
-        if i % 2 == 0 {
-            without_times.push(run(false, i));
-            with_times.push(run(true, i));
-        } else {
-            with_times.push(run(true, i));
-            without_times.push(run(false, i));
-        }
+    let disk = FeedRuns::measure(&input, &kev, &epss, dir);
+    disk.print("on disk", t_plan);
+    // The same runs writing to memory (tmpfs): what Scanlens itself adds, without the file
+    // system's share, which varies most from run to run on this VM (the kernel copying ~290 MB
+    // into its page cache and allocating blocks for it).
+    let shm = std::path::Path::new("/dev/shm");
+    if shm.is_dir() {
+        let mem = tempfile::tempdir_in(shm).unwrap();
+        FeedRuns::measure(&input, &kev, &epss, mem.path()).print("on tmpfs", t_plan);
     }
-    let median = |v: &[(f64, f64)], pick: fn(&(f64, f64)) -> f64| {
-        let mut v: Vec<f64> = v.iter().map(pick).collect();
-        v.sort_by(|a, b| a.partial_cmp(b).unwrap());
-        (v[(v.len() - 1) / 2] + v[v.len() / 2]) / 2.0
-    };
-    let (without, with) = (
-        median(&without_times, |t| t.0),
-        median(&with_times, |t| t.0),
-    );
-    let (cpu_without, cpu_with) = (
-        median(&without_times, |t| t.1),
-        median(&with_times, |t| t.1),
-    );
-    println!(
-        "render with feeds:    {:.0} ms median of {FEED_RUNS} with --kev and --epss, {:.0} ms without (+{:.0} ms, +{:.1}%; target <= +10%)",
-        with * 1e3,
-        without * 1e3,
-        (with - without) * 1e3,
-        (with / without - 1.0) * 100.0
-    );
-    println!(
-        "  CPU time (user+sys): {:.0} ms with, {:.0} ms without (+{:.1}%), the steadier figure on a VM",
-        cpu_with * 1e3,
-        cpu_without * 1e3,
-        (cpu_with / cpu_without - 1.0) * 100.0
-    );
-    // Both runs plan (render always does), so the figure, what enrichment and planning
-    // add together, is the runs' difference plus the plan's own time, against render without
-    // either (the run without feeds, less its plan).
-    let neither = without - t_plan;
-    println!(
-        "enrichment + planning: +{:.0} ms (feeds, end to end) + {:.0} ms (fix plan, in process) = +{:.1}% of render without either ({:.0} ms; target <= +10%)",
-        (with - without) * 1e3,
-        t_plan * 1e3,
-        (with - neither) / neither * 100.0,
-        neither * 1e3
-    );
+}
+
+/// `render` end to end with `--kev` and `--epss` and without, interleaved: (wall, CPU) seconds.
+struct FeedRuns {
+    with: Vec<(f64, f64)>,
+    without: Vec<(f64, f64)>,
+}
+
+impl FeedRuns {
+    fn measure(
+        input: &std::path::Path,
+        kev: &std::path::Path,
+        epss: &std::path::Path,
+        out_dir: &std::path::Path,
+    ) -> FeedRuns {
+        let bin = env!("CARGO_BIN_EXE_scanlens");
+        let run = |with_feeds: bool, i: usize| {
+            let out = out_dir.join(format!("feeds-out-{with_feeds}-{i}"));
+            let mut args = vec![
+                "render".to_string(),
+                input.display().to_string(),
+                "--out".into(),
+                out.display().to_string(),
+            ];
+            if with_feeds {
+                args.extend(["--kev".into(), kev.display().to_string()]);
+                args.extend(["--epss".into(), epss.display().to_string()]);
+            }
+            let _ = std::process::Command::new("sync").status();
+            let cpu = children_cpu();
+            let t = Instant::now();
+            let ok = std::process::Command::new(bin)
+                .args(&args)
+                .stderr(std::process::Stdio::null())
+                .status()
+                .unwrap()
+                .success();
+            let took = t.elapsed().as_secs_f64();
+            let cpu = children_cpu() - cpu;
+            assert!(ok);
+            std::fs::remove_dir_all(&out).unwrap();
+            (took, cpu)
+        };
+        // Interleaved in ABBA order, so that a slow minute of the machine, and the writeback of
+        // the run before, weigh on both sides alike. Thirty of each: single runs on this VM vary
+        // by ±25%, more than the difference measured.
+        const FEED_RUNS: usize = 30;
+        let (mut with, mut without) = (Vec::new(), Vec::new());
+        for i in 0..FEED_RUNS {
+            if i % 2 == 0 {
+                without.push(run(false, i));
+                with.push(run(true, i));
+            } else {
+                with.push(run(true, i));
+                without.push(run(false, i));
+            }
+        }
+        FeedRuns { with, without }
+    }
+
+    fn print(&self, place: &str, t_plan: f64) {
+        let median = |v: &[(f64, f64)], pick: fn(&(f64, f64)) -> f64| {
+            let mut v: Vec<f64> = v.iter().map(pick).collect();
+            v.sort_by(|a, b| a.partial_cmp(b).unwrap());
+            (v[(v.len() - 1) / 2] + v[v.len() / 2]) / 2.0
+        };
+        let n = self.with.len();
+        let (without, with) = (
+            median(&self.without, |t| t.0),
+            median(&self.with, |t| t.0),
+        );
+        let (cpu_without, cpu_with) = (
+            median(&self.without, |t| t.1),
+            median(&self.with, |t| t.1),
+        );
+        println!(
+            "render with feeds, output {place}: {:.0} ms median of {n} with --kev and --epss, {:.0} ms without (+{:.0} ms, +{:.1}%)",
+            with * 1e3,
+            without * 1e3,
+            (with - without) * 1e3,
+            (with / without - 1.0) * 100.0
+        );
+        println!(
+            "  CPU time (user+sys): {:.0} ms with, {:.0} ms without (+{:.1}%), the steadier figure on a VM",
+            cpu_with * 1e3,
+            cpu_without * 1e3,
+            (cpu_with / cpu_without - 1.0) * 100.0
+        );
+        // Both runs plan (render always does), so the figure, what enrichment and
+        // planning add together, is the runs' difference plus the plan's own time, against
+        // render without either (the run without feeds, less its plan).
+        let neither = without - t_plan;
+        println!(
+            "  enrichment + planning: +{:.0} ms (feeds, end to end) + {:.0} ms (fix plan, in process) = +{:.1}% of render without either ({:.0} ms; target <= +10%)",
+            (with - without) * 1e3,
+            t_plan * 1e3,
+            (with - neither) / neither * 100.0,
+            neither * 1e3
+        );
+    }
 }
 
 /// User and system CPU seconds of the children waited for so far.
