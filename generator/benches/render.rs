@@ -376,14 +376,8 @@ impl FeedRuns {
             (v[(v.len() - 1) / 2] + v[v.len() / 2]) / 2.0
         };
         let n = self.with.len();
-        let (without, with) = (
-            median(&self.without, |t| t.0),
-            median(&self.with, |t| t.0),
-        );
-        let (cpu_without, cpu_with) = (
-            median(&self.without, |t| t.1),
-            median(&self.with, |t| t.1),
-        );
+        let (without, with) = (median(&self.without, |t| t.0), median(&self.with, |t| t.0));
+        let (cpu_without, cpu_with) = (median(&self.without, |t| t.1), median(&self.with, |t| t.1));
         println!(
             "render with feeds, output {place}: {:.0} ms median of {n} with --kev and --epss, {:.0} ms without (+{:.0} ms, +{:.1}%)",
             with * 1e3,

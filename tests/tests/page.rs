@@ -408,6 +408,76 @@ fn printing_shows_every_listed_finding_with_titles_wrapped_and_no_controls() {
     });
 }
 
+/// What prints of the static page's text: every visible element with text of its own, its colour
+/// against what is behind it on paper (white, unless it prints backgrounds: `print-color-adjust:
+/// exact`, then the first background colour up its ancestors); those under 4.5:1, at most 20.
+const PRINTED_CONTRAST_JS: &str = r#"
+const rgb = (s) => { const m = s.match(/[\d.]+/g) || []; return m.map(Number); };
+const lum = ([r, g, b]) => { const f = (c) => { c /= 255; return c <= 0.03928 ? c / 12.92 : ((c + 0.055) / 1.055) ** 2.4; }; return 0.2126 * f(r) + 0.7152 * f(g) + 0.0722 * f(b); };
+const ratio = (a, b) => { const [x, y] = [lum(a), lum(b)].sort((p, q) => q - p); return (x + 0.05) / (y + 0.05); };
+const paper = (e) => {
+  if (getComputedStyle(e).printColorAdjust !== 'exact') return [255, 255, 255];
+  for (let n = e; n; n = n.parentElement) { const c = rgb(getComputedStyle(n).backgroundColor); if (c.length === 3 || (c.length === 4 && c[3] > 0)) return c.slice(0, 3); }
+  return [255, 255, 255];
+};
+const els = [...document.querySelectorAll('#scanlens-page *')].filter((e) => e.getClientRects().length > 0 && [...e.childNodes].some((n) => n.nodeType === 3 && n.textContent.trim()));
+const low = els.map((e) => { const r = ratio(rgb(getComputedStyle(e).color).slice(0, 3), paper(e)); return { e, r }; }).filter((x) => x.r < 4.5);
+const name = (e) => e.tagName.toLowerCase() + [...e.classList].map((c) => '.' + c).join('');
+return { checked: els.length, badges: els.filter((e) => e.classList.contains('badge')).length, low: low.length, examples: low.slice(0, 20).map((x) => `${name(x.e)} "${x.e.textContent.trim().slice(0, 30)}" ${x.r.toFixed(2)}:1`) };"#;
+
+/// On paper every text of the static page reads at 4.5:1 or more, whatever theme was on screen:
+/// light, the system's dark, or dark chosen in the viewer. (Chromium prints no backgrounds
+/// unless told: the severity badges' white text would vanish, and dark-theme text is light.)
+#[test]
+fn printing_gives_dark_text_on_white_paper_whatever_the_theme_on_screen() {
+    if !e2e() {
+        return;
+    }
+    let Some(fx) = fixtures() else { return };
+    in_chromium(async |c: &Client, scratch: &Path| {
+        let dir = scratch.join("r");
+        render(&fx, &dir, 100)?;
+        let mut failures = Vec::new();
+        for theme in ["light", "system dark", "dark chosen in the viewer"] {
+            c.goto("about:blank").await?;
+            cdp(c, "Emulation.setEmulatedMedia", json!({"media": ""})).await?;
+            browser::color_scheme(c, theme == "system dark").await?;
+            c.goto(&format!("file://{}/index.html", dir.display()))
+                .await?;
+            wait_for(c, "document.body.dataset.scanlens === 'ready'", "the app").await?;
+            if theme == "dark chosen in the viewer" {
+                js(c, "document.querySelector('#scanlens-app .theme').click(); return document.documentElement.dataset.theme;").await?;
+                let now = js(c, "return document.documentElement.dataset.theme;").await?;
+                assert_eq!(now, json!("dark"), "the theme button chose dark");
+            }
+            cdp(
+                c,
+                "Emulation.setEmulatedMedia",
+                json!({"media": "print", "features": [{ "name": "prefers-color-scheme", "value": if theme == "system dark" { "dark" } else { "light" } }]}),
+            )
+            .await?;
+            wait_for(
+                c,
+                "document.querySelectorAll('#scanlens-page table.findings tbody tr:not(.group)').length > 30",
+                "the rest of the rows for print",
+            )
+            .await?;
+            let v = js(c, PRINTED_CONTRAST_JS).await?;
+            assert!(v["checked"].as_u64().unwrap_or(0) > 200, "{theme}: {v}");
+            assert!(v["badges"].as_u64().unwrap_or(0) >= 10, "{theme}: {v}");
+            if v["low"] != json!(0) {
+                failures.push(format!("{theme}: {:#}", v));
+            }
+        }
+        assert!(
+            failures.is_empty(),
+            "text that prints too faint:\n{}",
+            failures.join("\n")
+        );
+        Ok(())
+    });
+}
+
 /// Every element of the static page with its computed style (custom properties aside: they show
 /// only through the properties that use them), before and after the viewer's rules are deleted
 /// from the page's style sheet (the rules past report.css's own, which come first); the
