@@ -16,7 +16,7 @@ fn link(url: &str) -> Html {
         Some(u) => {
             html! { <a href={u.to_string()} target="_blank" rel="noopener noreferrer">{ u.to_string() }</a> }
         }
-        None => html! { <span class="nolink">{ url.to_string() }</span> },
+        None => html! { <span CLASS="nolink">{ url.to_string() }</span> },
     }
 }
 
@@ -36,9 +36,9 @@ fn code(lines: &[CodeLine]) -> Html {
         return html! {};
     }
     html! {
-        <pre class="code">{ for lines.iter().map(|l| html!{
-            <span class={if l.is_cause { "codeline cause" } else { "codeline" }}>
-                <span class="ln">{ format!("{:>4} ", l.number) }</span>{ l.content.clone() }{ "\n" }
+        <pre CLASS="code">{ for lines.iter().map(|l| html!{
+            <span CLASS={if l.is_cause { "codeline cause" } else { "codeline" }}>
+                <span CLASS="ln">{ format!("{:>4} ", l.number) }</span>{ l.content.clone() }{ "\n" }
             </span>
         }) }</pre>
     }
@@ -59,9 +59,9 @@ fn triage(ds: &Dataset, ix: &Index, i: usize, also: &[String]) -> Html {
         return html! {};
     }
     html! {
-        <dl class="triage">
+        <dl CLASS="triage">
             if let Some(k) = kev {
-                { row("Known exploited", html!{ <><span class="kev">{ "KEV" }</span>{ " " }{ present::kev(k) }</> }) }
+                { row("Known exploited", html!{ <><span CLASS="kev">{ "KEV" }</span>{ " " }{ present::kev(k) }</> }) }
                 { text_row("CISA name", &k.name) }
                 { text_row("Required action", &k.required_action) }
             }
@@ -74,7 +74,7 @@ fn triage(ds: &Dataset, ix: &Index, i: usize, also: &[String]) -> Html {
                 { text_row("Layer origin", present::layer_origin(l.origin)) }
             }
             if !also.is_empty() {
-                { row("Also in", html!{ <ul class="plain">{ for also.iter().map(|t| html!{ <li>{ t.clone() }</li> }) }</ul> }) }
+                { row("Also in", html!{ <ul CLASS="plain">{ for also.iter().map(|t| html!{ <li>{ t.clone() }</li> }) }</ul> }) }
             }
         </dl>
     }
@@ -96,34 +96,34 @@ pub fn view(
     let pkg = o.package.as_ref();
     let artifact = ds.report.artifacts.get(o.artifact as usize);
     let cvss = a.cvss.iter().map(|(src, c)| {
-        html! { <li><span class="src">{ src.clone() }</span><ul>
+        html! { <li><span CLASS="src">{ src.clone() }</span><ul>
             { for present::cvss_scores(c).into_iter().map(|(label, s, v)| html! { <li>
-                <span class="cvss-ver">{ label }</span>{ " " }
+                <span CLASS="cvss-ver">{ label }</span>{ " " }
                 <strong>{ s.map(one_decimal).unwrap_or_default() }</strong>{ " " }
                 <code>{ v.unwrap_or_default().to_string() }</code>
             </li> }) }
         </ul></li> }
     });
     let vendor = a.vendor_severity.iter().map(|(k, v)| {
-        html! { <li><span class="src">{ k.clone() }</span>{ " " }<span class={format!("sev sev-{}", v.as_str().to_ascii_lowercase())}>{ v.as_str() }</span></li> }
+        html! { <li><span CLASS="src">{ k.clone() }</span>{ " " }<span CLASS={format!("sev sev-{}", v.as_str().to_ascii_lowercase())}>{ v.as_str() }</span></li> }
     });
     let fixed: Vec<&str> = pkg
         .map(|p| p.fixed_versions().collect())
         .unwrap_or_default();
     let lines = |s: Option<u64>, e: Option<u64>| present::location(s, e).unwrap_or_default();
     html! {
-        <aside class="detail" aria-label={format!("Details of {}", o.id)}>
-            <div class="detail-head">
-                <span class={format!("sev sev-{sev}")}>{ o.severity.as_str() }</span>
+        <aside CLASS="detail" aria-label={format!("Details of {}", o.id)}>
+            <div CLASS="detail-head">
+                <span CLASS={format!("sev sev-{sev}")}>{ o.severity.as_str() }</span>
                 <h2>{ hl(&o.id, q) }</h2>
-                <button type="button" class="close" aria-label="Close details (Esc)" onclick={close}>{ "✕" }</button>
+                <button type="button" CLASS="close" aria-label="Close details (Esc)" onclick={close}>{ "✕" }</button>
             </div>
-            if !a.title.is_empty() { <p class="dtitle">{ hl(&a.title, q) }</p> }
+            if !a.title.is_empty() { <p CLASS="dtitle">{ hl(&a.title, q) }</p> }
             if let Some(s) = &o.suppressed {
-                <p class="note">{ format!("Suppressed by Trivy: {}", present::suppression(s)) }</p>
+                <p CLASS="note">{ format!("Suppressed by Trivy: {}", present::suppression(s)) }</p>
             }
             if let Some(e) = &o.excluded {
-                <p class="note">{ format!("Excluded by the gate: {}", present::exclusion(e)) }</p>
+                <p CLASS="note">{ format!("Excluded by the gate: {}", present::exclusion(e)) }</p>
             }
             { triage(ds, ix, i, also) }
             <dl>
@@ -134,15 +134,15 @@ pub fn view(
                     { row("Package", hl(&p.name, q)) }
                     { text_row("Installed", &p.installed_version) }
                     if !fixed.is_empty() {
-                        { row("Fixed in", html!{ <ul class="inline">{ for fixed.iter().map(|v| html!{ <li>{ v.to_string() }</li> }) }</ul> }) }
+                        { row("Fixed in", html!{ <ul CLASS="inline">{ for fixed.iter().map(|v| html!{ <li>{ v.to_string() }</li> }) }</ul> }) }
                     }
                     if let Some(purl) = &p.purl { { row("PURL", html!{ <code>{ hl(purl, q) }</code> }) } }
                     if let Some(path) = &p.path { { row("Path", hl(path, q)) } }
                 }
                 { text_row("Status", o.status.as_deref().unwrap_or("")) }
                 if let Some(c) = ix.cvss(i) { { text_row("Max CVSS", &one_decimal(c as f64)) } }
-                if !a.cvss.is_empty() { { row("CVSS", html!{ <ul class="cvss-list">{ for cvss }</ul> }) } }
-                if !a.vendor_severity.is_empty() { { row("Vendor severity", html!{ <ul class="inline">{ for vendor }</ul> }) } }
+                if !a.cvss.is_empty() { { row("CVSS", html!{ <ul CLASS="cvss-list">{ for cvss }</ul> }) } }
+                if !a.vendor_severity.is_empty() { { row("Vendor severity", html!{ <ul CLASS="inline">{ for vendor }</ul> }) } }
                 { text_row("Severity source", a.severity_source.as_deref().unwrap_or("")) }
                 { text_row("CWE", &a.cwe_ids.join(", ")) }
                 if !a.aliases.is_empty() { { row("Aliases", hl(&a.aliases.join(", "), q)) } }
@@ -175,12 +175,12 @@ pub fn view(
             </dl>
             if !a.description.is_empty() {
                 <h3>{ "Description" }</h3>
-                <p class="desc">{ hl(&a.description, q) }</p>
+                <p CLASS="desc">{ hl(&a.description, q) }</p>
             }
             { code(o.misconfiguration.as_ref().map(|m| m.code.as_slice()).or(o.secret.as_ref().map(|s| s.code.as_slice())).unwrap_or(&[])) }
             if a.primary_url.is_some() || !a.references.is_empty() {
                 <h3>{ "References" }</h3>
-                <ul class="refs">
+                <ul CLASS="refs">
                     { for a.primary_url.iter().chain(a.references.iter().filter(|r| Some(*r) != a.primary_url.as_ref())).map(|r| html!{ <li>{ link(r) }</li> }) }
                 </ul>
             }
