@@ -555,11 +555,11 @@ const ret = makeMutClosure(arg0, arg1, $128);
 return ret;
 },
 $124: function(arg0, arg1) {
-const ret = makeMutClosure(arg0, arg1, $130);
+const ret = makeClosure(arg0, arg1, $129);
 return ret;
 },
 $125: function(arg0, arg1) {
-const ret = makeClosure(arg0, arg1, $129);
+const ret = makeMutClosure(arg0, arg1, $130);
 return ret;
 },
 $126: function(arg0, arg1) {
@@ -587,11 +587,11 @@ __proto__: null,
 function $131(arg0, arg1) {
 wasm.$131(arg0, arg1);
 }
-function $130(arg0, arg1, arg2) {
-wasm.$130(arg0, arg1, arg2);
-}
 function $129(arg0, arg1, arg2) {
 wasm.$129(arg0, arg1, arg2);
+}
+function $130(arg0, arg1, arg2) {
+wasm.$130(arg0, arg1, arg2);
 }
 function $128(arg0, arg1, arg2) {
 const ret = wasm.$128(arg0, arg1, arg2);

@@ -4,7 +4,7 @@
 //! it would show: the state's [`Facets`](scanlens_model::view::Facets)); the active filters as
 //! removable chips; expand/collapse all; and the selection and export buttons.
 
-use super::send;
+use super::{each, send};
 use crate::data::Data;
 use crate::state::{Action, ExportKind, ListFilter, State};
 use scanlens_model::view::{Fix, GroupBy, Query, Show, SortBy};
@@ -24,7 +24,7 @@ fn select_one(
     html! {
         <label CLASS="ctl" for={id}>{ label }
             <select id={id} onchange={act.reform(move |e: Event| { let s: HtmlSelectElement = e.target_unchecked_into(); to(&s.value()) })}>
-                { for opts.into_iter().map(|(v, l)| html!{ <option value={v} selected={v == cur}>{ l }</option> }) }
+                { each(opts.into_iter().map(|(v, l)| html!{ <option value={v} selected={v == cur}>{ l }</option> })) }
             </select>
         </label>
     }
@@ -63,9 +63,9 @@ fn facet(
     html! {
         <div CLASS="facet" role="group" aria-label={label}>
             <span CLASS="fname">{ label }</span>
-            { for values.iter().enumerate().map(|(n, v)| {
+            { each(values.iter().enumerate().map(|(n, v)| {
                 chip(v.clone(), s.facets.value(which, n), cur.contains(v), send(act, Action::ToggleValue(which, v.clone())))
-            }) }
+            })) }
         </div>
     }
 }
@@ -83,14 +83,14 @@ fn targets(s: &State, d: &Data, act: &Callback<Action>) -> Html {
             <label CLASS="fname" for="facet-target">{ format!("Target ({all})") }</label>
             <input id="facet-target" type="search" CLASS="facet-q" placeholder="Find a target"
                 autocomplete="off" spellcheck="false" value={s.facet_q.clone()} {oninput} />
-            { for shown.into_iter().map(|(v, n)| {
+            { each(shown.into_iter().map(|(v, n)| {
                 html! {
                     <button type="button" CLASS="chip" aria-pressed={s.query.targets.iter().any(|t| t == v).to_string()} title={v.to_string()}
                         onclick={send(act, Action::ToggleValue(ListFilter::Target, v.to_string()))}>
                         <span CLASS="cl">{ scanlens_model::present::middle_ellipsis(v, 40).into_owned() }</span><span CLASS="cn">{ n }</span>
                     </button>
                 }
-            }) }
+            })) }
             if more > 0 {
                 <button type="button" CLASS="more" onclick={send(act, Action::FacetMore)}>{ format!("{more} more") }</button>
             }
@@ -152,12 +152,12 @@ fn active(s: &State, act: &Callback<Action>) -> Html {
     }
     html! {
         <div CLASS="active" role="group" aria-label="Active filters">
-            { for chips.into_iter().map(|(label, a)| html! {
+            { each(chips.into_iter().map(|(label, a)| html! {
                 <button type="button" CLASS="chip on" aria-label={format!("Remove filter {label}")}
                     onclick={send(act, a.clone())}>
                     <span CLASS="cl">{ label }</span><span CLASS="x" aria-hidden="true">{ "×" }</span>
                 </button>
-            }) }
+            })) }
             <button type="button" CLASS="more" onclick={send(act, Action::ClearFilters)}>{ "Clear all" }</button>
         </div>
     }
@@ -214,10 +214,10 @@ pub fn view(s: &State, d: &Data, search: &NodeRef, act: &Callback<Action>) -> Ht
             <div CLASS="facets">
                 <div CLASS="facet" role="group" aria-label="Fix state">
                     <span CLASS="fname">{ "Fix" }</span>
-                    { for [Fix::Fixable, Fix::Unfixed].into_iter().map(|f| {
+                    { each([Fix::Fixable, Fix::Unfixed].into_iter().map(|f| {
                         let on = q.fix == f;
                         chip(f.as_str().into(), s.facets.fix(f), on, send(act, Action::SetFix(if on { Fix::Any } else { f })))
-                    }) }
+                    })) }
                 </div>
                 { facet("Status", ListFilter::Status, s, d, act) }
                 { facet("Class", ListFilter::Class, s, d, act) }

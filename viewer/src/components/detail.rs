@@ -4,6 +4,7 @@
 //! Every value is a text node; only `http(s)` URLs become links, through the model's
 //! `safe_url`.
 
+use super::each;
 use super::highlight::hl;
 use scanlens_model::compact::Dataset;
 use scanlens_model::present::{self, one_decimal, safe_url};
@@ -36,11 +37,11 @@ fn code(lines: &[CodeLine]) -> Html {
         return html! {};
     }
     html! {
-        <pre CLASS="code">{ for lines.iter().map(|l| html!{
+        <pre CLASS="code">{ each(lines.iter().map(|l| html!{
             <span CLASS={if l.is_cause { "codeline cause" } else { "codeline" }}>
                 <span CLASS="ln">{ format!("{:>4} ", l.number) }</span>{ l.content.clone() }{ "\n" }
             </span>
-        }) }</pre>
+        })) }</pre>
     }
 }
 
@@ -74,7 +75,7 @@ fn triage(ds: &Dataset, ix: &Index, i: usize, also: &[String]) -> Html {
                 { text_row("Layer origin", present::layer_origin(l.origin)) }
             }
             if !also.is_empty() {
-                { row("Also in", html!{ <ul CLASS="plain">{ for also.iter().map(|t| html!{ <li>{ t.clone() }</li> }) }</ul> }) }
+                { row("Also in", html!{ <ul CLASS="plain">{ each(also.iter().map(|t| html!{ <li>{ t.clone() }</li> })) }</ul> }) }
             }
         </dl>
     }
@@ -97,11 +98,11 @@ pub fn view(
     let artifact = ds.report.artifacts.get(o.artifact as usize);
     let cvss = a.cvss.iter().map(|(src, c)| {
         html! { <li><span CLASS="src">{ src.clone() }</span><ul>
-            { for present::cvss_scores(c).into_iter().map(|(label, s, v)| html! { <li>
+            { each(present::cvss_scores(c).into_iter().map(|(label, s, v)| html! { <li>
                 <span CLASS="cvss-ver">{ label }</span>{ " " }
                 <strong>{ s.map(one_decimal).unwrap_or_default() }</strong>{ " " }
                 <code>{ v.unwrap_or_default().to_string() }</code>
-            </li> }) }
+            </li> })) }
         </ul></li> }
     });
     let vendor = a.vendor_severity.iter().map(|(k, v)| {
@@ -134,15 +135,15 @@ pub fn view(
                     { row("Package", hl(&p.name, q)) }
                     { text_row("Installed", &p.installed_version) }
                     if !fixed.is_empty() {
-                        { row("Fixed in", html!{ <ul CLASS="inline">{ for fixed.iter().map(|v| html!{ <li>{ v.to_string() }</li> }) }</ul> }) }
+                        { row("Fixed in", html!{ <ul CLASS="inline">{ each(fixed.iter().map(|v| html!{ <li>{ v.to_string() }</li> })) }</ul> }) }
                     }
                     if let Some(purl) = &p.purl { { row("PURL", html!{ <code>{ hl(purl, q) }</code> }) } }
                     if let Some(path) = &p.path { { row("Path", hl(path, q)) } }
                 }
                 { text_row("Status", o.status.as_deref().unwrap_or("")) }
                 if let Some(c) = ix.cvss(i) { { text_row("Max CVSS", &one_decimal(c as f64)) } }
-                if !a.cvss.is_empty() { { row("CVSS", html!{ <ul CLASS="cvss-list">{ for cvss }</ul> }) } }
-                if !a.vendor_severity.is_empty() { { row("Vendor severity", html!{ <ul CLASS="inline">{ for vendor }</ul> }) } }
+                if !a.cvss.is_empty() { { row("CVSS", html!{ <ul CLASS="cvss-list">{ each(cvss) }</ul> }) } }
+                if !a.vendor_severity.is_empty() { { row("Vendor severity", html!{ <ul CLASS="inline">{ each(vendor) }</ul> }) } }
                 { text_row("Severity source", a.severity_source.as_deref().unwrap_or("")) }
                 { text_row("CWE", &a.cwe_ids.join(", ")) }
                 if !a.aliases.is_empty() { { row("Aliases", hl(&a.aliases.join(", "), q)) } }
@@ -181,7 +182,7 @@ pub fn view(
             if a.primary_url.is_some() || !a.references.is_empty() {
                 <h3>{ "References" }</h3>
                 <ul CLASS="refs">
-                    { for a.primary_url.iter().chain(a.references.iter().filter(|r| Some(*r) != a.primary_url.as_ref())).map(|r| html!{ <li>{ link(r) }</li> }) }
+                    { each(a.primary_url.iter().chain(a.references.iter().filter(|r| Some(*r) != a.primary_url.as_ref())).map(|r| html!{ <li>{ link(r) }</li> })) }
                 </ul>
             }
         </aside>

@@ -4,7 +4,7 @@
 //! exploited, each a toggle that filters the list and counts what it would show under the rest
 //! of the query (the state's facets); the chart keeps the report's own counts.
 
-use super::send;
+use super::{each, send};
 use crate::data::Data;
 use crate::state::{Action, State};
 use scanlens_model::present;
@@ -122,13 +122,13 @@ fn chart(sum: &Summary) -> Html {
         html! {
             <>
                 <span CLASS="ck">{ k.plural() }</span>
-                <svg class="cbar" viewBox={format!("0 0 {max} 1")} preserveAspectRatio="none">{ for parts }</svg>
+                <svg class="cbar" viewBox={format!("0 0 {max} 1")} preserveAspectRatio="none">{ each(parts) }</svg>
             </>
         }
     };
     html! {
         <div CLASS="chart" role="img" aria-label={format!("Findings by kind and severity: {label}")}>
-            { for kinds.iter().map(|k| bar(*k)) }
+            { each(kinds.iter().map(|k| bar(*k))) }
         </div>
     }
 }
@@ -190,12 +190,12 @@ pub fn view(s: &State, d: &Data, act: &Callback<Action>) -> Html {
             </div>
             // A few artifacts each get their line; more would push the list off the screen.
             if r.artifacts.len() <= 4 {
-                { for r.artifacts.iter().map(|a| context(a, r.artifacts.len() > 1)) }
+                { each(r.artifacts.iter().map(|a| context(a, r.artifacts.len() > 1))) }
             }
             <nav CLASS="summary" aria-label="Counts by severity and kind; click to filter">
-                { for sev_buttons }
+                { each(sev_buttons) }
                 <span CLASS="sep" aria-hidden="true"></span>
-                { for kind_buttons }
+                { each(kind_buttons) }
                 <span CLASS="sep" aria-hidden="true"></span>
                 <button type="button" CLASS="count triage" id="fixable-urgent" aria-pressed={urgent.to_string()}
                     title="Show only fixable critical and high findings (click again to undo)"

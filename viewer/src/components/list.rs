@@ -5,7 +5,7 @@
 //! so assistive technology reads it as a grid of `aria-rowcount` rows.
 
 use super::row::{self, COLUMNS};
-use super::send;
+use super::{each, send};
 use crate::data::Data;
 use crate::state::{Action, State, ROW_H};
 use scanlens_model::view::SortBy;
@@ -104,7 +104,7 @@ fn column_headers(s: &State, act: &Callback<Action>) -> Html {
         <div CLASS="colheads" role="rowgroup">
             <div CLASS="line colhead" role="row" aria-rowindex="1">
                 <span role="columnheader" CLASS="ch c-pick"><span CLASS="visually-hidden">{ "Select" }</span></span>
-                { for cells }
+                { each(cells) }
             </div>
         </div>
     }
@@ -128,7 +128,7 @@ pub fn view(s: &State, d: &Data, refs: &ListRefs, act: &Callback<Action>) -> Htm
                 { column_headers(s, act) }
                 <div CLASS="spacer" role="none" ref={refs.spacer.clone()}>
                     <div CLASS="window" role="rowgroup" ref={refs.window.clone()}>
-                        { for rows }
+                        { each(rows) }
                     </div>
                 </div>
             </div>

@@ -30,7 +30,8 @@ pub mod list;
 pub mod row;
 
 use crate::state::Action;
-use yew::Callback;
+use yew::virtual_dom::VList;
+use yew::{Callback, Html};
 
 /// A callback that sends `a` on any event. Each `reform` closure is its own copy of Yew's
 /// callback code in the wasm; the buttons that send a fixed action share this one (per event
@@ -38,4 +39,20 @@ use yew::Callback;
 pub fn send<E: 'static>(act: &Callback<Action>, a: Action) -> Callback<E> {
     let act = act.clone();
     Callback::from(move |_: E| act.emit(a.clone()))
+}
+
+/// The nodes of `it` as one list. `{ for … }` compiles a collect loop (`fold`, `extend`,
+/// `from_iter`) for every iterator type it is given; through [`list`] every list of the views
+/// shares one loop, and each iterator adds only its `next`.
+pub fn each(mut it: impl Iterator<Item = Html>) -> Html {
+    list(&mut || it.next())
+}
+
+#[inline(never)]
+fn list(next: &mut dyn FnMut() -> Option<Html>) -> Html {
+    let mut nodes = Vec::new();
+    while let Some(n) = next() {
+        nodes.push(n);
+    }
+    VList::with_children(nodes, None).into()
 }
