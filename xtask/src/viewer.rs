@@ -154,7 +154,10 @@ pub fn build(out: &Path) -> Result<Built> {
     let glue = std::fs::read_to_string(tmp.join("scanlens_viewer.js"))?;
     let (bytes, names) = shorten_names(&std::fs::read(&wasm)?)?;
     std::fs::write(&wasm, bytes)?;
-    std::fs::write(&js, trim_glue(&rename_tokens(&glue, &names)))?;
+    std::fs::write(
+        &js,
+        drop_async_init(&trim_glue(&rename_tokens(&glue, &names)))?,
+    )?;
     Ok(Built { js, wasm })
 }
 
@@ -329,4 +332,43 @@ fn trim_glue(js: &str) -> String {
         out.push('\n');
     }
     out
+}
+
+/// Drops the glue's default export, the async `init` that fetches the wasm by URL (and its
+/// `instantiateStreaming` fallback): the page only ever calls `initSync` with a compiled module
+/// (`generator/src/html.rs`). Its text is matched exactly, so a wasm-bindgen whose glue differs
+/// fails the build here rather than shipping the code again unnoticed.
+fn drop_async_init(js: &str) -> Result<String> {
+    let cut = |js: &str, from: &str, to: &str| -> Result<String> {
+        let (Some(a), Some(b)) = (js.find(from), js.find(to)) else {
+            bail!("the wasm-bindgen glue has no {from:?} … {to:?}; see drop_async_init");
+        };
+        if a > b {
+            bail!("the wasm-bindgen glue has {to:?} before {from:?}; see drop_async_init");
+        }
+        Ok(format!("{}{}", &js[..a], &js[b..]))
+    };
+    let js = cut(js, "\nasync function __wbg_load(", "\nfunction initSync(")?;
+    let js = cut(
+        &js,
+        "\nlet __wbg_init_promise;",
+        "\nexport { initSync, __wbg_init as default };",
+    )?;
+    Ok(js.replace(
+        "\nexport { initSync, __wbg_init as default };",
+        "\nexport { initSync };",
+    ))
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn the_glue_keeps_init_sync_only() {
+        let js = "a\nasync function __wbg_load(m) {\n}\nfunction initSync(module) {\n}\nlet __wbg_init_promise;\nasync function __wbg_init() {\n}\nexport { initSync, __wbg_init as default };\n";
+        assert_eq!(
+            super::drop_async_init(js).unwrap(),
+            "a\nfunction initSync(module) {\n}\nexport { initSync };\n"
+        );
+        assert!(super::drop_async_init("a\nfunction initSync(module) {}\n").is_err());
+    }
 }
