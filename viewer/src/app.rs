@@ -175,13 +175,13 @@ impl Component for App {
         let s = &self.state;
         let act = ctx.link().callback(Msg::Act);
         html! {
-            <main class={if s.detail.is_some() { "app with-detail" } else { "app" }}>
+            <main CLASS={if s.detail.is_some() { "app with-detail" } else { "app" }}>
                 { header::view(s, d, &act) }
                 { controls::view(s, d, &self.search, &act) }
                 if d.ds.findings.is_empty() {
                     { empty::view(&d.ds.report) }
                 } else {
-                    <div class="main">
+                    <div CLASS="main">
                         { list::view(s, d, &self.list, &act) }
                         if let Some(i) = s.detail {
                             { detail::view(&d.ds, &d.ix, i as usize, &s.query.q, &also_in(s, d, i), send(&act, Action::Close)) }

@@ -47,6 +47,34 @@ pub fn parse_dataset(text: &str) -> Result<scanlens_model::compact::Dataset, Str
 
 #[cfg(test)]
 mod tests {
+    /// A `class` attribute on an HTML element brings Yew's `Classes` back into the wasm; they
+    /// take `CLASS` (see `components/mod.rs`).
+    #[test]
+    fn html_elements_take_their_class_as_upper_case() {
+        let sources = [
+            ("app.rs", include_str!("app.rs")),
+            ("controls.rs", include_str!("components/controls.rs")),
+            ("detail.rs", include_str!("components/detail.rs")),
+            ("empty.rs", include_str!("components/empty.rs")),
+            ("export.rs", include_str!("components/export.rs")),
+            ("header.rs", include_str!("components/header.rs")),
+            ("highlight.rs", include_str!("components/highlight.rs")),
+            ("list.rs", include_str!("components/list.rs")),
+            ("row.rs", include_str!("components/row.rs")),
+        ];
+        for (name, src) in sources {
+            for (n, line) in src.lines().enumerate() {
+                // The chart's SVG keeps `class`: SVG attribute names are not folded.
+                let l = line.replace("<svg class=\"", "");
+                let bad = l.contains(" class=")
+                    || [" {class} ", " {class}/", " {class}>"]
+                        .iter()
+                        .any(|p| l.contains(p));
+                assert!(!bad, "{name}:{}: {line}", n + 1);
+            }
+        }
+    }
+
     #[test]
     fn corrupt_data_is_an_error() {
         assert!(super::parse_dataset("{not json").is_err());

@@ -1,7 +1,7 @@
 //! `xtask viewer`: builds the Yew viewer to wasm and writes the files the generator embeds.
 //!
 //! cargo (profile `wasm`, target wasm32-unknown-unknown) -> wasm-bindgen `--target web` ->
-//! wasm-opt -Oz -> zopfli -> `generator/assets/viewer/`. The outputs are committed so that
+//! wasm-opt -O2 -> zopfli -> `generator/assets/viewer/`. The outputs are committed so that
 //! building the generator needs no wasm toolchain; CI runs this task before the tests so they
 //! cannot drift.
 
@@ -127,7 +127,11 @@ pub fn build(out: &Path) -> Result<Built> {
     run(Command::new(&wasm_opt)
         .arg(tmp.join("scanlens_viewer_bg.wasm"))
         .args([
-            "-Oz",
+            // -O2, not -Oz: what -Oz and -Os do beyond it leaves the raw wasm smaller but its
+            // gzip larger (with the inlining limit below, before the names are shortened: -Oz
+            // 138,622, -Os 137,850, -O2 136,910, -O3 139,029 B gzipped; raw 364,605 -> 379,561
+            // B). -O2 keeps that lead for limits 11 to 15.
+            "-O2",
             "--converge",
             // wasm-opt inlines every function that has one caller by default, whatever its
             // size; the views then become a few huge functions (many locals, long local
@@ -158,7 +162,10 @@ pub fn build(out: &Path) -> Result<Built> {
     std::fs::write(&wasm_gz, zopfli_gzip(&bytes)?)?;
     // Before #13 the raw wasm was committed and gzipped at build time.
     let _ = std::fs::remove_file(out.join("scanlens_viewer_bg.wasm"));
-    std::fs::write(&js, minify_glue(&root, &rename_tokens(&glue, &names))?)?;
+    std::fs::write(
+        &js,
+        minify_glue(&root, &drop_async_init(&rename_tokens(&glue, &names))?)?,
+    )?;
     Ok(Built { js, wasm_gz })
 }
 
@@ -363,4 +370,43 @@ fn minify_glue(root: &Path, js: &str) -> Result<String> {
         min.push('\n');
     }
     Ok(min)
+}
+
+/// Drops the glue's default export, the async `init` that fetches the wasm by URL (and its
+/// `instantiateStreaming` fallback): the page only ever calls `initSync` with a compiled module
+/// (`generator/src/html.rs`). Its text is matched exactly, so a wasm-bindgen whose glue differs
+/// fails the build here rather than shipping the code again unnoticed.
+fn drop_async_init(js: &str) -> Result<String> {
+    let cut = |js: &str, from: &str, to: &str| -> Result<String> {
+        let (Some(a), Some(b)) = (js.find(from), js.find(to)) else {
+            bail!("the wasm-bindgen glue has no {from:?} … {to:?}; see drop_async_init");
+        };
+        if a > b {
+            bail!("the wasm-bindgen glue has {to:?} before {from:?}; see drop_async_init");
+        }
+        Ok(format!("{}{}", &js[..a], &js[b..]))
+    };
+    let js = cut(js, "\nasync function __wbg_load(", "\nfunction initSync(")?;
+    let js = cut(
+        &js,
+        "\nlet __wbg_init_promise;",
+        "\nexport { initSync, __wbg_init as default };",
+    )?;
+    Ok(js.replace(
+        "\nexport { initSync, __wbg_init as default };",
+        "\nexport { initSync };",
+    ))
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn the_glue_keeps_init_sync_only() {
+        let js = "a\nasync function __wbg_load(m) {\n}\nfunction initSync(module) {\n}\nlet __wbg_init_promise;\nasync function __wbg_init() {\n}\nexport { initSync, __wbg_init as default };\n";
+        assert_eq!(
+            super::drop_async_init(js).unwrap(),
+            "a\nfunction initSync(module) {\n}\nexport { initSync };\n"
+        );
+        assert!(super::drop_async_init("a\nfunction initSync(module) {}\n").is_err());
+    }
 }

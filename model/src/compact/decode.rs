@@ -370,9 +370,9 @@ impl Dec for Exclusion {
         let (mut reason, mut rule, mut statement) = (String::new(), String::new(), String::new());
         p.obj(&mut |p, k| {
             match k {
-                "reason" => reason = String::dec(p)?,
-                "rule" => rule = String::dec(p)?,
-                "statement" => statement = String::dec(p)?,
+                "reason" => field(p, &mut reason)?,
+                "rule" => field(p, &mut rule)?,
+                "statement" => field(p, &mut statement)?,
                 _ => p.skip()?,
             }
             Ok(())
@@ -386,6 +386,14 @@ impl Dec for Exclusion {
     }
 }
 
+/// Reads a field's value into `slot`. Not inlined: one copy per field type, not one per field
+/// of every struct, keeps the wasm small.
+#[inline(never)]
+pub(super) fn field<T: Dec>(p: &mut P<'_>, slot: &mut T) -> R<()> {
+    *slot = T::dec(p)?;
+    Ok(())
+}
+
 macro_rules! structs {
     ($($t:ident { $($key:literal => $field:ident),* $(,)? })*) => {
         /// The keys read for each model type, for the test that holds them to serde's.
@@ -397,7 +405,7 @@ macro_rules! structs {
                 let mut v = <$t>::default();
                 p.obj(&mut |p, k| {
                     match k {
-                        $($key => v.$field = Dec::dec(p)?,)*
+                        $($key => field(p, &mut v.$field)?,)*
                         _ => p.skip()?,
                     }
                     Ok(())
@@ -468,9 +476,9 @@ pub fn dataset(text: &str) -> R<Dataset> {
     let mut tables = ReadTables::default();
     p.obj(&mut |p, k| {
         match k {
-            "report" => report = Dec::dec(p)?,
-            "advisories" => advisories = Dec::dec(p)?,
-            "findings" => read = Dec::dec(p)?,
+            "report" => field(p, &mut report)?,
+            "advisories" => field(p, &mut advisories)?,
+            "findings" => field(p, &mut read)?,
             _ => {
                 if !tables.read(p, k)? {
                     p.skip()?;

@@ -16,7 +16,7 @@
 //! viewer. (The keys of the model's own types, which the page data embeds, are the serde keys
 //! of `report.rs`; `decode.rs` lists them for the decoder, and a test holds the two lists equal.)
 
-use super::decode::{Dec, P, R};
+use super::decode::{field, Dec, P, R};
 use crate::keymap::KeyMap;
 use crate::report::*;
 use serde::ser::{Serialize, SerializeStruct, Serializer};
@@ -304,7 +304,7 @@ macro_rules! schema {
                 let mut v = Advisory::default();
                 p.obj(&mut |p, k| {
                     match k {
-                        $(stringify!($afield) => v.$afield = Dec::dec(p)?,)*
+                        $(stringify!($afield) => field(p, &mut v.$afield)?,)*
                         _ => p.skip()?,
                     }
                     Ok(())
@@ -326,9 +326,9 @@ macro_rules! schema {
                 let mut v = ReadOccurrence::default();
                 p.obj(&mut |p, k| {
                     match k {
-                        "a" => v.advisory = Dec::dec(p)?,
-                        $($okey => v.$ofield = Dec::dec(p)?,)*
-                        $($skey => v.idx.$sfield = Dec::dec(p)?,)*
+                        "a" => field(p, &mut v.advisory)?,
+                        $($okey => field(p, &mut v.$ofield)?,)*
+                        $($skey => field(p, &mut v.idx.$sfield)?,)*
                         _ => p.skip()?,
                     }
                     Ok(())
@@ -347,7 +347,7 @@ macro_rules! schema {
             /// Reads the table under `key`; false when `key` is not a table.
             pub(super) fn read(&mut self, p: &mut P<'_>, key: &str) -> R<bool> {
                 match key {
-                    $(stringify!($table) => self.$table = Dec::dec(p)?,)*
+                    $(stringify!($table) => field(p, &mut self.$table)?,)*
                     _ => return Ok(false),
                 }
                 Ok(true)

@@ -4,7 +4,7 @@
 //! it would show: the state's [`Facets`](scanlens_model::view::Facets)); the active filters as
 //! removable chips; expand/collapse all; and the selection and export buttons.
 
-use super::send;
+use super::{each, send};
 use crate::data::Data;
 use crate::state::{Action, ExportKind, ListFilter, State};
 use scanlens_model::view::{Fix, GroupBy, Query, Show, SortBy};
@@ -22,9 +22,9 @@ fn select_one(
     to: fn(&str) -> Action,
 ) -> Html {
     html! {
-        <label class="ctl" for={id}>{ label }
+        <label CLASS="ctl" for={id}>{ label }
             <select id={id} onchange={act.reform(move |e: Event| { let s: HtmlSelectElement = e.target_unchecked_into(); to(&s.value()) })}>
-                { for opts.into_iter().map(|(v, l)| html!{ <option value={v} selected={v == cur}>{ l }</option> }) }
+                { each(opts.into_iter().map(|(v, l)| html!{ <option value={v} selected={v == cur}>{ l }</option> })) }
             </select>
         </label>
     }
@@ -41,8 +41,8 @@ fn typed(act: &Callback<Action>, to: fn(String) -> Action) -> Callback<InputEven
 /// One facet chip: a value with its count that toggles a filter.
 fn chip(label: String, n: usize, on: bool, onclick: Callback<MouseEvent>) -> Html {
     html! {
-        <button type="button" class="chip" aria-pressed={on.to_string()} {onclick}>
-            <span class="cl">{ label }</span><span class="cn">{ n }</span>
+        <button type="button" CLASS="chip" aria-pressed={on.to_string()} {onclick}>
+            <span CLASS="cl">{ label }</span><span CLASS="cn">{ n }</span>
         </button>
     }
 }
@@ -61,11 +61,11 @@ fn facet(
         return html! {};
     }
     html! {
-        <div class="facet" role="group" aria-label={label}>
-            <span class="fname">{ label }</span>
-            { for values.iter().enumerate().map(|(n, v)| {
+        <div CLASS="facet" role="group" aria-label={label}>
+            <span CLASS="fname">{ label }</span>
+            { each(values.iter().enumerate().map(|(n, v)| {
                 chip(v.clone(), s.facets.value(which, n), cur.contains(v), send(act, Action::ToggleValue(which, v.clone())))
-            }) }
+            })) }
         </div>
     }
 }
@@ -79,20 +79,20 @@ fn targets(s: &State, d: &Data, act: &Callback<Action>) -> Html {
     let (shown, more) = s.facet_targets(d);
     let oninput = typed(act, Action::FacetSearch);
     html! {
-        <div class="facet targets" role="group" aria-label="Target">
-            <label class="fname" for="facet-target">{ format!("Target ({all})") }</label>
-            <input id="facet-target" type="search" class="facet-q" placeholder="Find a target"
+        <div CLASS="facet targets" role="group" aria-label="Target">
+            <label CLASS="fname" for="facet-target">{ format!("Target ({all})") }</label>
+            <input id="facet-target" type="search" CLASS="facet-q" placeholder="Find a target"
                 autocomplete="off" spellcheck="false" value={s.facet_q.clone()} {oninput} />
-            { for shown.into_iter().map(|(v, n)| {
+            { each(shown.into_iter().map(|(v, n)| {
                 html! {
-                    <button type="button" class="chip" aria-pressed={s.query.targets.iter().any(|t| t == v).to_string()} title={v.to_string()}
+                    <button type="button" CLASS="chip" aria-pressed={s.query.targets.iter().any(|t| t == v).to_string()} title={v.to_string()}
                         onclick={send(act, Action::ToggleValue(ListFilter::Target, v.to_string()))}>
-                        <span class="cl">{ scanlens_model::present::middle_ellipsis(v, 40).into_owned() }</span><span class="cn">{ n }</span>
+                        <span CLASS="cl">{ scanlens_model::present::middle_ellipsis(v, 40).into_owned() }</span><span CLASS="cn">{ n }</span>
                     </button>
                 }
-            }) }
+            })) }
             if more > 0 {
-                <button type="button" class="more" onclick={send(act, Action::FacetMore)}>{ format!("{more} more") }</button>
+                <button type="button" CLASS="more" onclick={send(act, Action::FacetMore)}>{ format!("{more} more") }</button>
             }
         </div>
     }
@@ -151,14 +151,14 @@ fn active(s: &State, act: &Callback<Action>) -> Html {
         return html! {};
     }
     html! {
-        <div class="active" role="group" aria-label="Active filters">
-            { for chips.into_iter().map(|(label, a)| html! {
-                <button type="button" class="chip on" aria-label={format!("Remove filter {label}")}
+        <div CLASS="active" role="group" aria-label="Active filters">
+            { each(chips.into_iter().map(|(label, a)| html! {
+                <button type="button" CLASS="chip on" aria-label={format!("Remove filter {label}")}
                     onclick={send(act, a.clone())}>
-                    <span class="cl">{ label }</span><span class="x" aria-hidden="true">{ "×" }</span>
+                    <span CLASS="cl">{ label }</span><span CLASS="x" aria-hidden="true">{ "×" }</span>
                 </button>
-            }) }
-            <button type="button" class="more" onclick={send(act, Action::ClearFilters)}>{ "Clear all" }</button>
+            })) }
+            <button type="button" CLASS="more" onclick={send(act, Action::ClearFilters)}>{ "Clear all" }</button>
         </div>
     }
 }
@@ -169,36 +169,36 @@ pub fn view(s: &State, d: &Data, search: &NodeRef, act: &Callback<Action>) -> Ht
     let merge = !q.unmerged;
     let filters = active_filters(q).len();
     html! {
-        <div class={if s.controls_open { "controls open" } else { "controls" }} role="search">
-            <div class="searchbox">
-                <label for="q" class="visually-hidden">{ "Search findings" }</label>
+        <div CLASS={if s.controls_open { "controls open" } else { "controls" }} role="search">
+            <div CLASS="searchbox">
+                <label for="q" CLASS="visually-hidden">{ "Search findings" }</label>
                 <input id="q" type="search" ref={search.clone()} value={q.q.clone()}
                     placeholder="Search ID, package, PURL, title, description, target, path  ( / )"
                     autocomplete="off" spellcheck="false" {oninput} />
-                <output class="count-of" aria-live="polite" for="q">
+                <output CLASS="count-of" aria-live="polite" for="q">
                     { format!("{} of {} findings", s.selected.len(), s.scope) }
                 </output>
                 // Only the phone layout shows it (viewer.css): there the controls below take
                 // the whole first screen, so they wait behind this one button.
-                <button type="button" class="ctl-toggle" aria-controls="ctl-more"
+                <button type="button" CLASS="ctl-toggle" aria-controls="ctl-more"
                     aria-expanded={s.controls_open.to_string()} onclick={send(act, Action::ToggleControls)}>
                     { if filters > 0 { format!("Filters ({filters})") } else { "Filters".to_string() } }
                 </button>
             </div>
-            <div id="ctl-more" class="more-controls">
-            <div class="filters">
+            <div id="ctl-more" CLASS="more-controls">
+            <div CLASS="filters">
                 { select_one("group", "Group", GroupBy::ALL.iter().map(|g| (g.as_str(), g.label())).collect(), q.group.as_str(),
                     act, |v| Action::SetGroup(GroupBy::from_name(v).unwrap_or_default())) }
                 { select_one("sort", "Sort", SortBy::ALL.iter().map(|s| (s.as_str(), s.label())).collect(), q.sort.as_str(),
                     act, |v| Action::SetSort(SortBy::from_name(v).unwrap_or_default())) }
                 { select_one("show", "Show", vec![("counted", "Counted"), ("hidden", "Suppressed / ignored"), ("all", "All")], q.show.as_str(),
                     act, |v| Action::SetShow(Show::from_name(v).unwrap_or_default())) }
-                <label class="ctl check" for="merge">
+                <label CLASS="ctl check" for="merge">
                     <input id="merge" type="checkbox" checked={merge}
                         onchange={send(act, Action::SetMerge(!merge))} />
                     { "One row per vulnerability across targets" }
                 </label>
-                <div class="actions">
+                <div CLASS="actions">
                     <button type="button" id="expand-all" onclick={send(act, Action::ExpandAll)}>{ "Expand all" }</button>
                     <button type="button" id="collapse-all" onclick={send(act, Action::CollapseAll)}>{ "Collapse all" }</button>
                     <button type="button" onclick={send(act, Action::PickShown)} title="Select every shown finding">{ "Select shown" }</button>
@@ -211,13 +211,13 @@ pub fn view(s: &State, d: &Data, search: &NodeRef, act: &Callback<Action>) -> Ht
                         title="Selected findings (or all shown) as .trivyignore.yaml entries">{ ".trivyignore.yaml" }</button>
                 </div>
             </div>
-            <div class="facets">
-                <div class="facet" role="group" aria-label="Fix state">
-                    <span class="fname">{ "Fix" }</span>
-                    { for [Fix::Fixable, Fix::Unfixed].into_iter().map(|f| {
+            <div CLASS="facets">
+                <div CLASS="facet" role="group" aria-label="Fix state">
+                    <span CLASS="fname">{ "Fix" }</span>
+                    { each([Fix::Fixable, Fix::Unfixed].into_iter().map(|f| {
                         let on = q.fix == f;
                         chip(f.as_str().into(), s.facets.fix(f), on, send(act, Action::SetFix(if on { Fix::Any } else { f })))
-                    }) }
+                    })) }
                 </div>
                 { facet("Status", ListFilter::Status, s, d, act) }
                 { facet("Class", ListFilter::Class, s, d, act) }

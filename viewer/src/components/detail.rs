@@ -4,31 +4,45 @@
 //! Every value is a text node; only `http(s)` URLs become links, through the model's
 //! `safe_url`.
 
+use super::each;
 use super::highlight::hl;
 use scanlens_model::compact::Dataset;
 use scanlens_model::present::{self, one_decimal, safe_url};
 use scanlens_model::view::Index;
 use scanlens_model::CodeLine;
 use yew::prelude::*;
+use yew::virtual_dom::VList;
 
 fn link(url: &str) -> Html {
     match safe_url(url) {
         Some(u) => {
             html! { <a href={u.to_string()} target="_blank" rel="noopener noreferrer">{ u.to_string() }</a> }
         }
-        None => html! { <span class="nolink">{ url.to_string() }</span> },
+        None => html! { <span CLASS="nolink">{ url.to_string() }</span> },
     }
 }
 
-fn row(label: &str, value: Html) -> Html {
-    html! { <><dt>{ label.to_string() }</dt><dd>{ value }</dd></> }
-}
+/// The rows of a `<dl>`, added in order by plain Rust: each `if` of `html!` is its own nested
+/// list in the wasm, these are one push each.
+#[derive(Default)]
+struct Dl(Vec<Html>);
 
-fn text_row(label: &str, value: &str) -> Html {
-    if value.is_empty() {
-        return html! {};
+impl Dl {
+    fn row(&mut self, label: &str, value: Html) {
+        self.0
+            .push(html! { <><dt>{ label.to_string() }</dt><dd>{ value }</dd></> });
     }
-    row(label, html! { { value.to_string() } })
+
+    /// A row of plain text; none when the text is empty.
+    fn text(&mut self, label: &str, value: &str) {
+        if !value.is_empty() {
+            self.row(label, html! { { value.to_string() } });
+        }
+    }
+
+    fn view(self, class: Option<&'static str>) -> Html {
+        html! { <dl CLASS={class}>{ VList::with_children(self.0, None) }</dl> }
+    }
 }
 
 fn code(lines: &[CodeLine]) -> Html {
@@ -36,11 +50,11 @@ fn code(lines: &[CodeLine]) -> Html {
         return html! {};
     }
     html! {
-        <pre class="code">{ for lines.iter().map(|l| html!{
-            <span class={if l.is_cause { "codeline cause" } else { "codeline" }}>
-                <span class="ln">{ format!("{:>4} ", l.number) }</span>{ l.content.clone() }{ "\n" }
+        <pre CLASS="code">{ each(lines.iter().map(|l| html!{
+            <span CLASS={if l.is_cause { "codeline cause" } else { "codeline" }}>
+                <span CLASS="ln">{ format!("{:>4} ", l.number) }</span>{ l.content.clone() }{ "\n" }
             </span>
-        }) }</pre>
+        })) }</pre>
     }
 }
 
@@ -58,26 +72,32 @@ fn triage(ds: &Dataset, ix: &Index, i: usize, also: &[String]) -> Html {
     if kev.is_none() && epss.is_none() && plan.is_none() && also.is_empty() && layer.is_none() {
         return html! {};
     }
-    html! {
-        <dl class="triage">
-            if let Some(k) = kev {
-                { row("Known exploited", html!{ <><span class="kev">{ "KEV" }</span>{ " " }{ present::kev(k) }</> }) }
-                { text_row("CISA name", &k.name) }
-                { text_row("Required action", &k.required_action) }
-            }
-            if let Some(e) = epss { { text_row("EPSS", &present::epss(e)) } }
-            if let Some(r) = plan {
-                { text_row("Fix plan", &present::upgrade(r)) }
-                { text_row("Plan note", r.note.as_deref().unwrap_or("")) }
-            }
-            if let Some(l) = layer {
-                { text_row("Layer origin", present::layer_origin(l.origin)) }
-            }
-            if !also.is_empty() {
-                { row("Also in", html!{ <ul class="plain">{ for also.iter().map(|t| html!{ <li>{ t.clone() }</li> }) }</ul> }) }
-            }
-        </dl>
+    let mut dl = Dl::default();
+    if let Some(k) = kev {
+        dl.row(
+            "Known exploited",
+            html! { <><span CLASS="kev">{ "KEV" }</span>{ " " }{ present::kev(k) }</> },
+        );
+        dl.text("CISA name", &k.name);
+        dl.text("Required action", &k.required_action);
     }
+    if let Some(e) = epss {
+        dl.text("EPSS", &present::epss(e));
+    }
+    if let Some(r) = plan {
+        dl.text("Fix plan", &present::upgrade(r));
+        dl.text("Plan note", r.note.as_deref().unwrap_or(""));
+    }
+    if let Some(l) = layer {
+        dl.text("Layer origin", present::layer_origin(l.origin));
+    }
+    if !also.is_empty() {
+        dl.row(
+            "Also in",
+            html! { <ul CLASS="plain">{ each(also.iter().map(|t| html!{ <li>{ t.clone() }</li> })) }</ul> },
+        );
+    }
+    dl.view(Some("triage"))
 }
 
 pub fn view(
@@ -96,92 +116,136 @@ pub fn view(
     let pkg = o.package.as_ref();
     let artifact = ds.report.artifacts.get(o.artifact as usize);
     let cvss = a.cvss.iter().map(|(src, c)| {
-        html! { <li><span class="src">{ src.clone() }</span><ul>
-            { for present::cvss_scores(c).into_iter().map(|(label, s, v)| html! { <li>
-                <span class="cvss-ver">{ label }</span>{ " " }
+        html! { <li><span CLASS="src">{ src.clone() }</span><ul>
+            { each(present::cvss_scores(c).into_iter().map(|(label, s, v)| html! { <li>
+                <span CLASS="cvss-ver">{ label }</span>{ " " }
                 <strong>{ s.map(one_decimal).unwrap_or_default() }</strong>{ " " }
                 <code>{ v.unwrap_or_default().to_string() }</code>
-            </li> }) }
+            </li> })) }
         </ul></li> }
     });
     let vendor = a.vendor_severity.iter().map(|(k, v)| {
-        html! { <li><span class="src">{ k.clone() }</span>{ " " }<span class={format!("sev sev-{}", v.as_str().to_ascii_lowercase())}>{ v.as_str() }</span></li> }
+        html! { <li><span CLASS="src">{ k.clone() }</span>{ " " }<span CLASS={format!("sev sev-{}", v.as_str().to_ascii_lowercase())}>{ v.as_str() }</span></li> }
     });
     let fixed: Vec<&str> = pkg
         .map(|p| p.fixed_versions().collect())
         .unwrap_or_default();
     let lines = |s: Option<u64>, e: Option<u64>| present::location(s, e).unwrap_or_default();
+    let mut dl = Dl::default();
+    dl.text("Kind", o.kind.as_str());
+    dl.row("Target", hl(&o.target, q));
+    dl.text(
+        "Class / type",
+        format!("{} {}", o.class, o.target_type).trim(),
+    );
+    if let Some(p) = pkg {
+        dl.row("Package", hl(&p.name, q));
+        dl.text("Installed", &p.installed_version);
+        if !fixed.is_empty() {
+            dl.row(
+                "Fixed in",
+                html! { <ul CLASS="inline">{ each(fixed.iter().map(|v| html!{ <li>{ v.to_string() }</li> })) }</ul> },
+            );
+        }
+        if let Some(purl) = &p.purl {
+            dl.row("PURL", html! { <code>{ hl(purl, q) }</code> });
+        }
+        if let Some(path) = &p.path {
+            dl.row("Path", hl(path, q));
+        }
+    }
+    dl.text("Status", o.status.as_deref().unwrap_or(""));
+    if let Some(c) = ix.cvss(i) {
+        dl.text("Max CVSS", &one_decimal(c as f64));
+    }
+    if !a.cvss.is_empty() {
+        dl.row("CVSS", html! { <ul CLASS="cvss-list">{ each(cvss) }</ul> });
+    }
+    if !a.vendor_severity.is_empty() {
+        dl.row(
+            "Vendor severity",
+            html! { <ul CLASS="inline">{ each(vendor) }</ul> },
+        );
+    }
+    dl.text(
+        "Severity source",
+        a.severity_source.as_deref().unwrap_or(""),
+    );
+    dl.text("CWE", &a.cwe_ids.join(", "));
+    if !a.aliases.is_empty() {
+        dl.row("Aliases", hl(&a.aliases.join(", "), q));
+    }
+    dl.text("Published", a.published_date.as_deref().unwrap_or(""));
+    dl.text("Modified", a.last_modified_date.as_deref().unwrap_or(""));
+    if let Some(src) = &a.data_source {
+        dl.row(
+            "Data source",
+            html! { <>{ format!("{} ", src.name) }{ link(&src.url) }</> },
+        );
+    }
+    if let Some(l) = &o.layer {
+        dl.text(
+            "Layer",
+            l.digest.as_deref().or(l.diff_id.as_deref()).unwrap_or(""),
+        );
+        dl.row(
+            "Created by",
+            html! { <code>{ l.created_by.clone().unwrap_or_default() }</code> },
+        );
+    }
+    if let Some(art) = artifact {
+        dl.text("Artifact", &art.name);
+    }
+    if let Some(m) = &o.misconfiguration {
+        dl.text("Check type", &m.check_type);
+        dl.text("Message", &m.message);
+        dl.text("Resolution", &m.resolution);
+        dl.text("Resource", m.resource.as_deref().unwrap_or(""));
+        dl.text("Location", &lines(m.start_line, m.end_line));
+    }
+    if let Some(s) = &o.secret {
+        dl.text("Category", &s.category);
+        dl.text("Location", &lines(s.start_line, s.end_line));
+        dl.row(
+            "Match (masked)",
+            html! { <code>{ s.matched.clone() }</code> },
+        );
+    }
+    if let Some(l) = &o.license {
+        dl.text("License category", &l.category);
+        dl.text("File", &l.file_path);
+        if let Some(c) = l.confidence {
+            dl.text("Confidence", &one_decimal(c));
+        }
+        if !l.link.is_empty() {
+            dl.row("Link", link(&l.link));
+        }
+    }
     html! {
-        <aside class="detail" aria-label={format!("Details of {}", o.id)}>
-            <div class="detail-head">
-                <span class={format!("sev sev-{sev}")}>{ o.severity.as_str() }</span>
+        <aside CLASS="detail" aria-label={format!("Details of {}", o.id)}>
+            <div CLASS="detail-head">
+                <span CLASS={format!("sev sev-{sev}")}>{ o.severity.as_str() }</span>
                 <h2>{ hl(&o.id, q) }</h2>
-                <button type="button" class="close" aria-label="Close details (Esc)" onclick={close}>{ "✕" }</button>
+                <button type="button" CLASS="close" aria-label="Close details (Esc)" onclick={close}>{ "✕" }</button>
             </div>
-            if !a.title.is_empty() { <p class="dtitle">{ hl(&a.title, q) }</p> }
+            if !a.title.is_empty() { <p CLASS="dtitle">{ hl(&a.title, q) }</p> }
             if let Some(s) = &o.suppressed {
-                <p class="note">{ format!("Suppressed by Trivy: {}", present::suppression(s)) }</p>
+                <p CLASS="note">{ format!("Suppressed by Trivy: {}", present::suppression(s)) }</p>
             }
             if let Some(e) = &o.excluded {
-                <p class="note">{ format!("Excluded by the gate: {}", present::exclusion(e)) }</p>
+                <p CLASS="note">{ format!("Excluded by the gate: {}", present::exclusion(e)) }</p>
             }
             { triage(ds, ix, i, also) }
-            <dl>
-                { text_row("Kind", o.kind.as_str()) }
-                { row("Target", hl(&o.target, q)) }
-                { text_row("Class / type", format!("{} {}", o.class, o.target_type).trim()) }
-                if let Some(p) = pkg {
-                    { row("Package", hl(&p.name, q)) }
-                    { text_row("Installed", &p.installed_version) }
-                    if !fixed.is_empty() {
-                        { row("Fixed in", html!{ <ul class="inline">{ for fixed.iter().map(|v| html!{ <li>{ v.to_string() }</li> }) }</ul> }) }
-                    }
-                    if let Some(purl) = &p.purl { { row("PURL", html!{ <code>{ hl(purl, q) }</code> }) } }
-                    if let Some(path) = &p.path { { row("Path", hl(path, q)) } }
-                }
-                { text_row("Status", o.status.as_deref().unwrap_or("")) }
-                if let Some(c) = ix.cvss(i) { { text_row("Max CVSS", &one_decimal(c as f64)) } }
-                if !a.cvss.is_empty() { { row("CVSS", html!{ <ul class="cvss-list">{ for cvss }</ul> }) } }
-                if !a.vendor_severity.is_empty() { { row("Vendor severity", html!{ <ul class="inline">{ for vendor }</ul> }) } }
-                { text_row("Severity source", a.severity_source.as_deref().unwrap_or("")) }
-                { text_row("CWE", &a.cwe_ids.join(", ")) }
-                if !a.aliases.is_empty() { { row("Aliases", hl(&a.aliases.join(", "), q)) } }
-                { text_row("Published", a.published_date.as_deref().unwrap_or("")) }
-                { text_row("Modified", a.last_modified_date.as_deref().unwrap_or("")) }
-                if let Some(ds_) = &a.data_source { { row("Data source", html!{ <>{ format!("{} ", ds_.name) }{ link(&ds_.url) }</> }) } }
-                if let Some(l) = &o.layer {
-                    { text_row("Layer", l.digest.as_deref().or(l.diff_id.as_deref()).unwrap_or("")) }
-                    { row("Created by", html!{ <code>{ l.created_by.clone().unwrap_or_default() }</code> }) }
-                }
-                if let Some(art) = artifact { { text_row("Artifact", &art.name) } }
-                if let Some(m) = &o.misconfiguration {
-                    { text_row("Check type", &m.check_type) }
-                    { text_row("Message", &m.message) }
-                    { text_row("Resolution", &m.resolution) }
-                    { text_row("Resource", m.resource.as_deref().unwrap_or("")) }
-                    { text_row("Location", &lines(m.start_line, m.end_line)) }
-                }
-                if let Some(s) = &o.secret {
-                    { text_row("Category", &s.category) }
-                    { text_row("Location", &lines(s.start_line, s.end_line)) }
-                    { row("Match (masked)", html!{ <code>{ s.matched.clone() }</code> }) }
-                }
-                if let Some(l) = &o.license {
-                    { text_row("License category", &l.category) }
-                    { text_row("File", &l.file_path) }
-                    if let Some(c) = l.confidence { { text_row("Confidence", &one_decimal(c)) } }
-                    if !l.link.is_empty() { { row("Link", link(&l.link)) } }
-                }
-            </dl>
+            { dl.view(None) }
             if !a.description.is_empty() {
                 <h3>{ "Description" }</h3>
-                <p class="desc">{ hl(&a.description, q) }</p>
+                <p CLASS="desc">{ hl(&a.description, q) }</p>
             }
             { code(o.misconfiguration.as_ref().map(|m| m.code.as_slice()).or(o.secret.as_ref().map(|s| s.code.as_slice())).unwrap_or(&[])) }
             if a.primary_url.is_some() || !a.references.is_empty() {
                 <h3>{ "References" }</h3>
-                <ul class="refs">
-                    { for a.primary_url.iter().chain(a.references.iter().filter(|r| Some(*r) != a.primary_url.as_ref())).map(|r| html!{ <li>{ link(r) }</li> }) }
+                <ul CLASS="refs">
+                    { each(a.primary_url.iter().chain(a.references.iter().filter(|r| Some(*r) != a.primary_url.as_ref())).map(|r| html!{ <li>{ link(r) }</li> })) }
                 </ul>
             }
         </aside>

@@ -20,12 +20,12 @@ pub fn view(s: &State, kind: ExportKind, text: &str, act: &Callback<Action>) -> 
         ExportKind::Yaml => "Each entry is pinned to the finding's target and package URL (a secret or misconfiguration to its file), so only these findings are ignored.",
     };
     html! {
-        <div class="export" role="dialog" aria-label={format!("{name} for {what}")}>
+        <div CLASS="export" role="dialog" aria-label={format!("{name} for {what}")}>
             <p><strong>{ name }</strong>{ format!(" for {what}") }</p>
-            <p class="scope">{ scope }</p>
-            <label for="export-text" class="visually-hidden">{ name }</label>
+            <p CLASS="scope">{ scope }</p>
+            <label for="export-text" CLASS="visually-hidden">{ name }</label>
             <textarea id="export-text" readonly=true rows="12" value={text.to_string()} />
-            <div class="actions">
+            <div CLASS="actions">
                 <button type="button" onclick={send(act, Action::Copy)}>{ if s.copied { "Copied" } else { "Copy" } }</button>
                 <button type="button" onclick={send(act, Action::CloseExport)}>{ "Close" }</button>
             </div>

@@ -4,12 +4,13 @@
 //! exploited, each a toggle that filters the list and counts what it would show under the rest
 //! of the query (the state's facets); the chart keeps the report's own counts.
 
-use super::send;
+use super::{each, send};
 use crate::data::Data;
 use crate::state::{Action, State};
 use scanlens_model::present;
 use scanlens_model::{Artifact, Kind, Severity, Summary};
 use yew::prelude::*;
+use yew::virtual_dom::{AttributeOrProperty, Attributes, VTag};
 
 /// An RFC 3339 time in the browser's time zone, `2021-08-25 14:20 (UTC+02:00)`; as given when the
 /// browser cannot read it.
@@ -45,7 +46,7 @@ fn digest(a: &Artifact) -> Option<String> {
 
 fn fact(label: &str, value: String, full: Option<String>) -> Html {
     html! {
-        <span class="fact" title={full}><span class="fl">{ label.to_string() }</span>{ " " }{ value }</span>
+        <span CLASS="fact" title={full}><span CLASS="fl">{ label.to_string() }</span>{ " " }{ value }</span>
     }
 }
 
@@ -57,16 +58,35 @@ fn context(a: &Artifact, named: bool) -> Html {
         .cloned()
         .or_else(|| a.image_id.clone());
     html! {
-        <div class="context">
-            if named { <span class="fact aname">{ present::artifact_title(a) }</span> }
+        <div CLASS="context">
+            if named { <span CLASS="fact aname">{ present::artifact_title(a) }</span> }
             if let Some(d) = digest(a) { { fact("digest", d, full_digest) } }
             if let Some(o) = &a.os {
-                <span class={if o.eosl { "fact eosl" } else { "fact" }}><span class="fl">{ "OS" }</span>{ " " }{ present::os(o) }</span>
+                <span CLASS={if o.eosl { "fact eosl" } else { "fact" }}><span CLASS="fl">{ "OS" }</span>{ " " }{ present::os(o) }</span>
             }
             if let Some(t) = &a.scanned_at { { fact("scanned", local_time(t), Some(t.clone())) } }
             if let Some(v) = &a.trivy_version { { fact("Trivy", v.clone(), None) } }
         </div>
     }
+}
+
+/// One part of a bar of the chart: `w` wide at `x`, filled by CSS class `class`. Built by hand:
+/// `html!` turns a computed `class` into Yew's `Classes` set, and this is the one computed class
+/// on an SVG element, where `CLASS` (see `components/mod.rs`) is not folded to `class`.
+fn rect(class: String, x: u64, w: u64) -> Html {
+    let attr = |v: String| Some(AttributeOrProperty::Attribute(v.into()));
+    let mut r = VTag::new("rect");
+    r.attributes = Attributes::Dynamic {
+        keys: &["x", "y", "width", "height", "class"],
+        values: Box::new([
+            attr(x.to_string()),
+            Some(AttributeOrProperty::Static("0")),
+            attr(w.to_string()),
+            Some(AttributeOrProperty::Static("1")),
+            attr(class),
+        ]),
+    };
+    r.into()
 }
 
 /// A small chart of the counts by kind × severity: one bar per kind, stacked by severity, all to
@@ -97,19 +117,18 @@ fn chart(sum: &Summary) -> Html {
                 let w = c.get(sv);
                 let at = x;
                 x += w;
-                let class = format!("f-{}", sv.as_str().to_ascii_lowercase());
-                html! { <rect x={at.to_string()} y="0" width={w.to_string()} height="1" {class} /> }
+                rect(format!("f-{}", sv.as_str().to_ascii_lowercase()), at, w)
             });
         html! {
             <>
-                <span class="ck">{ k.plural() }</span>
-                <svg class="cbar" viewBox={format!("0 0 {max} 1")} preserveAspectRatio="none">{ for parts }</svg>
+                <span CLASS="ck">{ k.plural() }</span>
+                <svg class="cbar" viewBox={format!("0 0 {max} 1")} preserveAspectRatio="none">{ each(parts) }</svg>
             </>
         }
     };
     html! {
-        <div class="chart" role="img" aria-label={format!("Findings by kind and severity: {label}")}>
-            { for kinds.iter().map(|k| bar(*k)) }
+        <div CLASS="chart" role="img" aria-label={format!("Findings by kind and severity: {label}")}>
+            { each(kinds.iter().map(|k| bar(*k))) }
         </div>
     }
 }
@@ -122,20 +141,20 @@ pub fn view(s: &State, d: &Data, act: &Callback<Action>) -> Html {
         let n = s.facets.severity(sv);
         let on = q.severities.contains(&sv);
         html! {
-            <button type="button" class={format!("count sev-{}", sv.as_str().to_ascii_lowercase())}
+            <button type="button" CLASS={format!("count sev-{}", sv.as_str().to_ascii_lowercase())}
                 aria-pressed={on.to_string()} data-severity={sv.as_str()}
                 title={format!("Show only {} findings (click again to undo)", sv.as_str())}
                 onclick={send(act, Action::ToggleSeverity(sv))}>
-                <span class="n">{ n }</span><span class="l">{ sv.as_str() }</span>
+                <span CLASS="n">{ n }</span><span CLASS="l">{ sv.as_str() }</span>
             </button>
         }
     });
     let kind_buttons = Kind::ALL.iter().filter(|k| sum.of(**k).total() > 0 || **k == Kind::Vulnerability).map(|&k| {
         let on = q.kinds.contains(&k);
         html! {
-            <button type="button" class="count kind" aria-pressed={on.to_string()} data-kind={k.as_str()}
+            <button type="button" CLASS="count kind" aria-pressed={on.to_string()} data-kind={k.as_str()}
                 onclick={send(act, Action::ToggleKind(k))}>
-                <span class="n">{ s.facets.kind(k) }</span><span class="l">{ k.plural() }</span>
+                <span CLASS="n">{ s.facets.kind(k) }</span><span CLASS="l">{ k.plural() }</span>
             </button>
         }
     });
@@ -154,40 +173,40 @@ pub fn view(s: &State, d: &Data, act: &Callback<Action>) -> Html {
         } else {
             "gate gate-passed"
         };
-        html! { <span class={cls}>{ present::gate_verdict(g) }</span> }
+        html! { <span CLASS={cls}>{ present::gate_verdict(g) }</span> }
     });
     let kev_feed = r.feeds.as_ref().is_some_and(|f| f.kev.is_some());
     let urgent = s.fixable_urgent();
     html! {
-        <header class="top">
-            <div class="titlebar">
+        <header CLASS="top">
+            <div CLASS="titlebar">
                 <h1>{ title }</h1>
                 { for gate }
-                <span class="meta">
+                <span CLASS="meta">
                     { format!("{} total · {} fixable", sum.total(), r.stats.fixable) }
                     if r.stats.packages > 0 { { format!(" · {} packages", r.stats.packages) } }
                 </span>
-                <button type="button" class="theme" aria-label="Toggle dark theme" onclick={send(act, Action::ToggleTheme)}>{ "◐" }</button>
+                <button type="button" CLASS="theme" aria-label="Toggle dark theme" onclick={send(act, Action::ToggleTheme)}>{ "◐" }</button>
             </div>
             // A few artifacts each get their line; more would push the list off the screen.
             if r.artifacts.len() <= 4 {
-                { for r.artifacts.iter().map(|a| context(a, r.artifacts.len() > 1)) }
+                { each(r.artifacts.iter().map(|a| context(a, r.artifacts.len() > 1))) }
             }
-            <nav class="summary" aria-label="Counts by severity and kind; click to filter">
-                { for sev_buttons }
-                <span class="sep" aria-hidden="true"></span>
-                { for kind_buttons }
-                <span class="sep" aria-hidden="true"></span>
-                <button type="button" class="count triage" id="fixable-urgent" aria-pressed={urgent.to_string()}
+            <nav CLASS="summary" aria-label="Counts by severity and kind; click to filter">
+                { each(sev_buttons) }
+                <span CLASS="sep" aria-hidden="true"></span>
+                { each(kind_buttons) }
+                <span CLASS="sep" aria-hidden="true"></span>
+                <button type="button" CLASS="count triage" id="fixable-urgent" aria-pressed={urgent.to_string()}
                     title="Show only fixable critical and high findings (click again to undo)"
                     onclick={send(act, Action::ToggleFixableUrgent)}>
-                    <span class="n">{ s.facets.fixable_urgent() }</span><span class="l">{ "fixable critical/high" }</span>
+                    <span CLASS="n">{ s.facets.fixable_urgent() }</span><span CLASS="l">{ "fixable critical/high" }</span>
                 </button>
                 if kev_feed || d.any_kev {
-                    <button type="button" class="count triage kev-count" id="known-exploited" aria-pressed={q.kev.to_string()}
+                    <button type="button" CLASS="count triage kev-count" id="known-exploited" aria-pressed={q.kev.to_string()}
                         title="Show only findings in CISA's Known Exploited Vulnerabilities catalog (click again to undo)"
                         onclick={send(act, Action::ToggleKev)}>
-                        <span class="n">{ s.facets.kev() }</span><span class="l">{ "known exploited" }</span>
+                        <span CLASS="n">{ s.facets.kev() }</span><span CLASS="l">{ "known exploited" }</span>
                     </button>
                 }
                 { chart(sum) }

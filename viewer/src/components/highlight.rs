@@ -1,5 +1,6 @@
 //! Search matches marked in text: the model finds the ranges, this wraps them in `<mark>`.
 
+use super::each;
 use scanlens_model::view as query;
 use yew::prelude::*;
 
@@ -12,5 +13,5 @@ pub fn hl(text: &str, q: &str) -> Html {
     if ranges.is_empty() {
         return html! { { text.to_string() } };
     }
-    html! { <>{ for query::segments(text, &ranges).into_iter().map(|(s, m)| if m { html!{ <mark>{ s.to_string() }</mark> } } else { html!{ { s.to_string() } } }) }</> }
+    html! { <>{ each(query::segments(text, &ranges).into_iter().map(|(s, m)| if m { html!{ <mark>{ s.to_string() }</mark> } } else { html!{ { s.to_string() } } })) }</> }
 }

@@ -5,7 +5,7 @@
 //! so assistive technology reads it as a grid of `aria-rowcount` rows.
 
 use super::row::{self, COLUMNS};
-use super::send;
+use super::{each, send};
 use crate::data::Data;
 use crate::state::{Action, State, ROW_H};
 use scanlens_model::view::SortBy;
@@ -75,7 +75,7 @@ fn column_headers(s: &State, act: &Callback<Action>) -> Html {
             _ => label,
         };
         let Some(by) = sort else {
-            return html! { <span role="columnheader" class={format!("ch {class}")}>{ label }</span> };
+            return html! { <span role="columnheader" CLASS={format!("ch {class}")}>{ label }</span> };
         };
         let active = s.query.sort == by;
         let aria_sort = if !active {
@@ -91,8 +91,8 @@ fn column_headers(s: &State, act: &Callback<Action>) -> Html {
             _ => "",
         };
         html! {
-            <span role="columnheader" class={format!("ch {class}")} aria-sort={aria_sort}>
-                <button type="button" class="sortby" data-sort={by.as_str()}
+            <span role="columnheader" CLASS={format!("ch {class}")} aria-sort={aria_sort}>
+                <button type="button" CLASS="sortby" data-sort={by.as_str()}
                     title={format!("Sort by {}", SortBy::label(by))}
                     onclick={send(act, Action::SortColumn(by))}>
                     { label }<span aria-hidden="true">{ arrow }</span>
@@ -101,10 +101,10 @@ fn column_headers(s: &State, act: &Callback<Action>) -> Html {
         }
     });
     html! {
-        <div class="colheads" role="rowgroup">
-            <div class="line colhead" role="row" aria-rowindex="1">
-                <span role="columnheader" class="ch c-pick"><span class="visually-hidden">{ "Select" }</span></span>
-                { for cells }
+        <div CLASS="colheads" role="rowgroup">
+            <div CLASS="line colhead" role="row" aria-rowindex="1">
+                <span role="columnheader" CLASS="ch c-pick"><span CLASS="visually-hidden">{ "Select" }</span></span>
+                { each(cells) }
             </div>
         </div>
     }
@@ -121,19 +121,19 @@ pub fn view(s: &State, d: &Data, refs: &ListRefs, act: &Callback<Action>) -> Htm
         )
     });
     html! {
-        <div class="grid-wrap">
-            <div class="list" ref={refs.list.clone()} {onscroll}
+        <div CLASS="grid-wrap">
+            <div CLASS="list" ref={refs.list.clone()} {onscroll}
                 role="grid" aria-rowcount={(s.lines.len() + 1).to_string()} aria-colcount={(COLUMNS.len() + 1).to_string()}
                 aria-label="Findings" tabindex="0">
                 { column_headers(s, act) }
-                <div class="spacer" role="none" ref={refs.spacer.clone()}>
-                    <div class="window" role="rowgroup" ref={refs.window.clone()}>
-                        { for rows }
+                <div CLASS="spacer" role="none" ref={refs.spacer.clone()}>
+                    <div CLASS="window" role="rowgroup" ref={refs.window.clone()}>
+                        { each(rows) }
                     </div>
                 </div>
             </div>
             if s.lines.is_empty() {
-                <p class="none">{ "No findings match. " }
+                <p CLASS="none">{ "No findings match. " }
                     <button type="button" onclick={send(act, Action::ClearFilters)}>{ "Clear filters" }</button></p>
             }
         </div>

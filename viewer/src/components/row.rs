@@ -47,8 +47,8 @@ fn cut(class: &'static str, text: &str, max: usize, q: &str, title: Option<Strin
     let cut = short.len() != text.len();
     let full = title.or_else(|| cut.then(|| text.to_string()));
     html! {
-        <span role="gridcell" class={format!("{class} mid")} title={full.clone()} data-full={cut.then_some(full).flatten()}>
-            <span class="t">{ hl(&short, q) }</span>
+        <span role="gridcell" CLASS={format!("{class} mid")} title={full.clone()} data-full={cut.then_some(full).flatten()}>
+            <span CLASS="t">{ hl(&short, q) }</span>
         </span>
     }
 }
@@ -74,34 +74,34 @@ fn header(s: &State, d: &Data, g: &Group, n: usize, cur: bool, act: &Callback<Ac
             list.push_str(&format!(" +{more}"));
         }
         html! { <>
-            if d.ix.kev(first) { <span class="kev" title="In CISA's Known Exploited Vulnerabilities catalog">{ "KEV" }</span> }
-            <span class="pkgs">{ list }</span>
-            <span class="title">{ hl(&a.title, q) }</span>
+            if d.ix.kev(first) { <span CLASS="kev" title="In CISA's Known Exploited Vulnerabilities catalog">{ "KEV" }</span> }
+            <span CLASS="pkgs">{ list }</span>
+            <span CLASS="title">{ hl(&a.title, q) }</span>
         </> }
     } else {
         html! {}
     };
     let total = g.total();
     html! {
-        <div class={["line group sev-", sev.as_str(), if cur { " cursor" } else { "" }].concat()} role="row"
+        <div CLASS={["line group sev-", sev.as_str(), if cur { " cursor" } else { "" }].concat()} role="row"
             aria-rowindex={(n + 2).to_string()} key={format!("h{}", g.key)}>
-            <span role="gridcell" class="gcell" aria-colspan={(COLUMNS.len() + 1).to_string()}>
-                <button type="button" class="toggle" aria-expanded={(!collapsed).to_string()}
+            <span role="gridcell" CLASS="gcell" aria-colspan={(COLUMNS.len() + 1).to_string()}>
+                <button type="button" CLASS="toggle" aria-expanded={(!collapsed).to_string()}
                     onclick={send(act, Action::ToggleGroup(g.key.clone()))}
                     onfocus={send(act, Action::Cursor(n))}>
-                    <span class="chev" aria-hidden="true">{ if collapsed { "▸" } else { "▾" } }</span>
+                    <span CLASS="chev" aria-hidden="true">{ if collapsed { "▸" } else { "▾" } }</span>
                     if by_id {
-                        <span class={format!("sev sev-{sev}")}>{ g.worst.as_str() }</span>
-                        <span class="gid">{ hl(&g.label, q) }</span>
+                        <span CLASS={format!("sev sev-{sev}")}>{ g.worst.as_str() }</span>
+                        <span CLASS="gid">{ hl(&g.label, q) }</span>
                     } else {
-                        <span class="glabel" title={g.label.clone()}>{ &g.label }</span>
+                        <span CLASS="glabel" title={g.label.clone()}>{ &g.label }</span>
                     }
                     if !g.detail.is_empty() {
-                        <span class="gdetail" title={g.detail.clone()}>{ middle_ellipsis(&g.detail, 60).into_owned() }</span>
+                        <span CLASS="gdetail" title={g.detail.clone()}>{ middle_ellipsis(&g.detail, 60).into_owned() }</span>
                     }
-                    <span class="gcount">{ format!("{total} finding{}", if total == 1 { "" } else { "s" }) }</span>
+                    <span CLASS="gcount">{ format!("{total} finding{}", if total == 1 { "" } else { "s" }) }</span>
                     if s.query.group != GroupBy::Severity {
-                        <span class="gsevs">{ present::severity_counts(&g.counts) }</span>
+                        <span CLASS="gsevs">{ present::severity_counts(&g.counts) }</span>
                     }
                     { extra }
                 </button>
@@ -171,26 +171,26 @@ fn item(s: &State, d: &Data, g: u32, i: u32, n: usize, cur: bool, act: &Callback
         )
     };
     html! {
-        <div class={["line item", if cur { " cursor" } else { "" }, if open { " open" } else { "" }, if !o.is_counted() || o.excluded.is_some() { " hidden-finding" } else { "" }].concat()}
+        <div CLASS={["line item", if cur { " cursor" } else { "" }, if open { " open" } else { "" }, if !o.is_counted() || o.excluded.is_some() { " hidden-finding" } else { "" }].concat()}
             role="row" aria-rowindex={(n + 2).to_string()} key={format!("f{i}")} aria-selected={open.to_string()}>
-            <span role="gridcell" class="c-pick">
-                <input type="checkbox" class="pick" checked={picked} aria-label={format!("Select {}", o.id)}
+            <span role="gridcell" CLASS="c-pick">
+                <input type="checkbox" CLASS="pick" checked={picked} aria-label={format!("Select {}", o.id)}
                     onclick={send(act, Action::Pick(i))} />
             </span>
-            <span role="gridcell" class="c-sev"><span class={format!("sev sev-{sev}")}>{ o.severity.as_str() }</span></span>
-            <span role="gridcell" class="c-id">
-                <button type="button" class="fid" onclick={send(act, Action::Open(i))}
+            <span role="gridcell" CLASS="c-sev"><span CLASS={format!("sev sev-{sev}")}>{ o.severity.as_str() }</span></span>
+            <span role="gridcell" CLASS="c-id">
+                <button type="button" CLASS="fid" onclick={send(act, Action::Open(i))}
                     onfocus={send(act, Action::Cursor(n))}>{ hl(&o.id, q) }</button>
-                if d.ix.kev(iu) { <span class="kev" title="In CISA's Known Exploited Vulnerabilities catalog">{ "KEV" }</span> }
+                if d.ix.kev(iu) { <span CLASS="kev" title="In CISA's Known Exploited Vulnerabilities catalog">{ "KEV" }</span> }
             </span>
-            <span role="gridcell" class="c-cvss">{ cvss.unwrap_or_default() }</span>
-            <span role="gridcell" class="c-epss">{ epss.unwrap_or_default() }</span>
+            <span role="gridcell" CLASS="c-cvss">{ cvss.unwrap_or_default() }</span>
+            <span role="gridcell" CLASS="c-epss">{ epss.unwrap_or_default() }</span>
             { cut("c-pkg", &part, PKG_CHARS, q, None) }
             { cut("c-ver", &version, VER_CHARS, "", None) }
-            <span role="gridcell" class="c-title">{ hl(title, q) }</span>
+            <span role="gridcell" CLASS="c-title">{ hl(title, q) }</span>
             if target_title.is_some() {
-                <span role="gridcell" class="c-target mid merged" title={target_title.clone()} data-full={target_title}>
-                    <span class="t">{ target }</span>
+                <span role="gridcell" CLASS="c-target mid merged" title={target_title.clone()} data-full={target_title}>
+                    <span CLASS="t">{ target }</span>
                 </span>
             } else {
                 { cut("c-target", &target, TARGET_CHARS, q, None) }
