@@ -379,7 +379,7 @@ impl FeedRuns {
         let (without, with) = (median(&self.without, |t| t.0), median(&self.with, |t| t.0));
         let (cpu_without, cpu_with) = (median(&self.without, |t| t.1), median(&self.with, |t| t.1));
         println!(
-            "render with feeds, output {place}: {:.0} ms median of {n} with --kev and --epss, {:.0} ms without (+{:.0} ms, +{:.1}%)",
+            "render with feeds, output {place}: {:.0} ms median of {n} with --kev and --epss, {:.0} ms without ({:+.0} ms, {:+.1}%)",
             with * 1e3,
             without * 1e3,
             (with - without) * 1e3,
@@ -396,7 +396,7 @@ impl FeedRuns {
         // render without either (the run without feeds, less its plan).
         let neither = without - t_plan;
         println!(
-            "  enrichment + planning: +{:.0} ms (feeds, end to end) + {:.0} ms (fix plan, in process) = +{:.1}% of render without either ({:.0} ms; target <= +10%)",
+            "  enrichment + planning: {:+.0} ms (feeds, end to end) + {:.0} ms (fix plan, in process) = {:+.1}% of render without either ({:.0} ms; target <= +10%)",
             (with - without) * 1e3,
             t_plan * 1e3,
             (with - neither) / neither * 100.0,
