@@ -200,34 +200,11 @@ pub fn write_synthetic(
 
 /// `gzip -dc`, for the committed wasm's raw size.
 fn gunzip(bytes: &[u8]) -> Result<Vec<u8>> {
-    let mut child = Command::new("gzip")
-        .arg("-dc")
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .spawn()
-        .context("gzip")?;
-    let mut stdin = child.stdin.take().expect("piped");
-    let data = bytes.to_vec();
-    let writer = std::thread::spawn(move || stdin.write_all(&data));
-    let out = child.wait_with_output()?;
-    writer.join().expect("writer")?;
-    anyhow::ensure!(out.status.success(), "gzip -dc failed");
-    Ok(out.stdout)
+    crate::viewer::piped(Command::new("gzip").arg("-dc"), bytes)
 }
 
 fn gzip_len(bytes: &[u8]) -> Result<usize> {
-    let mut child = Command::new("gzip")
-        .arg("-9c")
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .spawn()
-        .context("gzip")?;
-    let mut stdin = child.stdin.take().expect("piped");
-    let data = bytes.to_vec();
-    let writer = std::thread::spawn(move || stdin.write_all(&data));
-    let out = child.wait_with_output()?;
-    writer.join().expect("writer")?;
-    Ok(out.stdout.len())
+    Ok(crate::viewer::piped(Command::new("gzip").arg("-9c"), bytes)?.len())
 }
 
 fn scanlens_bin() -> Result<PathBuf> {

@@ -26,6 +26,28 @@ fn run(cmd: &mut Command) -> Result<()> {
     Ok(())
 }
 
+/// Runs `cmd` with `input` on its standard input and returns its standard output; fails when
+/// it does. The input is written from a thread of its own, so a command that writes before it
+/// has read everything (gzip, terser) cannot block on a full pipe.
+pub fn piped(cmd: &mut Command, input: &[u8]) -> Result<Vec<u8>> {
+    use std::io::Write;
+    use std::process::Stdio;
+    let mut child = cmd
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .spawn()
+        .with_context(|| format!("cannot run {:?}", cmd.get_program()))?;
+    let mut stdin = child.stdin.take().expect("piped");
+    let input = input.to_vec();
+    let writer = std::thread::spawn(move || stdin.write_all(&input));
+    let out = child.wait_with_output()?;
+    writer.join().expect("the input writer")?;
+    if !out.status.success() {
+        bail!("{cmd:?} failed with {}", out.status);
+    }
+    Ok(out.stdout)
+}
+
 /// The wasm-bindgen version pinned in Cargo.lock: the CLI must match it exactly.
 fn locked_bindgen_version(root: &Path) -> Result<String> {
     let lock = std::fs::read_to_string(root.join("Cargo.lock"))?;
@@ -342,30 +364,18 @@ fn rename_tokens(js: &str, names: &[(String, String)]) -> String {
 /// The glue minified by terser (#13: 4,749 -> 3,753 B gzipped). The page appends its boot code to
 /// the glue in one module and calls `initSync` and `mount` by name, so those two keep theirs.
 fn minify_glue(root: &Path, js: &str) -> Result<String> {
-    use std::io::Write;
     let terser = find_tool(root, "terser", "TERSER");
-    let mut child = Command::new(&terser)
-        .args([
+    let min = piped(
+        Command::new(&terser).args([
             "--module",
             "--compress",
             "--mangle",
             "reserved=['initSync','mount']",
-        ])
-        .stdin(std::process::Stdio::piped())
-        .stdout(std::process::Stdio::piped())
-        .spawn()
-        .context(
-            "cannot run terser; install it with: npm install --prefix .ci/node terser@5.51.4",
-        )?;
-    let mut stdin = child.stdin.take().expect("piped");
-    let input = js.to_string();
-    let writer = std::thread::spawn(move || stdin.write_all(input.as_bytes()));
-    let out = child.wait_with_output()?;
-    writer.join().expect("terser's input writer")?;
-    if !out.status.success() {
-        bail!("terser failed with {}", out.status);
-    }
-    let mut min = String::from_utf8(out.stdout).context("terser wrote non-UTF-8")?;
+        ]),
+        js.as_bytes(),
+    )
+    .context("terser failed; install it with: npm install --prefix .ci/node terser@5.51.4")?;
+    let mut min = String::from_utf8(min).context("terser wrote non-UTF-8")?;
     if !min.ends_with('\n') {
         min.push('\n');
     }
