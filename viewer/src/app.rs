@@ -1,29 +1,25 @@
-//! The root component. It holds the [`State`] and feeds [`reduce`] the actions of the views
-//! and of the page (keys, scrolling, resizing, the URL hash), performs the effects it returns,
-//! and lays the components out.
+//! The app: it holds the [`State`] and feeds [`reduce`] the actions of the views and of the page
+//! (keys, scrolling, resizing, the URL hash), performs the effects it returns, and renders the
+//! views into the page through [`dom`](crate::dom).
+//!
+//! Messages go through [`send`]: an event's handler, a timer or a page listener queues its
+//! message, and unless the app is already busy (an event fired by rendering, such as the focus
+//! a render moves), runs the queue: every message through the reducer, then one render, until
+//! the queue is empty.
 
 use crate::components::list::{self, ListRefs};
-use crate::components::{controls, detail, empty, export, header, send};
+use crate::components::{controls, detail, empty, export, header};
 use crate::data::Data;
+use crate::dom::{h, Node, NodeRef, Root};
 use crate::effects::{self, current_hash, keystroke, window, Page};
 use crate::state::{reduce, Action, Effect, Keystroke, State};
 use gloo::events::{EventListener, EventListenerOptions};
 use gloo::timers::callback::Timeout;
+use std::cell::RefCell;
+use std::collections::VecDeque;
 use std::rc::Rc;
 use wasm_bindgen::JsCast;
-use web_sys::KeyboardEvent;
-use yew::prelude::*;
-
-#[derive(Properties, Clone)]
-pub struct Props {
-    pub data: Rc<Data>,
-}
-
-impl PartialEq for Props {
-    fn eq(&self, other: &Self) -> bool {
-        Rc::ptr_eq(&self.data, &other.data)
-    }
-}
+use web_sys::{Event, KeyboardEvent};
 
 pub enum Msg {
     Act(Action),
@@ -39,7 +35,39 @@ pub enum Msg {
 /// that call it hundreds of times), for an address nobody reads while typing.
 const HASH_PAUSE_MS: u32 = 300;
 
+thread_local! {
+    static APP: RefCell<Option<App>> = const { RefCell::new(None) };
+    static QUEUE: RefCell<VecDeque<Msg>> = const { RefCell::new(VecDeque::new()) };
+}
+
+/// Queues `msg` and, unless the app is running already (it then takes it next), runs the queue.
+pub fn send(msg: Msg) {
+    QUEUE.with(|q| q.borrow_mut().push_back(msg));
+    APP.with(|app| {
+        if let Ok(mut app) = app.try_borrow_mut() {
+            if let Some(app) = app.as_mut() {
+                app.run();
+            }
+        }
+    });
+}
+
+/// Starts the app in `root` with the report's `data`.
+pub fn mount(root: web_sys::Element, data: Rc<Data>) {
+    let app = App::new(root, data);
+    APP.with(|a| {
+        *a.borrow_mut() = Some(app);
+        if let Some(app) = a.borrow_mut().as_mut() {
+            app.render();
+            app.rendered(true);
+            app.run();
+        }
+    });
+}
+
 pub struct App {
+    data: Rc<Data>,
+    root: Root,
     state: State,
     list: ListRefs,
     search: NodeRef,
@@ -50,40 +78,30 @@ pub struct App {
     _listeners: Vec<EventListener>,
 }
 
-impl Component for App {
-    type Message = Msg;
-    type Properties = Props;
-
-    fn create(ctx: &Context<Self>) -> Self {
-        let link = ctx.link();
+impl App {
+    fn new(root: web_sys::Element, data: Rc<Data>) -> App {
         let win = window();
         let doc = win.document().expect("a document");
         let list = ListRefs::default();
-        let hash_changed = |link: &yew::html::Scope<Self>| {
-            let l = link.clone();
-            move |_: &Event| l.send_message(Msg::Act(Action::HashChanged(current_hash())))
-        };
+        let hash_changed = |_: &Event| send(Msg::Act(Action::HashChanged(current_hash())));
         let resized = {
-            let (l, r) = (link.clone(), list.list.clone());
+            let r = list.list.clone();
             move |_: &Event| {
                 if let Some(el) = r.cast::<web_sys::HtmlElement>() {
                     // Less the sticky column header row, as `ListRefs::height` measures.
                     let h = (el.client_height() as f64 - crate::state::ROW_H).max(1.0);
-                    l.send_message(Msg::Act(Action::Resized(h)));
+                    send(Msg::Act(Action::Resized(h)));
                 }
             }
         };
-        let key = {
-            let l = link.clone();
-            move |e: &Event| {
-                if let Some(k) = e.dyn_ref::<KeyboardEvent>() {
-                    l.send_message(Msg::Key(keystroke(k), k.clone()))
-                }
+        let key = |e: &Event| {
+            if let Some(k) = e.dyn_ref::<KeyboardEvent>() {
+                send(Msg::Key(keystroke(k), k.clone()))
             }
         };
         let listeners = vec![
-            EventListener::new(&win, "popstate", hash_changed(link)),
-            EventListener::new(&win, "hashchange", hash_changed(link)),
+            EventListener::new(&win, "popstate", hash_changed),
+            EventListener::new(&win, "hashchange", hash_changed),
             EventListener::new(&win, "resize", resized),
             EventListener::new_with_options(
                 &doc,
@@ -99,7 +117,9 @@ impl Component for App {
             .and_then(|v| v.as_f64())
             .unwrap_or(800.0);
         App {
-            state: State::new(&ctx.props().data, &current_hash(), viewport),
+            state: State::new(&data, &current_hash(), viewport),
+            data,
+            root: Root::new(root),
             list,
             search: NodeRef::default(),
             focus_cursor: false,
@@ -108,7 +128,23 @@ impl Component for App {
         }
     }
 
-    fn update(&mut self, ctx: &Context<Self>, msg: Msg) -> bool {
+    /// Takes the queued messages until none is left, rendering after each batch that asks.
+    fn run(&mut self) {
+        loop {
+            let mut render = false;
+            while let Some(msg) = QUEUE.with(|q| q.borrow_mut().pop_front()) {
+                render |= self.update(msg);
+            }
+            if !render {
+                return;
+            }
+            self.render();
+            self.rendered(false);
+        }
+    }
+
+    /// Whether the page must render.
+    fn update(&mut self, msg: Msg) -> bool {
         let (action, key) = match msg {
             Msg::Act(a) => (a, None),
             Msg::Key(k, e) => (Action::Key(k), Some(e)),
@@ -120,7 +156,7 @@ impl Component for App {
                 return false;
             }
         };
-        let out = reduce(&mut self.state, action, &ctx.props().data);
+        let out = reduce(&mut self.state, action, &self.data);
         let page = Page {
             list: &self.list,
             search: &self.search,
@@ -131,10 +167,7 @@ impl Component for App {
                 Effect::FocusCursor => self.focus_cursor = true,
                 // A keystroke's hash replaces the history entry: wait for a pause in typing.
                 Effect::SetHash { push: false, .. } => {
-                    let link = ctx.link().clone();
-                    self.hash_later = Some(Timeout::new(HASH_PAUSE_MS, move || {
-                        link.send_message(Msg::WriteHash)
-                    }));
+                    self.hash_later = Some(Timeout::new(HASH_PAUSE_MS, || send(Msg::WriteHash)));
                 }
                 e => {
                     if matches!(e, Effect::SetHash { .. }) {
@@ -148,7 +181,12 @@ impl Component for App {
         out.render
     }
 
-    fn rendered(&mut self, ctx: &Context<Self>, first: bool) {
+    fn render(&mut self) {
+        let view = self.view();
+        self.root.render(view);
+    }
+
+    fn rendered(&mut self, first: bool) {
         self.list.place(&self.state);
         if std::mem::take(&mut self.focus_cursor) {
             effects::focus_cursor();
@@ -156,7 +194,7 @@ impl Component for App {
         if first {
             if let Some(h) = self.list.height() {
                 if h > 0.0 && (h - self.state.viewport).abs() > 1.0 {
-                    ctx.link().send_message(Msg::Act(Action::Resized(h)));
+                    QUEUE.with(|q| q.borrow_mut().push_back(Msg::Act(Action::Resized(h))));
                 }
             }
             if let Some(b) = window().document().and_then(|d| d.body()) {
@@ -170,29 +208,36 @@ impl Component for App {
         }
     }
 
-    fn view(&self, ctx: &Context<Self>) -> Html {
-        let d = &*ctx.props().data;
+    fn view(&self) -> Node {
+        let d = &*self.data;
         let s = &self.state;
-        let act = ctx.link().callback(Msg::Act);
-        html! {
-            <main CLASS={if s.detail.is_some() { "app with-detail" } else { "app" }}>
-                { header::view(s, d, &act) }
-                { controls::view(s, d, &self.search, &act) }
-                if d.ds.findings.is_empty() {
-                    { empty::view(&d.ds.report) }
-                } else {
-                    <div CLASS="main">
-                        { list::view(s, d, &self.list, &act) }
-                        if let Some(i) = s.detail {
-                            { detail::view(&d.ds, &d.ix, i as usize, &s.query.q, &also_in(s, d, i), send(&act, Action::Close)) }
-                        }
-                    </div>
-                }
-                if let Some((kind, text)) = &s.export {
-                    { export::view(s, *kind, text, &act) }
-                }
-            </main>
-        }
+        let body: Node =
+            if d.ds.findings.is_empty() {
+                empty::view(&d.ds.report)
+            } else {
+                h("div")
+                    .class("main")
+                    .child(list::view(s, d, &self.list))
+                    .child(s.detail.map(|i| {
+                        detail::view(&d.ds, &d.ix, i as usize, &s.query.q, &also_in(s, d, i))
+                    }))
+                    .into()
+            };
+        h("main")
+            .class(if s.detail.is_some() {
+                "app with-detail"
+            } else {
+                "app"
+            })
+            .child(header::view(s, d))
+            .child(controls::view(s, d, &self.search))
+            .child(body)
+            .child(
+                s.export
+                    .as_ref()
+                    .map(|(kind, text)| export::view(s, *kind, text)),
+            )
+            .into()
     }
 }
 

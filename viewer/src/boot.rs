@@ -5,7 +5,6 @@
 //! error), so the app replaces it in one frame; on an error the static page stays, under the
 //! message.
 
-use crate::app::{App, Props};
 use crate::data::Data;
 use wasm_bindgen::prelude::*;
 
@@ -51,7 +50,7 @@ pub fn mount(data: &[u8]) {
                     ),
                 );
             }
-            yew::Renderer::<App>::with_root_and_props(root, Props { data }).render();
+            crate::app::mount(root, data);
         }
         Err(e) => show_error(&doc, &e),
     }

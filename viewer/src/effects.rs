@@ -2,10 +2,10 @@
 //! the [`Effect`]s it returns, performed here on the DOM.
 
 use crate::components::list::ListRefs;
+use crate::dom::NodeRef;
 use crate::state::{Effect, Keystroke, Target};
 use wasm_bindgen::{JsCast, JsValue};
 use web_sys::{HtmlInputElement, KeyboardEvent};
-use yew::NodeRef;
 
 pub fn window() -> web_sys::Window {
     web_sys::window().expect("a browser window")

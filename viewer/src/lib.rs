@@ -1,4 +1,4 @@
-//! The Scanlens viewer: a Yew app compiled to wasm32 and inlined into `index.html`.
+//! The Scanlens viewer, compiled to wasm32 and inlined into `index.html`.
 //!
 //! The page embeds the report, raw-deflated and base64, in `<script id="scanlens-data">` as the
 //! model's compact [`Dataset`](scanlens_model::compact::Dataset) (read with the model's small
@@ -13,8 +13,9 @@
 //!   the reducer, which returns the page's [`Effect`](state::Effect)s as values.
 //!
 //! The browser side, built for wasm32 only:
-//! - `boot.rs`: start-up; `app.rs`: the root component, which runs the reducer and performs
-//!   its effects through `effects.rs`; `theme.rs`: light and dark;
+//! - `boot.rs`: start-up; `app.rs`: the app, which runs the reducer, performs its effects
+//!   through `effects.rs` and renders; `theme.rs`: light and dark;
+//! - `dom.rs`: the small virtual DOM the views describe the page in;
 //! - `components/`: the views, one part of the page each.
 
 // Talc instead of the standard dlmalloc: a general-purpose allocator (binned free lists, freed
@@ -35,6 +36,8 @@ mod boot;
 #[cfg(target_arch = "wasm32")]
 mod components;
 #[cfg(target_arch = "wasm32")]
+mod dom;
+#[cfg(target_arch = "wasm32")]
 mod effects;
 #[cfg(target_arch = "wasm32")]
 mod theme;
@@ -47,34 +50,6 @@ pub fn parse_dataset(text: &str) -> Result<scanlens_model::compact::Dataset, Str
 
 #[cfg(test)]
 mod tests {
-    /// A `class` attribute on an HTML element brings Yew's `Classes` back into the wasm; they
-    /// take `CLASS` (see `components/mod.rs`).
-    #[test]
-    fn html_elements_take_their_class_as_upper_case() {
-        let sources = [
-            ("app.rs", include_str!("app.rs")),
-            ("controls.rs", include_str!("components/controls.rs")),
-            ("detail.rs", include_str!("components/detail.rs")),
-            ("empty.rs", include_str!("components/empty.rs")),
-            ("export.rs", include_str!("components/export.rs")),
-            ("header.rs", include_str!("components/header.rs")),
-            ("highlight.rs", include_str!("components/highlight.rs")),
-            ("list.rs", include_str!("components/list.rs")),
-            ("row.rs", include_str!("components/row.rs")),
-        ];
-        for (name, src) in sources {
-            for (n, line) in src.lines().enumerate() {
-                // The chart's SVG keeps `class`: SVG attribute names are not folded.
-                let l = line.replace("<svg class=\"", "");
-                let bad = l.contains(" class=")
-                    || [" {class} ", " {class}/", " {class}>"]
-                        .iter()
-                        .any(|p| l.contains(p));
-                assert!(!bad, "{name}:{}: {line}", n + 1);
-            }
-        }
-    }
-
     #[test]
     fn corrupt_data_is_an_error() {
         assert!(super::parse_dataset("{not json").is_err());

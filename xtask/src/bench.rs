@@ -446,8 +446,8 @@ fn spread(v: &[f64]) -> String {
     format!("{:.0} ms ({lo:.0}–{hi:.0})", median(v.to_vec()))
 }
 
-/// Resolves once the app has applied the change made by `act` (Yew renders in a microtask
-/// after the event), with the elapsed time including a forced layout.
+/// Resolves once the app has applied the change made by `act` (the viewer renders within the
+/// event; the observer's callback runs in the microtask after it), with the elapsed time including a forced layout.
 const MEASURE_JS: &str = r#"
 const app = document.getElementById('scanlens-app');
 window.__measure = (act) => new Promise((resolve) => {

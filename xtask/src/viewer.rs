@@ -1,4 +1,4 @@
-//! `xtask viewer`: builds the Yew viewer to wasm and writes the files the generator embeds.
+//! `xtask viewer`: builds the viewer to wasm and writes the files the generator embeds.
 //!
 //! cargo (profile `wasm`, target wasm32-unknown-unknown) -> wasm-bindgen `--target web` ->
 //! wasm-opt -O2 -> zopfli -> `generator/assets/viewer/`. The outputs are committed so that

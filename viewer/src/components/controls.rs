@@ -4,98 +4,128 @@
 //! it would show: the state's [`Facets`](scanlens_model::view::Facets)); the active filters as
 //! removable chips; expand/collapse all; and the selection and export buttons.
 
-use super::{each, send};
 use crate::data::Data;
+use crate::dom::{h, El, Node, NodeRef, On};
 use crate::state::{Action, ExportKind, ListFilter, State};
 use scanlens_model::view::{Fix, GroupBy, Query, Show, SortBy};
-use web_sys::{HtmlInputElement, HtmlSelectElement};
-use yew::prelude::*;
 
-/// A labelled `<select>`; the chosen option's value becomes an action through `to` (a plain
-/// function, so that the three selects share one callback in the wasm).
+/// A labelled `<select>`; the chosen option's value becomes an action through `to`.
 fn select_one(
     id: &'static str,
     label: &'static str,
     opts: Vec<(&'static str, &'static str)>,
     cur: &'static str,
-    act: &Callback<Action>,
-    to: fn(&str) -> Action,
-) -> Html {
-    html! {
-        <label CLASS="ctl" for={id}>{ label }
-            <select id={id} onchange={act.reform(move |e: Event| { let s: HtmlSelectElement = e.target_unchecked_into(); to(&s.value()) })}>
-                { each(opts.into_iter().map(|(v, l)| html!{ <option value={v} selected={v == cur}>{ l }</option> })) }
-            </select>
-        </label>
-    }
+    to: fn(String) -> Action,
+) -> Node {
+    let opts = opts.into_iter().map(|(v, l)| {
+        h("option")
+            .attr("value", v)
+            .flag("selected", v == cur)
+            .child(l)
+            .into()
+    });
+    h("label")
+        .class("ctl")
+        .attr("for", id)
+        .child(label)
+        .child(
+            h("select")
+                .attr("id", id)
+                .on("change", On::Value(to))
+                .kids(opts)
+                // The shown choice follows the state also after the user has picked one (the
+                // `selected` attribute alone then no longer moves it).
+                .value(cur),
+        )
+        .into()
 }
 
-/// A text box's input as an action (one callback in the wasm for both search boxes).
-fn typed(act: &Callback<Action>, to: fn(String) -> Action) -> Callback<InputEvent> {
-    act.reform(move |e: InputEvent| {
-        let i: HtmlInputElement = e.target_unchecked_into();
-        to(i.value())
-    })
+fn button() -> El {
+    h("button").attr("type", "button")
 }
 
 /// One facet chip: a value with its count that toggles a filter.
-fn chip(label: String, n: usize, on: bool, onclick: Callback<MouseEvent>) -> Html {
-    html! {
-        <button type="button" CLASS="chip" aria-pressed={on.to_string()} {onclick}>
-            <span CLASS="cl">{ label }</span><span CLASS="cn">{ n }</span>
-        </button>
-    }
+fn chip(label: String, n: usize, on: bool, a: Action) -> El {
+    button()
+        .class("chip")
+        .attr("aria-pressed", on.to_string())
+        .click(a)
+        .child(h("span").class("cl").child(label))
+        .child(h("span").class("cn").child(n.to_string()))
 }
 
 /// A facet over the report's own values; left out when there is nothing to choose.
-fn facet(
-    label: &'static str,
-    which: ListFilter,
-    s: &State,
-    d: &Data,
-    act: &Callback<Action>,
-) -> Html {
+fn facet(label: &'static str, which: ListFilter, s: &State, d: &Data) -> Node {
     let values = d.ix.values(which);
     let cur = s.query.list(which);
     if values.len() < 2 && cur.is_empty() {
-        return html! {};
+        return Node::none();
     }
-    html! {
-        <div CLASS="facet" role="group" aria-label={label}>
-            <span CLASS="fname">{ label }</span>
-            { each(values.iter().enumerate().map(|(n, v)| {
-                chip(v.clone(), s.facets.value(which, n), cur.contains(v), send(act, Action::ToggleValue(which, v.clone())))
-            })) }
-        </div>
-    }
+    h("div")
+        .class("facet")
+        .attr("role", "group")
+        .attr("aria-label", label)
+        .child(h("span").class("fname").child(label))
+        .kids(values.iter().enumerate().map(|(n, v)| {
+            chip(
+                v.clone(),
+                s.facets.value(which, n),
+                cur.contains(v),
+                Action::ToggleValue(which, v.clone()),
+            )
+            .into()
+        }))
+        .into()
 }
 
 /// The target facet: a search over the targets, the top matches by findings, and how many more.
-fn targets(s: &State, d: &Data, act: &Callback<Action>) -> Html {
+fn targets(s: &State, d: &Data) -> Node {
     let all = d.ix.values(ListFilter::Target).len();
     if all < 2 && s.query.targets.is_empty() {
-        return html! {};
+        return Node::none();
     }
     let (shown, more) = s.facet_targets(d);
-    let oninput = typed(act, Action::FacetSearch);
-    html! {
-        <div CLASS="facet targets" role="group" aria-label="Target">
-            <label CLASS="fname" for="facet-target">{ format!("Target ({all})") }</label>
-            <input id="facet-target" type="search" CLASS="facet-q" placeholder="Find a target"
-                autocomplete="off" spellcheck="false" value={s.facet_q.clone()} {oninput} />
-            { each(shown.into_iter().map(|(v, n)| {
-                html! {
-                    <button type="button" CLASS="chip" aria-pressed={s.query.targets.iter().any(|t| t == v).to_string()} title={v.to_string()}
-                        onclick={send(act, Action::ToggleValue(ListFilter::Target, v.to_string()))}>
-                        <span CLASS="cl">{ scanlens_model::present::middle_ellipsis(v, 40).into_owned() }</span><span CLASS="cn">{ n }</span>
-                    </button>
-                }
-            })) }
-            if more > 0 {
-                <button type="button" CLASS="more" onclick={send(act, Action::FacetMore)}>{ format!("{more} more") }</button>
-            }
-        </div>
-    }
+    let chips = shown.into_iter().map(|(v, n)| {
+        chip(
+            scanlens_model::present::middle_ellipsis(v, 40).into_owned(),
+            n,
+            s.query.targets.iter().any(|t| t == v),
+            Action::ToggleValue(ListFilter::Target, v.to_string()),
+        )
+        .attr("title", v.to_string())
+        .into()
+    });
+    let more = (more > 0).then(|| {
+        button()
+            .class("more")
+            .click(Action::FacetMore)
+            .child(format!("{more} more"))
+            .into()
+    });
+    h("div")
+        .class("facet targets")
+        .attr("role", "group")
+        .attr("aria-label", "Target")
+        .child(
+            h("label")
+                .class("fname")
+                .attr("for", "facet-target")
+                .child(format!("Target ({all})")),
+        )
+        .child(
+            h("input")
+                .attr("id", "facet-target")
+                .attr("type", "search")
+                .class("facet-q")
+                .attr("placeholder", "Find a target")
+                .attr("autocomplete", "off")
+                .attr("spellcheck", "false")
+                .value(s.facet_q.as_str())
+                .on("input", On::Value(Action::FacetSearch)),
+        )
+        .kids(chips)
+        .child(more)
+        .into()
 }
 
 /// The active filters: each one's label and the action that removes it.
@@ -145,87 +175,209 @@ fn active_filters(q: &Query) -> Vec<(String, Action)> {
 }
 
 /// The active filters, each a chip that removes it.
-fn active(s: &State, act: &Callback<Action>) -> Html {
+fn active(s: &State) -> Node {
     let chips = active_filters(&s.query);
     if chips.is_empty() {
-        return html! {};
+        return Node::none();
     }
-    html! {
-        <div CLASS="active" role="group" aria-label="Active filters">
-            { each(chips.into_iter().map(|(label, a)| html! {
-                <button type="button" CLASS="chip on" aria-label={format!("Remove filter {label}")}
-                    onclick={send(act, a.clone())}>
-                    <span CLASS="cl">{ label }</span><span CLASS="x" aria-hidden="true">{ "×" }</span>
-                </button>
-            })) }
-            <button type="button" CLASS="more" onclick={send(act, Action::ClearFilters)}>{ "Clear all" }</button>
-        </div>
-    }
+    h("div")
+        .class("active")
+        .attr("role", "group")
+        .attr("aria-label", "Active filters")
+        .kids(chips.into_iter().map(|(label, a)| {
+            button()
+                .class("chip on")
+                .attr("aria-label", format!("Remove filter {label}"))
+                .click(a)
+                .child(h("span").class("cl").child(label))
+                .child(h("span").class("x").attr("aria-hidden", "true").child("×"))
+                .into()
+        }))
+        .child(
+            button()
+                .class("more")
+                .click(Action::ClearFilters)
+                .child("Clear all"),
+        )
+        .into()
 }
 
-pub fn view(s: &State, d: &Data, search: &NodeRef, act: &Callback<Action>) -> Html {
+pub fn view(s: &State, d: &Data, search: &NodeRef) -> Node {
     let q = &s.query;
-    let oninput = typed(act, Action::Search);
     let merge = !q.unmerged;
     let filters = active_filters(q).len();
-    html! {
-        <div CLASS={if s.controls_open { "controls open" } else { "controls" }} role="search">
-            <div CLASS="searchbox">
-                <label for="q" CLASS="visually-hidden">{ "Search findings" }</label>
-                <input id="q" type="search" ref={search.clone()} value={q.q.clone()}
-                    placeholder="Search ID, package, PURL, title, description, target, path  ( / )"
-                    autocomplete="off" spellcheck="false" {oninput} />
-                <output CLASS="count-of" aria-live="polite" for="q">
-                    { format!("{} of {} findings", s.selected.len(), s.scope) }
-                </output>
-                // Only the phone layout shows it (viewer.css): there the controls below take
-                // the whole first screen, so they wait behind this one button.
-                <button type="button" CLASS="ctl-toggle" aria-controls="ctl-more"
-                    aria-expanded={s.controls_open.to_string()} onclick={send(act, Action::ToggleControls)}>
-                    { if filters > 0 { format!("Filters ({filters})") } else { "Filters".to_string() } }
-                </button>
-            </div>
-            <div id="ctl-more" CLASS="more-controls">
-            <div CLASS="filters">
-                { select_one("group", "Group", GroupBy::ALL.iter().map(|g| (g.as_str(), g.label())).collect(), q.group.as_str(),
-                    act, |v| Action::SetGroup(GroupBy::from_name(v).unwrap_or_default())) }
-                { select_one("sort", "Sort", SortBy::ALL.iter().map(|s| (s.as_str(), s.label())).collect(), q.sort.as_str(),
-                    act, |v| Action::SetSort(SortBy::from_name(v).unwrap_or_default())) }
-                { select_one("show", "Show", vec![("counted", "Counted"), ("hidden", "Suppressed / ignored"), ("all", "All")], q.show.as_str(),
-                    act, |v| Action::SetShow(Show::from_name(v).unwrap_or_default())) }
-                <label CLASS="ctl check" for="merge">
-                    <input id="merge" type="checkbox" checked={merge}
-                        onchange={send(act, Action::SetMerge(!merge))} />
-                    { "One row per vulnerability across targets" }
-                </label>
-                <div CLASS="actions">
-                    <button type="button" id="expand-all" onclick={send(act, Action::ExpandAll)}>{ "Expand all" }</button>
-                    <button type="button" id="collapse-all" onclick={send(act, Action::CollapseAll)}>{ "Collapse all" }</button>
-                    <button type="button" onclick={send(act, Action::PickShown)} title="Select every shown finding">{ "Select shown" }</button>
-                    if !s.picked.is_empty() {
-                        <button type="button" onclick={send(act, Action::ClearPicks)}>{ format!("Unselect {}", s.picked.len()) }</button>
-                    }
-                    <button type="button" onclick={send(act, Action::Export(ExportKind::Text))}
-                        title="Selected findings (or all shown) as .trivyignore lines">{ ".trivyignore" }</button>
-                    <button type="button" onclick={send(act, Action::Export(ExportKind::Yaml))}
-                        title="Selected findings (or all shown) as .trivyignore.yaml entries">{ ".trivyignore.yaml" }</button>
-                </div>
-            </div>
-            <div CLASS="facets">
-                <div CLASS="facet" role="group" aria-label="Fix state">
-                    <span CLASS="fname">{ "Fix" }</span>
-                    { each([Fix::Fixable, Fix::Unfixed].into_iter().map(|f| {
-                        let on = q.fix == f;
-                        chip(f.as_str().into(), s.facets.fix(f), on, send(act, Action::SetFix(if on { Fix::Any } else { f })))
-                    })) }
-                </div>
-                { facet("Status", ListFilter::Status, s, d, act) }
-                { facet("Class", ListFilter::Class, s, d, act) }
-                { facet("Type", ListFilter::Type, s, d, act) }
-                { targets(s, d, act) }
-            </div>
-            </div>
-            { active(s, act) }
-        </div>
-    }
+    let searchbox = h("div")
+        .class("searchbox")
+        .child(
+            h("label")
+                .attr("for", "q")
+                .class("visually-hidden")
+                .child("Search findings"),
+        )
+        .child(
+            h("input")
+                .attr("id", "q")
+                .attr("type", "search")
+                .node_ref(search)
+                .value(q.q.as_str())
+                .attr(
+                    "placeholder",
+                    "Search ID, package, PURL, title, description, target, path  ( / )",
+                )
+                .attr("autocomplete", "off")
+                .attr("spellcheck", "false")
+                .on("input", On::Value(Action::Search)),
+        )
+        .child(
+            h("output")
+                .class("count-of")
+                .attr("aria-live", "polite")
+                .attr("for", "q")
+                .child(format!("{} of {} findings", s.selected.len(), s.scope)),
+        )
+        // Only the phone layout shows it (viewer.css): there the controls below take the whole
+        // first screen, so they wait behind this one button.
+        .child(
+            button()
+                .class("ctl-toggle")
+                .attr("aria-controls", "ctl-more")
+                .attr("aria-expanded", s.controls_open.to_string())
+                .click(Action::ToggleControls)
+                .child(if filters > 0 {
+                    format!("Filters ({filters})")
+                } else {
+                    "Filters".to_string()
+                }),
+        );
+    let unpick = (!s.picked.is_empty()).then(|| {
+        button()
+            .click(Action::ClearPicks)
+            .child(format!("Unselect {}", s.picked.len()))
+            .into()
+    });
+    let actions = h("div")
+        .class("actions")
+        .child(
+            button()
+                .attr("id", "expand-all")
+                .click(Action::ExpandAll)
+                .child("Expand all"),
+        )
+        .child(
+            button()
+                .attr("id", "collapse-all")
+                .click(Action::CollapseAll)
+                .child("Collapse all"),
+        )
+        .child(
+            button()
+                .click(Action::PickShown)
+                .attr("title", "Select every shown finding")
+                .child("Select shown"),
+        )
+        .child(unpick)
+        .child(
+            button()
+                .click(Action::Export(ExportKind::Text))
+                .attr(
+                    "title",
+                    "Selected findings (or all shown) as .trivyignore lines",
+                )
+                .child(".trivyignore"),
+        )
+        .child(
+            button()
+                .click(Action::Export(ExportKind::Yaml))
+                .attr(
+                    "title",
+                    "Selected findings (or all shown) as .trivyignore.yaml entries",
+                )
+                .child(".trivyignore.yaml"),
+        );
+    let filters = h("div")
+        .class("filters")
+        .child(select_one(
+            "group",
+            "Group",
+            GroupBy::ALL
+                .iter()
+                .map(|g| (g.as_str(), g.label()))
+                .collect(),
+            q.group.as_str(),
+            |v| Action::SetGroup(GroupBy::from_name(&v).unwrap_or_default()),
+        ))
+        .child(select_one(
+            "sort",
+            "Sort",
+            SortBy::ALL
+                .iter()
+                .map(|s| (s.as_str(), s.label()))
+                .collect(),
+            q.sort.as_str(),
+            |v| Action::SetSort(SortBy::from_name(&v).unwrap_or_default()),
+        ))
+        .child(select_one(
+            "show",
+            "Show",
+            vec![
+                ("counted", "Counted"),
+                ("hidden", "Suppressed / ignored"),
+                ("all", "All"),
+            ],
+            q.show.as_str(),
+            |v| Action::SetShow(Show::from_name(&v).unwrap_or_default()),
+        ))
+        .child(
+            h("label")
+                .class("ctl check")
+                .attr("for", "merge")
+                .child(
+                    h("input")
+                        .attr("id", "merge")
+                        .attr("type", "checkbox")
+                        .checked(merge)
+                        .on("change", On::Send(Action::SetMerge(!merge))),
+                )
+                .child("One row per vulnerability across targets"),
+        )
+        .child(actions);
+    let fix = h("div")
+        .class("facet")
+        .attr("role", "group")
+        .attr("aria-label", "Fix state")
+        .child(h("span").class("fname").child("Fix"))
+        .kids([Fix::Fixable, Fix::Unfixed].into_iter().map(|f| {
+            let on = q.fix == f;
+            chip(
+                f.as_str().into(),
+                s.facets.fix(f),
+                on,
+                Action::SetFix(if on { Fix::Any } else { f }),
+            )
+            .into()
+        }));
+    let facets = h("div")
+        .class("facets")
+        .child(fix)
+        .child(facet("Status", ListFilter::Status, s, d))
+        .child(facet("Class", ListFilter::Class, s, d))
+        .child(facet("Type", ListFilter::Type, s, d))
+        .child(targets(s, d));
+    h("div")
+        .class(if s.controls_open {
+            "controls open"
+        } else {
+            "controls"
+        })
+        .attr("role", "search")
+        .child(searchbox)
+        .child(
+            h("div")
+                .attr("id", "ctl-more")
+                .class("more-controls")
+                .child(filters)
+                .child(facets),
+        )
+        .child(active(s))
+        .into()
 }

@@ -4,63 +4,86 @@
 //! Every value is a text node; only `http(s)` URLs become links, through the model's
 //! `safe_url`.
 
-use super::each;
 use super::highlight::hl;
+use crate::dom::{h, many, Node};
+use crate::state::Action;
 use scanlens_model::compact::Dataset;
 use scanlens_model::present::{self, one_decimal, safe_url};
 use scanlens_model::view::Index;
 use scanlens_model::CodeLine;
-use yew::prelude::*;
-use yew::virtual_dom::VList;
 
-fn link(url: &str) -> Html {
+fn link(url: &str) -> Node {
     match safe_url(url) {
-        Some(u) => {
-            html! { <a href={u.to_string()} target="_blank" rel="noopener noreferrer">{ u.to_string() }</a> }
-        }
-        None => html! { <span CLASS="nolink">{ url.to_string() }</span> },
+        Some(u) => h("a")
+            .attr("href", u.to_string())
+            .attr("target", "_blank")
+            .attr("rel", "noopener noreferrer")
+            .child(u.to_string())
+            .into(),
+        None => h("span").class("nolink").child(url).into(),
     }
 }
 
-/// The rows of a `<dl>`, added in order by plain Rust: each `if` of `html!` is its own nested
-/// list in the wasm, these are one push each.
+/// The rows of a `<dl>`, added in order.
 #[derive(Default)]
-struct Dl(Vec<Html>);
+struct Dl(Vec<Node>);
 
 impl Dl {
-    fn row(&mut self, label: &str, value: Html) {
-        self.0
-            .push(html! { <><dt>{ label.to_string() }</dt><dd>{ value }</dd></> });
+    fn row(&mut self, label: &str, value: Node) {
+        self.0.push(h("dt").child(label).into());
+        self.0.push(h("dd").child(value).into());
     }
 
     /// A row of plain text; none when the text is empty.
     fn text(&mut self, label: &str, value: &str) {
         if !value.is_empty() {
-            self.row(label, html! { { value.to_string() } });
+            self.row(label, value.into());
         }
     }
 
-    fn view(self, class: Option<&'static str>) -> Html {
-        html! { <dl CLASS={class}>{ VList::with_children(self.0, None) }</dl> }
+    fn view(self, class: Option<&'static str>) -> Node {
+        let dl = h("dl");
+        match class {
+            Some(c) => dl.class(c),
+            None => dl,
+        }
+        .kids(self.0)
+        .into()
     }
 }
 
-fn code(lines: &[CodeLine]) -> Html {
+/// A list of texts.
+fn ul(class: &'static str, items: impl Iterator<Item = Node>) -> Node {
+    h("ul")
+        .class(class)
+        .kids(items.map(|i| h("li").child(i).into()))
+        .into()
+}
+
+fn code(lines: &[CodeLine]) -> Node {
     if lines.is_empty() {
-        return html! {};
+        return Node::none();
     }
-    html! {
-        <pre CLASS="code">{ each(lines.iter().map(|l| html!{
-            <span CLASS={if l.is_cause { "codeline cause" } else { "codeline" }}>
-                <span CLASS="ln">{ format!("{:>4} ", l.number) }</span>{ l.content.clone() }{ "\n" }
-            </span>
-        })) }</pre>
-    }
+    h("pre")
+        .class("code")
+        .kids(lines.iter().map(|l| {
+            h("span")
+                .class(if l.is_cause {
+                    "codeline cause"
+                } else {
+                    "codeline"
+                })
+                .child(h("span").class("ln").child(format!("{:>4} ", l.number)))
+                .child(l.content.as_str())
+                .child("\n")
+                .into()
+        }))
+        .into()
 }
 
 /// What to fix first about finding `i`: KEV, EPSS, its fix-plan step and layer; nothing when the
 /// report knows none of these.
-fn triage(ds: &Dataset, ix: &Index, i: usize, also: &[String]) -> Html {
+fn triage(ds: &Dataset, ix: &Index, i: usize, also: &[String]) -> Node {
     let o = ds.findings.get(i);
     let kev = o.and_then(|o| o.kev.listed());
     let epss = o.and_then(|o| o.epss.listed());
@@ -70,13 +93,17 @@ fn triage(ds: &Dataset, ix: &Index, i: usize, also: &[String]) -> Html {
         .layer(i)
         .filter(|l| l.origin != scanlens_model::triage::LayerOrigin::Unknown);
     if kev.is_none() && epss.is_none() && plan.is_none() && also.is_empty() && layer.is_none() {
-        return html! {};
+        return Node::none();
     }
     let mut dl = Dl::default();
     if let Some(k) = kev {
         dl.row(
             "Known exploited",
-            html! { <><span CLASS="kev">{ "KEV" }</span>{ " " }{ present::kev(k) }</> },
+            many([
+                h("span").class("kev").child("KEV").into(),
+                " ".into(),
+                present::kev(k).into(),
+            ]),
         );
         dl.text("CISA name", &k.name);
         dl.text("Required action", &k.required_action);
@@ -94,38 +121,46 @@ fn triage(ds: &Dataset, ix: &Index, i: usize, also: &[String]) -> Html {
     if !also.is_empty() {
         dl.row(
             "Also in",
-            html! { <ul CLASS="plain">{ each(also.iter().map(|t| html!{ <li>{ t.clone() }</li> })) }</ul> },
+            ul("plain", also.iter().map(|t| t.as_str().into())),
         );
     }
     dl.view(Some("triage"))
 }
 
-pub fn view(
-    ds: &Dataset,
-    ix: &Index,
-    i: usize,
-    q: &str,
-    also: &[String],
-    close: Callback<MouseEvent>,
-) -> Html {
+pub fn view(ds: &Dataset, ix: &Index, i: usize, q: &str, also: &[String]) -> Node {
     let Some(o) = ds.findings.get(i) else {
-        return html! {};
+        return Node::none();
     };
     let a = ds.advisory(i);
     let sev = o.severity.as_str().to_ascii_lowercase();
     let pkg = o.package.as_ref();
     let artifact = ds.report.artifacts.get(o.artifact as usize);
     let cvss = a.cvss.iter().map(|(src, c)| {
-        html! { <li><span CLASS="src">{ src.clone() }</span><ul>
-            { each(present::cvss_scores(c).into_iter().map(|(label, s, v)| html! { <li>
-                <span CLASS="cvss-ver">{ label }</span>{ " " }
-                <strong>{ s.map(one_decimal).unwrap_or_default() }</strong>{ " " }
-                <code>{ v.unwrap_or_default().to_string() }</code>
-            </li> })) }
-        </ul></li> }
+        let scores = present::cvss_scores(c).into_iter().map(|(label, s, v)| {
+            many([
+                h("span").class("cvss-ver").child(label).into(),
+                " ".into(),
+                h("strong")
+                    .child(s.map(one_decimal).unwrap_or_default())
+                    .into(),
+                " ".into(),
+                h("code").child(v.unwrap_or_default()).into(),
+            ])
+        });
+        many([
+            h("span").class("src").child(src.as_str()).into(),
+            h("ul").kids(scores.map(|s| h("li").child(s).into())).into(),
+        ])
     });
     let vendor = a.vendor_severity.iter().map(|(k, v)| {
-        html! { <li><span CLASS="src">{ k.clone() }</span>{ " " }<span CLASS={format!("sev sev-{}", v.as_str().to_ascii_lowercase())}>{ v.as_str() }</span></li> }
+        many([
+            h("span").class("src").child(k.as_str()).into(),
+            " ".into(),
+            h("span")
+                .class(format!("sev sev-{}", v.as_str().to_ascii_lowercase()))
+                .child(v.as_str())
+                .into(),
+        ])
     });
     let fixed: Vec<&str> = pkg
         .map(|p| p.fixed_versions().collect())
@@ -142,13 +177,10 @@ pub fn view(
         dl.row("Package", hl(&p.name, q));
         dl.text("Installed", &p.installed_version);
         if !fixed.is_empty() {
-            dl.row(
-                "Fixed in",
-                html! { <ul CLASS="inline">{ each(fixed.iter().map(|v| html!{ <li>{ v.to_string() }</li> })) }</ul> },
-            );
+            dl.row("Fixed in", ul("inline", fixed.iter().map(|v| (*v).into())));
         }
         if let Some(purl) = &p.purl {
-            dl.row("PURL", html! { <code>{ hl(purl, q) }</code> });
+            dl.row("PURL", h("code").child(hl(purl, q)).into());
         }
         if let Some(path) = &p.path {
             dl.row("Path", hl(path, q));
@@ -159,13 +191,10 @@ pub fn view(
         dl.text("Max CVSS", &one_decimal(c as f64));
     }
     if !a.cvss.is_empty() {
-        dl.row("CVSS", html! { <ul CLASS="cvss-list">{ each(cvss) }</ul> });
+        dl.row("CVSS", ul("cvss-list", cvss));
     }
     if !a.vendor_severity.is_empty() {
-        dl.row(
-            "Vendor severity",
-            html! { <ul CLASS="inline">{ each(vendor) }</ul> },
-        );
+        dl.row("Vendor severity", ul("inline", vendor));
     }
     dl.text(
         "Severity source",
@@ -180,7 +209,7 @@ pub fn view(
     if let Some(src) = &a.data_source {
         dl.row(
             "Data source",
-            html! { <>{ format!("{} ", src.name) }{ link(&src.url) }</> },
+            many([format!("{} ", src.name).into(), link(&src.url)]),
         );
     }
     if let Some(l) = &o.layer {
@@ -190,7 +219,9 @@ pub fn view(
         );
         dl.row(
             "Created by",
-            html! { <code>{ l.created_by.clone().unwrap_or_default() }</code> },
+            h("code")
+                .child(l.created_by.clone().unwrap_or_default())
+                .into(),
         );
     }
     if let Some(art) = artifact {
@@ -206,10 +237,7 @@ pub fn view(
     if let Some(s) = &o.secret {
         dl.text("Category", &s.category);
         dl.text("Location", &lines(s.start_line, s.end_line));
-        dl.row(
-            "Match (masked)",
-            html! { <code>{ s.matched.clone() }</code> },
-        );
+        dl.row("Match (masked)", h("code").child(s.matched.as_str()).into());
     }
     if let Some(l) = &o.license {
         dl.text("License category", &l.category);
@@ -221,33 +249,66 @@ pub fn view(
             dl.row("Link", link(&l.link));
         }
     }
-    html! {
-        <aside CLASS="detail" aria-label={format!("Details of {}", o.id)}>
-            <div CLASS="detail-head">
-                <span CLASS={format!("sev sev-{sev}")}>{ o.severity.as_str() }</span>
-                <h2>{ hl(&o.id, q) }</h2>
-                <button type="button" CLASS="close" aria-label="Close details (Esc)" onclick={close}>{ "✕" }</button>
-            </div>
-            if !a.title.is_empty() { <p CLASS="dtitle">{ hl(&a.title, q) }</p> }
-            if let Some(s) = &o.suppressed {
-                <p CLASS="note">{ format!("Suppressed by Trivy: {}", present::suppression(s)) }</p>
-            }
-            if let Some(e) = &o.excluded {
-                <p CLASS="note">{ format!("Excluded by the gate: {}", present::exclusion(e)) }</p>
-            }
-            { triage(ds, ix, i, also) }
-            { dl.view(None) }
-            if !a.description.is_empty() {
-                <h3>{ "Description" }</h3>
-                <p CLASS="desc">{ hl(&a.description, q) }</p>
-            }
-            { code(o.misconfiguration.as_ref().map(|m| m.code.as_slice()).or(o.secret.as_ref().map(|s| s.code.as_slice())).unwrap_or(&[])) }
-            if a.primary_url.is_some() || !a.references.is_empty() {
-                <h3>{ "References" }</h3>
-                <ul CLASS="refs">
-                    { each(a.primary_url.iter().chain(a.references.iter().filter(|r| Some(*r) != a.primary_url.as_ref())).map(|r| html!{ <li>{ link(r) }</li> })) }
-                </ul>
-            }
-        </aside>
-    }
+    let refs = (a.primary_url.is_some() || !a.references.is_empty()).then(|| {
+        let refs = a
+            .primary_url
+            .iter()
+            .chain(
+                a.references
+                    .iter()
+                    .filter(|r| Some(*r) != a.primary_url.as_ref()),
+            )
+            .map(|r| link(r));
+        many([h("h3").child("References").into(), ul("refs", refs)])
+    });
+    let note = |t: String| h("p").class("note").child(t).into();
+    h("aside")
+        .class("detail")
+        .attr("aria-label", format!("Details of {}", o.id))
+        .child(
+            h("div")
+                .class("detail-head")
+                .child(
+                    h("span")
+                        .class(format!("sev sev-{sev}"))
+                        .child(o.severity.as_str()),
+                )
+                .child(h("h2").child(hl(&o.id, q)))
+                .child(
+                    h("button")
+                        .attr("type", "button")
+                        .class("close")
+                        .attr("aria-label", "Close details (Esc)")
+                        .click(Action::Close)
+                        .child("✕"),
+                ),
+        )
+        .child((!a.title.is_empty()).then(|| h("p").class("dtitle").child(hl(&a.title, q)).into()))
+        .child(
+            o.suppressed
+                .as_ref()
+                .map(|s| note(format!("Suppressed by Trivy: {}", present::suppression(s)))),
+        )
+        .child(
+            o.excluded
+                .as_ref()
+                .map(|e| note(format!("Excluded by the gate: {}", present::exclusion(e)))),
+        )
+        .child(triage(ds, ix, i, also))
+        .child(dl.view(None))
+        .child((!a.description.is_empty()).then(|| {
+            many([
+                h("h3").child("Description").into(),
+                h("p").class("desc").child(hl(&a.description, q)).into(),
+            ])
+        }))
+        .child(code(
+            o.misconfiguration
+                .as_ref()
+                .map(|m| m.code.as_slice())
+                .or(o.secret.as_ref().map(|s| s.code.as_slice()))
+                .unwrap_or(&[]),
+        ))
+        .child(refs)
+        .into()
 }

@@ -4,13 +4,11 @@
 //! exploited, each a toggle that filters the list and counts what it would show under the rest
 //! of the query (the state's facets); the chart keeps the report's own counts.
 
-use super::{each, send};
 use crate::data::Data;
+use crate::dom::{h, many, Node};
 use crate::state::{Action, State};
 use scanlens_model::present;
 use scanlens_model::{Artifact, Kind, Severity, Summary};
-use yew::prelude::*;
-use yew::virtual_dom::{AttributeOrProperty, Attributes, VTag};
 
 /// An RFC 3339 time in the browser's time zone, `2021-08-25 14:20 (UTC+02:00)`; as given when the
 /// browser cannot read it.
@@ -44,55 +42,68 @@ fn digest(a: &Artifact) -> Option<String> {
     Some(format!("sha256:{}", hex.get(..12).unwrap_or(hex)))
 }
 
-fn fact(label: &str, value: String, full: Option<String>) -> Html {
-    html! {
-        <span CLASS="fact" title={full}><span CLASS="fl">{ label.to_string() }</span>{ " " }{ value }</span>
-    }
+fn fact(label: &str, value: String, full: Option<String>) -> Node {
+    h("span")
+        .class("fact")
+        .attr_opt("title", full)
+        .child(h("span").class("fl").child(label))
+        .child(" ")
+        .child(value)
+        .into()
 }
 
 /// One artifact's facts; `named` when the report holds several, so each line says whose.
-fn context(a: &Artifact, named: bool) -> Html {
+fn context(a: &Artifact, named: bool) -> Node {
     let full_digest = a
         .repo_digests
         .first()
         .cloned()
         .or_else(|| a.image_id.clone());
-    html! {
-        <div CLASS="context">
-            if named { <span CLASS="fact aname">{ present::artifact_title(a) }</span> }
-            if let Some(d) = digest(a) { { fact("digest", d, full_digest) } }
-            if let Some(o) = &a.os {
-                <span CLASS={if o.eosl { "fact eosl" } else { "fact" }}><span CLASS="fl">{ "OS" }</span>{ " " }{ present::os(o) }</span>
-            }
-            if let Some(t) = &a.scanned_at { { fact("scanned", local_time(t), Some(t.clone())) } }
-            if let Some(v) = &a.trivy_version { { fact("Trivy", v.clone(), None) } }
-        </div>
-    }
+    h("div")
+        .class("context")
+        .child(named.then(|| {
+            h("span")
+                .class("fact aname")
+                .child(present::artifact_title(a))
+                .into()
+        }))
+        .child(digest(a).map(|d| fact("digest", d, full_digest)))
+        .child(a.os.as_ref().map(|o| {
+            h("span")
+                .class(if o.eosl { "fact eosl" } else { "fact" })
+                .child(h("span").class("fl").child("OS"))
+                .child(" ")
+                .child(present::os(o))
+                .into()
+        }))
+        .child(
+            a.scanned_at
+                .as_ref()
+                .map(|t| fact("scanned", local_time(t), Some(t.clone()))),
+        )
+        .child(
+            a.trivy_version
+                .as_ref()
+                .map(|v| fact("Trivy", v.clone(), None)),
+        )
+        .into()
 }
 
-/// One part of a bar of the chart: `w` wide at `x`, filled by CSS class `class`. Built by hand:
-/// `html!` turns a computed `class` into Yew's `Classes` set, and this is the one computed class
-/// on an SVG element, where `CLASS` (see `components/mod.rs`) is not folded to `class`.
-fn rect(class: String, x: u64, w: u64) -> Html {
-    let attr = |v: String| Some(AttributeOrProperty::Attribute(v.into()));
-    let mut r = VTag::new("rect");
-    r.attributes = Attributes::Dynamic {
-        keys: &["x", "y", "width", "height", "class"],
-        values: Box::new([
-            attr(x.to_string()),
-            Some(AttributeOrProperty::Static("0")),
-            attr(w.to_string()),
-            Some(AttributeOrProperty::Static("1")),
-            attr(class),
-        ]),
-    };
-    r.into()
+/// One part of a bar of the chart: `w` wide at `x`, filled by CSS class `class`.
+fn rect(class: String, x: u64, w: u64) -> Node {
+    h("rect")
+        .attr("x", x.to_string())
+        .attr("y", "0")
+        .attr("width", w.to_string())
+        .attr("height", "1")
+        .class(class)
+        .into()
 }
 
 /// A small chart of the counts by kind × severity: one bar per kind, stacked by severity, all to
 /// one scale. SVG attributes, not styles, size the parts (the page's CSP allows no inline
 /// styles); the numbers are in its label.
-fn chart(sum: &Summary) -> Html {
+fn chart(sum: &Summary) -> Node {
     let kinds: Vec<Kind> = Kind::ALL
         .iter()
         .copied()
@@ -100,7 +111,7 @@ fn chart(sum: &Summary) -> Html {
         .collect();
     let max = kinds.iter().map(|k| sum.of(*k).total()).max().unwrap_or(0);
     if max == 0 {
-        return html! {};
+        return Node::none();
     }
     let label = kinds
         .iter()
@@ -119,45 +130,74 @@ fn chart(sum: &Summary) -> Html {
                 x += w;
                 rect(format!("f-{}", sv.as_str().to_ascii_lowercase()), at, w)
             });
-        html! {
-            <>
-                <span CLASS="ck">{ k.plural() }</span>
-                <svg class="cbar" viewBox={format!("0 0 {max} 1")} preserveAspectRatio="none">{ each(parts) }</svg>
-            </>
-        }
+        many([
+            h("span").class("ck").child(k.plural()).into(),
+            h("svg")
+                .class("cbar")
+                .attr("viewBox", format!("0 0 {max} 1"))
+                .attr("preserveAspectRatio", "none")
+                .kids(parts)
+                .into(),
+        ])
     };
-    html! {
-        <div CLASS="chart" role="img" aria-label={format!("Findings by kind and severity: {label}")}>
-            { each(kinds.iter().map(|k| bar(*k))) }
-        </div>
-    }
+    h("div")
+        .class("chart")
+        .attr("role", "img")
+        .attr(
+            "aria-label",
+            format!("Findings by kind and severity: {label}"),
+        )
+        .kids(kinds.iter().map(|k| bar(*k)))
+        .into()
 }
 
-pub fn view(s: &State, d: &Data, act: &Callback<Action>) -> Html {
+/// A count that filters the list when pressed.
+fn count(class: String, on: bool, n: usize, label: &str, a: Action) -> crate::dom::El {
+    h("button")
+        .attr("type", "button")
+        .class(class)
+        .attr("aria-pressed", on.to_string())
+        .click(a)
+        .child(h("span").class("n").child(n.to_string()))
+        .child(h("span").class("l").child(label))
+}
+
+pub fn view(s: &State, d: &Data) -> Node {
     let r = &d.ds.report;
     let q = &s.query;
     let sum = &r.summary;
     let sev_buttons = Severity::ALL.iter().map(|&sv| {
         let n = s.facets.severity(sv);
         let on = q.severities.contains(&sv);
-        html! {
-            <button type="button" CLASS={format!("count sev-{}", sv.as_str().to_ascii_lowercase())}
-                aria-pressed={on.to_string()} data-severity={sv.as_str()}
-                title={format!("Show only {} findings (click again to undo)", sv.as_str())}
-                onclick={send(act, Action::ToggleSeverity(sv))}>
-                <span CLASS="n">{ n }</span><span CLASS="l">{ sv.as_str() }</span>
-            </button>
-        }
+        count(
+            format!("count sev-{}", sv.as_str().to_ascii_lowercase()),
+            on,
+            n,
+            sv.as_str(),
+            Action::ToggleSeverity(sv),
+        )
+        .attr("data-severity", sv.as_str())
+        .attr(
+            "title",
+            format!("Show only {} findings (click again to undo)", sv.as_str()),
+        )
+        .into()
     });
-    let kind_buttons = Kind::ALL.iter().filter(|k| sum.of(**k).total() > 0 || **k == Kind::Vulnerability).map(|&k| {
-        let on = q.kinds.contains(&k);
-        html! {
-            <button type="button" CLASS="count kind" aria-pressed={on.to_string()} data-kind={k.as_str()}
-                onclick={send(act, Action::ToggleKind(k))}>
-                <span CLASS="n">{ s.facets.kind(k) }</span><span CLASS="l">{ k.plural() }</span>
-            </button>
-        }
-    });
+    let kind_buttons = Kind::ALL
+        .iter()
+        .filter(|k| sum.of(**k).total() > 0 || **k == Kind::Vulnerability)
+        .map(|&k| {
+            let on = q.kinds.contains(&k);
+            count(
+                "count kind".into(),
+                on,
+                s.facets.kind(k),
+                k.plural(),
+                Action::ToggleKind(k),
+            )
+            .attr("data-kind", k.as_str())
+            .into()
+        });
     let title = if r.artifacts.is_empty() {
         "Scanlens report".to_string()
     } else {
@@ -173,44 +213,79 @@ pub fn view(s: &State, d: &Data, act: &Callback<Action>) -> Html {
         } else {
             "gate gate-passed"
         };
-        html! { <span CLASS={cls}>{ present::gate_verdict(g) }</span> }
+        h("span").class(cls).child(present::gate_verdict(g)).into()
     });
     let kev_feed = r.feeds.as_ref().is_some_and(|f| f.kev.is_some());
     let urgent = s.fixable_urgent();
-    html! {
-        <header CLASS="top">
-            <div CLASS="titlebar">
-                <h1>{ title }</h1>
-                { for gate }
-                <span CLASS="meta">
-                    { format!("{} total · {} fixable", sum.total(), r.stats.fixable) }
-                    if r.stats.packages > 0 { { format!(" · {} packages", r.stats.packages) } }
-                </span>
-                <button type="button" CLASS="theme" aria-label="Toggle dark theme" onclick={send(act, Action::ToggleTheme)}>{ "◐" }</button>
-            </div>
-            // A few artifacts each get their line; more would push the list off the screen.
-            if r.artifacts.len() <= 4 {
-                { each(r.artifacts.iter().map(|a| context(a, r.artifacts.len() > 1))) }
-            }
-            <nav CLASS="summary" aria-label="Counts by severity and kind; click to filter">
-                { each(sev_buttons) }
-                <span CLASS="sep" aria-hidden="true"></span>
-                { each(kind_buttons) }
-                <span CLASS="sep" aria-hidden="true"></span>
-                <button type="button" CLASS="count triage" id="fixable-urgent" aria-pressed={urgent.to_string()}
-                    title="Show only fixable critical and high findings (click again to undo)"
-                    onclick={send(act, Action::ToggleFixableUrgent)}>
-                    <span CLASS="n">{ s.facets.fixable_urgent() }</span><span CLASS="l">{ "fixable critical/high" }</span>
-                </button>
-                if kev_feed || d.any_kev {
-                    <button type="button" CLASS="count triage kev-count" id="known-exploited" aria-pressed={q.kev.to_string()}
-                        title="Show only findings in CISA's Known Exploited Vulnerabilities catalog (click again to undo)"
-                        onclick={send(act, Action::ToggleKev)}>
-                        <span CLASS="n">{ s.facets.kev() }</span><span CLASS="l">{ "known exploited" }</span>
-                    </button>
-                }
-                { chart(sum) }
-            </nav>
-        </header>
+    let mut meta = format!("{} total · {} fixable", sum.total(), r.stats.fixable);
+    if r.stats.packages > 0 {
+        meta.push_str(&format!(" · {} packages", r.stats.packages));
     }
+    let sep = || h("span").class("sep").attr("aria-hidden", "true");
+    let kev = (kev_feed || d.any_kev).then(|| {
+        count(
+            "count triage kev-count".into(),
+            q.kev,
+            s.facets.kev(),
+            "known exploited",
+            Action::ToggleKev,
+        )
+        .attr("id", "known-exploited")
+        .attr(
+            "title",
+            "Show only findings in CISA's Known Exploited Vulnerabilities catalog (click again to undo)",
+        )
+        .into()
+    });
+    h("header")
+        .class("top")
+        .child(
+            h("div")
+                .class("titlebar")
+                .child(h("h1").child(title))
+                .child(gate)
+                .child(h("span").class("meta").child(meta))
+                .child(
+                    h("button")
+                        .attr("type", "button")
+                        .class("theme")
+                        .attr("aria-label", "Toggle dark theme")
+                        .click(Action::ToggleTheme)
+                        .child("◐"),
+                ),
+        )
+        // A few artifacts each get their line; more would push the list off the screen.
+        .child((r.artifacts.len() <= 4).then(|| {
+            many(
+                r.artifacts
+                    .iter()
+                    .map(|a| context(a, r.artifacts.len() > 1)),
+            )
+        }))
+        .child(
+            h("nav")
+                .class("summary")
+                .attr("aria-label", "Counts by severity and kind; click to filter")
+                .kids(sev_buttons)
+                .child(sep())
+                .kids(kind_buttons)
+                .child(sep())
+                .child(
+                    count(
+                        "count triage".into(),
+                        urgent,
+                        s.facets.fixable_urgent(),
+                        "fixable critical/high",
+                        Action::ToggleFixableUrgent,
+                    )
+                    .attr("id", "fixable-urgent")
+                    .attr(
+                        "title",
+                        "Show only fixable critical and high findings (click again to undo)",
+                    ),
+                )
+                .child(kev)
+                .child(chart(sum)),
+        )
+        .into()
 }

@@ -5,13 +5,12 @@
 //! so assistive technology reads it as a grid of `aria-rowcount` rows.
 
 use super::row::{self, COLUMNS};
-use super::{each, send};
 use crate::data::Data;
+use crate::dom::{h, Node, NodeRef, On};
 use crate::state::{Action, State, ROW_H};
 use scanlens_model::view::SortBy;
 use scanlens_model::Kind;
 use web_sys::HtmlElement;
-use yew::prelude::*;
 
 /// The list's elements, which the app reads (height, scroll offset) and places.
 #[derive(Default)]
@@ -66,7 +65,7 @@ fn part_labels(s: &State) -> (&'static str, &'static str) {
     }
 }
 
-fn column_headers(s: &State, act: &Callback<Action>) -> Html {
+fn column_headers(s: &State) -> Node {
     let (pkg, ver) = part_labels(s);
     let cells = COLUMNS.iter().map(|&(class, label, sort)| {
         let label = match class {
@@ -74,8 +73,11 @@ fn column_headers(s: &State, act: &Callback<Action>) -> Html {
             "c-ver" => ver,
             _ => label,
         };
+        let cell = h("span")
+            .attr("role", "columnheader")
+            .class(format!("ch {class}"));
         let Some(by) = sort else {
-            return html! { <span role="columnheader" CLASS={format!("ch {class}")}>{ label }</span> };
+            return cell.child(label).into();
         };
         let active = s.query.sort == by;
         let aria_sort = if !active {
@@ -90,52 +92,75 @@ fn column_headers(s: &State, act: &Callback<Action>) -> Html {
             "ascending" => " ▲",
             _ => "",
         };
-        html! {
-            <span role="columnheader" CLASS={format!("ch {class}")} aria-sort={aria_sort}>
-                <button type="button" CLASS="sortby" data-sort={by.as_str()}
-                    title={format!("Sort by {}", SortBy::label(by))}
-                    onclick={send(act, Action::SortColumn(by))}>
-                    { label }<span aria-hidden="true">{ arrow }</span>
-                </button>
-            </span>
-        }
+        cell.attr("aria-sort", aria_sort)
+            .child(
+                h("button")
+                    .attr("type", "button")
+                    .class("sortby")
+                    .attr("data-sort", by.as_str())
+                    .attr("title", format!("Sort by {}", SortBy::label(by)))
+                    .click(Action::SortColumn(by))
+                    .child(label)
+                    .child(h("span").attr("aria-hidden", "true").child(arrow)),
+            )
+            .into()
     });
-    html! {
-        <div CLASS="colheads" role="rowgroup">
-            <div CLASS="line colhead" role="row" aria-rowindex="1">
-                <span role="columnheader" CLASS="ch c-pick"><span CLASS="visually-hidden">{ "Select" }</span></span>
-                { each(cells) }
-            </div>
-        </div>
-    }
+    h("div")
+        .class("colheads")
+        .attr("role", "rowgroup")
+        .child(
+            h("div")
+                .class("line colhead")
+                .attr("role", "row")
+                .attr("aria-rowindex", "1")
+                .child(
+                    h("span")
+                        .attr("role", "columnheader")
+                        .class("ch c-pick")
+                        .child(h("span").class("visually-hidden").child("Select")),
+                )
+                .kids(cells),
+        )
+        .into()
 }
 
-pub fn view(s: &State, d: &Data, refs: &ListRefs, act: &Callback<Action>) -> Html {
+pub fn view(s: &State, d: &Data, refs: &ListRefs) -> Node {
     let (start, end) = s.visible_range();
-    let rows = (start..end).map(|n| row::view(s, d, n, act));
-    let list = refs.list.clone();
-    let onscroll = act.reform(move |_| {
-        Action::Scrolled(
-            list.cast::<HtmlElement>()
-                .map_or(0.0, |e| e.scroll_top() as f64),
-        )
+    let rows = (start..end).map(|n| row::view(s, d, n));
+    let list = h("div")
+        .class("list")
+        .node_ref(&refs.list)
+        .on("scroll", On::ScrollTop(Action::Scrolled))
+        .attr("role", "grid")
+        .attr("aria-rowcount", (s.lines.len() + 1).to_string())
+        .attr("aria-colcount", (COLUMNS.len() + 1).to_string())
+        .attr("aria-label", "Findings")
+        .attr("tabindex", "0")
+        .child(column_headers(s))
+        .child(
+            h("div")
+                .class("spacer")
+                .attr("role", "none")
+                .node_ref(&refs.spacer)
+                .child(
+                    h("div")
+                        .class("window")
+                        .attr("role", "rowgroup")
+                        .node_ref(&refs.window)
+                        .kids(rows),
+                ),
+        );
+    let none = s.lines.is_empty().then(|| {
+        h("p")
+            .class("none")
+            .child("No findings match. ")
+            .child(
+                h("button")
+                    .attr("type", "button")
+                    .click(Action::ClearFilters)
+                    .child("Clear filters"),
+            )
+            .into()
     });
-    html! {
-        <div CLASS="grid-wrap">
-            <div CLASS="list" ref={refs.list.clone()} {onscroll}
-                role="grid" aria-rowcount={(s.lines.len() + 1).to_string()} aria-colcount={(COLUMNS.len() + 1).to_string()}
-                aria-label="Findings" tabindex="0">
-                { column_headers(s, act) }
-                <div CLASS="spacer" role="none" ref={refs.spacer.clone()}>
-                    <div CLASS="window" role="rowgroup" ref={refs.window.clone()}>
-                        { each(rows) }
-                    </div>
-                </div>
-            </div>
-            if s.lines.is_empty() {
-                <p CLASS="none">{ "No findings match. " }
-                    <button type="button" onclick={send(act, Action::ClearFilters)}>{ "Clear filters" }</button></p>
-            }
-        </div>
-    }
+    h("div").class("grid-wrap").child(list).child(none).into()
 }

@@ -6,13 +6,12 @@
 //! the cell's title and shown over the row while it has focus.
 
 use super::highlight::hl;
-use super::send;
 use crate::data::Data;
+use crate::dom::{h, many, Node, On};
 use crate::state::{Action, State};
 use scanlens_model::present::{self, middle_ellipsis, one_decimal};
 use scanlens_model::view::{Group, GroupBy, Line, SortBy};
 use scanlens_model::Kind;
-use yew::prelude::*;
 
 /// The columns after the selection box: class (CSS track), header label, sort.
 pub const COLUMNS: [(&str, &str, Option<SortBy>); 8] = [
@@ -32,28 +31,41 @@ const VER_CHARS: usize = 26;
 const TARGET_CHARS: usize = 34;
 
 /// Line `n` of the list.
-pub fn view(s: &State, d: &Data, n: usize, act: &Callback<Action>) -> Html {
+pub fn view(s: &State, d: &Data, n: usize) -> Node {
     let cur = s.cursor == Some(n);
     match s.lines[n] {
-        Line::Header(g) => header(s, d, &s.groups[g as usize], n, cur, act),
-        Line::Item { g, i } => item(s, d, g, i, n, cur, act),
+        Line::Header(g) => header(s, d, &s.groups[g as usize], n, cur),
+        Line::Item { g, i } => item(s, d, g, i, n, cur),
     }
+}
+
+fn cell(class: &'static str) -> crate::dom::El {
+    h("span").attr("role", "gridcell").class(class)
+}
+
+fn kev_badge() -> Node {
+    h("span")
+        .class("kev")
+        .attr("title", "In CISA's Known Exploited Vulnerabilities catalog")
+        .child("KEV")
+        .into()
 }
 
 /// A cell cut in the middle when long, with the whole text in its title and, for CSS to show
 /// while the row has focus, in `data-full`.
-fn cut(class: &'static str, text: &str, max: usize, q: &str, title: Option<String>) -> Html {
+fn cut(class: &'static str, text: &str, max: usize, q: &str) -> Node {
     let short = middle_ellipsis(text, max);
-    let cut = short.len() != text.len();
-    let full = title.or_else(|| cut.then(|| text.to_string()));
-    html! {
-        <span role="gridcell" CLASS={format!("{class} mid")} title={full.clone()} data-full={cut.then_some(full).flatten()}>
-            <span CLASS="t">{ hl(&short, q) }</span>
-        </span>
-    }
+    let full = (short.len() != text.len()).then(|| text.to_string());
+    h("span")
+        .attr("role", "gridcell")
+        .class(format!("{class} mid"))
+        .attr_opt("title", full.clone())
+        .attr_opt("data-full", full)
+        .child(h("span").class("t").child(hl(&short, q)))
+        .into()
 }
 
-fn header(s: &State, d: &Data, g: &Group, n: usize, cur: bool, act: &Callback<Action>) -> Html {
+fn header(s: &State, d: &Data, g: &Group, n: usize, cur: bool) -> Node {
     let q = &s.query.q;
     let by_id = s.query.group == GroupBy::Vulnerability;
     let collapsed = s.collapsed(g);
@@ -73,44 +85,85 @@ fn header(s: &State, d: &Data, g: &Group, n: usize, cur: bool, act: &Callback<Ac
         if more > 0 {
             list.push_str(&format!(" +{more}"));
         }
-        html! { <>
-            if d.ix.kev(first) { <span CLASS="kev" title="In CISA's Known Exploited Vulnerabilities catalog">{ "KEV" }</span> }
-            <span CLASS="pkgs">{ list }</span>
-            <span CLASS="title">{ hl(&a.title, q) }</span>
-        </> }
+        many([
+            d.ix.kev(first).then(kev_badge).into(),
+            h("span").class("pkgs").child(list).into(),
+            h("span").class("title").child(hl(&a.title, q)).into(),
+        ])
     } else {
-        html! {}
+        Node::none()
     };
     let total = g.total();
-    html! {
-        <div CLASS={["line group sev-", sev.as_str(), if cur { " cursor" } else { "" }].concat()} role="row"
-            aria-rowindex={(n + 2).to_string()} key={format!("h{}", g.key)}>
-            <span role="gridcell" CLASS="gcell" aria-colspan={(COLUMNS.len() + 1).to_string()}>
-                <button type="button" CLASS="toggle" aria-expanded={(!collapsed).to_string()}
-                    onclick={send(act, Action::ToggleGroup(g.key.clone()))}
-                    onfocus={send(act, Action::Cursor(n))}>
-                    <span CLASS="chev" aria-hidden="true">{ if collapsed { "▸" } else { "▾" } }</span>
-                    if by_id {
-                        <span CLASS={format!("sev sev-{sev}")}>{ g.worst.as_str() }</span>
-                        <span CLASS="gid">{ hl(&g.label, q) }</span>
-                    } else {
-                        <span CLASS="glabel" title={g.label.clone()}>{ &g.label }</span>
-                    }
-                    if !g.detail.is_empty() {
-                        <span CLASS="gdetail" title={g.detail.clone()}>{ middle_ellipsis(&g.detail, 60).into_owned() }</span>
-                    }
-                    <span CLASS="gcount">{ format!("{total} finding{}", if total == 1 { "" } else { "s" }) }</span>
-                    if s.query.group != GroupBy::Severity {
-                        <span CLASS="gsevs">{ present::severity_counts(&g.counts) }</span>
-                    }
-                    { extra }
-                </button>
-            </span>
-        </div>
-    }
+    let label = if by_id {
+        many([
+            h("span")
+                .class(format!("sev sev-{sev}"))
+                .child(g.worst.as_str())
+                .into(),
+            h("span").class("gid").child(hl(&g.label, q)).into(),
+        ])
+    } else {
+        h("span")
+            .class("glabel")
+            .attr("title", g.label.clone())
+            .child(g.label.as_str())
+            .into()
+    };
+    let detail = (!g.detail.is_empty()).then(|| {
+        h("span")
+            .class("gdetail")
+            .attr("title", g.detail.clone())
+            .child(middle_ellipsis(&g.detail, 60).into_owned())
+            .into()
+    });
+    let sevs = (s.query.group != GroupBy::Severity).then(|| {
+        h("span")
+            .class("gsevs")
+            .child(present::severity_counts(&g.counts))
+            .into()
+    });
+    h("div")
+        .class(
+            [
+                "line group sev-",
+                sev.as_str(),
+                if cur { " cursor" } else { "" },
+            ]
+            .concat(),
+        )
+        .attr("role", "row")
+        .attr("aria-rowindex", (n + 2).to_string())
+        .key(format!("h{}", g.key))
+        .child(
+            cell("gcell")
+                .attr("aria-colspan", (COLUMNS.len() + 1).to_string())
+                .child(
+                    h("button")
+                        .attr("type", "button")
+                        .class("toggle")
+                        .attr("aria-expanded", (!collapsed).to_string())
+                        .click(Action::ToggleGroup(g.key.clone()))
+                        .on("focus", On::Send(Action::Cursor(n)))
+                        .child(
+                            h("span")
+                                .class("chev")
+                                .attr("aria-hidden", "true")
+                                .child(if collapsed { "▸" } else { "▾" }),
+                        )
+                        .child(label)
+                        .child(detail)
+                        .child(h("span").class("gcount").child(format!(
+                            "{total} finding{}",
+                            if total == 1 { "" } else { "s" }
+                        )))
+                        .child(sevs)
+                        .child(extra),
+                ),
+        )
+        .into()
 }
 
-fn item(s: &State, d: &Data, g: u32, i: u32, n: usize, cur: bool, act: &Callback<Action>) -> Html {
+fn item(s: &State, d: &Data, g: u32, i: u32, n: usize, cur: bool) -> Node {
     let q = &s.query.q;
     let iu = i as usize;
     let o = &d.ds.findings[iu];
@@ -170,31 +223,63 @@ fn item(s: &State, d: &Data, g: u32, i: u32, n: usize, cur: bool, act: &Callback
             Some(format!("{} targets: {}", all.len(), all.join(", "))),
         )
     };
-    html! {
-        <div CLASS={["line item", if cur { " cursor" } else { "" }, if open { " open" } else { "" }, if !o.is_counted() || o.excluded.is_some() { " hidden-finding" } else { "" }].concat()}
-            role="row" aria-rowindex={(n + 2).to_string()} key={format!("f{i}")} aria-selected={open.to_string()}>
-            <span role="gridcell" CLASS="c-pick">
-                <input type="checkbox" CLASS="pick" checked={picked} aria-label={format!("Select {}", o.id)}
-                    onclick={send(act, Action::Pick(i))} />
-            </span>
-            <span role="gridcell" CLASS="c-sev"><span CLASS={format!("sev sev-{sev}")}>{ o.severity.as_str() }</span></span>
-            <span role="gridcell" CLASS="c-id">
-                <button type="button" CLASS="fid" onclick={send(act, Action::Open(i))}
-                    onfocus={send(act, Action::Cursor(n))}>{ hl(&o.id, q) }</button>
-                if d.ix.kev(iu) { <span CLASS="kev" title="In CISA's Known Exploited Vulnerabilities catalog">{ "KEV" }</span> }
-            </span>
-            <span role="gridcell" CLASS="c-cvss">{ cvss.unwrap_or_default() }</span>
-            <span role="gridcell" CLASS="c-epss">{ epss.unwrap_or_default() }</span>
-            { cut("c-pkg", &part, PKG_CHARS, q, None) }
-            { cut("c-ver", &version, VER_CHARS, "", None) }
-            <span role="gridcell" CLASS="c-title">{ hl(title, q) }</span>
-            if target_title.is_some() {
-                <span role="gridcell" CLASS="c-target mid merged" title={target_title.clone()} data-full={target_title}>
-                    <span CLASS="t">{ target }</span>
-                </span>
-            } else {
-                { cut("c-target", &target, TARGET_CHARS, q, None) }
-            }
-        </div>
-    }
+    let target = match target_title {
+        Some(t) => cell("c-target mid merged")
+            .attr("title", t.clone())
+            .attr("data-full", t)
+            .child(h("span").class("t").child(target))
+            .into(),
+        None => cut("c-target", &target, TARGET_CHARS, q),
+    };
+    let hidden = !o.is_counted() || o.excluded.is_some();
+    h("div")
+        .class(
+            [
+                "line item",
+                if cur { " cursor" } else { "" },
+                if open { " open" } else { "" },
+                if hidden { " hidden-finding" } else { "" },
+            ]
+            .concat(),
+        )
+        .attr("role", "row")
+        .attr("aria-rowindex", (n + 2).to_string())
+        .key(format!("f{i}"))
+        .attr("aria-selected", open.to_string())
+        .child(
+            cell("c-pick").child(
+                h("input")
+                    .attr("type", "checkbox")
+                    .class("pick")
+                    .checked(picked)
+                    .attr("aria-label", format!("Select {}", o.id))
+                    .click(Action::Pick(i)),
+            ),
+        )
+        .child(
+            cell("c-sev").child(
+                h("span")
+                    .class(format!("sev sev-{sev}"))
+                    .child(o.severity.as_str()),
+            ),
+        )
+        .child(
+            cell("c-id")
+                .child(
+                    h("button")
+                        .attr("type", "button")
+                        .class("fid")
+                        .click(Action::Open(i))
+                        .on("focus", On::Send(Action::Cursor(n)))
+                        .child(hl(&o.id, q)),
+                )
+                .child(d.ix.kev(iu).then(kev_badge)),
+        )
+        .child(cell("c-cvss").child(cvss.unwrap_or_default()))
+        .child(cell("c-epss").child(epss.unwrap_or_default()))
+        .child(cut("c-pkg", &part, PKG_CHARS, q))
+        .child(cut("c-ver", &version, VER_CHARS, ""))
+        .child(cell("c-title").child(hl(title, q)))
+        .child(target)
+        .into()
 }

@@ -2,7 +2,7 @@
 //! that decides what is shown, and only [`reduce`] changes it, one [`Action`] at a time. The
 //! reducer is pure (no DOM, no clock), so it runs and is tested natively; what the page must do
 //! besides re-rendering (the URL hash, the clipboard, scrolling, focus) comes back as
-//! [`Effect`] values, which the app component performs.
+//! [`Effect`] values, which the app performs.
 //!
 //! - `search.rs`: the current search result, reused while only filters change and narrowed
 //!   while a search is only extended;
