@@ -238,6 +238,115 @@ fn clicking_a_severity_filters_the_list_and_back_restores_it() {
     });
 }
 
+/// Scrolling moves the window of rows: the rows still on screen keep their elements (the
+/// viewer's keyed children, `viewer/src/dom.rs`), and the lines stay in order either way.
+#[test]
+fn scrolling_keeps_the_rows_in_order_and_the_elements_of_those_still_shown() {
+    if !e2e() {
+        return;
+    }
+    let Some(fx) = fixtures() else {
+        return;
+    };
+    in_chromium(async |c: &Client, scratch: &Path| {
+        // The main report's findings 20 times over, each copy with IDs of its own.
+        let dir = scratch.join("long");
+        render(&main_inputs(&fx), &dir, |r| {
+            let base = r.findings.clone();
+            for n in 1..20 {
+                r.findings.extend(base.iter().cloned().map(|mut f| {
+                    f.id = format!("{}-{n}", f.id);
+                    f
+                }));
+            }
+        })?;
+        open(c, &dir, "").await?;
+        let rows = js(
+            c,
+            "return +document.querySelector('.list').getAttribute('aria-rowcount');",
+        )
+        .await?;
+        assert!(
+            rows.as_u64() > Some(100),
+            "a list much longer than its window: {rows}"
+        );
+        // The window's first line (aria-rowindex), or every index when they are out of order.
+        let span = async || {
+            js(
+                c,
+                "const n = [...document.querySelectorAll('.window > .line')].map(e => +e.getAttribute('aria-rowindex'));
+                 return n.every((v, i) => i == 0 || v == n[i - 1] + 1) ? n[0] : n;",
+            )
+            .await
+        };
+        let first = span().await?;
+        assert_eq!(
+            first, 2,
+            "the first line follows the column headers: {first}"
+        );
+        let kept = js(
+            c,
+            "window.__kept = document.querySelector('.window > .line[aria-rowindex=\"17\"]'); return !!window.__kept;",
+        )
+        .await?;
+        assert_eq!(kept, json!(true));
+        // 10 lines down (32 px each): the window starts 8 lines above the first shown.
+        for (top, want) in [(320, 4), (2000, 56), (0, 2)] {
+            js(
+                c,
+                &format!("document.querySelector('.list').scrollTop = {top};"),
+            )
+            .await?;
+            wait_for(
+                c,
+                &format!("document.querySelector('.window > .line').getAttribute('aria-rowindex') === '{want}'"),
+                "the window to follow the scroll",
+            )
+            .await?;
+            let now = span().await?;
+            assert_eq!(now, want, "lines in order after scrolling to {top}");
+            if top == 320 {
+                let same = js(
+                    c,
+                    "return document.querySelector('.window > .line[aria-rowindex=\"17\"]') === window.__kept;",
+                )
+                .await?;
+                assert_eq!(same, json!(true), "a line still shown keeps its element");
+            }
+        }
+        Ok(())
+    });
+}
+
+/// A grouping chosen in its select and undone with back: the select shows the earlier grouping
+/// again, although the user's own choice had moved it.
+#[test]
+fn back_after_choosing_a_grouping_restores_the_select() {
+    if !e2e() {
+        return;
+    }
+    let Some(fx) = fixtures() else {
+        return;
+    };
+    in_chromium(async |c: &Client, scratch: &Path| {
+        let (dir, _) = main_report(&fx, scratch)?;
+        open(c, &dir, "").await?;
+        // Chosen as a user does: WebDriver clicks the option.
+        c.find(Locator::Css("#group"))
+            .await?
+            .select_by_value("package")
+            .await?;
+        wait_for(c, "location.hash.includes('group=package')", "the grouping").await?;
+        c.back().await?;
+        wait_for(
+            c,
+            "location.hash === '' && document.getElementById('group').value === 'severity'",
+            "the select to follow back",
+        )
+        .await
+    });
+}
+
 #[test]
 fn a_hash_restores_the_state_including_the_open_finding() {
     if !e2e() {

@@ -32,10 +32,7 @@ fn select_one(
             h("select")
                 .attr("id", id)
                 .on("change", On::Value(to))
-                .kids(opts)
-                // The shown choice follows the state also after the user has picked one (the
-                // `selected` attribute alone then no longer moves it).
-                .value(cur),
+                .kids(opts),
         )
         .into()
 }
