@@ -318,10 +318,10 @@ fn scrolling_keeps_the_rows_in_order_and_the_elements_of_those_still_shown() {
     });
 }
 
-/// A grouping chosen in its select and undone with back: the select shows the earlier grouping
-/// again, although the user's own choice had moved it.
+/// A grouping chosen in its select, undone with back and redone with forward: the select shows
+/// the grouping in force each time, although the user's own choice had moved it.
 #[test]
-fn back_after_choosing_a_grouping_restores_the_select() {
+fn back_and_forward_after_choosing_a_grouping_move_the_select_too() {
     if !e2e() {
         return;
     }
@@ -343,7 +343,67 @@ fn back_after_choosing_a_grouping_restores_the_select() {
             "location.hash === '' && document.getElementById('group').value === 'severity'",
             "the select to follow back",
         )
+        .await?;
+        c.forward().await?;
+        wait_for(
+            c,
+            "location.hash.includes('group=package') && document.getElementById('group').value === 'package'",
+            "the select to follow forward",
+        )
         .await
+    });
+}
+
+/// A control that comes and goes ("Unselect N" once a finding is picked) leaves the controls
+/// after it as they were: the same elements, so focus stays on the control it was on rather than
+/// landing on the one that took its place.
+#[test]
+fn controls_after_one_that_comes_and_goes_keep_their_elements() {
+    if !e2e() {
+        return;
+    }
+    let Some(fx) = fixtures() else {
+        return;
+    };
+    in_chromium(async |c: &Client, scratch: &Path| {
+        let (dir, _) = main_report(&fx, scratch)?;
+        open(c, &dir, "").await?;
+        const EXPORT: &str = "[...document.querySelectorAll('.actions button')].find(b => b.textContent === '.trivyignore')";
+        js(c, &format!("window.__export = {EXPORT};")).await?;
+        c.find(Locator::Css(".line.item .pick"))
+            .await?
+            .click()
+            .await?;
+        wait_for(
+            c,
+            "[...document.querySelectorAll('.actions button')].some(b => b.textContent === 'Unselect 1')",
+            "the unselect button",
+        )
+        .await?;
+        let same = js(c, &format!("return {EXPORT} === window.__export;")).await?;
+        assert_eq!(same, json!(true), "the export button kept its element");
+        let unselect = c
+            .find(Locator::XPath("//button[text()='Unselect 1']"))
+            .await?;
+        unselect.click().await?;
+        wait_for(
+            c,
+            "![...document.querySelectorAll('.actions button')].some(b => b.textContent.startsWith('Unselect'))",
+            "the unselect button to go",
+        )
+        .await?;
+        let after = js(
+            c,
+            &format!("return [{EXPORT} === window.__export, document.activeElement.textContent];"),
+        )
+        .await?;
+        assert_eq!(after[0], json!(true), "the export button kept its element");
+        assert_ne!(
+            after[1],
+            json!(".trivyignore"),
+            "focus did not move onto another button"
+        );
+        Ok(())
     });
 }
 

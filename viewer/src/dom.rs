@@ -9,7 +9,8 @@
 //!
 //! 1. [`Node`] and the [`El`] builder: what a view returns.
 //! 2. [`Root`] and the bundle ([`B`]): what is in the page, with the description it was made
-//!    from, so the next render compares descriptions and reads the DOM only for form values.
+//!    from, so the next render compares descriptions and reads the DOM only for form values and
+//!    the order of keyed rows.
 //! 3. Creating and patching one node; an element keeps its DOM node while its tag and key stay.
 //! 4. Children: by position, or by key when every child has one (the list's rows), so a row
 //!    that scrolls keeps its element and only the rows entering and leaving are made or removed.
@@ -28,17 +29,22 @@ use web_sys::{Element, HtmlInputElement};
 
 // 1. What views return.
 
-/// A part of the page: an element, a text, or several (flattened into their parent).
+/// A part of the page: an element, a text, a left-out part, or several (flattened into their
+/// parent).
 pub enum Node {
     El(El),
     Text(String),
+    /// A part left out, which still holds its place among its siblings (as an empty comment), so
+    /// that the siblings after it keep their elements, and with them focus, when it comes and
+    /// goes: "Unselect 2" disappearing must not turn the focused button into the next one.
+    Gap,
     Many(Vec<Node>),
 }
 
 impl Node {
-    /// Nothing: a view part that is left out.
+    /// A view part that is left out.
     pub fn none() -> Node {
-        Node::Many(Vec::new())
+        Node::Gap
     }
 }
 
@@ -184,7 +190,7 @@ impl From<&str> for Node {
 
 impl From<Option<Node>> for Node {
     fn from(n: Option<Node>) -> Node {
-        n.unwrap_or_else(Node::none)
+        n.unwrap_or(Node::Gap)
     }
 }
 
@@ -236,6 +242,7 @@ impl Root {
 enum B {
     El(Box<BEl>),
     Text(web_sys::Text, String),
+    Gap(web_sys::Comment),
 }
 
 struct BEl {
@@ -251,21 +258,24 @@ impl B {
         match self {
             B::El(b) => &b.el,
             B::Text(t, _) => t,
+            B::Gap(c) => c,
         }
     }
 
     fn key(&self) -> Option<&str> {
         match self {
             B::El(b) => b.desc.key.as_deref(),
-            B::Text(..) => None,
+            B::Text(..) | B::Gap(_) => None,
         }
     }
 
-    /// Clears the node refs of a part leaving the page.
+    /// Clears the node refs of a part leaving the page, unless a new element took them over.
     fn forget(&self) {
         if let B::El(b) = self {
             if let Some(r) = &b.desc.node_ref {
-                r.set(None);
+                if r.0.borrow().as_ref() == Some(&b.el) {
+                    r.set(None);
+                }
             }
             b.kids.iter().for_each(B::forget);
         }
@@ -325,6 +335,7 @@ fn create(n: Node, svg: bool) -> B {
             }))
         }
         Node::Text(t) => B::Text(document().create_text_node(&t), t),
+        Node::Gap => B::Gap(document().create_comment("")),
         Node::Many(_) => unreachable!("flattened by push"),
     }
 }
@@ -357,6 +368,7 @@ fn patch(parent: &Element, old: B, new: Node, svg: bool) -> B {
             }
             B::Text(node, t)
         }
+        (B::Gap(c), Node::Gap) => B::Gap(c),
         (B::El(mut b), Node::El(e)) if b.desc.tag == e.0.tag && b.desc.key == e.0.key => {
             let mut d = *e.0;
             let el = &b.el;
@@ -454,9 +466,23 @@ fn keyed_children(parent: &Element, old: Vec<B>, new: Vec<Node>, svg: bool) -> V
 
 /// An element's handlers and the one closure registered for each of their event types.
 struct Listen {
+    el: Element,
     on: Rc<RefCell<Vec<(&'static str, On)>>>,
     types: Vec<&'static str>,
     f: Closure<dyn Fn(web_sys::Event)>,
+}
+
+/// An element leaving the page stops listening before its closure goes: an event already on its
+/// way (one that bubbles to it from a child whose handler removed them both) then skips it,
+/// rather than calling a dropped closure.
+impl Drop for Listen {
+    fn drop(&mut self) {
+        for t in &self.types {
+            let _ = self
+                .el
+                .remove_event_listener_with_callback(t, self.f.as_ref().unchecked_ref());
+        }
+    }
 }
 
 fn listen(el: &Element, l: Option<Listen>, on: Vec<(&'static str, On)>) -> Option<Listen> {
@@ -469,6 +495,7 @@ fn listen(el: &Element, l: Option<Listen>, on: Vec<(&'static str, On)>) -> Optio
         let f =
             Closure::<dyn Fn(web_sys::Event)>::new(move |e: web_sys::Event| fire(&handlers, &e));
         Listen {
+            el: el.clone(),
             on,
             types: Vec::new(),
             f,

@@ -32,7 +32,11 @@ fn select_one(
             h("select")
                 .attr("id", id)
                 .on("change", On::Value(to))
-                .kids(opts),
+                .kids(opts)
+                // Once the user has picked an option, the browser no longer moves the select
+                // when the `selected` attributes change (back, then forward, showed the wrong
+                // grouping): the shown choice follows the state through the property too.
+                .value(cur),
         )
         .into()
 }

@@ -1,4 +1,4 @@
-//! The viewer's state and its reducer, after Yew's `function_todomvc`: [`State`] is everything
+//! The viewer's state and its reducer (shaped after Yew's `function_todomvc` example): [`State`] is everything
 //! that decides what is shown, and only [`reduce`] changes it, one [`Action`] at a time. The
 //! reducer is pure (no DOM, no clock), so it runs and is tested natively; what the page must do
 //! besides re-rendering (the URL hash, the clipboard, scrolling, focus) comes back as
@@ -113,7 +113,7 @@ pub enum Effect {
     FocusCursor,
 }
 
-/// What an action asks of the component: whether to render, and the effects to perform.
+/// What an action asks of the app: whether to render, and the effects to perform.
 #[derive(Debug, Default, PartialEq)]
 pub struct Outcome {
     pub render: bool,
