@@ -4,6 +4,7 @@
 //! it would show: the state's [`Facets`](scanlens_model::view::Facets)); the active filters as
 //! removable chips; expand/collapse all; and the selection and export buttons.
 
+use super::button;
 use crate::data::Data;
 use crate::dom::{h, El, Node, NodeRef, On};
 use crate::state::{Action, ExportKind, ListFilter, State};
@@ -39,10 +40,6 @@ fn select_one(
                 .value(cur),
         )
         .into()
-}
-
-fn button() -> El {
-    h("button").attr("type", "button")
 }
 
 /// One facet chip: a value with its count that toggles a filter.

@@ -4,6 +4,7 @@
 //! Every value is a text node; only `http(s)` URLs become links, through the model's
 //! `safe_url`.
 
+use super::button;
 use super::highlight::hl;
 use crate::dom::{h, many, Node};
 use crate::state::Action;
@@ -275,8 +276,7 @@ pub fn view(ds: &Dataset, ix: &Index, i: usize, q: &str, also: &[String]) -> Nod
                 )
                 .child(h("h2").child(hl(&o.id, q)))
                 .child(
-                    h("button")
-                        .attr("type", "button")
+                    button()
                         .class("close")
                         .attr("aria-label", "Close details (Esc)")
                         .click(Action::Close)

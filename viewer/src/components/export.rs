@@ -1,6 +1,7 @@
 //! The export dialog: the `.trivyignore` or `.trivyignore.yaml` text for the picked findings
 //! (or all shown), what its entries cover, and a copy button.
 
+use super::button;
 use crate::dom::{h, Node};
 use crate::state::{Action, ExportKind, State};
 
@@ -45,17 +46,11 @@ pub fn view(s: &State, kind: ExportKind, text: &str) -> Node {
             h("div")
                 .class("actions")
                 .child(
-                    h("button")
-                        .attr("type", "button")
+                    button()
                         .click(Action::Copy)
                         .child(if s.copied { "Copied" } else { "Copy" }),
                 )
-                .child(
-                    h("button")
-                        .attr("type", "button")
-                        .click(Action::CloseExport)
-                        .child("Close"),
-                ),
+                .child(button().click(Action::CloseExport).child("Close")),
         )
         .into()
 }

@@ -4,6 +4,7 @@
 //! exploited, each a toggle that filters the list and counts what it would show under the rest
 //! of the query (the state's facets); the chart keeps the report's own counts.
 
+use super::button;
 use crate::data::Data;
 use crate::dom::{h, many, Node};
 use crate::state::{Action, State};
@@ -153,8 +154,7 @@ fn chart(sum: &Summary) -> Node {
 
 /// A count that filters the list when pressed.
 fn count(class: String, on: bool, n: usize, label: &str, a: Action) -> crate::dom::El {
-    h("button")
-        .attr("type", "button")
+    button()
         .class(class)
         .attr("aria-pressed", on.to_string())
         .click(a)
@@ -246,8 +246,7 @@ pub fn view(s: &State, d: &Data) -> Node {
                 .child(gate)
                 .child(h("span").class("meta").child(meta))
                 .child(
-                    h("button")
-                        .attr("type", "button")
+                    button()
                         .class("theme")
                         .attr("aria-label", "Toggle dark theme")
                         .click(Action::ToggleTheme)

@@ -4,6 +4,7 @@
 //! where its lines belong; both are placed after each render. Rows and cells carry grid roles,
 //! so assistive technology reads it as a grid of `aria-rowcount` rows.
 
+use super::button;
 use super::row::{self, COLUMNS};
 use crate::data::Data;
 use crate::dom::{h, Node, NodeRef, On};
@@ -94,8 +95,7 @@ fn column_headers(s: &State) -> Node {
         };
         cell.attr("aria-sort", aria_sort)
             .child(
-                h("button")
-                    .attr("type", "button")
+                button()
                     .class("sortby")
                     .attr("data-sort", by.as_str())
                     .attr("title", format!("Sort by {}", SortBy::label(by)))
@@ -154,12 +154,7 @@ pub fn view(s: &State, d: &Data, refs: &ListRefs) -> Node {
         h("p")
             .class("none")
             .child("No findings match. ")
-            .child(
-                h("button")
-                    .attr("type", "button")
-                    .click(Action::ClearFilters)
-                    .child("Clear filters"),
-            )
+            .child(button().click(Action::ClearFilters).child("Clear filters"))
             .into()
     });
     h("div").class("grid-wrap").child(list).child(none).into()

@@ -17,3 +17,10 @@ pub mod header;
 pub mod highlight;
 pub mod list;
 pub mod row;
+
+use crate::dom::{h, El};
+
+/// A plain button (`type="button"`, so it never submits anything).
+pub fn button() -> El {
+    h("button").attr("type", "button")
+}

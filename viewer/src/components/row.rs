@@ -5,6 +5,7 @@
 //! versions and targets are cut in the middle (`present::middle_ellipsis`), the full text in
 //! the cell's title and shown over the row while it has focus.
 
+use super::button;
 use super::highlight::hl;
 use crate::data::Data;
 use crate::dom::{h, many, Node, On};
@@ -138,8 +139,7 @@ fn header(s: &State, d: &Data, g: &Group, n: usize, cur: bool) -> Node {
             cell("gcell")
                 .attr("aria-colspan", (COLUMNS.len() + 1).to_string())
                 .child(
-                    h("button")
-                        .attr("type", "button")
+                    button()
                         .class("toggle")
                         .attr("aria-expanded", (!collapsed).to_string())
                         .click(Action::ToggleGroup(g.key.clone()))
@@ -266,8 +266,7 @@ fn item(s: &State, d: &Data, g: u32, i: u32, n: usize, cur: bool) -> Node {
         .child(
             cell("c-id")
                 .child(
-                    h("button")
-                        .attr("type", "button")
+                    button()
                         .class("fid")
                         .click(Action::Open(i))
                         .on("focus", On::Send(Action::Cursor(n)))
