@@ -723,6 +723,20 @@ pub fn run(args: Vec<String>) -> Result<()> {
                 median(rss)
             );
         }
+        // The host's own speed moves every load of a round alike (the floor ranges 35–124 ms
+        // across runs on this VM), so each page's distance from the floor is taken within its
+        // round before the median: the figure the floor-relative target reads.
+        if let Some(f) = cases.iter().position(|c| c.label.starts_with("floor")) {
+            println!("  first finding above the floor, paired within each round, median (min–max):");
+            for (i, case) in cases.iter().enumerate().filter(|(i, _)| *i != f) {
+                let d: Vec<f64> = loads[i]
+                    .iter()
+                    .zip(&loads[f])
+                    .map(|(x, fl)| x.first - fl.first)
+                    .collect();
+                println!("  {:<26} {:>24}", case.label, spread(&d));
+            }
+        }
 
         println!("\ninteraction (one browser, after the app is ready):");
         for case in cases.iter().filter(|c| c.findings > 0 && c.findings <= 100_000) {
