@@ -12,7 +12,8 @@
 //! - for each page and an empty one (the floor), `--runs` interleaved loads, each in a fresh
 //!   browser, medians and ranges of: the first finding on screen (a timing probe added to a
 //!   copy of the page, allowed by its CSP), the app ready, the data and wasm unpacked, and the
-//!   renderer's resident memory;
+//!   renderer's resident memory; and each page's first finding less the floor's in the same
+//!   round, whose median stays put when the host's speed moves every load of a run;
 //! - keystroke and severity-click times up to 100,000 findings.
 //!
 //! A million findings need about 4 GB of Trivy JSON and 3 GB of outputs at once: give `--keep`
