@@ -43,13 +43,10 @@ impl Dl {
     }
 
     fn view(self, class: Option<&'static str>) -> Node {
-        let dl = h("dl");
-        match class {
-            Some(c) => dl.class(c),
-            None => dl,
-        }
-        .kids(self.0)
-        .into()
+        h("dl")
+            .attr_opt("class", class.map(String::from))
+            .kids(self.0)
+            .into()
     }
 }
 
