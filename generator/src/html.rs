@@ -524,13 +524,7 @@ fn write_page(
         .map(|a| ArtifactView {
             name: &a.name,
             artifact_type: &a.artifact_type,
-            os: a.os.as_ref().map(|o| {
-                let mut s = format!("{} {}", o.family, o.name);
-                if o.eosl {
-                    s.push_str(" (end of support)");
-                }
-                s
-            }),
+            os: a.os.as_ref().map(scanlens_model::present::os),
             scanned_at: a.scanned_at.as_deref(),
             image_id: a.image_id.as_deref(),
             repo_tags: a.repo_tags.join(", "),
