@@ -10,7 +10,7 @@
 mod browser;
 mod common;
 
-use anyhow::Result;
+use anyhow::{Context, Result};
 use browser::{in_chromium, js, no_network, wait_for};
 use common::fixtures;
 use fantoccini::{Client, Locator};
@@ -314,6 +314,58 @@ fn scrolling_keeps_the_rows_in_order_and_the_elements_of_those_still_shown() {
                 assert_eq!(same, json!(true), "a line still shown keeps its element");
             }
         }
+        Ok(())
+    });
+}
+
+/// A focused finding scrolled out of the window takes its focus with it: its element is not
+/// handed to a finding coming in, where focus (and Enter) would silently be on another finding.
+#[test]
+fn a_focused_finding_scrolled_away_does_not_pass_its_focus_to_another() {
+    if !e2e() {
+        return;
+    }
+    let Some(fx) = fixtures() else {
+        return;
+    };
+    in_chromium(async |c: &Client, scratch: &Path| {
+        let dir = scratch.join("long");
+        render(&main_inputs(&fx), &dir, |r| {
+            let base = r.findings.clone();
+            for n in 1..20 {
+                r.findings.extend(base.iter().cloned().map(|mut f| {
+                    f.id = format!("{}-{n}", f.id);
+                    f
+                }));
+            }
+        })?;
+        open(c, &dir, "").await?;
+        let id = js(
+            c,
+            "const f = document.querySelector('.window > .line[aria-rowindex=\"4\"] .fid');
+             f.focus(); return document.activeElement === f ? f.textContent : null;",
+        )
+        .await?;
+        let id = id
+            .as_str()
+            .context("a finding's ID takes focus")?
+            .to_string();
+        js(c, "document.querySelector('.list').scrollTop = 2000;").await?;
+        wait_for(
+            c,
+            "document.querySelector('.window > .line').getAttribute('aria-rowindex') === '56'",
+            "the window to follow the scroll",
+        )
+        .await?;
+        let now = js(
+            c,
+            "const a = document.activeElement; return a && a.closest('.window') ? a.textContent : null;",
+        )
+        .await?;
+        assert!(
+            now.is_null() || now == json!(id),
+            "focus stays with {id} or leaves the list, not on {now}"
+        );
         Ok(())
     });
 }
