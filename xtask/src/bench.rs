@@ -377,7 +377,7 @@ fn probed(page: &Path) -> Result<PathBuf> {
     Ok(out)
 }
 
-/// One page load in a fresh browser: first finding painted, the app ready, memory.
+/// One page load in a fresh browser: first finding laid out and shown, the app ready, memory.
 struct Load {
     first: f64,
     shown: Option<f64>,
