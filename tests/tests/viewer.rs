@@ -50,6 +50,40 @@ async fn open(c: &Client, dir: &Path, hash: &str) -> Result<()> {
     .await
 }
 
+/// Opens the main report's findings 20 times over, each copy with IDs of its own: a list much
+/// longer than its window.
+async fn open_long_list(c: &Client, fx: &Path, scratch: &Path) -> Result<()> {
+    let dir = scratch.join("long");
+    render(&main_inputs(fx), &dir, |r| {
+        let base = r.findings.clone();
+        for n in 1..20 {
+            r.findings.extend(base.iter().cloned().map(|mut f| {
+                f.id = format!("{}-{n}", f.id);
+                f
+            }));
+        }
+    })?;
+    open(c, &dir, "").await
+}
+
+/// Scrolls the list to `top` px and waits for its window to start at line `first`
+/// (`aria-rowindex`).
+async fn scroll_list(c: &Client, top: u32, first: u32) -> Result<()> {
+    js(
+        c,
+        &format!("document.querySelector('.list').scrollTop = {top};"),
+    )
+    .await?;
+    wait_for(
+        c,
+        &format!(
+            "document.querySelector('.window > .line').getAttribute('aria-rowindex') === '{first}'"
+        ),
+        "the window to follow the scroll",
+    )
+    .await
+}
+
 async fn shown_ids(c: &Client) -> Result<Vec<String>> {
     let v = js(
         c,
@@ -249,18 +283,7 @@ fn scrolling_keeps_the_rows_in_order_and_the_elements_of_those_still_shown() {
         return;
     };
     in_chromium(async |c: &Client, scratch: &Path| {
-        // The main report's findings 20 times over, each copy with IDs of its own.
-        let dir = scratch.join("long");
-        render(&main_inputs(&fx), &dir, |r| {
-            let base = r.findings.clone();
-            for n in 1..20 {
-                r.findings.extend(base.iter().cloned().map(|mut f| {
-                    f.id = format!("{}-{n}", f.id);
-                    f
-                }));
-            }
-        })?;
-        open(c, &dir, "").await?;
+        open_long_list(c, &fx, scratch).await?;
         let rows = js(
             c,
             "return +document.querySelector('.list').getAttribute('aria-rowcount');",
@@ -292,17 +315,7 @@ fn scrolling_keeps_the_rows_in_order_and_the_elements_of_those_still_shown() {
         assert_eq!(kept, json!(true));
         // 10 lines down (32 px each): the window starts 8 lines above the first shown.
         for (top, want) in [(320, 4), (2000, 56), (0, 2)] {
-            js(
-                c,
-                &format!("document.querySelector('.list').scrollTop = {top};"),
-            )
-            .await?;
-            wait_for(
-                c,
-                &format!("document.querySelector('.window > .line').getAttribute('aria-rowindex') === '{want}'"),
-                "the window to follow the scroll",
-            )
-            .await?;
+            scroll_list(c, top, want).await?;
             let now = span().await?;
             assert_eq!(now, want, "lines in order after scrolling to {top}");
             if top == 320 {
@@ -329,17 +342,7 @@ fn a_focused_finding_scrolled_away_does_not_pass_its_focus_to_another() {
         return;
     };
     in_chromium(async |c: &Client, scratch: &Path| {
-        let dir = scratch.join("long");
-        render(&main_inputs(&fx), &dir, |r| {
-            let base = r.findings.clone();
-            for n in 1..20 {
-                r.findings.extend(base.iter().cloned().map(|mut f| {
-                    f.id = format!("{}-{n}", f.id);
-                    f
-                }));
-            }
-        })?;
-        open(c, &dir, "").await?;
+        open_long_list(c, &fx, scratch).await?;
         let id = js(
             c,
             "const f = document.querySelector('.window > .line[aria-rowindex=\"4\"] .fid');
@@ -350,13 +353,7 @@ fn a_focused_finding_scrolled_away_does_not_pass_its_focus_to_another() {
             .as_str()
             .context("a finding's ID takes focus")?
             .to_string();
-        js(c, "document.querySelector('.list').scrollTop = 2000;").await?;
-        wait_for(
-            c,
-            "document.querySelector('.window > .line').getAttribute('aria-rowindex') === '56'",
-            "the window to follow the scroll",
-        )
-        .await?;
+        scroll_list(c, 2000, 56).await?;
         let now = js(
             c,
             "const a = document.activeElement; return a && a.closest('.window') ? a.textContent : null;",
