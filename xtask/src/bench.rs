@@ -387,36 +387,41 @@ struct Load {
     rss_mib: f64,
 }
 
+/// The number `script` returns, asked every 20 ms until it returns one or `secs` have passed.
+async fn poll_ms(c: &fantoccini::Client, script: &str, secs: u64) -> Result<Option<f64>> {
+    let t = Instant::now();
+    loop {
+        if let Some(ms) = js(c, script).await?.as_f64() {
+            return Ok(Some(ms));
+        }
+        if t.elapsed() > Duration::from_secs(secs) {
+            return Ok(None);
+        }
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+}
+
 async fn load_once(work: &Path, page: &Path, app: bool) -> Result<Load> {
     let b = browser(work).await?;
     let r = async {
         let c = &b.client;
         c.goto(&format!("file://{}", page.display())).await?;
-        let t = Instant::now();
-        let first = loop {
-            let v = js(c, "return document.documentElement.dataset.firstFindingMs || null;").await?;
-            if let Some(ms) = v.as_str().and_then(|s| s.parse::<f64>().ok()) {
-                break ms;
-            }
-            if t.elapsed() > Duration::from_secs(180) {
-                bail!("no finding was shown in 180 s");
-            }
-            tokio::time::sleep(Duration::from_millis(20)).await;
-        };
+        let first = poll_ms(
+            c,
+            "return +document.documentElement.dataset.firstFindingMs || null;",
+            180,
+        )
+        .await?
+        .context("no finding was shown in 180 s")?;
         // The frame the probe saw reaches the screen later: it is painted, its text rasterized
         // and composited. Chromium's first-contentful-paint is that moment for the first screen
         // (for the floor, its one line), so it is printed beside the probe's time.
-        let t = Instant::now();
-        let shown = loop {
-            let v = js(c, "const p = performance.getEntriesByName('first-contentful-paint')[0]; return p ? p.startTime : null;").await?;
-            if let Some(ms) = v.as_f64() {
-                break Some(ms);
-            }
-            if t.elapsed() > Duration::from_secs(10) {
-                break None;
-            }
-            tokio::time::sleep(Duration::from_millis(20)).await;
-        };
+        let shown = poll_ms(
+            c,
+            "const p = performance.getEntriesByName('first-contentful-paint')[0]; return p ? p.startTime : null;",
+            10,
+        )
+        .await?;
         let mut ready = None;
         let mut unpack = None;
         if app {
