@@ -37,10 +37,14 @@ const ARTIFACTS_SHOWN: usize = 3;
 /// Suppressed findings and passing checks listed, after the counted ones.
 pub const UNCOUNTED_LIMIT: usize = 100;
 
-const STYLE: &str = concat!(
-    include_str!("../templates/report.css"),
-    include_str!("../templates/viewer.css")
-);
+/// The static page's style, in the page's `<head>`.
+const STYLE: &str = include_str!("../templates/report.css");
+/// The viewer's style, inert in a `<template>` until the boot script adds it to the document,
+/// after the first screen is painted: the first frame then neither parses nor matches it (its
+/// 15 KB took 0.8 ms of parsing on Chromium's main thread before that frame, median of five
+/// traced loads of the 537-finding bench page, issue #13), and without JavaScript it never
+/// applies.
+const VIEWER_STYLE: &str = include_str!("../templates/viewer.css");
 
 /// The viewer, built by `cargo run -p xtask -- viewer` and committed, so that building the
 /// generator needs no wasm toolchain.
@@ -74,6 +78,9 @@ matchMedia("print").addEventListener("change", (e) => { if (e.matches) rest(); }
 if (document.visibilityState !== "hidden") {
   await new Promise((go) => requestAnimationFrame(() => setTimeout(go, 0)));
 }
+// The viewer's style, inert until now (see VIEWER_STYLE), goes in before anything can show.
+const style = document.getElementById("scanlens-viewer-style");
+if (style) document.head.append(style.content);
 const t0 = performance.now();
 const bytes = (id) => {
   const s = document.getElementById(id).textContent.trim();
@@ -105,19 +112,33 @@ try {
 })();
 "#;
 
-/// askama's HTML escaping, after dropping control characters other than line breaks and tabs
-/// (set as the `.html` escaper in `askama.toml`).
+/// askama's HTML escaping, after dropping control characters other than line breaks and tabs,
+/// with every character past Latin-1 written as a numeric reference (set as the `.html` escaper
+/// in `askama.toml`).
+///
+/// Why the references: Chromium decodes a page into 8-bit strings until it meets a character
+/// past U+00FF, and from there on into 16-bit ones, which the tokenizer then walks at twice the
+/// bytes. One em dash in the title put the whole 380 KB bench page on the slow path: decoding
+/// took 2.3 ms of the main thread before its first frame, and 0.9 ms without (medians of five
+/// traced loads of the 537-finding page, issue #13). Advisory text is mostly ASCII, so the
+/// references cost little.
 #[derive(Clone, Copy)]
 pub struct CleanHtml;
 
 impl askama::filters::Escaper for CleanHtml {
     fn write_escaped_str<W: std::fmt::Write>(&self, mut dest: W, s: &str) -> std::fmt::Result {
-        let visible = |c: char| !c.is_control() || matches!(c, '\n' | '\t' | '\r');
-        if s.chars().all(visible) {
-            return askama::filters::Html.write_escaped_str(dest, s);
+        let mut plain = 0;
+        for (i, c) in s.char_indices() {
+            let wide = u32::from(c) > 0xFF;
+            if wide || (c.is_control() && !matches!(c, '\n' | '\t' | '\r')) {
+                askama::filters::Html.write_escaped_str(&mut dest, &s[plain..i])?;
+                if wide {
+                    write!(dest, "&#x{:X};", u32::from(c))?;
+                }
+                plain = i + c.len_utf8();
+            }
         }
-        let clean: String = s.chars().filter(|c| visible(*c)).collect();
-        askama::filters::Html.write_escaped_str(&mut dest, &clean)
+        askama::filters::Html.write_escaped_str(dest, &s[plain..])
     }
 }
 
@@ -135,7 +156,11 @@ pub fn viewer_script() -> String {
 
 /// The viewer's own weight in the page (gzipped wasm as base64, JS, CSS), without report data.
 pub fn viewer_weight() -> (usize, usize, usize) {
-    (wasm_base64().len(), viewer_script().len(), STYLE.len())
+    (
+        wasm_base64().len(),
+        viewer_script().len(),
+        STYLE.len() + VIEWER_STYLE.len(),
+    )
 }
 
 #[derive(Template)]
@@ -144,6 +169,7 @@ struct Page<'a> {
     title: String,
     csp: String,
     style: &'a str,
+    viewer_style: &'a str,
     artifacts: Vec<ArtifactView<'a>>,
     artifacts_shown: usize,
     kinds: Vec<KindRow>,
@@ -338,8 +364,9 @@ pub fn title(report: &Report) -> String {
     }
 }
 
-/// Content-Security-Policy for a page whose only active content is the given inline style.
-pub fn csp(style: &str, scripts: &[&str]) -> String {
+/// Content-Security-Policy for a page whose only active content is the given inline styles and
+/// scripts.
+pub fn csp(styles: &[&str], scripts: &[&str]) -> String {
     let hash = |s: &str| {
         let digest = Sha256::digest(s.as_bytes());
         format!(
@@ -347,9 +374,10 @@ pub fn csp(style: &str, scripts: &[&str]) -> String {
             base64::engine::general_purpose::STANDARD.encode(digest)
         )
     };
+    let styles: Vec<String> = styles.iter().map(|s| hash(s)).collect();
     let mut policy = format!(
         "default-src 'none'; style-src {}; img-src data:; base-uri 'none'; form-action 'none'",
-        hash(style)
+        styles.join(" ")
     );
     if !scripts.is_empty() {
         let hashes: Vec<String> = scripts.iter().map(|s| hash(s)).collect();
@@ -536,11 +564,12 @@ fn write_page(
     let script = viewer_script();
     let page = Page {
         title: title(report),
-        csp: csp(STYLE, &[&script]),
+        csp: csp(&[STYLE, VIEWER_STYLE], &[&script]),
         wasm: wasm_base64(),
         data: embedded_data(report),
         script,
         style: STYLE,
+        viewer_style: VIEWER_STYLE,
         artifacts,
         artifacts_shown: ARTIFACTS_SHOWN,
         kinds,
@@ -665,5 +694,27 @@ mod tests {
             small.matches("<th scope=\"row\">").count() - summary_rows,
             30
         );
+    }
+
+    #[test]
+    fn the_page_stays_in_latin_1_whatever_the_advisory_text_says() {
+        let mut r = report(30);
+        for f in &mut r.findings {
+            f.title = "\u{6F0F}\u{6D1E} \u{2014} caf\u{E9} \u{1F512}\u{1B}[31m".into();
+            f.description = "\u{2192} \u{2019}quoted\u{2019}".into();
+        }
+        r.artifacts.push(scanlens_model::Artifact {
+            name: "r\u{E9}gistry.example/\u{1F600}:1".into(),
+            ..Default::default()
+        });
+        let page = render(&r);
+        let wide: Vec<char> = page.chars().filter(|c| u32::from(*c) > 0xFF).collect();
+        assert!(wide.is_empty(), "characters past Latin-1: {wide:?}");
+        // The same text, as references the browser reads back; Latin-1 stays as it is and a raw
+        // control character goes.
+        assert!(page.contains("&#x6F0F;&#x6D1E; &#x2014; caf\u{E9} &#x1F512;[31m"));
+        assert!(page.contains("&#x2192; &#x2019;quoted&#x2019;"));
+        assert!(page.contains("r\u{E9}gistry.example/&#x1F600;:1 &#x2014; Scanlens report"));
+        assert!(!page.contains('\u{1B}'));
     }
 }

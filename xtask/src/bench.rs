@@ -561,10 +561,16 @@ fn element<'a>(page: &'a str, open: &str, tag: &str) -> Result<&'a str> {
     Ok(&page[start..start + len])
 }
 
-/// The viewer's own weight as the page carries it: the inlined style, the module script (glue
-/// and boot code) and the wasm element (gzipped wasm as base64), raw and gzipped, no data.
+/// The viewer's own weight as the page carries it: the inlined styles (the static page's and the
+/// viewer's, inert in its template), the module script (glue and boot code) and the wasm element
+/// (gzipped wasm as base64), raw and gzipped, no data.
 fn weight(page: &str) -> Result<()> {
-    let css = element(page, "<style>", "style")?;
+    let viewer_css = element(
+        page,
+        "<template id=\"scanlens-viewer-style\"><style>",
+        "style",
+    )?;
+    let css = format!("{}{viewer_css}", element(page, "<style>", "style")?);
     let js = element(page, "<script type=\"module\">", "script")?;
     let wasm = element(page, "id=\"scanlens-wasm\">", "script")?;
     let raw = css.len() + js.len() + wasm.len();

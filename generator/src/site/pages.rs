@@ -145,7 +145,7 @@ pub fn index_page(index: &SiteIndex, title: &str) -> anyhow::Result<String> {
     let page = IndexPage {
         hits: super::search::page_data(&hits),
         title,
-        csp: crate::html::csp(STYLE, &[SCRIPTS[0], SCRIPTS[1], SCRIPTS[2]]),
+        csp: crate::html::csp(&[STYLE], &[SCRIPTS[0], SCRIPTS[1], SCRIPTS[2]]),
         style: STYLE,
         scripts: &SCRIPTS,
         rows,
@@ -248,7 +248,7 @@ pub fn image_page(
     let (trend_total, trend_severe) = trend(&image.scans, 600.0, 80.0);
     let page = ImagePage {
         name: &image.name,
-        csp: crate::html::csp(STYLE, &[IMAGE_SCRIPTS[0], IMAGE_SCRIPTS[1]]),
+        csp: crate::html::csp(&[STYLE], &[IMAGE_SCRIPTS[0], IMAGE_SCRIPTS[1]]),
         style: STYLE,
         scripts: &IMAGE_SCRIPTS,
         latest,
