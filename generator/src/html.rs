@@ -154,15 +154,6 @@ pub fn viewer_script() -> String {
     s
 }
 
-/// The viewer's own weight in the page (gzipped wasm as base64, JS, CSS), without report data.
-pub fn viewer_weight() -> (usize, usize, usize) {
-    (
-        wasm_base64().len(),
-        viewer_script().len(),
-        STYLE.len() + VIEWER_STYLE.len(),
-    )
-}
-
 #[derive(Template)]
 #[template(path = "report.html")]
 struct Page<'a> {
