@@ -358,23 +358,28 @@ pub fn title(report: &Report) -> String {
 /// Content-Security-Policy for a page whose only active content is the given inline styles and
 /// scripts.
 pub fn csp(styles: &[&str], scripts: &[&str]) -> String {
-    let hash = |s: &str| {
-        let digest = Sha256::digest(s.as_bytes());
-        format!(
-            "'sha256-{}'",
-            base64::engine::general_purpose::STANDARD.encode(digest)
-        )
+    // The sources that allow exactly these texts, space-separated.
+    let hashes = |texts: &[&str]| {
+        let each: Vec<String> = texts
+            .iter()
+            .map(|s| {
+                let digest = Sha256::digest(s.as_bytes());
+                format!(
+                    "'sha256-{}'",
+                    base64::engine::general_purpose::STANDARD.encode(digest)
+                )
+            })
+            .collect();
+        each.join(" ")
     };
-    let styles: Vec<String> = styles.iter().map(|s| hash(s)).collect();
     let mut policy = format!(
         "default-src 'none'; style-src {}; img-src data:; base-uri 'none'; form-action 'none'",
-        styles.join(" ")
+        hashes(styles)
     );
     if !scripts.is_empty() {
-        let hashes: Vec<String> = scripts.iter().map(|s| hash(s)).collect();
         policy.push_str(&format!(
             "; script-src 'wasm-unsafe-eval' {}",
-            hashes.join(" ")
+            hashes(scripts)
         ));
     }
     policy

@@ -464,9 +464,15 @@ fn median(mut v: Vec<f64>) -> f64 {
     }
 }
 
-fn spread(v: &[f64]) -> String {
+/// The smallest and the largest of `v`.
+fn range(v: &[f64]) -> (f64, f64) {
     let lo = v.iter().copied().fold(f64::INFINITY, f64::min);
     let hi = v.iter().copied().fold(f64::NEG_INFINITY, f64::max);
+    (lo, hi)
+}
+
+fn spread(v: &[f64]) -> String {
+    let (lo, hi) = range(v);
     format!("{:.0} ms ({lo:.0}–{hi:.0})", median(v.to_vec()))
 }
 
@@ -525,8 +531,7 @@ async fn interact(c: &fantoccini::Client, label: &str, query: &str) -> Result<()
     let mut worst_once = 0f64;
     for (typed, times, count) in &steps {
         let m = median(times.clone());
-        let lo = times.iter().copied().fold(f64::INFINITY, f64::min);
-        let hi = times.iter().copied().fold(0f64, f64::max);
+        let (lo, hi) = range(times);
         worst = worst.max(m);
         worst_once = worst_once.max(hi);
         println!("  {label}: keystroke {typed:<16} {m:>6.1} ms ({lo:.1}–{hi:.1})  -> {count}");
