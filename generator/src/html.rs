@@ -187,7 +187,9 @@ struct Page<'a> {
 struct ArtifactView<'a> {
     name: &'a str,
     artifact_type: &'a str,
+    /// The OS release; `eosl` marks it past its end of support.
     os: Option<String>,
+    eosl: bool,
     scanned_at: Option<&'a str>,
     image_id: Option<&'a str>,
     repo_tags: String,
@@ -548,7 +550,8 @@ fn write_page(
         .map(|a| ArtifactView {
             name: &a.name,
             artifact_type: &a.artifact_type,
-            os: a.os.as_ref().map(scanlens_model::present::os),
+            os: a.os.as_ref().map(scanlens_model::present::os_release),
+            eosl: a.os.as_ref().is_some_and(|o| o.eosl),
             scanned_at: a.scanned_at.as_deref(),
             image_id: a.image_id.as_deref(),
             repo_tags: a.repo_tags.join(", "),

@@ -277,11 +277,20 @@ pub fn epss_short(score: f64) -> String {
     }
 }
 
+/// What every output says of an OS release past its end of support; each medium marks it its
+/// own way (colour on the pages, bold in the summary).
+pub const END_OF_SUPPORT: &str = "end of support";
+
+/// An OS release without its support state: `debian 12.5`.
+pub fn os_release(o: &crate::report::OsInfo) -> String {
+    format!("{} {}", o.family, o.name).trim().to_string()
+}
+
 /// An operating system as a header shows it: `debian 12.5`, `alpine 3.10.9 (end of support)`.
 pub fn os(o: &crate::report::OsInfo) -> String {
-    let mut s = format!("{} {}", o.family, o.name).trim().to_string();
+    let mut s = os_release(o);
     if o.eosl {
-        s.push_str(" (end of support)");
+        s.push_str(&format!(" ({END_OF_SUPPORT})"));
     }
     s
 }

@@ -71,7 +71,8 @@ fn first_id(r: &scanlens_model::Report) -> String {
 }
 
 /// What the first screen shows: the title, the summary table's total, the first rows' IDs and
-/// where they are; whether any style applied; whether the app started.
+/// where they are, the OS's end-of-support mark and its colour beside its line's; whether any
+/// style applied; whether the app started.
 const FIRST_SCREEN_JS: &str = r#"
 const rows = [...document.querySelectorAll('#scanlens-page table.findings tbody tr:not(.group)')];
 const visible = (e) => { const r = e.getBoundingClientRect(); return r.width > 0 && r.height > 0 && r.top < innerHeight && r.left >= 0 && r.right <= innerWidth + 1; };
@@ -83,6 +84,7 @@ return {
   summaryStacked: (() => { const t = document.querySelector('table.summary'); return t.tHead.getBoundingClientRect().bottom <= t.tBodies[0].getBoundingClientRect().top + 1 && t.tBodies[0].getBoundingClientRect().bottom <= t.tFoot.getBoundingClientRect().top + 1; })(),
   firstId: first ? first.querySelector('th').textContent : null,
   firstCells: first ? [...first.children].slice(0, 4).map((c) => [c.textContent, visible(c)]) : [],
+  eosl: (() => { const e = document.querySelector('p.artifact .eosl'); return e ? { text: e.textContent, color: getComputedStyle(e).color, line: getComputedStyle(e.parentElement).color, visible: visible(e) } : null; })(),
   packageCells: (() => { const r = rows.find((r) => r.children[2].textContent); return r ? [...r.children].slice(0, 4).map((c) => [c.textContent, visible(c)]) : []; })(),
   rows: rows.length,
   rowsOnScreen: rows.filter(visible).length,
@@ -150,6 +152,11 @@ fn with_javascript_off_the_first_screen_shows_the_summary_and_the_most_severe_fi
             "every finding has a row: {s}"
         );
         assert_eq!(s["omitted"], Value::Null, "nothing left out: {s}");
+        // alpine 3.10 is past its end of support: the first screen says so, in a colour of its own.
+        let eosl = &s["eosl"];
+        assert_eq!(eosl["text"], json!("(end of support)"), "{s}");
+        assert_eq!(eosl["visible"], json!(true), "{s}");
+        assert_ne!(eosl["color"], eosl["line"], "the mark looks like its line: {s}");
         Ok(())
     });
 }

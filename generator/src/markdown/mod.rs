@@ -86,7 +86,10 @@ pub fn render(report: &Report) -> String {
     for a in &report.artifacts {
         let mut line = format!("- **{}**", escape(&a.name));
         if let Some(os) = &a.os {
-            let _ = write!(line, " · {} {}", escape(&os.family), escape(&os.name));
+            let _ = write!(line, " · {}", escape(&present::os_release(os)));
+            if os.eosl {
+                let _ = write!(line, " **({})**", present::END_OF_SUPPORT);
+            }
         }
         if let Some(t) = &a.scanned_at {
             let _ = write!(line, " · scanned {}", escape(&present::scan_time(t)));
