@@ -156,7 +156,10 @@ fn with_javascript_off_the_first_screen_shows_the_summary_and_the_most_severe_fi
         let eosl = &s["eosl"];
         assert_eq!(eosl["text"], json!("(end of support)"), "{s}");
         assert_eq!(eosl["visible"], json!(true), "{s}");
-        assert_ne!(eosl["color"], eosl["line"], "the mark looks like its line: {s}");
+        assert_ne!(
+            eosl["color"], eosl["line"],
+            "the mark looks like its line: {s}"
+        );
         Ok(())
     });
 }

@@ -155,14 +155,24 @@ fn own_trivy_inputs(
     let mut gate = gate.clone();
     let mut notices = Vec::new();
     if gate.ignorefile.is_empty() {
-        for name in [".trivyignore", ".trivyignore.yaml", ".trivyignore.yml"] {
+        // Trivy's --ignorefile defaults to `.trivyignore` alone: a YAML file beside it is read
+        // only when named (checked against trivy 0.76), so the gate applies it only then too.
+        let path = workdir.join(".trivyignore");
+        if path.is_file() {
+            notices.push(format!(
+                "applying {} as gate exclusions, as trivy would; what it ignores stays in the report, marked (pass --ignorefile to choose other files)",
+                path.display()
+            ));
+            gate.ignorefile.push(path);
+        }
+        for name in [".trivyignore.yaml", ".trivyignore.yml"] {
             let path = workdir.join(name);
             if path.is_file() {
                 notices.push(format!(
-                    "applying {} as gate exclusions, as trivy would; what it ignores stays in the report, marked (pass --ignorefile to choose other files)",
+                    "{} is not applied: trivy reads only ./.trivyignore by itself; pass --ignorefile {} to apply it",
+                    path.display(),
                     path.display()
                 ));
-                gate.ignorefile.push(path);
             }
         }
     }

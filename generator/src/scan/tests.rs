@@ -250,6 +250,29 @@ fn trivy_reads_nothing_on_its_own_and_scanlens_shows_what_it_would_have_dropped(
 }
 
 #[test]
+fn a_trivyignore_yaml_beside_the_build_is_not_applied_unless_named_as_in_trivy() {
+    let s = Setup::new();
+    let work = s.dir.path().join("repo");
+    std::fs::create_dir_all(&work).unwrap();
+    std::fs::write(
+        work.join(".trivyignore.yaml"),
+        "misconfigurations:\n  - id: DS-0002\n",
+    )
+    .unwrap();
+    let fake = Fake::new(Answer::Exit(0, ""), Answer::Report);
+    let mut args = s.args("::app:e2e");
+    args.gate.fail_on = vec!["HIGH".into()];
+    let (code, log) = run_in(&fake, &args, &work, &no_env);
+    assert_eq!(code, crate::exit::GATE, "trivy would not read it: {log}");
+    assert!(log.contains(".trivyignore.yaml is not applied"), "{log}");
+    assert!(log.contains("pass --ignorefile"), "{log}");
+    // Named, it applies.
+    args.gate.ignorefile = vec![work.join(".trivyignore.yaml")];
+    let (code, log) = run_in(&fake, &args, &work, &no_env);
+    assert_eq!(code, 0, "{log}");
+}
+
+#[test]
 fn two_tags_of_one_repository_get_their_own_sarif_categories() {
     let s = Setup::new();
     let fake = Fake::new(Answer::Exit(0, ""), Answer::Report);
