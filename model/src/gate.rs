@@ -26,10 +26,14 @@ impl PkgType {
         }
     }
 
-    fn matches(self, class: &str) -> bool {
-        match self {
-            PkgType::Os => class == "os-pkgs",
-            PkgType::Library => class == "lang-pkgs",
+    /// The package type of a result's class, if it has one: Trivy's `--pkg-types` limits its OS
+    /// and language package detectors and nothing else, so a vulnerability of any other class
+    /// (none at all in a schema-1 report or an older schema-2 one) is never left out by it.
+    fn of_class(class: &str) -> Option<PkgType> {
+        match class {
+            "os-pkgs" => Some(PkgType::Os),
+            "lang-pkgs" => Some(PkgType::Library),
+            _ => None,
         }
     }
 }
@@ -62,8 +66,10 @@ impl GatePolicy {
             if self.ignore_unfixed && f.is_unfixed() {
                 return Some(Exclusion::Unfixed);
             }
-            if !self.pkg_types.is_empty() && !self.pkg_types.iter().any(|t| t.matches(&f.class)) {
-                return Some(Exclusion::PkgType);
+            if let Some(t) = PkgType::of_class(&f.class) {
+                if !self.pkg_types.is_empty() && !self.pkg_types.contains(&t) {
+                    return Some(Exclusion::PkgType);
+                }
             }
         }
         crate::ignore::first_match(&self.ignore, f, self.now).map(|r| Exclusion::Ignored {
@@ -239,6 +245,29 @@ mod tests {
             ..Finding::default()
         };
         assert_eq!(p.exclusion(&secret), None);
+    }
+
+    #[test]
+    fn pkg_types_leave_in_vulnerabilities_of_no_package_class() {
+        // A schema-1 report's results have no class; Trivy's --pkg-types could not have
+        // dropped them, so neither `os` nor `library` nor both leave them out.
+        for types in [
+            vec![PkgType::Os],
+            vec![PkgType::Library],
+            vec![PkgType::Os, PkgType::Library],
+        ] {
+            let p = GatePolicy {
+                pkg_types: types,
+                ..GatePolicy::default()
+            };
+            for class in ["", "custom"] {
+                assert_eq!(
+                    p.exclusion(&vuln("C", Severity::High, "fixed", class)),
+                    None,
+                    "{class:?}"
+                );
+            }
+        }
     }
 
     #[test]
