@@ -157,6 +157,94 @@ fn scalar(v: &serde_norway::Value) -> Option<String> {
     }
 }
 
+/// Which `expired_at` values are unquoted, by section and entry: yaml.v3 resolves an unquoted
+/// date to a timestamp, while Trivy reads a quoted one as RFC 3339 only (`parse_expiry`). A value
+/// this does not see as plain (an alias, a merged key) counts as quoted: stricter, never looser.
+fn plain_expiries(text: &str) -> std::collections::HashSet<(String, usize)> {
+    use yaml_rust2::parser::{Event, MarkedEventReceiver, Parser};
+    use yaml_rust2::scanner::{Marker, TScalarStyle};
+
+    enum Frame {
+        /// A mapping: its current key (a scalar's text), and whether the next node is a key.
+        Map(Option<String>, bool),
+        /// A sequence: how many items have started.
+        Seq(usize),
+    }
+    #[derive(Default)]
+    struct Walk {
+        stack: Vec<Frame>,
+        plain: std::collections::HashSet<(String, usize)>,
+    }
+    impl Walk {
+        /// A node starts: returns whether it is a mapping's key, and moves its parent on.
+        fn start(&mut self) -> bool {
+            match self.stack.last_mut() {
+                Some(Frame::Map(key, next_is_key)) => {
+                    let is_key = *next_is_key;
+                    if is_key {
+                        *key = None;
+                    }
+                    *next_is_key = !is_key;
+                    is_key
+                }
+                Some(Frame::Seq(n)) => {
+                    *n += 1;
+                    false
+                }
+                None => false,
+            }
+        }
+        /// The path to an entry's `expired_at`: root key, item, `expired_at`.
+        fn at_expiry(&self) -> Option<(String, usize)> {
+            match self.stack.as_slice() {
+                [Frame::Map(Some(section), _), Frame::Seq(n), Frame::Map(Some(k), _)]
+                    if k == "expired_at" =>
+                {
+                    Some((section.clone(), n.checked_sub(1)?))
+                }
+                _ => None,
+            }
+        }
+    }
+    impl MarkedEventReceiver for Walk {
+        fn on_event(&mut self, ev: Event, _: Marker) {
+            match ev {
+                Event::Scalar(value, style, ..) => {
+                    if self.start() {
+                        if let Some(Frame::Map(key, _)) = self.stack.last_mut() {
+                            *key = Some(value);
+                        }
+                    } else if style == TScalarStyle::Plain {
+                        if let Some(at) = self.at_expiry() {
+                            self.plain.insert(at);
+                        }
+                    }
+                }
+                Event::Alias(_) => {
+                    self.start();
+                }
+                Event::MappingStart(..) => {
+                    self.start();
+                    self.stack.push(Frame::Map(None, true));
+                }
+                Event::SequenceStart(..) => {
+                    self.start();
+                    self.stack.push(Frame::Seq(0));
+                }
+                Event::MappingEnd | Event::SequenceEnd => {
+                    self.stack.pop();
+                }
+                _ => {}
+            }
+        }
+    }
+    let mut walk = Walk::default();
+    // serde_norway has parsed the file already; a file this parser refuses only loses the
+    // plain reading of its dates (they must then be RFC 3339).
+    let _ = Parser::new_from_str(text).load(&mut walk, false);
+    walk.plain
+}
+
 pub fn parse_yaml(name: &str, text: &str) -> Result<Vec<IgnoreRule>, IgnoreFileError> {
     let yaml_err = |message: String| IgnoreFileError::Yaml {
         path: name.to_string(),
@@ -178,6 +266,7 @@ pub fn parse_yaml(name: &str, text: &str) -> Result<Vec<IgnoreRule>, IgnoreFileE
     };
     let mut rules = Vec::new();
     let lines: Vec<&str> = text.lines().collect();
+    let plain = plain_expiries(text);
     for (kind, entries) in [
         (Kind::Vulnerability, file.vulnerabilities),
         (Kind::Misconfiguration, file.misconfigurations),
@@ -209,13 +298,18 @@ pub fn parse_yaml(name: &str, text: &str) -> Result<Vec<IgnoreRule>, IgnoreFileE
             }
             let expires = match e.expired_at {
                 None | Some(serde_norway::Value::Null) => None,
-                Some(v) => Some(scalar(&v).and_then(|s| date::parse_timestamp(&s)).ok_or_else(
-                    || {
-                        yaml_err(format!(
-                            "`expired_at` of `{id}` is not a date; write it as YYYY-MM-DD or 2026-01-31T00:00:00Z"
-                        ))
-                    },
-                )?),
+                Some(v) => {
+                    let is_plain = plain.contains(&(kind.plural().to_string(), i));
+                    Some(
+                        scalar(&v)
+                            .and_then(|s| date::parse_expiry(&s, is_plain))
+                            .ok_or_else(|| {
+                                yaml_err(format!(
+                                    "`expired_at` of `{id}` is not a date trivy reads (it would stop); write it unquoted as YYYY-MM-DD, or as 2026-01-31T00:00:00Z"
+                                ))
+                            })?,
+                    )
+                }
             };
             let origin = match entry_line(&lines, kind.plural(), &id, from) {
                 Some(at) => {
@@ -367,5 +461,31 @@ mod tests {
             .unwrap_err()
             .to_string()
             .contains("nested deeper"));
+    }
+
+    #[test]
+    fn a_quoted_expiry_must_be_rfc_3339_as_trivy_reads_it() {
+        let file = |v: &str| {
+            format!("vulnerabilities:\n  - id: A\n  - id: B\n    expired_at: {v}\nsecrets:\n  - id: S\n    expired_at: {v}\n")
+        };
+        let day = scanlens_model::date::parse_day("2099-01-01");
+        for ok in [
+            "2099-01-01",
+            "2099-01-01 00:00:00",
+            "\"2099-01-01T00:00:00Z\"",
+        ] {
+            let rules = parse_yaml("f", &file(ok)).unwrap();
+            assert_eq!(rules[1].expires, day, "{ok}");
+            assert_eq!(rules[2].expires, day, "{ok}");
+        }
+        for bad in [
+            "\"2099-01-01\"",
+            "'2099-01-01'",
+            "\"2099-01-01 00:00:00\"",
+            "2099-01-01T00:00:00",
+        ] {
+            let e = parse_yaml("f", &file(bad)).unwrap_err().to_string();
+            assert!(e.contains("not a date trivy reads"), "{bad}: {e}");
+        }
     }
 }

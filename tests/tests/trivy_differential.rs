@@ -567,6 +567,123 @@ fn ignore_files_mean_what_they_mean_in_trivy() {
     assert_none("ignore files", failures, jobs.len());
 }
 
+/// `expired_at` as people write it, unquoted and quoted, past and future: Trivy (yaml.v3 into a
+/// Go `time.Time`) stops on some forms, and then Scanlens must refuse the file too; on the others
+/// both ignore the same findings.
+#[test]
+fn ignore_file_expiry_forms_trivy_refuses_are_refused_and_the_rest_agree() {
+    if !e2e() {
+        return;
+    }
+    let trivy = require!(trivy());
+    let work = TempDir::new("differential-expiry").unwrap();
+    let input = work.path().join("synthetic.json");
+    std::fs::write(
+        &input,
+        serde_json::to_vec_pretty(&synthetic_report()).unwrap(),
+    )
+    .unwrap();
+    let report = scanlens::input::read_reports(std::slice::from_ref(&input)).unwrap();
+    let baseline = trivy_keys(&json(
+        &convert(
+            &trivy,
+            work.path(),
+            &input,
+            &["--format", "json", "--ignorefile", ""],
+        )
+        .unwrap(),
+    ));
+    let mut forms = Vec::new();
+    for year in ["2000", "2099"] {
+        for t in [
+            "-01-01",
+            "-1-1",
+            "-01-01T00:00:00Z",
+            "-01-01T0:0:0Z",
+            "-01-01t00:00:00Z",
+            "-01-01t00:00:00z",
+            "-01-01T00:00:00",
+            "-01-01T00:00:00.5Z",
+            "-01-01T00:00:00,5Z",
+            "-01-01T00:00:00.123456789123Z",
+            "-01-01T03:00:00+03:00",
+            "-01-01T03:00:00+3:00",
+            "-01-01 00:00:00",
+            "-01-01 00:00:00.25",
+            "-01-01 00:00:00Z",
+            "-01-01 00:00:00 +03:00",
+            "-02-30",
+            "-01-01T24:00:00Z",
+        ] {
+            let v = format!("{year}{t}");
+            forms.push(v.clone());
+            forms.push(format!("\"{v}\""));
+            forms.push(format!("'{v}'"));
+        }
+    }
+    forms.extend(
+        [
+            "20990101",
+            "tomorrow",
+            ">-\n      2099-01-01T00:00:00Z",
+            "!!timestamp 2099-01-01",
+        ]
+        .map(String::from),
+    );
+    let failures = in_parallel(
+        &forms.iter().enumerate().collect::<Vec<_>>(),
+        |(i, form)| {
+            let path = work.path().join(format!("{i}.trivyignore.yaml"));
+            std::fs::write(
+            &path,
+            format!("vulnerabilities:\n  - id: CVE-2021-23337\n    expired_at: {form}\nsecrets:\n  - id: aws-access-key-id\n    expired_at: {form}\n"),
+        )
+        .unwrap();
+            let ours = scanlens_excluded(&report, &path);
+            let theirs = convert(
+                &trivy,
+                work.path(),
+                &input,
+                &["--format", "json", "--ignorefile", path.to_str().unwrap()],
+            );
+            match (ours, theirs) {
+                (Err(_), Err(_)) => vec![],
+                (Ok(excluded), Ok(out)) => {
+                    let kept = trivy_keys(&json(&out));
+                    let ours: BTreeSet<Key> = baseline.difference(&excluded).cloned().collect();
+                    if kept == ours {
+                        vec![]
+                    } else {
+                        vec![format!(
+                            "expired_at: {form}: trivy keeps {} findings, scanlens {}",
+                            kept.len(),
+                            ours.len()
+                        )]
+                    }
+                }
+                (Ok(_), Err(e)) => vec![format!(
+                    "expired_at: {form}: trivy stops ({e}), scanlens reads it"
+                )],
+                (Err(e), Ok(_)) => vec![format!(
+                    "expired_at: {form}: trivy reads it, scanlens refuses: {e}"
+                )],
+            }
+        },
+    );
+    let refused = (0..forms.len())
+        .filter(|i| {
+            scanlens::ignorefile::read(&work.path().join(format!("{i}.trivyignore.yaml"))).is_err()
+        })
+        .count();
+    // Both outcomes must be exercised: forms trivy stops on, and forms it reads.
+    assert!(
+        refused >= 20 && refused + 20 <= forms.len(),
+        "{refused} of {} refused",
+        forms.len()
+    );
+    assert_none("expiry forms", failures, forms.len());
+}
+
 /// The `security-severity` trivy gives each vulnerability with ID `id` in `input`, each scored
 /// alone (a report holding only that finding).
 fn occurrence_scores(trivy: &Path, cwd: &Path, input: &Path, id: &str) -> Result<Vec<f64>, String> {
