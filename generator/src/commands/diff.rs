@@ -1,7 +1,7 @@
 //! `scanlens diff OLD NEW`: new and fixed findings, as Markdown or JSON, with a baseline gate.
 
 use crate::cli::{DiffArgs, DiffFormat};
-use anyhow::{bail, Context};
+use anyhow::bail;
 use scanlens_model::Severity;
 
 pub fn run(args: DiffArgs) -> anyhow::Result<u8> {
@@ -26,8 +26,7 @@ pub fn run(args: DiffArgs) -> anyhow::Result<u8> {
         DiffFormat::Markdown => crate::markdown::render_diff(&old, &new, &diff),
     };
     match &args.output {
-        Some(path) => std::fs::write(path, text)
-            .with_context(|| format!("cannot write {}; check the path", path.display()))?,
+        Some(path) => crate::output::write_file_atomically(path, text.as_bytes())?,
         None => {
             use std::io::Write;
             let mut out = std::io::stdout().lock();

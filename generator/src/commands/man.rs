@@ -16,14 +16,12 @@ pub fn run(args: ManArgs) -> anyhow::Result<u8> {
             let _ = std::io::stdout().lock().write_all(&page);
         }
         Some(dir) => {
-            std::fs::create_dir_all(&dir).with_context(|| {
-                format!(
-                    "cannot create {}; choose a folder you can write",
-                    dir.display()
-                )
-            })?;
             // One page per subcommand: scanlens.1, scanlens-scan.1, scanlens-feeds-fetch.1, ...
-            clap_mangen::generate_to(Cli::command(), &dir).with_context(|| {
+            // Written beside and renamed in, so a link among them is replaced, not followed.
+            crate::output::write_files_into(&dir, "man", |tmp| {
+                clap_mangen::generate_to(Cli::command(), tmp)
+            })
+            .with_context(|| {
                 format!(
                     "cannot write the man pages to {}; check free space and permissions",
                     dir.display()

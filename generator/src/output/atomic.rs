@@ -21,6 +21,51 @@ pub fn write_dir_atomically(out: &Path, files: &[(&str, &[u8])]) -> anyhow::Resu
     })
 }
 
+/// Writes the file `path` at once: into a hidden sibling folder, then renamed over `path`. A
+/// failure (a full disk, a kill) leaves an earlier file whole, and a link at `path` is replaced,
+/// not written through.
+pub fn write_file_atomically(path: &Path, bytes: &[u8]) -> anyhow::Result<()> {
+    let name = path
+        .file_name()
+        .with_context(|| format!("{} must name a file", path.display()))?
+        .to_string_lossy()
+        .into_owned();
+    if path.is_dir() {
+        bail!("{} is a folder; name a file to write", path.display());
+    }
+    let parent = parent_of(path);
+    write_files_into(&parent, &name, |dir| fs::write(dir.join(&name), bytes))
+        .with_context(|| format!("cannot write {}; check free space and permissions (an earlier file there is unchanged)", path.display()))
+}
+
+/// Writes what `fill` puts in a (temporary) folder into `dir`, each file renamed into place: a
+/// failure leaves `dir` as it was, and links in `dir` are replaced, not written through. `what`
+/// names the temporary folder.
+pub fn write_files_into(
+    dir: &Path,
+    what: &str,
+    fill: impl FnOnce(&Path) -> std::io::Result<()>,
+) -> std::io::Result<()> {
+    fs::create_dir_all(dir)?;
+    crate::cleanup::remove_stale(dir);
+    let tag = format!("{}-{}", std::process::id(), nanos());
+    let tmp = crate::cleanup::TempDir::register(dir.join(format!(".{what}.scanlens-new-{tag}")));
+    fs::create_dir(tmp.path())?;
+    fill(tmp.path())?;
+    for e in fs::read_dir(tmp.path())? {
+        let e = e?;
+        fs::rename(e.path(), dir.join(e.file_name()))?;
+    }
+    Ok(())
+}
+
+fn parent_of(path: &Path) -> PathBuf {
+    match path.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
+        _ => PathBuf::from("."),
+    }
+}
+
 /// Like [`write_dir_atomically`], with `fill` writing the files into the (temporary) directory
 /// it is given, so that large files can be streamed rather than built in memory first.
 pub fn write_dir_atomically_with(
@@ -32,10 +77,7 @@ pub fn write_dir_atomically_with(
         .with_context(|| format!("--out {} must name a directory", out.display()))?
         .to_string_lossy()
         .into_owned();
-    let parent = match out.parent() {
-        Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
-        _ => PathBuf::from("."),
-    };
+    let parent = parent_of(out);
     if out.exists() && !out.is_dir() {
         bail!(
             "--out {} exists and is not a directory; choose another path",
@@ -231,5 +273,38 @@ mod tests {
         assert!(write_dir_atomically(&out, &[("a", b"2"), ("x/y", b"z")]).is_err());
         assert_eq!(fs::read(out.join("a")).unwrap(), b"1");
         assert_eq!(fs::read_dir(dir.path()).unwrap().count(), 1);
+    }
+
+    #[test]
+    fn a_single_file_replaces_a_link_and_a_failure_keeps_the_earlier_file() {
+        let dir = tempfile::tempdir().unwrap();
+        let victim = dir.path().join("victim");
+        fs::write(&victim, "mine").unwrap();
+        let out = dir.path().join("out.md");
+        #[cfg(unix)]
+        std::os::unix::fs::symlink(&victim, &out).unwrap();
+        write_file_atomically(&out, b"diff").unwrap();
+        assert_eq!(
+            fs::read_to_string(&victim).unwrap(),
+            "mine",
+            "written through a link"
+        );
+        assert_eq!(fs::read_to_string(&out).unwrap(), "diff");
+        // A write that fails midway leaves the earlier file and no temporary folder.
+        let failing = write_files_into(dir.path(), "out.md", |tmp| {
+            fs::write(tmp.join("out.md"), "half")?;
+            Err(std::io::Error::other("disk full"))
+        });
+        assert!(failing.is_err());
+        assert_eq!(fs::read_to_string(&out).unwrap(), "diff");
+        assert_eq!(
+            fs::read_dir(dir.path()).unwrap().count(),
+            2,
+            "victim and out.md only"
+        );
+        assert!(
+            write_file_atomically(dir.path(), b"x").is_err(),
+            "a folder is not a file"
+        );
     }
 }
