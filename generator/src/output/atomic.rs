@@ -59,6 +59,26 @@ pub fn write_files_into(
     Ok(())
 }
 
+/// The first entry of an existing, non-empty `out` when it shares no name with the new output in
+/// `new`: then `out` is somebody's folder (a source tree, a home), not an earlier output, and
+/// replacing it would delete what it holds.
+fn foreign_folder(out: &Path, new: &Path) -> Option<String> {
+    let names = |dir: &Path| -> Vec<std::ffi::OsString> {
+        fs::read_dir(dir)
+            .map(|d| d.filter_map(|e| e.ok().map(|e| e.file_name())).collect())
+            .unwrap_or_default()
+    };
+    let existing = names(out);
+    let ours = names(new);
+    if existing.is_empty() || existing.iter().any(|n| ours.contains(n)) {
+        return None;
+    }
+    existing
+        .iter()
+        .min()
+        .map(|n| n.to_string_lossy().into_owned())
+}
+
 fn parent_of(path: &Path) -> PathBuf {
     match path.parent() {
         Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
@@ -102,6 +122,12 @@ pub fn write_dir_atomically_with(
                 out.display()
             )
         });
+    }
+    if let Some(foreign) = foreign_folder(out, tmp.path()) {
+        bail!(
+            "--out {} holds {foreign}, which is not an earlier scanlens output, and the folder is replaced as a whole; choose a new or empty folder",
+            out.display()
+        );
     }
     let old = crate::cleanup::TempDir::register(parent.join(format!(".{name}.scanlens-old-{tag}")));
     match swap_into_place(tmp.path(), out, old.path(), |p| fs::remove_dir_all(p))
@@ -273,6 +299,31 @@ mod tests {
         assert!(write_dir_atomically(&out, &[("a", b"2"), ("x/y", b"z")]).is_err());
         assert_eq!(fs::read(out.join("a")).unwrap(), b"1");
         assert_eq!(fs::read_dir(dir.path()).unwrap().count(), 1);
+    }
+
+    #[test]
+    fn a_folder_that_is_not_an_earlier_output_is_not_replaced() {
+        let dir = tempfile::tempdir().unwrap();
+        let src = dir.path().join("src");
+        fs::create_dir(&src).unwrap();
+        fs::write(src.join("main.rs"), "fn main() {}").unwrap();
+        let e = write_dir_atomically(&src, &[("report.json", b"{}")]).unwrap_err();
+        assert!(format!("{e:#}").contains("holds main.rs"), "{e:#}");
+        assert_eq!(
+            fs::read_to_string(src.join("main.rs")).unwrap(),
+            "fn main() {}"
+        );
+        assert_eq!(
+            fs::read_dir(dir.path()).unwrap().count(),
+            1,
+            "no temporary folder left"
+        );
+        // An empty folder, and an earlier output (sharing a name), are replaced.
+        let empty = dir.path().join("empty");
+        fs::create_dir(&empty).unwrap();
+        write_dir_atomically(&empty, &[("report.json", b"{}")]).unwrap();
+        write_dir_atomically(&empty, &[("report.json", b"[]"), ("index.html", b"")]).unwrap();
+        assert_eq!(fs::read(empty.join("report.json")).unwrap(), b"[]");
     }
 
     #[test]
