@@ -183,8 +183,12 @@ impl SeverityCounts {
         }
     }
 
+    /// Saturating: counts read back from a `site.json` or `report.json` are untrusted, and a
+    /// wrapped total would understate them.
     pub fn total(&self) -> u64 {
-        self.critical + self.high + self.medium + self.low + self.unknown
+        [self.high, self.medium, self.low, self.unknown]
+            .into_iter()
+            .fold(self.critical, u64::saturating_add)
     }
 }
 
@@ -218,11 +222,17 @@ impl Summary {
     }
 
     pub fn total(&self) -> u64 {
-        Kind::ALL.iter().map(|k| self.of(*k).total()).sum()
+        Kind::ALL
+            .iter()
+            .map(|k| self.of(*k).total())
+            .fold(0, u64::saturating_add)
     }
 
     pub fn severity_total(&self, s: Severity) -> u64 {
-        Kind::ALL.iter().map(|k| self.of(*k).get(s)).sum()
+        Kind::ALL
+            .iter()
+            .map(|k| self.of(*k).get(s))
+            .fold(0, u64::saturating_add)
     }
 }
 
@@ -790,5 +800,15 @@ mod first_tests {
             all.truncate(n);
             assert_eq!(super::first_by_key(items.clone(), n, |x| x.0), all, "{n}");
         }
+    }
+
+    #[test]
+    fn totals_saturate_instead_of_wrapping_on_hostile_counts() {
+        let c = super::SeverityCounts {
+            critical: u64::MAX,
+            high: u64::MAX,
+            ..super::SeverityCounts::default()
+        };
+        assert_eq!(c.total(), u64::MAX);
     }
 }
