@@ -113,9 +113,9 @@ fn collect(path: &Path, out: &mut Vec<Source>) -> anyhow::Result<()> {
     }
     let nd = path.join("findings.ndjson");
     let rj = path.join("report.json");
-    if nd.is_file() {
+    if nd.is_file() && !skipped_link(&nd) {
         out.push(Source::Ndjson(nd));
-    } else if rj.is_file() {
+    } else if rj.is_file() && !skipped_link(&rj) {
         out.push(Source::Report(rj));
     }
     let mut entries: Vec<PathBuf> = std::fs::read_dir(path)
@@ -128,6 +128,9 @@ fn collect(path: &Path, out: &mut Vec<Source>) -> anyhow::Result<()> {
             .file_name()
             .map(|n| n.to_string_lossy().into_owned())
             .unwrap_or_default();
+        if name == "findings.ndjson" || name == "report.json" || skipped_link(&e) {
+            continue;
+        }
         if e.is_dir() {
             collect(&e, out)?;
         } else if name.ends_with(GZ_SUFFIX) && e.is_file() {
@@ -137,6 +140,20 @@ fn collect(path: &Path, out: &mut Vec<Source>) -> anyhow::Result<()> {
         }
     }
     Ok(())
+}
+
+/// A link inside a named folder is not followed: it could lead outside what the user named, or
+/// back up the tree (a loop that would count every row again and again). Said on stderr, so the
+/// rows left out are not silently missing.
+fn skipped_link(p: &Path) -> bool {
+    let link = std::fs::symlink_metadata(p).is_ok_and(|m| m.file_type().is_symlink());
+    if link {
+        eprintln!(
+            "scanlens: not following the link {} (query reads only what is inside the folders named; name its target to read it)",
+            p.display()
+        );
+    }
+    link
 }
 
 fn rows(src: &Source) -> anyhow::Result<Vec<FlatFinding>> {
@@ -241,5 +258,41 @@ mod tests {
         assert_eq!(table(&pq), want);
         // A file named directly, too.
         assert_eq!(table(&file), want);
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn links_inside_a_named_folder_are_not_followed() {
+        let tmp = tempfile::tempdir().unwrap();
+        let (named, outside) = (tmp.path().join("named"), tmp.path().join("outside"));
+        for dir in [named.join("app"), outside.join("other")] {
+            std::fs::create_dir_all(&dir).unwrap();
+            std::fs::write(dir.join("findings.ndjson"), "").unwrap();
+        }
+        std::os::unix::fs::symlink(&named, named.join("app/loop")).unwrap();
+        std::os::unix::fs::symlink(&outside, named.join("outside")).unwrap();
+        std::os::unix::fs::symlink(
+            outside.join("other/findings.ndjson"),
+            named.join("app/x.ndjson.gz"),
+        )
+        .unwrap();
+        let mut found = Vec::new();
+        collect(&named, &mut found).unwrap();
+        let paths: Vec<_> = found
+            .iter()
+            .map(|s| match s {
+                Source::Ndjson(p)
+                | Source::NdjsonGz(p)
+                | Source::Parquet(p)
+                | Source::Report(p) => p.clone(),
+            })
+            .collect();
+        assert_eq!(paths, [named.join("app/findings.ndjson")]);
+        // The folder named on the command line may itself be a link.
+        let link = tmp.path().join("link");
+        std::os::unix::fs::symlink(&outside, &link).unwrap();
+        let mut found = Vec::new();
+        collect(&link, &mut found).unwrap();
+        assert_eq!(found.len(), 1);
     }
 }
