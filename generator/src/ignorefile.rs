@@ -209,12 +209,14 @@ fn plain_expiries(text: &str) -> std::collections::HashSet<(String, usize)> {
     impl MarkedEventReceiver for Walk {
         fn on_event(&mut self, ev: Event, _: Marker) {
             match ev {
-                Event::Scalar(value, style, ..) => {
+                Event::Scalar(value, style, _, tag) => {
+                    // `!!str 2099-01-01` is a string to yaml.v3 however it is written.
+                    let untyped = tag.is_none_or(|t| t.suffix == "timestamp");
                     if self.start() {
                         if let Some(Frame::Map(key, _)) = self.stack.last_mut() {
                             *key = Some(value);
                         }
-                    } else if style == TScalarStyle::Plain {
+                    } else if style == TScalarStyle::Plain && untyped {
                         if let Some(at) = self.at_expiry() {
                             self.plain.insert(at);
                         }

@@ -627,6 +627,7 @@ fn ignore_file_expiry_forms_trivy_refuses_are_refused_and_the_rest_agree() {
             "tomorrow",
             ">-\n      2099-01-01T00:00:00Z",
             "!!timestamp 2099-01-01",
+            "!!str 2099-01-01",
         ]
         .map(String::from),
     );
