@@ -35,7 +35,24 @@ pub fn policy(args: &GateArgs) -> anyhow::Result<GatePolicy> {
         now: now(),
         fail_on_kev: args.fail_on_kev,
         fail_on_epss: args.fail_on_epss,
+        glob_work: Default::default(),
     })
+}
+
+/// Applies `policy` to `report`, refusing the run when matching the ignore files' paths ran out of
+/// its budget: a verdict with rules that gave up could pass what Trivy would fail.
+pub fn apply(
+    policy: &GatePolicy,
+    report: &mut scanlens_model::Report,
+) -> anyhow::Result<scanlens_model::GateResult> {
+    let verdict = policy.apply(report);
+    if policy.ignore_work_spent() {
+        anyhow::bail!(
+            "the ignore files' `paths` patterns took more than {} steps to match this report's findings; simplify them (fewer `{{a,b}}` alternatives and `*`s in one pattern, fewer patterns per rule)",
+            scanlens_model::glob::RUN_BUDGET
+        );
+    }
+    Ok(verdict)
 }
 
 /// A list of severity names (`CRITICAL,high`), each once, in the order given; empty entries

@@ -57,9 +57,18 @@ pub struct GatePolicy {
     pub fail_on_kev: bool,
     /// Fail on a finding whose EPSS score is at least this (0 to 1).
     pub fail_on_epss: Option<f64>,
+    /// What matching the ignore rules' paths may still cost; spent, the caller refuses the run
+    /// ([`GatePolicy::ignore_work_spent`]).
+    pub glob_work: crate::glob::Work,
 }
 
 impl GatePolicy {
+    /// Whether matching the ignore rules' paths ran out of its budget ([`crate::glob::RUN_BUDGET`]):
+    /// then some rule may have matched nothing it should have, so the verdict is not to be used.
+    pub fn ignore_work_spent(&self) -> bool {
+        self.glob_work.spent()
+    }
+
     /// Why the gate leaves this finding out, if it does.
     pub fn exclusion(&self, f: &Finding) -> Option<Exclusion> {
         if f.kind == Kind::Vulnerability {
@@ -72,9 +81,11 @@ impl GatePolicy {
                 }
             }
         }
-        crate::ignore::first_match(&self.ignore, f, self.now).map(|r| Exclusion::Ignored {
-            rule: r.origin.clone(),
-            statement: r.statement.clone(),
+        crate::ignore::first_match(&self.ignore, f, self.now, &self.glob_work).map(|r| {
+            Exclusion::Ignored {
+                rule: r.origin.clone(),
+                statement: r.statement.clone(),
+            }
         })
     }
 
@@ -245,6 +256,40 @@ mod tests {
             ..Finding::default()
         };
         assert_eq!(p.exclusion(&secret), None);
+    }
+
+    #[test]
+    fn matching_paths_has_one_budget_for_the_whole_run() {
+        let rule = |paths: Vec<String>| IgnoreRule {
+            id: "CVE-1".into(),
+            paths,
+            ..IgnoreRule::default()
+        };
+        let mut f = vuln("CVE-1", Severity::High, "fixed", "lang-pkgs");
+        f.target = format!("{}c", "a".repeat(30));
+        // Each costly pattern stays under the per-match cap; together they use up the run's.
+        let costly = format!("{}b", "{a,a}".repeat(12));
+        let p = GatePolicy {
+            ignore: vec![rule(vec![costly; 200])],
+            glob_work: crate::glob::Work::new(200_000),
+            ..GatePolicy::default()
+        };
+        assert_eq!(p.exclusion(&f), None);
+        assert!(p.ignore_work_spent());
+        // Real paths cost little: the same budget matches and is not spent.
+        let f = vuln("CVE-1", Severity::High, "fixed", "lang-pkgs");
+        let p = GatePolicy {
+            ignore: vec![rule(
+                vec!["other/**".into(); 200]
+                    .into_iter()
+                    .chain(["app/*.json".into()])
+                    .collect(),
+            )],
+            glob_work: crate::glob::Work::new(200_000),
+            ..GatePolicy::default()
+        };
+        assert!(p.exclusion(&f).is_some());
+        assert!(!p.ignore_work_spent());
     }
 
     #[test]

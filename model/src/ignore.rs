@@ -41,6 +41,11 @@ impl IgnoreRule {
     }
 
     pub fn matches(&self, f: &Finding) -> bool {
+        self.matches_within(f, &crate::glob::Work::default())
+    }
+
+    /// [`IgnoreRule::matches`], its path patterns spending from a gate run's `work`.
+    pub fn matches_within(&self, f: &Finding, work: &crate::glob::Work) -> bool {
         if self.kind.is_some_and(|k| k != f.kind) {
             return false;
         }
@@ -49,23 +54,28 @@ impl IgnoreRule {
                 let pkg = f.package.as_ref();
                 let pkg_path = pkg.and_then(|p| p.path.as_deref()).unwrap_or("");
                 self.id == f.id
-                    && (self.path_matches(&f.target) || self.path_matches(pkg_path))
+                    && (self.path_matches(&f.target, work) || self.path_matches(pkg_path, work))
                     && self.purl_matches(pkg.and_then(|p| p.purl.as_deref()))
             }
             Kind::Misconfiguration => {
                 // Trivy also tries an empty AVD ID; rules always have an ID here.
-                (self.id == f.id || f.aliases.contains(&self.id)) && self.path_matches(&f.target)
+                (self.id == f.id || f.aliases.contains(&self.id))
+                    && self.path_matches(&f.target, work)
             }
-            Kind::Secret => self.id == f.id && self.path_matches(&f.target),
+            Kind::Secret => self.id == f.id && self.path_matches(&f.target, work),
             Kind::License => {
                 let file = f.license.as_ref().map_or("", |l| l.file_path.as_str());
-                self.id == f.id && self.path_matches(file)
+                self.id == f.id && self.path_matches(file, work)
             }
         }
     }
 
-    fn path_matches(&self, path: &str) -> bool {
-        self.paths.is_empty() || self.paths.iter().any(|p| crate::glob::matches(p, path))
+    fn path_matches(&self, path: &str, work: &crate::glob::Work) -> bool {
+        self.paths.is_empty()
+            || self
+                .paths
+                .iter()
+                .any(|p| crate::glob::matches_within(p, path, work))
     }
 
     fn purl_matches(&self, purl: Option<&str>) -> bool {
@@ -80,9 +90,14 @@ impl IgnoreRule {
 /// The first active rule of `rules` that ignores `f`. A license written as an SPDX expression
 /// is ignored when each license in it is (Trivy names no single rule then, nor does this: the
 /// first rule of the expression's first license stands for it).
-pub fn first_match<'a>(rules: &'a [IgnoreRule], f: &Finding, now: i64) -> Option<&'a IgnoreRule> {
+pub fn first_match<'a>(
+    rules: &'a [IgnoreRule],
+    f: &Finding,
+    now: i64,
+    work: &crate::glob::Work,
+) -> Option<&'a IgnoreRule> {
     let active = || rules.iter().filter(|r| r.is_active(now));
-    if let Some(r) = active().find(|r| r.matches(f)) {
+    if let Some(r) = active().find(|r| r.matches_within(f, work)) {
         return Some(r);
     }
     if f.kind != Kind::License {
@@ -95,7 +110,7 @@ pub fn first_match<'a>(rules: &'a [IgnoreRule], f: &Finding, now: i64) -> Option
             id: part.to_string(),
             ..f.clone()
         };
-        let r = active().find(|r| r.matches(&one))?;
+        let r = active().find(|r| r.matches_within(&one, work))?;
         first.get_or_insert(r);
     }
     first
@@ -239,9 +254,27 @@ mod tests {
         );
         assert!(r("MIT", &["LICENSE"]).matches(&lic("MIT", "LICENSE")));
         let rules = [r("MIT", &[]), r("BSD-3-Clause", &[])];
-        assert!(first_match(&rules, &lic("MIT AND BSD-3-Clause", ""), 0).is_some());
-        assert!(first_match(&rules, &lic("(MIT OR Apache-2.0)", ""), 0).is_none());
-        assert!(first_match(&rules[..1], &lic("MIT License", ""), 0).is_none());
+        assert!(first_match(
+            &rules,
+            &lic("MIT AND BSD-3-Clause", ""),
+            0,
+            &crate::glob::Work::default()
+        )
+        .is_some());
+        assert!(first_match(
+            &rules,
+            &lic("(MIT OR Apache-2.0)", ""),
+            0,
+            &crate::glob::Work::default()
+        )
+        .is_none());
+        assert!(first_match(
+            &rules[..1],
+            &lic("MIT License", ""),
+            0,
+            &crate::glob::Work::default()
+        )
+        .is_none());
         assert_eq!(
             spdx_parts("GPL-2.0 WITH Classpath-exception-2.0 OR MIT"),
             Some(vec![

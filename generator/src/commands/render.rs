@@ -26,7 +26,7 @@ pub fn run(mut args: RenderArgs) -> anyhow::Result<u8> {
     }
     report.commit = ci_commit();
     crate::feeds::enrich(&args.feeds, &mut report)?;
-    let verdict = policy.apply(&mut report);
+    let verdict = crate::gate::apply(&policy, &mut report)?;
     // After every enrichment: the plan's order uses KEV and EPSS.
     report.remediation = scanlens_model::remediation::plan(&report);
     let category = crate::sarif::default_category(&report);

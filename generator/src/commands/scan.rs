@@ -253,7 +253,7 @@ fn scan_one(
         scanlens_model::normalize::mark_base_layers(&mut report, 0, layers);
     }
     crate::feeds::enrich(&args.feeds, &mut report)?;
-    let verdict = policy.apply(&mut report);
+    let verdict = crate::gate::apply(policy, &mut report)?;
     // After every enrichment: the plan's order uses KEV and EPSS.
     report.remediation = scanlens_model::remediation::plan(&report);
     let outputs = crate::renderer::Outputs {
