@@ -198,6 +198,30 @@ fn gate_exit_codes() {
 }
 
 #[test]
+fn a_report_named_twice_is_refused_rather_than_counted_twice() {
+    let dir = tempfile::tempdir().unwrap();
+    let input = write(
+        dir.path(),
+        "trivy.json",
+        br#"[{"Target":"alpine:3.9","Vulnerabilities":[{"VulnerabilityID":"CVE-2019-1549","PkgName":"openssl","Severity":"HIGH"}]}]"#,
+    );
+    let also = format!("{}/./trivy.json", dir.path().display());
+    let out = dir.path().join("out");
+    let o = scanlens(&[
+        "render",
+        &input,
+        &also,
+        "--out",
+        out.to_str().unwrap(),
+        "--fail-on",
+        "HIGH",
+    ]);
+    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+    assert!(stderr(&o).contains("is given twice"), "{}", stderr(&o));
+    assert!(!out.exists(), "nothing written");
+}
+
+#[test]
 fn legacy_null_and_stdin() {
     let dir = tempfile::tempdir().unwrap();
     let out = dir.path().join("out");

@@ -16,6 +16,19 @@ pub fn run(mut args: RenderArgs) -> anyhow::Result<u8> {
         )
         .into());
     }
+    // The same file twice would count each of its findings twice, for the gate too.
+    let mut seen = std::collections::HashSet::new();
+    for p in args.inputs.iter().filter(|p| p.as_os_str() != "-") {
+        if let Ok(real) = std::fs::canonicalize(p) {
+            if !seen.insert(real) {
+                return Err(crate::exit::Usage(format!(
+                    "{} is given twice, which would count its findings twice; name each report once",
+                    p.display()
+                ))
+                .into());
+            }
+        }
+    }
     let max = args.input.max_input_size.as_u64();
     let inputs = &args.inputs;
     let mut report = crate::feeds::prepare_alongside(&mut args.feeds, &args.gate, || {
