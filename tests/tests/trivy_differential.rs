@@ -180,7 +180,14 @@ struct Days {
     tomorrow: String,
 }
 
+/// The days around now. Rules expire at midnight UTC, and each case asks Scanlens, then Trivy,
+/// each with its own clock: a run across midnight would see a rule live for one and expired for
+/// the other (seen at 00:00 UTC). Within three minutes of midnight, wait until it has passed.
 fn days() -> Days {
+    let to_midnight = 86_400 - scanlens::gate::now().rem_euclid(86_400);
+    if to_midnight < 180 {
+        std::thread::sleep(std::time::Duration::from_secs(to_midnight as u64 + 2));
+    }
     let now = scanlens::gate::now();
     let day = |offset: i64| scanlens_model::date::format_day(now + offset * 86_400);
     Days {
