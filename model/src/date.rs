@@ -108,22 +108,14 @@ fn yaml_timestamp(s: &str) -> Option<i64> {
     let mut hms = rest.splitn(3, ':');
     let (h, mi, sec_rest) = (hms.next()?, hms.next()?, hms.next()?);
     let digits = sec_rest.bytes().take_while(u8::is_ascii_digit).count();
-    let (sec, mut rest) = sec_rest.split_at(digits);
+    let (sec, rest) = sec_rest.split_at(digits);
     let time = Time::from_hms(
         number(h, 1, 2)? as u8,
         number(mi, 1, 2)? as u8,
         number(sec, 1, 2)? as u8,
     )
     .ok()?;
-    let mut nanos = 0;
-    if let Some(frac) = rest.strip_prefix(['.', ',']) {
-        let n = frac.bytes().take_while(u8::is_ascii_digit).count();
-        if n == 0 {
-            return None;
-        }
-        nanos = fraction(&frac[..n]);
-        rest = &frac[n..];
-    }
+    let (nanos, rest) = fraction(rest)?;
     let offset = if sep == b' ' {
         // `2006-1-2 15:4:5.999999999` has no zone.
         (rest.is_empty()).then_some(UtcOffset::UTC)?
@@ -157,16 +149,7 @@ fn go_rfc3339(s: &str) -> Option<i64> {
         number(&s[17..19], 2, 2)? as u8,
     )
     .ok()?;
-    let mut rest = &s[19..];
-    let mut nanos = 0;
-    if let Some(frac) = rest.strip_prefix(['.', ',']) {
-        let n = frac.bytes().take_while(u8::is_ascii_digit).count();
-        if n == 0 {
-            return None;
-        }
-        nanos = fraction(&frac[..n]);
-        rest = &frac[n..];
-    }
+    let (nanos, rest) = fraction(&s[19..])?;
     at(date, time, nanos, zone(rest)?)
 }
 
@@ -174,13 +157,24 @@ fn calendar(y: u32, m: u32, d: u32) -> Option<Date> {
     Date::from_calendar_date(y as i32, Month::try_from(m as u8).ok()?, d as u8).ok()
 }
 
-/// Nanoseconds of a fraction's digits; digits past the ninth are read and dropped, as Go does.
-fn fraction(digits: &str) -> u32 {
-    let mut n: u32 = 0;
-    for i in 0..9 {
-        n = n * 10 + digits.as_bytes().get(i).map_or(0, |c| u32::from(c - b'0'));
+/// An optional fraction of a second after the seconds (`.5`, `,25`): its nanoseconds and what
+/// follows. Digits past the ninth are read and dropped, as Go does; a `.` with no digit is `None`.
+fn fraction(rest: &str) -> Option<(u32, &str)> {
+    let Some(frac) = rest.strip_prefix(['.', ',']) else {
+        return Some((0, rest));
+    };
+    let n = frac.bytes().take_while(u8::is_ascii_digit).count();
+    if n == 0 {
+        return None;
     }
-    n
+    let mut nanos: u32 = 0;
+    for i in 0..9 {
+        nanos = nanos * 10
+            + frac.as_bytes()[..n]
+                .get(i)
+                .map_or(0, |c| u32::from(c - b'0'));
+    }
+    Some((nanos, &frac[n..]))
 }
 
 /// Go's `Z07:00`: `Z`, or a sign, two-digit hours, `:`, two-digit minutes, and nothing after.

@@ -436,14 +436,19 @@ struct Case {
     baseline: BTreeSet<Key>,
 }
 
-fn cases(trivy: &Path, fixtures: &Path, work: &Path) -> Vec<Case> {
-    let synthetic = work.join("synthetic.json");
+/// [`synthetic_report`] as a file in `work`.
+fn write_synthetic(work: &Path) -> PathBuf {
+    let path = work.join("synthetic.json");
     std::fs::write(
-        &synthetic,
+        &path,
         serde_json::to_vec_pretty(&synthetic_report()).unwrap(),
     )
     .unwrap();
-    let mut files = vec![synthetic];
+    path
+}
+
+fn cases(trivy: &Path, fixtures: &Path, work: &Path) -> Vec<Case> {
+    let mut files = vec![write_synthetic(work)];
     for sub in [
         "trivy-golden",
         "trivy-golden/convert",
@@ -584,12 +589,7 @@ fn ignore_file_expiry_forms_trivy_refuses_are_refused_and_the_rest_agree() {
     }
     let trivy = require!(trivy());
     let work = TempDir::new("differential-expiry").unwrap();
-    let input = work.path().join("synthetic.json");
-    std::fs::write(
-        &input,
-        serde_json::to_vec_pretty(&synthetic_report()).unwrap(),
-    )
-    .unwrap();
+    let input = write_synthetic(work.path());
     let report = scanlens::input::read_reports(std::slice::from_ref(&input)).unwrap();
     let baseline = trivy_keys(&json(
         &convert(

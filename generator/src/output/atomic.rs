@@ -48,8 +48,8 @@ pub fn write_files_into(
 ) -> std::io::Result<()> {
     fs::create_dir_all(dir)?;
     crate::cleanup::remove_stale(dir);
-    let tag = format!("{}-{}", std::process::id(), nanos());
-    let tmp = crate::cleanup::TempDir::register(dir.join(format!(".{what}.scanlens-new-{tag}")));
+    let tmp =
+        crate::cleanup::TempDir::register(dir.join(format!(".{what}.scanlens-new-{}", tag())));
     fs::create_dir(tmp.path())?;
     fill(tmp.path())?;
     for e in fs::read_dir(tmp.path())? {
@@ -107,7 +107,7 @@ pub fn write_dir_atomically_with(
     fs::create_dir_all(&parent)
         .with_context(|| format!("cannot create {}; check permissions", parent.display()))?;
     crate::cleanup::remove_stale(&parent);
-    let tag = format!("{}-{}", std::process::id(), nanos());
+    let tag = tag();
     let tmp = crate::cleanup::TempDir::register(parent.join(format!(".{name}.scanlens-new-{tag}")));
     let result = (|| {
         fs::create_dir(tmp.path())?;
@@ -221,6 +221,11 @@ fn exchange(a: &Path, b: &Path) -> std::io::Result<()> {
 #[cfg(not(target_os = "linux"))]
 fn exchange(_: &Path, _: &Path) -> std::io::Result<()> {
     Err(std::io::Error::from(std::io::ErrorKind::Unsupported))
+}
+
+/// What tells this run's temporary folders from another's ([`crate::cleanup`] reads the pid).
+fn tag() -> String {
+    format!("{}-{}", std::process::id(), nanos())
 }
 
 fn nanos() -> u128 {
