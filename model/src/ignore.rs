@@ -4,7 +4,8 @@
 //!
 //! 1. IDs: a vulnerability by its ID only (not its vendor IDs), a misconfiguration by its ID or
 //!    AVD ID, a secret by its rule ID, a license by its name, or, for an SPDX expression such as
-//!    `MIT AND BSD-3-Clause`, when every license in it is ignored.
+//!    `MIT AND BSD-3-Clause`, when every license in it is ignored (only for expressions of
+//!    licenses Trivy compares as written, see [`spdx_parts`]).
 //! 2. `paths` (doublestar globs, see [`crate::glob`]): a vulnerability's target or package path
 //!    (an absent one is the empty path), a misconfiguration's or secret's target, a license's
 //!    file path. No paths match everything.
@@ -116,54 +117,72 @@ pub fn first_match<'a>(
     first
 }
 
-/// The licenses of an SPDX expression with `AND` / `OR` (a `X WITH Y` counts as one), or `None`
-/// when `expr` is a single license or not an expression.
-fn spdx_parts(expr: &str) -> Option<Vec<String>> {
-    let spaced = expr.replace('(', " ( ").replace(')', " ) ");
-    let tokens: Vec<&str> = spaced.split_whitespace().collect();
-    if !tokens.iter().any(|t| matches!(*t, "AND" | "OR")) {
-        return None;
-    }
+/// SPDX license IDs Trivy 0.76 knows and, inside an expression, compares with a rule as
+/// written: every ID of its SPDX list but the deprecated GNU ones (`GPL-2.0` is compared as
+/// `GPL-2.0-only`). Written by `cargo xtask spdx-ids`, which asks the real binary; one per line.
+const SPDX_AS_WRITTEN: &str = include_str!("spdx_ids.txt");
+
+/// The licenses of an SPDX expression joined by `AND` / `OR` (or of one license in brackets),
+/// or `None` when `expr` is not an expression, or holds anything Trivy would compare in another form than it
+/// is written.
+///
+/// Trivy (`MatchLicense` in `pkg/result/ignore.go`) parses the expression, normalises each
+/// license (`GPLv2` → `GPL-2.0-only`, `mit` → `MIT`, `Apache License 2.0` → `Apache-2.0`) with
+/// its own tables, and never ignores an expression with `WITH` (the exception itself is then
+/// compared as a license, and is none). Scanlens takes only the expressions whose every license
+/// is one of [`SPDX_AS_WRITTEN`] exactly, so that it never ignores what Trivy keeps; the
+/// others stay counted, even where Trivy's tables would ignore them (checked against the real
+/// binary by `tests/tests/trivy_differential.rs`).
+fn spdx_parts(expr: &str) -> Option<Vec<&str>> {
+    let tokens = spdx_tokens(expr);
     let mut parts = Vec::new();
-    let mut current: Vec<&str> = Vec::new();
-    let mut depth = 0i32;
-    let flush = |current: &mut Vec<&str>, parts: &mut Vec<String>| -> Option<()> {
-        // A license, or `license WITH exception`.
-        match current.as_slice() {
-            [one] if is_license(one) => parts.push((*one).to_string()),
-            [a, "WITH", b] if is_license(a) && is_license(b) => parts.push(format!("{a} WITH {b}")),
+    let mut depth = 0usize;
+    // Expecting a license or `(`; after one, an operator or `)`.
+    let mut operand = true;
+    for t in tokens {
+        match (t, operand) {
+            ("(", true) => depth += 1,
+            (")", false) if depth > 0 => depth -= 1,
+            (op, false) if op.eq_ignore_ascii_case("AND") || op.eq_ignore_ascii_case("OR") => {
+                operand = true
+            }
+            (id, true) if is_spdx_as_written(id) => {
+                parts.push(id);
+                operand = false;
+            }
             _ => return None,
         }
-        current.clear();
-        Some(())
-    };
-    for t in tokens {
-        match t {
-            "(" => depth += 1,
-            ")" => {
-                depth -= 1;
-                if depth < 0 {
-                    return None;
-                }
-                if !current.is_empty() {
-                    flush(&mut current, &mut parts)?;
-                }
-            }
-            "AND" | "OR" => flush(&mut current, &mut parts)?,
-            _ => current.push(t),
-        }
     }
-    if !current.is_empty() {
-        flush(&mut current, &mut parts)?;
-    }
-    (depth == 0 && !parts.is_empty()).then_some(parts)
+    (!operand && depth == 0).then_some(parts)
 }
 
-fn is_license(s: &str) -> bool {
-    !s.is_empty()
-        && !matches!(s, "AND" | "OR" | "WITH")
-        && s.bytes()
-            .all(|c| c.is_ascii_alphanumeric() || matches!(c, b'-' | b'.' | b'+' | b':'))
+fn is_spdx_as_written(id: &str) -> bool {
+    static IDS: std::sync::OnceLock<Vec<&str>> = std::sync::OnceLock::new();
+    let ids = IDS.get_or_init(|| {
+        let mut v: Vec<&str> = SPDX_AS_WRITTEN.lines().collect();
+        v.sort_unstable();
+        v
+    });
+    ids.binary_search(&id).is_ok()
+}
+
+/// `expr` split as Trivy's lexer splits it: at white space, with `(` and `)` tokens of their own.
+fn spdx_tokens(expr: &str) -> Vec<&str> {
+    let mut tokens = Vec::new();
+    for word in expr.split_whitespace() {
+        let mut rest = word;
+        while let Some(i) = rest.find(['(', ')']) {
+            if i > 0 {
+                tokens.push(&rest[..i]);
+            }
+            tokens.push(&rest[i..i + 1]);
+            rest = &rest[i + 1..];
+        }
+        if !rest.is_empty() {
+            tokens.push(rest);
+        }
+    }
+    tokens
 }
 
 #[cfg(test)]
@@ -276,11 +295,32 @@ mod tests {
         )
         .is_none());
         assert_eq!(
-            spdx_parts("GPL-2.0 WITH Classpath-exception-2.0 OR MIT"),
-            Some(vec![
-                "GPL-2.0 WITH Classpath-exception-2.0".into(),
-                "MIT".into()
-            ])
+            spdx_parts("(MIT or Apache-2.0) AND BSD-3-Clause"),
+            Some(vec!["MIT", "Apache-2.0", "BSD-3-Clause"])
         );
+    }
+
+    #[test]
+    fn license_expressions_trivy_keeps_are_not_split() {
+        for kept in [
+            // Trivy compares these parts in other forms than written.
+            "LicenseRef-Proprietary AND MIT",
+            "GPL-2.0 AND MIT",
+            "GPL-2.0+ AND MIT",
+            "mit AND bsd-3-clause",
+            // An exception is compared as a license too, and is none.
+            "GPL-2.0-only WITH Classpath-exception-2.0 OR MIT",
+            // Not expressions Trivy's parser reads.
+            "MIT AND",
+            "AND MIT",
+            "MIT AND AND Apache-2.0",
+            "(MIT AND Apache-2.0",
+            "MIT AND Apache-2.0)",
+            "MIT () AND Apache-2.0",
+            "MIT Apache-2.0",
+            "",
+        ] {
+            assert_eq!(spdx_parts(kept), None, "{kept}");
+        }
     }
 }

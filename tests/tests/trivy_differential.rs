@@ -8,7 +8,8 @@
 //! 2. `--ignore-unfixed`: Trivy's own golden pairs, and a rootfs scan with every status trivy-db
 //!    knows, against `trivy rootfs --ignore-unfixed`;
 //! 3. SARIF `security-severity`, rule by rule, against `trivy convert --format sarif`;
-//! 4. the viewer's `.trivyignore.yaml` export ignores, in Trivy, what was selected.
+//! 4. the viewer's `.trivyignore.yaml` export ignores, in Trivy, what was selected;
+//! 5. licenses written as SPDX expressions: Scanlens never ignores one Trivy keeps.
 //!
 //! The cases are generated from a fixed seed per file, so every run checks the same ones.
 //!
@@ -1060,4 +1061,170 @@ fn the_viewers_export_ignores_the_selection_in_trivy() {
         checked += usize::from(!case.baseline.is_empty());
     }
     assert_none("viewer export", failures, checked);
+}
+
+/// Licenses written as SPDX expressions, each with rules for some of its parts (as written, or
+/// as Trivy normalises them) in a `.trivyignore.yaml`, each rule held to its own finding by
+/// path: Scanlens never ignores an expression Trivy keeps, and ignores every one Trivy does
+/// whose licenses are all SPDX IDs Trivy compares as written. Every ID of that list is checked
+/// too, so the list cannot drift from the binary's.
+#[test]
+fn license_expressions_are_ignored_only_where_trivy_ignores_them() {
+    if !e2e() {
+        return;
+    }
+    let trivy = require!(trivy());
+    let work = TempDir::new("differential-spdx").unwrap();
+    let listed = std::fs::read_to_string(
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("../model/src/spdx_ids.txt"),
+    )
+    .unwrap();
+    let listed: Vec<&str> = listed.lines().collect();
+    assert!(listed.len() > 700, "the list holds {} IDs", listed.len());
+    // Licenses Trivy compares in another form than written, with the form it compares.
+    let other_forms = [
+        ("GPL-2.0", "GPL-2.0-only"),
+        ("GPL-2.0+", "GPL-2.0-or-later"),
+        ("LGPL-2.1", "LGPL-2.1-only"),
+        ("mit", "MIT"),
+        ("apache-2.0", "Apache-2.0"),
+        ("GPLv2", "GPL-2.0-only"),
+        ("BSD", "BSD-3-Clause"),
+        ("Apache License 2.0", "Apache-2.0"),
+        ("LicenseRef-Proprietary", "LicenseRef-Proprietary"),
+        ("Classpath-exception-2.0", "Classpath-exception-2.0"),
+    ];
+    let operators = ["AND", "OR", "and", "Or", "WITH", "with"];
+    // (expression, rule IDs)
+    let mut entries: Vec<(String, Vec<String>)> = Vec::new();
+    for id in &listed {
+        entries.push((format!("{id} AND MIT"), vec![id.to_string(), "MIT".into()]));
+    }
+    let first_generated = entries.len();
+    let mut rng = Rng::new("spdx");
+    for _ in 0..3000 {
+        let mut expr = String::new();
+        let mut rules = Vec::new();
+        let n = 1 + rng.below(4);
+        let mut open = 0;
+        for i in 0..n {
+            if i > 0 {
+                let op = if rng.chance(85) {
+                    *rng.pick(&operators[..4])
+                } else {
+                    *rng.pick(&operators[4..])
+                };
+                expr.push_str(&format!(" {op} "));
+            }
+            if rng.chance(15) {
+                expr.push('(');
+                open += 1;
+            }
+            let (written, compared) = if rng.chance(70) {
+                let id = *rng.pick(&listed);
+                (id, id)
+            } else {
+                *rng.pick(&other_forms)
+            };
+            expr.push_str(written);
+            if rng.chance(85) {
+                rules.push(if rng.chance(70) { written } else { compared }.to_string());
+            }
+            if open > 0 && rng.chance(40) {
+                expr.push(')');
+                open -= 1;
+            }
+        }
+        if rng.chance(90) {
+            expr.push_str(&")".repeat(open));
+        }
+        if rng.chance(5) {
+            expr.push_str(" AND");
+        }
+        if rng.chance(5) {
+            rules.push(expr.clone());
+        }
+        entries.push((expr, rules));
+    }
+    let licenses: Vec<Value> = entries
+        .iter()
+        .enumerate()
+        .map(|(k, (name, _))| json!({"Severity": "HIGH", "Category": "restricted", "PkgName": "p", "FilePath": format!("f/{k}"), "Name": name, "Confidence": 1, "Link": ""}))
+        .collect();
+    let input = work.path().join("spdx.json");
+    std::fs::write(
+        &input,
+        serde_json::to_vec(
+            &json!({"SchemaVersion": 2, "ArtifactName": "spdx", "ArtifactType": "filesystem",
+            "Results": [{"Target": "OS Packages", "Class": "license", "Licenses": licenses}]}),
+        )
+        .unwrap(),
+    )
+    .unwrap();
+    let mut yaml = String::from("licenses:\n");
+    for (k, (_, rules)) in entries.iter().enumerate() {
+        for id in rules {
+            yaml.push_str(&format!(
+                "  - id: {}\n    paths: [\"f/{k}\"]\n",
+                serde_json::to_string(id).unwrap()
+            ));
+        }
+    }
+    let ignore = work.path().join("spdx.trivyignore.yaml");
+    std::fs::write(&ignore, yaml).unwrap();
+    let report = scanlens::input::read_reports(std::slice::from_ref(&input)).unwrap();
+    let excluded = scanlens_excluded(&report, &ignore).unwrap();
+    let kept = trivy_keys(&json(
+        &convert(
+            &trivy,
+            work.path(),
+            &input,
+            &["--format", "json", "--ignorefile", ignore.to_str().unwrap()],
+        )
+        .unwrap(),
+    ));
+    let kept: BTreeSet<&str> = kept.iter().map(|k| k.pkg_path.as_str()).collect();
+    let excluded: BTreeSet<&str> = excluded.iter().map(|k| k.pkg_path.as_str()).collect();
+    let as_written = |expr: &str| {
+        !expr.to_ascii_uppercase().contains(" WITH ")
+            && expr
+                .split(|c: char| c.is_whitespace() || c == '(' || c == ')')
+                .filter(|t| {
+                    !t.is_empty() && !t.eq_ignore_ascii_case("AND") && !t.eq_ignore_ascii_case("OR")
+                })
+                .all(|t| listed.contains(&t))
+    };
+    let (mut failures, mut stricter, mut split) = (Vec::new(), 0, 0);
+    for (k, (expr, rules)) in entries.iter().enumerate() {
+        let path = format!("f/{k}");
+        let (ours, theirs) = (
+            excluded.contains(path.as_str()),
+            !kept.contains(path.as_str()),
+        );
+        if k < first_generated && !theirs {
+            failures.push(format!(
+                "{expr:?}: listed as compared as written, but trivy keeps it under {rules:?}"
+            ));
+        }
+        match (ours, theirs) {
+            (true, false) => failures.push(format!(
+                "{expr:?} under {rules:?}: trivy keeps, scanlens ignores"
+            )),
+            (false, true) if as_written(expr) => failures.push(format!(
+                "{expr:?} under {rules:?}: trivy ignores, scanlens keeps"
+            )),
+            (false, true) => stricter += 1,
+            (true, true) => split += usize::from(!rules.contains(expr)),
+            (false, false) => {}
+        }
+    }
+    eprintln!(
+        "license expressions: {} cases; scanlens ignores {split} by their parts; keeps {stricter} that trivy ignores through its normalisation tables",
+        entries.len()
+    );
+    assert_none("license expressions", failures, entries.len());
+    assert!(
+        split > 900,
+        "too few expressions ignored by their parts: {split}"
+    );
 }

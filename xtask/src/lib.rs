@@ -3,5 +3,6 @@
 
 pub mod bench;
 pub mod dist;
+pub mod spdx;
 pub mod trivydb;
 pub mod viewer;

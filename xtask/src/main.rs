@@ -6,6 +6,8 @@
 //!   viewer               build the wasm viewer into generator/assets/viewer/
 //!   bench-viewer [--sizes N,N,…] [--runs N] [--keep DIR] [--pages FILE,…]
 //!                        time the page in headless Chromium (see bench.rs)
+//!   spdx-ids --trivy PATH
+//!                        write model/src/spdx_ids.txt from the trivy binary at PATH (see spdx.rs)
 //!   dist --bin PATH [--target TRIPLE] [--version vX.Y.Z] --out DIR
 //!                        a release archive, its checksums and the shell installer, laid out
 //!                        as dist lays them out (see xtask/src/dist.rs)
@@ -15,7 +17,7 @@ use std::process::ExitCode;
 
 use anyhow::{bail, Context, Result};
 
-const USAGE: &str = "usage: cargo run -p xtask -- trivy-db --out DIR | viewer | bench-viewer [--sizes N,N,...] [--runs N] [--keep DIR] [--pages FILE,...] | dist --bin PATH [--target TRIPLE] [--version vX.Y.Z] --out DIR";
+const USAGE: &str = "usage: cargo run -p xtask -- trivy-db --out DIR | viewer | bench-viewer [--sizes N,N,...] [--runs N] [--keep DIR] [--pages FILE,...] | spdx-ids --trivy PATH | dist --bin PATH [--target TRIPLE] [--version vX.Y.Z] --out DIR";
 
 fn main() -> ExitCode {
     match run(std::env::args().skip(1).collect()) {
@@ -59,6 +61,19 @@ fn run(args: Vec<String>) -> Result<()> {
             Ok(())
         }
         Some("bench-viewer") => xtask::bench::run(args.collect()),
+        Some("spdx-ids") => {
+            let trivy = match (args.next().as_deref(), args.next()) {
+                (Some("--trivy"), Some(p)) => PathBuf::from(p),
+                _ => bail!("{USAGE}"),
+            };
+            let out = xtask::viewer::workspace_root().join("model/src/spdx_ids.txt");
+            let (kept, known) = xtask::spdx::write(&trivy, &out)?;
+            println!(
+                "{}: {kept} of the {known} SPDX IDs trivy knows",
+                out.display()
+            );
+            Ok(())
+        }
         Some("dist") => {
             let (mut bin, mut target, mut out) = (None, None, None);
             let mut version = format!("v{}", env!("CARGO_PKG_VERSION"));
