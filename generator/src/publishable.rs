@@ -173,6 +173,38 @@ fn special_kind(_: &FileType) -> &'static str {
     "special file"
 }
 
+/// Refuses a report folder one of whose [`REPORT_FILES`] is a link or not a regular file:
+/// `site` copies only regular files, so that nothing outside the folder is read or published,
+/// and leaving such a file out would show the scan with less than it holds.
+pub fn check_report_files(dir: &Path) -> anyhow::Result<()> {
+    for name in REPORT_FILES {
+        let path = dir.join(name);
+        let ty = match std::fs::symlink_metadata(&path) {
+            Ok(m) => m.file_type(),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => continue,
+            Err(e) => {
+                return Err(e).with_context(|| {
+                    format!("cannot read {}; check its permissions", path.display())
+                })
+            }
+        };
+        if ty.is_symlink() {
+            bail!(
+                "{} is a symbolic link; a site copies only the regular files of a report folder, so replace the link with the file it points to",
+                path.display()
+            );
+        }
+        if !ty.is_file() {
+            bail!(
+                "{} is a {}, not a regular file; a report folder holds only the files scanlens writes, so remove it",
+                path.display(),
+                if ty.is_dir() { "folder" } else { special_kind(&ty) }
+            );
+        }
+    }
+    Ok(())
+}
+
 /// Reads a listed file without following a link put in its place since it was listed, and
 /// without blocking on a FIFO put there.
 pub fn read_regular(path: &Path) -> std::io::Result<Vec<u8>> {

@@ -373,6 +373,29 @@ fn a_failed_site_run_leaves_no_partial_folders() {
     let data = Some(format!("{}", site.join("data").display()));
     check("data links out", &o, before, snapshot(scratch.path()), data);
 
+    // A report folder whose findings.ndjson or report.json is a link: the site would read, or
+    // publish, what lies outside it, or show the scan without the file; it is refused, naming it.
+    for name in ["findings.ndjson", "report.json"] {
+        let linked = scratch.path().join(format!("linked-{name}"));
+        render(&fx.join("trivy-golden/alpine-39.json.golden"), &linked);
+        let moved = scratch.path().join(format!("outside-{name}"));
+        std::fs::rename(linked.join(name), &moved).unwrap();
+        std::os::unix::fs::symlink(&moved, linked.join(name)).unwrap();
+        let before = snapshot(&base);
+        let o = run_site(&base, &[&linked]);
+        let named = Some(format!(
+            "{} is a symbolic link",
+            linked.join(name).display()
+        ));
+        check(
+            &format!("{name} is a link"),
+            &o,
+            before,
+            snapshot(&base),
+            named,
+        );
+    }
+
     assert_no_problems(&problems);
 }
 

@@ -41,6 +41,7 @@ pub fn add_reports(site: &Path, reports: &[PathBuf], title: &str) -> anyhow::Res
     let mut copied: HashMap<(Slug, ScanId), PathBuf> = HashMap::new();
     let mut touched: BTreeSet<String> = BTreeSet::new();
     for dir in reports {
+        crate::publishable::check_report_files(dir)?;
         let (Scan { name, id, entry }, report) = read_scan(dir)?;
         let image = image_slot(&mut index, &name)?;
         if image.scans.iter().any(|s| s.id == id) {
