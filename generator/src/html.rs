@@ -319,7 +319,10 @@ fn view(f: &Finding) -> FindingView<'_> {
     let location = match (&f.misconfiguration, &f.secret) {
         (Some(m), _) => present::location(m.start_line, m.end_line),
         (_, Some(s)) => present::location(s.start_line, s.end_line),
-        _ => None,
+        _ => f
+            .package
+            .as_ref()
+            .and_then(|p| present::places(&p.locations)),
     };
     FindingView {
         f,
@@ -693,6 +696,29 @@ mod tests {
             small.matches("<th scope=\"row\">").count() - summary_rows,
             30
         );
+    }
+
+    #[test]
+    fn a_vulnerable_package_shows_where_its_lock_file_lists_it() {
+        let mut r = report(3);
+        let at = |start, end| scanlens_model::LineRange { start, end };
+        let p = r.findings[0].package.as_mut().unwrap();
+        std::sync::Arc::make_mut(p).locations = vec![at(11, 15), at(40, 40)];
+        let page = render(&r);
+        assert!(
+            page.contains("<dt>Location</dt><dd>lines 11&#x2013;15, 40</dd>"),
+            "{}",
+            &page[page.find("id=\"d0\"").unwrap()..][..900]
+        );
+        let start = page.find("id=\"scanlens-data\"").unwrap();
+        let b64 = &page[page[start..].find('>').unwrap() + start + 1..];
+        let b64 = &b64[..b64.find("</script>").unwrap()];
+        let raw = base64::engine::general_purpose::STANDARD
+            .decode(b64)
+            .unwrap();
+        let json = String::from_utf8(data::tests::inflate(&raw)).unwrap();
+        let ds = scanlens_model::compact::decode::dataset(&json).unwrap();
+        assert_eq!(ds.to_report(), r, "the viewer reads the places too");
     }
 
     #[test]

@@ -434,8 +434,9 @@ fn normalize_findings(
     let mut findings = Vec::with_capacity(total);
     for r in results {
         let base = result_base(r);
+        let lines = PackageLines::of(&r.packages);
         for v in std::mem::take(&mut r.vulnerabilities) {
-            findings.push(vulnerability(&base, v, &layer, intern));
+            findings.push(vulnerability(&base, v, &layer, intern, &lines));
         }
         for m in std::mem::take(&mut r.misconfigurations) {
             findings.push(misconfiguration(&base, m, &layer, intern));
@@ -447,7 +448,7 @@ fn normalize_findings(
             findings.push(license(&base, l));
         }
         for mf in std::mem::take(&mut r.modified_findings) {
-            findings.push(modified(&base, mf, &layer, intern));
+            findings.push(modified(&base, mf, &layer, intern, &lines));
         }
     }
     findings
@@ -492,6 +493,41 @@ pub(crate) fn layer_fn<'a>(
 }
 
 /// What every finding of result `r` repeats (its artifact index is set by the builder).
+/// Where the packages of one result are listed (`Packages[].Locations`), by name and version:
+/// the first package listed under a name and version answers for it, as Trivy's SARIF writer
+/// looks it up. Empty when no package of the result has a place, as in image scans.
+#[derive(Debug, Default)]
+pub(crate) struct PackageLines(HashMap<(String, String), Vec<LineRange>>);
+
+impl PackageLines {
+    pub(crate) fn of(packages: &[trivy::Package]) -> PackageLines {
+        let mut by_name = HashMap::new();
+        if packages.iter().any(|p| !p.locations.is_empty()) {
+            for p in packages {
+                by_name
+                    .entry((p.name.clone(), p.version.clone()))
+                    .or_insert_with(|| {
+                        p.locations
+                            .iter()
+                            .map(|&(start, end)| LineRange { start, end })
+                            .collect()
+                    });
+            }
+        }
+        PackageLines(by_name)
+    }
+
+    fn of_package(&self, name: &str, version: &str) -> Vec<LineRange> {
+        if self.0.is_empty() {
+            return Vec::new();
+        }
+        self.0
+            .get(&(name.to_string(), version.to_string()))
+            .cloned()
+            .unwrap_or_default()
+    }
+}
+
 pub(crate) fn result_base(r: &trivy::TrivyResult) -> Finding {
     Finding {
         target: r.target.clone(),
@@ -523,6 +559,7 @@ pub(crate) fn modified(
     mf: trivy::ModifiedFinding,
     layer: &impl Fn(Option<trivy::Layer>) -> Option<Arc<Layer>>,
     intern: &Interner,
+    lines: &PackageLines,
 ) -> Finding {
     let suppression = Suppression {
         status: mf.status,
@@ -535,7 +572,9 @@ pub(crate) fn modified(
         }
         "secret" => serde_json::from_value(mf.finding).map(|s| secret(base, s, layer)),
         "license" => serde_json::from_value(mf.finding).map(|l| license(base, l)),
-        _ => serde_json::from_value(mf.finding).map(|v| vulnerability(base, v, layer, intern)),
+        _ => {
+            serde_json::from_value(mf.finding).map(|v| vulnerability(base, v, layer, intern, lines))
+        }
     }
     .unwrap_or_else(|_| Finding {
         id: "(unreadable suppressed finding)".into(),
@@ -550,7 +589,9 @@ pub(crate) fn vulnerability(
     v: trivy::Vulnerability,
     layer: &impl Fn(Option<trivy::Layer>) -> Option<Arc<Layer>>,
     intern: &Interner,
+    lines: &PackageLines,
 ) -> Finding {
+    let locations = lines.of_package(&v.pkg_name, &v.installed_version);
     Finding {
         kind: Kind::Vulnerability,
         id: v.vulnerability_id,
@@ -567,6 +608,7 @@ pub(crate) fn vulnerability(
             uid: non_empty(v.pkg_identifier.uid),
             installed_version: v.installed_version,
             fixed_version: v.fixed_version,
+            locations,
         })),
         severity_source: non_empty(v.severity_source),
         vendor_severity: v

@@ -52,6 +52,25 @@ pub fn location(start: Option<u64>, end: Option<u64>) -> Option<String> {
     }
 }
 
+/// Where a package is listed in its lock file: `line 4`, `lines 11–15`, or for a package listed
+/// in several places `lines 5–9, 20–24`.
+pub fn places(ranges: &[crate::report::LineRange]) -> Option<String> {
+    match ranges {
+        [] => None,
+        [one] => location(Some(one.start), Some(one.end)),
+        many => Some(format!(
+            "lines {}",
+            many.iter()
+                .map(|l| match l.end > l.start {
+                    true => format!("{}–{}", l.start, l.end),
+                    false => l.start.to_string(),
+                })
+                .collect::<Vec<_>>()
+                .join(", ")
+        )),
+    }
+}
+
 /// Why the gate left a finding out: `ignored by .trivyignore:3: accepted risk`, `unfixed`.
 pub fn exclusion(e: &Exclusion) -> String {
     match e {
@@ -336,6 +355,13 @@ mod tests {
         assert_eq!(location(Some(3), Some(7)).as_deref(), Some("lines 3–7"));
         assert_eq!(location(Some(3), Some(3)).as_deref(), Some("line 3"));
         assert_eq!(location(None, Some(3)), None);
+        let at = |start, end| crate::report::LineRange { start, end };
+        assert_eq!(places(&[]), None);
+        assert_eq!(places(&[at(11, 15)]).as_deref(), Some("lines 11–15"));
+        assert_eq!(
+            places(&[at(5, 9), at(20, 20)]).as_deref(),
+            Some("lines 5–9, 20")
+        );
         let c = Cvss {
             v3_score: Some(7.5),
             v3_vector: Some("CVSS:3.1/AV:N".into()),

@@ -460,6 +460,18 @@ pub struct Package {
     /// As Trivy wrote it; several versions are comma-separated (see [`Package::fixed_versions`]).
     #[serde(default, skip_serializing_if = "String::is_empty")]
     pub fixed_version: String,
+    /// Where the package is listed in its file (a lock file's lines), one range per place, from
+    /// the result's `Packages[].Locations`; Trivy's SARIF points the vulnerability there.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub locations: Vec<LineRange>,
+}
+
+/// Lines of a file, counted from 1, `end` included.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(JsonSchema))]
+pub struct LineRange {
+    pub start: u64,
+    pub end: u64,
 }
 
 impl Package {

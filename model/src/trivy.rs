@@ -138,7 +138,7 @@ pub struct TrivyResult {
     #[serde(rename = "Type")]
     pub kind: String,
     #[serde(rename = "Packages", deserialize_with = "null_as_default")]
-    pub packages: Vec<serde::de::IgnoredAny>,
+    pub packages: Vec<Package>,
     #[serde(rename = "Vulnerabilities", deserialize_with = "null_as_default")]
     pub vulnerabilities: Vec<Vulnerability>,
     #[serde(rename = "Misconfigurations", deserialize_with = "null_as_default")]
@@ -478,6 +478,87 @@ pub struct ModifiedFinding {
     pub source: String,
     #[serde(rename = "Finding")]
     pub finding: serde_json::Value,
+}
+
+/// What Scanlens reads of a result's `Packages[]` element: only where it is listed. Read leniently:
+/// the list was only counted before, so an element of another shape (hand-edited, another tool's)
+/// is an unlisted package, never a refused report.
+#[derive(Debug, Default, Clone, PartialEq, Eq)]
+pub struct Package {
+    pub name: String,
+    pub version: String,
+    pub locations: Vec<(u64, u64)>,
+}
+
+impl<'de> Deserialize<'de> for Package {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        use serde::de::{IgnoredAny, MapAccess, SeqAccess, Visitor};
+        struct V;
+        impl<'de> Visitor<'de> for V {
+            type Value = Package;
+            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                f.write_str("a package")
+            }
+            fn visit_map<A: MapAccess<'de>>(self, mut m: A) -> Result<Package, A::Error> {
+                #[derive(Deserialize)]
+                #[serde(field_identifier)]
+                enum Key {
+                    Name,
+                    Version,
+                    Locations,
+                    #[serde(other)]
+                    Other,
+                }
+                let mut p = Package::default();
+                while let Some(key) = m.next_key::<Key>()? {
+                    if let Key::Other = key {
+                        m.next_value::<IgnoredAny>()?;
+                        continue;
+                    }
+                    match (key, m.next_value::<serde_json::Value>()?) {
+                        (Key::Name, serde_json::Value::String(n)) => p.name = n,
+                        (Key::Version, serde_json::Value::String(n)) => p.version = n,
+                        (Key::Locations, serde_json::Value::Array(ls)) => {
+                            p.locations = ls
+                                .iter()
+                                .filter_map(|l| {
+                                    Some((l["StartLine"].as_u64()?, l["EndLine"].as_u64()?))
+                                })
+                                .collect()
+                        }
+                        _ => {}
+                    }
+                }
+                Ok(p)
+            }
+            fn visit_seq<A: SeqAccess<'de>>(self, mut s: A) -> Result<Package, A::Error> {
+                while s.next_element::<IgnoredAny>()?.is_some() {}
+                Ok(Package::default())
+            }
+            fn visit_bool<E>(self, _: bool) -> Result<Package, E> {
+                Ok(Package::default())
+            }
+            fn visit_i64<E>(self, _: i64) -> Result<Package, E> {
+                Ok(Package::default())
+            }
+            fn visit_u64<E>(self, _: u64) -> Result<Package, E> {
+                Ok(Package::default())
+            }
+            fn visit_f64<E>(self, _: f64) -> Result<Package, E> {
+                Ok(Package::default())
+            }
+            fn visit_str<E>(self, _: &str) -> Result<Package, E> {
+                Ok(Package::default())
+            }
+            fn visit_unit<E>(self) -> Result<Package, E> {
+                Ok(Package::default())
+            }
+            fn visit_none<E>(self) -> Result<Package, E> {
+                Ok(Package::default())
+            }
+        }
+        d.deserialize_any(V)
+    }
 }
 
 /// Trivy writes `null` for empty lists in some versions; treat it like an absent field.

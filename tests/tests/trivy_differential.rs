@@ -1228,3 +1228,95 @@ fn license_expressions_are_ignored_only_where_trivy_ignores_them() {
         "too few expressions ignored by their parts: {split}"
     );
 }
+
+/// Where each SARIF result points in its file, as `trivy convert --format sarif` has it for every
+/// corpus report: the same results, each with the same lines (a vulnerability at its package's
+/// lines in a lock file, one location per place the package is listed). The file itself is
+/// Scanlens's own choice in places (relative, percent-encoded, a license at its file).
+#[test]
+fn sarif_locations_are_trivys() {
+    if !e2e() {
+        return;
+    }
+    let Some(fixtures) = common::fixtures() else {
+        return;
+    };
+    let trivy = require!(trivy());
+    let work = TempDir::new("differential-sarif-locations").unwrap();
+    let cases = cases(&trivy, &fixtures, work.path());
+    // (rule, every location's lines), one per result, sorted.
+    let located = |v: &Value| -> Vec<(String, Vec<(u64, u64)>)> {
+        let mut out: Vec<_> = v["runs"][0]["results"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .map(|r| {
+                let locs = r["locations"].as_array().cloned().unwrap_or_default();
+                let lines = locs
+                    .iter()
+                    .map(|l| {
+                        let region = &l["physicalLocation"]["region"];
+                        (
+                            region["startLine"].as_u64().unwrap_or(0),
+                            region["endLine"].as_u64().unwrap_or(0),
+                        )
+                    })
+                    .collect();
+                (r["ruleId"].as_str().unwrap_or("").to_string(), lines)
+            })
+            .collect();
+        out.sort();
+        out
+    };
+    let beyond_line_one = std::sync::atomic::AtomicUsize::new(0);
+    let failures = in_parallel(&cases, |case| {
+        let theirs = match convert(
+            &trivy,
+            work.path(),
+            &case.path,
+            &["--format", "sarif", "--ignorefile", ""],
+        ) {
+            Ok(out) => located(&json(&out)),
+            Err(e) => return vec![format!("{}: trivy refused: {e}", case.name)],
+        };
+        let category = scanlens::sarif::default_category(&case.report);
+        let ours = located(&json(
+            &scanlens::sarif::render(&case.report, &category).bytes,
+        ));
+        beyond_line_one.fetch_add(
+            theirs
+                .iter()
+                .filter(|(_, l)| l.len() > 1 || l.iter().any(|x| *x != (1, 1)))
+                .count(),
+            std::sync::atomic::Ordering::Relaxed,
+        );
+        if theirs == ours {
+            return Vec::new();
+        }
+        let only = |a: &Vec<(String, Vec<(u64, u64)>)>, b: &Vec<(String, Vec<(u64, u64)>)>| {
+            a.iter()
+                .filter(|x| !b.contains(x))
+                .take(3)
+                .cloned()
+                .collect::<Vec<_>>()
+        };
+        vec![format!(
+            "{}: {} results in trivy, {} in scanlens; only trivy's: {:?}; only scanlens's: {:?}",
+            case.name,
+            theirs.len(),
+            ours.len(),
+            only(&theirs, &ours),
+            only(&ours, &theirs)
+        )]
+    });
+    let beyond = beyond_line_one.into_inner();
+    eprintln!(
+        "SARIF locations: {} reports, {beyond} results located beyond line 1",
+        cases.len()
+    );
+    assert_none("SARIF locations", failures, cases.len());
+    assert!(
+        beyond > 50,
+        "the corpus located only {beyond} results beyond line 1"
+    );
+}

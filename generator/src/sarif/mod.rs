@@ -271,7 +271,6 @@ fn rule<'a>(f: &'a Finding, cap: Option<usize>, in_kev: bool) -> Rule<'a> {
 
 fn result<'a>(report: &'a Report, f: &'a Finding, rule_index: usize) -> SarifResult<'a> {
     let uri = location_uri(report, f);
-    let (start, end) = lines(f);
     let mut message = String::new();
     if let Some(p) = &f.package {
         message.push_str(&format!(
@@ -307,21 +306,26 @@ fn result<'a>(report: &'a Report, f: &'a Finding, rule_index: usize) -> SarifRes
         rule_index,
         level: level(f.severity),
         message: Text { text: message },
-        locations: [Location {
-            physical_location: PhysicalLocation {
-                artifact_location: ArtifactLocation {
-                    uri,
-                    uri_base_id: "ROOTPATH",
+        locations: lines(f)
+            .into_iter()
+            .map(|(start_line, end_line)| Location {
+                physical_location: PhysicalLocation {
+                    artifact_location: ArtifactLocation {
+                        uri: uri.clone(),
+                        uri_base_id: "ROOTPATH",
+                    },
+                    region: Region {
+                        start_line,
+                        start_column: 1,
+                        end_line,
+                        end_column: 1,
+                    },
                 },
-                region: Region {
-                    start_line: start,
-                    start_column: 1,
-                    end_line: end,
-                    end_column: 1,
+                message: Text {
+                    text: located.clone(),
                 },
-            },
-            message: Text { text: located },
-        }],
+            })
+            .collect(),
         partial_fingerprints: Fingerprints {
             scanlens: fingerprint(&Identity::of(report, f)),
         },
@@ -379,15 +383,28 @@ fn encode_uri(s: &str) -> String {
     out
 }
 
-fn lines(f: &Finding) -> (u64, u64) {
+/// The lines each location of `f` covers: a misconfiguration's or secret's own, a vulnerable
+/// package's places in its lock file (one location each, as Trivy's SARIF has them), else line 1.
+fn lines(f: &Finding) -> Vec<(u64, u64)> {
     let (start, end) = if let Some(m) = &f.misconfiguration {
         (m.start_line, m.end_line)
     } else if let Some(s) = &f.secret {
         (s.start_line, s.end_line)
+    } else if let Some(p) = f.package.as_ref().filter(|p| !p.locations.is_empty()) {
+        return p
+            .locations
+            .iter()
+            .map(|l| valid_lines(Some(l.start), Some(l.end)))
+            .collect();
     } else {
         (None, None)
     };
-    // SARIF lines start at 1; Trivy writes 0 when it has none.
+    vec![valid_lines(start, end)]
+}
+
+/// SARIF lines start at 1 and a region does not end before it starts; Trivy writes 0 when it
+/// has none.
+fn valid_lines(start: Option<u64>, end: Option<u64>) -> (u64, u64) {
     let start = start.filter(|l| *l > 0).unwrap_or(1);
     let end = end.filter(|l| *l >= start).unwrap_or(start);
     (start, end)

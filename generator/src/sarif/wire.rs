@@ -125,7 +125,7 @@ pub(super) struct SarifResult<'a> {
     pub(super) rule_index: usize,
     pub(super) level: &'static str,
     pub(super) message: Text,
-    pub(super) locations: [Location; 1],
+    pub(super) locations: Vec<Location>,
     pub(super) partial_fingerprints: Fingerprints,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub(super) suppressions: Option<[Suppression; 1]>,

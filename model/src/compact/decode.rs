@@ -440,7 +440,9 @@ structs! {
         "excluded" => excluded, "fail_on_kev" => fail_on_kev, "failing_kev" => failing_kev,
         "fail_on_epss" => fail_on_epss, "failing_epss" => failing_epss }
     Package { "name" => name, "id" => id, "path" => path, "purl" => purl, "uid" => uid,
-        "installed_version" => installed_version, "fixed_version" => fixed_version }
+        "installed_version" => installed_version, "fixed_version" => fixed_version,
+        "locations" => locations }
+    LineRange { "start" => start, "end" => end }
     Cvss { "v2_vector" => v2_vector, "v2_score" => v2_score, "v3_vector" => v3_vector,
         "v3_score" => v3_score, "v40_vector" => v40_vector, "v40_score" => v40_score }
     DataSource { "id" => id, "name" => name, "url" => url }
@@ -608,6 +610,7 @@ mod tests {
             Target,
             GateResult,
             Package,
+            LineRange,
             Cvss,
             DataSource,
             Layer,

@@ -48,6 +48,8 @@ pub struct Split<'a> {
     created_by: HashMap<String, String>,
     /// Per result, the fields each of its findings repeats.
     bases: Vec<Finding>,
+    /// Per result, where its packages are listed.
+    lines: Vec<normalize::PackageLines>,
     /// Per result, how many of `items` are its.
     counts: Vec<usize>,
     intern: Interner,
@@ -64,7 +66,7 @@ pub fn split(bytes: &[u8]) -> Option<Split<'_>> {
     }
     // The top level with `Results` emptied, and each result with its finding arrays emptied.
     let mut top_shell = Vec::new();
-    let mut shells: Vec<(Vec<u8>, usize)> = Vec::new();
+    let mut shells: Vec<(Vec<u8>, Vec<Range<usize>>)> = Vec::new();
     let mut found: Vec<[Vec<Range<usize>>; 4]> = Vec::new();
     let mut seen_results = false;
     let mut copied = 0;
@@ -97,11 +99,29 @@ pub fn split(bytes: &[u8]) -> Option<Split<'_>> {
     let mut results = Vec::with_capacity(shells.len());
     for (shell, packages) in shells {
         let mut r: trivy::TrivyResult = serde_json::from_slice(&shell).ok()?;
-        r.packages = vec![serde::de::IgnoredAny; packages];
+        // Only where a result lists its packages' places are its packages read (lock files);
+        // an image's thousands of packages are only counted.
+        let placed = |p: &Range<usize>| {
+            bytes[p.clone()]
+                .windows(b"\"Locations\"".len())
+                .any(|w| w == b"\"Locations\"")
+        };
+        r.packages = if packages.iter().any(placed) {
+            packages
+                .iter()
+                .map(|p| serde_json::from_slice(&bytes[p.clone()]).ok())
+                .collect::<Option<_>>()?
+        } else {
+            vec![trivy::Package::default(); packages.len()]
+        };
         results.push(r);
     }
     let created_by = normalize::layer_history(&top.metadata);
     let bases = results.iter().map(normalize::result_base).collect();
+    let lines = results
+        .iter()
+        .map(|r| normalize::PackageLines::of(&r.packages))
+        .collect();
     let mut items = Vec::new();
     let counts = found.iter().map(|k| k.iter().map(Vec::len).sum()).collect();
     for (result, kinds) in found.into_iter().enumerate() {
@@ -120,6 +140,7 @@ pub fn split(bytes: &[u8]) -> Option<Split<'_>> {
         top,
         created_by,
         bases,
+        lines,
         counts,
         intern: Interner::default(),
         items,
@@ -144,7 +165,8 @@ impl Split<'_> {
         let layer = normalize::layer_fn(&self.created_by, &self.intern);
         Some(match item.kind {
             Kind::Vulnerability => {
-                normalize::vulnerability(base, from(bytes)?, &layer, &self.intern)
+                let lines = &self.lines[item.result as usize];
+                normalize::vulnerability(base, from(bytes)?, &layer, &self.intern, lines)
             }
             Kind::Misconfiguration => {
                 normalize::misconfiguration(base, from(bytes)?, &layer, &self.intern)
@@ -182,6 +204,7 @@ impl Split<'_> {
                         mf,
                         &layer,
                         &self.intern,
+                        &self.lines[i],
                     ));
                 }
             }
@@ -351,10 +374,10 @@ impl<'a> Walk<'a> {
         }
     }
 
-    /// At one element of `Results`: the result with its finding arrays emptied, how many
-    /// packages it lists, and where each finding of each kind is.
+    /// At one element of `Results`: the result with its finding arrays emptied, where each of
+    /// the packages it lists is, and where each finding of each kind is.
     #[allow(clippy::type_complexity)]
-    fn result(&mut self) -> Option<(Vec<u8>, usize, [Vec<Range<usize>>; 4])> {
+    fn result(&mut self) -> Option<(Vec<u8>, Vec<Range<usize>>, [Vec<Range<usize>>; 4])> {
         if self.peek()? != b'{' {
             return None;
         }
@@ -362,7 +385,7 @@ impl<'a> Walk<'a> {
         let b = self.b;
         let mut shell = Vec::new();
         let mut copied = start;
-        let mut packages = 0;
+        let mut packages = Vec::new();
         let mut kinds: [Vec<Range<usize>>; 4] = Default::default();
         self.object(3, |w, key| {
             let slot = KINDS.iter().position(|(k, _)| *k == key);
@@ -382,7 +405,7 @@ impl<'a> Walk<'a> {
                 // A key written twice: keep it in the shell, where serde_json refuses it.
                 Some(k) if !kinds[k].is_empty() => return None,
                 Some(k) => kinds[k] = ranges,
-                None => packages = ranges.len(),
+                None => packages = ranges,
             }
             shell.extend_from_slice(&b[copied..array_start]);
             shell.extend_from_slice(b"[]");
@@ -431,6 +454,37 @@ mod tests {
          "Licenses":[], "Vulnerabilities": null},
         {"Target":"c","Licenses":[{"Name":"GPL-3.0","Severity":"HIGH","PkgName":"bash"}]}
       ]}"#;
+
+    /// A lock file's packages with their places: the first package listed under a name and
+    /// version answers, in either reading; an element of another shape is an unplaced package.
+    #[test]
+    fn package_places_read_as_the_whole() {
+        let doc = r#"{"SchemaVersion":2,"ArtifactName":"app","Results":[
+          {"Target":"package-lock.json","Class":"lang-pkgs","Type":"npm","Packages":[
+             {"Name":"a","Version":"1","Locations":[{"StartLine":5,"EndLine":9},{"StartLine":20,"EndLine":24}]},
+             {"Name":"a","Version":"1","Locations":[{"StartLine":40,"EndLine":44}]},
+             {"Name":"b","Version":"2"}, "odd", {"Name":7,"Locations":"x"}],
+           "Vulnerabilities":[{"VulnerabilityID":"CVE-1","PkgName":"a","InstalledVersion":"1","Severity":"HIGH"},
+                              {"VulnerabilityID":"CVE-2","PkgName":"b","InstalledVersion":"2","Severity":"LOW"},
+                              {"VulnerabilityID":"CVE-3","PkgName":"c","InstalledVersion":"3","Severity":"LOW"}]},
+          {"Target":"os","Class":"os-pkgs","Packages":[{"Name":"a","Version":"1"}],
+           "Vulnerabilities":[{"VulnerabilityID":"CVE-4","PkgName":"a","InstalledVersion":"1","Severity":"LOW"}]}]}"#;
+        let (fast, slow) = both(doc);
+        let fast = fast.expect("splits");
+        assert_eq!(fast, slow.unwrap());
+        assert_eq!(fast.stats.packages, 6);
+        let lines = |i: usize| {
+            let p = fast.findings[i].package.as_ref().unwrap();
+            p.locations
+                .iter()
+                .map(|l| (l.start, l.end))
+                .collect::<Vec<_>>()
+        };
+        assert_eq!(lines(0), [(5, 9), (20, 24)]);
+        assert_eq!(lines(1), []);
+        assert_eq!(lines(2), []);
+        assert_eq!(lines(3), [], "another result's packages are not this one's");
+    }
 
     #[test]
     fn parts_read_as_the_whole() {

@@ -183,6 +183,10 @@ pub fn view(ds: &Dataset, ix: &Index, i: usize, q: &str, also: &[String]) -> Nod
         if let Some(path) = &p.path {
             dl.row("Path", hl(path, q));
         }
+        dl.text(
+            "Location",
+            &present::places(&p.locations).unwrap_or_default(),
+        );
     }
     dl.text("Status", o.status.as_deref().unwrap_or(""));
     if let Some(c) = ix.cvss(i) {
