@@ -511,6 +511,9 @@ pub struct SiteArgs {
     /// Site title
     #[arg(long, default_value = DEFAULT_SITE_TITLE)]
     pub title: String,
+    /// With --from: how long to wait for the bucket or the deployed site
+    #[command(flatten)]
+    pub timeouts: TransferTimeouts,
 }
 
 #[derive(Debug, Subcommand)]
@@ -577,7 +580,14 @@ pub struct PublishArgs {
     /// rows and Hive keys are the same. Keep one format per PREFIX: a table reads one
     #[arg(long, value_name = "FORMAT", value_enum, default_value_t)]
     pub table_format: crate::s3::layout::TableFormat,
-    /// How long each attempt may take to connect to S3 (DNS, TCP, TLS)
+    #[command(flatten)]
+    pub timeouts: TransferTimeouts,
+}
+
+/// How long `publish` and `site --from` wait for a bucket or a deployed site.
+#[derive(Debug, Args)]
+pub struct TransferTimeouts {
+    /// How long each attempt may take to connect (DNS, TCP, TLS)
     #[arg(
         long,
         env = "SCANLENS_S3_CONNECT_TIMEOUT",
@@ -587,8 +597,8 @@ pub struct PublishArgs {
         help_heading = "Timeouts"
     )]
     pub connect_timeout: Duration,
-    /// How long each attempt of an upload may take, connecting included (plus 1s per MB of the
-    /// file, to send it); a transfer that stalls this long fails too
+    /// How long each attempt of a transfer may take, connecting included (plus 1s per MB of the
+    /// file); a transfer that stalls this long fails too
     #[arg(
         long,
         env = "SCANLENS_S3_TIMEOUT",
@@ -598,7 +608,7 @@ pub struct PublishArgs {
         help_heading = "Timeouts"
     )]
     pub timeout: Duration,
-    /// How long the whole publish may take, however many files it has
+    /// How long the whole command may take talking to the bucket or site, however many files
     #[arg(
         long,
         env = "SCANLENS_S3_TOTAL_TIMEOUT",
@@ -608,4 +618,14 @@ pub struct PublishArgs {
         help_heading = "Timeouts"
     )]
     pub total_timeout: Duration,
+}
+
+impl TransferTimeouts {
+    pub fn get(&self) -> crate::s3::Timeouts {
+        crate::s3::Timeouts {
+            connect: self.connect_timeout,
+            request: self.timeout,
+            total: self.total_timeout,
+        }
+    }
 }

@@ -4,6 +4,7 @@
 mod common;
 
 use common::fake_s3::FakeS3;
+use common::feed_server::{Answer, FeedServer};
 use serde_json::Value;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
@@ -296,6 +297,18 @@ fn publish(
     args: &[&str],
     limit: Duration,
 ) -> (Output, Duration) {
+    let args: Vec<&str> = ["publish"].iter().chain(args).copied().collect();
+    timed(endpoint, env, &args, limit)
+}
+
+/// `scanlens ARGS` against the S3 `endpoint` with test credentials, killed after `limit`; its
+/// output and how long it ran.
+fn timed(
+    endpoint: &str,
+    env: &[(&str, &str)],
+    args: &[&str],
+    limit: Duration,
+) -> (Output, Duration) {
     let home = tempfile::tempdir().unwrap();
     let mut cmd = Command::new(env!("CARGO_BIN_EXE_scanlens"));
     cmd.env_clear()
@@ -304,7 +317,6 @@ fn publish(
         .env("AWS_SECRET_ACCESS_KEY", "secret")
         .env("AWS_ENDPOINT_URL", endpoint)
         .envs(env.iter().copied())
-        .arg("publish")
         .args(args)
         .stdin(Stdio::null())
         .stdout(Stdio::piped())
@@ -651,6 +663,69 @@ fn publish_gives_up_on_a_dead_endpoint() {
         out.status.code(),
         Some(2),
         "a zero timeout is a usage error"
+    );
+}
+
+/// `site --from` waits no longer than its timeouts, and names them: a bucket that never
+/// answers, a deployed site that never answers, and one that drips its answer a byte at a time.
+#[test]
+fn site_from_gives_up_within_its_timeouts() {
+    let tmp = tempfile::tempdir().unwrap();
+    let site = tmp.path().join("site");
+    let site = site.to_str().unwrap();
+
+    let s3 = FakeS3::silent();
+    let (out, took) = timed(
+        &s3.endpoint,
+        &[],
+        &[
+            "site",
+            "--out",
+            site,
+            "--from",
+            "s3://reports/x",
+            "--timeout",
+            "1s",
+            "--connect-timeout",
+            "1s",
+        ],
+        QUICK,
+    );
+    assert_refused(&out, &["did not answer within 1s", "raise --timeout"]);
+    assert!(took < Duration::from_secs(10), "{took:?}");
+
+    let web = FeedServer::silent();
+    let (out, took) = timed(
+        "",
+        &[("SCANLENS_S3_TIMEOUT", "1s")],
+        &["site", "--out", site, "--from", &web.base],
+        QUICK,
+    );
+    assert_refused(&out, &["did not answer within 1s", "raise --timeout"]);
+    assert!(took < Duration::from_secs(10), "{took:?}");
+
+    // Every read makes progress, so only the limit on the whole run ends it.
+    let drip = FeedServer::start(vec![("/data/site.json", Answer::Drip)]);
+    let (out, took) = timed(
+        "",
+        &[],
+        &[
+            "site",
+            "--out",
+            site,
+            "--from",
+            &drip.base,
+            "--timeout",
+            "1m",
+            "--total-timeout",
+            "2s",
+        ],
+        QUICK,
+    );
+    assert_refused(&out, &["did not finish within 2s", "raise --total-timeout"]);
+    assert!(
+        took >= Duration::from_secs(2) && took < Duration::from_secs(10),
+        "{took:?}"
     );
 }
 

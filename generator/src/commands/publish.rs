@@ -8,7 +8,7 @@
 use crate::cli::PublishArgs;
 use crate::publishable::{self, Kind};
 use crate::s3::layout::TableFormat;
-use crate::s3::{self, layout, Client, Condition, S3Error, S3Url, Timeouts};
+use crate::s3::{self, layout, Client, Condition, S3Error, S3Url};
 use crate::site::{self, records::ScanRecord, ScanId};
 use anyhow::{bail, Context};
 use std::collections::BTreeSet;
@@ -29,12 +29,7 @@ pub fn run(args: PublishArgs) -> anyhow::Result<u8> {
     // Everything is read before anything is uploaded, so a typo fails without a partial upload.
     let plan = plan(&dest, &args.dirs, args.site.as_deref(), args.table_format)?;
     let env = |k: &str| std::env::var(k).ok();
-    let timeouts = Timeouts {
-        connect: args.connect_timeout,
-        request: args.timeout,
-        total: args.total_timeout,
-    };
-    let client = Client::new(s3::settings(&env)?, timeouts);
+    let client = Client::new(s3::settings(&env)?, args.timeouts.get());
     let started = Instant::now();
     // Reports and findings first, records after: a record never names a report not yet there.
     let (files, records): (Vec<Upload>, Vec<Upload>) =
@@ -517,7 +512,7 @@ mod tests {
         assert_eq!(crate::findings_parquet::read(&file).unwrap(), want);
     }
 
-    /// The unit tests of [`Timeouts`] check its defaults; the command line must use those.
+    /// The unit tests of [`crate::s3::Timeouts`] check its defaults; the command line must use those.
     #[test]
     fn command_line_defaults_are_the_checked_ones() {
         use clap::{CommandFactory, Parser};
@@ -535,12 +530,7 @@ mod tests {
         let crate::cli::Command::Publish(a) = cli.command else {
             panic!("not publish")
         };
-        let got = Timeouts {
-            connect: a.connect_timeout,
-            request: a.timeout,
-            total: a.total_timeout,
-        };
-        assert_eq!(got, Timeouts::default());
+        assert_eq!(a.timeouts.get(), crate::s3::Timeouts::default());
         let help = crate::cli::Cli::command()
             .find_subcommand_mut("publish")
             .unwrap()

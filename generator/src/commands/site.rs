@@ -3,7 +3,7 @@
 //! in a bucket or those of the deployed dashboard (its history, without a cache).
 
 use crate::cli::SiteArgs;
-use crate::s3::{self, site_from, Client, S3Url, Timeouts};
+use crate::s3::{self, site_from, Client, S3Url};
 use anyhow::Context;
 
 pub fn run(args: SiteArgs) -> anyhow::Result<u8> {
@@ -14,11 +14,16 @@ pub fn run(args: SiteArgs) -> anyhow::Result<u8> {
         let have = crate::site::load_index(&args.out)?;
         let scratch = scratch_beside(&args.out)?;
         if crate::site::restore::is_web(url) {
-            reports.extend(crate::site::restore::download(url, &have, scratch.path())?);
+            reports.extend(crate::site::restore::download(
+                url,
+                &have,
+                scratch.path(),
+                args.timeouts.get(),
+            )?);
         } else {
             let dest = S3Url::parse(url)?;
             let env = |k: &str| std::env::var(k).ok();
-            let client = Client::new(s3::settings(&env)?, Timeouts::default());
+            let client = Client::new(s3::settings(&env)?, args.timeouts.get());
             let got = site_from::download(&client, &dest, &have, scratch.path())?;
             if let Some(notice) = s3::site_index::ignored_notice(&dest, &got.ignored) {
                 eprintln!("{notice}");

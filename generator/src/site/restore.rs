@@ -9,9 +9,10 @@
 
 use super::{index, SiteIndex};
 use crate::publishable::REPORT_FILES;
+use crate::s3::timeouts::{self, Timeouts};
 use anyhow::{bail, Context};
 use std::path::{Path, PathBuf};
-use std::time::Duration;
+use std::time::Instant;
 
 /// The most one file may hold (a large image's report.json).
 const FILE_LIMIT: u64 = 2 << 30;
@@ -41,43 +42,98 @@ fn base(from: &str) -> anyhow::Result<String> {
     Ok(url.to_string())
 }
 
-fn agent() -> ureq::Agent {
-    ureq::Agent::config_builder()
-        .http_status_as_error(false)
-        .max_redirects(0)
-        .timeout_connect(Some(Duration::from_secs(10)))
-        .timeout_per_read(Some(Duration::from_secs(30)))
-        .timeout_global(Some(Duration::from_secs(300)))
-        .build()
-        .into()
+/// One download after another from the deployed site, each bounded by `--connect-timeout`, by
+/// `--timeout` (plus 1 s per MB of the largest file read at once) and by a read that stalls that
+/// long, and all of them by `--total-timeout`: a site that drips its answers a byte at a time
+/// cannot hold the run longer than the user allowed.
+struct Fetcher {
+    agent: ureq::Agent,
+    timeouts: Timeouts,
+    deadline: Instant,
 }
 
-/// `Some(body)`, or `None` for 404.
-fn get(agent: &ureq::Agent, url: &str, limit: u64) -> anyhow::Result<Option<Vec<u8>>> {
-    let mut resp = agent
-        .get(url)
-        .call()
-        .with_context(|| format!("cannot fetch {url}; check the URL and the network"))?;
-    match resp.status().as_u16() {
-        200 => Ok(Some(
-            resp.body_mut()
-                .with_config()
-                .limit(limit)
-                .read_to_vec()
-                .with_context(|| format!("cannot read {url} (at most {limit} bytes)"))?,
-        )),
-        404 => Ok(None),
-        s => bail!("{url} answered HTTP {s}; check that --from is the deployed site's address"),
+impl Fetcher {
+    fn new(timeouts: Timeouts) -> Fetcher {
+        let agent = ureq::Agent::config_builder()
+            .http_status_as_error(false)
+            .max_redirects(0)
+            .timeout_connect(Some(timeouts.connect))
+            .timeout_per_read(Some(timeouts.request))
+            .build()
+            .into();
+        Fetcher {
+            agent,
+            timeouts,
+            deadline: Instant::now() + timeouts.total,
+        }
+    }
+
+    /// `Some(body)`, or `None` for 404.
+    fn get(&self, url: &str, limit: u64) -> anyhow::Result<Option<Vec<u8>>> {
+        let total = || {
+            anyhow::anyhow!(
+                "downloading from the deployed site did not finish within {}; raise --total-timeout (SCANLENS_S3_TOTAL_TIMEOUT)",
+                timeouts::human(self.timeouts.total)
+            )
+        };
+        let left = self.deadline.saturating_duration_since(Instant::now());
+        if left.is_zero() {
+            return Err(total());
+        }
+        // As for a bucket: a download's size is not known before, so allow for 64 MB.
+        let attempt = self.timeouts.attempt_limit(limit.min(64 << 20) as usize);
+        let timed_out = |e: &ureq::Error| matches!(e, ureq::Error::Timeout(_));
+        let explain = |e: ureq::Error| {
+            if !timed_out(&e) {
+                return anyhow::Error::new(e)
+                    .context(format!("cannot fetch {url}; check the URL and the network"));
+            }
+            if Instant::now() >= self.deadline {
+                return total();
+            }
+            anyhow::anyhow!(
+                "{url} did not answer within {}; check the URL and the network, or raise --timeout (SCANLENS_S3_TIMEOUT)",
+                timeouts::human(self.timeouts.request)
+            )
+        };
+        let mut resp = self
+            .agent
+            .get(url)
+            .config()
+            .timeout_global(Some(attempt.min(left)))
+            .build()
+            .call()
+            .map_err(explain)?;
+        match resp.status().as_u16() {
+            200 => Ok(Some(
+                resp.body_mut()
+                    .with_config()
+                    .limit(limit)
+                    .read_to_vec()
+                    .map_err(|e| match timed_out(&e) {
+                        true => explain(e),
+                        false => anyhow::Error::new(e)
+                            .context(format!("cannot read {url} (at most {limit} bytes)")),
+                    })?,
+            )),
+            404 => Ok(None),
+            s => bail!("{url} answered HTTP {s}; check that --from is the deployed site's address"),
+        }
     }
 }
 
 /// Downloads into `into` the report folders of the scans the deployed site lists and `have`
 /// lacks; returns them. A site not deployed yet (no data/site.json) gives none.
-pub fn download(from: &str, have: &SiteIndex, into: &Path) -> anyhow::Result<Vec<PathBuf>> {
+pub fn download(
+    from: &str,
+    have: &SiteIndex,
+    into: &Path,
+    timeouts: Timeouts,
+) -> anyhow::Result<Vec<PathBuf>> {
     let base = base(from)?;
-    let agent = agent();
+    let fetch = Fetcher::new(timeouts);
     let index_url = format!("{base}/{}", index::INDEX_PATH.join("/"));
-    let Some(bytes) = get(&agent, &index_url, INDEX_LIMIT)? else {
+    let Some(bytes) = fetch.get(&index_url, INDEX_LIMIT)? else {
         return Ok(Vec::new());
     };
     let deployed = index::parse(index_url.clone().into(), &bytes)?;
@@ -97,7 +153,7 @@ pub fn download(from: &str, have: &SiteIndex, into: &Path) -> anyhow::Result<Vec
                     image.slug.as_str(),
                     scan.id.as_str()
                 );
-                if let Some(body) = get(&agent, &url, FILE_LIMIT)? {
+                if let Some(body) = fetch.get(&url, FILE_LIMIT)? {
                     let path = folder.join(name);
                     std::fs::write(&path, body)
                         .with_context(|| format!("cannot write {}", path.display()))?;

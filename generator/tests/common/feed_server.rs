@@ -1,6 +1,6 @@
 //! A file server on 127.0.0.1 for `scanlens feeds fetch`: fixed answers by path (a body, a
-//! status, a redirect), one request per connection. `silent()` accepts connections and never
-//! answers, the publisher that hangs.
+//! status, a redirect, a body dripped a byte at a time), one request per connection. `silent()`
+//! accepts connections and never answers, the publisher that hangs.
 
 use std::collections::HashMap;
 use std::io::{BufRead, BufReader, Write};
@@ -13,6 +13,9 @@ pub enum Answer {
     Body(Vec<u8>),
     Status(u16),
     Redirect(String),
+    /// A 200 that promises a megabyte and sends one byte every 200 ms, for as long as the
+    /// client reads: every read makes progress, so only a limit on the whole transfer ends it.
+    Drip,
 }
 
 pub struct FeedServer {
@@ -71,10 +74,19 @@ fn serve(sock: TcpStream, routes: &HashMap<String, Answer>) {
         }
     }
     let path = request.split_whitespace().nth(1).unwrap_or("/");
+    if let Some(Answer::Drip) = routes.get(path) {
+        let mut sock = sock;
+        let _ = sock.write_all(b"HTTP/1.1 200 X\r\nContent-Length: 1000000\r\n\r\n");
+        while sock.write_all(b" ").and_then(|_| sock.flush()).is_ok() {
+            std::thread::sleep(std::time::Duration::from_millis(200));
+        }
+        return;
+    }
     let (status, extra, body) = match routes.get(path) {
         Some(Answer::Body(b)) => (200, String::new(), b.clone()),
         Some(Answer::Status(s)) => (*s, String::new(), b"no".to_vec()),
         Some(Answer::Redirect(to)) => (302, format!("Location: {to}\r\n"), Vec::new()),
+        Some(Answer::Drip) => unreachable!("answered above"),
         None => (404, String::new(), b"not found".to_vec()),
     };
     let mut sock = sock;
