@@ -457,7 +457,8 @@ fn query_help() -> String {
 
 const QUERY_HELP: &str = "The statement only reads: one SELECT (or WITH, VALUES, EXPLAIN, PRAGMA table_info); a statement \
 that would write or open files (INSERT, CREATE, ATTACH, VACUUM INTO, other pragmas, \
-load_extension) or a second statement is refused with exit 3, as is one that outlasts --timeout.\n\n\
+load_extension) or a second statement is refused with exit 3, as is one that outlasts --timeout \
+or answers with more than 256 MiB (one value: 64 MiB).\n\n\
 Example: scanlens query \"SELECT image, count(*) FROM findings WHERE severity = 'CRITICAL' GROUP BY image\" out/";
 
 #[derive(Debug, Args)]

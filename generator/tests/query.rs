@@ -172,6 +172,52 @@ fn query_stops_a_runaway_statement() {
     assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
 }
 
+/// An answer is held whole before it prints (the table aligns its columns), so its size is
+/// bounded: all its rows, and any one value SQLite makes for it. Refused in one line, exit 3.
+#[test]
+fn query_refuses_an_answer_too_large_to_hold() {
+    let dir = tempfile::tempdir().unwrap();
+    let Some(report) = report(dir.path()) else {
+        return;
+    };
+    let cases = [
+        (
+            "WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x+1 FROM c LIMIT 400000) \
+             SELECT x, printf('%.1000c', 'x') FROM c",
+            "answers with more than 256 MiB",
+        ),
+        (
+            "SELECT length(zeroblob(100000000))",
+            "makes a value of more than 64 MiB",
+        ),
+        (
+            "WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x+1 FROM c LIMIT 100000) \
+             SELECT length(group_concat(printf('%.1000c', 'x'))) FROM c",
+            "makes a value of more than 64 MiB",
+        ),
+    ];
+    for (sql, says) in cases {
+        let child = scanlens(&["query", "--timeout", "60s", sql, report.to_str().unwrap()])
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        let (o, _) = finish_within(child, Duration::from_secs(60));
+        assert_refused(&o, sql, says);
+        assert!(stderr(&o).contains("add LIMIT"), "{}", stderr(&o));
+        assert!(o.stdout.is_empty(), "nothing printed before the refusal");
+    }
+    // Below the limits, the same shapes answer.
+    let o = scanlens(&[
+        "query",
+        "SELECT length(group_concat(printf('%.1000c', 'x'))) FROM findings",
+        report.to_str().unwrap(),
+    ])
+    .output()
+    .unwrap();
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+}
+
 /// Enough rows that the writer meets the closed pipe (a pipe buffers 64 KiB).
 const MANY_ROWS: &str =
     "WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x+1 FROM c LIMIT 50000) \

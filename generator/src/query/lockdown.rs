@@ -30,6 +30,9 @@ const DESCRIBING_PRAGMAS: [&str; 11] = [
     "compile_options",
 ];
 
+/// The longest string, blob or row a statement may make.
+pub const VALUE_LIMIT: usize = 64 << 20;
+
 /// What the authorizer refused while the last statement was prepared, as the error's cause:
 /// SQLite itself only says "not authorized".
 #[derive(Clone, Default)]
@@ -55,6 +58,9 @@ pub fn apply(conn: &Connection) -> rusqlite::Result<Denied> {
     conn.set_db_config(DbConfig::SQLITE_DBCONFIG_DEFENSIVE, true)?;
     conn.set_db_config(DbConfig::SQLITE_DBCONFIG_TRUSTED_SCHEMA, false)?;
     conn.set_limit(Limit::SQLITE_LIMIT_ATTACHED, 0)?;
+    // One string, blob or row SQLite makes for an answer (`printf('%.*c', 500000000, 'x')`
+    // would take 500 MB before the first row is read).
+    conn.set_limit(Limit::SQLITE_LIMIT_LENGTH, VALUE_LIMIT as i32)?;
     let denied = Denied::default();
     let record = denied.clone();
     conn.authorizer(Some(move |ctx: AuthContext<'_>| {

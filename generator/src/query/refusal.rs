@@ -23,6 +23,18 @@ pub enum QueryError {
     Empty { sql: String },
     #[error("query stopped after {after:?}: `{sql}`; raise --timeout or narrow the query")]
     TimedOut { sql: String, after: Duration },
+    /// The answer, or one value in it, is more than a query may hold in memory.
+    #[error(
+        "query stopped: `{sql}` {what} more than {} MiB; add LIMIT, select fewer columns, or \
+         aggregate",
+        limit >> 20
+    )]
+    TooLarge {
+        sql: String,
+        /// `answers with` (all its rows) or `makes a value of` (one string or blob).
+        what: &'static str,
+        limit: usize,
+    },
     #[error(
         "sql error in `{sql}`: {detail}; query the table `findings` (columns: {})",
         COLUMNS.iter().map(|(c, _)| *c).collect::<Vec<_>>().join(", ")

@@ -10,7 +10,16 @@ use rusqlite::types::ValueRef;
 use rusqlite::{Batch, Connection, Statement};
 use std::time::Duration;
 
-/// The rows of `sql`, which must be exactly one read-only statement finishing within `timeout`.
+/// The most the rows of one answer may hold, counting each cell's text and its bookkeeping: the
+/// aligned table needs every row before it prints one, and a recursive CTE returns millions
+/// (8 M rows held 2.5 GB before this limit). Far above any question about findings.
+pub const RESULT_LIMIT: usize = 256 << 20;
+
+/// What one cell costs beyond its text (its `serde_json::Value` and the row's slot).
+const CELL_COST: usize = 32;
+
+/// The rows of `sql`, which must be exactly one read-only statement finishing within `timeout`
+/// and answering with at most [`RESULT_LIMIT`] bytes.
 pub fn run(
     conn: &Connection,
     sql: &str,
@@ -19,7 +28,13 @@ pub fn run(
 ) -> Result<Rows, QueryError> {
     let deadline = Deadline::arm(conn, timeout);
     let failed = |e: rusqlite::Error| {
-        if deadline.passed() {
+        if e.sqlite_error_code() == Some(rusqlite::ErrorCode::TooBig) {
+            QueryError::TooLarge {
+                sql: shown(sql),
+                what: "makes a value of",
+                limit: super::lockdown::VALUE_LIMIT,
+            }
+        } else if deadline.passed() {
             QueryError::TimedOut {
                 sql: shown(sql),
                 after: timeout,
@@ -56,28 +71,43 @@ pub fn run(
             cause,
         });
     }
-    collect(&mut stmt).map_err(failed)
+    match collect(&mut stmt, RESULT_LIMIT) {
+        Ok(Some(rows)) => Ok(rows),
+        Ok(None) => Err(QueryError::TooLarge {
+            sql: shown(sql),
+            what: "answers with",
+            limit: RESULT_LIMIT,
+        }),
+        Err(e) => Err(failed(e)),
+    }
 }
 
-fn collect(stmt: &mut Statement<'_>) -> rusqlite::Result<Rows> {
+/// The rows, or `None` once they hold more than `limit` bytes.
+fn collect(stmt: &mut Statement<'_>, limit: usize) -> rusqlite::Result<Option<Rows>> {
     let names: Vec<String> = stmt.column_names().iter().map(|s| s.to_string()).collect();
     let mut rows = Vec::new();
+    let mut held = 0usize;
     let mut q = stmt.query([])?;
     while let Some(r) = q.next()? {
         let mut vals = Vec::with_capacity(names.len());
         for i in 0..names.len() {
-            vals.push(match r.get_ref(i)? {
+            let v: serde_json::Value = match r.get_ref(i)? {
                 ValueRef::Null => serde_json::Value::Null,
                 ValueRef::Integer(n) => n.into(),
                 ValueRef::Real(f) => serde_json::Number::from_f64(f)
                     .map_or(serde_json::Value::Null, serde_json::Value::Number),
                 ValueRef::Text(t) => String::from_utf8_lossy(t).into_owned().into(),
                 ValueRef::Blob(b) => format!("<{} bytes>", b.len()).into(),
-            });
+            };
+            held += CELL_COST + v.as_str().map_or(0, str::len);
+            vals.push(v);
+        }
+        if held > limit {
+            return Ok(None);
         }
         rows.push(vals);
     }
-    Ok(Rows { names, rows })
+    Ok(Some(Rows { names, rows }))
 }
 
 /// SQLite's message without the SQL, which the error quotes already; what is left of the SQL in
