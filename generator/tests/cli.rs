@@ -460,3 +460,33 @@ fn severity_scopes_the_gate_and_summary_but_the_report_keeps_everything() {
         stderr(&o)
     );
 }
+
+/// `--out .` (or `..`, `/`) is the folder the command runs in or one above it, which a report
+/// folder replaced as a whole cannot be: refused as a command-line mistake (exit 2) before any
+/// input is read or feed fetched, naming the fix.
+#[test]
+fn an_out_folder_that_is_no_folder_of_its_own_is_refused_first() {
+    for out in [".", "..", "/"] {
+        for args in [
+            vec!["render", "missing-input.json", "--out", out],
+            vec![
+                "feeds",
+                "fetch",
+                "--out",
+                out,
+                "--kev-url",
+                "https://127.0.0.1:9/kev.json",
+            ],
+        ] {
+            let o = scanlens(&args);
+            let err = stderr(&o);
+            assert_eq!(o.status.code(), Some(2), "{args:?}: {err}");
+            assert_eq!(err.lines().count(), 1, "{args:?}: {err}");
+            assert!(
+                err.contains(&format!("--out {out} names no folder of its own"))
+                    && err.contains("--out scanlens-report"),
+                "{args:?}: {err}"
+            );
+        }
+    }
+}

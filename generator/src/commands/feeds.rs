@@ -47,6 +47,7 @@ pub fn run(cmd: FeedsCommand) -> anyhow::Result<u8> {
 }
 
 fn fetch(args: &FetchArgs, log: &mut dyn Write) -> anyhow::Result<u8> {
+    crate::output::check_out(&args.out)?;
     for url in [&args.kev_url, &args.epss_url] {
         if let Some(w) = download::plain_http_warning(url) {
             let _ = writeln!(log, "scanlens: warning: {w}");

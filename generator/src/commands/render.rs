@@ -10,6 +10,7 @@ pub fn run(mut args: RenderArgs) -> anyhow::Result<u8> {
     // Validate the gate before reading anything, so a typo costs no work.
     let policy = crate::gate::policy(&args.gate)?;
     let sarif_severities = crate::gate::severities("--sarif-severity", &args.sarif_severity)?;
+    crate::output::check_out(&args.out)?;
     if args.inputs.iter().filter(|p| p.as_os_str() == "-").count() > 1 {
         return Err(crate::exit::Usage(
             "`-` (standard input) can be read once; pass the other reports as files".into(),

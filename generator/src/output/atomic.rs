@@ -86,15 +86,30 @@ fn parent_of(path: &Path) -> PathBuf {
     }
 }
 
+/// Refuses an `--out` that names no folder of its own (`.`, `..`, `/`): the output replaces its
+/// folder as a whole, and those are the folder the command runs in or one above it. Commands
+/// check it before doing any work; the writer checks it again.
+pub fn check_out(out: &Path) -> Result<(), crate::exit::Usage> {
+    match out.file_name() {
+        Some(_) => Ok(()),
+        None => Err(crate::exit::Usage(format!(
+            "--out {} names no folder of its own, and the output replaces its folder as a whole; \
+             name a new or earlier output folder, such as --out scanlens-report",
+            out.display()
+        ))),
+    }
+}
+
 /// Like [`write_dir_atomically`], with `fill` writing the files into the (temporary) directory
 /// it is given, so that large files can be streamed rather than built in memory first.
 pub fn write_dir_atomically_with(
     out: &Path,
     fill: impl FnOnce(&Path) -> std::io::Result<()>,
 ) -> anyhow::Result<()> {
+    check_out(out)?;
     let name = out
         .file_name()
-        .with_context(|| format!("--out {} must name a directory", out.display()))?
+        .expect("checked")
         .to_string_lossy()
         .into_owned();
     let parent = parent_of(out);

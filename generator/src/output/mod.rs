@@ -7,7 +7,8 @@ pub mod ordered_file;
 pub mod tasks;
 
 pub use atomic::{
-    write_dir_atomically, write_dir_atomically_with, write_file_atomically, write_files_into,
+    check_out, write_dir_atomically, write_dir_atomically_with, write_file_atomically,
+    write_files_into,
 };
 pub use ordered_file::OrderedFile;
 pub use tasks::{run_tasks, Task};
