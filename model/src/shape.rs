@@ -119,7 +119,7 @@ fn quote(s: &str, max: usize) -> String {
             out.push('…');
             break;
         }
-        if c.is_control() || c == '`' {
+        if c.is_control() || c == '`' || invisible(c) {
             out.extend(c.escape_default());
         } else {
             out.push(c);
@@ -127,6 +127,12 @@ fn quote(s: &str, max: usize) -> String {
     }
     out.push('`');
     out
+}
+
+/// Characters a terminal shows as nothing, or that reorder what follows: quoted escaped, so
+/// that an error shows what the file holds.
+fn invisible(c: char) -> bool {
+    matches!(c, '\u{200b}'..='\u{200f}' | '\u{202a}'..='\u{202e}' | '\u{2060}'..='\u{2069}' | '\u{feff}')
 }
 
 #[derive(Deserialize, Default)]
@@ -189,7 +195,11 @@ fn describe_text(bytes: &[u8]) -> String {
     }
     let head = String::from_utf8_lossy(&bytes[..bytes.len().min(4096)]);
     let lower = head.to_ascii_lowercase();
-    if is_template(bytes) {
+    if bytes.starts_with(b"\xef\xbb\xbf") {
+        "not JSON: it starts with a byte order mark (U+FEFF), which JSON readers (trivy's too) \
+         refuse; save the file as UTF-8 without BOM"
+            .to_string()
+    } else if is_template(bytes) {
         TEMPLATE.to_string()
     } else if lower.starts_with("<!doctype html") || lower.starts_with("<html") {
         "this is an HTML page (trivy's html.tpl?), not JSON; re-run trivy with --format json"
@@ -318,6 +328,12 @@ mod tests {
         assert!(d("<?xml version=\"1.0\" ?>").contains("XML"));
         assert!(d("\nReport Summary\n\n┌────").contains("table output"));
         assert!(d("x (alpine 3.10)\n==============\nTotal: 1").contains("table output"));
+        assert!(d("\u{feff}{\"SchemaVersion\":2}").contains("byte order mark (U+FEFF)"));
+        assert!(
+            d("x\u{202e}\u{200b}y").contains("`x\\u{202e}\\u{200b}y`"),
+            "{}",
+            d("x\u{202e}\u{200b}y")
+        );
         let unknown = d(r#"{"foo":1,"bar\u0007":2}"#);
         assert!(
             unknown.contains("`bar\\u{7}`") && unknown.contains(FIX),
