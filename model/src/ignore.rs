@@ -123,8 +123,8 @@ pub fn first_match<'a>(
 const SPDX_AS_WRITTEN: &str = include_str!("spdx_ids.txt");
 
 /// The licenses of an SPDX expression joined by `AND` / `OR` (or of one license in brackets),
-/// or `None` when `expr` is not an expression, or holds anything Trivy would compare in another form than it
-/// is written.
+/// or `None` when `expr` is not an expression, or holds anything Trivy would compare in another
+/// form than it is written.
 ///
 /// Trivy (`MatchLicense` in `pkg/result/ignore.go`) parses the expression, normalises each
 /// license (`GPLv2` → `GPL-2.0-only`, `mit` → `MIT`, `Apache License 2.0` → `Apache-2.0`) with

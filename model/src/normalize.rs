@@ -492,7 +492,6 @@ pub(crate) fn layer_fn<'a>(
     }
 }
 
-/// What every finding of result `r` repeats (its artifact index is set by the builder).
 /// Where the packages of one result are listed (`Packages[].Locations`), by name and version:
 /// the first package listed under a name and version answers for it, as Trivy's SARIF writer
 /// looks it up. Empty when no package of the result has a place, as in image scans.
@@ -528,6 +527,7 @@ impl PackageLines {
     }
 }
 
+/// What every finding of result `r` repeats (its artifact index is set by the builder).
 pub(crate) fn result_base(r: &trivy::TrivyResult) -> Finding {
     Finding {
         target: r.target.clone(),

@@ -43,8 +43,9 @@ fn base(from: &str) -> anyhow::Result<String> {
 }
 
 /// One download after another from the deployed site, each bounded by `--connect-timeout`, by
-/// `--timeout` (plus 1 s per MB of the largest file read at once) and by a read that stalls that
-/// long, and all of them by `--total-timeout`: a site that drips its answers a byte at a time
+/// `--timeout` plus 64 s (1 s per MB of the 64 MB a bucket download is allowed, the size not
+/// being known before) and by a read that stalls `--timeout`, and all of them by
+/// `--total-timeout`: a site that drips its answers a byte at a time
 /// cannot hold the run longer than the user allowed.
 struct Fetcher {
     agent: ureq::Agent,
