@@ -360,10 +360,11 @@ pub struct GateArgs {
     #[arg(long, value_name = "SCORE", value_parser = probability)]
     pub fail_on_epss: Option<f64>,
 
-    /// Exit code when the gate trips (0 reports without failing; 2 and 3 are taken by usage
-    /// errors and failures)
-    #[arg(long, default_value_t = crate::exit::GATE, value_name = "N", value_parser = gate_exit_code)]
-    pub exit_code: u8,
+    /// Exit code when the gate trips [default: 1] (0 reports without failing; 2 and 3 are
+    /// taken by usage errors and failures). Given alone, as in Trivy, it sets the gate: any
+    /// counted finding (at --severity, every severity by default) fails
+    #[arg(long, value_name = "N", value_parser = gate_exit_code)]
+    pub exit_code: Option<u8>,
 }
 
 /// `--fail-on-epss`: an EPSS score, which is a probability.

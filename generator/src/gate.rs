@@ -6,11 +6,28 @@ use scanlens_model::gate::{GatePolicy, PkgType};
 use scanlens_model::{GateResult, Severity};
 
 pub fn policy(args: &GateArgs) -> anyhow::Result<GatePolicy> {
-    let fail_on = severities("--fail-on", &args.fail_on)?;
+    let mut fail_on = severities("--fail-on", &args.fail_on)?;
+    if !args.fail_on.is_empty() && fail_on.is_empty() {
+        // `--fail-on "$SEVERITIES"` with the variable unset would pass every build.
+        return Err(crate::exit::Usage(
+            "--fail-on is empty; name the severities that fail (--fail-on HIGH,CRITICAL), or leave the option out for no gate".into(),
+        )
+        .into());
+    }
     let mut scope = severities("--severity", &args.severity)?;
     if scope.len() == Severity::ALL.len() {
         // Every severity (trivy-action's default `severity`) is no scope at all.
         scope.clear();
+    }
+    // Trivy's `--exit-code N` alone fails on any finding it shows (those at `--severity`): the
+    // same command line means the same gate here.
+    let other_rule = args.fail_on_kev || args.fail_on_epss.is_some();
+    if fail_on.is_empty() && !other_rule && args.exit_code.is_some_and(|c| c != crate::exit::OK) {
+        fail_on = if scope.is_empty() {
+            Severity::ALL.to_vec()
+        } else {
+            scope.clone()
+        };
     }
     let mut pkg_types = Vec::new();
     for t in args.pkg_types.iter().filter(|s| !s.trim().is_empty()) {
@@ -37,6 +54,15 @@ pub fn policy(args: &GateArgs) -> anyhow::Result<GatePolicy> {
         fail_on_epss: args.fail_on_epss,
         glob_work: Default::default(),
     })
+}
+
+/// The process's exit code for a verdict: `--exit-code` (1 by default) when the gate failed.
+pub fn exit_code(args: &GateArgs, failed: bool) -> u8 {
+    if failed {
+        args.exit_code.unwrap_or(crate::exit::GATE)
+    } else {
+        crate::exit::OK
+    }
 }
 
 /// Applies `policy` to `report`, refusing the run when matching the ignore files' paths ran out of

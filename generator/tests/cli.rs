@@ -490,3 +490,14 @@ fn an_out_folder_that_is_no_folder_of_its_own_is_refused_first() {
         }
     }
 }
+
+/// An unset variable in `--fail-on "$SEVERITIES"` would pass every build: refused, exit 2.
+#[test]
+fn an_empty_fail_on_is_refused_rather_than_no_gate() {
+    for empty in ["", ",", " , "] {
+        let o = scanlens(&["render", "missing.json", "--out", "o", "--fail-on", empty]);
+        let err = stderr(&o);
+        assert_eq!(o.status.code(), Some(2), "{empty:?}: {err}");
+        assert!(err.contains("--fail-on is empty"), "{err}");
+    }
+}

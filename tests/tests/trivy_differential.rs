@@ -1320,3 +1320,71 @@ fn sarif_locations_are_trivys() {
         "the corpus located only {beyond} results beyond line 1"
     );
 }
+
+/// Trivy's `--exit-code 1` (with or without `--severity`) given to Scanlens as it stands, without
+/// `--fail-on`: for every corpus report and severity set, Scanlens's exit code is Trivy's.
+#[test]
+fn exit_code_alone_gates_as_in_trivy() {
+    use clap::Parser;
+    if !e2e() {
+        return;
+    }
+    let Some(fixtures) = common::fixtures() else {
+        return;
+    };
+    let trivy = require!(trivy());
+    let work = TempDir::new("differential-exit-code").unwrap();
+    let cases = cases(&trivy, &fixtures, work.path());
+    let severities = ["", "CRITICAL", "HIGH,CRITICAL", "LOW", "UNKNOWN,MEDIUM"];
+    let jobs: Vec<(usize, &str)> = (0..cases.len())
+        .flat_map(|c| severities.iter().map(move |s| (c, *s)))
+        .collect();
+    let failed_somewhere = std::sync::atomic::AtomicUsize::new(0);
+    let failures = in_parallel(&jobs, |(c, sev)| {
+        let case = &cases[*c];
+        let mut args = vec!["--exit-code", "1"];
+        if !sev.is_empty() {
+            args.extend(["--severity", sev]);
+        }
+        let out = Command::new(&trivy)
+            .args(["convert", "--config", "", "--quiet", "--format", "json"])
+            .args(["--ignorefile", "", "--output", "/dev/null"])
+            .args(&args)
+            .arg(&case.path)
+            .current_dir(work.path())
+            .env_clear()
+            .env("HOME", work.path())
+            .output()
+            .unwrap();
+        let theirs = out.status.code();
+        let cli = scanlens::cli::Cli::try_parse_from(
+            ["scanlens", "render", "in.json", "--out", "out"]
+                .into_iter()
+                .chain(args.iter().copied()),
+        )
+        .unwrap();
+        let scanlens::cli::Command::Render(render) = cli.command else {
+            panic!("not render")
+        };
+        let policy = scanlens::gate::policy(&render.gate).unwrap();
+        let mut report = case.report.clone();
+        let verdict = policy.apply(&mut report);
+        let ours = scanlens::gate::exit_code(&render.gate, verdict.failed);
+        failed_somewhere.fetch_add(usize::from(ours != 0), std::sync::atomic::Ordering::Relaxed);
+        if theirs == Some(i32::from(ours)) {
+            Vec::new()
+        } else {
+            vec![format!(
+                "{} with {args:?}: trivy exits {theirs:?}, scanlens {ours}",
+                case.name
+            )]
+        }
+    });
+    let failed = failed_somewhere.into_inner();
+    eprintln!(
+        "--exit-code alone: {} (report, severities) pairs, {failed} failing",
+        jobs.len()
+    );
+    assert_none("--exit-code alone", failures, jobs.len());
+    assert!(failed > 50, "too few gates tripped to tell: {failed}");
+}

@@ -1,6 +1,6 @@
 //! `scanlens render`: Trivy JSON files in, a report directory and a verdict out.
 
-use crate::cli::{GateArgs, RenderArgs};
+use crate::cli::RenderArgs;
 use crate::renderer::Outputs;
 use scanlens_model::Report;
 use std::io::Write;
@@ -53,7 +53,7 @@ pub fn run(mut args: RenderArgs) -> anyhow::Result<u8> {
     print_outcome(&report, &args.out);
     // The process ends here; freeing a few million strings one by one would only delay the exit.
     std::mem::forget(report);
-    Ok(exit_code(&args.gate, verdict.failed))
+    Ok(crate::gate::exit_code(&args.gate, verdict.failed))
 }
 
 /// Marks the layers of every scanned image that `base` (an image the engine holds) has.
@@ -68,14 +68,6 @@ fn mark_base_image(report: &mut Report, base: &str) -> anyhow::Result<()> {
         }
     }
     Ok(())
-}
-
-pub fn exit_code(gate: &GateArgs, failed: bool) -> u8 {
-    if failed {
-        gate.exit_code
-    } else {
-        crate::exit::OK
-    }
 }
 
 /// The commit a CI system is building, from its own variables.

@@ -263,7 +263,7 @@ fn scan_one(
     };
     super::render::write_report(&report, dir, &outputs, log)?;
     super::render::print_outcome(&report, dir);
-    Ok(super::render::exit_code(&args.gate, verdict.failed))
+    Ok(crate::gate::exit_code(&args.gate, verdict.failed))
 }
 
 fn options(args: &ScanArgs) -> Options {

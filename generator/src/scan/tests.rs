@@ -108,10 +108,7 @@ impl Setup {
             out: Some(self.out()),
             docker_bin: "docker".into(),
             trivy_bin: "trivy".into(),
-            gate: crate::cli::GateArgs {
-                exit_code: crate::exit::GATE,
-                ..Default::default()
-            },
+            gate: crate::cli::GateArgs::default(),
             ..Default::default()
         }
     }
@@ -179,7 +176,7 @@ fn success_writes_raw_and_rendered_files() {
     let fake = Fake::new(Answer::Exit(0, "Step 1/1 : FROM scratch"), Answer::Report);
     let mut args = s.args("Fix ::app:e2e");
     args.gate.fail_on = vec!["HIGH".into()];
-    args.gate.exit_code = 7;
+    args.gate.exit_code = Some(7);
     let (code, log) = run(&fake, &args);
     assert_eq!(code, 7, "{log}");
     let dir = s.out().join("app-e2e");
