@@ -234,3 +234,60 @@ fn fingerprints_survive_a_new_tag() {
         "scanlens/local/app-debian/"
     );
 }
+
+/// GitHub shows results sharing a fingerprint as one alert. The same check at two lines of one
+/// chart (Trivy's helm golden: KSV-0118 at lines 17 and 19) is two alerts, so two fingerprints;
+/// the first keeps the one it has alone, so its alert lives on when the other goes.
+#[test]
+fn findings_at_different_places_are_different_alerts() {
+    let Some(root) = common::fixtures() else {
+        return;
+    };
+    let report =
+        scanlens::input::read_reports(&[root.join("trivy-golden/helm.json.golden")]).unwrap();
+    let sarif_of = |report: &scanlens_model::Report| -> Vec<(String, u64, String)> {
+        let category = scanlens::sarif::default_category(report);
+        let v: Value =
+            serde_json::from_slice(&scanlens::sarif::render(report, &category).bytes).unwrap();
+        v["runs"][0]["results"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|r| {
+                (
+                    r["ruleId"].as_str().unwrap().to_string(),
+                    r["locations"][0]["physicalLocation"]["region"]["startLine"]
+                        .as_u64()
+                        .unwrap(),
+                    r["partialFingerprints"]["scanlens/v1"]
+                        .as_str()
+                        .unwrap()
+                        .to_string(),
+                )
+            })
+            .collect()
+    };
+    let all = sarif_of(&report);
+    let twice: Vec<&(String, u64, String)> = all.iter().filter(|r| r.0 == "KSV-0118").collect();
+    assert_eq!(twice.len(), 2, "{all:?}");
+    assert_ne!(twice[0].1, twice[1].1, "two lines");
+    assert_ne!(twice[0].2, twice[1].2, "two alerts");
+    let prints: std::collections::HashSet<&String> = all.iter().map(|r| &r.2).collect();
+    assert_eq!(
+        prints.len(),
+        all.len(),
+        "every result its own alert: {all:?}"
+    );
+
+    // The first alone: the same fingerprint as beside the second.
+    let mut first_alone = report.clone();
+    let second_line = twice[1].1;
+    first_alone.findings.retain(|f| {
+        !(f.id == "KSV-0118"
+            && f.misconfiguration.as_ref().and_then(|m| m.start_line) == Some(second_line))
+    });
+    let alone = sarif_of(&first_alone);
+    let kept: Vec<_> = alone.iter().filter(|r| r.0 == "KSV-0118").collect();
+    assert_eq!(kept.len(), 1);
+    assert_eq!(kept[0].2, twice[0].2);
+}

@@ -150,13 +150,16 @@ fn build<'a>(
     let mut rules: Vec<Rule<'a>> = Vec::new();
     let mut rule_index: HashMap<Cow<str>, usize> = HashMap::new();
     let mut results = Vec::with_capacity(findings.len());
+    let mut prints = Prints::default();
     for f in findings {
         let id = rule_id(f);
         let index = *rule_index.entry(id.clone()).or_insert_with(|| {
             rules.push(rule(top[&id], cap, in_kev.contains(&id)));
             rules.len() - 1
         });
-        results.push(result(report, f, index));
+        let mut r = result(report, f, index);
+        r.partial_fingerprints.scanlens = distinct(r.partial_fingerprints.scanlens, f, &mut prints);
+        results.push(r);
     }
     let first = report.artifacts.first();
     let trivy_version = report
@@ -413,14 +416,57 @@ fn valid_lines(start: Option<u64>, end: Option<u64>) -> (u64, u64) {
 /// A stable identity across scans and tags ([`Identity`]), so GitHub keeps one alert, and its
 /// dismissal, per finding.
 fn fingerprint(id: &Identity) -> String {
+    digest(id.parts())
+}
+
+/// The first 16 bytes of the SHA-256 of `parts`, each ended by a zero byte, in hex.
+fn digest<'a>(parts: impl IntoIterator<Item = &'a str>) -> String {
     use sha2::{Digest, Sha256};
     let mut h = Sha256::new();
-    for part in id.parts() {
+    for part in parts {
         h.update(part.as_bytes());
         h.update([0]);
     }
     let digest = h.finalize();
     digest[..16].iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// The fingerprints given in one run, by identity and place.
+#[derive(Default)]
+struct Prints {
+    by_place: HashMap<(String, [String; 4]), String>,
+    used: HashSet<String>,
+}
+
+/// `base` (the finding's [`Identity`]), unless a result of this run at another place already
+/// has it: GitHub shows results with one fingerprint as one alert, and the identity leaves out
+/// what tells apart the same check on two lines, or one CVE in two versions of a package. The
+/// first keeps the identity's, so its alert lives on across scans; one at another place (its
+/// version, path, file and lines) gets the identity with that place. The same finding twice
+/// keeps one fingerprint, and one alert, as Trivy keeps one of two duplicates.
+fn distinct(base: String, f: &Finding, prints: &mut Prints) -> String {
+    let pkg = f.package.as_deref();
+    let place = [
+        pkg.map_or("", |p| p.installed_version.as_str()).to_string(),
+        pkg.and_then(|p| p.path.clone()).unwrap_or_default(),
+        f.license
+            .as_ref()
+            .map_or("", |l| l.file_path.as_str())
+            .to_string(),
+        format!("{:?}", lines(f)),
+    ];
+    let key = (base, place);
+    if let Some(given) = prints.by_place.get(&key) {
+        return given.clone();
+    }
+    let given = if prints.used.insert(key.0.clone()) {
+        key.0.clone()
+    } else {
+        digest(std::iter::once(key.0.as_str()).chain(key.1.iter().map(String::as_str)))
+    };
+    prints.used.insert(given.clone());
+    prints.by_place.insert(key, given.clone());
+    given
 }
 
 fn trim(s: &str, cap: Option<usize>) -> &str {
