@@ -501,3 +501,30 @@ fn an_empty_fail_on_is_refused_rather_than_no_gate() {
         assert!(err.contains("--fail-on is empty"), "{err}");
     }
 }
+
+/// A job moved from trivy may still set TRIVY_EXIT_CODE or TRIVY_SEVERITY; render reads none of
+/// its variables and says which option to use instead.
+#[test]
+fn render_names_the_trivy_variables_it_does_not_read() {
+    let Some(fx) = common::fixtures() else {
+        return;
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let o = Command::new(env!("CARGO_BIN_EXE_scanlens"))
+        .args(["render", "--out"])
+        .arg(dir.path().join("out"))
+        .arg(fx.join("local-trivy-0.76/debian-image-vuln-secret.json"))
+        .env("TRIVY_EXIT_CODE", "1")
+        .env("TRIVY_SEVERITY", "CRITICAL")
+        .output()
+        .unwrap();
+    let err = stderr(&o);
+    assert_eq!(o.status.code(), Some(0), "{err}");
+    assert!(
+        err.contains(
+            "TRIVY_EXIT_CODE is set, but render reads no trivy variables; use --exit-code"
+        ),
+        "{err}"
+    );
+    assert!(err.contains("TRIVY_SEVERITY is set"), "{err}");
+}

@@ -11,6 +11,13 @@ pub fn run(mut args: RenderArgs) -> anyhow::Result<u8> {
     let policy = crate::gate::policy(&args.gate)?;
     let sarif_severities = crate::gate::severities("--sarif-severity", &args.sarif_severity)?;
     crate::output::check_out(&args.out)?;
+    // A CI job moved from trivy may still set its variables; render reads none of them, and says
+    // so rather than gate by another rule than the job meant.
+    for (var, instead) in crate::scan::TRIVY_FILTER_VARS {
+        if std::env::var_os(var).is_some_and(|v| !v.is_empty()) {
+            eprintln!("scanlens: {var} is set, but render reads no trivy variables; use {instead}");
+        }
+    }
     if args.inputs.iter().filter(|p| p.as_os_str() == "-").count() > 1 {
         return Err(crate::exit::Usage(
             "`-` (standard input) can be read once; pass the other reports as files".into(),

@@ -44,7 +44,7 @@ pub const TRIVY_FILTER_VARS: &[(&str, &str)] = &[
     ("TRIVY_IGNORE_UNFIXED", "--ignore-unfixed"),
     ("TRIVY_IGNORE_STATUS", "--ignore-unfixed"),
     ("TRIVY_IGNORE_POLICY", "--ignorefile"),
-    ("TRIVY_SEVERITY", "--fail-on"),
+    ("TRIVY_SEVERITY", "--severity"),
     ("TRIVY_PKG_TYPES", "--pkg-types"),
     ("TRIVY_IGNORED_LICENSES", "--ignorefile"),
     ("TRIVY_EXIT_CODE", "--exit-code"),
