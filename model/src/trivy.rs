@@ -26,7 +26,7 @@ pub struct TopLevel {
     pub artifact_name: Option<String>,
     #[serde(rename = "ArtifactType")]
     pub artifact_type: Option<String>,
-    #[serde(rename = "Metadata")]
+    #[serde(rename = "Metadata", deserialize_with = "null_as_default")]
     pub metadata: Metadata,
     #[serde(rename = "Results", deserialize_with = "null_as_default")]
     pub results: Option<Vec<TrivyResult>>,
@@ -48,22 +48,22 @@ pub struct TopLevel {
 #[derive(Debug, Default, Deserialize)]
 #[serde(default)]
 pub struct TrivyInfo {
-    #[serde(rename = "Version")]
+    #[serde(rename = "Version", deserialize_with = "null_as_default")]
     pub version: String,
 }
 
 #[derive(Debug, Default, Deserialize)]
 #[serde(default)]
 pub struct K8sResource {
-    #[serde(rename = "Namespace")]
+    #[serde(rename = "Namespace", deserialize_with = "null_as_default")]
     pub namespace: String,
-    #[serde(rename = "Kind")]
+    #[serde(rename = "Kind", deserialize_with = "null_as_default")]
     pub kind: String,
-    #[serde(rename = "Name")]
+    #[serde(rename = "Name", deserialize_with = "null_as_default")]
     pub name: String,
     #[serde(rename = "Results", deserialize_with = "null_as_default")]
     pub results: Vec<TrivyResult>,
-    #[serde(rename = "Error")]
+    #[serde(rename = "Error", deserialize_with = "null_as_default")]
     pub error: String,
 }
 
@@ -84,7 +84,7 @@ pub struct Metadata {
     pub repo_digests: Vec<String>,
     #[serde(rename = "Reference")]
     pub reference: Option<String>,
-    #[serde(rename = "ImageConfig")]
+    #[serde(rename = "ImageConfig", deserialize_with = "null_as_default")]
     pub image_config: ImageConfig,
     #[serde(rename = "RepoURL")]
     pub repo_url: Option<String>,
@@ -97,11 +97,11 @@ pub struct Metadata {
 #[derive(Debug, Default, Deserialize)]
 #[serde(default)]
 pub struct Os {
-    #[serde(rename = "Family")]
+    #[serde(rename = "Family", deserialize_with = "null_as_default")]
     pub family: String,
-    #[serde(rename = "Name")]
+    #[serde(rename = "Name", deserialize_with = "null_as_default")]
     pub name: String,
-    #[serde(rename = "EOSL")]
+    #[serde(rename = "EOSL", deserialize_with = "null_as_default")]
     pub eosl: bool,
 }
 
@@ -111,6 +111,7 @@ pub struct ImageConfig {
     pub architecture: Option<String>,
     #[serde(deserialize_with = "null_as_default")]
     pub history: Vec<History>,
+    #[serde(deserialize_with = "null_as_default")]
     pub rootfs: RootFs,
 }
 
@@ -118,6 +119,7 @@ pub struct ImageConfig {
 #[serde(default)]
 pub struct History {
     pub created_by: Option<String>,
+    #[serde(deserialize_with = "null_as_default")]
     pub empty_layer: bool,
 }
 
@@ -131,11 +133,11 @@ pub struct RootFs {
 #[derive(Debug, Default, Deserialize)]
 #[serde(default)]
 pub struct TrivyResult {
-    #[serde(rename = "Target")]
+    #[serde(rename = "Target", deserialize_with = "null_as_default")]
     pub target: String,
-    #[serde(rename = "Class")]
+    #[serde(rename = "Class", deserialize_with = "null_as_default")]
     pub class: String,
-    #[serde(rename = "Type")]
+    #[serde(rename = "Type", deserialize_with = "null_as_default")]
     pub kind: String,
     #[serde(rename = "Packages", deserialize_with = "null_as_default")]
     pub packages: Vec<Package>,
@@ -233,11 +235,11 @@ pub struct PkgIdentifier {
 #[derive(Debug, Default, Deserialize)]
 #[serde(default)]
 pub struct DataSource {
-    #[serde(rename = "ID")]
+    #[serde(rename = "ID", deserialize_with = "null_as_default")]
     pub id: String,
-    #[serde(rename = "Name")]
+    #[serde(rename = "Name", deserialize_with = "null_as_default")]
     pub name: String,
-    #[serde(rename = "URL")]
+    #[serde(rename = "URL", deserialize_with = "null_as_default")]
     pub url: String,
 }
 
@@ -262,21 +264,21 @@ pub struct Cvss {
 #[derive(Debug, Default, Deserialize)]
 #[serde(default)]
 pub struct Vulnerability {
-    #[serde(rename = "VulnerabilityID")]
+    #[serde(rename = "VulnerabilityID", deserialize_with = "null_as_default")]
     pub vulnerability_id: String,
     #[serde(rename = "VendorIDs", deserialize_with = "null_as_default")]
     pub vendor_ids: Vec<String>,
     #[serde(rename = "PkgID")]
     pub pkg_id: Option<String>,
-    #[serde(rename = "PkgName")]
+    #[serde(rename = "PkgName", deserialize_with = "null_as_default")]
     pub pkg_name: String,
     #[serde(rename = "PkgPath")]
     pub pkg_path: Option<String>,
-    #[serde(rename = "PkgIdentifier")]
+    #[serde(rename = "PkgIdentifier", deserialize_with = "null_as_default")]
     pub pkg_identifier: PkgIdentifier,
-    #[serde(rename = "InstalledVersion")]
+    #[serde(rename = "InstalledVersion", deserialize_with = "null_as_default")]
     pub installed_version: String,
-    #[serde(rename = "FixedVersion")]
+    #[serde(rename = "FixedVersion", deserialize_with = "null_as_default")]
     pub fixed_version: String,
     #[serde(rename = "Status")]
     pub status: Option<String>,
@@ -290,11 +292,11 @@ pub struct Vulnerability {
     pub data_source: Option<DataSource>,
     #[serde(rename = "Fingerprint")]
     pub fingerprint: Option<String>,
-    #[serde(rename = "Title")]
+    #[serde(rename = "Title", deserialize_with = "null_as_default")]
     pub title: String,
-    #[serde(rename = "Description")]
+    #[serde(rename = "Description", deserialize_with = "null_as_default")]
     pub description: String,
-    #[serde(rename = "Severity")]
+    #[serde(rename = "Severity", deserialize_with = "null_as_default")]
     pub severity: String,
     #[serde(rename = "CweIDs", deserialize_with = "null_as_default")]
     pub cwe_ids: Vec<String>,
@@ -349,35 +351,35 @@ impl<'de> Deserialize<'de> for VendorSeverity {
 #[derive(Debug, Default, Deserialize)]
 #[serde(default)]
 pub struct Misconfiguration {
-    #[serde(rename = "Type")]
+    #[serde(rename = "Type", deserialize_with = "null_as_default")]
     pub kind: String,
-    #[serde(rename = "ID")]
+    #[serde(rename = "ID", deserialize_with = "null_as_default")]
     pub id: String,
     #[serde(rename = "AVDID")]
     pub avd_id: Option<String>,
-    #[serde(rename = "Title")]
+    #[serde(rename = "Title", deserialize_with = "null_as_default")]
     pub title: String,
-    #[serde(rename = "Description")]
+    #[serde(rename = "Description", deserialize_with = "null_as_default")]
     pub description: String,
-    #[serde(rename = "Message")]
+    #[serde(rename = "Message", deserialize_with = "null_as_default")]
     pub message: String,
     #[serde(rename = "Namespace")]
     pub namespace: Option<String>,
     #[serde(rename = "Query")]
     pub query: Option<String>,
-    #[serde(rename = "Resolution")]
+    #[serde(rename = "Resolution", deserialize_with = "null_as_default")]
     pub resolution: String,
-    #[serde(rename = "Severity")]
+    #[serde(rename = "Severity", deserialize_with = "null_as_default")]
     pub severity: String,
     #[serde(rename = "PrimaryURL")]
     pub primary_url: Option<String>,
     #[serde(rename = "References", deserialize_with = "null_as_default")]
     pub references: Vec<String>,
-    #[serde(rename = "Status")]
+    #[serde(rename = "Status", deserialize_with = "null_as_default")]
     pub status: String,
     #[serde(rename = "Layer")]
     pub layer: Option<Layer>,
-    #[serde(rename = "CauseMetadata")]
+    #[serde(rename = "CauseMetadata", deserialize_with = "null_as_default")]
     pub cause_metadata: CauseMetadata,
 }
 
@@ -394,7 +396,7 @@ pub struct CauseMetadata {
     pub start_line: Option<u64>,
     #[serde(rename = "EndLine")]
     pub end_line: Option<u64>,
-    #[serde(rename = "Code")]
+    #[serde(rename = "Code", deserialize_with = "null_as_default")]
     pub code: Code,
 }
 
@@ -408,34 +410,34 @@ pub struct Code {
 #[derive(Debug, Default, Deserialize)]
 #[serde(default)]
 pub struct Line {
-    #[serde(rename = "Number")]
+    #[serde(rename = "Number", deserialize_with = "null_as_default")]
     pub number: u64,
-    #[serde(rename = "Content")]
+    #[serde(rename = "Content", deserialize_with = "null_as_default")]
     pub content: String,
-    #[serde(rename = "IsCause")]
+    #[serde(rename = "IsCause", deserialize_with = "null_as_default")]
     pub is_cause: bool,
-    #[serde(rename = "Truncated")]
+    #[serde(rename = "Truncated", deserialize_with = "null_as_default")]
     pub truncated: bool,
 }
 
 #[derive(Debug, Default, Deserialize)]
 #[serde(default)]
 pub struct Secret {
-    #[serde(rename = "RuleID")]
+    #[serde(rename = "RuleID", deserialize_with = "null_as_default")]
     pub rule_id: String,
-    #[serde(rename = "Category")]
+    #[serde(rename = "Category", deserialize_with = "null_as_default")]
     pub category: String,
-    #[serde(rename = "Severity")]
+    #[serde(rename = "Severity", deserialize_with = "null_as_default")]
     pub severity: String,
-    #[serde(rename = "Title")]
+    #[serde(rename = "Title", deserialize_with = "null_as_default")]
     pub title: String,
     #[serde(rename = "StartLine")]
     pub start_line: Option<u64>,
     #[serde(rename = "EndLine")]
     pub end_line: Option<u64>,
-    #[serde(rename = "Code")]
+    #[serde(rename = "Code", deserialize_with = "null_as_default")]
     pub code: Code,
-    #[serde(rename = "Match")]
+    #[serde(rename = "Match", deserialize_with = "null_as_default")]
     pub r#match: String,
     #[serde(rename = "Offset")]
     pub offset: Option<u64>,
@@ -446,21 +448,21 @@ pub struct Secret {
 #[derive(Debug, Default, Deserialize)]
 #[serde(default)]
 pub struct License {
-    #[serde(rename = "Severity")]
+    #[serde(rename = "Severity", deserialize_with = "null_as_default")]
     pub severity: String,
-    #[serde(rename = "Category")]
+    #[serde(rename = "Category", deserialize_with = "null_as_default")]
     pub category: String,
-    #[serde(rename = "PkgName")]
+    #[serde(rename = "PkgName", deserialize_with = "null_as_default")]
     pub pkg_name: String,
-    #[serde(rename = "FilePath")]
+    #[serde(rename = "FilePath", deserialize_with = "null_as_default")]
     pub file_path: String,
-    #[serde(rename = "Name")]
+    #[serde(rename = "Name", deserialize_with = "null_as_default")]
     pub name: String,
-    #[serde(rename = "Text")]
+    #[serde(rename = "Text", deserialize_with = "null_as_default")]
     pub text: String,
     #[serde(rename = "Confidence", deserialize_with = "lenient_f64")]
     pub confidence: Option<f64>,
-    #[serde(rename = "Link")]
+    #[serde(rename = "Link", deserialize_with = "null_as_default")]
     pub link: String,
 }
 
@@ -468,13 +470,13 @@ pub struct License {
 #[derive(Debug, Default, Deserialize)]
 #[serde(default)]
 pub struct ModifiedFinding {
-    #[serde(rename = "Type")]
+    #[serde(rename = "Type", deserialize_with = "null_as_default")]
     pub kind: String,
-    #[serde(rename = "Status")]
+    #[serde(rename = "Status", deserialize_with = "null_as_default")]
     pub status: String,
-    #[serde(rename = "Statement")]
+    #[serde(rename = "Statement", deserialize_with = "null_as_default")]
     pub statement: String,
-    #[serde(rename = "Source")]
+    #[serde(rename = "Source", deserialize_with = "null_as_default")]
     pub source: String,
     #[serde(rename = "Finding")]
     pub finding: serde_json::Value,

@@ -1388,3 +1388,61 @@ fn exit_code_alone_gates_as_in_trivy() {
     assert_none("--exit-code alone", failures, jobs.len());
     assert!(failed > 50, "too few gates tripped to tell: {failed}");
 }
+
+/// `null` where Trivy's Go types read a string, a struct or a list (hand-edited reports, other
+/// tools' output): Trivy reads it as empty, and so does Scanlens, finding for finding.
+#[test]
+fn nulls_trivy_reads_as_empty_are_read_as_empty() {
+    if !e2e() {
+        return;
+    }
+    let trivy = require!(trivy());
+    let work = TempDir::new("differential-nulls").unwrap();
+    let docs = [
+        json!({"SchemaVersion": 2, "ArtifactName": "x", "ArtifactType": "filesystem", "Metadata": null,
+            "Results": [
+                {"Target": "a", "Class": "lang-pkgs", "Type": "npm", "Packages": null,
+                 "Vulnerabilities": [{"VulnerabilityID": "CVE-1", "PkgName": null, "InstalledVersion": null,
+                     "Severity": null, "Title": null, "Layer": null, "CVSS": null}]},
+                {"Target": "Dockerfile", "Class": "config", "Type": "dockerfile",
+                 "Misconfigurations": [{"ID": "DS-0002", "Status": "FAIL", "Severity": "HIGH", "Message": null,
+                     "CauseMetadata": null}]},
+                {"Target": "s", "Class": "secret",
+                 "Secrets": [{"RuleID": "r", "Severity": "HIGH", "Title": null, "Match": null, "Code": null,
+                     "StartLine": null}]}]}),
+        json!({"SchemaVersion": 2, "ArtifactName": "x", "ArtifactType": "container_image",
+            "Metadata": {"OS": null, "ImageConfig": null, "RepoTags": null},
+            "Results": [
+                {"Target": "a", "Class": "os-pkgs", "Type": "debian",
+                 "Vulnerabilities": [{"VulnerabilityID": "CVE-2", "PkgName": "p", "InstalledVersion": "1",
+                     "FixedVersion": null, "Status": null, "Severity": "LOW", "VendorIDs": null, "CweIDs": null,
+                     "References": null, "DataSource": null, "SeveritySource": null, "PrimaryURL": null,
+                     "VendorSeverity": null, "CVSS": null, "PublishedDate": null}]},
+                {"Target": "l", "Class": "license",
+                 "Licenses": [{"Severity": "HIGH", "Category": null, "PkgName": null, "FilePath": null,
+                     "Name": "GPL-3.0", "Confidence": null, "Link": null}]}]}),
+    ];
+    for (i, doc) in docs.iter().enumerate() {
+        let path = work.path().join(format!("nulls-{i}.json"));
+        std::fs::write(&path, serde_json::to_vec(doc).unwrap()).unwrap();
+        let theirs = trivy_keys(&json(
+            &convert(
+                &trivy,
+                work.path(),
+                &path,
+                &["--format", "json", "--ignorefile", ""],
+            )
+            .unwrap(),
+        ));
+        let report = scanlens::input::read_reports(std::slice::from_ref(&path))
+            .unwrap_or_else(|e| panic!("nulls-{i}: scanlens refused what trivy reads: {e}"));
+        let ours: BTreeSet<Key> = report
+            .findings
+            .iter()
+            .filter(|f| f.is_counted())
+            .map(key_of)
+            .collect();
+        assert_eq!(ours, theirs, "nulls-{i}");
+        assert!(!ours.is_empty());
+    }
+}
