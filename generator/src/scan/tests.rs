@@ -584,6 +584,35 @@ fn scan_joins_the_feeds_read_before_it_started_onto_every_image() {
     );
 }
 
+/// With `--sarif`, trivy lists every package (as its own `--format sarif` does), so that the
+/// SARIF can point a lock file's vulnerability at its package's lines; without, only if asked.
+#[test]
+fn sarif_asks_trivy_for_the_packages_and_their_lines() {
+    let s = Setup::new();
+    for (sarif, listed) in [(false, false), (true, true)] {
+        let fake = Fake::new(Answer::Exit(0, "Step 1/1 : FROM scratch"), Answer::Report);
+        let mut args = s.args("Fix ::app:e2e");
+        args.sarif = sarif;
+        let (code, log) = run(&fake, &args);
+        assert_eq!(code, crate::exit::OK, "{log}");
+        let image_scans: Vec<String> = fake
+            .seen
+            .borrow()
+            .iter()
+            .filter(|c| c.name() == "trivy" && c.display().contains(" image "))
+            .map(|c| c.display())
+            .collect();
+        assert!(!image_scans.is_empty(), "{log}");
+        for scan in image_scans {
+            assert_eq!(
+                scan.contains("--list-all-pkgs"),
+                listed,
+                "--sarif {sarif}: {scan}"
+            );
+        }
+    }
+}
+
 /// trivy-action's skip-dirs, skip-files and list-all-pkgs reach `trivy image`, one flag per
 /// value; `--input` scans the archive instead of a reference, with the same flags.
 #[test]
