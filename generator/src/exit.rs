@@ -2,7 +2,7 @@
 
 /// Success: the gate passed, or no gate was asked for, or there was nothing to scan.
 pub const OK: u8 = 0;
-/// The gate tripped. `--exit-code N` replaces it, as in Trivy.
+/// The gate tripped. `--exit-code N` replaces it (and, given alone, sets the gate, as in Trivy).
 pub const GATE: u8 = 1;
 /// The command line was wrong (clap's own code).
 pub const USAGE: u8 = 2;
