@@ -190,6 +190,16 @@ fn query_refuses_an_answer_too_large_to_hold() {
             "SELECT length(zeroblob(100000000))",
             "makes a value of more than 64 MiB",
         ),
+        // A row of twenty 60 MB values, each under the value limit, built whole by SQLite.
+        (
+            "SELECT printf('%.*c', 60000000, 'x'), printf('%.*c', 60000001, 'x'), \
+             printf('%.*c', 60000002, 'x'), printf('%.*c', 60000003, 'x'), \
+             printf('%.*c', 60000004, 'x'), printf('%.*c', 60000005, 'x'), \
+             printf('%.*c', 60000006, 'x'), printf('%.*c', 60000007, 'x'), \
+             printf('%.*c', 60000008, 'x'), printf('%.*c', 60000009, 'x'), \
+             printf('%.*c', 60000010, 'x'), printf('%.*c', 60000011, 'x')",
+            "needs more than 512 MiB",
+        ),
         (
             "WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x+1 FROM c LIMIT 100000) \
              SELECT length(group_concat(printf('%.1000c', 'x'))) FROM c",

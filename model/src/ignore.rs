@@ -47,6 +47,12 @@ impl IgnoreRule {
 
     /// [`IgnoreRule::matches`], its path patterns spending from a gate run's `work`.
     pub fn matches_within(&self, f: &Finding, work: &crate::glob::Work) -> bool {
+        self.matches_as(f, &f.id, work)
+    }
+
+    /// Whether the rule ignores `f` were its ID `id` (a license of an SPDX expression is matched
+    /// as the finding with that license's name).
+    fn matches_as(&self, f: &Finding, id: &str, work: &crate::glob::Work) -> bool {
         if self.kind.is_some_and(|k| k != f.kind) {
             return false;
         }
@@ -54,19 +60,19 @@ impl IgnoreRule {
             Kind::Vulnerability => {
                 let pkg = f.package.as_ref();
                 let pkg_path = pkg.and_then(|p| p.path.as_deref()).unwrap_or("");
-                self.id == f.id
+                self.id == id
                     && (self.path_matches(&f.target, work) || self.path_matches(pkg_path, work))
                     && self.purl_matches(pkg.and_then(|p| p.purl.as_deref()))
             }
             Kind::Misconfiguration => {
                 // Trivy also tries an empty AVD ID; rules always have an ID here.
-                (self.id == f.id || f.aliases.contains(&self.id))
+                (self.id == id || f.aliases.contains(&self.id))
                     && self.path_matches(&f.target, work)
             }
-            Kind::Secret => self.id == f.id && self.path_matches(&f.target, work),
+            Kind::Secret => self.id == id && self.path_matches(&f.target, work),
             Kind::License => {
                 let file = f.license.as_ref().map_or("", |l| l.file_path.as_str());
-                self.id == f.id && self.path_matches(file, work)
+                self.id == id && self.path_matches(file, work)
             }
         }
     }
@@ -107,11 +113,7 @@ pub fn first_match<'a>(
     let parts = spdx_parts(&f.id)?;
     let mut first = None;
     for part in parts {
-        let one = Finding {
-            id: part.to_string(),
-            ..f.clone()
-        };
-        let r = active().find(|r| r.matches_within(&one, work))?;
+        let r = active().find(|r| r.matches_as(f, part, work))?;
         first.get_or_insert(r);
     }
     first

@@ -111,7 +111,8 @@ fn keys_of(p: &Probe) -> String {
     keys.join(", ")
 }
 
-/// An untrusted key for a message: at most `max` characters, control characters shown escaped.
+/// An untrusted key for a message: at most `max` characters, control, invisible and reordering
+/// characters (see [`invisible`]) shown escaped.
 fn quote(s: &str, max: usize) -> String {
     let mut out = String::from("`");
     for (i, c) in s.chars().enumerate() {
@@ -132,7 +133,15 @@ fn quote(s: &str, max: usize) -> String {
 /// Characters a terminal shows as nothing, or that reorder what follows: quoted escaped, so
 /// that an error shows what the file holds.
 fn invisible(c: char) -> bool {
-    matches!(c, '\u{200b}'..='\u{200f}' | '\u{202a}'..='\u{202e}' | '\u{2060}'..='\u{2069}' | '\u{feff}')
+    matches!(
+        c,
+        '\u{ad}'
+            | '\u{61c}'
+            | '\u{200b}'..='\u{200f}'
+            | '\u{2028}'..='\u{202e}'
+            | '\u{2060}'..='\u{2069}'
+            | '\u{feff}'
+    )
 }
 
 #[derive(Deserialize, Default)]
@@ -330,9 +339,9 @@ mod tests {
         assert!(d("x (alpine 3.10)\n==============\nTotal: 1").contains("table output"));
         assert!(d("\u{feff}{\"SchemaVersion\":2}").contains("byte order mark (U+FEFF)"));
         assert!(
-            d("x\u{202e}\u{200b}y").contains("`x\\u{202e}\\u{200b}y`"),
+            d("x\u{202e}\u{200b}\u{2028}y").contains("`x\\u{202e}\\u{200b}\\u{2028}y`"),
             "{}",
-            d("x\u{202e}\u{200b}y")
+            d("x\u{202e}\u{200b}\u{2028}y")
         );
         let unknown = d(r#"{"foo":1,"bar\u0007":2}"#);
         assert!(

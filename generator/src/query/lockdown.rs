@@ -33,6 +33,9 @@ const DESCRIBING_PRAGMAS: [&str; 11] = [
 /// The longest string, blob or row a statement may make.
 pub const VALUE_LIMIT: usize = 64 << 20;
 
+/// What SQLite may hold while a statement runs, beyond the table it was loaded with.
+pub const HEAP_ABOVE_TABLE: i64 = 512 << 20;
+
 /// What the authorizer refused while the last statement was prepared, as the error's cause:
 /// SQLite itself only says "not authorized".
 #[derive(Clone, Default)]
@@ -61,6 +64,15 @@ pub fn apply(conn: &Connection) -> rusqlite::Result<Denied> {
     // One string, blob or row SQLite makes for an answer (`printf('%.*c', 500000000, 'x')`
     // would take 500 MB before the first row is read).
     conn.set_limit(Limit::SQLITE_LIMIT_LENGTH, VALUE_LIMIT as i32)?;
+    // A row of many large values (`SELECT printf(…), printf(…), …`) is built whole before it is
+    // read: bound what SQLite may hold beyond the loaded table, so that such a statement fails
+    // with "out of memory" instead of taking the machine's.
+    // SAFETY: plain calls into the bundled SQLite; the limit is process-wide, and this process
+    // runs one query.
+    unsafe {
+        let used = rusqlite::ffi::sqlite3_memory_used();
+        rusqlite::ffi::sqlite3_hard_heap_limit64(used.saturating_add(HEAP_ABOVE_TABLE));
+    }
     let denied = Denied::default();
     let record = denied.clone();
     conn.authorizer(Some(move |ctx: AuthContext<'_>| {

@@ -34,6 +34,12 @@ pub fn run(
                 what: "makes a value of",
                 limit: super::lockdown::VALUE_LIMIT,
             }
+        } else if e.sqlite_error_code() == Some(rusqlite::ErrorCode::OutOfMemory) {
+            QueryError::TooLarge {
+                sql: shown(sql),
+                what: "needs",
+                limit: super::lockdown::HEAP_ABOVE_TABLE as usize,
+            }
         } else if deadline.passed() {
             QueryError::TimedOut {
                 sql: shown(sql),
@@ -100,10 +106,10 @@ fn collect(stmt: &mut Statement<'_>, limit: usize) -> rusqlite::Result<Option<Ro
                 ValueRef::Blob(b) => format!("<{} bytes>", b.len()).into(),
             };
             held += CELL_COST + v.as_str().map_or(0, str::len);
+            if held > limit {
+                return Ok(None);
+            }
             vals.push(v);
-        }
-        if held > limit {
-            return Ok(None);
         }
         rows.push(vals);
     }

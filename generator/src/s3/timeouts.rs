@@ -58,11 +58,16 @@ impl Timeouts {
     }
 }
 
+/// The longest any of these limits may be: a day is more than any transfer needs, and a clock
+/// cannot add centuries to now (`Instant + Duration` overflows, and panics).
+const MAX: Duration = Duration::from_secs(24 * 3600);
+
 /// A command-line duration, as trivy and `scan --timeout` write them (`10s`, `1m30s`, `500ms`);
-/// zero is refused, since it would fail every request at once.
+/// zero is refused, since it would fail every request at once, and so is more than a day.
 pub fn parse(s: &str) -> Result<Duration, String> {
     match crate::scan::parse_duration(s) {
         Some(d) if d.is_zero() => Err("must be more than zero".into()),
+        Some(d) if d > MAX => Err("must be at most 24h".into()),
         Some(d) => Ok(d),
         None => Err("write a duration such as 20s, 2m or 1m30s".into()),
     }
@@ -109,6 +114,11 @@ mod tests {
         assert_eq!(parse("1m30s"), Ok(Duration::from_secs(90)));
         assert_eq!(parse("250ms"), Ok(Duration::from_millis(250)));
         assert!(parse("0s").unwrap_err().contains("more than zero"));
+        // Now plus centuries overflows the clock.
+        assert!(parse("4000000000000000h")
+            .unwrap_err()
+            .contains("at most 24h"));
+        assert_eq!(parse("24h"), Ok(Duration::from_secs(86_400)));
         assert!(parse("20").unwrap_err().contains("such as 20s"));
         assert_eq!(human(Duration::from_secs(20)), "20s");
         assert_eq!(human(Duration::from_secs(1800)), "30m");

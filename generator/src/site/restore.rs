@@ -42,11 +42,11 @@ fn base(from: &str) -> anyhow::Result<String> {
     Ok(url.to_string())
 }
 
-/// One download after another from the deployed site, each bounded by `--connect-timeout`, by
-/// `--timeout` plus 64 s (1 s per MB of the 64 MB a bucket download is allowed, the size not
-/// being known before) and by a read that stalls `--timeout`, and all of them by
-/// `--total-timeout`: a site that drips its answers a byte at a time
-/// cannot hold the run longer than the user allowed.
+/// One download after another from the deployed site: each must connect within
+/// `--connect-timeout` and never stall for `--timeout`, and all of them end within
+/// `--total-timeout`. A file's size is not known before, so no per-file limit would fit a large
+/// report.json on a slow link; a site that drips its answers a byte at a time is stopped by the
+/// total.
 struct Fetcher {
     agent: ureq::Agent,
     timeouts: Timeouts,
@@ -81,27 +81,27 @@ impl Fetcher {
         if left.is_zero() {
             return Err(total());
         }
-        // As for a bucket: a download's size is not known before, so allow for 64 MB.
-        let attempt = self.timeouts.attempt_limit(limit.min(64 << 20) as usize);
         let timed_out = |e: &ureq::Error| matches!(e, ureq::Error::Timeout(_));
         let explain = |e: ureq::Error| {
-            if !timed_out(&e) {
-                return anyhow::Error::new(e)
-                    .context(format!("cannot fetch {url}; check the URL and the network"));
-            }
-            if Instant::now() >= self.deadline {
-                return total();
-            }
-            anyhow::anyhow!(
+            match e {
+            _ if !timed_out(&e) => anyhow::Error::new(e)
+                .context(format!("cannot fetch {url}; check the URL and the network")),
+            _ if Instant::now() >= self.deadline => total(),
+            ureq::Error::Timeout(ureq::Timeout::Resolve | ureq::Timeout::Connect) => anyhow::anyhow!(
+                "could not connect to {url} within {}; check the URL and the network, or raise --connect-timeout (SCANLENS_S3_CONNECT_TIMEOUT)",
+                timeouts::human(self.timeouts.connect)
+            ),
+            _ => anyhow::anyhow!(
                 "{url} did not answer within {}; check the URL and the network, or raise --timeout (SCANLENS_S3_TIMEOUT)",
                 timeouts::human(self.timeouts.request)
-            )
+            ),
+        }
         };
         let mut resp = self
             .agent
             .get(url)
             .config()
-            .timeout_global(Some(attempt.min(left)))
+            .timeout_global(Some(left))
             .build()
             .call()
             .map_err(explain)?;

@@ -486,6 +486,26 @@ mod tests {
         assert_eq!(lines(3), [], "another result's packages are not this one's");
     }
 
+    /// A package listed in thousands of places keeps the first [`trivy::Package::MAX_PLACES`].
+    #[test]
+    fn a_package_keeps_a_bounded_number_of_places() {
+        let places: Vec<String> = (1..=5000)
+            .map(|i| format!(r#"{{"StartLine":{i},"EndLine":{i}}}"#))
+            .collect();
+        let doc = format!(
+            r#"{{"SchemaVersion":2,"ArtifactName":"app","Results":[{{"Target":"package-lock.json","Class":"lang-pkgs",
+              "Packages":[{{"Name":"a","Version":"1","Locations":[{}]}}],
+              "Vulnerabilities":[{{"VulnerabilityID":"CVE-1","PkgName":"a","InstalledVersion":"1","Severity":"HIGH"}}]}}]}}"#,
+            places.join(",")
+        );
+        let (fast, slow) = both(&doc);
+        let fast = fast.expect("splits");
+        assert_eq!(fast, slow.unwrap());
+        let kept = &fast.findings[0].package.as_ref().unwrap().locations;
+        assert_eq!(kept.len(), trivy::Package::MAX_PLACES);
+        assert_eq!((kept[0].start, kept[99].start), (1, 100));
+    }
+
     #[test]
     fn parts_read_as_the_whole() {
         let (fast, slow) = both(DOC);
