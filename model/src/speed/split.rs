@@ -100,11 +100,14 @@ pub fn split(bytes: &[u8]) -> Option<Split<'_>> {
     for (shell, packages) in shells {
         let mut r: trivy::TrivyResult = serde_json::from_slice(&shell).ok()?;
         // Only where a result lists its packages' places are its packages read (lock files);
-        // an image's thousands of packages are only counted.
+        // an image's thousands of packages are only counted. A `\u` escape could spell the key
+        // otherwise, so an element with one is read too: both readers must agree.
         let placed = |p: &Range<usize>| {
-            bytes[p.clone()]
+            let element = &bytes[p.clone()];
+            element
                 .windows(b"\"Locations\"".len())
                 .any(|w| w == b"\"Locations\"")
+                || element.windows(2).any(|w| w == b"\\u")
         };
         r.packages = if packages.iter().any(placed) {
             packages
@@ -484,6 +487,21 @@ mod tests {
         assert_eq!(lines(1), []);
         assert_eq!(lines(2), []);
         assert_eq!(lines(3), [], "another result's packages are not this one's");
+    }
+
+    /// A key spelled with an escape is the same key to both readers.
+    #[test]
+    fn package_places_under_an_escaped_key_read_as_the_whole() {
+        let doc = r#"{"SchemaVersion":2,"ArtifactName":"app","Results":[{"Target":"package-lock.json","Class":"lang-pkgs",
+          "Packages":[{"Name":"a","Version":"1","Loc\u0061tions":[{"StartLine":5,"EndLine":9}]}],
+          "Vulnerabilities":[{"VulnerabilityID":"CVE-1","PkgName":"a","InstalledVersion":"1","Severity":"HIGH"}]}]}"#;
+        let (fast, slow) = both(doc);
+        let fast = fast.expect("splits");
+        assert_eq!(fast, slow.unwrap());
+        assert_eq!(
+            fast.findings[0].package.as_ref().unwrap().locations.len(),
+            1
+        );
     }
 
     /// A package listed in thousands of places keeps the first [`trivy::Package::MAX_PLACES`].
