@@ -641,10 +641,8 @@ mod tests {
         r
     }
 
-    #[test]
-    fn the_page_carries_the_report_compressed_and_readable() {
-        let r = report(50);
-        let page = render(&r);
+    /// The dataset the page carries, decoded as the viewer decodes it.
+    fn embedded(page: &str) -> scanlens_model::compact::Dataset {
         let start = page.find("id=\"scanlens-data\"").unwrap();
         let b64 = &page[page[start..].find('>').unwrap() + start + 1..];
         let b64 = &b64[..b64.find("</script>").unwrap()];
@@ -652,7 +650,14 @@ mod tests {
             .decode(b64)
             .unwrap();
         let json = String::from_utf8(data::tests::inflate(&raw)).unwrap();
-        let ds = scanlens_model::compact::decode::dataset(&json).unwrap();
+        scanlens_model::compact::decode::dataset(&json).unwrap()
+    }
+
+    #[test]
+    fn the_page_carries_the_report_compressed_and_readable() {
+        let r = report(50);
+        let page = render(&r);
+        let ds = embedded(&page);
         assert_eq!(ds.to_report(), r);
         // Untrusted text is escaped in the static page.
         assert!(page.contains("title 7 &#60;b&#62;") || page.contains("title 7 &lt;b&gt;"));
@@ -710,14 +715,7 @@ mod tests {
             "{}",
             &page[page.find("id=\"d0\"").unwrap()..][..900]
         );
-        let start = page.find("id=\"scanlens-data\"").unwrap();
-        let b64 = &page[page[start..].find('>').unwrap() + start + 1..];
-        let b64 = &b64[..b64.find("</script>").unwrap()];
-        let raw = base64::engine::general_purpose::STANDARD
-            .decode(b64)
-            .unwrap();
-        let json = String::from_utf8(data::tests::inflate(&raw)).unwrap();
-        let ds = scanlens_model::compact::decode::dataset(&json).unwrap();
+        let ds = embedded(&page);
         assert_eq!(ds.to_report(), r, "the viewer reads the places too");
     }
 
