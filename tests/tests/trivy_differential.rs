@@ -123,9 +123,25 @@ fn trivy() -> Result<PathBuf, Unavailable> {
     which("trivy").ok_or_else(|| Unavailable("`trivy` is not on PATH (run .ci/install)".into()))
 }
 
-/// `trivy convert` of `input` in `cwd` (which holds no `.trivyignore` or `trivy.yaml`).
+/// `trivy convert` of `input` in `cwd` (which holds no `.trivyignore` or `trivy.yaml`): its
+/// output when it succeeds, its message when not.
 fn convert(trivy: &Path, cwd: &Path, input: &Path, args: &[&str]) -> Result<Vec<u8>, String> {
-    let out = Command::new(trivy)
+    let out = convert_run(trivy, cwd, input, args).map_err(|e| e.to_string())?;
+    if out.status.success() {
+        Ok(out.stdout)
+    } else {
+        Err(String::from_utf8_lossy(&out.stderr).trim().to_string())
+    }
+}
+
+/// `trivy convert` of `input` in `cwd` with `args`, run with no configuration or environment.
+fn convert_run(
+    trivy: &Path,
+    cwd: &Path,
+    input: &Path,
+    args: &[&str],
+) -> std::io::Result<std::process::Output> {
+    Command::new(trivy)
         .arg("convert")
         .args(["--config", "", "--quiet"])
         .args(args)
@@ -134,12 +150,6 @@ fn convert(trivy: &Path, cwd: &Path, input: &Path, args: &[&str]) -> Result<Vec<
         .env_clear()
         .env("HOME", cwd)
         .output()
-        .map_err(|e| e.to_string())?;
-    if out.status.success() {
-        Ok(out.stdout)
-    } else {
-        Err(String::from_utf8_lossy(&out.stderr).trim().to_string())
-    }
 }
 
 fn json(bytes: &[u8]) -> Value {
@@ -1146,30 +1156,18 @@ fn license_expressions_are_ignored_only_where_trivy_ignores_them() {
         }
         entries.push((expr, rules));
     }
-    let licenses: Vec<Value> = entries
-        .iter()
-        .enumerate()
-        .map(|(k, (name, _))| json!({"Severity": "HIGH", "Category": "restricted", "PkgName": "p", "FilePath": format!("f/{k}"), "Name": name, "Confidence": 1, "Link": ""}))
-        .collect();
+    let names: Vec<String> = entries.iter().map(|(name, _)| name.clone()).collect();
     let input = work.path().join("spdx.json");
     std::fs::write(
         &input,
-        serde_json::to_vec(
-            &json!({"SchemaVersion": 2, "ArtifactName": "spdx", "ArtifactType": "filesystem",
-            "Results": [{"Target": "OS Packages", "Class": "license", "Licenses": licenses}]}),
-        )
-        .unwrap(),
+        serde_json::to_vec(&xtask::spdx::licenses_report(&names)).unwrap(),
     )
     .unwrap();
-    let mut yaml = String::from("licenses:\n");
-    for (k, (_, rules)) in entries.iter().enumerate() {
-        for id in rules {
-            yaml.push_str(&format!(
-                "  - id: {}\n    paths: [\"f/{k}\"]\n",
-                serde_json::to_string(id).unwrap()
-            ));
-        }
-    }
+    let rules = entries
+        .iter()
+        .enumerate()
+        .flat_map(|(k, (_, rules))| rules.iter().map(move |id| (k, id.as_str())));
+    let yaml = format!("licenses:\n{}", xtask::spdx::held_rules(rules));
     let ignore = work.path().join("spdx.trivyignore.yaml");
     std::fs::write(&ignore, yaml).unwrap();
     let report = scanlens::input::read_reports(std::slice::from_ref(&input)).unwrap();
@@ -1346,16 +1344,16 @@ fn exit_code_alone_gates_as_in_trivy() {
         if !sev.is_empty() {
             args.extend(["--severity", sev]);
         }
-        let out = Command::new(&trivy)
-            .args(["convert", "--config", "", "--quiet", "--format", "json"])
-            .args(["--ignorefile", "", "--output", "/dev/null"])
-            .args(&args)
-            .arg(&case.path)
-            .current_dir(work.path())
-            .env_clear()
-            .env("HOME", work.path())
-            .output()
-            .unwrap();
+        let mut trivy_args = vec![
+            "--format",
+            "json",
+            "--ignorefile",
+            "",
+            "--output",
+            "/dev/null",
+        ];
+        trivy_args.extend(&args);
+        let out = convert_run(&trivy, work.path(), &case.path, &trivy_args).unwrap();
         let theirs = out.status.code();
         let cli = scanlens::cli::Cli::try_parse_from(
             ["scanlens", "render", "in.json", "--out", "out"]

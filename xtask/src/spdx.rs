@@ -50,27 +50,35 @@ fn embedded_ids(bytes: &[u8]) -> Result<Vec<String>> {
     Ok(list.keys().cloned().collect())
 }
 
-fn as_written(trivy: &Path, work: &Path, known: &[String]) -> Result<Vec<String>> {
-    let licenses: Vec<Value> = known
+/// A report of one license finding per name, the `k`-th at file path `f/k`, so that an ignore
+/// rule can be held to it by path (see [`held_rules`]).
+pub fn licenses_report(names: &[String]) -> Value {
+    let licenses: Vec<Value> = names
         .iter()
         .enumerate()
-        .map(|(k, id)| json!({"Severity": "HIGH", "Category": "restricted", "PkgName": "p", "FilePath": format!("f/{k}"), "Name": format!("{id} AND MIT"), "Confidence": 1, "Link": ""}))
+        .map(|(k, name)| json!({"Severity": "HIGH", "Category": "restricted", "PkgName": "p", "FilePath": format!("f/{k}"), "Name": name, "Confidence": 1, "Link": ""}))
         .collect();
-    let input = work.join("spdx.json");
-    std::fs::write(
-        &input,
-        serde_json::to_vec(
-            &json!({"SchemaVersion": 2, "ArtifactName": "spdx", "ArtifactType": "filesystem",
-            "Results": [{"Target": "OS Packages", "Class": "license", "Licenses": licenses}]}),
-        )?,
-    )?;
-    let mut yaml = String::from("licenses:\n  - id: MIT\n");
-    for (k, id) in known.iter().enumerate() {
-        yaml.push_str(&format!(
-            "  - id: {}\n    paths: [\"f/{k}\"]\n",
-            serde_json::to_string(id)?
-        ));
+    json!({"SchemaVersion": 2, "ArtifactName": "spdx", "ArtifactType": "filesystem",
+        "Results": [{"Target": "OS Packages", "Class": "license", "Licenses": licenses}]})
+}
+
+/// `.trivyignore.yaml` license rules, each `(k, id)` held by path to [`licenses_report`]'s
+/// `k`-th finding.
+pub fn held_rules<'a>(rules: impl IntoIterator<Item = (usize, &'a str)>) -> String {
+    let mut yaml = String::new();
+    for (k, id) in rules {
+        let id = serde_json::to_string(id).expect("a string serializes");
+        yaml.push_str(&format!("  - id: {id}\n    paths: [\"f/{k}\"]\n"));
     }
+    yaml
+}
+
+fn as_written(trivy: &Path, work: &Path, known: &[String]) -> Result<Vec<String>> {
+    let names: Vec<String> = known.iter().map(|id| format!("{id} AND MIT")).collect();
+    let input = work.join("spdx.json");
+    std::fs::write(&input, serde_json::to_vec(&licenses_report(&names))?)?;
+    let rules = known.iter().enumerate().map(|(k, id)| (k, id.as_str()));
+    let yaml = format!("licenses:\n  - id: MIT\n{}", held_rules(rules));
     let ignore: PathBuf = work.join("spdx.trivyignore.yaml");
     std::fs::write(&ignore, yaml)?;
     let out = Command::new(trivy)
