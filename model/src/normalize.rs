@@ -496,32 +496,30 @@ pub(crate) fn layer_fn<'a>(
 /// the first package listed under a name and version answers for it, as Trivy's SARIF writer
 /// looks it up. Empty when no package of the result has a place, as in image scans.
 #[derive(Debug, Default)]
-pub(crate) struct PackageLines(HashMap<(String, String), Vec<LineRange>>);
+pub(crate) struct PackageLines(HashMap<String, HashMap<String, Vec<LineRange>>>);
 
 impl PackageLines {
     pub(crate) fn of(packages: &[trivy::Package]) -> PackageLines {
-        let mut by_name = HashMap::new();
+        let mut by_name: HashMap<String, HashMap<String, Vec<LineRange>>> = HashMap::new();
         if packages.iter().any(|p| !p.locations.is_empty()) {
             for p in packages {
-                by_name
-                    .entry((p.name.clone(), p.version.clone()))
-                    .or_insert_with(|| {
-                        p.locations
-                            .iter()
-                            .map(|&(start, end)| LineRange { start, end })
-                            .collect()
-                    });
+                let versions = by_name.entry(p.name.clone()).or_default();
+                versions.entry(p.version.clone()).or_insert_with(|| {
+                    let lines = p.locations.iter();
+                    lines
+                        .map(|&(start, end)| LineRange { start, end })
+                        .collect()
+                });
             }
         }
         PackageLines(by_name)
     }
 
+    /// Looked up for every vulnerability, by borrowed name and version.
     fn of_package(&self, name: &str, version: &str) -> Vec<LineRange> {
-        if self.0.is_empty() {
-            return Vec::new();
-        }
         self.0
-            .get(&(name.to_string(), version.to_string()))
+            .get(name)
+            .and_then(|versions| versions.get(version))
             .cloned()
             .unwrap_or_default()
     }
