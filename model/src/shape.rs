@@ -206,7 +206,8 @@ fn describe_text(bytes: &[u8]) -> String {
     let lower = head.to_ascii_lowercase();
     if bytes.starts_with(b"\xef\xbb\xbf") {
         "not JSON: it starts with a byte order mark (U+FEFF), which JSON readers (trivy's too) \
-         refuse; save the file as UTF-8 without BOM"
+         refuse; save the file as UTF-8 without BOM, or pass the file trivy wrote with \
+         --format json"
             .to_string()
     } else if is_template(bytes) {
         TEMPLATE.to_string()
