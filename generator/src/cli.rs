@@ -195,8 +195,8 @@ pub struct ScanArgs {
     pub server: Option<String>,
 
     /// The token the trivy server was started with (`trivy server --token`); handed to trivy in
-    /// its environment, not its arguments
-    #[arg(long, value_name = "TOKEN", env = "SCANLENS_TRIVY_TOKEN", hide_env_values = true, requires = "server", value_parser = crate::scan::server::parse_token, help_heading = "Trivy")]
+    /// its environment, not its arguments. Needs --server
+    #[arg(long, value_name = "TOKEN", env = "SCANLENS_TRIVY_TOKEN", hide_env_values = true, value_parser = crate::scan::server::parse_token, help_heading = "Trivy")]
     pub token: Option<String>,
 
     /// Trivy's time limit per scan, e.g. 10m [default: trivy's 5m]

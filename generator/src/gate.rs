@@ -1,19 +1,13 @@
 //! Turns the gate's command-line options into the model's [`GatePolicy`].
 
 use crate::cli::GateArgs;
-use anyhow::{bail, Context};
+use crate::exit::Usage;
+use anyhow::Context;
 use scanlens_model::gate::{GatePolicy, PkgType};
 use scanlens_model::{GateResult, Severity};
 
 pub fn policy(args: &GateArgs) -> anyhow::Result<GatePolicy> {
-    let mut fail_on = severities("--fail-on", &args.fail_on)?;
-    if !args.fail_on.is_empty() && fail_on.is_empty() {
-        // `--fail-on "$SEVERITIES"` with the variable unset would pass every build.
-        return Err(crate::exit::Usage(
-            "--fail-on is empty; name the severities that fail (--fail-on HIGH,CRITICAL), or leave the option out for no gate".into(),
-        )
-        .into());
-    }
+    let mut fail_on = fail_severities("--fail-on", &args.fail_on)?;
     let mut scope = severities("--severity", &args.severity)?;
     if scope.len() == Severity::ALL.len() {
         // Every severity (trivy-action's default `severity`) is no scope at all.
@@ -33,7 +27,12 @@ pub fn policy(args: &GateArgs) -> anyhow::Result<GatePolicy> {
     for t in args.pkg_types.iter().filter(|s| !s.trim().is_empty()) {
         match PkgType::from_name(t) {
             Some(p) => pkg_types.push(p),
-            None => bail!("--pkg-types: unknown package type `{t}`; use os or library"),
+            None => {
+                return Err(Usage(format!(
+                    "--pkg-types: unknown package type `{t}`; use os or library"
+                ))
+                .into())
+            }
         }
     }
     let mut ignore = Vec::new();
@@ -82,7 +81,8 @@ pub fn apply(
 }
 
 /// A list of severity names (`CRITICAL,high`), each once, in the order given; empty entries
-/// (a trailing comma, an empty CI input) are skipped.
+/// (a trailing comma, an empty CI input) are skipped. An unknown name is a wrong command line
+/// (exit 2), as clap's own value errors are.
 pub fn severities(flag: &str, names: &[String]) -> anyhow::Result<Vec<Severity>> {
     let mut list = Vec::new();
     for s in names.iter().filter(|s| !s.trim().is_empty()) {
@@ -90,9 +90,25 @@ pub fn severities(flag: &str, names: &[String]) -> anyhow::Result<Vec<Severity>>
             Some(sev) if !list.contains(&sev) => list.push(sev),
             Some(_) => {}
             None => {
-                bail!("{flag}: unknown severity `{s}`; use CRITICAL, HIGH, MEDIUM, LOW or UNKNOWN")
+                return Err(Usage(format!(
+                    "{flag}: unknown severity `{s}`; use CRITICAL, HIGH, MEDIUM, LOW or UNKNOWN"
+                ))
+                .into())
             }
         }
+    }
+    Ok(list)
+}
+
+/// The severities a gate fails on. Given but empty (`--fail-on "$SEVERITIES"` with the variable
+/// unset) is refused: it would pass every build.
+pub fn fail_severities(flag: &str, names: &[String]) -> anyhow::Result<Vec<Severity>> {
+    let list = severities(flag, names)?;
+    if !names.is_empty() && list.is_empty() {
+        return Err(Usage(format!(
+            "{flag} is empty; name the severities that fail ({flag} HIGH,CRITICAL), or leave the option out for no gate"
+        ))
+        .into());
     }
     Ok(list)
 }

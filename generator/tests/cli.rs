@@ -190,9 +190,10 @@ fn gate_exit_codes() {
     assert_eq!(f["excluded"]["reason"], "ignored");
     assert_eq!(f["excluded"]["statement"], "accepted by security");
     assert_eq!(report["gate"]["failed"], false);
-    // Bad gate options are errors, distinct from the gate's code.
+    // Bad gate options are a wrong command line (exit 2, as clap's own value errors), distinct
+    // from the gate's code.
     let (c, err) = code(&["--fail-on", "SEVERE"]);
-    assert_eq!(c, 3);
+    assert_eq!(c, 2);
     assert!(err.contains("unknown severity `SEVERE`"), "{err}");
     assert_eq!(code(&["--ignorefile", "/nonexistent"]).0, 3);
 }
@@ -452,8 +453,8 @@ fn severity_scopes_the_gate_and_summary_but_the_report_keeps_everything() {
         "--severity",
         "SEVERE",
     ]);
-    // As a bad --fail-on: exit 3 with one line.
-    assert_eq!(o.status.code(), Some(3), "{}", stderr(&o));
+    // As a bad --fail-on: exit 2 (a wrong command line) with one line.
+    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
     assert!(
         stderr(&o).contains("--severity: unknown severity `SEVERE`"),
         "{}",
@@ -499,6 +500,75 @@ fn an_empty_fail_on_is_refused_rather_than_no_gate() {
         let err = stderr(&o);
         assert_eq!(o.status.code(), Some(2), "{empty:?}: {err}");
         assert!(err.contains("--fail-on is empty"), "{err}");
+        let o = scanlens(&["diff", "old.json", "new.json", "--fail-on-new", empty]);
+        let err = stderr(&o);
+        assert_eq!(o.status.code(), Some(2), "diff {empty:?}: {err}");
+        assert!(err.contains("--fail-on-new is empty"), "{err}");
+    }
+}
+
+/// A value no option takes is a wrong command line: exit 2 and one line naming the option and
+/// the values it takes, before any input is read (the inputs here do not exist), as clap's own
+/// value errors.
+#[test]
+fn a_bad_option_value_is_a_command_line_error() {
+    let cases: [&[&str]; 6] = [
+        &[
+            "render",
+            "missing.json",
+            "--out",
+            "o",
+            "--fail-on",
+            "SEVERE",
+        ],
+        &[
+            "render",
+            "missing.json",
+            "--out",
+            "o",
+            "--severity",
+            "high,SEVERE",
+        ],
+        &[
+            "render",
+            "missing.json",
+            "--out",
+            "o",
+            "--sarif",
+            "--sarif-severity",
+            "SEVERE",
+        ],
+        &[
+            "render",
+            "missing.json",
+            "--out",
+            "o",
+            "--pkg-types",
+            "os,binary",
+        ],
+        &[
+            "scan",
+            "--image",
+            "app:1",
+            "--out",
+            "o",
+            "--fail-on",
+            "SEVERE",
+            "--trivy-bin",
+            "/nonexistent",
+        ],
+        &["diff", "old.json", "new.json", "--fail-on-new", "SEVERE"],
+    ];
+    for args in cases {
+        let o = scanlens(args);
+        let err = stderr(&o);
+        assert_eq!(o.status.code(), Some(2), "{args:?}: {err}");
+        assert_eq!(err.trim_end().lines().count(), 1, "{args:?}: {err}");
+        assert!(
+            err.contains("unknown severity `SEVERE`; use CRITICAL, HIGH, MEDIUM, LOW or UNKNOWN")
+                || err.contains("unknown package type `binary`; use os or library"),
+            "{args:?}: {err}"
+        );
     }
 }
 

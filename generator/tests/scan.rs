@@ -152,6 +152,70 @@ fn hostile_tags_are_refused_before_anything_runs() {
     assert!(!out.exists());
 }
 
+/// A token in the environment with no server (a CodeBuild project whose TRIVY_SERVER_URL is
+/// empty) is refused naming the variable, and a timeout trivy would not read is a wrong command
+/// line too: exit 2, one line, nothing built.
+#[test]
+fn a_token_without_a_server_and_a_bad_timeout_are_refused_naming_the_fix() {
+    let (dir, out) = workdir();
+    let o = Command::new(env!("CARGO_BIN_EXE_scanlens"))
+        .args(["scan", "--image", "app:1", "--out"])
+        .arg(&out)
+        .args(["--docker-bin", "/nonexistent/docker"])
+        .current_dir(dir.path())
+        .env("SCANLENS_TRIVY_TOKEN", "s3cr3t")
+        .output()
+        .unwrap();
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert_eq!(o.status.code(), Some(2), "{err}");
+    assert_eq!(err.trim_end().lines().count(), 1, "{err}");
+    assert!(
+        err.contains("SCANLENS_TRIVY_TOKEN") && err.contains("add --server"),
+        "{err}"
+    );
+    assert!(!err.contains("s3cr3t"), "the token is never printed: {err}");
+    let r = scanlens(
+        dir.path(),
+        &[
+            "scan",
+            "--image",
+            "app:1",
+            "--out",
+            "out",
+            "--timeout",
+            "5 minutes",
+        ],
+    );
+    assert_eq!(r.code, 2, "{}", r.stderr);
+    assert!(
+        r.stderr.contains("--timeout `5 minutes` is not a duration"),
+        "{}",
+        r.stderr
+    );
+    assert!(!out.exists());
+}
+
+/// `scanlens scan --dry-run | head -c0`: the plan meets a closed pipe, which ends the command
+/// quietly (exit 0) as it does `diff` and `schema`, never in a panic (exit 101).
+#[test]
+fn dry_run_into_a_closed_pipe_ends_quietly() {
+    let (dir, _) = workdir();
+    let (reader, writer) = std::io::pipe().unwrap();
+    drop(reader);
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_scanlens"));
+    cmd.args(["scan", "--dry-run", "-m", "::app:e2e ::redis:7"])
+        .current_dir(dir.path())
+        .stdin(Stdio::null())
+        .stdout(writer);
+    for var in MESSAGE_SOURCES {
+        cmd.env_remove(var);
+    }
+    let out = cmd.output().unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(0), "{err}");
+    assert!(!err.contains("panicked"), "{err}");
+}
+
 #[test]
 fn dry_run_prints_the_plan_as_json_and_runs_nothing() {
     let (dir, _) = workdir();

@@ -1,19 +1,9 @@
 //! `scanlens diff OLD NEW`: new and fixed findings, as Markdown or JSON, with a baseline gate.
 
 use crate::cli::{DiffArgs, DiffFormat};
-use anyhow::bail;
-use scanlens_model::Severity;
 
 pub fn run(args: DiffArgs) -> anyhow::Result<u8> {
-    let mut fail_on = Vec::new();
-    for s in args.fail_on_new.iter().filter(|s| !s.trim().is_empty()) {
-        match Severity::from_name(s) {
-            Some(sev) => fail_on.push(sev),
-            None => bail!(
-                "--fail-on-new: unknown severity `{s}`; use CRITICAL, HIGH, MEDIUM, LOW or UNKNOWN"
-            ),
-        }
-    }
+    let fail_on = crate::gate::fail_severities("--fail-on-new", &args.fail_on_new)?;
     let old = crate::input::load_report(&args.old)?;
     let new = crate::input::load_report(&args.new)?;
     let diff = scanlens_model::diff::diff(&old, &new);

@@ -2,6 +2,7 @@
 //! one report folder per image and return the worst verdict.
 
 use crate::cli::ScanArgs;
+use crate::exit::Usage;
 use crate::process::{Runner, System};
 use crate::scan::{self, plan, source, tag, Options};
 use anyhow::{bail, Context};
@@ -29,8 +30,19 @@ pub fn run_with(
     let sarif_severities = crate::gate::severities("--sarif-severity", &args.sarif_severity)?;
     if let Some(t) = &args.timeout {
         if scan::parse_duration(t).is_none() {
-            bail!("--timeout `{t}` is not a duration; write it as trivy does, e.g. 300s, 5m or 1h");
+            return Err(Usage(format!(
+                "--timeout `{t}` is not a duration; write it as trivy does, e.g. 300s, 5m or 1h"
+            ))
+            .into());
         }
+    }
+    if args.token.is_some() && args.server.is_none() {
+        // Checked here, not by clap's `requires`: clap's message names --server alone, and the
+        // token usually comes from the environment, where the user would not look for it.
+        return Err(Usage(
+            "a trivy server token is set (--token or SCANLENS_TRIVY_TOKEN) but no --server; add --server http://HOST:PORT, the server the token belongs to, or unset SCANLENS_TRIVY_TOKEN".into(),
+        )
+        .into());
     }
     // An empty --image (an unset CI input) is no image at all.
     let explicit = args.images.iter().any(|i| !i.trim().is_empty()) || !args.inputs.is_empty();
@@ -62,7 +74,8 @@ pub fn run_with(
     }
     if args.dry_run {
         let json = serde_json::to_string_pretty(&plan).context("cannot serialize the plan")?;
-        println!("{json}");
+        // A closed pipe (`| head`) is not an error worth a message, nor a panic.
+        let _ = writeln!(std::io::stdout().lock(), "{json}");
         if plan.images.is_empty() {
             let _ = writeln!(
                 log,
