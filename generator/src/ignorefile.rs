@@ -37,7 +37,8 @@ pub enum IgnoreFileError {
     },
 }
 
-/// Trivy reads lines with Go's default scanner, which stops at 64 KiB.
+/// Trivy reads lines with Go's default scanner, which stops at a line of 64 KiB or more
+/// (counting a `\r` before the `\n`).
 const MAX_LINE: usize = 64 * 1024;
 /// An ignore file is a few KB; a larger one (`/dev/zero`, a wrong path) is refused rather than
 /// read without end.
@@ -92,18 +93,20 @@ pub fn is_yaml(path: &Path) -> bool {
 
 pub fn parse_plain(name: &str, text: &str) -> Result<Vec<IgnoreRule>, IgnoreFileError> {
     let mut rules = Vec::new();
-    for (i, raw) in text.lines().enumerate() {
+    for (i, raw) in text.split('\n').enumerate() {
         let at = |message: String| IgnoreFileError::Line {
             path: name.to_string(),
             line: i + 1,
             message,
         };
-        if raw.len() > MAX_LINE {
+        // Go's scanner needs the line and its `\n` in its 64 KiB buffer; a `\r` counts too.
+        if raw.len() >= MAX_LINE {
             return Err(at(format!(
-                "the line is longer than {} KiB, where trivy stops reading the file; shorten it",
+                "the line is {} KiB or longer, where trivy stops reading the file; shorten it",
                 MAX_LINE / 1024
             )));
         }
+        let raw = raw.strip_suffix('\r').unwrap_or(raw);
         let line = raw.trim();
         if line.is_empty() || line.starts_with('#') {
             continue;
@@ -264,7 +267,10 @@ pub fn parse_yaml(name: &str, text: &str) -> Result<Vec<IgnoreRule>, IgnoreFileE
     let file: YamlFile = if text.trim().is_empty() {
         YamlFile::default()
     } else {
-        serde_norway::from_str(text).map_err(|e| yaml_err(e.to_string().replace('\n', " ")))?
+        let mut value: serde_norway::Value =
+            serde_norway::from_str(text).map_err(|e| yaml_err(e.to_string().replace('\n', " ")))?;
+        apply_merges(&mut value).map_err(yaml_err)?;
+        serde_norway::from_value(value).map_err(|e| yaml_err(e.to_string().replace('\n', " ")))?
     };
     let mut rules = Vec::new();
     let lines: Vec<&str> = text.lines().collect();
@@ -332,6 +338,70 @@ pub fn parse_yaml(name: &str, text: &str) -> Result<Vec<IgnoreRule>, IgnoreFileE
         }
     }
     Ok(rules)
+}
+
+/// Applies YAML merge keys (`<<: *base`, `<<: [*a, *b]`, `!!merge <<:`) as yaml.v3 does when
+/// Trivy reads the file: a mapping's own keys win over merged ones, an earlier mapping of a merge
+/// list over a later one, and a merged mapping's own merges are applied before it is merged.
+/// Left unapplied, a `paths` restriction that arrives by merge would be dropped and the rule
+/// would ignore the ID everywhere.
+fn apply_merges(value: &mut serde_norway::Value) -> Result<(), String> {
+    use serde_norway::Value;
+    let mut stack = vec![value];
+    while let Some(node) = stack.pop() {
+        match node {
+            Value::Mapping(map) => {
+                merge_into(map)?;
+                stack.extend(map.values_mut());
+            }
+            Value::Sequence(items) => stack.extend(items.iter_mut()),
+            Value::Tagged(tagged) => stack.push(&mut tagged.value),
+            _ => {}
+        }
+    }
+    Ok(())
+}
+
+/// Takes `map`'s merge key and adds what it merges (each source resolved first) under the keys
+/// `map` does not have. Recursion follows merged mappings only, which the parser's depth limit
+/// bounds.
+fn merge_into(map: &mut serde_norway::Mapping) -> Result<(), String> {
+    use serde_norway::Value;
+    let is_merge_key = |k: &Value| match k {
+        Value::String(s) => s == "<<",
+        // `!!merge <<`: the tag yaml.v3 gives the key anyway.
+        Value::Tagged(t) => t.tag == "merge" && t.value == Value::String("<<".into()),
+        _ => false,
+    };
+    let keys: Vec<Value> = map.keys().filter(|k| is_merge_key(k)).cloned().collect();
+    let mut sources = Vec::new();
+    for key in keys {
+        match map.remove(&key) {
+            Some(Value::Mapping(m)) => sources.push(m),
+            Some(Value::Sequence(items)) => {
+                for item in items {
+                    match item {
+                        Value::Mapping(m) => sources.push(m),
+                        _ => return Err("a merge key (`<<`) lists something other than mappings; list only mappings (`<<: [*a, *b]`)".into()),
+                    }
+                }
+            }
+            _ => {
+                return Err(
+                    "a merge key (`<<`) takes a mapping or a list of mappings (`<<: *base`)".into(),
+                )
+            }
+        }
+    }
+    for mut source in sources {
+        merge_into(&mut source)?;
+        for (k, v) in source {
+            if !map.contains_key(&k) {
+                map.insert(k, v);
+            }
+        }
+    }
+    Ok(())
 }
 
 /// The first line (1-based) where the YAML nests deeper than [`MAX_DEPTH`], counting indentation
@@ -423,6 +493,74 @@ mod tests {
         );
         assert!(parse_plain("f", "CVE-1 exp:2026-2-1").is_err());
         assert!(parse_plain("f", &"x".repeat(70_000)).is_err());
+    }
+
+    /// Merge keys as yaml.v3 applies them (and so Trivy): a `paths` restriction that arrives by
+    /// merge holds the rule to those paths.
+    #[test]
+    fn yaml_merge_keys_apply_as_in_trivy() {
+        let paths = |text: &str| -> Vec<Vec<String>> {
+            parse_yaml("f", text)
+                .unwrap()
+                .into_iter()
+                .map(|r| r.paths)
+                .collect()
+        };
+        let vendor = vec!["vendor/**".to_string()];
+        for text in [
+            "base: &v {paths: [\"vendor/**\"]}\nvulnerabilities:\n  - id: CVE-1\n    <<: *v\n",
+            "vulnerabilities:\n  - id: CVE-1\n    <<: {paths: [\"vendor/**\"]}\n",
+            "vulnerabilities:\n  - id: CVE-1\n    !!merge <<: {paths: [\"vendor/**\"]}\n",
+            "a: &a {paths: [\"vendor/**\"]}\nb: &b {paths: [other]}\nvulnerabilities:\n  - id: CVE-1\n    <<: [*a, *b]\n",
+            // A merged mapping's own merge, and the outer mapping's key over both.
+            "a: &a {paths: [\"vendor/**\"], statement: a}\nb: &b {<<: *a, statement: b}\nvulnerabilities:\n  - {id: CVE-1, <<: *b}\n",
+            "a: &a {paths: [other]}\nvulnerabilities:\n  - id: CVE-1\n    paths: [\"vendor/**\"]\n    <<: *a\n",
+        ] {
+            assert_eq!(paths(text), std::slice::from_ref(&vendor), "{text}");
+        }
+        let rules = parse_yaml(
+            "f",
+            "a: &a {statement: a}\nb: &b {<<: *a, statement: b}\nc: &c {<<: *b}\nvulnerabilities:\n  - {id: CVE-1, <<: *c}\n  - {id: CVE-2, <<: [*a, *b]}\n",
+        )
+        .unwrap();
+        assert_eq!(rules[0].statement, "b");
+        assert_eq!(rules[1].statement, "a", "the earlier of a merge list wins");
+        // A whole section by merge (top level), as yaml.v3 reads it.
+        let rules = parse_yaml(
+            "f",
+            "base: &s {secrets: [{id: aws-access-key-id}]}\n<<: *s\n",
+        )
+        .unwrap();
+        assert_eq!(rules.len(), 1);
+        for bad in [
+            "vulnerabilities:\n  - id: CVE-1\n    <<: 3\n",
+            "vulnerabilities:\n  - id: CVE-1\n    <<: [x]\n",
+        ] {
+            let e = parse_yaml("f", bad).unwrap_err().to_string();
+            assert!(e.contains("merge key"), "{e}");
+        }
+    }
+
+    /// Go's scanner stops at a line of 64 KiB or more, `\r` included: such a line is refused
+    /// (Trivy would silently ignore nothing from it on); one byte shorter is read.
+    #[test]
+    fn plain_lines_of_64_kib_are_refused_as_trivy_stops_there() {
+        let line = |len: usize, end: &str| {
+            let id = "CVE-2019-14697 # ";
+            format!("{id}{}{end}CVE-2\n", "x".repeat(len - id.len()))
+        };
+        assert_eq!(parse_plain("f", &line(65_535, "\n")).unwrap().len(), 2);
+        assert_eq!(parse_plain("f", &line(65_534, "\r\n")).unwrap().len(), 2);
+        for (len, end) in [(65_536, "\n"), (65_535, "\r\n"), (65_536, "\r\n")] {
+            let e = parse_plain("f", &line(len, end)).unwrap_err().to_string();
+            assert!(
+                e.contains("f:1: the line is 64 KiB or longer"),
+                "{len} {end:?}: {e}"
+            );
+        }
+        // The last line, with no line break after it.
+        assert!(parse_plain("f", &"x".repeat(65_536)).is_err());
+        assert!(parse_plain("f", &"x".repeat(65_535)).is_ok());
     }
 
     #[test]

@@ -703,6 +703,104 @@ fn ignore_file_expiry_forms_trivy_refuses_are_refused_and_the_rest_agree() {
     assert_none("expiry forms", failures, forms.len());
 }
 
+/// Ignore files in shapes people write and Trivy reads: YAML merge keys (a `paths` restriction
+/// shared by anchor), and plain lines around Go's 64 KiB line limit, `\r` included. Scanlens
+/// ignores what Trivy ignores; it may refuse a file only where Trivy silently stops reading it
+/// (a line of 64 KiB or more), never ignore more.
+#[test]
+fn ignore_file_shapes_trivy_reads_are_read_as_trivy_reads_them() {
+    if !e2e() {
+        return;
+    }
+    let trivy = require!(trivy());
+    let work = TempDir::new("differential-shapes").unwrap();
+    let input = write_synthetic(work.path());
+    let report = scanlens::input::read_reports(std::slice::from_ref(&input)).unwrap();
+    let baseline = trivy_keys(&json(
+        &convert(
+            &trivy,
+            work.path(),
+            &input,
+            &["--format", "json", "--ignorefile", ""],
+        )
+        .unwrap(),
+    ));
+    // (file name, text, whether Scanlens refuses it where Trivy stops reading silently)
+    let mut files: Vec<(String, String, bool)> = Vec::new();
+    let only = "{paths: [\"app/node_modules/**\"]}";
+    for (i, text) in [
+        format!("base: &v {only}\nvulnerabilities:\n  - id: CVE-2021-23337\n    <<: *v\n"),
+        format!("vulnerabilities:\n  - id: CVE-2021-23337\n    <<: {only}\n"),
+        format!("vulnerabilities:\n  - id: CVE-2021-23337\n    !!merge <<: {only}\n"),
+        format!("a: &a {only}\nb: &b {{paths: [\"srv/**\"]}}\nvulnerabilities:\n  - id: CVE-2021-23337\n    <<: [*a, *b]\n"),
+        format!("a: &a {only}\nb: &b {{<<: *a, statement: b}}\nvulnerabilities:\n  - {{id: CVE-2021-23337, <<: *b}}\n"),
+        "a: &a {paths: [\"srv/**\"]}\nvulnerabilities:\n  - id: CVE-2021-23337\n    paths: [\"app/node_modules/**\"]\n    <<: *a\n".to_string(),
+        "s: &s {secrets: [{id: aws-access-key-id}]}\n<<: *s\n".to_string(),
+        "e: &e {id: github-pat, paths: [\"nowhere/**\"]}\nsecrets:\n  - <<: *e\n  - {<<: *e, id: aws-access-key-id}\n".to_string(),
+    ]
+    .into_iter()
+    .enumerate()
+    {
+        files.push((format!("merge{i}.trivyignore.yaml"), text, false));
+    }
+    for (len, end) in [
+        (65_534, "\n"),
+        (65_535, "\n"),
+        (65_536, "\n"),
+        (65_533, "\r\n"),
+        (65_534, "\r\n"),
+        (65_535, "\r\n"),
+    ] {
+        let head = "CVE-2021-23337 # ";
+        let text = format!(
+            "{head}{}{end}aws-access-key-id\n",
+            "x".repeat(len - head.len())
+        );
+        // The line with its `\r`, if any, and its `\n` must fit in 64 KiB.
+        let stops = len + end.len() > 65_536;
+        files.push((format!("long{len}-{}.trivyignore", end.len()), text, stops));
+    }
+    let failures = in_parallel(&files, |(name, text, stops)| {
+        let path = work.path().join(name);
+        std::fs::write(&path, text).unwrap();
+        let ours = scanlens_excluded(&report, &path);
+        let theirs = convert(
+            &trivy,
+            work.path(),
+            &input,
+            &["--format", "json", "--ignorefile", path.to_str().unwrap()],
+        );
+        match (ours, theirs) {
+            (Err(_), Err(_)) => vec![],
+            (Err(_), Ok(_)) if *stops => vec![],
+            (Ok(excluded), Ok(out)) => {
+                let kept = trivy_keys(&json(&out));
+                let ours: BTreeSet<Key> = baseline.difference(&excluded).cloned().collect();
+                if kept == ours && !*stops {
+                    vec![]
+                } else {
+                    vec![format!(
+                        "{name}: trivy keeps {} findings, scanlens {}{}",
+                        kept.len(),
+                        ours.len(),
+                        if *stops {
+                            " (trivy stops reading here: scanlens must refuse)"
+                        } else {
+                            ""
+                        }
+                    )]
+                }
+            }
+            (Ok(_), Err(e)) => vec![format!("{name}: trivy stops ({e}), scanlens reads it")],
+            (Err(e), Ok(_)) => vec![format!("{name}: trivy reads it, scanlens refuses: {e}")],
+        }
+    });
+    assert_none("ignore file shapes", failures, files.len());
+    // The merges restrict: the lodash finding outside `app/node_modules` is kept.
+    let merged = scanlens_excluded(&report, &work.path().join("merge0.trivyignore.yaml")).unwrap();
+    assert_eq!(merged.len(), 1, "{merged:?}");
+}
+
 /// The `security-severity` trivy gives each vulnerability with ID `id` in `input`, each scored
 /// alone (a report holding only that finding).
 fn occurrence_scores(trivy: &Path, cwd: &Path, input: &Path, id: &str) -> Result<Vec<f64>, String> {
