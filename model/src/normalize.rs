@@ -434,8 +434,9 @@ fn normalize_findings(
     let mut findings = Vec::with_capacity(total);
     for r in results {
         let base = result_base(r);
-        let lines = PackageLines::of(&r.packages);
-        for v in std::mem::take(&mut r.vulnerabilities) {
+        let lines = PackageIndex::of(&r.packages);
+        for mut v in std::mem::take(&mut r.vulnerabilities) {
+            lines.compat(&mut v);
             findings.push(vulnerability(&base, v, &layer, intern, &lines));
         }
         for m in std::mem::take(&mut r.misconfigurations) {
@@ -492,36 +493,72 @@ pub(crate) fn layer_fn<'a>(
     }
 }
 
-/// Where the packages of one result are listed (`Packages[].Locations`), by name and version:
-/// the first package listed under a name and version answers for it, as Trivy's SARIF writer
-/// looks it up. Empty when no package of the result has a place, as in image scans.
+/// What one result's packages tell its vulnerabilities:
+/// - where each is listed (`Packages[].Locations`), by name and version: the first package
+///   listed under a name and version answers for it, as Trivy's SARIF writer looks it up; empty
+///   when no package of the result has a place, as in image scans;
+/// - the purl `trivy convert` copies onto a vulnerability written without a UID (older reports)
+///   from the package of the same `ID` + `FilePath` that has none either (the last one listed),
+///   its `compat` step before any filter: a `purls` rule then holds it, or not, as in Trivy.
 #[derive(Debug, Default)]
-pub(crate) struct PackageLines(HashMap<String, HashMap<String, Vec<LineRange>>>);
+pub(crate) struct PackageIndex {
+    lines: HashMap<String, HashMap<String, Vec<LineRange>>>,
+    unidentified: HashMap<String, Option<String>>,
+}
 
-impl PackageLines {
-    pub(crate) fn of(packages: &[trivy::Package]) -> PackageLines {
-        let mut by_name: HashMap<String, HashMap<String, Vec<LineRange>>> = HashMap::new();
+impl PackageIndex {
+    pub(crate) fn of(packages: &[trivy::Package]) -> PackageIndex {
+        let mut lines: HashMap<String, HashMap<String, Vec<LineRange>>> = HashMap::new();
         if packages.iter().any(|p| !p.locations.is_empty()) {
             for p in packages {
-                let versions = by_name.entry(p.name.clone()).or_default();
+                let versions = lines.entry(p.name.clone()).or_default();
                 versions.entry(p.version.clone()).or_insert_with(|| {
-                    let lines = p.locations.iter();
-                    lines
+                    let places = p.locations.iter();
+                    places
                         .map(|&(start, end)| LineRange { start, end })
                         .collect()
                 });
             }
         }
-        PackageLines(by_name)
+        let unidentified = packages
+            .iter()
+            .filter(|p| p.unidentified)
+            .map(|p| (format!("{}{}", p.id, p.file_path), p.purl.clone()))
+            .collect();
+        PackageIndex {
+            lines,
+            unidentified,
+        }
     }
 
     /// Looked up for every vulnerability, by borrowed name and version.
     fn of_package(&self, name: &str, version: &str) -> Vec<LineRange> {
-        self.0
+        self.lines
             .get(name)
             .and_then(|versions| versions.get(version))
             .cloned()
             .unwrap_or_default()
+    }
+
+    /// Trivy's `compat` for one vulnerability of the result's `Vulnerabilities` (not of its
+    /// suppressed findings, which it leaves): the package's purl replaces the vulnerability's.
+    pub(crate) fn compat(&self, v: &mut trivy::Vulnerability) {
+        if self.unidentified.is_empty()
+            || v.pkg_identifier
+                .uid
+                .as_deref()
+                .is_some_and(|u| !u.is_empty())
+        {
+            return;
+        }
+        let key = format!(
+            "{}{}",
+            v.pkg_id.as_deref().unwrap_or_default(),
+            v.pkg_path.as_deref().unwrap_or_default()
+        );
+        if let Some(purl) = self.unidentified.get(&key) {
+            v.pkg_identifier.purl = purl.clone();
+        }
     }
 }
 
@@ -557,7 +594,7 @@ pub(crate) fn modified(
     mf: trivy::ModifiedFinding,
     layer: &impl Fn(Option<trivy::Layer>) -> Option<Arc<Layer>>,
     intern: &Interner,
-    lines: &PackageLines,
+    lines: &PackageIndex,
 ) -> Finding {
     let suppression = Suppression {
         status: mf.status,
@@ -587,7 +624,7 @@ pub(crate) fn vulnerability(
     v: trivy::Vulnerability,
     layer: &impl Fn(Option<trivy::Layer>) -> Option<Arc<Layer>>,
     intern: &Interner,
-    lines: &PackageLines,
+    lines: &PackageIndex,
 ) -> Finding {
     let locations = lines.of_package(&v.pkg_name, &v.installed_version);
     Finding {

@@ -482,14 +482,24 @@ pub struct ModifiedFinding {
     pub finding: serde_json::Value,
 }
 
-/// What Scanlens reads of a result's `Packages[]` element: only where it is listed. Read leniently:
-/// the list was only counted before, so an element of another shape (hand-edited, another tool's)
-/// is an unlisted package, never a refused report.
+/// What Scanlens reads of a result's `Packages[]` element: where it is listed, and what `trivy
+/// convert` copies from it onto a vulnerability written without a package identifier (an older
+/// report). Read leniently: the list was only counted before, so an element of another shape
+/// (hand-edited, another tool's) is an unlisted package, never a refused report.
 #[derive(Debug, Default, Clone, PartialEq, Eq)]
 pub struct Package {
     pub name: String,
     pub version: String,
     pub locations: Vec<(u64, u64)>,
+    /// `ID` and `FilePath`, which `trivy convert` matches against a vulnerability's `PkgID` and
+    /// `PkgPath`.
+    pub id: String,
+    pub file_path: String,
+    /// `Identifier.PURL`.
+    pub purl: Option<String>,
+    /// An object without a non-empty `Identifier.UID`: `trivy convert` copies its identifier
+    /// onto the vulnerabilities of the same `PkgID` + `PkgPath` that have no UID either.
+    pub unidentified: bool,
 }
 
 impl Package {
@@ -515,10 +525,17 @@ impl<'de> Deserialize<'de> for Package {
                     Name,
                     Version,
                     Locations,
+                    #[serde(rename = "ID")]
+                    Id,
+                    FilePath,
+                    Identifier,
                     #[serde(other)]
                     Other,
                 }
-                let mut p = Package::default();
+                let mut p = Package {
+                    unidentified: true,
+                    ..Package::default()
+                };
                 while let Some(key) = m.next_key::<Key>()? {
                     if let Key::Other = key {
                         m.next_value::<IgnoredAny>()?;
@@ -527,6 +544,18 @@ impl<'de> Deserialize<'de> for Package {
                     match (key, m.next_value::<serde_json::Value>()?) {
                         (Key::Name, serde_json::Value::String(n)) => p.name = n,
                         (Key::Version, serde_json::Value::String(n)) => p.version = n,
+                        (Key::Id, serde_json::Value::String(n)) => p.id = n,
+                        (Key::FilePath, serde_json::Value::String(n)) => p.file_path = n,
+                        // Go decodes a second `Identifier` into the same struct: each key
+                        // written replaces its field, `null` leaves it.
+                        (Key::Identifier, serde_json::Value::Object(o)) => {
+                            if let Some(serde_json::Value::String(u)) = o.get("PURL") {
+                                p.purl = Some(u.clone());
+                            }
+                            if let Some(serde_json::Value::String(u)) = o.get("UID") {
+                                p.unidentified = u.is_empty();
+                            }
+                        }
                         (Key::Locations, serde_json::Value::Array(ls)) => {
                             p.locations = ls
                                 .iter()

@@ -801,6 +801,84 @@ fn ignore_file_shapes_trivy_reads_are_read_as_trivy_reads_them() {
     assert_eq!(merged.len(), 1, "{merged:?}");
 }
 
+/// An older report's vulnerabilities carry no package identifier; `trivy convert` first copies
+/// it from the package of the same `PkgID` + `PkgPath` that has no UID either (its `compat`
+/// step), so a `purls` rule holds each as in Trivy: kept when the package's purl is another,
+/// ignored when the package has none. Read whole and in parts (a copy padded past 1 MiB), both
+/// must agree with `trivy convert`.
+#[test]
+fn vulnerabilities_without_a_uid_take_their_packages_purl_as_in_trivy_convert() {
+    if !e2e() {
+        return;
+    }
+    let trivy = require!(trivy());
+    let work = TempDir::new("differential-compat").unwrap();
+    let vuln = |id: &str, pkg_id: &str, path: &str, extra: Value| {
+        let mut v = json!({"VulnerabilityID": id, "PkgID": pkg_id, "PkgName": pkg_id.split('@').next().unwrap(),
+            "PkgPath": path, "InstalledVersion": "1.0", "Severity": "HIGH"});
+        if let (Some(v), Some(extra)) = (v.as_object_mut(), extra.as_object()) {
+            v.extend(extra.clone());
+        }
+        v
+    };
+    let mut doc = json!({
+        "SchemaVersion": 2, "ArtifactName": "app", "ArtifactType": "filesystem",
+        "Results": [{"Target": "package-lock.json", "Class": "lang-pkgs", "Type": "npm",
+            "Packages": [
+                {"ID": "lodash@1.0", "Name": "lodash", "Version": "1.0", "FilePath": "a/package.json", "Identifier": {"PURL": "pkg:npm/lodash@1.0"}},
+                {"ID": "bare@1.0", "Name": "bare", "Version": "1.0"},
+                {"ID": "keep@1.0", "Name": "keep", "Version": "1.0", "Identifier": {"PURL": "pkg:npm/keep@1.0", "UID": "k1"}},
+                {"ID": "dup@1.0", "Name": "dup", "Version": "1.0", "Identifier": {"PURL": "pkg:npm/first@1.0"}},
+                {"ID": "dup@1.0", "Name": "dup", "Version": "1.0", "Identifier": {"PURL": "pkg:npm/underscore@1.0"}}
+            ],
+            "Vulnerabilities": [
+                vuln("CVE-2020-0001", "lodash@1.0", "a/package.json", json!({})),
+                vuln("CVE-2020-0001", "lodash@1.0", "b/package.json", json!({})),
+                vuln("CVE-2020-0001", "bare@1.0", "", json!({"PkgIdentifier": {"PURL": "pkg:npm/bare@1.0"}})),
+                vuln("CVE-2020-0001", "keep@1.0", "", json!({})),
+                vuln("CVE-2020-0001", "lodash@1.0", "a/package.json", json!({"PkgIdentifier": {"PURL": "pkg:npm/other@1.0", "UID": "x"}})),
+                vuln("CVE-2020-0001", "dup@1.0", "", json!({})),
+            ]}]
+    });
+    let whole = work.path().join("compat.json");
+    std::fs::write(&whole, serde_json::to_vec_pretty(&doc).unwrap()).unwrap();
+    // The same report past the size where it is read in parts (padding in a field both ignore).
+    doc["Padding"] = json!("x".repeat(1 << 20));
+    let parts = work.path().join("compat-parts.json");
+    std::fs::write(&parts, serde_json::to_vec_pretty(&doc).unwrap()).unwrap();
+    let rules = work.path().join("compat.trivyignore.yaml");
+    std::fs::write(
+        &rules,
+        "vulnerabilities:\n  - id: CVE-2020-0001\n    purls: [\"pkg:npm/underscore\"]\n",
+    )
+    .unwrap();
+    let mut failures = Vec::new();
+    for input in [&whole, &parts] {
+        let report = scanlens::input::read_reports(std::slice::from_ref(input)).unwrap();
+        let excluded = scanlens_excluded(&report, &rules).unwrap();
+        let all: BTreeSet<Key> = report.findings.iter().map(key_of).collect();
+        let ours: BTreeSet<Key> = all.difference(&excluded).cloned().collect();
+        let kept = trivy_keys(&json(
+            &convert(
+                &trivy,
+                work.path(),
+                input,
+                &["--format", "json", "--ignorefile", rules.to_str().unwrap()],
+            )
+            .unwrap(),
+        ));
+        if kept != ours {
+            failures.push(format!(
+                "{}: trivy keeps {kept:#?}\nscanlens keeps {ours:#?}",
+                input.display()
+            ));
+        }
+        // Both outcomes occur: some findings kept, some ignored.
+        assert!(!kept.is_empty() && kept.len() < all.len(), "{kept:?}");
+    }
+    assert_none("purls after trivy's compat step", failures, 2);
+}
+
 /// The `security-severity` trivy gives each vulnerability with ID `id` in `input`, each scored
 /// alone (a report holding only that finding).
 fn occurrence_scores(trivy: &Path, cwd: &Path, input: &Path, id: &str) -> Result<Vec<f64>, String> {

@@ -49,7 +49,7 @@ pub struct Split<'a> {
     /// Per result, the fields each of its findings repeats.
     bases: Vec<Finding>,
     /// Per result, where its packages are listed.
-    lines: Vec<normalize::PackageLines>,
+    lines: Vec<normalize::PackageIndex>,
     /// Per result, how many of `items` are its.
     counts: Vec<usize>,
     intern: Interner,
@@ -99,17 +99,19 @@ pub fn split(bytes: &[u8]) -> Option<Split<'_>> {
     let mut results = Vec::with_capacity(shells.len());
     for (shell, packages) in shells {
         let mut r: trivy::TrivyResult = serde_json::from_slice(&shell).ok()?;
-        // Only where a result lists its packages' places are its packages read (lock files);
-        // an image's thousands of packages are only counted. A `\u` escape could spell the key
+        // Only where a result lists its packages' places (lock files), or lists a package
+        // without a UID (older reports, for Trivy's `compat` step), are its packages read; an
+        // image's thousands of packages are only counted. An escape could spell a key
         // otherwise, so an element with one is read too: both readers must agree.
-        let placed = |p: &Range<usize>| {
+        let needed = |p: &Range<usize>| {
             let element = &bytes[p.clone()];
-            element
-                .windows(b"\"Locations\"".len())
-                .any(|w| w == b"\"Locations\"")
-                || element.windows(2).any(|w| w == b"\\u")
+            element.contains(&b'\\')
+                || element
+                    .windows(b"\"Locations\"".len())
+                    .any(|w| w == b"\"Locations\"")
+                || !identified(element)
         };
-        r.packages = if packages.iter().any(placed) {
+        r.packages = if packages.iter().any(needed) {
             packages
                 .iter()
                 .map(|p| serde_json::from_slice(&bytes[p.clone()]).ok())
@@ -123,7 +125,7 @@ pub fn split(bytes: &[u8]) -> Option<Split<'_>> {
     let bases = results.iter().map(normalize::result_base).collect();
     let lines = results
         .iter()
-        .map(|r| normalize::PackageLines::of(&r.packages))
+        .map(|r| normalize::PackageIndex::of(&r.packages))
         .collect();
     let mut items = Vec::new();
     let counts = found.iter().map(|k| k.iter().map(Vec::len).sum()).collect();
@@ -169,7 +171,9 @@ impl Split<'_> {
         Some(match item.kind {
             Kind::Vulnerability => {
                 let lines = &self.lines[item.result as usize];
-                normalize::vulnerability(base, from(bytes)?, &layer, &self.intern, lines)
+                let mut v = from(bytes)?;
+                lines.compat(&mut v);
+                normalize::vulnerability(base, v, &layer, &self.intern, lines)
             }
             Kind::Misconfiguration => {
                 normalize::misconfiguration(base, from(bytes)?, &layer, &self.intern)
@@ -245,6 +249,34 @@ fn quote_or_backslash(b: &[u8]) -> Option<usize> {
 
 fn from<'de, T: serde::Deserialize<'de>>(bytes: &'de [u8]) -> Option<T> {
     serde_json::from_slice(bytes).ok()
+}
+
+/// Whether a `Packages` element (with no escapes) is an object with one `Identifier`, itself
+/// with one `UID`, a non-empty string: then `trivy convert` copies nothing from it, and it need
+/// not be read. Anything else, or any doubt, is `false`, and the element is read.
+fn identified(element: &[u8]) -> bool {
+    let mut w = Walk { b: element, i: 0 };
+    let (mut identifiers, mut uids, mut uid) = (0, 0, false);
+    let walked = w.peek() == Some(b'{')
+        && w.object(1, |w, key| {
+            if key != b"Identifier" {
+                return w.value(1);
+            }
+            identifiers += 1;
+            if w.peek()? != b'{' {
+                return w.value(1);
+            }
+            w.object(2, |w, key| {
+                if key != b"UID" {
+                    return w.value(2);
+                }
+                uids += 1;
+                uid = w.peek()? == b'"' && !w.string()?.is_empty();
+                Some(())
+            })
+        })
+        .is_some();
+    walked && identifiers == 1 && uids == 1 && uid
 }
 
 /// A cursor over the document that finds where values start and end without reading them.
@@ -502,6 +534,70 @@ mod tests {
             fast.findings[0].package.as_ref().unwrap().locations.len(),
             1
         );
+    }
+
+    /// `trivy convert`'s compat step in both readers: a vulnerability without a UID takes the
+    /// purl of the package of the same `PkgID` + `PkgPath` without a UID (the last listed); one
+    /// with a UID, a package with one, and a suppressed finding are left as written.
+    #[test]
+    fn a_vulnerability_without_a_uid_takes_its_packages_purl_in_both_readers() {
+        let doc = r#"{"SchemaVersion":2,"ArtifactName":"app","Results":[{"Target":"package-lock.json","Class":"lang-pkgs",
+          "Packages":[{"ID":"lodash@4","FilePath":"a/package.json","Identifier":{"PURL":"pkg:npm/old@1"}},
+                      {"ID":"lodash@4","FilePath":"a/package.json","Identifier":{"PURL":"pkg:npm/lodash@4"}},
+                      {"ID":"left@1","Identifier":{"PURL":"pkg:npm/left@1","UID":"u1"}},
+                      {"ID":"bare@1"},
+                      {"ID":"twice@1","Identifier":{"UID":"u2"},"Identifier":{"PURL":"pkg:npm/twice@1"}}],
+          "Vulnerabilities":[
+            {"VulnerabilityID":"CVE-1","PkgID":"lodash@4","PkgPath":"a/package.json","PkgName":"lodash","Severity":"HIGH"},
+            {"VulnerabilityID":"CVE-2","PkgID":"lodash@4","PkgPath":"a/package.json","PkgName":"lodash","Severity":"HIGH","PkgIdentifier":{"PURL":"pkg:npm/own@4","UID":"x"}},
+            {"VulnerabilityID":"CVE-3","PkgID":"left@1","PkgName":"left","Severity":"HIGH"},
+            {"VulnerabilityID":"CVE-4","PkgID":"bare@1","PkgName":"bare","Severity":"HIGH","PkgIdentifier":{"PURL":"pkg:npm/bare@1"}},
+            {"VulnerabilityID":"CVE-5","PkgID":"twice@1","PkgName":"twice","Severity":"HIGH"}],
+          "ExperimentalModifiedFindings":[{"Type":"vulnerability","Status":"not_affected","Source":"vex.json",
+            "Finding":{"VulnerabilityID":"CVE-9","PkgID":"lodash@4","PkgPath":"a/package.json","PkgName":"lodash","Severity":"HIGH"}}]}]}"#;
+        let (fast, slow) = both(doc);
+        let fast = fast.expect("splits");
+        assert_eq!(fast, slow.unwrap());
+        let purl = |id: &str| {
+            let f = fast.findings.iter().find(|f| f.id == id).unwrap();
+            f.package.as_ref().unwrap().purl.clone()
+        };
+        assert_eq!(purl("CVE-1").as_deref(), Some("pkg:npm/lodash@4"));
+        assert_eq!(purl("CVE-2").as_deref(), Some("pkg:npm/own@4"));
+        assert_eq!(purl("CVE-3"), None, "a package with a UID gives nothing");
+        assert_eq!(
+            purl("CVE-4"),
+            None,
+            "the package's (no) purl replaces the vulnerability's"
+        );
+        // Go decodes both `Identifier`s into one: the UID of the first stays.
+        assert_eq!(purl("CVE-5"), None);
+        assert_eq!(
+            purl("CVE-9"),
+            None,
+            "suppressed findings are left as written"
+        );
+        // Packages that all have UIDs are only counted, and nothing changes.
+        let modern = doc.replace(
+            r#""Identifier":{"PURL":"pkg:npm/old@1"}"#,
+            r#""Identifier":{"PURL":"pkg:npm/old@1","UID":"a"}"#,
+        );
+        let (fast, slow) = both(&modern);
+        assert_eq!(fast.expect("splits"), slow.unwrap());
+        assert!(identified(
+            br#"{"ID":"a","Identifier":{"PURL":"p","UID":"u"},"Name":"a"}"#
+        ));
+        for odd in [
+            &br#"{"ID":"a","Identifier":{"PURL":"p","UID":""}}"#[..],
+            br#"{"ID":"a","Identifier":{"UID":null}}"#,
+            br#"{"ID":"a","Identifier":{"UID":"u","UID":"v"}}"#,
+            br#"{"ID":"a","Identifier":{"UID":"u"},"Identifier":{}}"#,
+            br#"{"ID":"a","Identifier":null}"#,
+            br#"{"ID":"a"}"#,
+            br#""odd""#,
+        ] {
+            assert!(!identified(odd), "{}", String::from_utf8_lossy(odd));
+        }
     }
 
     /// A package listed in thousands of places keeps the first [`trivy::Package::MAX_PLACES`].
