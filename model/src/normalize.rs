@@ -79,7 +79,7 @@ pub fn parse(bytes: &[u8]) -> Result<Parsed, ParseError> {
     };
     match bytes[first] {
         b'[' => {
-            let results = serde_json::from_slice(bytes).map_err(json_err)?;
+            let results: Vec<trivy::TrivyResult> = trivy::from_slice(bytes).map_err(json_err)?;
             if !crate::shape::is_result_array(bytes) {
                 return Err(refuse());
             }
@@ -90,7 +90,7 @@ pub fn parse(bytes: &[u8]) -> Result<Parsed, ParseError> {
             Ok(Parsed::Null)
         }
         b'{' => {
-            let top: trivy::TopLevel = match serde_json::from_slice(bytes) {
+            let top: trivy::TopLevel = match trivy::from_slice(bytes) {
                 Ok(top) => top,
                 // Another tool's JSON can fail trivy's types before its shape is looked at.
                 Err(e) if e.classify() == serde_json::error::Category::Data => {
@@ -105,10 +105,7 @@ pub fn parse(bytes: &[u8]) -> Result<Parsed, ParseError> {
             };
             if top.is_k8s() {
                 Ok(Parsed::K8s(Box::new(top)))
-            } else if top.schema_version.is_some()
-                || top.results.is_some()
-                || top.artifact_name.is_some()
-            {
+            } else if crate::shape::is_report_object(bytes) {
                 Ok(Parsed::Report(Box::new(top)))
             } else {
                 Err(refuse())
@@ -603,13 +600,11 @@ pub(crate) fn modified(
     };
     let mut f = match mf.kind.as_str() {
         "misconfiguration" => {
-            serde_json::from_value(mf.finding).map(|m| misconfiguration(base, m, layer, intern))
+            trivy::from_value(mf.finding).map(|m| misconfiguration(base, m, layer, intern))
         }
-        "secret" => serde_json::from_value(mf.finding).map(|s| secret(base, s, layer)),
-        "license" => serde_json::from_value(mf.finding).map(|l| license(base, l)),
-        _ => {
-            serde_json::from_value(mf.finding).map(|v| vulnerability(base, v, layer, intern, lines))
-        }
+        "secret" => trivy::from_value(mf.finding).map(|s| secret(base, s, layer)),
+        "license" => trivy::from_value(mf.finding).map(|l| license(base, l)),
+        _ => trivy::from_value(mf.finding).map(|v| vulnerability(base, v, layer, intern, lines)),
     }
     .unwrap_or_else(|_| Finding {
         id: "(unreadable suppressed finding)".into(),

@@ -157,6 +157,25 @@ struct ElementProbe {
     product_arn: Option<IgnoredAny>,
 }
 
+/// Whether an object is a report as Trivy writes one: with one of its top-level keys spelled as
+/// Trivy spells it. Its fields are then read as Trivy's Go reads them, in any case
+/// ([`crate::trivy::fold`]), but another tool's `results` or `vulnerabilities` does not make a
+/// document a report with nothing in it.
+pub fn is_report_object(bytes: &[u8]) -> bool {
+    #[derive(Deserialize)]
+    struct Keys {
+        #[serde(rename = "SchemaVersion")]
+        schema_version: Option<IgnoredAny>,
+        #[serde(rename = "Results")]
+        results: Option<IgnoredAny>,
+        #[serde(rename = "ArtifactName")]
+        artifact_name: Option<IgnoredAny>,
+    }
+    serde_json::from_slice::<Keys>(bytes).is_ok_and(|k| {
+        k.schema_version.is_some() || k.results.is_some() || k.artifact_name.is_some()
+    })
+}
+
 /// Whether every element of a legacy (schema-1) array is a result: Trivy always writes `Target`.
 pub fn is_result_array(bytes: &[u8]) -> bool {
     serde_json::from_slice::<Vec<ElementProbe>>(bytes)
@@ -372,6 +391,25 @@ mod tests {
                 secrets: 1
             }
         );
+    }
+
+    /// Another tool's `results` (OSV-Scanner) is not Trivy's `Results`, though Trivy's Go would
+    /// read the key as that field once it reads the file as a report (which `trivy convert`
+    /// refuses for want of an artifact): refused by name, never a report with nothing in it.
+    #[test]
+    fn a_report_is_known_by_a_key_spelled_as_trivy_spells_it() {
+        let osv = r#"{"results":[{"source":{"path":"package-lock.json"},"packages":[]}]}"#;
+        assert!(!is_report_object(osv.as_bytes()));
+        let e = crate::parse(osv.as_bytes()).expect_err("refused");
+        assert!(e.message.contains("is not a trivy report"), "{}", e.message);
+        for doc in [
+            r#"{"SchemaVersion":2,"results":[]}"#,
+            r#"{"Results":null,"ArtifactName":"a"}"#,
+            r#"{"ArtifactName":"a"}"#,
+        ] {
+            assert!(is_report_object(doc.as_bytes()), "{doc}");
+        }
+        assert!(!is_report_object(br#"{"schemaversion":2,"results":[]}"#));
     }
 
     #[test]

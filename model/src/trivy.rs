@@ -6,6 +6,22 @@
 
 use serde::{Deserialize, Deserializer};
 
+pub mod fold;
+
+/// Reads a piece of Trivy's JSON into `T` as Trivy's Go reads it: keys matched to fields with
+/// case folding ([`fold`]), then nothing but whitespace after it.
+pub fn from_slice<'de, T: Deserialize<'de>>(bytes: &'de [u8]) -> serde_json::Result<T> {
+    let mut d = serde_json::Deserializer::from_slice(bytes);
+    let value = T::deserialize(fold::Fold(&mut d))?;
+    d.end()?;
+    Ok(value)
+}
+
+/// [`from_slice`] for a value already read (a suppressed finding's `Finding`).
+pub fn from_value<T: serde::de::DeserializeOwned>(v: serde_json::Value) -> serde_json::Result<T> {
+    T::deserialize(fold::Fold(v))
+}
+
 /// The top level of any JSON Trivy writes with `--format json`: an image/fs/repo/config report
 /// (schema 2), or the `trivy k8s` shape. Both are read in one typed pass; [`crate::parse`]
 /// decides which one it was from the fields present.
@@ -519,24 +535,50 @@ impl<'de> Deserialize<'de> for Package {
                 f.write_str("a package")
             }
             fn visit_map<A: MapAccess<'de>>(self, mut m: A) -> Result<Package, A::Error> {
-                #[derive(Deserialize)]
-                #[serde(field_identifier)]
+                #[derive(Clone, Copy)]
                 enum Key {
                     Name,
                     Version,
                     Locations,
-                    #[serde(rename = "ID")]
                     Id,
                     FilePath,
                     Identifier,
-                    #[serde(other)]
                     Other,
+                }
+                const KEYS: [(&str, Key); 6] = [
+                    ("Name", Key::Name),
+                    ("Version", Key::Version),
+                    ("Locations", Key::Locations),
+                    ("ID", Key::Id),
+                    ("FilePath", Key::FilePath),
+                    ("Identifier", Key::Identifier),
+                ];
+                /// Matched as Go matches keys: exactly, else folded (see [`fold`]).
+                struct KeyName(Key);
+                impl<'de> Deserialize<'de> for KeyName {
+                    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+                        struct N;
+                        impl Visitor<'_> for N {
+                            type Value = KeyName;
+                            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                                f.write_str("a key")
+                            }
+                            fn visit_str<E>(self, name: &str) -> Result<KeyName, E> {
+                                let exact = KEYS.iter().find(|(n, _)| *n == name);
+                                let folded = || KEYS.iter().find(|(n, _)| fold::folds_to(name, n));
+                                Ok(KeyName(
+                                    exact.or_else(folded).map_or(Key::Other, |&(_, k)| k),
+                                ))
+                            }
+                        }
+                        d.deserialize_str(N)
+                    }
                 }
                 let mut p = Package {
                     unidentified: true,
                     ..Package::default()
                 };
-                while let Some(key) = m.next_key::<Key>()? {
+                while let Some(KeyName(key)) = m.next_key::<KeyName>()? {
                     if let Key::Other = key {
                         m.next_value::<IgnoredAny>()?;
                         continue;
@@ -548,20 +590,28 @@ impl<'de> Deserialize<'de> for Package {
                         (Key::FilePath, serde_json::Value::String(n)) => p.file_path = n,
                         // Go decodes a second `Identifier` into the same struct: each key
                         // written replaces its field, `null` leaves it.
-                        (Key::Identifier, serde_json::Value::Object(o)) => {
-                            if let Some(serde_json::Value::String(u)) = o.get("PURL") {
-                                p.purl = Some(u.clone());
-                            }
-                            if let Some(serde_json::Value::String(u)) = o.get("UID") {
-                                p.unidentified = u.is_empty();
+                        (Key::Identifier, v @ serde_json::Value::Object(_)) => {
+                            if let Ok(id) = from_value::<PkgIdentifier>(v) {
+                                if id.purl.is_some() {
+                                    p.purl = id.purl;
+                                }
+                                if let Some(uid) = id.uid {
+                                    p.unidentified = uid.is_empty();
+                                }
                             }
                         }
                         (Key::Locations, serde_json::Value::Array(ls)) => {
+                            #[derive(Deserialize)]
+                            struct Place {
+                                #[serde(rename = "StartLine")]
+                                start: u64,
+                                #[serde(rename = "EndLine")]
+                                end: u64,
+                            }
                             p.locations = ls
-                                .iter()
-                                .filter_map(|l| {
-                                    Some((l["StartLine"].as_u64()?, l["EndLine"].as_u64()?))
-                                })
+                                .into_iter()
+                                .filter_map(|l| from_value::<Place>(l).ok())
+                                .map(|l| (l.start, l.end))
                                 .take(Package::MAX_PLACES)
                                 .collect()
                         }

@@ -879,6 +879,148 @@ fn vulnerabilities_without_a_uid_take_their_packages_purl_as_in_trivy_convert() 
     assert_none("purls after trivy's compat step", failures, 2);
 }
 
+/// `doc` with the keys of every object below `Results` rewritten by `key` (all of them, or the
+/// one named), the top-level `Results` key too when `top` is set.
+fn rekey(doc: &Value, key: &dyn Fn(&str) -> Option<String>, top: bool) -> Value {
+    fn walk(v: &Value, key: &dyn Fn(&str) -> Option<String>) -> Value {
+        match v {
+            Value::Object(m) => Value::Object(
+                m.iter()
+                    .map(|(k, v)| (key(k).unwrap_or_else(|| k.clone()), walk(v, key)))
+                    .collect(),
+            ),
+            Value::Array(a) => Value::Array(a.iter().map(|v| walk(v, key)).collect()),
+            v => v.clone(),
+        }
+    }
+    let mut out = doc.clone();
+    let results = walk(&doc["Results"], key);
+    let m = out.as_object_mut().unwrap();
+    m.remove("Results");
+    let name = if top {
+        key("Results").unwrap_or_else(|| "Results".into())
+    } else {
+        "Results".into()
+    };
+    m.insert(name, results);
+    out
+}
+
+/// Trivy's Go reads a key in any case as its field (`severity`, `SEVERITY`, `ſeverity`), so a
+/// report written so is counted and gated by Trivy as if written as Trivy writes it. Scanlens
+/// reads each such report, whole and in parts (a copy past 1 MiB), into the findings and
+/// severities `trivy convert` shows, for reports of every kind of finding.
+#[test]
+fn keys_in_any_case_are_read_as_trivy_reads_them() {
+    if !e2e() {
+        return;
+    }
+    let Some(fixtures) = common::fixtures() else {
+        return;
+    };
+    let trivy = require!(trivy());
+    let work = TempDir::new("differential-keys").unwrap();
+    let reports = [
+        "local-trivy-0.76/debian-image-vuln-secret.json",
+        "trivy-golden/alpine-39.json.golden",
+        "trivy-golden/npm.json.golden",
+        "trivy-golden/dockerfile.json.golden",
+        "trivy-golden/helm.json.golden",
+        "trivy-golden/secrets.json.golden",
+        "trivy-golden/license-cyclonedx.json.golden",
+    ];
+    let lower = |k: &str| Some(k.to_lowercase());
+    let upper = |k: &str| Some(k.to_uppercase());
+    let severity = |k: &str| (k == "Severity").then(|| "severity".to_string());
+    let long_s = |k: &str| (k == "Severity").then(|| "\u{17F}everity".to_string());
+    let results = |k: &str| (k == "Results").then(|| "results".to_string());
+    type Rekey<'a> = &'a dyn Fn(&str) -> Option<String>;
+    let variants: [(&str, Rekey, bool); 5] = [
+        ("lower", &lower, true),
+        ("upper", &upper, false),
+        ("severity", &severity, false),
+        ("long-s", &long_s, false),
+        ("results", &results, true),
+    ];
+    // How many findings a reading shows at each severity.
+    let tally = |sevs: &[String]| -> BTreeMap<String, usize> {
+        let mut m = BTreeMap::new();
+        for s in sevs {
+            *m.entry(s.clone()).or_default() += 1;
+        }
+        m
+    };
+    let mut jobs = Vec::new();
+    for name in reports {
+        let doc = json(&std::fs::read(fixtures.join(name)).unwrap());
+        for (variant, key, top) in &variants {
+            jobs.push((format!("{name} ({variant})"), rekey(&doc, *key, *top)));
+        }
+    }
+    let failures = in_parallel(
+        &jobs.iter().enumerate().collect::<Vec<_>>(),
+        |(i, (name, doc))| {
+            let whole = work.path().join(format!("{i}.json"));
+            std::fs::write(&whole, serde_json::to_vec_pretty(doc).unwrap()).unwrap();
+            let mut padded = doc.clone();
+            padded["Padding"] = json!("x".repeat(1 << 20));
+            let parts = work.path().join(format!("{i}-parts.json"));
+            std::fs::write(&parts, serde_json::to_vec_pretty(&padded).unwrap()).unwrap();
+            let out = match convert(&trivy, work.path(), &whole, &["--format", "json"]) {
+                Ok(out) => json(&out),
+                Err(e) => return vec![format!("{name}: trivy convert failed: {e}")],
+            };
+            let mut theirs = Vec::new();
+            for r in out["Results"].as_array().into_iter().flatten() {
+                for list in [
+                    "Vulnerabilities",
+                    "Misconfigurations",
+                    "Secrets",
+                    "Licenses",
+                ] {
+                    for f in r[list].as_array().into_iter().flatten() {
+                        if list == "Misconfigurations" && f["Status"] != "FAIL" {
+                            continue;
+                        }
+                        let sev = f["Severity"].as_str().unwrap_or("").to_string();
+                        theirs.push(sev);
+                    }
+                }
+            }
+            let keys = trivy_keys(&out);
+            let mut failures = Vec::new();
+            for input in [&whole, &parts] {
+                let report = match scanlens::input::read_reports(std::slice::from_ref(input)) {
+                    Ok(r) => r,
+                    Err(e) => {
+                        failures.push(format!("{name}: scanlens refuses it: {e:#}"));
+                        continue;
+                    }
+                };
+                let counted: Vec<&Finding> =
+                    report.findings.iter().filter(|f| f.is_counted()).collect();
+                let ours: BTreeSet<Key> = counted.iter().map(|f| key_of(f)).collect();
+                let severities: Vec<String> = counted
+                    .iter()
+                    .map(|f| f.severity.as_str().to_string())
+                    .collect();
+                if ours != keys || tally(&severities) != tally(&theirs) {
+                    failures.push(format!(
+                        "{name} read {}: trivy shows {} findings {:?}, scanlens {} {:?}",
+                        if input == &whole { "whole" } else { "in parts" },
+                        keys.len(),
+                        tally(&theirs),
+                        ours.len(),
+                        tally(&severities),
+                    ));
+                }
+            }
+            failures
+        },
+    );
+    assert_none("keys in any case", failures, jobs.len() * 2);
+}
+
 /// The `security-severity` trivy gives each vulnerability with ID `id` in `input`, each scored
 /// alone (a report holding only that finding).
 fn occurrence_scores(trivy: &Path, cwd: &Path, input: &Path, id: &str) -> Result<Vec<f64>, String> {

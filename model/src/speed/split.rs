@@ -92,29 +92,38 @@ pub fn split(bytes: &[u8]) -> Option<Split<'_>> {
     }
     top_shell.extend_from_slice(&bytes[copied..]);
 
-    let mut top: trivy::TopLevel = serde_json::from_slice(&top_shell).ok()?;
+    let mut top: trivy::TopLevel = trivy::from_slice(&top_shell).ok()?;
+    if top.results.as_ref().is_some_and(|r| !r.is_empty()) {
+        return None;
+    }
     if top.is_k8s() {
         return None;
     }
     let mut results = Vec::with_capacity(shells.len());
     for (shell, packages) in shells {
-        let mut r: trivy::TrivyResult = serde_json::from_slice(&shell).ok()?;
+        let mut r: trivy::TrivyResult = trivy::from_slice(&shell).ok()?;
+        // A list the walk did not take out (its key in another case, which Trivy's Go reads
+        // as the same field): read the whole document instead, never lose it.
+        let left = r.vulnerabilities.len()
+            + r.misconfigurations.len()
+            + r.secrets.len()
+            + r.licenses.len()
+            + r.packages.len();
+        if left > 0 {
+            return None;
+        }
         // Only where a result lists its packages' places (lock files), or lists a package
         // without a UID (older reports, for Trivy's `compat` step), are its packages read; an
         // image's thousands of packages are only counted. An escape could spell a key
         // otherwise, so an element with one is read too: both readers must agree.
         let needed = |p: &Range<usize>| {
             let element = &bytes[p.clone()];
-            element.contains(&b'\\')
-                || element
-                    .windows(b"\"Locations\"".len())
-                    .any(|w| w == b"\"Locations\"")
-                || !identified(element)
+            element.contains(&b'\\') || mentions_locations(element) || !identified(element)
         };
         r.packages = if packages.iter().any(needed) {
             packages
                 .iter()
-                .map(|p| serde_json::from_slice(&bytes[p.clone()]).ok())
+                .map(|p| trivy::from_slice(&bytes[p.clone()]).ok())
                 .collect::<Option<_>>()?
         } else {
             vec![trivy::Package::default(); packages.len()]
@@ -248,7 +257,7 @@ fn quote_or_backslash(b: &[u8]) -> Option<usize> {
 }
 
 fn from<'de, T: serde::Deserialize<'de>>(bytes: &'de [u8]) -> Option<T> {
-    serde_json::from_slice(bytes).ok()
+    trivy::from_slice(bytes).ok()
 }
 
 /// Whether a `Packages` element (with no escapes) is an object with one `Identifier`, itself
@@ -256,27 +265,52 @@ fn from<'de, T: serde::Deserialize<'de>>(bytes: &'de [u8]) -> Option<T> {
 /// not be read. Anything else, or any doubt, is `false`, and the element is read.
 fn identified(element: &[u8]) -> bool {
     let mut w = Walk { b: element, i: 0 };
-    let (mut identifiers, mut uids, mut uid) = (0, 0, false);
+    let (mut identifiers, mut uids, mut uid, mut folded) = (0, 0, false, false);
     let walked = w.peek() == Some(b'{')
         && w.object(1, |w, key| {
-            if key != b"Identifier" {
-                return w.value(1);
+            match names(key, "Identifier") {
+                Some(true) => identifiers += 1,
+                Some(false) => folded = true,
+                None => {}
             }
-            identifiers += 1;
-            if w.peek()? != b'{' {
+            if key != b"Identifier" || w.peek()? != b'{' {
                 return w.value(1);
             }
             w.object(2, |w, key| {
+                match names(key, "UID") {
+                    Some(true) => uids += 1,
+                    Some(false) => folded = true,
+                    None => {}
+                }
                 if key != b"UID" {
                     return w.value(2);
                 }
-                uids += 1;
                 uid = w.peek()? == b'"' && !w.string()?.is_empty();
                 Some(())
             })
         })
         .is_some();
-    walked && identifiers == 1 && uids == 1 && uid
+    walked && !folded && identifiers == 1 && uids == 1 && uid
+}
+
+/// Whether a raw key names `field`: `Some(true)` written exactly, `Some(false)` in another case
+/// (which Trivy's Go reads as the same field, see [`trivy::fold`]), `None` not at all.
+fn names(key: &[u8], field: &str) -> Option<bool> {
+    let key = std::str::from_utf8(key).ok()?;
+    if key == field {
+        Some(true)
+    } else {
+        trivy::fold::folds_to(key, field).then_some(false)
+    }
+}
+
+/// Whether a `Packages` element may hold a `Locations` key in any case (`ſ`, U+017F, folds to s
+/// too): then it is read.
+fn mentions_locations(element: &[u8]) -> bool {
+    element
+        .windows(b"\"Locations\"".len())
+        .any(|w| w.eq_ignore_ascii_case(b"\"Locations\""))
+        || element.windows(2).any(|w| w == "\u{17F}".as_bytes())
 }
 
 /// A cursor over the document that finds where values start and end without reading them.
@@ -598,6 +632,41 @@ mod tests {
         ] {
             assert!(!identified(odd), "{}", String::from_utf8_lossy(odd));
         }
+    }
+
+    /// Keys in another case are Trivy's fields to its Go reader, and to both of ours: the lists
+    /// the walk takes out by exact name are found, or the whole document is read.
+    #[test]
+    fn keys_in_another_case_read_as_the_whole() {
+        let doc = r#"{"SchemaVersion":2,"ArtifactName":"app","Results":[
+          {"Target":"package-lock.json","class":"lang-pkgs",
+           "packages":[{"Name":"a","Version":"1","locations":[{"startline":5,"EndLine":9}],"ID":"a@1","identifier":{"purl":"pkg:npm/a@1"}}],
+           "VULNERABILITIES":[{"vulnerabilityid":"CVE-1","PkgID":"a@1","pkgname":"a","InstalledVersion":"1","\u017Feverity":"HIGH"}]},
+          {"Target":"s","Secrets":[{"RuleID":"k","severity":"CRITICAL","StartLine":3}]}]}"#;
+        let (fast, slow) = both(doc);
+        let slow = slow.unwrap();
+        // Lists under keys the walk does not know: left to the whole reading.
+        assert!(fast.is_none());
+        // Keys inside the lists in another case: read in parts as the whole.
+        let inner = doc
+            .replace(r#""packages""#, r#""Packages""#)
+            .replace("VULNERABILITIES", "Vulnerabilities");
+        let (fast, whole) = both(&inner);
+        assert_eq!(fast.expect("splits"), whole.unwrap());
+        let v = &slow.findings[0];
+        assert_eq!(
+            (v.id.as_str(), v.severity),
+            ("CVE-1", crate::Severity::High)
+        );
+        let p = v.package.as_ref().unwrap();
+        assert_eq!(p.purl.as_deref(), Some("pkg:npm/a@1"));
+        assert_eq!(p.locations.len(), 1);
+        assert_eq!(slow.findings[1].severity, crate::Severity::Critical);
+        assert!(!identified(
+            br#"{"Identifier":{"UID":"u"},"identifier":{"UID":""}}"#
+        ));
+        assert!(mentions_locations(br#"{"LOCATIONS":[]}"#));
+        assert!(mentions_locations("{\"Location\u{17F}\":[]}".as_bytes()));
     }
 
     /// A package listed in thousands of places keeps the first [`trivy::Package::MAX_PLACES`].
