@@ -11,7 +11,8 @@ use std::time::Duration;
     about = "Build Docker images named in a commit message, scan them with Trivy, and write a report people read",
     long_about = "Scanlens turns Trivy's JSON into a severity-grouped, searchable report: report.json \
 (normalized, with a JSON Schema), index.html (one self-contained page that opens from file://), \
-summary.md (for $GITHUB_STEP_SUMMARY and PR comments), and an exit code that gates the pipeline.",
+summary.md (for $GITHUB_STEP_SUMMARY and PR comments), findings.ndjson (one line per finding, for \
+queries), report.sarif with --sarif, and an exit code that gates the pipeline.",
     after_help = "Exit codes: 0 passed (or nothing to do), 1 the gate tripped (see --exit-code), \
 2 bad command line, 3 error (unreadable input, docker or trivy missing or failing)."
 )]
@@ -22,15 +23,17 @@ pub struct Cli {
 
 #[derive(Debug, Subcommand)]
 pub enum Command {
-    /// Render existing Trivy JSON into report.json, index.html and summary.md
+    /// Render existing Trivy JSON into report.json, index.html, summary.md and findings.ndjson
+    /// (and report.sarif with --sarif)
     Render(RenderArgs),
     /// Build and scan the images named by `::name:tag` tags in the commit message
     #[command(
         long_about = "Reads the commit message (--message, --commit, the CI's variables or git HEAD), \
 finds its `::name[:tag]` image tags, builds each from <docker-dir>/<name>/Dockerfile (or scans it \
 from its registry when there is no such folder), scans it with `trivy image` (vulnerabilities and \
-secrets) and `trivy config` (the Dockerfile), and writes <out>/<name>-<tag>/ with trivy's JSON, \
-report.json, index.html and summary.md. A message without a tag is not an error: scanlens prints \
+secrets) and `trivy config` (the Dockerfile), and writes <out>/<name>-<tag>/ with trivy's JSON \
+(trivy-image.json, and trivy-config.json for an image built from a Dockerfile), report.json, \
+index.html, summary.md, findings.ndjson and, with --sarif, report.sarif. A message without a tag is not an error: scanlens prints \
 \"no scan requested\" and exits 0 (unless --require-tag).",
         after_help = "Tag grammar: `::` then a Docker reference name[:tag][@digest] (lowercase name, \
 optional registry[:port]/ and path; tag defaults to latest), at the start of the message or after \
@@ -195,7 +198,8 @@ pub struct ScanArgs {
     pub server: Option<String>,
 
     /// The token the trivy server was started with (`trivy server --token`); handed to trivy in
-    /// its environment, not its arguments. Needs --server
+    /// its environment, not its arguments. Needs --server: a token without it is refused
+    /// (exit 2)
     #[arg(long, value_name = "TOKEN", env = "SCANLENS_TRIVY_TOKEN", hide_env_values = true, value_parser = crate::scan::server::parse_token, help_heading = "Trivy")]
     pub token: Option<String>,
 
@@ -279,7 +283,8 @@ pub struct RenderArgs {
 
     /// The image the scanned image was built FROM: its layers (asked of the Docker engine,
     /// `docker image inspect`) are marked as the base image's, the rest as the image's own.
-    /// Without it, layers are marked unknown
+    /// When docker or its engine cannot answer, render fails (exit 3). Without it, layers are
+    /// marked unknown
     #[arg(long, value_name = "REF")]
     pub base_image: Option<String>,
 
@@ -417,7 +422,8 @@ impl Default for InputArgs {
 #[command(
     after_help = "OLD and NEW are report directories, report.json files or Trivy JSON files. \
 Findings match by kind, ID, package and target (relative to the image name, so a new tag of the same \
-image compares cleanly). Exit codes: 0, 1 when --fail-on-new matched (or --exit-code), 3 error."
+image compares cleanly). Exit codes: 0, 1 when --fail-on-new matched (or --exit-code), 2 bad \
+command line, 3 error."
 )]
 pub struct DiffArgs {
     /// The earlier scan
@@ -557,7 +563,7 @@ pub struct FetchArgs {
 
 #[derive(Debug, Args)]
 #[command(
-    after_help = "Keys: s3://BUCKET/PREFIX/<folder name>/<file> for each report folder and s3://BUCKET/PREFIX/site/... for --site. PREFIX is plain segments: `.`, `..`, empty segments (a//b), backslashes and control characters are refused.\n\n\
+    after_help = "Keys: each report folder is one scan, with an ID made of its time and a digest of its report (20240501100000-0123456789ab), and goes under s3://BUCKET/PREFIX/ to reports/<repo>/<scan>/<file> (the report folder), findings/dt=YYYY-MM-DD/repository=<repo>/<scan>.ndjson.gz (its findings.ndjson gzipped, the findings table; <scan>.parquet with --table-format parquet), site-data/records/<repo>/<scan>.json (its dashboard record) and site-data/index.json (the dashboard's index, rebuilt from the records); site/ holds the dashboard with --site or --update-site. <repo> is the image's repository as one key segment (ghcr.io/org/app -> ghcr.io_org_app); dt is the scan's UTC day. PREFIX is plain segments: `.`, `..`, empty segments (a//b), backslashes and control characters are refused.\n\n\
 What is uploaded: only the files scanlens writes (report.json, index.html, summary.md, findings.ndjson, report.sarif, trivy-image.json, trivy-config.json; and the site's index.html, data/site.json and images/), only as regular files. Hidden entries (such as the .NAME.scanlens-new-* folders a killed render leaves) and other files are left out; a symbolic link or special file inside a folder is refused before anything is uploaded. A folder named on the command line may itself be a link.\n\n\
 Credentials and region are found as the AWS SDKs find them: AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY, AWS_SESSION_TOKEN; AWS_PROFILE with ~/.aws/credentials and ~/.aws/config; CodeBuild's and ECS's container credentials; AWS_REGION or AWS_DEFAULT_REGION. AWS_ENDPOINT_URL_S3 or AWS_ENDPOINT_URL selects an S3-compatible server (path-style requests).\n\n\
 Each file is tried 3 times, so with the default timeouts an endpoint that never answers fails the command after about a minute.\n\n\

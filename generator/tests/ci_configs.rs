@@ -383,6 +383,12 @@ fn buildspec_installs_scans_and_publishes() {
         .is_some_and(|v| v.starts_with('v')));
     assert!(build.contains("scanlens scan"));
     assert!(post.contains("scanlens publish --s3 \"s3://$REPORT_BUCKET/"));
+    // One fixed prefix for every build, so PREFIX/findings/ is one Athena table (scan IDs keep
+    // the builds' keys apart); a per-commit prefix would make one table per commit.
+    assert!(
+        post.contains("scanlens publish --s3 \"s3://$REPORT_BUCKET/scans\" "),
+        "{post}"
+    );
     // feeds fetch, scan (and the echo of scan's exit code)
     assert!(check_calls("buildspec.yml", &build) >= 2);
     check_calls("buildspec.yml", &post);
