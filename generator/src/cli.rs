@@ -370,6 +370,11 @@ pub struct GateArgs {
     /// counted finding (at --severity, every severity by default) fails
     #[arg(long, value_name = "N", value_parser = gate_exit_code)]
     pub exit_code: Option<u8>,
+
+    /// Exit with code N when a scanned OS is past its end of support life, as Trivy's option
+    /// (0, its default, is off). It comes before the other rules' code, as in Trivy
+    #[arg(long, value_name = "N", value_parser = gate_exit_code)]
+    pub exit_on_eol: Option<u8>,
 }
 
 /// `--fail-on-epss`: an EPSS score, which is a probability.

@@ -51,13 +51,18 @@ pub fn policy(args: &GateArgs) -> anyhow::Result<GatePolicy> {
         now: now(),
         fail_on_kev: args.fail_on_kev,
         fail_on_epss: args.fail_on_epss,
+        fail_on_eol: args.exit_on_eol.is_some_and(|c| c != crate::exit::OK),
         glob_work: Default::default(),
     })
 }
 
 /// The process's exit code for a verdict: `--exit-code` (1 by default) when the gate failed.
-pub fn exit_code(args: &GateArgs, failed: bool) -> u8 {
-    if failed {
+pub fn exit_code(args: &GateArgs, verdict: &GateResult) -> u8 {
+    if verdict.tripped().contains(&scanlens_model::GateRule::Eol) {
+        // Trivy checks the OS's end of life before the findings, and exits with its code.
+        return args.exit_on_eol.unwrap_or(crate::exit::GATE);
+    }
+    if verdict.failed {
         args.exit_code.unwrap_or(crate::exit::GATE)
     } else {
         crate::exit::OK

@@ -492,6 +492,67 @@ fn an_out_folder_that_is_no_folder_of_its_own_is_refused_first() {
     }
 }
 
+/// `--exit-on-eol N`, as in Trivy: an OS past its end of life exits N, before the findings'
+/// code, and the verdict names the OS; off (`0`) or on a supported OS, the findings decide.
+#[test]
+fn exit_on_eol_names_the_os_and_exits_with_its_code() {
+    let dir = tempfile::tempdir().unwrap();
+    let eol = MINIMAL.replacen(
+        r#""ArtifactType":"container_image","#,
+        r#""ArtifactType":"container_image","Metadata":{"OS":{"Family":"debian","Name":"9.13","EOSL":true}},"#,
+        1,
+    );
+    let input = write(dir.path(), "eol.json", eol.as_bytes());
+    let run = |args: &[&str]| {
+        let out = dir.path().join("out");
+        let _ = std::fs::remove_dir_all(&out);
+        let mut all = vec!["render", input.as_str(), "--out", out.to_str().unwrap()];
+        all.extend(args);
+        let o = scanlens(&all);
+        let summary = std::fs::read_to_string(out.join("summary.md")).unwrap_or_default();
+        (o.status.code(), stderr(&o), summary)
+    };
+    let (code, err, summary) = run(&["--exit-on-eol", "4", "--fail-on", "CRITICAL"]);
+    assert_eq!(code, Some(4), "{err}");
+    assert!(
+        err.contains("debian 9.13 past its end of life (--exit-on-eol)"),
+        "{err}"
+    );
+    assert!(
+        summary.contains("debian 9.13 past its end of life"),
+        "{summary}"
+    );
+    assert_eq!(
+        run(&["--exit-on-eol", "0", "--fail-on", "CRITICAL"]).0,
+        Some(1)
+    );
+    assert_eq!(run(&["--exit-on-eol", "4", "--fail-on", "LOW"]).0, Some(4));
+    let supported = write(
+        dir.path(),
+        "ok.json",
+        eol.replace(r#""EOSL":true"#, r#""EOSL":false"#).as_bytes(),
+    );
+    let o = scanlens(&[
+        "render",
+        &supported,
+        "--out",
+        dir.path().join("o2").to_str().unwrap(),
+        "--exit-on-eol",
+        "4",
+    ]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains("no OS past its end of life"),
+        "{}",
+        stderr(&o)
+    );
+    assert_eq!(
+        run(&["--exit-on-eol", "2"]).0,
+        Some(2),
+        "2 is taken: a bad command line"
+    );
+}
+
 /// An unset variable in `--fail-on "$SEVERITIES"` would pass every build: refused, exit 2.
 #[test]
 fn an_empty_fail_on_is_refused_rather_than_no_gate() {

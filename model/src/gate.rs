@@ -57,6 +57,8 @@ pub struct GatePolicy {
     pub fail_on_kev: bool,
     /// Fail on a finding whose EPSS score is at least this (0 to 1).
     pub fail_on_epss: Option<f64>,
+    /// Fail when a scanned OS is past its end of support life (Trivy's `--exit-on-eol`).
+    pub fail_on_eol: bool,
     /// What matching the ignore rules' paths may still cost; spent, the caller refuses the run
     /// ([`GatePolicy::ignore_work_spent`]).
     pub glob_work: crate::glob::Work,
@@ -96,8 +98,17 @@ impl GatePolicy {
             severities: self.severities.clone(),
             fail_on_kev: self.fail_on_kev,
             fail_on_epss: self.fail_on_epss,
+            fail_on_eol: self.fail_on_eol,
             ..GateResult::default()
         };
+        if self.fail_on_eol {
+            for os in report.artifacts.iter().filter_map(|a| a.os.as_ref()) {
+                let name = format!("{} {}", os.family, os.name);
+                if os.eosl && !result.eol.contains(&name) {
+                    result.eol.push(name);
+                }
+            }
+        }
         let (mut kev, mut epss) = (0, 0);
         for f in &mut report.findings {
             f.excluded = None;
@@ -126,7 +137,7 @@ impl GatePolicy {
         }
         result.failing_kev = self.fail_on_kev.then_some(kev);
         result.failing_epss = self.fail_on_epss.map(|_| epss);
-        result.failed = result.failing + kev + epss > 0;
+        result.failed = result.failing + kev + epss > 0 || !result.eol.is_empty();
         report.gate = Some(result.clone());
         result
     }
@@ -408,6 +419,49 @@ mod tests {
         assert_eq!(g.tripped(), [GateRule::Epss]);
         p.fail_on_epss = Some(0.51);
         assert!(!p.apply(&mut r).failed);
+    }
+
+    /// `--exit-on-eol`: each scanned OS past its end of life, once, trips the gate; without the
+    /// rule an end-of-life OS trips nothing.
+    #[test]
+    fn an_os_past_its_end_of_life_trips_only_the_eol_rule() {
+        let os = |name: &str, eosl: bool| crate::Artifact {
+            os: Some(crate::OsInfo {
+                family: "debian".into(),
+                name: name.into(),
+                eosl,
+            }),
+            ..Default::default()
+        };
+        let mut r = Report {
+            artifacts: vec![
+                os("9", true),
+                os("9", true),
+                os("12", false),
+                crate::Artifact::default(),
+            ],
+            ..Default::default()
+        };
+        let p = GatePolicy {
+            fail_on_eol: true,
+            ..GatePolicy::default()
+        };
+        let g = p.apply(&mut r);
+        assert!(g.failed && g.has_rules());
+        assert_eq!(g.eol, ["debian 9"]);
+        assert_eq!(g.tripped(), [GateRule::Eol]);
+        assert_eq!(
+            crate::present::gate_verdict(&g),
+            "gate failed: debian 9 past its end of life (--exit-on-eol)"
+        );
+        let g = GatePolicy::default().apply(&mut r);
+        assert!(!g.failed && g.eol.is_empty() && g.tripped().is_empty());
+        r.artifacts.truncate(0);
+        let g = p.apply(&mut r);
+        assert_eq!(
+            crate::present::gate_verdict(&g),
+            "gate passed: no OS past its end of life"
+        );
     }
 
     #[test]

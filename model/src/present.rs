@@ -134,6 +134,7 @@ pub fn gate_tripped(g: &GateResult) -> Vec<String> {
                 g.failing_epss.unwrap_or(0),
                 plain_number(g.fail_on_epss.unwrap_or(0.0))
             ),
+            GateRule::Eol => format!("{} past its end of life (--exit-on-eol)", g.eol.join(", ")),
         })
         .collect()
 }
@@ -150,6 +151,9 @@ pub fn gate_held(g: &GateResult) -> Vec<String> {
     }
     if let Some(score) = g.fail_on_epss {
         held.push(format!("nothing with EPSS >= {}", plain_number(score)));
+    }
+    if g.fail_on_eol {
+        held.push("no OS past its end of life".to_string());
     }
     held
 }

@@ -664,6 +664,12 @@ pub struct GateResult {
     /// With `fail_on_epss`: counted, not excluded findings scored at least that.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub failing_epss: Option<u64>,
+    /// `--exit-on-eol` (Trivy's option): fail when a scanned OS is past its end of support life.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub fail_on_eol: bool,
+    /// With `fail_on_eol`: each scanned OS past its end of life (`debian 9`), once.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub eol: Vec<String>,
 }
 
 /// A rule of the gate, for saying which one tripped.
@@ -675,6 +681,8 @@ pub enum GateRule {
     Kev,
     /// `--fail-on-epss`.
     Epss,
+    /// `--exit-on-eol`.
+    Eol,
 }
 
 impl GateResult {
@@ -695,12 +703,18 @@ impl GateResult {
         if self.failing_epss.unwrap_or(0) > 0 {
             rules.push(GateRule::Epss);
         }
+        if self.fail_on_eol && !self.eol.is_empty() {
+            rules.push(GateRule::Eol);
+        }
         rules
     }
 
     /// Whether any rule was asked for (a gate with none never fails).
     pub fn has_rules(&self) -> bool {
-        !self.fail_on.is_empty() || self.fail_on_kev || self.fail_on_epss.is_some()
+        !self.fail_on.is_empty()
+            || self.fail_on_kev
+            || self.fail_on_epss.is_some()
+            || self.fail_on_eol
     }
 }
 

@@ -1685,7 +1685,7 @@ fn exit_code_alone_gates_as_in_trivy() {
         let policy = scanlens::gate::policy(&render.gate).unwrap();
         let mut report = case.report.clone();
         let verdict = policy.apply(&mut report);
-        let ours = scanlens::gate::exit_code(&render.gate, verdict.failed);
+        let ours = scanlens::gate::exit_code(&render.gate, &verdict);
         failed_somewhere.fetch_add(usize::from(ours != 0), std::sync::atomic::Ordering::Relaxed);
         if theirs == Some(i32::from(ours)) {
             Vec::new()
@@ -1703,6 +1703,98 @@ fn exit_code_alone_gates_as_in_trivy() {
     );
     assert_none("--exit-code alone", failures, jobs.len());
     assert!(failed > 50, "too few gates tripped to tell: {failed}");
+}
+
+/// Trivy's `--exit-on-eol N`: exit N when the scanned OS is past its end of life, before the
+/// findings' `--exit-code`. Every corpus report with an OS, as written and marked end of life,
+/// with the option alone, beside `--exit-code` (and `--severity`), and off (`0`): the same exit
+/// code as `trivy convert` gives.
+#[test]
+fn exit_on_eol_exits_as_in_trivy() {
+    use clap::Parser;
+    if !e2e() {
+        return;
+    }
+    let Some(fixtures) = common::fixtures() else {
+        return;
+    };
+    let trivy = require!(trivy());
+    let work = TempDir::new("differential-eol").unwrap();
+    let mut inputs = Vec::new();
+    for case in cases(&trivy, &fixtures, work.path()) {
+        let doc = json(&std::fs::read(&case.path).unwrap());
+        if !doc["Metadata"]["OS"].is_object() {
+            continue;
+        }
+        for eosl in [false, true] {
+            let mut d = doc.clone();
+            d["Metadata"]["OS"]["EOSL"] = json!(eosl);
+            let path = work.path().join(format!("{}-{eosl}.json", inputs.len()));
+            std::fs::write(&path, serde_json::to_vec(&d).unwrap()).unwrap();
+            let report = scanlens::input::read_reports(std::slice::from_ref(&path)).unwrap();
+            inputs.push((format!("{} (EOSL {eosl})", case.name), path, report));
+        }
+    }
+    let options: [&[&str]; 5] = [
+        &["--exit-on-eol", "4"],
+        &["--exit-on-eol", "4", "--exit-code", "1"],
+        &[
+            "--exit-on-eol",
+            "1",
+            "--exit-code",
+            "5",
+            "--severity",
+            "CRITICAL",
+        ],
+        &["--exit-on-eol", "0", "--exit-code", "1"],
+        &["--exit-on-eol", "6", "--exit-code", "0"],
+    ];
+    let jobs: Vec<(usize, &[&str])> = (0..inputs.len())
+        .flat_map(|i| options.iter().map(move |o| (i, *o)))
+        .collect();
+    let eol_exits = std::sync::atomic::AtomicUsize::new(0);
+    let failures = in_parallel(&jobs, |(i, args)| {
+        let (name, path, report) = &inputs[*i];
+        let mut trivy_args = vec![
+            "--format",
+            "json",
+            "--ignorefile",
+            "",
+            "--output",
+            "/dev/null",
+        ];
+        trivy_args.extend(args.iter());
+        let theirs = convert_run(&trivy, work.path(), path, &trivy_args)
+            .unwrap()
+            .status
+            .code();
+        let cli = scanlens::cli::Cli::try_parse_from(
+            ["scanlens", "render", "in.json", "--out", "out"]
+                .into_iter()
+                .chain(args.iter().copied()),
+        )
+        .unwrap();
+        let scanlens::cli::Command::Render(render) = cli.command else {
+            panic!("not render")
+        };
+        let policy = scanlens::gate::policy(&render.gate).unwrap();
+        let mut report = report.clone();
+        let verdict = policy.apply(&mut report);
+        let ours = scanlens::gate::exit_code(&render.gate, &verdict);
+        if !verdict.eol.is_empty() {
+            eol_exits.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        }
+        if theirs == Some(i32::from(ours)) {
+            Vec::new()
+        } else {
+            vec![format!(
+                "{name} with {args:?}: trivy exits {theirs:?}, scanlens {ours}"
+            )]
+        }
+    });
+    let eol = eol_exits.into_inner();
+    assert_none("--exit-on-eol", failures, jobs.len());
+    assert!(eol >= 20, "too few end-of-life verdicts to tell: {eol}");
 }
 
 /// `null` where Trivy's Go types read a string, a struct or a list (hand-edited reports, other

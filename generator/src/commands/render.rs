@@ -60,7 +60,7 @@ pub fn run(mut args: RenderArgs) -> anyhow::Result<u8> {
     print_outcome(&report, &args.out);
     // The process ends here; freeing a few million strings one by one would only delay the exit.
     std::mem::forget(report);
-    Ok(crate::gate::exit_code(&args.gate, verdict.failed))
+    Ok(crate::gate::exit_code(&args.gate, &verdict))
 }
 
 /// Marks the layers of every scanned image that `base` (an image the engine holds) has.

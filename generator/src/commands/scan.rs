@@ -276,7 +276,7 @@ fn scan_one(
     };
     super::render::write_report(&report, dir, &outputs, log)?;
     super::render::print_outcome(&report, dir);
-    Ok(crate::gate::exit_code(&args.gate, verdict.failed))
+    Ok(crate::gate::exit_code(&args.gate, &verdict))
 }
 
 fn options(args: &ScanArgs) -> Options {

@@ -48,7 +48,7 @@ pub const TRIVY_FILTER_VARS: &[(&str, &str)] = &[
     ("TRIVY_PKG_TYPES", "--pkg-types"),
     ("TRIVY_IGNORED_LICENSES", "--ignorefile"),
     ("TRIVY_EXIT_CODE", "--exit-code"),
-    ("TRIVY_EXIT_ON_EOL", "--fail-on"),
+    ("TRIVY_EXIT_ON_EOL", "--exit-on-eol"),
 ];
 
 /// How many lines of a failed build's log are shown.

@@ -438,7 +438,8 @@ structs! {
     GateResult { "failed" => failed, "fail_on" => fail_on, "severities" => severities,
         "failing" => failing,
         "excluded" => excluded, "fail_on_kev" => fail_on_kev, "failing_kev" => failing_kev,
-        "fail_on_epss" => fail_on_epss, "failing_epss" => failing_epss }
+        "fail_on_epss" => fail_on_epss, "failing_epss" => failing_epss,
+        "fail_on_eol" => fail_on_eol, "eol" => eol }
     Package { "name" => name, "id" => id, "path" => path, "purl" => purl, "uid" => uid,
         "installed_version" => installed_version, "fixed_version" => fixed_version,
         "locations" => locations }

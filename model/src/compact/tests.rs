@@ -186,6 +186,8 @@ fn rich() -> Report {
             failing_kev: Some(1),
             fail_on_epss: Some(0.25),
             failing_epss: Some(0),
+            fail_on_eol: true,
+            eol: vec!["debian 9".into()],
         }),
         findings: vec![f, m, s, l],
         ..Default::default()
