@@ -157,23 +157,34 @@ struct ElementProbe {
     product_arn: Option<IgnoredAny>,
 }
 
-/// Whether an object is a report as Trivy writes one: with one of its top-level keys spelled as
-/// Trivy spells it. Its fields are then read as Trivy's Go reads them, in any case
-/// ([`crate::trivy::fold`]), but another tool's `results` or `vulnerabilities` does not make a
-/// document a report with nothing in it.
+/// Whether an object is a Trivy report: it has `SchemaVersion`, `Results` or `ArtifactName` at
+/// the top. Its fields are read as Trivy's Go reads them, in any case ([`crate::trivy::fold`]),
+/// and `schemaversion` or `ARTIFACTNAME` make it a report too; but another tool's `results`
+/// (OSV-Scanner's) does not make a document a report with nothing in it.
 pub fn is_report_object(bytes: &[u8]) -> bool {
-    #[derive(Deserialize)]
-    struct Keys {
-        #[serde(rename = "SchemaVersion")]
-        schema_version: Option<IgnoredAny>,
-        #[serde(rename = "Results")]
-        results: Option<IgnoredAny>,
-        #[serde(rename = "ArtifactName")]
-        artifact_name: Option<IgnoredAny>,
+    struct Keys;
+    impl<'de> serde::de::Visitor<'de> for Keys {
+        type Value = bool;
+        fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+            f.write_str("an object")
+        }
+        fn visit_map<A: serde::de::MapAccess<'de>>(self, mut m: A) -> Result<bool, A::Error> {
+            let mut found = false;
+            while let Some(key) = m.next_key::<std::borrow::Cow<str>>()? {
+                let value = m.next_value::<Option<IgnoredAny>>()?;
+                let named = ["SchemaVersion", "Results", "ArtifactName"].contains(&&*key)
+                    || ["SchemaVersion", "ArtifactName"]
+                        .iter()
+                        .any(|f| crate::trivy::fold::folds_to(&key, f));
+                found |= named && value.is_some();
+            }
+            Ok(found)
+        }
     }
-    serde_json::from_slice::<Keys>(bytes).is_ok_and(|k| {
-        k.schema_version.is_some() || k.results.is_some() || k.artifact_name.is_some()
-    })
+    use serde::Deserializer;
+    serde_json::Deserializer::from_slice(bytes)
+        .deserialize_map(Keys)
+        .unwrap_or(false)
 }
 
 /// Whether every element of a legacy (schema-1) array is a result: Trivy always writes `Target`.
@@ -409,7 +420,9 @@ mod tests {
         ] {
             assert!(is_report_object(doc.as_bytes()), "{doc}");
         }
-        assert!(!is_report_object(br#"{"schemaversion":2,"results":[]}"#));
+        assert!(is_report_object(br#"{"schemaversion":2,"results":[]}"#));
+        assert!(is_report_object(br#"{"ARTIFACTNAME":"a"}"#));
+        assert!(!is_report_object(br#"{"results":[],"artifact":"a"}"#));
     }
 
     #[test]
