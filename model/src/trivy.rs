@@ -579,27 +579,22 @@ impl<'de> Deserialize<'de> for Package {
                     ..Package::default()
                 };
                 while let Some(KeyName(key)) = m.next_key::<KeyName>()? {
-                    if let Key::Other = key {
-                        m.next_value::<IgnoredAny>()?;
-                        continue;
+                    match key {
+                        Key::Other => {
+                            m.next_value::<IgnoredAny>()?;
+                            continue;
+                        }
+                        Key::Identifier => {
+                            m.next_value_seed(IdentifierOf(&mut p))?;
+                            continue;
+                        }
+                        _ => {}
                     }
                     match (key, m.next_value::<serde_json::Value>()?) {
                         (Key::Name, serde_json::Value::String(n)) => p.name = n,
                         (Key::Version, serde_json::Value::String(n)) => p.version = n,
                         (Key::Id, serde_json::Value::String(n)) => p.id = n,
                         (Key::FilePath, serde_json::Value::String(n)) => p.file_path = n,
-                        // Go decodes a second `Identifier` into the same struct: each key
-                        // written replaces its field, `null` leaves it.
-                        (Key::Identifier, v @ serde_json::Value::Object(_)) => {
-                            if let Ok(id) = from_value::<PkgIdentifier>(v) {
-                                if id.purl.is_some() {
-                                    p.purl = id.purl;
-                                }
-                                if let Some(uid) = id.uid {
-                                    p.unidentified = uid.is_empty();
-                                }
-                            }
-                        }
                         (Key::Locations, serde_json::Value::Array(ls)) => {
                             #[derive(Deserialize)]
                             struct Place {
@@ -647,6 +642,75 @@ impl<'de> Deserialize<'de> for Package {
             }
         }
         d.deserialize_any(V)
+    }
+}
+
+/// A package's `Identifier`, read as Trivy's `PkgIdentifier.UnmarshalJSON` reads it: its keys in
+/// order (folded, see [`fold`]), the last `PURL` and `UID` written counting, `null` none; then a
+/// `PURL` replaces the package's only when it is not empty, a `UID` whenever written. A second
+/// `Identifier` key is read into the same package. Lenient, as the rest of [`Package`].
+struct IdentifierOf<'a>(&'a mut Package);
+
+impl<'de> serde::de::DeserializeSeed<'de> for IdentifierOf<'_> {
+    type Value = ();
+    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<(), D::Error> {
+        d.deserialize_any(self)
+    }
+}
+
+impl<'de> serde::de::Visitor<'de> for IdentifierOf<'_> {
+    type Value = ();
+    fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+        f.write_str("a package identifier")
+    }
+    fn visit_map<A: serde::de::MapAccess<'de>>(self, mut m: A) -> Result<(), A::Error> {
+        let (mut purl, mut uid) = (None, None);
+        while let Some(key) = m.next_key::<std::borrow::Cow<str>>()? {
+            let named = |field: &str| key == field || fold::folds_to(&key, field);
+            let slot = if named("PURL") {
+                &mut purl
+            } else if named("UID") {
+                &mut uid
+            } else {
+                m.next_value::<serde::de::IgnoredAny>()?;
+                continue;
+            };
+            if let serde_json::Value::String(v) = m.next_value::<serde_json::Value>()? {
+                *slot = Some(v);
+            }
+        }
+        if let Some(purl) = purl.filter(|p| !p.is_empty()) {
+            self.0.purl = Some(purl);
+        }
+        if let Some(uid) = uid {
+            self.0.unidentified = uid.is_empty();
+        }
+        Ok(())
+    }
+    fn visit_seq<A: serde::de::SeqAccess<'de>>(self, mut s: A) -> Result<(), A::Error> {
+        while s.next_element::<serde::de::IgnoredAny>()?.is_some() {}
+        Ok(())
+    }
+    fn visit_bool<E>(self, _: bool) -> Result<(), E> {
+        Ok(())
+    }
+    fn visit_i64<E>(self, _: i64) -> Result<(), E> {
+        Ok(())
+    }
+    fn visit_u64<E>(self, _: u64) -> Result<(), E> {
+        Ok(())
+    }
+    fn visit_f64<E>(self, _: f64) -> Result<(), E> {
+        Ok(())
+    }
+    fn visit_str<E>(self, _: &str) -> Result<(), E> {
+        Ok(())
+    }
+    fn visit_unit<E>(self) -> Result<(), E> {
+        Ok(())
+    }
+    fn visit_none<E>(self) -> Result<(), E> {
+        Ok(())
     }
 }
 

@@ -829,7 +829,10 @@ fn vulnerabilities_without_a_uid_take_their_packages_purl_as_in_trivy_convert() 
                 {"ID": "bare@1.0", "Name": "bare", "Version": "1.0"},
                 {"ID": "keep@1.0", "Name": "keep", "Version": "1.0", "Identifier": {"PURL": "pkg:npm/keep@1.0", "UID": "k1"}},
                 {"ID": "dup@1.0", "Name": "dup", "Version": "1.0", "Identifier": {"PURL": "pkg:npm/first@1.0"}},
-                {"ID": "dup@1.0", "Name": "dup", "Version": "1.0", "Identifier": {"PURL": "pkg:npm/underscore@1.0"}}
+                {"ID": "dup@1.0", "Name": "dup", "Version": "1.0", "Identifier": {"PURL": "pkg:npm/underscore@1.0"}},
+                // A key in two cases (Go: the last wins) and an empty PURL (Go: no change).
+                {"ID": "case@1.0", "Name": "case", "Version": "1.0", "Identifier": {"PURL": "pkg:npm/underscore@1.0", "UID": "c1", "purl": "pkg:npm/case@1.0"}},
+                {"ID": "empty@1.0", "Name": "empty", "Version": "1.0", "Identifier": {"PURL": "pkg:npm/empty@1.0"}, "identifier": {"PURL": ""}}
             ],
             "Vulnerabilities": [
                 vuln("CVE-2020-0001", "lodash@1.0", "a/package.json", json!({})),
@@ -838,6 +841,8 @@ fn vulnerabilities_without_a_uid_take_their_packages_purl_as_in_trivy_convert() 
                 vuln("CVE-2020-0001", "keep@1.0", "", json!({})),
                 vuln("CVE-2020-0001", "lodash@1.0", "a/package.json", json!({"PkgIdentifier": {"PURL": "pkg:npm/other@1.0", "UID": "x"}})),
                 vuln("CVE-2020-0001", "dup@1.0", "", json!({})),
+                vuln("CVE-2020-0001", "case@1.0", "", json!({"PkgIdentifier": {"PURL": "pkg:npm/case@1.0"}})),
+                vuln("CVE-2020-0001", "empty@1.0", "", json!({})),
             ]}]
     });
     let whole = work.path().join("compat.json");
