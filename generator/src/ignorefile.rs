@@ -160,11 +160,30 @@ fn scalar(v: &serde_norway::Value) -> Option<String> {
     }
 }
 
-/// Which `expired_at` values are unquoted, by section and entry: yaml.v3 resolves an unquoted
-/// date to a timestamp, while Trivy reads a quoted one as RFC 3339 only (`parse_expiry`). A value
-/// this does not see as plain (an alias, a merged key) counts as quoted: stricter, never looser.
-fn plain_expiries(text: &str) -> std::collections::HashSet<(String, usize)> {
-    use yaml_rust2::parser::{Event, MarkedEventReceiver, Parser};
+/// What the YAML events of a file say that its parsed value no longer does.
+#[derive(Default)]
+struct Events {
+    /// Which `expired_at` values are unquoted, by section and entry: yaml.v3 resolves an
+    /// unquoted date to a timestamp, while Trivy reads a quoted one as RFC 3339 only
+    /// (`parse_expiry`). A value this does not see as plain (an alias, a merged key) counts as
+    /// quoted: stricter, never looser.
+    plain: std::collections::HashSet<(String, usize)>,
+    /// Merge keys as yaml.v3 takes them: `<<` unquoted and untagged, or tagged `!!merge`.
+    merges: usize,
+    /// `<<` keys yaml.v3 does not merge (quoted, or with another tag), which the parsed value
+    /// cannot tell from merge keys.
+    odd_merges: usize,
+    /// How many nodes the document holds with every alias expanded (saturating).
+    nodes: u64,
+}
+
+/// How many nodes a file's aliases may expand to: a few hundred rules need a few thousand; a
+/// billion-laughs file needs far more than memory.
+const MAX_NODES: u64 = 1_000_000;
+
+/// Reads the file's YAML events (see [`Events`]).
+fn events(text: &str) -> Events {
+    use yaml_rust2::parser::{Event, MarkedEventReceiver, Parser, Tag};
     use yaml_rust2::scanner::{Marker, TScalarStyle};
 
     enum Frame {
@@ -176,7 +195,13 @@ fn plain_expiries(text: &str) -> std::collections::HashSet<(String, usize)> {
     #[derive(Default)]
     struct Walk {
         stack: Vec<Frame>,
-        plain: std::collections::HashSet<(String, usize)>,
+        /// Per open collection: its anchor and its expanded size so far.
+        sizes: Vec<(usize, u64)>,
+        anchored: std::collections::HashMap<usize, u64>,
+        out: Events,
+    }
+    fn is_merge_tag(t: &Tag) -> bool {
+        t.suffix == "merge" && (t.handle == "!!" || t.handle == "tag:yaml.org,2002:")
     }
     impl Walk {
         /// A node starts: returns whether it is a mapping's key, and moves its parent on.
@@ -197,6 +222,13 @@ fn plain_expiries(text: &str) -> std::collections::HashSet<(String, usize)> {
                 None => false,
             }
         }
+        /// Adds a node of `n` expanded nodes to the collection it is in.
+        fn count(&mut self, n: u64) {
+            match self.sizes.last_mut() {
+                Some((_, size)) => *size = size.saturating_add(n),
+                None => self.out.nodes = self.out.nodes.saturating_add(n),
+            }
+        }
         /// The path to an entry's `expired_at`: root key, item, `expired_at`.
         fn at_expiry(&self) -> Option<(String, usize)> {
             match self.stack.as_slice() {
@@ -212,42 +244,64 @@ fn plain_expiries(text: &str) -> std::collections::HashSet<(String, usize)> {
     impl MarkedEventReceiver for Walk {
         fn on_event(&mut self, ev: Event, _: Marker) {
             match ev {
-                Event::Scalar(value, style, _, tag) => {
+                Event::Scalar(value, style, anchor, tag) => {
+                    if anchor > 0 {
+                        self.anchored.insert(anchor, 1);
+                    }
+                    self.count(1);
                     // `!!str 2099-01-01` is a string to yaml.v3 however it is written.
-                    let untyped = tag.is_none_or(|t| t.suffix == "timestamp");
+                    let untyped = tag.as_ref().is_none_or(|t| t.suffix == "timestamp");
                     if self.start() {
+                        if value == "<<" {
+                            let plain = style == TScalarStyle::Plain && tag.is_none();
+                            if plain || tag.as_ref().is_some_and(is_merge_tag) {
+                                self.out.merges += 1;
+                            } else {
+                                self.out.odd_merges += 1;
+                            }
+                        }
                         if let Some(Frame::Map(key, _)) = self.stack.last_mut() {
                             *key = Some(value);
                         }
                     } else if style == TScalarStyle::Plain && untyped {
                         if let Some(at) = self.at_expiry() {
-                            self.plain.insert(at);
+                            self.out.plain.insert(at);
                         }
                     }
                 }
-                Event::Alias(_) => {
+                Event::Alias(id) => {
                     self.start();
+                    let n = self.anchored.get(&id).copied().unwrap_or(1);
+                    self.count(n);
                 }
-                Event::MappingStart(..) => {
+                Event::MappingStart(anchor, _) => {
                     self.start();
                     self.stack.push(Frame::Map(None, true));
+                    self.sizes.push((anchor, 1));
                 }
-                Event::SequenceStart(..) => {
+                Event::SequenceStart(anchor, _) => {
                     self.start();
                     self.stack.push(Frame::Seq(0));
+                    self.sizes.push((anchor, 1));
                 }
                 Event::MappingEnd | Event::SequenceEnd => {
                     self.stack.pop();
+                    if let Some((anchor, n)) = self.sizes.pop() {
+                        if anchor > 0 {
+                            self.anchored.insert(anchor, n);
+                        }
+                        self.count(n);
+                    }
                 }
                 _ => {}
             }
         }
     }
     let mut walk = Walk::default();
-    // serde_norway has parsed the file already; a file this parser refuses only loses the
-    // plain reading of its dates (they must then be RFC 3339).
+    // A file this parser refuses only loses what the events tell: its dates must then be
+    // RFC 3339, and it is read without merges (serde_norway says what is wrong with it).
     let _ = Parser::new_from_str(text).load(&mut walk, false);
-    walk.plain
+    walk.out
 }
 
 pub fn parse_yaml(name: &str, text: &str) -> Result<Vec<IgnoreRule>, IgnoreFileError> {
@@ -264,9 +318,23 @@ pub fn parse_yaml(name: &str, text: &str) -> Result<Vec<IgnoreRule>, IgnoreFileE
             ),
         });
     }
+    let events = events(text);
+    if events.odd_merges > 0 {
+        return Err(yaml_err(
+            "a `<<` key is quoted or tagged, which trivy does not take as a merge key and this reader cannot tell from one; write merges as plain `<<:` and rename other `<<` keys".into(),
+        ));
+    }
     let file: YamlFile = if text.trim().is_empty() {
         YamlFile::default()
+    } else if events.merges == 0 {
+        // Read typed, as before merges: unknown keys are skipped, their aliases never expanded.
+        serde_norway::from_str(text).map_err(|e| yaml_err(e.to_string().replace('\n', " ")))?
     } else {
+        if events.nodes > MAX_NODES {
+            return Err(yaml_err(format!(
+                "its aliases expand to more than {MAX_NODES} nodes, which no ignore file needs; write the rules out"
+            )));
+        }
         let mut value: serde_norway::Value =
             serde_norway::from_str(text).map_err(|e| yaml_err(e.to_string().replace('\n', " ")))?;
         apply_merges(&mut value).map_err(yaml_err)?;
@@ -274,7 +342,7 @@ pub fn parse_yaml(name: &str, text: &str) -> Result<Vec<IgnoreRule>, IgnoreFileE
     };
     let mut rules = Vec::new();
     let lines: Vec<&str> = text.lines().collect();
-    let plain = plain_expiries(text);
+    let plain = events.plain;
     for (kind, entries) in [
         (Kind::Vulnerability, file.vulnerabilities),
         (Kind::Misconfiguration, file.misconfigurations),
@@ -347,16 +415,24 @@ pub fn parse_yaml(name: &str, text: &str) -> Result<Vec<IgnoreRule>, IgnoreFileE
 /// would ignore the ID everywhere.
 fn apply_merges(value: &mut serde_norway::Value) -> Result<(), String> {
     use serde_norway::Value;
-    let mut stack = vec![value];
-    while let Some(node) = stack.pop() {
-        match node {
-            Value::Mapping(map) => {
-                merge_into(map)?;
-                stack.extend(map.values_mut());
+    // Where Trivy's reader decodes mappings: the top level and each entry of the four sections.
+    // yaml.v3 merges only there; a merge under a key it skips is never looked at.
+    let Value::Mapping(top) = value else {
+        return Ok(());
+    };
+    merge_into(top)?;
+    for section in [
+        "vulnerabilities",
+        "misconfigurations",
+        "secrets",
+        "licenses",
+    ] {
+        if let Some(Value::Sequence(entries)) = top.get_mut(section) {
+            for entry in entries {
+                if let Value::Mapping(entry) = entry {
+                    merge_into(entry)?;
+                }
             }
-            Value::Sequence(items) => stack.extend(items.iter_mut()),
-            Value::Tagged(tagged) => stack.push(&mut tagged.value),
-            _ => {}
         }
     }
     Ok(())
@@ -539,6 +615,37 @@ mod tests {
             let e = parse_yaml("f", bad).unwrap_err().to_string();
             assert!(e.contains("merge key"), "{e}");
         }
+    }
+
+    /// What the parsed YAML cannot tell: a quoted or tagged `<<` (not a merge to yaml.v3) is
+    /// refused rather than merged; aliases are expanded only when the file merges, and then at
+    /// most [`MAX_NODES`] nodes of them; a merge where Trivy decodes nothing is never looked at.
+    #[test]
+    fn yaml_merges_are_read_only_where_trivy_merges() {
+        for odd in [
+            "vulnerabilities:\n  - \"<<\": {id: CVE-1}\n",
+            "vulnerabilities:\n  - id: CVE-1\n    !merge <<: {paths: [a]}\n",
+            "vulnerabilities:\n  - id: CVE-1\n    !!str <<: {paths: [a]}\n",
+        ] {
+            let e = parse_yaml("f", odd).unwrap_err().to_string();
+            assert!(e.contains("a `<<` key is quoted or tagged"), "{odd}: {e}");
+        }
+        let bomb =
+            |merge: bool| {
+                let items = vec!["*a"; 20_000].join(", ");
+                format!(
+                "notes: {{base: &a [{}], many: [{items}]}}\nvulnerabilities:\n  - id: CVE-1\n{}",
+                vec!["x"; 20_000].join(", "),
+                if merge { "    <<: {statement: s}\n" } else { "" }
+            )
+            };
+        let t = std::time::Instant::now();
+        assert_eq!(parse_yaml("f", &bomb(false)).unwrap().len(), 1);
+        let e = parse_yaml("f", &bomb(true)).unwrap_err().to_string();
+        assert!(e.contains("expand to more than 1000000 nodes"), "{e}");
+        assert!(t.elapsed().as_secs() < 5, "{:?}", t.elapsed());
+        let unused = "notes: {shared: {<<: 3}}\nvulnerabilities:\n  - {<<: {id: CVE-1}}\n";
+        assert_eq!(parse_yaml("f", unused).unwrap()[0].id, "CVE-1");
     }
 
     /// Go's scanner stops at a line of 64 KiB or more, `\r` included: such a line is refused
