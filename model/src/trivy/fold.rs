@@ -7,7 +7,8 @@
 //! [`Fold`] wraps any serde deserializer: every `deserialize_struct` below it (serde derive's,
 //! which names its fields) sees its keys folded to its own field names; maps that are not structs
 //! (`CVSS`, `VendorSeverity`, Go maps too) keep their keys. Readers with their own key visitor
-//! (`Package`) call [`folds_to`].
+//! (`Package`, its `Identifier`) call [`folds_to`]. The top level's `trivy k8s` fields stay
+//! exact (`K8S_TOP`).
 
 use serde::de::value::{BorrowedStrDeserializer, StrDeserializer, StringDeserializer};
 use serde::de::{self, DeserializeSeed, Deserializer, MapAccess, SeqAccess, Visitor};
