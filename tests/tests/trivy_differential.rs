@@ -1638,11 +1638,41 @@ fn sarif_locations_are_trivys() {
     );
 }
 
+/// The exit code of `trivy convert` of `input` with gate options `args` (no ignore file).
+fn trivy_exit(trivy: &Path, cwd: &Path, input: &Path, args: &[&str]) -> Option<i32> {
+    let mut all = vec![
+        "--format",
+        "json",
+        "--ignorefile",
+        "",
+        "--output",
+        "/dev/null",
+    ];
+    all.extend(args);
+    convert_run(trivy, cwd, input, &all).unwrap().status.code()
+}
+
+/// The exit code `scanlens render` gives `report` with gate options `args`, and its verdict.
+fn scanlens_exit(report: &Report, args: &[&str]) -> (u8, scanlens_model::GateResult) {
+    use clap::Parser;
+    let cli = scanlens::cli::Cli::try_parse_from(
+        ["scanlens", "render", "in.json", "--out", "out"]
+            .into_iter()
+            .chain(args.iter().copied()),
+    )
+    .unwrap();
+    let scanlens::cli::Command::Render(render) = cli.command else {
+        panic!("not render")
+    };
+    let policy = scanlens::gate::policy(&render.gate).unwrap();
+    let verdict = policy.apply(&mut report.clone());
+    (scanlens::gate::exit_code(&render.gate, &verdict), verdict)
+}
+
 /// Trivy's `--exit-code 1` (with or without `--severity`) given to Scanlens as it stands, without
 /// `--fail-on`: for every corpus report and severity set, Scanlens's exit code is Trivy's.
 #[test]
 fn exit_code_alone_gates_as_in_trivy() {
-    use clap::Parser;
     if !e2e() {
         return;
     }
@@ -1663,30 +1693,8 @@ fn exit_code_alone_gates_as_in_trivy() {
         if !sev.is_empty() {
             args.extend(["--severity", sev]);
         }
-        let mut trivy_args = vec![
-            "--format",
-            "json",
-            "--ignorefile",
-            "",
-            "--output",
-            "/dev/null",
-        ];
-        trivy_args.extend(&args);
-        let out = convert_run(&trivy, work.path(), &case.path, &trivy_args).unwrap();
-        let theirs = out.status.code();
-        let cli = scanlens::cli::Cli::try_parse_from(
-            ["scanlens", "render", "in.json", "--out", "out"]
-                .into_iter()
-                .chain(args.iter().copied()),
-        )
-        .unwrap();
-        let scanlens::cli::Command::Render(render) = cli.command else {
-            panic!("not render")
-        };
-        let policy = scanlens::gate::policy(&render.gate).unwrap();
-        let mut report = case.report.clone();
-        let verdict = policy.apply(&mut report);
-        let ours = scanlens::gate::exit_code(&render.gate, &verdict);
+        let theirs = trivy_exit(&trivy, work.path(), &case.path, &args);
+        let (ours, _) = scanlens_exit(&case.report, &args);
         failed_somewhere.fetch_add(usize::from(ours != 0), std::sync::atomic::Ordering::Relaxed);
         if theirs == Some(i32::from(ours)) {
             Vec::new()
@@ -1712,7 +1720,6 @@ fn exit_code_alone_gates_as_in_trivy() {
 /// code as `trivy convert` gives.
 #[test]
 fn exit_on_eol_exits_as_in_trivy() {
-    use clap::Parser;
     if !e2e() {
         return;
     }
@@ -1756,32 +1763,8 @@ fn exit_on_eol_exits_as_in_trivy() {
     let eol_exits = std::sync::atomic::AtomicUsize::new(0);
     let failures = in_parallel(&jobs, |(i, args)| {
         let (name, path, report) = &inputs[*i];
-        let mut trivy_args = vec![
-            "--format",
-            "json",
-            "--ignorefile",
-            "",
-            "--output",
-            "/dev/null",
-        ];
-        trivy_args.extend(args.iter());
-        let theirs = convert_run(&trivy, work.path(), path, &trivy_args)
-            .unwrap()
-            .status
-            .code();
-        let cli = scanlens::cli::Cli::try_parse_from(
-            ["scanlens", "render", "in.json", "--out", "out"]
-                .into_iter()
-                .chain(args.iter().copied()),
-        )
-        .unwrap();
-        let scanlens::cli::Command::Render(render) = cli.command else {
-            panic!("not render")
-        };
-        let policy = scanlens::gate::policy(&render.gate).unwrap();
-        let mut report = report.clone();
-        let verdict = policy.apply(&mut report);
-        let ours = scanlens::gate::exit_code(&render.gate, &verdict);
+        let theirs = trivy_exit(&trivy, work.path(), path, args);
+        let (ours, verdict) = scanlens_exit(report, args);
         if !verdict.eol.is_empty() {
             eol_exits.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
         }
