@@ -525,9 +525,40 @@ impl Package {
     pub const MAX_PLACES: usize = 100;
 }
 
+/// The arms of a lenient visitor for everything but an object: read past, as `$empty`.
+macro_rules! anything_else_is {
+    ($de:lifetime, $ty:ty, $empty:expr) => {
+        fn visit_seq<A: serde::de::SeqAccess<$de>>(self, mut s: A) -> Result<$ty, A::Error> {
+            while s.next_element::<serde::de::IgnoredAny>()?.is_some() {}
+            Ok($empty)
+        }
+        fn visit_bool<E>(self, _: bool) -> Result<$ty, E> {
+            Ok($empty)
+        }
+        fn visit_i64<E>(self, _: i64) -> Result<$ty, E> {
+            Ok($empty)
+        }
+        fn visit_u64<E>(self, _: u64) -> Result<$ty, E> {
+            Ok($empty)
+        }
+        fn visit_f64<E>(self, _: f64) -> Result<$ty, E> {
+            Ok($empty)
+        }
+        fn visit_str<E>(self, _: &str) -> Result<$ty, E> {
+            Ok($empty)
+        }
+        fn visit_unit<E>(self) -> Result<$ty, E> {
+            Ok($empty)
+        }
+        fn visit_none<E>(self) -> Result<$ty, E> {
+            Ok($empty)
+        }
+    };
+}
+
 impl<'de> Deserialize<'de> for Package {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        use serde::de::{IgnoredAny, MapAccess, SeqAccess, Visitor};
+        use serde::de::{IgnoredAny, MapAccess, Visitor};
         struct V;
         impl<'de> Visitor<'de> for V {
             type Value = Package;
@@ -615,31 +646,7 @@ impl<'de> Deserialize<'de> for Package {
                 }
                 Ok(p)
             }
-            fn visit_seq<A: SeqAccess<'de>>(self, mut s: A) -> Result<Package, A::Error> {
-                while s.next_element::<IgnoredAny>()?.is_some() {}
-                Ok(Package::default())
-            }
-            fn visit_bool<E>(self, _: bool) -> Result<Package, E> {
-                Ok(Package::default())
-            }
-            fn visit_i64<E>(self, _: i64) -> Result<Package, E> {
-                Ok(Package::default())
-            }
-            fn visit_u64<E>(self, _: u64) -> Result<Package, E> {
-                Ok(Package::default())
-            }
-            fn visit_f64<E>(self, _: f64) -> Result<Package, E> {
-                Ok(Package::default())
-            }
-            fn visit_str<E>(self, _: &str) -> Result<Package, E> {
-                Ok(Package::default())
-            }
-            fn visit_unit<E>(self) -> Result<Package, E> {
-                Ok(Package::default())
-            }
-            fn visit_none<E>(self) -> Result<Package, E> {
-                Ok(Package::default())
-            }
+            anything_else_is!('de, Package, Package::default());
         }
         d.deserialize_any(V)
     }
@@ -687,31 +694,7 @@ impl<'de> serde::de::Visitor<'de> for IdentifierOf<'_> {
         }
         Ok(())
     }
-    fn visit_seq<A: serde::de::SeqAccess<'de>>(self, mut s: A) -> Result<(), A::Error> {
-        while s.next_element::<serde::de::IgnoredAny>()?.is_some() {}
-        Ok(())
-    }
-    fn visit_bool<E>(self, _: bool) -> Result<(), E> {
-        Ok(())
-    }
-    fn visit_i64<E>(self, _: i64) -> Result<(), E> {
-        Ok(())
-    }
-    fn visit_u64<E>(self, _: u64) -> Result<(), E> {
-        Ok(())
-    }
-    fn visit_f64<E>(self, _: f64) -> Result<(), E> {
-        Ok(())
-    }
-    fn visit_str<E>(self, _: &str) -> Result<(), E> {
-        Ok(())
-    }
-    fn visit_unit<E>(self) -> Result<(), E> {
-        Ok(())
-    }
-    fn visit_none<E>(self) -> Result<(), E> {
-        Ok(())
-    }
+    anything_else_is!('de, (), ());
 }
 
 /// Trivy writes `null` for empty lists in some versions; treat it like an absent field.
