@@ -105,7 +105,11 @@ pub fn parse(bytes: &[u8]) -> Result<Parsed, ParseError> {
             };
             if top.is_k8s() {
                 Ok(Parsed::K8s(Box::new(top)))
-            } else if crate::shape::is_report_object(bytes) {
+            } else if top.schema_version.is_some()
+                || top.artifact_name.is_some()
+                // Only `Results` must be spelled as Trivy spells it: a second look at the keys.
+                || (top.results.is_some() && crate::shape::is_report_object(bytes))
+            {
                 Ok(Parsed::Report(Box::new(top)))
             } else {
                 Err(refuse())
