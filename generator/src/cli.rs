@@ -346,6 +346,12 @@ pub struct GateArgs {
     #[arg(long)]
     pub ignore_unfixed: bool,
 
+    /// Leave vulnerabilities with these statuses out of the verdict, as Trivy's option: unknown,
+    /// not_affected, affected, fixed, under_investigation, will_not_fix, fix_deferred,
+    /// end_of_life. It overrides --ignore-unfixed, as in Trivy
+    #[arg(long, value_delimiter = ',', value_name = "STATUSES")]
+    pub ignore_status: Vec<String>,
+
     /// Count only vulnerabilities in these package types [values: os, library]
     #[arg(long, value_delimiter = ',', value_name = "TYPES")]
     pub pkg_types: Vec<String>,

@@ -4,6 +4,7 @@ use crate::cli::GateArgs;
 use crate::exit::Usage;
 use anyhow::Context;
 use scanlens_model::gate::{GatePolicy, PkgType};
+use scanlens_model::report::VULN_STATUSES;
 use scanlens_model::{GateResult, Severity};
 
 pub fn policy(args: &GateArgs) -> anyhow::Result<GatePolicy> {
@@ -35,6 +36,11 @@ pub fn policy(args: &GateArgs) -> anyhow::Result<GatePolicy> {
             }
         }
     }
+    let ignore_statuses = statuses(&args.ignore_status)?;
+    let ignore_unfixed = args.ignore_unfixed && ignore_statuses.is_empty();
+    if args.ignore_unfixed && !ignore_unfixed {
+        eprintln!("scanlens: warning: --ignore-unfixed is ignored because --ignore-status is given, as in Trivy");
+    }
     let mut ignore = Vec::new();
     for path in &args.ignorefile {
         ignore.extend(
@@ -45,7 +51,8 @@ pub fn policy(args: &GateArgs) -> anyhow::Result<GatePolicy> {
     Ok(GatePolicy {
         fail_on,
         severities: scope,
-        ignore_unfixed: args.ignore_unfixed,
+        ignore_unfixed,
+        ignore_statuses,
         pkg_types,
         ignore,
         now: now(),
@@ -54,6 +61,28 @@ pub fn policy(args: &GateArgs) -> anyhow::Result<GatePolicy> {
         fail_on_eol: args.exit_on_eol.is_some_and(|c| c != crate::exit::OK),
         glob_work: Default::default(),
     })
+}
+
+/// `--ignore-status`: Trivy's status names, each once; empty entries (an unset CI variable) are
+/// skipped, as Trivy skips an empty value. An unknown name is a wrong command line (exit 2), as
+/// in Trivy.
+fn statuses(names: &[String]) -> anyhow::Result<Vec<&'static str>> {
+    let mut list = Vec::new();
+    for s in names.iter().filter(|s| !s.trim().is_empty()) {
+        let name = s.trim().to_ascii_lowercase();
+        match VULN_STATUSES.iter().find(|k| **k == name) {
+            Some(k) if !list.contains(k) => list.push(*k),
+            Some(_) => {}
+            None => {
+                return Err(Usage(format!(
+                    "--ignore-status: unknown status `{s}`; use {}",
+                    VULN_STATUSES.join(", ")
+                ))
+                .into())
+            }
+        }
+    }
+    Ok(list)
 }
 
 /// The process's exit code for a verdict: `--exit-code` (1 by default) when the gate failed.

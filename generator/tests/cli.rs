@@ -152,6 +152,27 @@ fn gate_exit_codes() {
     assert_eq!(code(&["--fail-on", "LOW"]).0, 0);
     // The HIGH finding is unfixed (status affected): --ignore-unfixed leaves it out.
     assert_eq!(code(&["--fail-on", "HIGH", "--ignore-unfixed"]).0, 0);
+    // --ignore-status names the statuses left out, and overrides --ignore-unfixed, as in Trivy.
+    assert_eq!(
+        code(&["--fail-on", "HIGH", "--ignore-status", "affected"]).0,
+        0
+    );
+    assert_eq!(
+        code(&["--fail-on", "HIGH", "--ignore-status", "will_not_fix"]).0,
+        1
+    );
+    let (c, err) = code(&[
+        "--fail-on",
+        "HIGH",
+        "--ignore-unfixed",
+        "--ignore-status",
+        "fixed",
+    ]);
+    assert_eq!(c, 1, "{err}");
+    assert!(
+        err.contains("--ignore-unfixed is ignored because --ignore-status is given"),
+        "{err}"
+    );
     assert_eq!(
         code(&["--fail-on", "CRITICAL", "--pkg-types", "library"]).0,
         0
@@ -573,7 +594,7 @@ fn an_empty_fail_on_is_refused_rather_than_no_gate() {
 /// value errors.
 #[test]
 fn a_bad_option_value_is_a_command_line_error() {
-    let cases: [&[&str]; 6] = [
+    let cases: [&[&str]; 7] = [
         &[
             "render",
             "missing.json",
@@ -619,6 +640,14 @@ fn a_bad_option_value_is_a_command_line_error() {
             "/nonexistent",
         ],
         &["diff", "old.json", "new.json", "--fail-on-new", "SEVERE"],
+        &[
+            "render",
+            "missing.json",
+            "--out",
+            "o",
+            "--ignore-status",
+            "affected,wontfix",
+        ],
     ];
     for args in cases {
         let o = scanlens(args);
@@ -627,7 +656,8 @@ fn a_bad_option_value_is_a_command_line_error() {
         assert_eq!(err.trim_end().lines().count(), 1, "{args:?}: {err}");
         assert!(
             err.contains("unknown severity `SEVERE`; use CRITICAL, HIGH, MEDIUM, LOW or UNKNOWN")
-                || err.contains("unknown package type `binary`; use os or library"),
+                || err.contains("unknown package type `binary`; use os or library")
+                || err.contains("unknown status `wontfix`; use unknown, not_affected, affected, fixed, under_investigation, will_not_fix, fix_deferred, end_of_life"),
             "{args:?}: {err}"
         );
     }

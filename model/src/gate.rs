@@ -2,7 +2,8 @@
 //!
 //! The report always keeps every finding. The gate only marks the ones its filters exclude
 //! (`Finding::excluded`) and decides pass or fail from the rest, with Trivy's meanings for
-//! `--ignore-unfixed` ([`Finding::is_unfixed`]), `--pkg-types` and ignore files
+//! `--ignore-unfixed` ([`Finding::is_unfixed`]), `--ignore-status` ([`Finding::trivy_status`]),
+//! `--pkg-types` and ignore files
 //! ([`crate::ignore`]). Besides severity, a finding can fail the gate by being exploited (in
 //! CISA's KEV catalog) or likely to be (its EPSS score); those rules read what
 //! [`crate::feeds::enrich`] set, so the feeds are joined before the gate runs.
@@ -47,6 +48,9 @@ pub struct GatePolicy {
     /// trips no rule. Empty means every severity.
     pub severities: Vec<Severity>,
     pub ignore_unfixed: bool,
+    /// Trivy's `--ignore-status`: vulnerabilities with these statuses ([`VULN_STATUSES`] names)
+    /// do not count. Trivy lets it override `ignore_unfixed`; the caller does the same.
+    pub ignore_statuses: Vec<&'static str>,
     /// Restricts vulnerabilities to these package types; empty means all.
     pub pkg_types: Vec<PkgType>,
     pub ignore: Vec<IgnoreRule>,
@@ -74,6 +78,9 @@ impl GatePolicy {
     /// Why the gate leaves this finding out, if it does.
     pub fn exclusion(&self, f: &Finding) -> Option<Exclusion> {
         if f.kind == Kind::Vulnerability {
+            if self.ignore_statuses.contains(&f.trivy_status()) {
+                return Some(Exclusion::Status);
+            }
             if self.ignore_unfixed && f.is_unfixed() {
                 return Some(Exclusion::Unfixed);
             }
@@ -245,6 +252,36 @@ mod tests {
         assert_eq!(p.exclusion(&old), Some(Exclusion::Unfixed));
         std::sync::Arc::make_mut(old.package.as_mut().unwrap()).fixed_version = "1.2".into();
         assert_eq!(p.exclusion(&old), None);
+    }
+
+    #[test]
+    fn ignore_status_reads_statuses_as_trivys_scanner_settles_them() {
+        let p = GatePolicy {
+            ignore_statuses: vec!["will_not_fix", "affected"],
+            ..GatePolicy::default()
+        };
+        let excluded = |s: &str| p.exclusion(&vuln("C", Severity::High, s, "os-pkgs"));
+        assert_eq!(excluded("will_not_fix"), Some(Exclusion::Status));
+        assert_eq!(excluded("affected"), Some(Exclusion::Status));
+        for s in ["fix_deferred", "end_of_life", "fixed", "not_affected"] {
+            assert_eq!(excluded(s), None, "{s}");
+        }
+        // No status, or one Trivy does not know: `affected` without a fixed version, as Trivy
+        // fills it in, and `fixed` with one.
+        for s in [None, Some("unknown"), Some("Affected")] {
+            let mut old = vuln("C", Severity::High, "", "os-pkgs");
+            old.status = s.map(str::to_string);
+            assert_eq!(p.exclusion(&old), Some(Exclusion::Status), "{s:?}");
+            std::sync::Arc::make_mut(old.package.as_mut().unwrap()).fixed_version = "1.2".into();
+            assert_eq!(p.exclusion(&old), None, "{s:?}");
+        }
+        // Only vulnerabilities have these statuses.
+        let check = Finding {
+            kind: Kind::Misconfiguration,
+            status: Some("FAIL".into()),
+            ..Finding::default()
+        };
+        assert_eq!(p.exclusion(&check), None);
     }
 
     #[test]

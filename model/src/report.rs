@@ -617,6 +617,8 @@ pub struct Suppression {
 pub enum Exclusion {
     /// `--ignore-unfixed`: no fix is available.
     Unfixed,
+    /// `--ignore-status`: its status (as [`trivy_status`] reads it) is one of those listed.
+    Status,
     /// `--pkg-types`: the package type was not selected.
     PkgType,
     /// An entry of the ignore file matched.
@@ -631,6 +633,7 @@ impl Exclusion {
     pub fn label(&self) -> &'static str {
         match self {
             Exclusion::Unfixed => "unfixed",
+            Exclusion::Status => "status ignored",
             Exclusion::PkgType => "package type not selected",
             Exclusion::Ignored { .. } => "ignored",
         }
@@ -724,6 +727,11 @@ impl Finding {
         fix_available(self.kind, self.status.as_deref(), self.package.as_deref())
     }
 
+    /// Its status as Trivy's `--ignore-status` reads it (see [`trivy_status`]).
+    pub fn trivy_status(&self) -> &'static str {
+        trivy_status(self.status.as_deref(), self.package.as_deref())
+    }
+
     /// A vulnerability Trivy's `--ignore-unfixed` leaves out: every one without a fix.
     pub fn is_unfixed(&self) -> bool {
         self.kind == Kind::Vulnerability && !self.is_fixable()
@@ -768,27 +776,36 @@ pub fn max_cvss(cvss: &KeyMap<Cvss>) -> Option<f64> {
         .fold(None, |acc, s| Some(acc.map_or(s, |a: f64| a.max(s))))
 }
 
+/// Trivy's vulnerability statuses, the values of its `--ignore-status`, in its order.
+pub const VULN_STATUSES: [&str; 8] = [
+    "unknown",
+    "not_affected",
+    "affected",
+    "fixed",
+    "under_investigation",
+    "will_not_fix",
+    "fix_deferred",
+    "end_of_life",
+];
+
+/// A vulnerability's status as Trivy's scanner settles it before filtering: the vendor's status
+/// as written, or, for a report without one (older Trivy) or with a name Trivy does not know,
+/// `fixed` when a fixed version is listed and `affected` otherwise, as Trivy fills it in. So a
+/// status-less report is filtered as a fresh scan of the same image would be.
+pub fn trivy_status(status: Option<&str>, package: Option<&Package>) -> &'static str {
+    match status.and_then(|s| VULN_STATUSES.iter().find(|k| **k == s)) {
+        Some(&known) if known != "unknown" => known,
+        _ if package.is_some_and(|p| !p.fixed_version.trim().is_empty()) => "fixed",
+        _ => "affected",
+    }
+}
+
 /// Whether a vulnerability has a fix, as Trivy decides it. Its `--ignore-unfixed` keeps only
 /// status `fixed` (its code drops `affected`, `will_not_fix`, `fix_deferred`, `end_of_life`,
-/// `under_investigation`, `not_affected` and unknown alike). A report without statuses (older
-/// Trivy) is read the way Trivy's scanner sets them: `fixed` when a fixed version is listed.
+/// `under_investigation`, `not_affected` and unknown alike), read by [`trivy_status`].
 /// This one definition serves the gate, the summary, `findings.ndjson` and the viewer.
 pub fn fix_available(kind: Kind, status: Option<&str>, package: Option<&Package>) -> bool {
-    if kind != Kind::Vulnerability {
-        return false;
-    }
-    match status {
-        Some("fixed") => true,
-        Some(
-            "affected"
-            | "will_not_fix"
-            | "fix_deferred"
-            | "end_of_life"
-            | "under_investigation"
-            | "not_affected",
-        ) => false,
-        _ => package.is_some_and(|p| !p.fixed_version.trim().is_empty()),
-    }
+    kind == Kind::Vulnerability && trivy_status(status, package) == "fixed"
 }
 
 /// The first `n` of `items` in the order of `key`, as a stable sort would put them, in time

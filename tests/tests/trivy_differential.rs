@@ -18,6 +18,7 @@
 
 mod common;
 
+use scanlens::cli::GateArgs;
 use scanlens_e2e::{e2e, require, which, TempDir, Unavailable};
 use scanlens_model::gate::GatePolicy;
 use scanlens_model::{Finding, Kind, Report};
@@ -1181,12 +1182,19 @@ fn ignore_unfixed_keeps_what_trivy_keeps_in_its_goldens() {
 }
 
 fn kept_with_ignore_unfixed(report: &Report) -> BTreeSet<Key> {
+    kept_by(
+        report,
+        &GateArgs {
+            ignore_unfixed: true,
+            ..GateArgs::default()
+        },
+    )
+}
+
+/// The vulnerabilities the gate counts under these options, read as the command line reads them.
+fn kept_by(report: &Report, args: &GateArgs) -> BTreeSet<Key> {
     let mut r = report.clone();
-    GatePolicy {
-        ignore_unfixed: true,
-        ..GatePolicy::default()
-    }
-    .apply(&mut r);
+    scanlens::gate::policy(args).unwrap().apply(&mut r);
     r.findings
         .iter()
         .filter(|f| f.is_counted() && f.excluded.is_none() && f.kind == Kind::Vulnerability)
@@ -1194,9 +1202,11 @@ fn kept_with_ignore_unfixed(report: &Report) -> BTreeSet<Key> {
         .collect()
 }
 
-/// A Debian rootfs scanned with a DB holding an advisory of every status trivy-db has.
+/// A Debian rootfs scanned with a DB holding an advisory of every status trivy-db has, filtered
+/// by `--ignore-unfixed`, by `--ignore-status` with each status and some sets of them, and by both
+/// (where Trivy lets `--ignore-status` win).
 #[test]
-fn ignore_unfixed_keeps_what_trivy_keeps_for_every_status() {
+fn ignoring_statuses_keeps_what_trivy_keeps_for_every_status() {
     use xtask::trivydb::{status, Advisory};
     if !e2e() {
         return;
@@ -1302,15 +1312,49 @@ fn ignore_unfixed_keeps_what_trivy_keeps_for_every_status() {
         seen.len() >= 5,
         "trivy reported too few statuses to compare: {seen:?}"
     );
-    let theirs = trivy_keys(&scan(&["--ignore-unfixed"]));
     let path = work.path().join("all.json");
     std::fs::write(&path, serde_json::to_vec(&all).unwrap()).unwrap();
-    let ours = kept_with_ignore_unfixed(&scanlens::input::read_reports(&[path]).unwrap());
-    assert_eq!(ours, theirs, "statuses seen: {seen:?}");
+    let report = scanlens::input::read_reports(&[path]).unwrap();
+    let theirs = trivy_keys(&scan(&["--ignore-unfixed"]));
+    assert_eq!(
+        kept_with_ignore_unfixed(&report),
+        theirs,
+        "statuses seen: {seen:?}"
+    );
     eprintln!(
         "--ignore-unfixed: statuses {seen:?}; trivy and scanlens keep {}",
         theirs.len()
     );
+    let sets: Vec<String> = scanlens_model::report::VULN_STATUSES
+        .iter()
+        .map(|s| s.to_string())
+        .chain(
+            [
+                "will_not_fix,fix_deferred",
+                "affected,end_of_life,not_affected",
+                "",
+            ]
+            .map(String::from),
+        )
+        .collect();
+    let mut compared = 0;
+    for set in &sets {
+        for with_unfixed in [false, true] {
+            let mut flags = vec!["--ignore-status", set.as_str()];
+            if with_unfixed {
+                flags.push("--ignore-unfixed");
+            }
+            let theirs = trivy_keys(&scan(&flags));
+            let args = GateArgs {
+                ignore_status: set.split(',').map(String::from).collect(),
+                ignore_unfixed: with_unfixed,
+                ..GateArgs::default()
+            };
+            assert_eq!(kept_by(&report, &args), theirs, "{flags:?}");
+            compared += 1;
+        }
+    }
+    eprintln!("--ignore-status: {compared} command lines, each kept what trivy kept");
 }
 
 /// What the viewer's `.trivyignore.yaml` export makes Trivy ignore: the selection, and beyond it

@@ -42,7 +42,7 @@ pub const TRIVY_FILTER_VARS: &[(&str, &str)] = &[
     ("TRIVY_IGNOREFILE", "--ignorefile"),
     ("TRIVY_CONFIG", "scanlens's own options"),
     ("TRIVY_IGNORE_UNFIXED", "--ignore-unfixed"),
-    ("TRIVY_IGNORE_STATUS", "--ignore-unfixed"),
+    ("TRIVY_IGNORE_STATUS", "--ignore-status"),
     ("TRIVY_IGNORE_POLICY", "--ignorefile"),
     ("TRIVY_SEVERITY", "--severity"),
     ("TRIVY_PKG_TYPES", "--pkg-types"),

@@ -379,6 +379,7 @@ impl Dec for Exclusion {
         })?;
         Ok(match reason.as_str() {
             "unfixed" => Exclusion::Unfixed,
+            "status" => Exclusion::Status,
             "pkg_type" => Exclusion::PkgType,
             "ignored" => Exclusion::Ignored { rule, statement },
             _ => return err(p, "unknown exclusion"),
