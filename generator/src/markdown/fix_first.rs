@@ -4,7 +4,12 @@
 //!    CISA's due date and the EPSS score, at most [`MAX_KEV`] rows.
 //! 2. Upgrades: the first [`MAX_UPGRADES`] entries of the report's fix plan (already most urgent
 //!    first), each one instruction, and how many vulnerabilities no version fixes yet.
-//! 3. Base image: per image whose layers are known, how many findings its base image brings
+//! 3. Secrets: the files holding secrets, most severe first, at most [`MAX_SECRET_FILES`], each
+//!    with what it holds and where, under one instruction (rotate, then rebuild without the
+//!    file): a credential in an image is readable by whoever can pull it.
+//! 4. Checks: the failed configuration checks, one line per check ID (its places counted), most
+//!    severe first, at most [`MAX_CHECKS`], each with Trivy's own resolution.
+//! 5. Base image: per image whose layers are known, how many findings its base image brings
 //!    (fixed by a newer base) and how many its own Dockerfile layers bring.
 //!
 //! With `--severity` (the gate's `severities`), every part reads only the severities that count,
@@ -13,19 +18,25 @@
 //! Every part is a bounded number of clipped, escaped lines, so the section stays a few KiB
 //! whatever the report holds and the summary's cap is left to the findings table.
 
-use super::{clip, escape, id_cell};
+use super::{clip, escape, icon, id_cell};
 use scanlens_model::present;
 use scanlens_model::triage::LayerOrigin;
 use scanlens_model::{Finding, Kind, Report, Severity};
+use std::collections::BTreeMap;
 use std::fmt::Write;
 
 /// Known-exploited findings listed at most.
 pub const MAX_KEV: usize = 10;
 /// Fix-plan entries listed at most.
 pub const MAX_UPGRADES: usize = 10;
+/// Files with secrets listed at most, and secrets named per file.
+pub const MAX_SECRET_FILES: usize = 10;
+const SECRETS_PER_FILE: usize = 5;
+/// Failed checks (distinct IDs) listed at most.
+pub const MAX_CHECKS: usize = 10;
 
-/// The section, or nothing when there is nothing to fix (no counted vulnerabilities and no
-/// layer split to tell).
+/// The section, or nothing when there is nothing to fix (no counted vulnerabilities, secrets or
+/// failed checks, and no layer split to tell).
 pub fn render(report: &Report) -> String {
     let mut md = String::new();
     let vulns: Vec<&Finding> = report
@@ -33,15 +44,202 @@ pub fn render(report: &Report) -> String {
         .iter()
         .filter(|f| f.kind == Kind::Vulnerability && f.is_counted() && in_scope(report, f.severity))
         .collect();
+    // Secrets and checks the gate left out (an ignore file's accepted risk) are not to act on.
+    let to_act_on = |kind: Kind| -> Vec<&Finding> {
+        report
+            .findings
+            .iter()
+            .filter(|f| {
+                f.kind == kind
+                    && f.is_counted()
+                    && f.excluded.is_none()
+                    && in_scope(report, f.severity)
+            })
+            .collect()
+    };
+    let secrets = to_act_on(Kind::Secret);
+    let checks = to_act_on(Kind::Misconfiguration);
     let base = base_image(report);
-    if vulns.is_empty() && base.is_empty() {
+    if vulns.is_empty() && secrets.is_empty() && checks.is_empty() && base.is_empty() {
         return md;
     }
     let _ = writeln!(md, "### Fix first\n");
     known_exploited(report, &vulns, &mut md);
+    secrets_part(report, &secrets, &mut md);
     upgrades(report, &vulns, &mut md);
+    checks_part(&checks, &mut md);
     md.push_str(&base);
     md
+}
+
+/// `2 critical, 1 high` for these findings.
+fn counts(found: &[&Finding]) -> String {
+    let mut c = scanlens_model::SeverityCounts::default();
+    for f in found {
+        c.add(f.severity);
+    }
+    present::severity_counts(&c)
+}
+
+fn secrets_part(report: &Report, secrets: &[&Finding], md: &mut String) {
+    if secrets.is_empty() {
+        return;
+    }
+    // One entry per file, most severe first, then the file with more secrets, then by name.
+    let mut files: BTreeMap<&str, Vec<&Finding>> = BTreeMap::new();
+    for f in secrets {
+        files.entry(f.target.as_str()).or_default().push(f);
+    }
+    let mut files: Vec<(&str, Vec<&Finding>)> = files.into_iter().collect();
+    let worst = |fs: &[&Finding]| {
+        fs.iter()
+            .map(|f| f.severity.rank())
+            .min()
+            .unwrap_or(usize::MAX)
+    };
+    files.sort_by(|a, b| {
+        (worst(&a.1), std::cmp::Reverse(a.1.len()), a.0).cmp(&(
+            worst(&b.1),
+            std::cmp::Reverse(b.1.len()),
+            b.0,
+        ))
+    });
+    // In an image, a file deleted by a later layer stays in the layer that added it.
+    let in_image = secrets.iter().any(|f| {
+        report
+            .artifacts
+            .get(f.artifact as usize)
+            .is_some_and(|a| a.artifact_type == "container_image")
+    });
+    let _ = writeln!(
+        md,
+        "**Secrets:** {} in {} file(s) ({}). Revoke and rotate each credential first: {}\n",
+        secrets.len(),
+        files.len(),
+        counts(secrets),
+        if in_image {
+            "whoever can pull the image can read it. Then rebuild without the file (deleting it in a later layer leaves it in the earlier one)."
+        } else {
+            "whoever can read these files, or their history, has it. Then remove it and load it from a secret store."
+        }
+    );
+    for (file, mut found) in files.iter().take(MAX_SECRET_FILES).cloned() {
+        found.sort_by_key(|f| {
+            (
+                f.severity.rank(),
+                f.secret.as_ref().and_then(|s| s.start_line),
+            )
+        });
+        let named: Vec<String> = found
+            .iter()
+            .take(SECRETS_PER_FILE)
+            .map(|f| {
+                let what = if f.title.is_empty() { &f.id } else { &f.title };
+                let at = f
+                    .secret
+                    .as_ref()
+                    .and_then(|s| present::location(s.start_line, s.end_line));
+                match at {
+                    Some(at) => format!("{} ({at})", escape(&clip(what, 80))),
+                    None => escape(&clip(what, 80)),
+                }
+            })
+            .collect();
+        let more = match found.len().saturating_sub(SECRETS_PER_FILE) {
+            0 => String::new(),
+            n => format!(" and {n} more"),
+        };
+        let _ = writeln!(
+            md,
+            "1. {}: {}{more}",
+            escape(&clip(file, 120)),
+            named.join(", ")
+        );
+    }
+    if files.len() > MAX_SECRET_FILES {
+        let _ = writeln!(
+            md,
+            "\n_{} more files with secrets in report.json._",
+            files.len() - MAX_SECRET_FILES
+        );
+    }
+    md.push('\n');
+}
+
+fn checks_part(checks: &[&Finding], md: &mut String) {
+    if checks.is_empty() {
+        return;
+    }
+    // One entry per check ID (the same fix applies at each place), most severe first, then the
+    // check failing in more places.
+    let mut by_id: BTreeMap<&str, Vec<&Finding>> = BTreeMap::new();
+    for f in checks {
+        by_id.entry(f.id.as_str()).or_default().push(f);
+    }
+    let mut ids: Vec<(&str, Vec<&Finding>)> = by_id.into_iter().collect();
+    let worst = |fs: &[&Finding]| {
+        fs.iter()
+            .map(|f| f.severity.rank())
+            .min()
+            .unwrap_or(usize::MAX)
+    };
+    ids.sort_by(|a, b| {
+        (worst(&a.1), std::cmp::Reverse(a.1.len()), a.0).cmp(&(
+            worst(&b.1),
+            std::cmp::Reverse(b.1.len()),
+            b.0,
+        ))
+    });
+    let _ = writeln!(
+        md,
+        "**Configuration:** {} failed check(s) ({}), by check, with Trivy's fix:\n",
+        checks.len(),
+        counts(checks)
+    );
+    for (id, found) in ids.iter().take(MAX_CHECKS) {
+        let first = found[0];
+        let sev = Severity::ALL[worst(found).min(Severity::ALL.len() - 1)];
+        let mut targets: Vec<&str> = found.iter().map(|f| f.target.as_str()).collect();
+        targets.sort_unstable();
+        targets.dedup();
+        let place = match (found.len(), targets.as_slice()) {
+            (1, [t]) => {
+                let at = first
+                    .misconfiguration
+                    .as_ref()
+                    .and_then(|m| present::location(m.start_line, m.end_line));
+                match at {
+                    Some(at) => format!("{}, {at}", escape(&clip(t, 80))),
+                    None => escape(&clip(t, 80)),
+                }
+            }
+            (n, [t]) => format!("{}, {n} places", escape(&clip(t, 80))),
+            (n, ts) => format!("{n} places in {} files", ts.len()),
+        };
+        let fix = first
+            .misconfiguration
+            .as_ref()
+            .map(|m| m.resolution.trim())
+            .filter(|r| !r.is_empty())
+            .map(|r| format!(": {}", escape(&clip(r, 200))))
+            .unwrap_or_default();
+        let _ = writeln!(
+            md,
+            "1. {} {} {} {} ({place}){fix}",
+            icon(sev),
+            sev.as_str(),
+            escape(&clip(id, 40)),
+            escape(&clip(&first.title, 120)),
+        );
+    }
+    if ids.len() > MAX_CHECKS {
+        let _ = writeln!(
+            md,
+            "\n_{} more failed checks in report.json._",
+            ids.len() - MAX_CHECKS
+        );
+    }
+    md.push('\n');
 }
 
 fn known_exploited(report: &Report, vulns: &[&Finding], md: &mut String) {
@@ -181,4 +379,126 @@ fn base_image(report: &Report) -> String {
         );
     }
     md
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use scanlens_model::report::{Exclusion, MisconfDetail, SecretDetail};
+    use std::sync::Arc;
+
+    fn secret(file: &str, title: &str, severity: Severity, line: u64) -> Finding {
+        Finding {
+            kind: Kind::Secret,
+            id: "rule".into(),
+            title: title.into(),
+            severity,
+            target: file.into(),
+            secret: Some(Arc::new(SecretDetail {
+                start_line: Some(line),
+                end_line: Some(line),
+                ..SecretDetail::default()
+            })),
+            ..Finding::default()
+        }
+    }
+
+    fn check(id: &str, file: &str, severity: Severity, resolution: &str) -> Finding {
+        Finding {
+            kind: Kind::Misconfiguration,
+            id: id.into(),
+            title: format!("{id} title"),
+            severity,
+            status: Some("FAIL".into()),
+            target: file.into(),
+            misconfiguration: Some(Arc::new(MisconfDetail {
+                resolution: resolution.into(),
+                start_line: Some(4),
+                ..MisconfDetail::default()
+            })),
+            ..Finding::default()
+        }
+    }
+
+    #[test]
+    fn secrets_and_failed_checks_are_listed_most_severe_first_bounded_without_accepted_risks() {
+        let mut findings = Vec::new();
+        for i in 0..12 {
+            findings.push(secret(
+                &format!("low-{i:02}.env"),
+                "Token",
+                Severity::Low,
+                1,
+            ));
+        }
+        for line in 1..=7 {
+            findings.push(secret("prod.env", "AWS Key", Severity::Critical, line));
+        }
+        let mut accepted = secret("accepted.env", "Accepted", Severity::Critical, 1);
+        accepted.excluded = Some(Exclusion::Ignored {
+            rule: ".trivyignore:1".into(),
+            statement: String::new(),
+        });
+        findings.push(accepted);
+        for i in 0..11 {
+            findings.push(check(
+                &format!("DS-{i:04}"),
+                "Dockerfile",
+                Severity::Medium,
+                "fix it",
+            ));
+        }
+        for file in ["a/Dockerfile", "b/Dockerfile", "b/Dockerfile"] {
+            findings.push(check("DS-9999", file, Severity::High, "Use <b>USER</b>"));
+        }
+        let mut passed = check("DS-0001", "Dockerfile", Severity::Critical, "");
+        passed.status = Some("PASS".into());
+        findings.push(passed);
+        let md = render(&Report {
+            findings,
+            ..Report::default()
+        });
+        let secrets: Vec<&str> = md
+            .lines()
+            .skip_while(|l| !l.starts_with("**Secrets:**"))
+            .take_while(|l| !l.starts_with("**Configuration:**"))
+            .filter(|l| l.starts_with("1. "))
+            .collect();
+        assert!(
+            md.contains("**Secrets:** 19 in 13 file(s) (7 critical, 12 low)."),
+            "{md}"
+        );
+        assert_eq!(secrets.len(), MAX_SECRET_FILES, "{md}");
+        assert_eq!(
+            secrets[0],
+            "1. prod.env: AWS Key (line 1), AWS Key (line 2), AWS Key (line 3), AWS Key (line 4), AWS Key (line 5) and 2 more"
+        );
+        assert!(
+            md.contains("_3 more files with secrets in report.json._"),
+            "{md}"
+        );
+        assert!(!md.contains("accepted.env"), "{md}");
+        let checks: Vec<&str> = md
+            .lines()
+            .skip_while(|l| !l.starts_with("**Configuration:**"))
+            .filter(|l| l.starts_with("1. "))
+            .collect();
+        assert!(
+            md.contains("**Configuration:** 14 failed check(s) (3 high, 11 medium)"),
+            "{md}"
+        );
+        assert_eq!(checks.len(), MAX_CHECKS, "{md}");
+        assert_eq!(
+            checks[0],
+            "1. 🟧 HIGH DS-9999 DS-9999 title (3 places in 2 files): Use &lt;b&gt;USER&lt;/b&gt;"
+        );
+        assert_eq!(
+            checks[1],
+            "1. 🟨 MEDIUM DS-0000 DS-0000 title (Dockerfile, line 4): fix it"
+        );
+        assert!(
+            md.contains("_2 more failed checks in report.json._"),
+            "{md}"
+        );
+    }
 }
