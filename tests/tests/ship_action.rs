@@ -2,8 +2,9 @@
 //! env with their defaults), against the real dockerd and trivy:
 //!
 //! - the scan step with trivy-action's inputs fails exactly when trivy-action's Trivy
-//!   (`trivy image --exit-code --severity --ignore-unfixed --pkg-types`) fails, across
-//!   severities, `ignore-unfixed` and images, and passes without `exit-code`;
+//!   (`trivy image --exit-code --severity --ignore-unfixed --pkg-types`, and
+//!   `TRIVY_IGNORE_STATUS` against the action's `ignore-status`) fails, across severities,
+//!   `ignore-unfixed`, `ignore-status` and images, and passes without `exit-code`;
 //! - with `server-url` and `server-token` the scan runs against a real `trivy server`, the token
 //!   reaching scanlens only in its environment (no argument, no output);
 //! - the install step downloads the release archive for the runner, checks its SHA-256, refuses
@@ -140,7 +141,16 @@ fn scan_step_fails_exactly_when_trivy_action_would() {
             "LOW",
             "UNKNOWN,LOW,MEDIUM,HIGH,CRITICAL",
         ] {
-            for ignore_unfixed in ["true", "false"] {
+            // `ignore-status` is Scanlens's own input for what a trivy-action job sets as
+            // TRIVY_IGNORE_STATUS; the base image's two LOW advisories are `affected`.
+            for (ignore_unfixed, ignore_status) in
+                [("true", ""), ("false", ""), ("false", "affected")]
+            {
+                if !ignore_status.is_empty()
+                    && !matches!(severity, "LOW" | "UNKNOWN,LOW,MEDIUM,HIGH,CRITICAL")
+                {
+                    continue;
+                }
                 // trivy-action: its entrypoint runs trivy with these as TRIVY_* settings.
                 let mut t = trivy.command("image");
                 t.current_dir(work.path())
@@ -158,6 +168,9 @@ fn scan_step_fails_exactly_when_trivy_action_would() {
                 if ignore_unfixed == "true" {
                     t.arg("--ignore-unfixed");
                 }
+                if !ignore_status.is_empty() {
+                    t.env("TRIVY_IGNORE_STATUS", ignore_status);
+                }
                 let trivy_code = t.arg(image).output().unwrap().status.code();
                 assert!(
                     matches!(trivy_code, Some(0 | 7)),
@@ -172,6 +185,7 @@ fn scan_step_fails_exactly_when_trivy_action_would() {
                     ("exit-code", "7"),
                     ("severity", severity),
                     ("ignore-unfixed", ignore_unfixed),
+                    ("ignore-status", ignore_status),
                     ("vuln-type", "os,library"),
                     ("docker-host", host.as_str()),
                     ("cache-dir", cache_dir.as_str()),
@@ -187,7 +201,8 @@ fn scan_step_fails_exactly_when_trivy_action_would() {
                 let expected = format!("exit-code={}\n", trivy_code.unwrap());
                 assert_eq!(
                     ours, expected,
-                    "{image} severity={severity} ignore-unfixed={ignore_unfixed}: trivy-action \
+                    "{image} severity={severity} ignore-unfixed={ignore_unfixed} \
+                     ignore-status={ignore_status}: trivy-action \
                      exits {trivy_code:?}, the action's scan {ours:?}\n{log}"
                 );
                 if trivy_code == Some(7) {
