@@ -230,6 +230,17 @@ pub struct ScanArgs {
     #[arg(long, help_heading = "Trivy")]
     pub list_all_pkgs: bool,
 
+    /// VEX documents for `trivy image --vex` (an OpenVEX, CycloneDX or CSAF file; `repo` or
+    /// `oci` fetch them from the network); comma-separated or repeated. What a document says is
+    /// not_affected or fixed stays in the report, marked suppressed, and out of the gate
+    #[arg(
+        long,
+        value_name = "SOURCES",
+        value_delimiter = ',',
+        help_heading = "Trivy"
+    )]
+    pub vex: Vec<String>,
+
     /// Also write report.sarif (SARIF 2.1.0 for GitHub code scanning) in each report folder
     #[arg(long)]
     pub sarif: bool,

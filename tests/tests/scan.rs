@@ -382,6 +382,76 @@ fn ignore_unfixed_still_counts_a_fixed_advisory() {
     assert_eq!(r.code, 1, "the fixed UNKNOWN advisory still counts");
 }
 
+/// `--vex` reaches trivy: what an OpenVEX document says is not_affected stays in the report,
+/// marked suppressed with the document's justification, and out of the gate.
+#[test]
+fn a_vex_document_suppresses_what_it_covers_and_the_gate_leaves_it_out() {
+    if !e2e() {
+        return;
+    }
+    let s = Scan::new("vex");
+    let r = s.run("::second:vex-before", &["--fail-on", "LOW"]);
+    assert_eq!(r.code, 1, "LOW findings count without a VEX: {}", r.stderr);
+    let before = read_json(&s.out().join("second-vex-before/report.json"));
+    let low: Vec<(String, String)> = before["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| f["kind"] == "vulnerability" && f["severity"] == "LOW")
+        .map(|f| {
+            (
+                f["id"].as_str().unwrap().to_string(),
+                f["package"]["purl"].as_str().unwrap().to_string(),
+            )
+        })
+        .collect();
+    assert!(!low.is_empty(), "no LOW vulnerabilities to cover");
+    let statements: Vec<Value> = low
+        .iter()
+        .map(|(id, purl)| {
+            serde_json::json!({
+                "vulnerability": {"name": id},
+                "products": [{"@id": purl}],
+                "status": "not_affected",
+                "justification": "vulnerable_code_not_in_execute_path",
+            })
+        })
+        .collect();
+    let vex = s.work.path().join("second.openvex.json");
+    std::fs::write(
+        &vex,
+        serde_json::to_vec(&serde_json::json!({
+            "@context": "https://openvex.dev/ns/v0.2.0",
+            "@id": "https://example.com/vex/second-1",
+            "author": "scanlens tests",
+            "timestamp": "2026-01-01T00:00:00Z",
+            "version": 1,
+            "statements": statements,
+        }))
+        .unwrap(),
+    )
+    .unwrap();
+    let r = s.run(
+        "::second:vex-after",
+        &["--fail-on", "LOW", "--vex", vex.to_str().unwrap()],
+    );
+    assert_eq!(r.code, 0, "the VEX covers every LOW finding: {}", r.stderr);
+    let after = read_json(&s.out().join("second-vex-after/report.json"));
+    for (id, _) in &low {
+        let f = after["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|f| f["id"] == id.as_str())
+            .unwrap_or_else(|| panic!("{id} left the report"));
+        assert_eq!(f["suppressed"]["status"], "not_affected", "{f}");
+        assert_eq!(
+            f["suppressed"]["statement"], "vulnerable_code_not_in_execute_path",
+            "{f}"
+        );
+    }
+}
+
 #[test]
 fn a_failed_build_keeps_the_earlier_report() {
     if !e2e() {

@@ -298,6 +298,7 @@ fn options(args: &ScanArgs) -> Options {
         max_input: args.input.max_input_size.as_u64(),
         skip_dirs: nonempty(&args.skip_dirs),
         skip_files: nonempty(&args.skip_files),
+        vex: nonempty(&args.vex),
         // Trivy's own `--format sarif` lists the packages by itself, and its SARIF points a lock
         // file's vulnerability at the package's lines; the JSON has them only when asked.
         list_all_pkgs: args.list_all_pkgs || args.sarif,

@@ -80,6 +80,8 @@ pub struct Options {
     pub skip_dirs: Vec<String>,
     pub skip_files: Vec<String>,
     pub list_all_pkgs: bool,
+    /// `trivy image --vex`, one value each.
+    pub vex: Vec<String>,
 }
 
 /// Why one image could not be scanned. [`ScanError::is_fatal`] ones stop the remaining tags,
@@ -289,6 +291,9 @@ fn image_flags(output: &Path, opts: &Options) -> Cmd {
     }
     if opts.list_all_pkgs {
         cmd = cmd.arg("--list-all-pkgs");
+    }
+    for v in &opts.vex {
+        cmd = cmd.arg("--vex").arg(v);
     }
     cmd = common_trivy_flags(cmd, opts);
     if let Some(url) = &opts.server {

@@ -613,15 +613,16 @@ fn sarif_asks_trivy_for_the_packages_and_their_lines() {
     }
 }
 
-/// trivy-action's skip-dirs, skip-files and list-all-pkgs reach `trivy image`, one flag per
-/// value; `--input` scans the archive instead of a reference, with the same flags.
+/// trivy-action's skip-dirs, skip-files and list-all-pkgs, and `--vex`, reach `trivy image`, one
+/// flag per value; `--input` scans the archive instead of a reference, with the same flags.
 #[test]
-fn skip_and_list_flags_and_input_reach_trivy_image() {
+fn skip_list_and_vex_flags_and_input_reach_trivy_image() {
     let opts = Options {
         trivy_bin: "trivy".into(),
         skip_dirs: vec!["/usr/lib/python3*/test".into(), "/opt/a b".into()],
         skip_files: vec!["/etc/x.conf".into()],
         list_all_pkgs: true,
+        vex: vec!["vex/app.openvex.json".into(), "repo".into()],
         ..Default::default()
     };
     let image = trivy_image_cmd("app:1", false, Path::new("/o.json"), &opts);
@@ -640,6 +641,8 @@ fn skip_and_list_flags_and_input_reach_trivy_image() {
             ("--skip-dirs", "/usr/lib/python3*/test"),
             ("--skip-dirs", "/opt/a b"),
             ("--skip-files", "/etc/x.conf"),
+            ("--vex", "vex/app.openvex.json"),
+            ("--vex", "repo"),
         ] {
             assert!(pairs.contains(&pair), "{pair:?} missing in {args:?}");
         }
