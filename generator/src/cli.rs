@@ -352,14 +352,15 @@ pub struct GateArgs {
     #[arg(long, value_delimiter = ',', value_name = "SEVERITIES")]
     pub fail_on: Vec<String>,
 
-    /// Leave vulnerabilities with no fix out of the verdict (Trivy's meaning: statuses affected,
-    /// will_not_fix, fix_deferred and end_of_life)
+    /// Leave vulnerabilities with no fix out of the verdict (Trivy's meaning: every status but
+    /// fixed, that is affected, will_not_fix, fix_deferred, end_of_life, under_investigation and
+    /// not_affected)
     #[arg(long)]
     pub ignore_unfixed: bool,
 
-    /// Leave vulnerabilities with these statuses out of the verdict, as Trivy's option: unknown,
-    /// not_affected, affected, fixed, under_investigation, will_not_fix, fix_deferred,
-    /// end_of_life. It overrides --ignore-unfixed, as in Trivy
+    /// Leave vulnerabilities with these statuses out of the verdict, as Trivy's option (its names,
+    /// comma-separated): unknown, not_affected, affected, fixed, under_investigation,
+    /// will_not_fix, fix_deferred, end_of_life. It overrides --ignore-unfixed, as in Trivy
     #[arg(long, value_delimiter = ',', value_name = "STATUSES")]
     pub ignore_status: Vec<String>,
 

@@ -63,19 +63,23 @@ pub fn policy(args: &GateArgs) -> anyhow::Result<GatePolicy> {
     })
 }
 
-/// `--ignore-status`: Trivy's status names, each once; empty entries (an unset CI variable) are
-/// skipped, as Trivy skips an empty value. An unknown name is a wrong command line (exit 2), as
-/// in Trivy.
+/// `--ignore-status`: Trivy's status names, comma-separated, each exactly as Trivy spells it
+/// (lower case, no spaces), as Trivy's flag takes them; an empty value is no status at all, as in
+/// Trivy. Anything else is a wrong command line (exit 2), where Trivy stops too.
 fn statuses(names: &[String]) -> anyhow::Result<Vec<&'static str>> {
+    if let [only] = names {
+        if only.is_empty() {
+            return Ok(Vec::new());
+        }
+    }
     let mut list = Vec::new();
-    for s in names.iter().filter(|s| !s.trim().is_empty()) {
-        let name = s.trim().to_ascii_lowercase();
-        match VULN_STATUSES.iter().find(|k| **k == name) {
+    for s in names {
+        match VULN_STATUSES.iter().find(|k| **k == s.as_str()) {
             Some(k) if !list.contains(k) => list.push(*k),
             Some(_) => {}
             None => {
                 return Err(Usage(format!(
-                    "--ignore-status: unknown status `{s}`; use {}",
+                    "--ignore-status: unknown status `{s}`; use {}, comma-separated, as Trivy spells them",
                     VULN_STATUSES.join(", ")
                 ))
                 .into())

@@ -594,7 +594,7 @@ fn an_empty_fail_on_is_refused_rather_than_no_gate() {
 /// value errors.
 #[test]
 fn a_bad_option_value_is_a_command_line_error() {
-    let cases: [&[&str]; 7] = [
+    let cases: [&[&str]; 8] = [
         &[
             "render",
             "missing.json",
@@ -648,6 +648,14 @@ fn a_bad_option_value_is_a_command_line_error() {
             "--ignore-status",
             "affected,wontfix",
         ],
+        &[
+            "render",
+            "missing.json",
+            "--out",
+            "o",
+            "--ignore-status",
+            "affected, will_not_fix",
+        ],
     ];
     for args in cases {
         let o = scanlens(args);
@@ -657,7 +665,8 @@ fn a_bad_option_value_is_a_command_line_error() {
         assert!(
             err.contains("unknown severity `SEVERE`; use CRITICAL, HIGH, MEDIUM, LOW or UNKNOWN")
                 || err.contains("unknown package type `binary`; use os or library")
-                || err.contains("unknown status `wontfix`; use unknown, not_affected, affected, fixed, under_investigation, will_not_fix, fix_deferred, end_of_life"),
+                || err.contains("unknown status `wontfix`; use unknown, not_affected, affected, fixed, under_investigation, will_not_fix, fix_deferred, end_of_life")
+                || err.contains("unknown status ` will_not_fix`; use unknown"),
             "{args:?}: {err}"
         );
     }

@@ -275,6 +275,11 @@ mod tests {
             std::sync::Arc::make_mut(old.package.as_mut().unwrap()).fixed_version = "1.2".into();
             assert_eq!(p.exclusion(&old), None, "{s:?}");
         }
+        // A fixed version makes any status `fixed`, as Trivy's scanner sets it.
+        let mut both = vuln("C", Severity::High, "will_not_fix", "os-pkgs");
+        std::sync::Arc::make_mut(both.package.as_mut().unwrap()).fixed_version = "1.2".into();
+        assert_eq!(p.exclusion(&both), None);
+        assert!(both.is_fixable());
         // Only vulnerabilities have these statuses.
         let check = Finding {
             kind: Kind::Misconfiguration,

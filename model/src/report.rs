@@ -788,14 +788,18 @@ pub const VULN_STATUSES: [&str; 8] = [
     "end_of_life",
 ];
 
-/// A vulnerability's status as Trivy's scanner settles it before filtering: the vendor's status
-/// as written, or, for a report without one (older Trivy) or with a name Trivy does not know,
-/// `fixed` when a fixed version is listed and `affected` otherwise, as Trivy fills it in. So a
-/// status-less report is filtered as a fresh scan of the same image would be.
+/// A vulnerability's status as Trivy's scanner settles it before filtering (its `FillInfo`): any
+/// fixed version makes it `fixed`; otherwise the vendor's status as written, or, for a report
+/// without one (older Trivy) or with a name Trivy does not know, `affected`. Trivy's own JSON
+/// always agrees with this; a status-less or hand-made report is filtered as a fresh scan of the
+/// same image would be.
 pub fn trivy_status(status: Option<&str>, package: Option<&Package>) -> &'static str {
+    // Trivy's test is `FixedVersion != ""`: a version of spaces still counts.
+    if package.is_some_and(|p| !p.fixed_version.is_empty()) {
+        return "fixed";
+    }
     match status.and_then(|s| VULN_STATUSES.iter().find(|k| **k == s)) {
         Some(&known) if known != "unknown" => known,
-        _ if package.is_some_and(|p| !p.fixed_version.trim().is_empty()) => "fixed",
         _ => "affected",
     }
 }

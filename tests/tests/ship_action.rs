@@ -142,10 +142,14 @@ fn scan_step_fails_exactly_when_trivy_action_would() {
             "UNKNOWN,LOW,MEDIUM,HIGH,CRITICAL",
         ] {
             // `ignore-status` is Scanlens's own input for what a trivy-action job sets as
-            // TRIVY_IGNORE_STATUS; the base image's two LOW advisories are `affected`.
-            for (ignore_unfixed, ignore_status) in
-                [("true", ""), ("false", ""), ("false", "affected")]
-            {
+            // TRIVY_IGNORE_STATUS (space-separated too); the base image's two LOW advisories are
+            // `affected`, its UNKNOWN one `fixed`.
+            for (ignore_unfixed, ignore_status) in [
+                ("true", ""),
+                ("false", ""),
+                ("false", "affected"),
+                ("false", "fixed affected"),
+            ] {
                 if !ignore_status.is_empty()
                     && !matches!(severity, "LOW" | "UNKNOWN,LOW,MEDIUM,HIGH,CRITICAL")
                 {

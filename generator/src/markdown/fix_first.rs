@@ -67,7 +67,7 @@ pub fn render(report: &Report) -> String {
     known_exploited(report, &vulns, &mut md);
     secrets_part(report, &secrets, &mut md);
     upgrades(report, &vulns, &mut md);
-    checks_part(&checks, &mut md);
+    checks_part(report, &checks, &mut md);
     md.push_str(&base);
     md
 }
@@ -81,29 +81,57 @@ fn counts(found: &[&Finding]) -> String {
     present::severity_counts(&c)
 }
 
-fn secrets_part(report: &Report, secrets: &[&Finding], md: &mut String) {
-    if secrets.is_empty() {
-        return;
+/// `found` grouped by `key`, the group with the most severe finding first, then the larger group,
+/// then by key: a deterministic order whatever the report's.
+fn most_severe_first<'a, K: Ord + Copy>(
+    found: &[&'a Finding],
+    key: impl Fn(&'a Finding) -> K,
+) -> Vec<(K, Vec<&'a Finding>)> {
+    let mut groups: BTreeMap<K, Vec<&'a Finding>> = BTreeMap::new();
+    for f in found {
+        groups.entry(key(f)).or_default().push(f);
     }
-    // One entry per file, most severe first, then the file with more secrets, then by name.
-    let mut files: BTreeMap<&str, Vec<&Finding>> = BTreeMap::new();
-    for f in secrets {
-        files.entry(f.target.as_str()).or_default().push(f);
-    }
-    let mut files: Vec<(&str, Vec<&Finding>)> = files.into_iter().collect();
-    let worst = |fs: &[&Finding]| {
-        fs.iter()
-            .map(|f| f.severity.rank())
-            .min()
-            .unwrap_or(usize::MAX)
-    };
-    files.sort_by(|a, b| {
+    let mut groups: Vec<(K, Vec<&'a Finding>)> = groups.into_iter().collect();
+    let worst = |fs: &[&Finding]| fs.iter().map(|f| f.severity).min().unwrap_or_default();
+    groups.sort_by(|a, b| {
         (worst(&a.1), std::cmp::Reverse(a.1.len()), a.0).cmp(&(
             worst(&b.1),
             std::cmp::Reverse(b.1.len()),
             b.0,
         ))
     });
+    groups
+}
+
+/// A file as the summary names it: its path, and the image it is in when the report has several.
+fn file_in(report: &Report, artifact: u32, path: &str) -> String {
+    let file = escape(&clip(path, 120));
+    match report.artifacts.get(artifact as usize) {
+        Some(a) if report.artifacts.len() > 1 => {
+            format!("{file} in {}", escape(&clip(&a.name, 80)))
+        }
+        _ => file,
+    }
+}
+
+/// Escaped text made safe to start a list item with: leading spaces would make it code, a
+/// leading `-`, `+` or `1.` a nested list.
+fn item_start(text: String) -> String {
+    let t = text.trim_start();
+    let digits = t.bytes().take_while(u8::is_ascii_digit).count();
+    match t.as_bytes().get(digits) {
+        Some(b'-' | b'+') if digits == 0 => format!("\\{t}"),
+        Some(b'.' | b')') if digits > 0 => format!("{}\\{}", &t[..digits], &t[digits..]),
+        _ => t.to_string(),
+    }
+}
+
+fn secrets_part(report: &Report, secrets: &[&Finding], md: &mut String) {
+    if secrets.is_empty() {
+        return;
+    }
+    // One entry per file of one image.
+    let files = most_severe_first(secrets, |f| (f.artifact, f.target.as_str()));
     // In an image, a file deleted by a later layer stays in the layer that added it.
     let in_image = secrets.iter().any(|f| {
         report
@@ -123,13 +151,8 @@ fn secrets_part(report: &Report, secrets: &[&Finding], md: &mut String) {
             "whoever can read these files, or their history, has it. Then remove it and load it from a secret store."
         }
     );
-    for (file, mut found) in files.iter().take(MAX_SECRET_FILES).cloned() {
-        found.sort_by_key(|f| {
-            (
-                f.severity.rank(),
-                f.secret.as_ref().and_then(|s| s.start_line),
-            )
-        });
+    for ((artifact, file), mut found) in files.iter().take(MAX_SECRET_FILES).cloned() {
+        found.sort_by_key(|f| (f.severity, f.secret.as_ref().and_then(|s| s.start_line)));
         let named: Vec<String> = found
             .iter()
             .take(SECRETS_PER_FILE)
@@ -152,7 +175,7 @@ fn secrets_part(report: &Report, secrets: &[&Finding], md: &mut String) {
         let _ = writeln!(
             md,
             "1. {}: {}{more}",
-            escape(&clip(file, 120)),
+            item_start(file_in(report, artifact, file)),
             named.join(", ")
         );
     }
@@ -166,55 +189,42 @@ fn secrets_part(report: &Report, secrets: &[&Finding], md: &mut String) {
     md.push('\n');
 }
 
-fn checks_part(checks: &[&Finding], md: &mut String) {
+fn checks_part(report: &Report, checks: &[&Finding], md: &mut String) {
     if checks.is_empty() {
         return;
     }
-    // One entry per check ID (the same fix applies at each place), most severe first, then the
-    // check failing in more places.
-    let mut by_id: BTreeMap<&str, Vec<&Finding>> = BTreeMap::new();
-    for f in checks {
-        by_id.entry(f.id.as_str()).or_default().push(f);
-    }
-    let mut ids: Vec<(&str, Vec<&Finding>)> = by_id.into_iter().collect();
-    let worst = |fs: &[&Finding]| {
-        fs.iter()
-            .map(|f| f.severity.rank())
-            .min()
-            .unwrap_or(usize::MAX)
-    };
-    ids.sort_by(|a, b| {
-        (worst(&a.1), std::cmp::Reverse(a.1.len()), a.0).cmp(&(
-            worst(&b.1),
-            std::cmp::Reverse(b.1.len()),
-            b.0,
-        ))
-    });
+    // One entry per check ID: the same fix applies at each place.
+    let ids = most_severe_first(checks, |f| f.id.as_str());
     let _ = writeln!(
         md,
-        "**Configuration:** {} failed check(s) ({}), by check, with Trivy's fix:\n",
+        "**Configuration:** {} failure(s) of {} check(s) ({}), most severe first, with Trivy's fix:\n",
         checks.len(),
+        ids.len(),
         counts(checks)
     );
     for (id, found) in ids.iter().take(MAX_CHECKS) {
         let first = found[0];
-        let sev = Severity::ALL[worst(found).min(Severity::ALL.len() - 1)];
-        let mut targets: Vec<&str> = found.iter().map(|f| f.target.as_str()).collect();
-        targets.sort_unstable();
-        targets.dedup();
-        let place = match (found.len(), targets.as_slice()) {
-            (1, [t]) => {
+        let sev = found.iter().map(|f| f.severity).min().unwrap_or_default();
+        let mut files: Vec<(u32, &str)> = found
+            .iter()
+            .map(|f| (f.artifact, f.target.as_str()))
+            .collect();
+        files.sort_unstable();
+        files.dedup();
+        let place = match (found.len(), files.as_slice()) {
+            (1, [(artifact, file)]) => {
                 let at = first
                     .misconfiguration
                     .as_ref()
                     .and_then(|m| present::location(m.start_line, m.end_line));
+                let file = file_in(report, *artifact, file);
                 match at {
-                    Some(at) => format!("{}, {at}", escape(&clip(t, 80))),
-                    None => escape(&clip(t, 80)),
+                    Some(at) => format!("{file}, {at}"),
+                    None => file,
                 }
             }
-            (n, [t]) => format!("{}, {n} places", escape(&clip(t, 80))),
-            (n, ts) => format!("{n} places in {} files", ts.len()),
+            (n, [(artifact, file)]) => format!("{}, {n} places", file_in(report, *artifact, file)),
+            (n, files) => format!("{n} places in {} files", files.len()),
         };
         let fix = first
             .misconfiguration
@@ -235,7 +245,7 @@ fn checks_part(checks: &[&Finding], md: &mut String) {
     if ids.len() > MAX_CHECKS {
         let _ = writeln!(
             md,
-            "\n_{} more failed checks in report.json._",
+            "\n_{} more checks in report.json._",
             ids.len() - MAX_CHECKS
         );
     }
@@ -484,7 +494,7 @@ mod tests {
             .filter(|l| l.starts_with("1. "))
             .collect();
         assert!(
-            md.contains("**Configuration:** 14 failed check(s) (3 high, 11 medium)"),
+            md.contains("**Configuration:** 14 failure(s) of 12 check(s) (3 high, 11 medium)"),
             "{md}"
         );
         assert_eq!(checks.len(), MAX_CHECKS, "{md}");
@@ -496,8 +506,45 @@ mod tests {
             checks[1],
             "1. 🟨 MEDIUM DS-0000 DS-0000 title (Dockerfile, line 4): fix it"
         );
+        assert!(md.contains("_2 more checks in report.json._"), "{md}");
+    }
+
+    #[test]
+    fn the_same_path_in_two_images_is_two_files_and_a_path_never_starts_markdown() {
+        let artifact = |name: &str| scanlens_model::report::Artifact {
+            name: name.into(),
+            artifact_type: "container_image".into(),
+            ..Default::default()
+        };
+        let a = secret("/app/.env", "AWS Key", Severity::Critical, 1);
+        let mut b = a.clone();
+        b.artifact = 1;
+        let c = check("DS-0002", "Dockerfile", Severity::High, "Add USER");
+        let mut d = c.clone();
+        d.artifact = 1;
+        let odd = secret("- 1. x", "Token", Severity::Low, 2);
+        let numbered = secret("  12) y", "Token", Severity::Low, 3);
+        let md = render(&Report {
+            artifacts: vec![artifact("app:1"), artifact("api:2")],
+            findings: vec![a, b, c, d, odd, numbered],
+            ..Report::default()
+        });
+        assert!(md.contains("**Secrets:** 4 in 4 file(s)"), "{md}");
         assert!(
-            md.contains("_2 more failed checks in report.json._"),
+            md.contains("1. /app/.env in app:1: AWS Key (line 1)\n"),
+            "{md}"
+        );
+        assert!(
+            md.contains("1. /app/.env in api:2: AWS Key (line 1)\n"),
+            "{md}"
+        );
+        assert!(
+            md.contains("1. \\- 1. x in app:1: Token (line 2)\n"),
+            "{md}"
+        );
+        assert!(md.contains("1. 12\\) y in app:1: Token (line 3)\n"), "{md}");
+        assert!(
+            md.contains("DS-0002 title (2 places in 2 files): Add USER"),
             "{md}"
         );
     }
