@@ -268,6 +268,8 @@ struct FindingView<'a> {
     suppressed: Option<String>,
     code: Vec<(u64, &'a str, bool)>,
     secret_match: Option<&'a str>,
+    /// For a secret: what to do about it ([`present::secret_remedy`]).
+    remedy: Option<&'static str>,
     location: Option<String>,
 }
 
@@ -291,7 +293,8 @@ fn sev_class(s: Severity) -> &'static str {
     }
 }
 
-fn view(f: &Finding) -> FindingView<'_> {
+/// The view of `f`, found in an artifact of this type.
+fn view<'a>(f: &'a Finding, artifact_type: &str) -> FindingView<'a> {
     let pkg = f.package.as_ref();
     let cvss = f
         .cvss
@@ -346,6 +349,10 @@ fn view(f: &Finding) -> FindingView<'_> {
         suppressed: f.suppressed.as_ref().map(present::suppression),
         code,
         secret_match: f.secret.as_ref().map(|s| s.matched.as_str()),
+        remedy: f
+            .secret
+            .is_some()
+            .then(|| present::secret_remedy(artifact_type)),
         location,
     }
 }
@@ -457,7 +464,7 @@ fn split_rows<'a>(groups: &mut Vec<RowGroup<'a>>, n: usize) -> Vec<RowGroup<'a>>
 }
 
 /// The details of the first `n` of `order`; references are listed once per advisory ID.
-fn details<'a>(order: &[&'a Finding], n: usize) -> Vec<Detail<'a>> {
+fn details<'a>(report: &Report, order: &[&'a Finding], n: usize) -> Vec<Detail<'a>> {
     let mut refs_of: std::collections::HashMap<&str, usize> = Default::default();
     order
         .iter()
@@ -474,7 +481,13 @@ fn details<'a>(order: &[&'a Finding], n: usize) -> Vec<Detail<'a>> {
             };
             Detail {
                 n: i,
-                v: view(f),
+                v: view(
+                    f,
+                    report
+                        .artifacts
+                        .get(f.artifact as usize)
+                        .map_or("", |a| a.artifact_type.as_str()),
+                ),
                 refs_at,
             }
         })
@@ -506,7 +519,7 @@ fn write_page(
     });
     let shown = order.len();
     let omitted = total - shown;
-    let details = details(&order, DETAIL_LIMIT);
+    let details = details(report, &order, DETAIL_LIMIT);
     let mut groups: Vec<RowGroup> = Vec::new();
     for (i, f) in order.iter().enumerate() {
         if groups

@@ -71,6 +71,17 @@ pub fn places(ranges: &[crate::report::LineRange]) -> Option<String> {
     }
 }
 
+/// What to do about a secret Trivy found, the one instruction the summary, the page and the
+/// viewer give: the credential is out once anyone can read it, so it is revoked and rotated
+/// first; in an image, deleting the file in a later layer leaves it in the layer that added it.
+pub fn secret_remedy(artifact_type: &str) -> &'static str {
+    if artifact_type == "container_image" {
+        "Revoke and rotate the credential: whoever can pull the image can read it. Then rebuild without the file (deleting it in a later layer leaves it in the earlier one)."
+    } else {
+        "Revoke and rotate the credential: whoever can read the file, or its history, has it. Then remove it and load it from a secret store."
+    }
+}
+
 /// Why the gate left a finding out: `ignored by .trivyignore:3: accepted risk`, `unfixed`.
 pub fn exclusion(e: &Exclusion) -> String {
     match e {

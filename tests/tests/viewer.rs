@@ -498,6 +498,34 @@ fn a_hash_restores_the_state_including_the_open_finding() {
     });
 }
 
+/// A secret's details say what to do about it, in an image's words: the same instruction as
+/// summary.md's "Fix first" and the no-JavaScript page (`present::secret_remedy`).
+#[test]
+fn a_secrets_details_say_to_rotate_it_and_rebuild_without_the_file() {
+    if !e2e() {
+        return;
+    }
+    let Some(fx) = fixtures() else {
+        return;
+    };
+    in_chromium(async |c: &Client, scratch: &Path| {
+        let (dir, _) = main_report(&fx, scratch)?;
+        open(c, &dir, "#finding=aws-access-key-id").await?;
+        let fix = js(
+            c,
+            "const dt = [...document.querySelectorAll('.detail dt')].find(d => d.textContent === 'Fix'); return dt ? dt.nextElementSibling.textContent : null;",
+        )
+        .await?;
+        assert_eq!(
+            fix,
+            json!(scanlens_model::present::secret_remedy("container_image")),
+            "the secret's details"
+        );
+        assert!(fix.as_str().unwrap().contains("whoever can pull the image"));
+        no_network(c).await
+    });
+}
+
 #[test]
 fn slash_focuses_the_search_and_escape_clears_it() {
     if !e2e() {

@@ -141,15 +141,11 @@ fn secrets_part(report: &Report, secrets: &[&Finding], md: &mut String) {
     });
     let _ = writeln!(
         md,
-        "**Secrets:** {} in {} file(s) ({}). Revoke and rotate each credential first: {}\n",
+        "**Secrets:** {} in {} file(s) ({}). {}\n",
         secrets.len(),
         files.len(),
         counts(secrets),
-        if in_image {
-            "whoever can pull the image can read it. Then rebuild without the file (deleting it in a later layer leaves it in the earlier one)."
-        } else {
-            "whoever can read these files, or their history, has it. Then remove it and load it from a secret store."
-        }
+        present::secret_remedy(if in_image { "container_image" } else { "" })
     );
     for ((artifact, file), mut found) in files.iter().take(MAX_SECRET_FILES).cloned() {
         found.sort_by_key(|f| (f.severity, f.secret.as_ref().and_then(|s| s.start_line)));

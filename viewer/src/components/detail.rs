@@ -240,6 +240,10 @@ pub fn view(ds: &Dataset, ix: &Index, i: usize, q: &str, also: &[String]) -> Nod
         dl.text("Category", &s.category);
         dl.text("Location", &lines(s.start_line, s.end_line));
         dl.row("Match (masked)", h("code").child(s.matched.as_str()).into());
+        dl.text(
+            "Fix",
+            present::secret_remedy(artifact.map_or("", |a| a.artifact_type.as_str())),
+        );
     }
     if let Some(l) = &o.license {
         dl.text("License category", &l.category);
