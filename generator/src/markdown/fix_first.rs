@@ -3,7 +3,8 @@
 //! 1. Known exploited: the findings in CISA's KEV catalog that the gate did not exclude, with
 //!    CISA's due date and the EPSS score, at most [`MAX_KEV`] rows.
 //! 2. Upgrades: the first [`MAX_UPGRADES`] entries of the report's fix plan (already most urgent
-//!    first), each one instruction, and how many vulnerabilities no version fixes yet.
+//!    first), each one instruction counting only the vulnerabilities to act on, and how many
+//!    vulnerabilities no version fixes yet.
 //! 3. Secrets: the files holding secrets, most severe first, at most [`MAX_SECRET_FILES`], each
 //!    with what it holds and where, under one instruction (rotate, then rebuild without the
 //!    file): a credential in an image is readable by whoever can pull it.
@@ -13,7 +14,8 @@
 //!    (fixed by a newer base) and how many its own Dockerfile layers bring.
 //!
 //! With `--severity` (the gate's `severities`), every part reads only the severities that count,
-//! as the gate and the findings table do.
+//! as the gate and the findings table do, and no part lists what the gate excluded (an ignore
+//! file's accepted risk, `--ignore-unfixed`, `--ignore-status`): it is not to act on.
 //!
 //! Every part is a bounded number of clipped, escaped lines, so the section stays a few KiB
 //! whatever the report holds and the summary's cap is left to the findings table.
@@ -21,8 +23,10 @@
 use super::{clip, escape, icon, id_cell};
 use scanlens_model::present;
 use scanlens_model::triage::LayerOrigin;
+use scanlens_model::triage::Remediation;
+use scanlens_model::SeverityCounts;
 use scanlens_model::{Finding, Kind, Report, Severity};
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 use std::fmt::Write;
 
 /// Known-exploited findings listed at most.
@@ -39,12 +43,18 @@ pub const MAX_CHECKS: usize = 10;
 /// failed checks, and no layer split to tell).
 pub fn render(report: &Report) -> String {
     let mut md = String::new();
+    // What the gate left out (an ignore file's accepted risk, `--ignore-unfixed`,
+    // `--ignore-status`) is not to act on.
     let vulns: Vec<&Finding> = report
         .findings
         .iter()
-        .filter(|f| f.kind == Kind::Vulnerability && f.is_counted() && in_scope(report, f.severity))
+        .filter(|f| {
+            f.kind == Kind::Vulnerability
+                && f.is_counted()
+                && f.excluded.is_none()
+                && in_scope(report, f.severity)
+        })
         .collect();
-    // Secrets and checks the gate left out (an ignore file's accepted risk) are not to act on.
     let to_act_on = |kind: Kind| -> Vec<&Finding> {
         report
             .findings
@@ -74,7 +84,7 @@ pub fn render(report: &Report) -> String {
 
 /// `2 critical, 1 high` for these findings.
 fn counts(found: &[&Finding]) -> String {
-    let mut c = scanlens_model::SeverityCounts::default();
+    let mut c = SeverityCounts::default();
     for f in found {
         c.add(f.severity);
     }
@@ -310,14 +320,53 @@ fn known_exploited(report: &Report, vulns: &[&Finding], md: &mut String) {
 }
 
 fn upgrades(report: &Report, vulns: &[&Finding], md: &mut String) {
-    let plan: Vec<_> = report
+    // Each plan entry as far as it fixes vulnerabilities to act on: the fix plan in report.json
+    // covers every counted one, excluded or out of `--severity`'s scope or not.
+    let acted_on: HashMap<(&str, &str, &str, &str), Severity> = vulns
+        .iter()
+        .filter_map(|f| {
+            let p = f.package.as_deref()?;
+            Some((
+                (
+                    f.target.as_str(),
+                    p.name.as_str(),
+                    p.installed_version.as_str(),
+                    f.id.as_str(),
+                ),
+                f.severity,
+            ))
+        })
+        .collect();
+    let plan: Vec<Remediation> = report
         .remediation
         .iter()
-        .filter(|r| {
-            !r.fixes.is_empty()
-                && Severity::ALL
-                    .iter()
-                    .any(|s| r.counts.get(*s) > 0 && in_scope(report, *s))
+        .filter_map(|r| {
+            let mut counts = SeverityCounts::default();
+            let fixes: Vec<String> = r
+                .fixes
+                .iter()
+                .filter(|id| {
+                    let key = (
+                        r.target.as_str(),
+                        r.package.as_str(),
+                        r.installed.as_str(),
+                        id.as_str(),
+                    );
+                    match acted_on.get(&key) {
+                        Some(s) => {
+                            counts.add(*s);
+                            true
+                        }
+                        None => false,
+                    }
+                })
+                .cloned()
+                .collect();
+            (!fixes.is_empty()).then(|| Remediation {
+                fixes,
+                counts,
+                ..r.clone()
+            })
         })
         .collect();
     if !plan.is_empty() {
@@ -543,5 +592,72 @@ mod tests {
             md.contains("DS-0002 title (2 places in 2 files): Add USER"),
             "{md}"
         );
+    }
+
+    #[test]
+    fn upgrades_count_only_the_vulnerabilities_the_gate_did_not_exclude() {
+        let vuln = |id: &str, pkg: &str, severity: Severity, excluded: bool| Finding {
+            kind: Kind::Vulnerability,
+            id: id.into(),
+            severity,
+            target: "app (debian 12)".into(),
+            status: Some("fixed".into()),
+            package: Some(Arc::new(scanlens_model::report::Package {
+                name: pkg.into(),
+                installed_version: "1.0".into(),
+                fixed_version: "1.1".into(),
+                ..Default::default()
+            })),
+            excluded: excluded.then_some(Exclusion::Status),
+            ..Finding::default()
+        };
+        let step = |pkg: &str, fixes: &[&str], counts: SeverityCounts| Remediation {
+            target: "app (debian 12)".into(),
+            package: pkg.into(),
+            installed: "1.0".into(),
+            target_type: "debian".into(),
+            upgrade_to: Some("1.1".into()),
+            fixes: fixes.iter().map(|s| s.to_string()).collect(),
+            counts,
+            ..Remediation::default()
+        };
+        let md = render(&Report {
+            findings: vec![
+                vuln("CVE-1", "openssl", Severity::Critical, false),
+                vuln("CVE-2", "openssl", Severity::High, true),
+                vuln("CVE-3", "zlib", Severity::Critical, true),
+            ],
+            remediation: vec![
+                step(
+                    "openssl",
+                    &["CVE-1", "CVE-2"],
+                    SeverityCounts {
+                        critical: 1,
+                        high: 1,
+                        ..Default::default()
+                    },
+                ),
+                step(
+                    "zlib",
+                    &["CVE-3"],
+                    SeverityCounts {
+                        critical: 1,
+                        ..Default::default()
+                    },
+                ),
+            ],
+            ..Report::default()
+        });
+        assert!(
+            md.contains("**Upgrades** (most urgent first, 1 in all):"),
+            "{md}"
+        );
+        assert!(
+            md.contains(
+                "1. upgrade openssl 1.0 → 1.1: fixes 1 \\(1 critical\\) in app \\(debian 12\\)"
+            ),
+            "{md}"
+        );
+        assert!(!md.contains("zlib"), "{md}");
     }
 }
