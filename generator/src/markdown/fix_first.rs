@@ -10,7 +10,10 @@
 //!    file): a credential in an image is readable by whoever can pull it.
 //! 4. Checks: the failed configuration checks, one line per check ID (its places counted), most
 //!    severe first, at most [`MAX_CHECKS`], each with Trivy's own resolution.
-//! 5. Base image: per image whose layers are known, how many findings its base image brings
+//! 5. Licenses: those Trivy classes forbidden or restricted, one line per license with the
+//!    packages (or files) under it, most severe first, at most [`MAX_LICENSES`], under one
+//!    instruction (replace, or record the approved exception).
+//! 6. Base image: per image whose layers are known, how many findings its base image brings
 //!    (fixed by a newer base) and how many its own Dockerfile layers bring.
 //!
 //! With `--severity` (the gate's `severities`), every part reads only the severities that count,
@@ -38,6 +41,9 @@ pub const MAX_SECRET_FILES: usize = 10;
 const SECRETS_PER_FILE: usize = 5;
 /// Failed checks (distinct IDs) listed at most.
 pub const MAX_CHECKS: usize = 10;
+/// Licenses listed at most, and packages named per license.
+pub const MAX_LICENSES: usize = 10;
+const PACKAGES_PER_LICENSE: usize = 5;
 
 /// The section, or nothing when there is nothing to fix (no counted vulnerabilities, secrets or
 /// failed checks, and no layer split to tell).
@@ -69,8 +75,22 @@ pub fn render(report: &Report) -> String {
     };
     let secrets = to_act_on(Kind::Secret);
     let checks = to_act_on(Kind::Misconfiguration);
+    // Only the licenses Trivy classes as needing action; notice and permissive ones do not.
+    let licenses: Vec<&Finding> = to_act_on(Kind::License)
+        .into_iter()
+        .filter(|f| {
+            f.license
+                .as_ref()
+                .is_some_and(|l| matches!(l.category.as_str(), "forbidden" | "restricted"))
+        })
+        .collect();
     let base = base_image(report);
-    if vulns.is_empty() && secrets.is_empty() && checks.is_empty() && base.is_empty() {
+    if vulns.is_empty()
+        && secrets.is_empty()
+        && checks.is_empty()
+        && licenses.is_empty()
+        && base.is_empty()
+    {
         return md;
     }
     let _ = writeln!(md, "### Fix first\n");
@@ -78,6 +98,7 @@ pub fn render(report: &Report) -> String {
     secrets_part(report, &secrets, &mut md);
     upgrades(report, &vulns, &mut md);
     checks_part(report, &checks, &mut md);
+    licenses_part(&licenses, &mut md);
     md.push_str(&base);
     md
 }
@@ -253,6 +274,68 @@ fn checks_part(report: &Report, checks: &[&Finding], md: &mut String) {
             md,
             "\n_{} more checks in report.json._",
             ids.len() - MAX_CHECKS
+        );
+    }
+    md.push('\n');
+}
+
+fn licenses_part(licenses: &[&Finding], md: &mut String) {
+    if licenses.is_empty() {
+        return;
+    }
+    // One entry per license: the same decision applies to each package under it.
+    let by_license = most_severe_first(licenses, |f| f.id.as_str());
+    let _ = writeln!(
+        md,
+        "**Licenses:** {} package(s) or file(s) under {} license(s) Trivy classes as forbidden or restricted ({}). Replace each, or record the exception your policy approves (a `licenses` entry in `.trivyignore.yaml`):\n",
+        licenses.len(),
+        by_license.len(),
+        counts(licenses)
+    );
+    for (name, found) in by_license.iter().take(MAX_LICENSES) {
+        let sev = found.iter().map(|f| f.severity).min().unwrap_or_default();
+        let category = found[0]
+            .license
+            .as_ref()
+            .map_or("", |l| l.category.as_str());
+        let mut what: Vec<&str> = found
+            .iter()
+            .map(|f| match f.package.as_deref() {
+                Some(p) if !p.name.is_empty() => p.name.as_str(),
+                _ => f
+                    .license
+                    .as_ref()
+                    .map(|l| l.file_path.as_str())
+                    .filter(|p| !p.is_empty())
+                    .unwrap_or(f.target.as_str()),
+            })
+            .collect();
+        what.sort_unstable();
+        what.dedup();
+        let named: Vec<String> = what
+            .iter()
+            .take(PACKAGES_PER_LICENSE)
+            .map(|w| escape(&clip(w, 80)))
+            .collect();
+        let more = match what.len().saturating_sub(PACKAGES_PER_LICENSE) {
+            0 => String::new(),
+            n => format!(" and {n} more"),
+        };
+        let _ = writeln!(
+            md,
+            "1. {} {} {} ({}): {}{more}",
+            icon(sev),
+            sev.as_str(),
+            escape(&clip(name, 60)),
+            escape(&clip(category, 20)),
+            named.join(", ")
+        );
+    }
+    if by_license.len() > MAX_LICENSES {
+        let _ = writeln!(
+            md,
+            "\n_{} more licenses in report.json._",
+            by_license.len() - MAX_LICENSES
         );
     }
     md.push('\n');
@@ -659,5 +742,59 @@ mod tests {
             "{md}"
         );
         assert!(!md.contains("zlib"), "{md}");
+    }
+
+    #[test]
+    fn licenses_to_act_on_are_listed_by_license_most_severe_first() {
+        let license = |name: &str, category: &str, severity: Severity, pkg: &str| Finding {
+            kind: Kind::License,
+            id: name.into(),
+            severity,
+            target: "Node.js".into(),
+            package: (!pkg.is_empty()).then(|| {
+                Arc::new(scanlens_model::report::Package {
+                    name: pkg.into(),
+                    ..Default::default()
+                })
+            }),
+            license: Some(scanlens_model::report::LicenseDetail {
+                category: category.into(),
+                file_path: if pkg.is_empty() {
+                    "LICENSE.txt".into()
+                } else {
+                    String::new()
+                },
+                ..Default::default()
+            }),
+            ..Finding::default()
+        };
+        let mut findings: Vec<Finding> = ["a", "b", "c", "d", "e", "f", "f"]
+            .iter()
+            .map(|p| license("GPL-3.0", "forbidden", Severity::Critical, p))
+            .collect();
+        findings.push(license("LGPL-2.1", "restricted", Severity::High, ""));
+        findings.push(license("MIT", "notice", Severity::Low, "g"));
+        let mut accepted = license("AGPL-3.0", "forbidden", Severity::Critical, "h");
+        accepted.excluded = Some(Exclusion::Status);
+        findings.push(accepted);
+        let md = render(&Report {
+            findings,
+            ..Report::default()
+        });
+        assert!(
+            md.contains("**Licenses:** 8 package(s) or file(s) under 2 license(s) Trivy classes as forbidden or restricted (7 critical, 1 high)."),
+            "{md}"
+        );
+        assert!(
+            md.contains("1. 🟥 CRITICAL GPL-3.0 (forbidden): a, b, c, d, e and 1 more\n1. 🟧 HIGH LGPL-2.1 (restricted): LICENSE.txt\n"),
+            "{md}"
+        );
+        assert!(!md.contains("MIT") && !md.contains("AGPL"), "{md}");
+        // Notice and permissive licenses alone ask for nothing.
+        let md = render(&Report {
+            findings: vec![license("MIT", "notice", Severity::Low, "g")],
+            ..Report::default()
+        });
+        assert_eq!(md, "");
     }
 }
