@@ -154,7 +154,12 @@ fn build<'a>(
     for f in findings {
         let id = rule_id(f);
         let index = *rule_index.entry(id.clone()).or_insert_with(|| {
-            rules.push(rule(top[&id], cap, in_kev.contains(&id)));
+            let f = top[&id];
+            let artifact_type = report
+                .artifacts
+                .get(f.artifact as usize)
+                .map_or("", |a| a.artifact_type.as_str());
+            rules.push(rule(f, artifact_type, cap, in_kev.contains(&id)));
             rules.len() - 1
         });
         let mut r = result(report, f, index);
@@ -201,7 +206,8 @@ fn build<'a>(
     }
 }
 
-fn rule<'a>(f: &'a Finding, cap: Option<usize>, in_kev: bool) -> Rule<'a> {
+/// The rule for `f`'s ID, found in an artifact of `artifact_type`.
+fn rule<'a>(f: &'a Finding, artifact_type: &str, cap: Option<usize>, in_kev: bool) -> Rule<'a> {
     let short = if f.title.is_empty() {
         f.id.as_str()
     } else {
@@ -225,6 +231,13 @@ fn rule<'a>(f: &'a Finding, cap: Option<usize>, in_kev: bool) -> Rule<'a> {
         if !m.resolution.is_empty() {
             help.push_str(&format!("\nResolution: {}", trim(&m.resolution, cap)));
         }
+    }
+    // A secret's fix is the same everywhere (summary.md, the page, the viewer).
+    if f.secret.is_some() {
+        help.push_str(&format!(
+            "\nResolution: {}",
+            scanlens_model::present::secret_remedy(artifact_type)
+        ));
     }
     if let Some(url) = help_uri {
         help.push_str(&format!("\nLink: {url}"));
