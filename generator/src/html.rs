@@ -352,7 +352,7 @@ fn view<'a>(f: &'a Finding, artifact_type: &str) -> FindingView<'a> {
         remedy: f
             .secret
             .is_some()
-            .then(|| present::secret_remedy(artifact_type)),
+            .then(|| present::secret_remedy([artifact_type])),
         location,
     }
 }

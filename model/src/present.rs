@@ -71,14 +71,23 @@ pub fn places(ranges: &[crate::report::LineRange]) -> Option<String> {
     }
 }
 
-/// What to do about a secret Trivy found, the one instruction the summary, the page and the
-/// viewer give: the credential is out once anyone can read it, so it is revoked and rotated
-/// first; in an image, deleting the file in a later layer leaves it in the layer that added it.
-pub fn secret_remedy(artifact_type: &str) -> &'static str {
-    if artifact_type == "container_image" {
-        "Revoke and rotate the credential: whoever can pull the image can read it. Then rebuild without the file (deleting it in a later layer leaves it in the earlier one)."
-    } else {
-        "Revoke and rotate the credential: whoever can read the file, or its history, has it. Then remove it and load it from a secret store."
+/// What to do about secrets Trivy found in artifacts of these types (`container_image`,
+/// `filesystem`, …), the one instruction the summary, the page, the viewer and SARIF give: the
+/// credential is out once anyone can read it, so it is revoked and rotated first; in an image,
+/// deleting the file in a later layer leaves it in the layer that added it.
+pub fn secret_remedy<'a>(artifact_types: impl IntoIterator<Item = &'a str>) -> &'static str {
+    let (mut image, mut other) = (false, false);
+    for t in artifact_types {
+        if t == "container_image" {
+            image = true;
+        } else {
+            other = true;
+        }
+    }
+    match (image, other) {
+        (true, false) => "Revoke and rotate the credential: whoever can pull the image can read it. Then rebuild without the file (deleting it in a later layer leaves it in the earlier one).",
+        (true, true) => "Revoke and rotate the credential: whoever can pull the image, or read the file or its history, has it. Then remove it, load it from a secret store, and rebuild the image without the file (deleting it in a later layer leaves it in the earlier one).",
+        _ => "Revoke and rotate the credential: whoever can read the file, or its history, has it. Then remove it and load it from a secret store.",
     }
 }
 

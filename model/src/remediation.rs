@@ -20,6 +20,13 @@ use std::collections::BTreeSet;
 
 /// The fix plan of `report` (see the module doc).
 pub fn plan(report: &Report) -> Vec<Remediation> {
+    plan_where(report, |_| true)
+}
+
+/// The fix plan of the counted vulnerabilities of `report` that `keep` keeps: summary.md's
+/// "Fix first" plans only those the gate did not exclude, so that the versions, notes and order
+/// come from them alone.
+pub fn plan_where(report: &Report, keep: impl Fn(&Finding) -> bool) -> Vec<Remediation> {
     let mut groups: Vec<Vec<&Finding>> = Vec::new();
     // Grouping was most of the plan's time at 100,000 findings (hashing and comparing five
     // strings per finding), so it is done in two steps. A Trivy result's findings are
@@ -33,7 +40,7 @@ pub fn plan(report: &Report) -> Vec<Remediation> {
     let mut last_place: Option<(u32, &str, &str, u32)> = None;
     let mut last: Option<(u32, &Package, usize)> = None;
     for f in &report.findings {
-        if f.kind != Kind::Vulnerability || !f.is_counted() {
+        if f.kind != Kind::Vulnerability || !f.is_counted() || !keep(f) {
             continue;
         }
         let Some(p) = f.package.as_deref() else {

@@ -518,7 +518,7 @@ fn a_secrets_details_say_to_rotate_it_and_rebuild_without_the_file() {
         .await?;
         assert_eq!(
             fix,
-            json!(scanlens_model::present::secret_remedy("container_image")),
+            json!(scanlens_model::present::secret_remedy(["container_image"])),
             "the secret's details"
         );
         assert!(fix.as_str().unwrap().contains("whoever can pull the image"));

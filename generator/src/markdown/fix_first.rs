@@ -18,7 +18,9 @@
 //!
 //! With `--severity` (the gate's `severities`), every part reads only the severities that count,
 //! as the gate and the findings table do, and no part lists what the gate excluded (an ignore
-//! file's accepted risk, `--ignore-unfixed`, `--ignore-status`): it is not to act on.
+//! file's accepted risk, `--ignore-unfixed`, `--ignore-status`): it is not to act on. Upgrades are
+//! planned again from the rest when the gate left any vulnerability out. The base-image line is
+//! the exception: it counts every finding the image's layers bring.
 //!
 //! Every part is a bounded number of clipped, escaped lines, so the section stays a few KiB
 //! whatever the report holds and the summary's cap is left to the findings table.
@@ -29,7 +31,7 @@ use scanlens_model::triage::LayerOrigin;
 use scanlens_model::triage::Remediation;
 use scanlens_model::SeverityCounts;
 use scanlens_model::{Finding, Kind, Report, Severity};
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
 use std::fmt::Write;
 
 /// Known-exploited findings listed at most.
@@ -98,7 +100,7 @@ pub fn render(report: &Report) -> String {
     secrets_part(report, &secrets, &mut md);
     upgrades(report, &vulns, &mut md);
     checks_part(report, &checks, &mut md);
-    licenses_part(&licenses, &mut md);
+    licenses_part(report, &licenses, &mut md);
     md.push_str(&base);
     md
 }
@@ -163,12 +165,11 @@ fn secrets_part(report: &Report, secrets: &[&Finding], md: &mut String) {
     }
     // One entry per file of one image.
     let files = most_severe_first(secrets, |f| (f.artifact, f.target.as_str()));
-    // In an image, a file deleted by a later layer stays in the layer that added it.
-    let in_image = secrets.iter().any(|f| {
+    let types = secrets.iter().map(|f| {
         report
             .artifacts
             .get(f.artifact as usize)
-            .is_some_and(|a| a.artifact_type == "container_image")
+            .map_or("", |a| a.artifact_type.as_str())
     });
     let _ = writeln!(
         md,
@@ -176,7 +177,7 @@ fn secrets_part(report: &Report, secrets: &[&Finding], md: &mut String) {
         secrets.len(),
         files.len(),
         counts(secrets),
-        present::secret_remedy(if in_image { "container_image" } else { "" })
+        present::secret_remedy(types)
     );
     for ((artifact, file), mut found) in files.iter().take(MAX_SECRET_FILES).cloned() {
         found.sort_by_key(|f| (f.severity, f.secret.as_ref().and_then(|s| s.start_line)));
@@ -279,16 +280,32 @@ fn checks_part(report: &Report, checks: &[&Finding], md: &mut String) {
     md.push('\n');
 }
 
-fn licenses_part(licenses: &[&Finding], md: &mut String) {
+fn licenses_part(report: &Report, licenses: &[&Finding], md: &mut String) {
     if licenses.is_empty() {
         return;
     }
     // One entry per license: the same decision applies to each package under it.
     let by_license = most_severe_first(licenses, |f| f.id.as_str());
+    // A package, or a license file, in one image.
+    fn what<'a>(f: &&'a Finding) -> (u32, &'a str) {
+        let name = match f.package.as_deref() {
+            Some(p) if !p.name.is_empty() => p.name.as_str(),
+            _ => f
+                .license
+                .as_ref()
+                .map(|l| l.file_path.as_str())
+                .filter(|p| !p.is_empty())
+                .unwrap_or(f.target.as_str()),
+        };
+        (f.artifact, name)
+    }
+    let mut all: Vec<(u32, &str)> = licenses.iter().map(what).collect();
+    all.sort_unstable();
+    all.dedup();
     let _ = writeln!(
         md,
         "**Licenses:** {} package(s) or file(s) under {} license(s) Trivy classes as forbidden or restricted ({}). Replace each, or record the exception your policy approves (a `licenses` entry in `.trivyignore.yaml`):\n",
-        licenses.len(),
+        all.len(),
         by_license.len(),
         counts(licenses)
     );
@@ -298,26 +315,15 @@ fn licenses_part(licenses: &[&Finding], md: &mut String) {
             .license
             .as_ref()
             .map_or("", |l| l.category.as_str());
-        let mut what: Vec<&str> = found
-            .iter()
-            .map(|f| match f.package.as_deref() {
-                Some(p) if !p.name.is_empty() => p.name.as_str(),
-                _ => f
-                    .license
-                    .as_ref()
-                    .map(|l| l.file_path.as_str())
-                    .filter(|p| !p.is_empty())
-                    .unwrap_or(f.target.as_str()),
-            })
-            .collect();
-        what.sort_unstable();
-        what.dedup();
-        let named: Vec<String> = what
+        let mut under: Vec<(u32, &str)> = found.iter().map(what).collect();
+        under.sort_unstable();
+        under.dedup();
+        let named: Vec<String> = under
             .iter()
             .take(PACKAGES_PER_LICENSE)
-            .map(|w| escape(&clip(w, 80)))
+            .map(|(artifact, name)| file_in(report, *artifact, name))
             .collect();
-        let more = match what.len().saturating_sub(PACKAGES_PER_LICENSE) {
+        let more = match under.len().saturating_sub(PACKAGES_PER_LICENSE) {
             0 => String::new(),
             n => format!(" and {n} more"),
         };
@@ -403,55 +409,22 @@ fn known_exploited(report: &Report, vulns: &[&Finding], md: &mut String) {
 }
 
 fn upgrades(report: &Report, vulns: &[&Finding], md: &mut String) {
-    // Each plan entry as far as it fixes vulnerabilities to act on: the fix plan in report.json
-    // covers every counted one, excluded or out of `--severity`'s scope or not.
-    let acted_on: HashMap<(&str, &str, &str, &str), Severity> = vulns
+    // The plan of the vulnerabilities to act on: report.json's covers every counted one, and an
+    // excluded or out-of-scope one would choose versions, notes and order here. Planned again
+    // only when the gate left some out, as planning 100,000 findings takes tens of ms.
+    let acted_on = |f: &Finding| f.excluded.is_none() && in_scope(report, f.severity);
+    let all_acted_on = report
+        .findings
         .iter()
-        .filter_map(|f| {
-            let p = f.package.as_deref()?;
-            Some((
-                (
-                    f.target.as_str(),
-                    p.name.as_str(),
-                    p.installed_version.as_str(),
-                    f.id.as_str(),
-                ),
-                f.severity,
-            ))
-        })
-        .collect();
-    let plan: Vec<Remediation> = report
-        .remediation
-        .iter()
-        .filter_map(|r| {
-            let mut counts = SeverityCounts::default();
-            let fixes: Vec<String> = r
-                .fixes
-                .iter()
-                .filter(|id| {
-                    let key = (
-                        r.target.as_str(),
-                        r.package.as_str(),
-                        r.installed.as_str(),
-                        id.as_str(),
-                    );
-                    match acted_on.get(&key) {
-                        Some(s) => {
-                            counts.add(*s);
-                            true
-                        }
-                        None => false,
-                    }
-                })
-                .cloned()
-                .collect();
-            (!fixes.is_empty()).then(|| Remediation {
-                fixes,
-                counts,
-                ..r.clone()
-            })
-        })
-        .collect();
+        .all(|f| f.kind != Kind::Vulnerability || !f.is_counted() || acted_on(f));
+    let replanned;
+    let plan: &[Remediation] = if all_acted_on {
+        &report.remediation
+    } else {
+        replanned = scanlens_model::remediation::plan_where(report, acted_on);
+        &replanned
+    };
+    let plan: Vec<&Remediation> = plan.iter().filter(|r| !r.fixes.is_empty()).collect();
     if !plan.is_empty() {
         let _ = writeln!(
             md,
@@ -678,70 +651,53 @@ mod tests {
     }
 
     #[test]
-    fn upgrades_count_only_the_vulnerabilities_the_gate_did_not_exclude() {
-        let vuln = |id: &str, pkg: &str, severity: Severity, excluded: bool| Finding {
+    fn upgrades_are_planned_from_the_vulnerabilities_the_gate_did_not_exclude() {
+        let vuln = |id: &str, pkg: &str, fixed: &str, severity: Severity, excluded: bool| Finding {
             kind: Kind::Vulnerability,
             id: id.into(),
             severity,
             target: "app (debian 12)".into(),
+            class: "os-pkgs".into(),
+            target_type: "debian".into(),
             status: Some("fixed".into()),
             package: Some(Arc::new(scanlens_model::report::Package {
                 name: pkg.into(),
-                installed_version: "1.0".into(),
-                fixed_version: "1.1".into(),
+                installed_version: "1.0-1".into(),
+                fixed_version: fixed.into(),
                 ..Default::default()
             })),
-            excluded: excluded.then_some(Exclusion::Status),
+            excluded: excluded.then_some(Exclusion::Ignored {
+                rule: ".trivyignore:1".into(),
+                statement: String::new(),
+            }),
             ..Finding::default()
         };
-        let step = |pkg: &str, fixes: &[&str], counts: SeverityCounts| Remediation {
-            target: "app (debian 12)".into(),
-            package: pkg.into(),
-            installed: "1.0".into(),
-            target_type: "debian".into(),
-            upgrade_to: Some("1.1".into()),
-            fixes: fixes.iter().map(|s| s.to_string()).collect(),
-            counts,
-            ..Remediation::default()
-        };
-        let md = render(&Report {
+        let mut report = Report {
             findings: vec![
-                vuln("CVE-1", "openssl", Severity::Critical, false),
-                vuln("CVE-2", "openssl", Severity::High, true),
-                vuln("CVE-3", "zlib", Severity::Critical, true),
-            ],
-            remediation: vec![
-                step(
-                    "openssl",
-                    &["CVE-1", "CVE-2"],
-                    SeverityCounts {
-                        critical: 1,
-                        high: 1,
-                        ..Default::default()
-                    },
-                ),
-                step(
-                    "zlib",
-                    &["CVE-3"],
-                    SeverityCounts {
-                        critical: 1,
-                        ..Default::default()
-                    },
-                ),
+                vuln("CVE-1", "aaa", "2.0-1", Severity::Critical, true),
+                vuln("CVE-2", "aaa", "1.0-2", Severity::Low, false),
+                vuln("CVE-3", "zzz", "1.0-2", Severity::High, false),
+                vuln("CVE-4", "yyy", "1.0-2", Severity::Critical, true),
             ],
             ..Report::default()
-        });
-        assert!(
-            md.contains("**Upgrades** (most urgent first, 1 in all):"),
+        };
+        report.remediation = scanlens_model::remediation::plan(&report);
+        // report.json's plan covers every counted vulnerability: aaa first, to 2.0-1.
+        assert_eq!(report.remediation[0].package, "aaa");
+        let md = render(&report);
+        let upgrades: Vec<&str> = md.lines().filter(|l| l.starts_with("1. upgrade")).collect();
+        assert_eq!(
+            upgrades,
+            [
+                "1. upgrade zzz 1.0-1 → 1.0-2: fixes 1 \\(1 high\\) in app \\(debian 12\\)",
+                "1. upgrade aaa 1.0-1 → 1.0-2: fixes 1 \\(1 low\\) in app \\(debian 12\\)",
+            ],
             "{md}"
         );
         assert!(
-            md.contains(
-                "1. upgrade openssl 1.0 → 1.1: fixes 1 \\(1 critical\\) in app \\(debian 12\\)"
-            ),
+            md.contains("**Upgrades** (most urgent first, 2 in all):"),
             "{md}"
         );
-        assert!(!md.contains("zlib"), "{md}");
     }
 
     #[test]
@@ -782,7 +738,7 @@ mod tests {
             ..Report::default()
         });
         assert!(
-            md.contains("**Licenses:** 8 package(s) or file(s) under 2 license(s) Trivy classes as forbidden or restricted (7 critical, 1 high)."),
+            md.contains("**Licenses:** 7 package(s) or file(s) under 2 license(s) Trivy classes as forbidden or restricted (7 critical, 1 high)."),
             "{md}"
         );
         assert!(

@@ -138,7 +138,16 @@ fn build<'a>(
     // A rule is tagged `kev` when any of its findings is in the catalog, so code scanning can
     // filter on exploited vulnerabilities (`tag:kev`).
     let mut in_kev: HashSet<Cow<str>> = HashSet::new();
+    // The artifact types each rule's findings are in: a secret's instruction depends on them.
+    let mut types: HashMap<Cow<str>, HashSet<&str>> = HashMap::new();
     for f in findings {
+        if f.secret.is_some() {
+            let t = report
+                .artifacts
+                .get(f.artifact as usize)
+                .map_or("", |a| a.artifact_type.as_str());
+            types.entry(rule_id(f)).or_default().insert(t);
+        }
         let best = top.entry(rule_id(f)).or_insert(f);
         if security_severity(f) > security_severity(best) {
             *best = f;
@@ -154,12 +163,10 @@ fn build<'a>(
     for f in findings {
         let id = rule_id(f);
         let index = *rule_index.entry(id.clone()).or_insert_with(|| {
-            let f = top[&id];
-            let artifact_type = report
-                .artifacts
-                .get(f.artifact as usize)
-                .map_or("", |a| a.artifact_type.as_str());
-            rules.push(rule(f, artifact_type, cap, in_kev.contains(&id)));
+            let remedy = types
+                .get(&id)
+                .map(|t| scanlens_model::present::secret_remedy(t.iter().copied()));
+            rules.push(rule(top[&id], remedy, cap, in_kev.contains(&id)));
             rules.len() - 1
         });
         let mut r = result(report, f, index);
@@ -206,8 +213,13 @@ fn build<'a>(
     }
 }
 
-/// The rule for `f`'s ID, found in an artifact of `artifact_type`.
-fn rule<'a>(f: &'a Finding, artifact_type: &str, cap: Option<usize>, in_kev: bool) -> Rule<'a> {
+/// The rule for `f`'s ID; `remedy`, for a secret's, what to do about it.
+fn rule<'a>(
+    f: &'a Finding,
+    remedy: Option<&'static str>,
+    cap: Option<usize>,
+    in_kev: bool,
+) -> Rule<'a> {
     let short = if f.title.is_empty() {
         f.id.as_str()
     } else {
@@ -233,11 +245,8 @@ fn rule<'a>(f: &'a Finding, artifact_type: &str, cap: Option<usize>, in_kev: boo
         }
     }
     // A secret's fix is the same everywhere (summary.md, the page, the viewer).
-    if f.secret.is_some() {
-        help.push_str(&format!(
-            "\nResolution: {}",
-            scanlens_model::present::secret_remedy(artifact_type)
-        ));
+    if let Some(remedy) = remedy {
+        help.push_str(&format!("\nResolution: {remedy}"));
     }
     if let Some(url) = help_uri {
         help.push_str(&format!("\nLink: {url}"));

@@ -283,3 +283,39 @@ fn categories_and_uris() {
     );
     assert_eq!(encode_uri("a b/c#d?é"), "a%20b/c%23d%3F%C3%A9");
 }
+
+/// A secret rule's help says what to do, in the words for where its findings are: an image, a
+/// repository's files, or both.
+#[test]
+fn a_secret_rules_help_says_what_to_do_where_it_was_found() {
+    let secret = |artifact: u32| Finding {
+        kind: Kind::Secret,
+        id: "aws-access-key-id".into(),
+        severity: Severity::Critical,
+        target: "app.env".into(),
+        artifact,
+        class: "secret".into(),
+        secret: Some(std::sync::Arc::new(SecretDetail::default())),
+        ..Default::default()
+    };
+    let help = |findings: Vec<Finding>| {
+        let mut r = report(findings);
+        r.artifacts.push(Artifact {
+            name: ".".into(),
+            artifact_type: "repository".into(),
+            ..Default::default()
+        });
+        json(&render(&r, "scanlens/x/"))["runs"][0]["tool"]["driver"]["rules"][0]["help"]["text"]
+            .as_str()
+            .unwrap()
+            .to_string()
+    };
+    use scanlens_model::present::secret_remedy;
+    let image = secret_remedy(["container_image"]);
+    let files = secret_remedy(["repository"]);
+    let both = secret_remedy(["container_image", "repository"]);
+    assert!(image != files && files != both && both != image);
+    assert!(help(vec![secret(0)]).contains(image));
+    assert!(help(vec![secret(1)]).contains(files));
+    assert!(help(vec![secret(1), secret(0)]).contains(both));
+}

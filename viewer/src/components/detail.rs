@@ -242,7 +242,7 @@ pub fn view(ds: &Dataset, ix: &Index, i: usize, q: &str, also: &[String]) -> Nod
         dl.row("Match (masked)", h("code").child(s.matched.as_str()).into());
         dl.text(
             "Fix",
-            present::secret_remedy(artifact.map_or("", |a| a.artifact_type.as_str())),
+            present::secret_remedy([artifact.map_or("", |a| a.artifact_type.as_str())]),
         );
     }
     if let Some(l) = &o.license {
