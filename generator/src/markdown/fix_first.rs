@@ -445,7 +445,7 @@ fn upgrades(report: &Report, vulns: &[&Finding], md: &mut String) {
         if plan.len() > MAX_UPGRADES {
             let _ = writeln!(
                 md,
-                "\n_{} more upgrades in report.json (`remediation`)._",
+                "\n_{} more upgrades to act on; report.json's `remediation` has the whole plan._",
                 plan.len() - MAX_UPGRADES
             );
         }
