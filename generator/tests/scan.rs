@@ -195,6 +195,54 @@ fn a_token_without_a_server_and_a_bad_timeout_are_refused_naming_the_fix() {
     assert!(!out.exists());
 }
 
+/// A `--vex` file that is not there stops the run before anything is built or scanned: one line
+/// naming it and what `--vex` takes, exit 3 (as a missing input), no report folder.
+#[test]
+fn a_missing_vex_file_is_named_before_anything_runs() {
+    let (dir, out) = workdir();
+    let r = scanlens(
+        dir.path(),
+        &[
+            "scan",
+            "--image",
+            "app:1",
+            "--out",
+            "out",
+            "--docker-bin",
+            "/nonexistent/docker",
+            "--vex",
+            "vex/missing.openvex.json",
+        ],
+    );
+    assert_eq!(r.code, 3, "{}", r.stderr);
+    assert_eq!(r.error_lines().len(), 1, "{}", r.stderr);
+    assert!(
+        r.stderr
+            .contains("--vex vex/missing.openvex.json: no such file; name an OpenVEX"),
+        "{}",
+        r.stderr
+    );
+    assert!(!r.stderr.contains("docker"), "nothing ran: {}", r.stderr);
+    assert!(!out.exists());
+    // `repo` and `oci` are trivy's own sources, not files: the run goes on (to the missing
+    // docker client named here).
+    let r = scanlens(
+        dir.path(),
+        &[
+            "scan",
+            "-m",
+            "::app:1",
+            "--out",
+            "out",
+            "--docker-bin",
+            "/nonexistent/docker",
+            "--vex",
+            "repo,oci",
+        ],
+    );
+    assert!(!r.stderr.contains("--vex"), "{}", r.stderr);
+}
+
 /// `scanlens scan --dry-run | head -c0`: the plan meets a closed pipe, which ends the command
 /// quietly (exit 0) as it does `diff` and `schema`, never in a panic (exit 101).
 #[test]

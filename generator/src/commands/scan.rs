@@ -44,6 +44,14 @@ pub fn run_with(
         )
         .into());
     }
+    // A VEX file that is not there would fail the first `trivy image`, after a build.
+    for v in args.vex.iter().map(|v| v.trim()).filter(|v| !v.is_empty()) {
+        if v != "repo" && v != "oci" && !workdir.join(v).is_file() {
+            bail!(
+                "--vex {v}: no such file; name an OpenVEX, CycloneDX or CSAF document, or `repo` or `oci` to have trivy fetch them"
+            );
+        }
+    }
     // An empty --image (an unset CI input) is no image at all.
     let explicit = args.images.iter().any(|i| !i.trim().is_empty()) || !args.inputs.is_empty();
     let (plan, from) = if explicit {
