@@ -25,7 +25,7 @@ pub struct Cli {
 pub enum Command {
     /// Render existing Trivy JSON into report.json, index.html, summary.md and findings.ndjson
     /// (and report.sarif with --sarif)
-    Render(RenderArgs),
+    Render(Box<RenderArgs>),
     /// Build and scan the images named by `::name:tag` tags in the commit message
     #[command(
         long_about = "Reads the commit message (--message, --commit, the CI's variables or git HEAD), \
@@ -367,6 +367,11 @@ pub struct GateArgs {
     /// Count only vulnerabilities in these package types [values: os, library]
     #[arg(long, value_delimiter = ',', value_name = "TYPES")]
     pub pkg_types: Vec<String>,
+
+    /// Licenses that do not count, as Trivy's option: each matched as a `licenses` entry of a
+    /// .trivyignore.yaml matches (names exactly as written, comma-separated)
+    #[arg(long, value_delimiter = ',', value_name = "LICENSES")]
+    pub ignored_licenses: Vec<String>,
 
     /// A .trivyignore (IDs, `# comments`, `exp:YYYY-MM-DD`) or .trivyignore.yaml file;
     /// may be given several times

@@ -4,8 +4,9 @@ use crate::cli::GateArgs;
 use crate::exit::Usage;
 use anyhow::Context;
 use scanlens_model::gate::{GatePolicy, PkgType};
+use scanlens_model::ignore::IgnoreRule;
 use scanlens_model::report::VULN_STATUSES;
-use scanlens_model::{GateResult, Severity};
+use scanlens_model::{GateResult, Kind, Severity};
 
 pub fn policy(args: &GateArgs) -> anyhow::Result<GatePolicy> {
     let mut fail_on = fail_severities("--fail-on", &args.fail_on)?;
@@ -41,7 +42,22 @@ pub fn policy(args: &GateArgs) -> anyhow::Result<GatePolicy> {
     if args.ignore_unfixed && !ignore_unfixed {
         eprintln!("scanlens: warning: --ignore-unfixed is ignored because --ignore-status is given, as in Trivy");
     }
-    let mut ignore = Vec::new();
+    // Trivy checks `--ignored-licenses` before the ignore file, so a license both name is
+    // attributed to the option, as Trivy's suppressed findings say.
+    let mut ignore: Vec<IgnoreRule> = args
+        .ignored_licenses
+        .iter()
+        .filter(|name| !name.is_empty())
+        .map(|name| IgnoreRule {
+            id: name.clone(),
+            kind: Some(Kind::License),
+            paths: Vec::new(),
+            purls: Vec::new(),
+            expires: None,
+            statement: String::new(),
+            origin: "--ignored-licenses".into(),
+        })
+        .collect();
     for path in &args.ignorefile {
         ignore.extend(
             crate::ignorefile::read(path)

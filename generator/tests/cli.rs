@@ -672,6 +672,42 @@ fn a_bad_option_value_is_a_command_line_error() {
     }
 }
 
+/// `--ignored-licenses`, Trivy's option: the licenses named do not count, each marked with the
+/// option as what excluded it (Trivy's suppressed findings name it so).
+#[test]
+fn ignored_licenses_leave_those_licenses_out_of_the_gate() {
+    let dir = tempfile::tempdir().unwrap();
+    let input = write(
+        dir.path(),
+        "licenses.json",
+        br#"{"SchemaVersion":2,"ArtifactName":"app","ArtifactType":"filesystem","Results":[{"Target":"Node.js","Class":"license","Licenses":[
+{"Severity":"HIGH","Category":"restricted","PkgName":"left-pad","FilePath":"","Name":"GPL-2.0","Confidence":1,"Link":""},
+{"Severity":"CRITICAL","Category":"forbidden","PkgName":"right-pad","FilePath":"","Name":"AGPL-3.0","Confidence":1,"Link":""}]}]}"#,
+    );
+    let out = dir.path().join("out");
+    let run = |extra: &[&str]| {
+        let mut args = vec!["render", input.as_str(), "--out", out.to_str().unwrap()];
+        args.extend_from_slice(&["--fail-on", "CRITICAL,HIGH"]);
+        args.extend_from_slice(extra);
+        let o = scanlens(&args);
+        (o.status.code().unwrap(), stderr(&o))
+    };
+    assert_eq!(run(&[]).0, 1);
+    assert_eq!(
+        run(&["--ignored-licenses", "GPL-2.0"]).0,
+        1,
+        "AGPL-3.0 still counts"
+    );
+    let (code, err) = run(&["--ignored-licenses", "GPL-2.0,AGPL-3.0"]);
+    assert_eq!(code, 0, "{err}");
+    let report: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(out.join("report.json")).unwrap()).unwrap();
+    for f in report["findings"].as_array().unwrap() {
+        assert_eq!(f["excluded"]["reason"], "ignored", "{f}");
+        assert_eq!(f["excluded"]["rule"], "--ignored-licenses", "{f}");
+    }
+}
+
 /// A job moved from trivy may still set TRIVY_EXIT_CODE or TRIVY_SEVERITY; render reads none of
 /// its variables and says which option to use instead.
 #[test]

@@ -20,7 +20,7 @@ use crate::cli::{Cli, Command};
 pub fn run(cli: Cli) -> anyhow::Result<u8> {
     match cli.command {
         // `render` reads the feeds alongside its inputs (`feeds::prepare_alongside`).
-        Command::Render(args) => render::run(args),
+        Command::Render(args) => render::run(*args),
         // The feeds are read before the scan starts: a wrong path costs no scan, and `scan`
         // reads them once for all its images.
         Command::Scan(mut args) => {

@@ -46,7 +46,7 @@ pub const TRIVY_FILTER_VARS: &[(&str, &str)] = &[
     ("TRIVY_IGNORE_POLICY", "--ignorefile"),
     ("TRIVY_SEVERITY", "--severity"),
     ("TRIVY_PKG_TYPES", "--pkg-types"),
-    ("TRIVY_IGNORED_LICENSES", "--ignorefile"),
+    ("TRIVY_IGNORED_LICENSES", "--ignored-licenses"),
     ("TRIVY_EXIT_CODE", "--exit-code"),
     ("TRIVY_EXIT_ON_EOL", "--exit-on-eol"),
 ];
