@@ -1882,3 +1882,112 @@ fn nulls_trivy_reads_as_empty_are_read_as_empty() {
         assert!(!ours.is_empty());
     }
 }
+
+/// `--ignored-licenses` against `trivy fs --scanners license --ignored-licenses` on a lock file
+/// whose packages carry licenses as written, as SPDX expressions and in other spellings: for each
+/// value, the licenses the gate still counts are the ones Trivy still reports.
+#[test]
+fn ignored_licenses_keep_what_trivy_keeps() {
+    if !e2e() {
+        return;
+    }
+    let trivy = require!(trivy());
+    let work = TempDir::new("differential-ignored-licenses").unwrap();
+    let dir = work.path().join("app");
+    let licenses = [
+        ("a", "GPL-2.0"),
+        ("b", "AGPL-3.0"),
+        ("c", "MIT"),
+        ("d", "Apache-2.0"),
+        ("e", "GPL-2.0 OR MIT"),
+        ("f", "LGPL-2.1+"),
+        ("g", "GPL-3.0-only"),
+        ("h", "BSD-3-Clause AND GPL-2.0-or-later"),
+    ];
+    let mut packages = serde_json::Map::new();
+    packages.insert(
+        String::new(),
+        json!({"name": "app", "version": "1.0.0", "dependencies": licenses.iter().map(|(p, _)| (format!("pkg-{p}"), json!("1.0.0"))).collect::<serde_json::Map<_, _>>()}),
+    );
+    for (p, l) in licenses {
+        packages.insert(
+            format!("node_modules/pkg-{p}"),
+            json!({"version": "1.0.0", "license": l}),
+        );
+    }
+    std::fs::create_dir_all(&dir).unwrap();
+    std::fs::write(
+        dir.join("package-lock.json"),
+        serde_json::to_vec(&json!({"name": "app", "version": "1.0.0", "lockfileVersion": 3, "requires": true, "packages": packages})).unwrap(),
+    )
+    .unwrap();
+    let scan = |ignored: Option<&str>| -> Value {
+        let mut cmd = Command::new(&trivy);
+        cmd.args(["fs", "--scanners", "license", "--format", "json", "--quiet"])
+            .args([
+                "--skip-db-update",
+                "--offline-scan",
+                "--config",
+                "",
+                "--ignorefile",
+                "",
+            ])
+            .arg("--cache-dir")
+            .arg(work.path().join("cache"));
+        if let Some(v) = ignored {
+            cmd.args(["--ignored-licenses", v]);
+        }
+        let out = cmd.arg(&dir).output().unwrap();
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        json(&out.stdout)
+    };
+    let all = scan(None);
+    let path = work.path().join("all.json");
+    std::fs::write(&path, serde_json::to_vec(&all).unwrap()).unwrap();
+    let report = scanlens::input::read_reports(&[path]).unwrap();
+    let everything = trivy_keys(&all);
+    assert!(everything.len() >= licenses.len(), "{everything:?}");
+    let values = [
+        "GPL-2.0",
+        "GPL-2.0-only",
+        "gpl-2.0",
+        "AGPL-3.0,MIT",
+        "GPL-2.0 OR MIT",
+        "LGPL-2.1+",
+        "LGPL-2.1-or-later",
+        "GPL-3.0",
+        "GPL-2.0-or-later",
+        "BSD-3-Clause",
+        "Apache-2.0,GPL-3.0-only,GPL-2.0",
+    ];
+    let mut differing = 0;
+    for v in values {
+        let theirs = trivy_keys(&scan(Some(v)));
+        let args = GateArgs {
+            ignored_licenses: v.split(',').map(String::from).collect(),
+            ..GateArgs::default()
+        };
+        let mut r = report.clone();
+        scanlens::gate::policy(&args).unwrap().apply(&mut r);
+        let ours: BTreeSet<Key> = r
+            .findings
+            .iter()
+            .filter(|f| f.is_counted() && f.excluded.is_none() && f.kind == Kind::License)
+            .map(key_of)
+            .collect();
+        assert_eq!(ours, theirs, "--ignored-licenses {v}");
+        if theirs != everything {
+            differing += 1;
+        }
+    }
+    // The values tell the rule apart: most of them do leave something out.
+    assert!(differing >= values.len() / 2, "{differing}");
+    eprintln!(
+        "--ignored-licenses: {} values, {differing} leaving licenses out, each as trivy",
+        values.len()
+    );
+}
