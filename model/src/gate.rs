@@ -78,7 +78,9 @@ impl GatePolicy {
     /// Why the gate leaves this finding out, if it does.
     pub fn exclusion(&self, f: &Finding) -> Option<Exclusion> {
         if f.kind == Kind::Vulnerability {
-            if self.ignore_statuses.contains(&f.trivy_status()) {
+            // Reading the status costs string comparisons per finding: only when asked.
+            if !self.ignore_statuses.is_empty() && self.ignore_statuses.contains(&f.trivy_status())
+            {
                 return Some(Exclusion::Status);
             }
             if self.ignore_unfixed && f.is_unfixed() {

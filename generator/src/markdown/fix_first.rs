@@ -136,6 +136,22 @@ fn most_severe_first<'a, K: Ord + Copy>(
     groups
 }
 
+/// ` and 2 more` after the first `shown` of `total` names, or nothing.
+fn and_more(total: usize, shown: usize) -> String {
+    match total.saturating_sub(shown) {
+        0 => String::new(),
+        n => format!(" and {n} more"),
+    }
+}
+
+/// After a list cut at `max` of `total` entries, the line that says so:
+/// `_3 more files with secrets in report.json._`.
+fn more_line(md: &mut String, total: usize, max: usize, what: &str) {
+    if total > max {
+        let _ = writeln!(md, "\n_{} more {what} in report.json._", total - max);
+    }
+}
+
 /// A file as the summary names it: its path, and the image it is in when the report has several.
 fn file_in(report: &Report, artifact: u32, path: &str) -> String {
     let file = escape(&clip(path, 120));
@@ -196,10 +212,7 @@ fn secrets_part(report: &Report, secrets: &[&Finding], md: &mut String) {
                 }
             })
             .collect();
-        let more = match found.len().saturating_sub(SECRETS_PER_FILE) {
-            0 => String::new(),
-            n => format!(" and {n} more"),
-        };
+        let more = and_more(found.len(), SECRETS_PER_FILE);
         let _ = writeln!(
             md,
             "1. {}: {}{more}",
@@ -207,13 +220,7 @@ fn secrets_part(report: &Report, secrets: &[&Finding], md: &mut String) {
             named.join(", ")
         );
     }
-    if files.len() > MAX_SECRET_FILES {
-        let _ = writeln!(
-            md,
-            "\n_{} more files with secrets in report.json._",
-            files.len() - MAX_SECRET_FILES
-        );
-    }
+    more_line(md, files.len(), MAX_SECRET_FILES, "files with secrets");
     md.push('\n');
 }
 
@@ -270,13 +277,7 @@ fn checks_part(report: &Report, checks: &[&Finding], md: &mut String) {
             escape(&clip(&first.title, 120)),
         );
     }
-    if ids.len() > MAX_CHECKS {
-        let _ = writeln!(
-            md,
-            "\n_{} more checks in report.json._",
-            ids.len() - MAX_CHECKS
-        );
-    }
+    more_line(md, ids.len(), MAX_CHECKS, "checks");
     md.push('\n');
 }
 
@@ -323,10 +324,7 @@ fn licenses_part(report: &Report, licenses: &[&Finding], md: &mut String) {
             .take(PACKAGES_PER_LICENSE)
             .map(|(artifact, name)| file_in(report, *artifact, name))
             .collect();
-        let more = match under.len().saturating_sub(PACKAGES_PER_LICENSE) {
-            0 => String::new(),
-            n => format!(" and {n} more"),
-        };
+        let more = and_more(under.len(), PACKAGES_PER_LICENSE);
         let _ = writeln!(
             md,
             "1. {} {} {} ({}): {}{more}",
@@ -337,13 +335,7 @@ fn licenses_part(report: &Report, licenses: &[&Finding], md: &mut String) {
             named.join(", ")
         );
     }
-    if by_license.len() > MAX_LICENSES {
-        let _ = writeln!(
-            md,
-            "\n_{} more licenses in report.json._",
-            by_license.len() - MAX_LICENSES
-        );
-    }
+    more_line(md, by_license.len(), MAX_LICENSES, "licenses");
     md.push('\n');
 }
 
