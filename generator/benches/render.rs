@@ -178,7 +178,7 @@ fn main() {
         scanlens_model::gate::GatePolicy::default().apply(&mut report);
         let t_gate = t.elapsed().as_secs_f64();
         let t = Instant::now();
-        report.remediation = scanlens_model::remediation::plan(&report);
+        scanlens_model::fix_first::plan_all(&mut report);
         let t_plan = t.elapsed().as_secs_f64();
         let t = Instant::now();
         let json = scanlens::json::to_vec(&report).unwrap();
@@ -279,7 +279,7 @@ fn feeds(root: &std::path::Path, dir: &std::path::Path) {
     });
     scanlens_model::gate::GatePolicy::default().apply(&mut report);
     let t_plan = best(&mut || {
-        report.remediation = scanlens_model::remediation::plan(&report);
+        scanlens_model::fix_first::plan_all(&mut report);
     });
     let scored = report
         .findings

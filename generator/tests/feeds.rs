@@ -443,7 +443,7 @@ fn report_json_is_unchanged_without_feeds() {
         let bytes = std::fs::read(plain.join("report.json")).unwrap();
         let mut expected = scanlens::input::read_reports(std::slice::from_ref(file)).unwrap();
         scanlens_model::gate::GatePolicy::default().apply(&mut expected);
-        expected.remediation = scanlens_model::remediation::plan(&expected);
+        scanlens_model::fix_first::plan_all(&mut expected);
         assert_eq!(
             bytes,
             serde_json::to_vec(&expected).unwrap(),

@@ -8,6 +8,7 @@ pub mod date;
 pub mod diff;
 pub mod export;
 pub mod feeds;
+pub mod fix_first;
 pub mod flat;
 pub mod gate;
 pub mod glob;

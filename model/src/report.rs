@@ -13,6 +13,7 @@
 //! 5. The rules every output shares: what is counted ([`is_counted`]), what is fixed
 //!    ([`fix_available`]), the highest CVSS score ([`max_cvss`]).
 
+use crate::fix_first::FixFirst;
 use crate::keymap::KeyMap;
 pub use crate::triage::*;
 use serde::{Deserialize, Serialize};
@@ -262,6 +263,10 @@ pub struct Report {
     /// vulnerability with a fix is in exactly one entry's `fixes`.
     #[serde(default)]
     pub remediation: Vec<Remediation>,
+    /// What to act on first, bounded: planned after the gate from what it did not exclude
+    /// (`summary.md`'s "Fix first", the page's and the viewer's). Left out when there is nothing.
+    #[serde(default, skip_serializing_if = "FixFirst::is_empty")]
+    pub fix_first: FixFirst,
     /// The exploitability feeds the findings were enriched with, when any.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub feeds: Option<Feeds>,
@@ -281,6 +286,7 @@ impl Report {
             findings: Vec::new(),
             gate: self.gate.clone(),
             remediation: self.remediation.clone(),
+            fix_first: self.fix_first.clone(),
             feeds: self.feeds.clone(),
         }
     }

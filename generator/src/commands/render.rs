@@ -48,8 +48,7 @@ pub fn run(mut args: RenderArgs) -> anyhow::Result<u8> {
     report.commit = ci_commit();
     crate::feeds::enrich(&args.feeds, &mut report)?;
     let verdict = crate::gate::apply(&policy, &mut report)?;
-    // After every enrichment: the plan's order uses KEV and EPSS.
-    report.remediation = scanlens_model::remediation::plan(&report);
+    scanlens_model::fix_first::plan_all(&mut report);
     let category = crate::sarif::default_category(&report);
     let outputs = Outputs {
         sarif: args.sarif.then_some(category.as_str()),

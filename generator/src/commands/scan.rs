@@ -275,8 +275,7 @@ fn scan_one(
     }
     crate::feeds::enrich(&args.feeds, &mut report)?;
     let verdict = crate::gate::apply(policy, &mut report)?;
-    // After every enrichment: the plan's order uses KEV and EPSS.
-    report.remediation = scanlens_model::remediation::plan(&report);
+    scanlens_model::fix_first::plan_all(&mut report);
     let outputs = crate::renderer::Outputs {
         sarif: args.sarif.then_some(category),
         trivy_files: &raw.files,

@@ -1,154 +1,51 @@
-//! `summary.md`'s "Fix first": what to act on before reading the list.
+//! `summary.md`'s "Fix first": the report's [`FixFirst`] plan (see `scanlens_model::fix_first`
+//! for what each part holds and leaves out) as Markdown.
 //!
-//! 1. Known exploited: the findings in CISA's KEV catalog that the gate did not exclude, with
-//!    CISA's due date and the EPSS score, at most [`MAX_KEV`] rows.
-//! 2. Upgrades: the first [`MAX_UPGRADES`] entries of the report's fix plan (already most urgent
-//!    first), each one instruction counting only the vulnerabilities to act on, and how many
-//!    vulnerabilities no version fixes yet.
-//! 3. Secrets: the files holding secrets, most severe first, at most [`MAX_SECRET_FILES`], each
-//!    with what it holds and where, under one instruction (rotate, then rebuild without the
-//!    file): a credential in an image is readable by whoever can pull it.
-//! 4. Checks: the failed configuration checks, one line per check ID (its places counted), most
-//!    severe first, at most [`MAX_CHECKS`], each with Trivy's own resolution.
-//! 5. Licenses: those Trivy classes forbidden or restricted, one line per license with the
-//!    packages (or files) under it, most severe first, at most [`MAX_LICENSES`], under one
-//!    instruction (replace, or record the approved exception).
-//! 6. Base image: per image whose layers are known, how many findings its base image brings
-//!    (fixed by a newer base) and how many its own Dockerfile layers bring.
-//!
-//! With `--severity` (the gate's `severities`), every part reads only the severities that count,
-//! as the gate and the findings table do, and no part lists what the gate excluded (an ignore
-//! file's accepted risk, `--ignore-unfixed`, `--ignore-status`): it is not to act on. Upgrades are
-//! planned again from the rest when the gate left any vulnerability out. The base-image line is
-//! the exception: it counts every finding the image's layers bring.
+//! 1. Known exploited: a table of the KEV-listed findings with CISA's due date and the EPSS
+//!    score, or a line saying none are, or that no catalog was read.
+//! 2. Secrets, one list item per file, under the one instruction.
+//! 3. Upgrades, one list item per fix-plan entry, and how many vulnerabilities have no fix yet.
+//! 4. Checks, one list item per check ID with its place and Trivy's resolution.
+//! 5. Licenses, one list item per license with the packages under it.
+//! 6. Base images, one line per image.
 //!
 //! Every part is a bounded number of clipped, escaped lines, so the section stays a few KiB
 //! whatever the report holds and the summary's cap is left to the findings table.
 
 use super::{clip, escape, icon, id_cell};
-use scanlens_model::present;
-use scanlens_model::triage::LayerOrigin;
-use scanlens_model::triage::Remediation;
-use scanlens_model::SeverityCounts;
-use scanlens_model::{Finding, Kind, Report, Severity};
-use std::collections::BTreeMap;
+use scanlens_model::fix_first::{Checks, Cut, FixFirst, Licenses, Secrets};
+use scanlens_model::{present, Report};
 use std::fmt::Write;
 
-/// Known-exploited findings listed at most.
-pub const MAX_KEV: usize = 10;
-/// Fix-plan entries listed at most.
-pub const MAX_UPGRADES: usize = 10;
-/// Files with secrets listed at most, and secrets named per file.
-pub const MAX_SECRET_FILES: usize = 10;
-const SECRETS_PER_FILE: usize = 5;
-/// Failed checks (distinct IDs) listed at most.
-pub const MAX_CHECKS: usize = 10;
-/// Licenses listed at most, and packages named per license.
-pub const MAX_LICENSES: usize = 10;
-const PACKAGES_PER_LICENSE: usize = 5;
-
-/// The section, or nothing when there is nothing to fix (no counted vulnerabilities, secrets or
-/// failed checks, and no layer split to tell).
+/// The section, or nothing when there is nothing to fix.
 pub fn render(report: &Report) -> String {
     let mut md = String::new();
-    // What the gate left out (an ignore file's accepted risk, `--ignore-unfixed`,
-    // `--ignore-status`) is not to act on.
-    let vulns: Vec<&Finding> = report
-        .findings
-        .iter()
-        .filter(|f| {
-            f.kind == Kind::Vulnerability
-                && f.is_counted()
-                && f.excluded.is_none()
-                && in_scope(report, f.severity)
-        })
-        .collect();
-    let to_act_on = |kind: Kind| -> Vec<&Finding> {
-        report
-            .findings
-            .iter()
-            .filter(|f| {
-                f.kind == kind
-                    && f.is_counted()
-                    && f.excluded.is_none()
-                    && in_scope(report, f.severity)
-            })
-            .collect()
-    };
-    let secrets = to_act_on(Kind::Secret);
-    let checks = to_act_on(Kind::Misconfiguration);
-    // Only the licenses Trivy classes as needing action; notice and permissive ones do not.
-    let licenses: Vec<&Finding> = to_act_on(Kind::License)
-        .into_iter()
-        .filter(|f| {
-            f.license
-                .as_ref()
-                .is_some_and(|l| matches!(l.category.as_str(), "forbidden" | "restricted"))
-        })
-        .collect();
-    let base = base_image(report);
-    if vulns.is_empty()
-        && secrets.is_empty()
-        && checks.is_empty()
-        && licenses.is_empty()
-        && base.is_empty()
-    {
+    let plan = &report.fix_first;
+    if plan.is_empty() {
         return md;
     }
     let _ = writeln!(md, "### Fix first\n");
-    known_exploited(report, &vulns, &mut md);
-    secrets_part(report, &secrets, &mut md);
-    upgrades(report, &vulns, &mut md);
-    checks_part(report, &checks, &mut md);
-    licenses_part(report, &licenses, &mut md);
-    md.push_str(&base);
+    known_exploited(report, plan, &mut md);
+    secrets_part(report, &plan.secrets, &mut md);
+    upgrades(plan, &mut md);
+    checks_part(report, &plan.checks, &mut md);
+    licenses_part(report, &plan.licenses, &mut md);
+    base_images(report, plan, &mut md);
     md
 }
 
-/// `2 critical, 1 high` for these findings.
-fn counts(found: &[&Finding]) -> String {
-    let mut c = SeverityCounts::default();
-    for f in found {
-        c.add(f.severity);
-    }
-    present::severity_counts(&c)
-}
-
-/// `found` grouped by `key`, the group with the most severe finding first, then the larger group,
-/// then by key: a deterministic order whatever the report's.
-fn most_severe_first<'a, K: Ord + Copy>(
-    found: &[&'a Finding],
-    key: impl Fn(&'a Finding) -> K,
-) -> Vec<(K, Vec<&'a Finding>)> {
-    let mut groups: BTreeMap<K, Vec<&'a Finding>> = BTreeMap::new();
-    for f in found {
-        groups.entry(key(f)).or_default().push(f);
-    }
-    let mut groups: Vec<(K, Vec<&'a Finding>)> = groups.into_iter().collect();
-    let worst = |fs: &[&Finding]| fs.iter().map(|f| f.severity).min().unwrap_or_default();
-    groups.sort_by(|a, b| {
-        (worst(&a.1), std::cmp::Reverse(a.1.len()), a.0).cmp(&(
-            worst(&b.1),
-            std::cmp::Reverse(b.1.len()),
-            b.0,
-        ))
-    });
-    groups
-}
-
-/// ` and 2 more` after the first `shown` of `total` names, or nothing.
-fn and_more(total: usize, shown: usize) -> String {
-    match total.saturating_sub(shown) {
+/// ` and 2 more` after a cut list's names, or nothing.
+fn and_more<T>(cut: &Cut<T>) -> String {
+    match cut.more() {
         0 => String::new(),
         n => format!(" and {n} more"),
     }
 }
 
-/// After a list cut at `max` of `total` entries, the line that says so:
-/// `_3 more files with secrets in report.json._`.
-fn more_line(md: &mut String, total: usize, max: usize, what: &str) {
-    if total > max {
-        let _ = writeln!(md, "\n_{} more {what} in report.json._", total - max);
+/// After a cut list, the line that says so: `_3 more files with secrets in report.json._`.
+fn more_line<T>(md: &mut String, cut: &Cut<T>, what: &str) {
+    if cut.more() > 0 {
+        let _ = writeln!(md, "\n_{} more {what} in report.json._", cut.more());
     }
 }
 
@@ -175,186 +72,125 @@ fn item_start(text: String) -> String {
     }
 }
 
-fn secrets_part(report: &Report, secrets: &[&Finding], md: &mut String) {
-    if secrets.is_empty() {
+fn secrets_part(report: &Report, secrets: &Secrets, md: &mut String) {
+    if secrets.findings == 0 {
         return;
     }
-    // One entry per file of one image.
-    let files = most_severe_first(secrets, |f| (f.artifact, f.target.as_str()));
-    let types = secrets.iter().map(|f| {
-        report
-            .artifacts
-            .get(f.artifact as usize)
-            .map_or("", |a| a.artifact_type.as_str())
-    });
     let _ = writeln!(
         md,
         "**Secrets:** {} in {} file(s) ({}). {}\n",
-        secrets.len(),
-        files.len(),
-        counts(secrets),
-        present::secret_remedy(types)
+        secrets.findings,
+        secrets.files.total,
+        present::severity_counts(&secrets.counts),
+        secrets.remedy
     );
-    for ((artifact, file), mut found) in files.iter().take(MAX_SECRET_FILES).cloned() {
-        found.sort_by_key(|f| (f.severity, f.secret.as_ref().and_then(|s| s.start_line)));
-        let named: Vec<String> = found
+    for file in &secrets.files.shown {
+        let named: Vec<String> = file
+            .secrets
+            .shown
             .iter()
-            .take(SECRETS_PER_FILE)
-            .map(|f| {
-                let what = if f.title.is_empty() { &f.id } else { &f.title };
-                let at = f
-                    .secret
-                    .as_ref()
-                    .and_then(|s| present::location(s.start_line, s.end_line));
-                match at {
-                    Some(at) => format!("{} ({at})", escape(&clip(what, 80))),
-                    None => escape(&clip(what, 80)),
-                }
+            .map(|s| match s.lines.as_str() {
+                "" => escape(&clip(&s.name, 80)),
+                at => format!("{} ({at})", escape(&clip(&s.name, 80))),
             })
             .collect();
-        let more = and_more(found.len(), SECRETS_PER_FILE);
         let _ = writeln!(
             md,
-            "1. {}: {}{more}",
-            item_start(file_in(report, artifact, file)),
-            named.join(", ")
+            "1. {}: {}{}",
+            item_start(file_in(report, file.artifact, &file.path)),
+            named.join(", "),
+            and_more(&file.secrets)
         );
     }
-    more_line(md, files.len(), MAX_SECRET_FILES, "files with secrets");
+    more_line(md, &secrets.files, "files with secrets");
     md.push('\n');
 }
 
-fn checks_part(report: &Report, checks: &[&Finding], md: &mut String) {
-    if checks.is_empty() {
+fn checks_part(report: &Report, checks: &Checks, md: &mut String) {
+    if checks.findings == 0 {
         return;
     }
-    // One entry per check ID: the same fix applies at each place.
-    let ids = most_severe_first(checks, |f| f.id.as_str());
     let _ = writeln!(
         md,
         "**Configuration:** {} failure(s) of {} check(s) ({}), most severe first, with Trivy's fix:\n",
-        checks.len(),
-        ids.len(),
-        counts(checks)
+        checks.findings,
+        checks.checks.total,
+        present::severity_counts(&checks.counts)
     );
-    for (id, found) in ids.iter().take(MAX_CHECKS) {
-        let first = found[0];
-        let sev = found.iter().map(|f| f.severity).min().unwrap_or_default();
-        let mut files: Vec<(u32, &str)> = found
-            .iter()
-            .map(|f| (f.artifact, f.target.as_str()))
-            .collect();
-        files.sort_unstable();
-        files.dedup();
-        let place = match (found.len(), files.as_slice()) {
-            (1, [(artifact, file)]) => {
-                let at = first
-                    .misconfiguration
-                    .as_ref()
-                    .and_then(|m| present::location(m.start_line, m.end_line));
-                let file = file_in(report, *artifact, file);
-                match at {
-                    Some(at) => format!("{file}, {at}"),
-                    None => file,
+    for c in &checks.checks.shown {
+        let place = match (c.failures, c.files) {
+            (1, 1) => {
+                let file = file_in(report, c.artifact, &c.path);
+                match c.lines.as_str() {
+                    "" => file,
+                    at => format!("{file}, {at}"),
                 }
             }
-            (n, [(artifact, file)]) => format!("{}, {n} places", file_in(report, *artifact, file)),
-            (n, files) => format!("{n} places in {} files", files.len()),
+            (n, 1) => format!("{}, {n} places", file_in(report, c.artifact, &c.path)),
+            (n, files) => format!("{n} places in {files} files"),
         };
-        let fix = first
-            .misconfiguration
-            .as_ref()
-            .map(|m| m.resolution.trim())
-            .filter(|r| !r.is_empty())
-            .map(|r| format!(": {}", escape(&clip(r, 200))))
-            .unwrap_or_default();
+        let fix = match c.resolution.as_str() {
+            "" => String::new(),
+            r => format!(": {}", escape(&clip(r, 200))),
+        };
         let _ = writeln!(
             md,
             "1. {} {} {} {} ({place}){fix}",
-            icon(sev),
-            sev.as_str(),
-            escape(&clip(id, 40)),
-            escape(&clip(&first.title, 120)),
+            icon(c.severity),
+            c.severity.as_str(),
+            escape(&clip(&c.id, 40)),
+            escape(&clip(&c.title, 120)),
         );
     }
-    more_line(md, ids.len(), MAX_CHECKS, "checks");
+    more_line(md, &checks.checks, "checks");
     md.push('\n');
 }
 
-fn licenses_part(report: &Report, licenses: &[&Finding], md: &mut String) {
-    if licenses.is_empty() {
+fn licenses_part(report: &Report, licenses: &Licenses, md: &mut String) {
+    if licenses.findings == 0 {
         return;
     }
-    // One entry per license: the same decision applies to each package under it.
-    let by_license = most_severe_first(licenses, |f| f.id.as_str());
-    // A package, or a license file, in one image.
-    fn what<'a>(f: &&'a Finding) -> (u32, &'a str) {
-        let name = match f.package.as_deref() {
-            Some(p) if !p.name.is_empty() => p.name.as_str(),
-            _ => f
-                .license
-                .as_ref()
-                .map(|l| l.file_path.as_str())
-                .filter(|p| !p.is_empty())
-                .unwrap_or(f.target.as_str()),
-        };
-        (f.artifact, name)
-    }
-    let mut all: Vec<(u32, &str)> = licenses.iter().map(what).collect();
-    all.sort_unstable();
-    all.dedup();
     let _ = writeln!(
         md,
         "**Licenses:** {} package(s) or file(s) under {} license(s) Trivy classes as forbidden or restricted ({}). Replace each, or record the exception your policy approves (a `licenses` entry in `.trivyignore.yaml`):\n",
-        all.len(),
-        by_license.len(),
-        counts(licenses)
+        licenses.packages,
+        licenses.licenses.total,
+        present::severity_counts(&licenses.counts)
     );
-    for (name, found) in by_license.iter().take(MAX_LICENSES) {
-        let sev = found.iter().map(|f| f.severity).min().unwrap_or_default();
-        let category = found[0]
-            .license
-            .as_ref()
-            .map_or("", |l| l.category.as_str());
-        let mut under: Vec<(u32, &str)> = found.iter().map(what).collect();
-        under.sort_unstable();
-        under.dedup();
-        let named: Vec<String> = under
+    for l in &licenses.licenses.shown {
+        let named: Vec<String> = l
+            .packages
+            .shown
             .iter()
-            .take(PACKAGES_PER_LICENSE)
-            .map(|(artifact, name)| file_in(report, *artifact, name))
+            .map(|p| file_in(report, p.artifact, &p.name))
             .collect();
-        let more = and_more(under.len(), PACKAGES_PER_LICENSE);
         let _ = writeln!(
             md,
-            "1. {} {} {} ({}): {}{more}",
-            icon(sev),
-            sev.as_str(),
-            escape(&clip(name, 60)),
-            escape(&clip(category, 20)),
-            named.join(", ")
+            "1. {} {} {} ({}): {}{}",
+            icon(l.severity),
+            l.severity.as_str(),
+            escape(&clip(&l.name, 60)),
+            escape(&clip(&l.category, 20)),
+            named.join(", "),
+            and_more(&l.packages)
         );
     }
-    more_line(md, by_license.len(), MAX_LICENSES, "licenses");
+    more_line(md, &licenses.licenses, "licenses");
     md.push('\n');
 }
 
-fn known_exploited(report: &Report, vulns: &[&Finding], md: &mut String) {
-    if vulns.is_empty() {
+fn known_exploited(report: &Report, plan: &FixFirst, md: &mut String) {
+    if plan.vulnerabilities == 0 {
         return;
     }
-    if report.feeds.as_ref().is_none_or(|f| f.kev.is_none()) {
+    let Some(kev) = &plan.known_exploited else {
         let _ = writeln!(
             md,
             "_Known exploitation not checked: add `--feeds DIR` (from `scanlens feeds fetch`) to mark CISA's KEV catalog and EPSS scores._\n"
         );
         return;
-    }
-    let kev: Vec<&&Finding> = vulns
-        .iter()
-        .filter(|f| f.kev.listed().is_some() && f.excluded.is_none())
-        .collect();
-    if kev.is_empty() {
+    };
+    if kev.total == 0 {
         let _ = writeln!(
             md,
             "**Known exploited:** none of these vulnerabilities is in CISA's KEV catalog.\n"
@@ -364,7 +200,7 @@ fn known_exploited(report: &Report, vulns: &[&Finding], md: &mut String) {
     let _ = writeln!(
         md,
         "**Known exploited:** {} finding(s) in CISA's KEV catalog; act on these first.\n",
-        kev.len()
+        kev.total
     );
     // The EPSS column only when scores were read: an empty column would read as "unscored".
     let with_epss = report.feeds.as_ref().is_some_and(|f| f.epss.is_some());
@@ -374,7 +210,7 @@ fn known_exploited(report: &Report, vulns: &[&Finding], md: &mut String) {
         if with_epss { " EPSS |" } else { "" },
         if with_epss { "---|" } else { "" }
     );
-    for f in kev.iter().take(MAX_KEV) {
+    for f in kev.shown.iter().filter_map(|i| report.findings.get(*i as usize)) {
         let pkg = f.package.as_deref();
         let cisa = f.kev.listed().map(present::kev).unwrap_or_default();
         let epss = match (with_epss, f.epss.listed()) {
@@ -394,36 +230,17 @@ fn known_exploited(report: &Report, vulns: &[&Finding], md: &mut String) {
             epss
         );
     }
-    if kev.len() > MAX_KEV {
-        let _ = writeln!(md, "\n_{} more in report.json._", kev.len() - MAX_KEV);
+    if kev.more() > 0 {
+        let _ = writeln!(md, "\n_{} more in report.json._", kev.more());
     }
     md.push('\n');
 }
 
-fn upgrades(report: &Report, vulns: &[&Finding], md: &mut String) {
-    // The plan of the vulnerabilities to act on: report.json's covers every counted one, and an
-    // excluded or out-of-scope one would choose versions, notes and order here. Planned again
-    // only when the gate left some out, as planning 100,000 findings takes tens of ms.
-    let acted_on = |f: &Finding| f.excluded.is_none() && in_scope(report, f.severity);
-    let all_acted_on = report
-        .findings
-        .iter()
-        .all(|f| f.kind != Kind::Vulnerability || !f.is_counted() || acted_on(f));
-    let replanned;
-    let plan: &[Remediation] = if all_acted_on {
-        &report.remediation
-    } else {
-        replanned = scanlens_model::remediation::plan_where(report, acted_on);
-        &replanned
-    };
-    let plan: Vec<&Remediation> = plan.iter().filter(|r| !r.fixes.is_empty()).collect();
-    if !plan.is_empty() {
-        let _ = writeln!(
-            md,
-            "**Upgrades** (most urgent first, {} in all):\n",
-            plan.len()
-        );
-        for r in plan.iter().take(MAX_UPGRADES) {
+fn upgrades(plan: &FixFirst, md: &mut String) {
+    let up = &plan.upgrades;
+    if up.total > 0 {
+        let _ = writeln!(md, "**Upgrades** (most urgent first, {} in all):\n", up.total);
+        for r in &up.shown {
             let mut line = format!(
                 "1. {} in {}",
                 escape(&clip(&present::upgrade(r), 200)),
@@ -434,59 +251,54 @@ fn upgrades(report: &Report, vulns: &[&Finding], md: &mut String) {
             }
             let _ = writeln!(md, "{line}");
         }
-        if plan.len() > MAX_UPGRADES {
+        if up.more() > 0 {
             let _ = writeln!(
                 md,
                 "\n_{} more upgrades to act on; report.json's `remediation` has the whole plan._",
-                plan.len() - MAX_UPGRADES
+                up.more()
             );
         }
         md.push('\n');
     }
-    let unfixed = vulns.iter().filter(|f| f.is_unfixed()).count();
-    if unfixed > 0 {
+    if plan.unfixed > 0 {
         let _ = writeln!(
             md,
-            "{unfixed} of {} vulnerabilities have no fixed version yet.\n",
-            vulns.len()
+            "{} of {} vulnerabilities have no fixed version yet.\n",
+            plan.unfixed, plan.vulnerabilities
         );
     }
 }
 
-/// Whether `--severity` counts this severity (any, without a gate).
-fn in_scope(report: &Report, severity: Severity) -> bool {
-    report.gate.as_ref().is_none_or(|g| g.in_scope(severity))
-}
-
-/// One line per image whose layers are told apart, or nothing.
-fn base_image(report: &Report) -> String {
-    let mut md = String::new();
-    for a in &report.artifacts {
-        let (mut base, mut own) = (0, 0);
-        for l in &a.layers {
-            match l.origin {
-                LayerOrigin::Base => base += l.findings,
-                LayerOrigin::Own => own += l.findings,
-                LayerOrigin::Unknown => {}
-            }
-        }
-        let total = base + own;
-        if total == 0 || a.layers.iter().all(|l| l.origin == LayerOrigin::Unknown) {
-            continue;
-        }
+/// One line per image whose layers are told apart.
+fn base_images(report: &Report, plan: &FixFirst, md: &mut String) {
+    for b in &plan.base_images {
+        let name = report
+            .artifacts
+            .get(b.artifact as usize)
+            .map_or("", |a| a.name.as_str());
+        let total = b.base + b.own;
         let _ = writeln!(
             md,
-            "**Base image of {}:** {base} of {total} findings in its layers ({}%) come from the base image: a newer base image fixes those; {own} come from the Dockerfile's own layers.\n",
-            escape(&clip(&a.name, 80)),
-            base * 100 / total
+            "**Base image of {}:** {} of {total} findings in its layers ({}%) come from the base image: a newer base image fixes those; {} come from the Dockerfile's own layers.\n",
+            escape(&clip(name, 80)),
+            b.base,
+            b.base * 100 / total.max(1),
+            b.own
         );
     }
-    md
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use scanlens_model::fix_first::{MAX_CHECKS, MAX_SECRET_FILES};
+    use scanlens_model::{Finding, Kind, Severity};
+
+    /// The section for a report planned as `render` and `scan` plan it.
+    fn planned(mut report: Report) -> String {
+        scanlens_model::fix_first::plan_all(&mut report);
+        render(&report)
+    }
     use scanlens_model::report::{Exclusion, MisconfDetail, SecretDetail};
     use std::sync::Arc;
 
@@ -557,7 +369,7 @@ mod tests {
         let mut passed = check("DS-0001", "Dockerfile", Severity::Critical, "");
         passed.status = Some("PASS".into());
         findings.push(passed);
-        let md = render(&Report {
+        let md = planned(Report {
             findings,
             ..Report::default()
         });
@@ -617,7 +429,7 @@ mod tests {
         d.artifact = 1;
         let odd = secret("- 1. x", "Token", Severity::Low, 2);
         let numbered = secret("  12) y", "Token", Severity::Low, 3);
-        let md = render(&Report {
+        let md = planned(Report {
             artifacts: vec![artifact("app:1"), artifact("api:2")],
             findings: vec![a, b, c, d, odd, numbered],
             ..Report::default()
@@ -673,7 +485,7 @@ mod tests {
             ],
             ..Report::default()
         };
-        report.remediation = scanlens_model::remediation::plan(&report);
+        scanlens_model::fix_first::plan_all(&mut report);
         // report.json's plan covers every counted vulnerability: aaa first, to 2.0-1.
         assert_eq!(report.remediation[0].package, "aaa");
         let md = render(&report);
@@ -725,7 +537,7 @@ mod tests {
         let mut accepted = license("AGPL-3.0", "forbidden", Severity::Critical, "h");
         accepted.excluded = Some(Exclusion::Status);
         findings.push(accepted);
-        let md = render(&Report {
+        let md = planned(Report {
             findings,
             ..Report::default()
         });
@@ -739,7 +551,7 @@ mod tests {
         );
         assert!(!md.contains("MIT") && !md.contains("AGPL"), "{md}");
         // Notice and permissive licenses alone ask for nothing.
-        let md = render(&Report {
+        let md = planned(Report {
             findings: vec![license("MIT", "notice", Severity::Low, "g")],
             ..Report::default()
         });

@@ -9,6 +9,7 @@
 
 use super::schema::{ReadOccurrence, ReadTables};
 use super::{Advisory, Dataset};
+use crate::fix_first::*;
 use crate::keymap::KeyMap;
 use crate::report::*;
 use std::borrow::Cow;
@@ -420,7 +421,8 @@ macro_rules! structs {
 structs! {
     Report { "version" => version, "generator" => generator, "commit" => commit,
         "summary" => summary, "stats" => stats, "artifacts" => artifacts,
-        "targets" => targets, "gate" => gate, "remediation" => remediation, "feeds" => feeds }
+        "targets" => targets, "gate" => gate, "remediation" => remediation, "feeds" => feeds,
+        "fix_first" => fix_first }
     Summary { "vulnerabilities" => vulnerabilities, "misconfigurations" => misconfigurations,
         "secrets" => secrets, "licenses" => licenses }
     SeverityCounts { "CRITICAL" => critical, "HIGH" => high, "MEDIUM" => medium,
@@ -469,6 +471,38 @@ structs! {
         "unfixable" => unfixable, "note" => note }
     ImageLayer { "diff_id" => diff_id, "created_by" => created_by, "findings" => findings,
         "origin" => origin }
+    FixFirst { "vulnerabilities" => vulnerabilities, "unfixed" => unfixed,
+        "known_exploited" => known_exploited, "upgrades" => upgrades, "secrets" => secrets,
+        "checks" => checks, "licenses" => licenses, "base_images" => base_images }
+    Secrets { "findings" => findings, "counts" => counts, "remedy" => remedy, "files" => files }
+    SecretFile { "artifact" => artifact, "path" => path, "severity" => severity,
+        "secrets" => secrets }
+    Named { "finding" => finding, "name" => name, "lines" => lines }
+    Checks { "findings" => findings, "counts" => counts, "checks" => checks }
+    Check { "id" => id, "title" => title, "severity" => severity, "resolution" => resolution,
+        "failures" => failures, "files" => files, "artifact" => artifact, "path" => path,
+        "lines" => lines, "finding" => finding }
+    Licenses { "findings" => findings, "counts" => counts, "packages" => packages,
+        "licenses" => licenses }
+    License { "name" => name, "category" => category, "severity" => severity,
+        "packages" => packages }
+    Place { "artifact" => artifact, "name" => name }
+    BaseImage { "artifact" => artifact, "base" => base, "own" => own }
+}
+
+impl<T: Dec> Dec for Cut<T> {
+    fn dec(p: &mut P<'_>) -> R<Self> {
+        let mut v = Cut::default();
+        p.obj(&mut |p, k| {
+            match k {
+                "total" => field(p, &mut v.total)?,
+                "shown" => field(p, &mut v.shown)?,
+                _ => p.skip()?,
+            }
+            Ok(())
+        })?;
+        Ok(v)
+    }
 }
 
 /// Reads the page data the writer wrote.
@@ -620,7 +654,17 @@ mod tests {
             MisconfDetail,
             SecretDetail,
             LicenseDetail,
-            Suppression
+            Suppression,
+            FixFirst,
+            Secrets,
+            SecretFile,
+            Named,
+            Checks,
+            Check,
+            Licenses,
+            License,
+            Place,
+            BaseImage
         );
     }
 }

@@ -1,0 +1,479 @@
+//! "Fix first": what to act on before reading the list, planned once after the gate and shown
+//! the same way by `summary.md`, the page and the viewer (each renders [`FixFirst`] in its own
+//! markup; `report.json` carries it as `fix_first`).
+//!
+//! 1. Known exploited: the vulnerabilities in CISA's KEV catalog, at most [`MAX_KEV`] (as
+//!    indices into the report's findings), or that no catalog was read.
+//! 2. Upgrades: the first [`MAX_UPGRADES`] entries of the fix plan of the vulnerabilities to act
+//!    on, most urgent first, and how many vulnerabilities no version fixes yet.
+//! 3. Secrets: the files holding secrets, most severe first, at most [`MAX_SECRET_FILES`], each
+//!    with what it holds and where, under one instruction ([`present::secret_remedy`]).
+//! 4. Checks: the failed configuration checks, one entry per check ID (its places counted),
+//!    most severe first, at most [`MAX_CHECKS`], each with Trivy's own resolution.
+//! 5. Licenses: those Trivy classes forbidden or restricted, one entry per license with the
+//!    packages (or files) under it, at most [`MAX_LICENSES`].
+//! 6. Base images: per image whose layers are told apart, how many findings its base image
+//!    brings and how many its own Dockerfile layers bring.
+//!
+//! With `--severity` (the gate's `severities`) every part reads only the severities that count,
+//! as the gate and the findings table do, and no part lists what the gate excluded (an ignore
+//! file's accepted risk, `--ignore-unfixed`, `--ignore-status`): it is not to act on. Upgrades are
+//! planned again from the rest when the gate left any vulnerability out. The base-image counts
+//! are the exception: they count every finding the image's layers bring.
+//!
+//! Every list is cut at a bound, with the total kept, so the plan stays small whatever the report
+//! holds.
+
+use crate::present;
+use crate::report::{Finding, Kind, Report, Severity, SeverityCounts};
+use crate::triage::{LayerOrigin, Remediation};
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+
+#[cfg(feature = "schema")]
+use schemars::JsonSchema;
+
+/// Known-exploited findings listed at most.
+pub const MAX_KEV: usize = 10;
+/// Fix-plan entries listed at most.
+pub const MAX_UPGRADES: usize = 10;
+/// Files with secrets listed at most.
+pub const MAX_SECRET_FILES: usize = 10;
+/// Secrets named per file at most.
+pub const SECRETS_PER_FILE: usize = 5;
+/// Failed checks (distinct IDs) listed at most.
+pub const MAX_CHECKS: usize = 10;
+/// Licenses listed at most.
+pub const MAX_LICENSES: usize = 10;
+/// Packages or files named per license at most.
+pub const PACKAGES_PER_LICENSE: usize = 5;
+
+/// What to act on first. Empty (see [`FixFirst::is_empty`]) when there is nothing to fix.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(JsonSchema))]
+pub struct FixFirst {
+    /// The vulnerabilities to act on: counted, not excluded by the gate, of a severity that counts.
+    pub vulnerabilities: u32,
+    /// Of those, the ones no version fixes yet.
+    pub unfixed: u32,
+    /// Those in CISA's KEV catalog, as indices into `findings`; `null` when no catalog was read.
+    pub known_exploited: Option<Cut<u32>>,
+    /// The fix plan of the vulnerabilities to act on, most urgent first.
+    pub upgrades: Cut<Remediation>,
+    pub secrets: Secrets,
+    pub checks: Checks,
+    pub licenses: Licenses,
+    /// One entry per image whose layers are told apart (`--base-image`).
+    pub base_images: Vec<BaseImage>,
+}
+
+/// The first entries of a longer list, and how long it is.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(JsonSchema))]
+#[cfg_attr(feature = "schema", schemars(rename = "Cut_of_{T}"))]
+pub struct Cut<T> {
+    pub total: u32,
+    pub shown: Vec<T>,
+}
+
+impl<T> Default for Cut<T> {
+    fn default() -> Self {
+        Cut {
+            total: 0,
+            shown: Vec::new(),
+        }
+    }
+}
+
+impl<T> Cut<T> {
+    fn of(all: impl ExactSizeIterator<Item = T>, max: usize) -> Cut<T> {
+        Cut {
+            total: all.len() as u32,
+            shown: all.take(max).collect(),
+        }
+    }
+
+    /// How many entries were left out.
+    pub fn more(&self) -> u32 {
+        self.total.saturating_sub(self.shown.len() as u32)
+    }
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(JsonSchema))]
+pub struct Secrets {
+    /// Secrets to act on.
+    pub findings: u32,
+    /// Those by severity.
+    pub counts: SeverityCounts,
+    /// What to do, worded for where they were found (an image, files, or both).
+    pub remedy: String,
+    /// The files holding them, one entry per file of one artifact, most severe first.
+    pub files: Cut<SecretFile>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(JsonSchema))]
+pub struct SecretFile {
+    /// Index into `artifacts`.
+    pub artifact: u32,
+    pub path: String,
+    pub severity: Severity,
+    /// Most severe first, then by line.
+    pub secrets: Cut<Named>,
+}
+
+/// A finding named by its title (its ID when it has none), and where in its file.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(JsonSchema))]
+pub struct Named {
+    /// Index into `findings`.
+    pub finding: u32,
+    pub name: String,
+    /// `line 4`, `lines 4–6`, or empty.
+    pub lines: String,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(JsonSchema))]
+pub struct Checks {
+    /// Failures to act on.
+    pub findings: u32,
+    /// Those by severity.
+    pub counts: SeverityCounts,
+    /// One entry per check ID, most severe first.
+    pub checks: Cut<Check>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(JsonSchema))]
+pub struct Check {
+    pub id: String,
+    pub title: String,
+    pub severity: Severity,
+    /// Trivy's resolution, or empty.
+    pub resolution: String,
+    /// Where it fails: how many times, in how many files.
+    pub failures: u32,
+    pub files: u32,
+    /// The one file, when there is one: index into `artifacts` and path.
+    pub artifact: u32,
+    pub path: String,
+    /// The lines, when it fails once.
+    pub lines: String,
+    /// Index into `findings` of its first failure.
+    pub finding: u32,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(JsonSchema))]
+pub struct Licenses {
+    /// License findings to act on (forbidden or restricted).
+    pub findings: u32,
+    /// Those by severity.
+    pub counts: SeverityCounts,
+    /// Distinct packages or files under them.
+    pub packages: u32,
+    /// One entry per license, most severe first.
+    pub licenses: Cut<License>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(JsonSchema))]
+pub struct License {
+    pub name: String,
+    /// Trivy's category: `forbidden` or `restricted`.
+    pub category: String,
+    pub severity: Severity,
+    /// The packages (or license files) under it.
+    pub packages: Cut<Place>,
+}
+
+/// A package or file in one artifact.
+#[derive(Debug, Clone, Default, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(JsonSchema))]
+pub struct Place {
+    /// Index into `artifacts`.
+    pub artifact: u32,
+    pub name: String,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(JsonSchema))]
+pub struct BaseImage {
+    /// Index into `artifacts`.
+    pub artifact: u32,
+    /// Findings the base image's layers bring (a newer base image fixes them).
+    pub base: u64,
+    /// Findings the Dockerfile's own layers bring.
+    pub own: u64,
+}
+
+impl FixFirst {
+    /// Nothing to fix: no vulnerability, secret, failed check or license to act on, and no layer
+    /// split to tell.
+    pub fn is_empty(&self) -> bool {
+        self.vulnerabilities == 0
+            && self.secrets.findings == 0
+            && self.checks.findings == 0
+            && self.licenses.findings == 0
+            && self.base_images.is_empty()
+    }
+}
+
+/// The plan for a report whose gate has been applied and whose fix plan is made.
+pub fn plan(report: &Report) -> FixFirst {
+    let in_scope = |s: Severity| report.gate.as_ref().is_none_or(|g| g.in_scope(s));
+    let acted_on = |f: &Finding| f.is_counted() && f.excluded.is_none() && in_scope(f.severity);
+    let mut by_kind: [Vec<(u32, &Finding)>; 4] = Default::default();
+    for (i, f) in report.findings.iter().enumerate() {
+        if !acted_on(f) {
+            continue;
+        }
+        let slot = match f.kind {
+            Kind::Vulnerability => 0,
+            Kind::Secret => 1,
+            Kind::Misconfiguration => 2,
+            // Only the licenses Trivy classes as needing action; notice and permissive ones do
+            // not.
+            Kind::License
+                if f.license
+                    .as_ref()
+                    .is_some_and(|l| matches!(l.category.as_str(), "forbidden" | "restricted")) =>
+            {
+                3
+            }
+            _ => continue,
+        };
+        by_kind[slot].push((i as u32, f));
+    }
+    let [vulns, secrets, checks, licenses] = by_kind;
+    FixFirst {
+        vulnerabilities: vulns.len() as u32,
+        unfixed: vulns.iter().filter(|(_, f)| f.is_unfixed()).count() as u32,
+        known_exploited: known_exploited(report, &vulns),
+        upgrades: upgrades(report, acted_on),
+        secrets: secrets_part(report, &secrets),
+        checks: checks_part(&checks),
+        licenses: licenses_part(&licenses),
+        base_images: base_images(report),
+    }
+}
+
+fn counts(found: &[(u32, &Finding)]) -> SeverityCounts {
+    let mut c = SeverityCounts::default();
+    for (_, f) in found {
+        c.add(f.severity);
+    }
+    c
+}
+
+/// `found` grouped by `key`, the group with the most severe finding first, then the larger group,
+/// then by key: a deterministic order whatever the report's.
+fn most_severe_first<'a, K: Ord + Clone>(
+    found: &[(u32, &'a Finding)],
+    key: impl Fn(&'a Finding) -> K,
+) -> Vec<(K, Vec<(u32, &'a Finding)>)> {
+    let mut groups: BTreeMap<K, Vec<(u32, &'a Finding)>> = BTreeMap::new();
+    for &(i, f) in found {
+        groups.entry(key(f)).or_default().push((i, f));
+    }
+    let mut groups: Vec<_> = groups.into_iter().collect();
+    let worst = |fs: &[(u32, &Finding)]| fs.iter().map(|(_, f)| f.severity).min();
+    groups.sort_by(|a, b| {
+        (worst(&a.1), std::cmp::Reverse(a.1.len()), &a.0).cmp(&(
+            worst(&b.1),
+            std::cmp::Reverse(b.1.len()),
+            &b.0,
+        ))
+    });
+    groups
+}
+
+fn known_exploited(report: &Report, vulns: &[(u32, &Finding)]) -> Option<Cut<u32>> {
+    report.feeds.as_ref().and_then(|f| f.kev.as_ref())?;
+    let kev = vulns.iter().filter(|(_, f)| f.kev.listed().is_some());
+    Some(Cut::of(kev.map(|(i, _)| *i).collect::<Vec<_>>().into_iter(), MAX_KEV))
+}
+
+fn upgrades(report: &Report, acted_on: impl Fn(&Finding) -> bool + Copy) -> Cut<Remediation> {
+    // The plan of the vulnerabilities to act on: report.json's covers every counted one, and an
+    // excluded or out-of-scope one would choose versions, notes and order here. Planned again
+    // only when the gate left some out, as planning 100,000 findings takes tens of ms.
+    let all_acted_on = report
+        .findings
+        .iter()
+        .all(|f| f.kind != Kind::Vulnerability || !f.is_counted() || acted_on(f));
+    let replanned;
+    let plan: &[Remediation] = if all_acted_on {
+        &report.remediation
+    } else {
+        replanned = crate::remediation::plan_where(report, acted_on);
+        &replanned
+    };
+    let plan: Vec<&Remediation> = plan.iter().filter(|r| !r.fixes.is_empty()).collect();
+    Cut::of(plan.into_iter().cloned().collect::<Vec<_>>().into_iter(), MAX_UPGRADES)
+}
+
+fn secrets_part(report: &Report, secrets: &[(u32, &Finding)]) -> Secrets {
+    if secrets.is_empty() {
+        return Secrets::default();
+    }
+    let types = secrets.iter().map(|(_, f)| {
+        report
+            .artifacts
+            .get(f.artifact as usize)
+            .map_or("", |a| a.artifact_type.as_str())
+    });
+    let remedy = present::secret_remedy(types).to_string();
+    // One entry per file of one artifact.
+    let files = most_severe_first(secrets, |f| (f.artifact, f.target.as_str()));
+    let files = files.into_iter().map(|((artifact, path), mut found)| {
+        found.sort_by_key(|(_, f)| (f.severity, f.secret.as_ref().and_then(|s| s.start_line)));
+        let named = found.iter().map(|&(i, f)| Named {
+            finding: i,
+            name: if f.title.is_empty() { &f.id } else { &f.title }.clone(),
+            lines: f
+                .secret
+                .as_ref()
+                .and_then(|s| present::location(s.start_line, s.end_line))
+                .unwrap_or_default(),
+        });
+        SecretFile {
+            artifact,
+            path: path.to_string(),
+            severity: found[0].1.severity,
+            secrets: Cut::of(named.collect::<Vec<_>>().into_iter(), SECRETS_PER_FILE),
+        }
+    });
+    Secrets {
+        findings: secrets.len() as u32,
+        counts: counts(secrets),
+        remedy,
+        files: Cut::of(files.collect::<Vec<_>>().into_iter(), MAX_SECRET_FILES),
+    }
+}
+
+fn checks_part(checks: &[(u32, &Finding)]) -> Checks {
+    if checks.is_empty() {
+        return Checks::default();
+    }
+    // One entry per check ID: the same fix applies at each place.
+    let ids = most_severe_first(checks, |f| f.id.as_str());
+    let entries = ids.into_iter().map(|(id, found)| {
+        // The group's first failure (in the report's order) speaks for it: one check ID has one
+        // title and one resolution.
+        let (first_i, first) = found[0];
+        let mut files: Vec<(u32, &str)> = found
+            .iter()
+            .map(|(_, f)| (f.artifact, f.target.as_str()))
+            .collect();
+        files.sort_unstable();
+        files.dedup();
+        let detail = first.misconfiguration.as_ref();
+        let (artifact, path) = match files.as_slice() {
+            [(artifact, path)] => (*artifact, path.to_string()),
+            _ => (0, String::new()),
+        };
+        Check {
+            id: id.to_string(),
+            title: first.title.clone(),
+            severity: found.iter().map(|(_, f)| f.severity).min().unwrap_or_default(),
+            resolution: detail.map(|m| m.resolution.trim().to_string()).unwrap_or_default(),
+            failures: found.len() as u32,
+            files: files.len() as u32,
+            artifact,
+            path,
+            lines: match found.len() {
+                1 => detail
+                    .and_then(|m| present::location(m.start_line, m.end_line))
+                    .unwrap_or_default(),
+                _ => String::new(),
+            },
+            finding: first_i,
+        }
+    });
+    Checks {
+        findings: checks.len() as u32,
+        counts: counts(checks),
+        checks: Cut::of(entries.collect::<Vec<_>>().into_iter(), MAX_CHECKS),
+    }
+}
+
+/// A license finding's package, or its license file, in one artifact.
+fn licensed(f: &Finding) -> Place {
+    let name = match f.package.as_deref() {
+        Some(p) if !p.name.is_empty() => p.name.as_str(),
+        _ => f
+            .license
+            .as_ref()
+            .map(|l| l.file_path.as_str())
+            .filter(|p| !p.is_empty())
+            .unwrap_or(f.target.as_str()),
+    };
+    Place {
+        artifact: f.artifact,
+        name: name.to_string(),
+    }
+}
+
+fn licenses_part(licenses: &[(u32, &Finding)]) -> Licenses {
+    if licenses.is_empty() {
+        return Licenses::default();
+    }
+    let distinct = |found: &[(u32, &Finding)]| {
+        let mut all: Vec<Place> = found.iter().map(|(_, f)| licensed(f)).collect();
+        all.sort_unstable();
+        all.dedup();
+        all
+    };
+    // One entry per license: the same decision applies to each package under it.
+    let by_license = most_severe_first(licenses, |f| f.id.as_str());
+    let entries = by_license.into_iter().map(|(name, found)| License {
+        name: name.to_string(),
+        category: found[0]
+            .1
+            .license
+            .as_ref()
+            .map_or(String::new(), |l| l.category.clone()),
+        severity: found.iter().map(|(_, f)| f.severity).min().unwrap_or_default(),
+        packages: Cut::of(distinct(&found).into_iter(), PACKAGES_PER_LICENSE),
+    });
+    Licenses {
+        findings: licenses.len() as u32,
+        counts: counts(licenses),
+        packages: distinct(licenses).len() as u32,
+        licenses: Cut::of(entries.collect::<Vec<_>>().into_iter(), MAX_LICENSES),
+    }
+}
+
+fn base_images(report: &Report) -> Vec<BaseImage> {
+    let mut out = Vec::new();
+    for (i, a) in report.artifacts.iter().enumerate() {
+        let (mut base, mut own) = (0, 0);
+        for l in &a.layers {
+            match l.origin {
+                LayerOrigin::Base => base += l.findings,
+                LayerOrigin::Own => own += l.findings,
+                LayerOrigin::Unknown => {}
+            }
+        }
+        if base + own == 0 || a.layers.iter().all(|l| l.origin == LayerOrigin::Unknown) {
+            continue;
+        }
+        out.push(BaseImage {
+            artifact: i as u32,
+            base,
+            own,
+        });
+    }
+    out
+}
+
+/// Makes the report's fix plan (`remediation`) and its [`FixFirst`], once every enrichment and
+/// the gate are applied: the plan's order uses KEV and EPSS, and Fix first leaves out what the
+/// gate excluded.
+pub fn plan_all(report: &mut Report) {
+    report.remediation = crate::remediation::plan(report);
+    report.fix_first = plan(report);
+}
