@@ -221,6 +221,95 @@ impl FixFirst {
     }
 }
 
+/// What each part says, in plain text, the words `summary.md`, the page and the viewer share;
+/// each adds its own markup (a bold label, a list) and escaping.
+impl FixFirst {
+    /// Known exploitation: whether it was checked and what was found, when there are
+    /// vulnerabilities to act on.
+    pub fn kev_headline(&self) -> Option<String> {
+        if self.vulnerabilities == 0 {
+            return None;
+        }
+        Some(match &self.known_exploited {
+            None => "not checked: add --feeds DIR (from scanlens feeds fetch) to mark CISA's KEV catalog and EPSS scores.".to_string(),
+            Some(k) if k.total == 0 => {
+                "none of these vulnerabilities is in CISA's KEV catalog.".to_string()
+            }
+            Some(k) => format!("{} finding(s) in CISA's KEV catalog; act on these first.", k.total),
+        })
+    }
+
+    /// `3 of 40 vulnerabilities have no fixed version yet.`, when any has none.
+    pub fn unfixed_line(&self) -> Option<String> {
+        (self.unfixed > 0).then(|| {
+            format!(
+                "{} of {} vulnerabilities have no fixed version yet.",
+                self.unfixed, self.vulnerabilities
+            )
+        })
+    }
+}
+
+impl Secrets {
+    /// `19 in 13 file(s) (7 critical, 12 low).`; the remedy follows it.
+    pub fn headline(&self) -> String {
+        format!(
+            "{} in {} file(s) ({}).",
+            self.findings,
+            self.files.total,
+            present::severity_counts(&self.counts)
+        )
+    }
+}
+
+impl Checks {
+    pub fn headline(&self) -> String {
+        format!(
+            "{} failure(s) of {} check(s) ({}), most severe first, with Trivy's fix:",
+            self.findings,
+            self.checks.total,
+            present::severity_counts(&self.counts)
+        )
+    }
+}
+
+impl Check {
+    /// Where it fails, given how its one file is named (`file`): `Dockerfile, line 4`,
+    /// `Dockerfile, 3 places`, `5 places in 2 files`.
+    pub fn place(&self, file: &str) -> String {
+        match (self.failures, self.files) {
+            (1, 1) if self.lines.is_empty() => file.to_string(),
+            (1, 1) => format!("{file}, {}", self.lines),
+            (n, 1) => format!("{file}, {n} places"),
+            (n, files) => format!("{n} places in {files} files"),
+        }
+    }
+}
+
+impl Licenses {
+    pub fn headline(&self) -> String {
+        format!(
+            "{} package(s) or file(s) under {} license(s) Trivy classes as forbidden or restricted ({}). Replace each, or record the exception your policy approves (a licenses entry in .trivyignore.yaml):",
+            self.packages,
+            self.licenses.total,
+            present::severity_counts(&self.counts)
+        )
+    }
+}
+
+impl BaseImage {
+    /// What the image's layers bring; the image's name goes before it.
+    pub fn sentence(&self) -> String {
+        let total = self.base + self.own;
+        format!(
+            "{} of {total} findings in its layers ({}%) come from the base image: a newer base image fixes those; {} come from the Dockerfile's own layers.",
+            self.base,
+            self.base * 100 / total.max(1),
+            self.own
+        )
+    }
+}
+
 /// The plan for a report whose gate has been applied and whose fix plan is made.
 pub fn plan(report: &Report) -> FixFirst {
     let in_scope = |s: Severity| report.gate.as_ref().is_none_or(|g| g.in_scope(s));
@@ -293,7 +382,10 @@ fn most_severe_first<'a, K: Ord + Clone>(
 fn known_exploited(report: &Report, vulns: &[(u32, &Finding)]) -> Option<Cut<u32>> {
     report.feeds.as_ref().and_then(|f| f.kev.as_ref())?;
     let kev = vulns.iter().filter(|(_, f)| f.kev.listed().is_some());
-    Some(Cut::of(kev.map(|(i, _)| *i).collect::<Vec<_>>().into_iter(), MAX_KEV))
+    Some(Cut::of(
+        kev.map(|(i, _)| *i).collect::<Vec<_>>().into_iter(),
+        MAX_KEV,
+    ))
 }
 
 fn upgrades(report: &Report, acted_on: impl Fn(&Finding) -> bool + Copy) -> Cut<Remediation> {
@@ -312,7 +404,10 @@ fn upgrades(report: &Report, acted_on: impl Fn(&Finding) -> bool + Copy) -> Cut<
         &replanned
     };
     let plan: Vec<&Remediation> = plan.iter().filter(|r| !r.fixes.is_empty()).collect();
-    Cut::of(plan.into_iter().cloned().collect::<Vec<_>>().into_iter(), MAX_UPGRADES)
+    Cut::of(
+        plan.into_iter().cloned().collect::<Vec<_>>().into_iter(),
+        MAX_UPGRADES,
+    )
 }
 
 fn secrets_part(report: &Report, secrets: &[(u32, &Finding)]) -> Secrets {
@@ -378,8 +473,14 @@ fn checks_part(checks: &[(u32, &Finding)]) -> Checks {
         Check {
             id: id.to_string(),
             title: first.title.clone(),
-            severity: found.iter().map(|(_, f)| f.severity).min().unwrap_or_default(),
-            resolution: detail.map(|m| m.resolution.trim().to_string()).unwrap_or_default(),
+            severity: found
+                .iter()
+                .map(|(_, f)| f.severity)
+                .min()
+                .unwrap_or_default(),
+            resolution: detail
+                .map(|m| m.resolution.trim().to_string())
+                .unwrap_or_default(),
             failures: found.len() as u32,
             files: files.len() as u32,
             artifact,
@@ -436,7 +537,11 @@ fn licenses_part(licenses: &[(u32, &Finding)]) -> Licenses {
             .license
             .as_ref()
             .map_or(String::new(), |l| l.category.clone()),
-        severity: found.iter().map(|(_, f)| f.severity).min().unwrap_or_default(),
+        severity: found
+            .iter()
+            .map(|(_, f)| f.severity)
+            .min()
+            .unwrap_or_default(),
         packages: Cut::of(distinct(&found).into_iter(), PACKAGES_PER_LICENSE),
     });
     Licenses {

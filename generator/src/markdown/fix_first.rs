@@ -78,10 +78,8 @@ fn secrets_part(report: &Report, secrets: &Secrets, md: &mut String) {
     }
     let _ = writeln!(
         md,
-        "**Secrets:** {} in {} file(s) ({}). {}\n",
-        secrets.findings,
-        secrets.files.total,
-        present::severity_counts(&secrets.counts),
+        "**Secrets:** {} {}\n",
+        secrets.headline(),
         secrets.remedy
     );
     for file in &secrets.files.shown {
@@ -110,25 +108,9 @@ fn checks_part(report: &Report, checks: &Checks, md: &mut String) {
     if checks.findings == 0 {
         return;
     }
-    let _ = writeln!(
-        md,
-        "**Configuration:** {} failure(s) of {} check(s) ({}), most severe first, with Trivy's fix:\n",
-        checks.findings,
-        checks.checks.total,
-        present::severity_counts(&checks.counts)
-    );
+    let _ = writeln!(md, "**Configuration:** {}\n", checks.headline());
     for c in &checks.checks.shown {
-        let place = match (c.failures, c.files) {
-            (1, 1) => {
-                let file = file_in(report, c.artifact, &c.path);
-                match c.lines.as_str() {
-                    "" => file,
-                    at => format!("{file}, {at}"),
-                }
-            }
-            (n, 1) => format!("{}, {n} places", file_in(report, c.artifact, &c.path)),
-            (n, files) => format!("{n} places in {files} files"),
-        };
+        let place = c.place(&file_in(report, c.artifact, &c.path));
         let fix = match c.resolution.as_str() {
             "" => String::new(),
             r => format!(": {}", escape(&clip(r, 200))),
@@ -150,13 +132,7 @@ fn licenses_part(report: &Report, licenses: &Licenses, md: &mut String) {
     if licenses.findings == 0 {
         return;
     }
-    let _ = writeln!(
-        md,
-        "**Licenses:** {} package(s) or file(s) under {} license(s) Trivy classes as forbidden or restricted ({}). Replace each, or record the exception your policy approves (a `licenses` entry in `.trivyignore.yaml`):\n",
-        licenses.packages,
-        licenses.licenses.total,
-        present::severity_counts(&licenses.counts)
-    );
+    let _ = writeln!(md, "**Licenses:** {}\n", licenses.headline());
     for l in &licenses.licenses.shown {
         let named: Vec<String> = l
             .packages
@@ -180,28 +156,13 @@ fn licenses_part(report: &Report, licenses: &Licenses, md: &mut String) {
 }
 
 fn known_exploited(report: &Report, plan: &FixFirst, md: &mut String) {
-    if plan.vulnerabilities == 0 {
-        return;
-    }
-    let Some(kev) = &plan.known_exploited else {
-        let _ = writeln!(
-            md,
-            "_Known exploitation not checked: add `--feeds DIR` (from `scanlens feeds fetch`) to mark CISA's KEV catalog and EPSS scores._\n"
-        );
+    let Some(headline) = plan.kev_headline() else {
         return;
     };
-    if kev.total == 0 {
-        let _ = writeln!(
-            md,
-            "**Known exploited:** none of these vulnerabilities is in CISA's KEV catalog.\n"
-        );
+    let _ = writeln!(md, "**Known exploited:** {headline}\n");
+    let Some(kev) = plan.known_exploited.as_ref().filter(|k| k.total > 0) else {
         return;
-    }
-    let _ = writeln!(
-        md,
-        "**Known exploited:** {} finding(s) in CISA's KEV catalog; act on these first.\n",
-        kev.total
-    );
+    };
     // The EPSS column only when scores were read: an empty column would read as "unscored".
     let with_epss = report.feeds.as_ref().is_some_and(|f| f.epss.is_some());
     let _ = writeln!(
@@ -210,7 +171,11 @@ fn known_exploited(report: &Report, plan: &FixFirst, md: &mut String) {
         if with_epss { " EPSS |" } else { "" },
         if with_epss { "---|" } else { "" }
     );
-    for f in kev.shown.iter().filter_map(|i| report.findings.get(*i as usize)) {
+    for f in kev
+        .shown
+        .iter()
+        .filter_map(|i| report.findings.get(*i as usize))
+    {
         let pkg = f.package.as_deref();
         let cisa = f.kev.listed().map(present::kev).unwrap_or_default();
         let epss = match (with_epss, f.epss.listed()) {
@@ -239,7 +204,11 @@ fn known_exploited(report: &Report, plan: &FixFirst, md: &mut String) {
 fn upgrades(plan: &FixFirst, md: &mut String) {
     let up = &plan.upgrades;
     if up.total > 0 {
-        let _ = writeln!(md, "**Upgrades** (most urgent first, {} in all):\n", up.total);
+        let _ = writeln!(
+            md,
+            "**Upgrades** (most urgent first, {} in all):\n",
+            up.total
+        );
         for r in &up.shown {
             let mut line = format!(
                 "1. {} in {}",
@@ -260,12 +229,8 @@ fn upgrades(plan: &FixFirst, md: &mut String) {
         }
         md.push('\n');
     }
-    if plan.unfixed > 0 {
-        let _ = writeln!(
-            md,
-            "{} of {} vulnerabilities have no fixed version yet.\n",
-            plan.unfixed, plan.vulnerabilities
-        );
+    if let Some(line) = plan.unfixed_line() {
+        let _ = writeln!(md, "{line}\n");
     }
 }
 
@@ -276,14 +241,11 @@ fn base_images(report: &Report, plan: &FixFirst, md: &mut String) {
             .artifacts
             .get(b.artifact as usize)
             .map_or("", |a| a.name.as_str());
-        let total = b.base + b.own;
         let _ = writeln!(
             md,
-            "**Base image of {}:** {} of {total} findings in its layers ({}%) come from the base image: a newer base image fixes those; {} come from the Dockerfile's own layers.\n",
+            "**Base image of {}:** {}\n",
             escape(&clip(name, 80)),
-            b.base,
-            b.base * 100 / total.max(1),
-            b.own
+            b.sentence()
         );
     }
 }
