@@ -8,6 +8,7 @@
 //! advisory text goes through askama's HTML escaping; only `http(s)` URLs become links.
 
 mod data;
+mod fix_first;
 
 pub use data::{embedded_data, embedded_json, encode_data};
 
@@ -182,6 +183,8 @@ struct Page<'a> {
     omitted: usize,
     severities: [&'static str; 5],
     back: Option<&'a Backlinks>,
+    /// What to fix first, after the rows, for readers without JavaScript and for print.
+    fix: Option<fix_first::FixView<'a>>,
 }
 
 struct ArtifactView<'a> {
@@ -610,6 +613,7 @@ fn write_page(
         omitted,
         severities: Severity::ALL.map(Severity::as_str),
         back,
+        fix: fix_first::fix_view(report),
     };
     page.write_into(w)
 }
@@ -675,6 +679,57 @@ mod tests {
         // Untrusted text is escaped in the static page.
         assert!(page.contains("title 7 &#60;b&#62;") || page.contains("title 7 &lt;b&gt;"));
         assert!(!page.contains("<b>"));
+    }
+
+    #[test]
+    fn what_to_fix_first_is_in_the_page_for_readers_without_javascript_escaped_and_cut() {
+        let mut r = report(30);
+        r.findings.push(Finding {
+            kind: Kind::Secret,
+            id: "rule".into(),
+            title: "Key <img src=x onerror=alert(1)>".into(),
+            severity: Severity::Critical,
+            target: "/app/<script>.env".into(),
+            secret: Some(std::sync::Arc::new(scanlens_model::report::SecretDetail {
+                start_line: Some(3),
+                end_line: Some(3),
+                ..Default::default()
+            })),
+            ..Default::default()
+        });
+        scanlens_model::recount(&mut r);
+        scanlens_model::fix_first::plan_all(&mut r);
+        let page = render(&r);
+        let at = page.find("id=\"fix-first\"").expect("the section");
+        let section = &page[at..at + page[at..].find("</section>").unwrap()];
+        // After the rows, in the part a reader without JavaScript (or a printout) gets.
+        assert!(at > page.find("<noscript class=\"scanlens-rest\">").unwrap());
+        assert!(page.contains("<a href=\"#fix-first-h\">What to fix first</a>"));
+        assert!(
+            section.contains("<strong>Secrets:</strong> 1 in 1 file(s) (1 critical). Revoke"),
+            "{section}"
+        );
+        assert!(
+            !section.contains("<script") && !section.contains("<img"),
+            "{section}"
+        );
+        assert!(section.contains(".env: Key "), "{section}");
+        assert!(section.contains("(line 3)"), "{section}");
+        // 30 packages, one upgrade each: the first ten, and how many more.
+        assert_eq!(
+            section.matches("<li>upgrade ").count(),
+            scanlens_model::fix_first::MAX_UPGRADES
+        );
+        assert!(section.contains("20 more upgrades"), "{section}");
+        assert!(
+            section.contains("Known exploited:</strong> not checked"),
+            "{section}"
+        );
+        // Nothing to fix: neither the section nor the link.
+        let mut empty = report(0);
+        scanlens_model::fix_first::plan_all(&mut empty);
+        let page = render(&empty);
+        assert!(!page.contains("id=\"fix-first\"") && !page.contains("#fix-first-h"));
     }
 
     #[test]

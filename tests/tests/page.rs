@@ -9,7 +9,7 @@ mod browser;
 mod common;
 
 use anyhow::{bail, Context, Result};
-use browser::{cdp, in_chromium, js, phone, wait_for};
+use browser::{axe_serious, cdp, in_chromium, js, phone, wait_for};
 use common::fixtures;
 use fantoccini::Client;
 use scanlens_e2e::e2e;
@@ -55,6 +55,8 @@ fn render(fx: &Path, out: &Path, extra: usize) -> Result<scanlens_model::Report>
         report.findings.push(f);
     }
     scanlens_model::recount(&mut report);
+    // As `render` plans it: the fix plan and "Fix first".
+    scanlens_model::fix_first::plan_all(&mut report);
     scanlens::commands::render_report(&report, out)?;
     Ok(report)
 }
@@ -159,6 +161,125 @@ fn with_javascript_off_the_first_screen_shows_the_summary_and_the_most_severe_fi
         assert_ne!(
             eosl["color"], eosl["line"],
             "the mark looks like its line: {s}"
+        );
+        Ok(())
+    });
+}
+
+/// What the "Fix first" section shows without JavaScript: each part's label, its entries, and
+/// whether the section is after the rows and on screen once its link is followed.
+const FIX_FIRST_JS: &str = r#"
+const s = document.getElementById('fix-first');
+if (!s) return null;
+const rows = document.querySelectorAll('#scanlens-page table.findings tbody tr:not(.group)');
+const r = document.getElementById('fix-first-h').getBoundingClientRect();
+return {
+  labels: [...s.querySelectorAll('p > strong')].map((e) => e.textContent),
+  entries: [...s.querySelectorAll('ol')].map((o) => [...o.children].map((li) => li.textContent)),
+  afterRows: rows.length > 0 && !!(rows[rows.length - 1].compareDocumentPosition(s) & Node.DOCUMENT_POSITION_FOLLOWING),
+  onScreen: r.top >= -1 && r.top < innerHeight && r.height > 0,
+  hash: location.hash,
+};"#;
+
+#[test]
+fn with_javascript_off_fix_first_follows_the_rows_says_what_the_plan_says_and_passes_axe() {
+    if !e2e() {
+        return;
+    }
+    let Some(fx) = fixtures() else { return };
+    in_chromium(async |c: &Client, scratch: &Path| {
+        let dir = scratch.join("r");
+        let report = render(&fx, &dir, 0)?;
+        let plan = &report.fix_first;
+        // The corpus report has secrets, upgrades and failed checks to act on.
+        assert!(plan.secrets.findings > 0 && plan.upgrades.total > 0 && plan.checks.findings > 0);
+        javascript_off(c).await?;
+        c.goto(&format!("file://{}/index.html", dir.display()))
+            .await?;
+        c.find(fantoccini::Locator::LinkText("What to fix first"))
+            .await?
+            .click()
+            .await?;
+        let s = js(c, FIX_FIRST_JS).await?;
+        assert_eq!(
+            s["labels"],
+            json!([
+                "Known exploited:",
+                "Secrets:",
+                "Upgrades:",
+                "Configuration:"
+            ]),
+            "{s}"
+        );
+        assert_eq!(s["afterRows"], json!(true), "{s}");
+        assert_eq!(s["onScreen"], json!(true), "the link leads to it: {s}");
+        assert_eq!(s["hash"], json!("#fix-first-h"), "{s}");
+        let entries = s["entries"].as_array().context("entries")?;
+        let texts = |i: usize| -> Vec<String> {
+            entries[i]
+                .as_array()
+                .map(|a| {
+                    a.iter()
+                        .map(|t| t.as_str().unwrap_or("").to_string())
+                        .collect()
+                })
+                .unwrap_or_default()
+        };
+        // Secrets: one entry per file, as planned, each naming its path.
+        let files = texts(0);
+        assert_eq!(files.len(), plan.secrets.files.shown.len(), "{s}");
+        for (text, file) in files.iter().zip(&plan.secrets.files.shown) {
+            assert!(text.contains(&file.path), "{text} names {}", file.path);
+        }
+        // Upgrades: the plan's, most urgent first, then the line on unfixed vulnerabilities.
+        let upgrades = texts(1);
+        for (text, r) in upgrades.iter().zip(&plan.upgrades.shown) {
+            assert!(
+                text.starts_with(&scanlens_model::present::upgrade(r)),
+                "{text}"
+            );
+        }
+        assert_eq!(
+            upgrades.len(),
+            plan.upgrades.shown.len() + usize::from(plan.unfixed > 0),
+            "{s}"
+        );
+        // Checks: one entry per ID, with its severity first.
+        let checks = texts(2);
+        assert_eq!(checks.len(), plan.checks.checks.shown.len(), "{s}");
+        for (text, check) in checks.iter().zip(&plan.checks.checks.shown) {
+            assert!(
+                text.starts_with(&format!("{} {}", check.severity.as_str(), check.id)),
+                "{text}"
+            );
+        }
+        // axe runs asynchronously, which needs scripting back on; the page parsed without it
+        // (its no-JavaScript part shown) stays as it is.
+        cdp(
+            c,
+            "Emulation.setScriptExecutionDisabled",
+            json!({"value": false}),
+        )
+        .await?;
+        let mut violations = Vec::new();
+        for scheme in ["light", "dark"] {
+            cdp(
+                c,
+                "Emulation.setEmulatedMedia",
+                json!({"features": [{ "name": "prefers-color-scheme", "value": scheme }]}),
+            )
+            .await?;
+            violations.extend(
+                axe_serious(c)
+                    .await?
+                    .into_iter()
+                    .map(|v| format!("{scheme}: {v}")),
+            );
+        }
+        assert!(
+            violations.is_empty(),
+            "axe-core:\n{}",
+            violations.join("\n")
         );
         Ok(())
     });

@@ -1,0 +1,224 @@
+//! The page's "Fix first" section: the report's [`FixFirst`] plan (see
+//! `scanlens_model::fix_first`) as the template shows it, in the words `summary.md` and the
+//! viewer use.
+//!
+//! 1. [`FixView`]: the parts in summary.md's order, each a label, a sentence, its entries and
+//!    how many more report.json holds.
+//! 2. [`fix_view`], which builds it.
+//!
+//! It sits in the page's no-JavaScript remainder, after the rows: a reader without JavaScript
+//! (Jenkins) or a printout gets it; with JavaScript on, the viewer shows its own panel.
+
+use super::{safe_url, sev_class};
+use scanlens_model::fix_first::{Cut, FixFirst};
+use scanlens_model::{present, Report};
+
+pub struct FixView<'a> {
+    pub parts: Vec<Part<'a>>,
+}
+
+/// One part: `Secrets: 3 in 2 file(s) (3 critical). Revoke …`, then its entries.
+pub struct Part<'a> {
+    pub label: String,
+    pub text: String,
+    pub items: Vec<Item>,
+    /// Known exploited only: the KEV-listed findings as a table.
+    pub kev: Vec<KevRow<'a>>,
+    pub with_epss: bool,
+    /// `3 more files with secrets are in report.json.`
+    pub more: Option<String>,
+}
+
+/// One entry: an optional severity badge, then its text.
+pub struct Item {
+    pub severity: Option<(&'static str, &'static str)>,
+    pub text: String,
+}
+
+pub struct KevRow<'a> {
+    pub id: &'a str,
+    pub href: Option<&'a str>,
+    pub package: &'a str,
+    pub installed: &'a str,
+    pub fixed: &'a str,
+    pub target: &'a str,
+    pub cisa: String,
+    pub epss: String,
+}
+
+fn part<'a>(label: impl Into<String>, text: impl Into<String>) -> Part<'a> {
+    Part {
+        label: label.into(),
+        text: text.into(),
+        items: Vec::new(),
+        kev: Vec::new(),
+        with_epss: false,
+        more: None,
+    }
+}
+
+fn more<T>(cut: &Cut<T>, what: &str) -> Option<String> {
+    (cut.more() > 0).then(|| format!("{} more {what} are in report.json.", cut.more()))
+}
+
+/// ` and 2 more` after a cut list's names, or nothing.
+fn and_more<T>(cut: &Cut<T>) -> String {
+    match cut.more() {
+        0 => String::new(),
+        n => format!(" and {n} more"),
+    }
+}
+
+/// The section's content, or `None` when there is nothing to fix.
+pub fn fix_view(report: &Report) -> Option<FixView<'_>> {
+    let plan: &FixFirst = &report.fix_first;
+    if plan.is_empty() {
+        return None;
+    }
+    // A file or package as the page names it: with its artifact when the report has several.
+    let file_in = |artifact: u32, name: &str| match report.artifacts.get(artifact as usize) {
+        Some(a) if report.artifacts.len() > 1 => format!("{name} in {}", a.name),
+        _ => name.to_string(),
+    };
+    let badge = |s: scanlens_model::Severity| Some((sev_class(s), s.as_str()));
+    let mut parts = Vec::new();
+    if let Some(headline) = plan.kev_headline() {
+        let mut p = part("Known exploited", headline);
+        if let Some(kev) = &plan.known_exploited {
+            p.with_epss = report.feeds.as_ref().is_some_and(|f| f.epss.is_some());
+            for f in kev
+                .shown
+                .iter()
+                .filter_map(|i| report.findings.get(*i as usize))
+            {
+                let pkg = f.package.as_deref();
+                p.kev.push(KevRow {
+                    id: &f.id,
+                    href: f.primary_url.as_deref().and_then(safe_url),
+                    package: pkg.map_or("", |p| &p.name),
+                    installed: pkg.map_or("", |p| &p.installed_version),
+                    fixed: pkg.map_or("", |p| &p.fixed_version),
+                    target: &f.target,
+                    cisa: f
+                        .kev
+                        .listed()
+                        .map(present::kev)
+                        .unwrap_or_default()
+                        .trim_start_matches("in CISA's KEV catalog ")
+                        .to_string(),
+                    epss: f
+                        .epss
+                        .listed()
+                        .map(|e| present::percent(e.score))
+                        .unwrap_or_default(),
+                });
+            }
+            p.more = more(kev, "known exploited findings");
+        }
+        parts.push(p);
+    }
+    let s = &plan.secrets;
+    if s.findings > 0 {
+        let mut p = part("Secrets", format!("{} {}", s.headline(), s.remedy));
+        for file in &s.files.shown {
+            let named: Vec<String> = file
+                .secrets
+                .shown
+                .iter()
+                .map(|n| match n.lines.as_str() {
+                    "" => n.name.clone(),
+                    at => format!("{} ({at})", n.name),
+                })
+                .collect();
+            p.items.push(Item {
+                severity: badge(file.severity),
+                text: format!(
+                    "{}: {}{}",
+                    file_in(file.artifact, &file.path),
+                    named.join(", "),
+                    and_more(&file.secrets)
+                ),
+            });
+        }
+        p.more = more(&s.files, "files with secrets");
+        parts.push(p);
+    }
+    let up = &plan.upgrades;
+    if up.total > 0 || plan.unfixed > 0 {
+        let text = match up.total {
+            0 => String::new(),
+            n => format!("most urgent first, {n} in all."),
+        };
+        let mut p = part("Upgrades", text);
+        for r in &up.shown {
+            let mut text = format!("{} in {}", present::upgrade(r), r.target);
+            if let Some(note) = &r.note {
+                text.push_str(&format!(" ({note})"));
+            }
+            p.items.push(Item {
+                severity: None,
+                text,
+            });
+        }
+        p.more = more(
+            up,
+            "upgrades (report.json's remediation has the whole plan)",
+        );
+        if let Some(line) = plan.unfixed_line() {
+            p.items.push(Item {
+                severity: None,
+                text: line,
+            });
+        }
+        parts.push(p);
+    }
+    let c = &plan.checks;
+    if c.findings > 0 {
+        let mut p = part("Configuration", c.headline());
+        for check in &c.checks.shown {
+            let place = check.place(&file_in(check.artifact, &check.path));
+            let fix = match check.resolution.as_str() {
+                "" => String::new(),
+                r => format!(": {r}"),
+            };
+            p.items.push(Item {
+                severity: badge(check.severity),
+                text: format!("{} {} ({place}){fix}", check.id, check.title),
+            });
+        }
+        p.more = more(&c.checks, "checks");
+        parts.push(p);
+    }
+    let l = &plan.licenses;
+    if l.findings > 0 {
+        let mut p = part("Licenses", l.headline());
+        for license in &l.licenses.shown {
+            let named: Vec<String> = license
+                .packages
+                .shown
+                .iter()
+                .map(|pl| file_in(pl.artifact, &pl.name))
+                .collect();
+            p.items.push(Item {
+                severity: badge(license.severity),
+                text: format!(
+                    "{} ({}): {}{}",
+                    license.name,
+                    license.category,
+                    named.join(", "),
+                    and_more(&license.packages)
+                ),
+            });
+        }
+        p.more = more(&l.licenses, "licenses");
+        parts.push(p);
+    }
+    for b in &plan.base_images {
+        let name = report
+            .artifacts
+            .get(b.artifact as usize)
+            .map_or("", |a| a.name.as_str());
+        parts.push(part(format!("Base image of {name}"), b.sentence()));
+    }
+    Some(FixView { parts })
+}
