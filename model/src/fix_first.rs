@@ -25,7 +25,7 @@
 //! holds.
 
 use crate::present;
-use crate::report::{Finding, Kind, Report, Severity, SeverityCounts};
+use crate::report::{Artifact, Finding, Kind, Report, Severity, SeverityCounts};
 use crate::triage::{LayerOrigin, Remediation};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
@@ -96,6 +96,20 @@ impl<T> Cut<T> {
     /// How many entries were left out.
     pub fn more(&self) -> u32 {
         self.total.saturating_sub(self.shown.len() as u32)
+    }
+
+    /// ` and 2 more` after the names of a cut list, or nothing.
+    pub fn and_more(&self) -> String {
+        match self.more() {
+            0 => String::new(),
+            n => format!(" and {n} more"),
+        }
+    }
+
+    /// After a cut list, the line that says so, `what` naming its entries: `3 more files with
+    /// secrets in report.json.`; nothing when none was left out.
+    pub fn more_in_report(&self, what: &str) -> Option<String> {
+        (self.more() > 0).then(|| format!("{} more {what} in report.json.", self.more()))
     }
 }
 
@@ -239,6 +253,22 @@ impl FixFirst {
         })
     }
 
+    /// What follows the label "Upgrades": `most urgent first, 12 in all`, when there are any.
+    pub fn upgrades_headline(&self) -> Option<String> {
+        (self.upgrades.total > 0)
+            .then(|| format!("most urgent first, {} in all", self.upgrades.total))
+    }
+
+    /// After the upgrades listed, how many more there are and where the whole plan is.
+    pub fn upgrades_more(&self) -> Option<String> {
+        (self.upgrades.more() > 0).then(|| {
+            format!(
+                "{} more upgrades to act on; report.json's remediation has the whole plan.",
+                self.upgrades.more()
+            )
+        })
+    }
+
     /// `3 of 40 vulnerabilities have no fixed version yet.`, when any has none.
     pub fn unfixed_line(&self) -> Option<String> {
         (self.unfixed > 0).then(|| {
@@ -247,6 +277,25 @@ impl FixFirst {
                 self.unfixed, self.vulnerabilities
             )
         })
+    }
+}
+
+impl Named {
+    /// `AWS Key (line 4)`, or the name alone when there are no lines.
+    pub fn with_lines(&self) -> String {
+        match self.lines.as_str() {
+            "" => self.name.clone(),
+            at => format!("{} ({at})", self.name),
+        }
+    }
+}
+
+/// A file or package as Fix first names it: `name in artifact` when the report has several
+/// artifacts (the same path in two images is two entries), else the name alone.
+pub fn named_in(artifacts: &[Artifact], artifact: u32, name: &str) -> String {
+    match artifacts.get(artifact as usize) {
+        Some(a) if artifacts.len() > 1 => format!("{name} in {}", a.name),
+        _ => name.to_string(),
     }
 }
 
@@ -581,4 +630,57 @@ fn base_images(report: &Report) -> Vec<BaseImage> {
 pub fn plan_all(report: &mut Report) {
     report.remediation = crate::remediation::plan(report);
     report.fix_first = plan(report);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_words_around_cut_lists_and_entries() {
+        let cut = |total: u32, shown: usize| Cut {
+            total,
+            shown: vec![(); shown],
+        };
+        assert_eq!(cut(7, 5).and_more(), " and 2 more");
+        assert_eq!(cut(5, 5).and_more(), "");
+        assert_eq!(
+            cut(13, 10).more_in_report("files with secrets").as_deref(),
+            Some("3 more files with secrets in report.json.")
+        );
+        assert_eq!(cut(10, 10).more_in_report("checks"), None);
+        let named = |lines: &str| Named {
+            finding: 0,
+            name: "AWS Key".into(),
+            lines: lines.into(),
+        };
+        assert_eq!(named("line 4").with_lines(), "AWS Key (line 4)");
+        assert_eq!(named("").with_lines(), "AWS Key");
+        let artifact = |name: &str| Artifact {
+            name: name.into(),
+            ..Artifact::default()
+        };
+        let two = [artifact("app:1"), artifact("api:2")];
+        assert_eq!(named_in(&two, 1, "/app/.env"), "/app/.env in api:2");
+        assert_eq!(named_in(&two[..1], 0, "/app/.env"), "/app/.env");
+        let plan = FixFirst {
+            vulnerabilities: 40,
+            unfixed: 3,
+            upgrades: Cut {
+                total: 12,
+                shown: vec![Remediation::default(); MAX_UPGRADES],
+            },
+            ..FixFirst::default()
+        };
+        assert_eq!(
+            plan.upgrades_headline().as_deref(),
+            Some("most urgent first, 12 in all")
+        );
+        assert_eq!(
+            plan.upgrades_more().as_deref(),
+            Some("2 more upgrades to act on; report.json's remediation has the whole plan.")
+        );
+        assert_eq!(FixFirst::default().upgrades_headline(), None);
+        assert_eq!(FixFirst::default().upgrades_more(), None);
+    }
 }
