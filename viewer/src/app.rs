@@ -8,7 +8,7 @@
 //! the queue is empty.
 
 use crate::components::list::{self, ListRefs};
-use crate::components::{controls, detail, empty, export, header};
+use crate::components::{controls, detail, empty, export, fix_first, header};
 use crate::data::Data;
 use crate::dom::{h, Node, NodeRef, Root};
 use crate::effects::{self, current_hash, keystroke, window, Page};
@@ -73,6 +73,8 @@ pub struct App {
     search: NodeRef,
     /// Move focus to the highlighted line after the next render ([`Effect::FocusCursor`]).
     focus_cursor: bool,
+    /// The element to focus after the next render ([`Effect::FocusId`]).
+    focus_id: Option<&'static str>,
     /// The pending write of a keystroke's hash; dropping it cancels it.
     hash_later: Option<Timeout>,
     _listeners: Vec<EventListener>,
@@ -123,6 +125,7 @@ impl App {
             list,
             search: NodeRef::default(),
             focus_cursor: false,
+            focus_id: None,
             hash_later: None,
             _listeners: listeners,
         }
@@ -165,6 +168,7 @@ impl App {
         for e in out.effects {
             match e {
                 Effect::FocusCursor => self.focus_cursor = true,
+                Effect::FocusId(id) => self.focus_id = Some(id),
                 // A keystroke's hash replaces the history entry: wait for a pause in typing.
                 Effect::SetHash { push: false, .. } => {
                     self.hash_later = Some(Timeout::new(HASH_PAUSE_MS, || send(Msg::WriteHash)));
@@ -190,6 +194,9 @@ impl App {
         self.list.place(&self.state);
         if std::mem::take(&mut self.focus_cursor) {
             effects::focus_cursor();
+        }
+        if let Some(id) = self.focus_id.take() {
+            effects::focus_id(id);
         }
         if first {
             if let Some(h) = self.list.height() {
@@ -237,6 +244,8 @@ impl App {
                     .as_ref()
                     .map(|(kind, text)| export::view(s, *kind, text)),
             )
+            // After the export dialog, so that it lies above it, as Esc closes it first.
+            .child(s.fix_first.then(|| fix_first::view(d)))
             .into()
     }
 }

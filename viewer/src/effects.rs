@@ -60,8 +60,20 @@ pub fn perform(effect: Effect, page: &Page) {
             let _ = window().navigator().clipboard().write_text(&text);
         }
         Effect::ToggleTheme => crate::theme::toggle(),
-        // Needs the new line in the page: the app performs it after rendering.
+        // Need the new element in the page: the app performs them after rendering.
         Effect::FocusCursor => focus_cursor(),
+        Effect::FocusId(id) => focus_id(id),
+    }
+}
+
+/// Focuses the element with ID `id`, if the page has it.
+pub fn focus_id(id: &str) {
+    let el = window()
+        .document()
+        .and_then(|d| d.get_element_by_id(id))
+        .and_then(|e| e.dyn_into::<web_sys::HtmlElement>().ok());
+    if let Some(el) = el {
+        let _ = el.focus();
     }
 }
 

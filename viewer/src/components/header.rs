@@ -2,12 +2,13 @@
 //! support, scan time in local time, Trivy version), the gate's verdict in the model's words,
 //! and the triage overview: counts by severity and kind, fixable critical/high and known
 //! exploited, each a toggle that filters the list and counts what it would show under the rest
-//! of the query (the state's facets); the chart keeps the report's own counts.
+//! of the query (the state's facets); the chart keeps the report's own counts. The "Fix first"
+//! button, when the report plans anything to fix, opens that panel.
 
 use super::button;
 use crate::data::Data;
 use crate::dom::{h, many, Node};
-use crate::state::{Action, State};
+use crate::state::{Action, State, FIX_FIRST, FIX_FIRST_BUTTON};
 use scanlens_model::present;
 use scanlens_model::{Artifact, Kind, Severity, Summary};
 
@@ -237,6 +238,22 @@ pub fn view(s: &State, d: &Data) -> Node {
         )
         .into()
     });
+    let fix_first = (!r.fix_first.is_empty()).then(|| {
+        button()
+            .class("ff-open")
+            .attr("id", FIX_FIRST_BUTTON)
+            .attr("aria-haspopup", "dialog")
+            .attr("aria-expanded", s.fix_first.to_string())
+            // Only while the panel exists: a reference to a missing element is an error.
+            .attr_opt("aria-controls", s.fix_first.then(|| FIX_FIRST.to_string()))
+            .click(if s.fix_first {
+                Action::CloseFixFirst
+            } else {
+                Action::OpenFixFirst
+            })
+            .child("Fix first")
+            .into()
+    });
     h("header")
         .class("top")
         .child(
@@ -245,6 +262,7 @@ pub fn view(s: &State, d: &Data) -> Node {
                 .child(h("h1").child(title))
                 .child(gate)
                 .child(h("span").class("meta").child(meta))
+                .child(fix_first)
                 .child(
                     button()
                         .class("theme")

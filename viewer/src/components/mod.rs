@@ -6,6 +6,7 @@
 //! - `list.rs`: the windowed list, and `row.rs`: one line of it;
 //! - `detail.rs`: the panel for one finding;
 //! - `export.rs`: the `.trivyignore` dialog;
+//! - `fix_first.rs`: the Fix first dialog, what to act on first;
 //! - `empty.rs`: what a report without findings shows instead of the list;
 //! - `highlight.rs`: search matches marked in text.
 
@@ -13,6 +14,7 @@ pub mod controls;
 pub mod detail;
 pub mod empty;
 pub mod export;
+pub mod fix_first;
 pub mod header;
 pub mod highlight;
 pub mod list;

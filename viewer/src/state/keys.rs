@@ -1,7 +1,9 @@
 //! The keyboard, as data: which key, pressed where, and what it does. `/` goes to the search,
 //! `j`/`k` and the arrows move the highlighted line (and the open detail with it), Enter and
-//! Space open or fold it, Esc steps back out: the export dialog, then the search, then the
-//! detail. Keys that type or act where they were pressed are left to the browser.
+//! Space open or fold it, Esc steps back out: the Fix first panel, then the export dialog, then
+//! the search, then the detail. While the Fix first panel is open only Esc is the viewer's: the
+//! list's keys would move the highlight behind the panel and take focus out of it. Keys that
+//! type or act where they were pressed are left to the browser.
 
 use super::{reduce, Action, Effect, Outcome, State};
 use crate::data::Data;
@@ -56,13 +58,18 @@ pub(super) fn reduce_key(s: &mut State, k: Keystroke, data: &Data) -> Outcome {
         return Outcome::none();
     }
     let key = k.key.as_str();
+    if s.fix_first && key != "Escape" {
+        return Outcome::none();
+    }
     match key {
         "/" if !k.target.takes_text() => Outcome {
             render: false,
             effects: vec![Effect::PreventDefault, Effect::FocusSearch],
         },
         "Escape" => {
-            if s.export.is_some() {
+            if s.fix_first {
+                reduce(s, Action::CloseFixFirst, data)
+            } else if s.export.is_some() {
                 s.export = None;
                 Outcome::render()
             } else if !s.query.q.is_empty() {

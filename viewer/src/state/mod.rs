@@ -20,6 +20,8 @@ pub use scroll::ROW_H;
 
 use crate::data::Data;
 use scanlens_model::export;
+use scanlens_model::fix_first::{Check, License, SecretFile};
+use scanlens_model::triage::Remediation;
 use scanlens_model::view::sort::{sort, sort_by};
 use scanlens_model::view::{self as query, Facets, Fix, Group, GroupBy, Line, Query, Show, SortBy};
 use scanlens_model::{Kind, Severity};
@@ -32,6 +34,84 @@ pub enum ExportKind {
     Text,
     Yaml,
 }
+
+/// What an entry of the Fix first panel narrows the list to, through the list's own query (so
+/// the URL hash, the active-filter chips and back and forward work as for any filter).
+#[derive(Debug, Clone, PartialEq)]
+pub enum Narrow {
+    /// The known-exploited findings: the header's filter.
+    KnownExploited,
+    /// The findings of `kind` that the search `q` finds (a file's path, a check's ID, a
+    /// license's name, a package's name), in `target` when one is given (an upgrade's).
+    Search {
+        kind: Kind,
+        q: String,
+        target: Option<String>,
+    },
+}
+
+impl Narrow {
+    /// A file holding secrets: the secrets the search for its path finds.
+    pub fn secret_file(f: &SecretFile) -> Narrow {
+        Narrow::search(Kind::Secret, &f.path, None)
+    }
+
+    /// A failed check: its failures, by its ID.
+    pub fn check(c: &Check) -> Narrow {
+        Narrow::search(Kind::Misconfiguration, &c.id, None)
+    }
+
+    /// A license: its findings, by its name (a license finding's ID).
+    pub fn license(l: &License) -> Narrow {
+        Narrow::search(Kind::License, &l.name, None)
+    }
+
+    /// An upgrade: the package's vulnerabilities in the entry's target.
+    pub fn upgrade(r: &Remediation) -> Narrow {
+        Narrow::search(Kind::Vulnerability, &r.package, Some(&r.target))
+    }
+
+    fn search(kind: Kind, q: &str, target: Option<&str>) -> Narrow {
+        Narrow::Search {
+            kind,
+            q: q.to_string(),
+            target: target.map(str::to_string),
+        }
+    }
+
+    /// The query that shows the entry's findings: only its own filters, with the list's grouping,
+    /// sort and open finding kept (as "Clear all" keeps them), since any other filter could hide
+    /// what the entry names.
+    fn query(self, now: &Query) -> Query {
+        let mut q = Query {
+            group: now.group,
+            sort: now.sort,
+            reverse: now.reverse,
+            unmerged: now.unmerged,
+            finding: now.finding.clone(),
+            ..Query::default()
+        };
+        match self {
+            Narrow::KnownExploited => q.kev = true,
+            Narrow::Search {
+                kind,
+                q: text,
+                target,
+            } => {
+                q.q = text;
+                q.kinds = vec![kind];
+                q.targets = target.into_iter().collect();
+            }
+        }
+        q
+    }
+}
+
+/// The IDs of the Fix first dialog and of the header button that opens it: focus goes to the
+/// one when it opens and back to the other when it closes. Not `fix-first`, which the static
+/// page's own section has.
+pub const FIX_FIRST: &str = "ff-panel";
+pub const FIX_FIRST_BUTTON: &str = "ff-open";
 
 /// Everything the user can do, and what the page reports back (scrolling, resizing, the hash).
 #[derive(Debug, Clone, PartialEq)]
@@ -60,6 +140,12 @@ pub enum Action {
     FacetMore,
     /// Opens or closes the controls behind the phone layout's one button.
     ToggleControls,
+    /// Opens the Fix first panel.
+    OpenFixFirst,
+    CloseFixFirst,
+    /// An entry of the Fix first panel was chosen: the panel closes and the list shows the
+    /// entry's findings.
+    Narrow(Narrow),
     ClearFilters,
     /// Folds or unfolds the group with this key.
     ToggleGroup(String),
@@ -111,6 +197,9 @@ pub enum Effect {
     /// Moves keyboard focus to the highlighted line once it is rendered, so that screen readers
     /// announce it.
     FocusCursor,
+    /// Moves keyboard focus to the element with this ID once it is rendered (a dialog that
+    /// opens, the button that opened it when it closes).
+    FocusId(&'static str),
 }
 
 /// What an action asks of the app: whether to render, and the effects to perform.
@@ -178,6 +267,8 @@ pub struct State {
     /// Whether the phone layout shows its controls (grouping, sort, facets); wider screens
     /// always do.
     pub controls_open: bool,
+    /// Whether the Fix first panel is open.
+    pub fix_first: bool,
 }
 
 /// How many choices the target facet shows at first; "N more" adds as many again.
@@ -206,6 +297,7 @@ impl State {
             facet_q: String::new(),
             facet_limit: FACET_TOP,
             controls_open: false,
+            fix_first: false,
         };
         s.recompute(data);
         s.open_from_query(data);
@@ -446,6 +538,31 @@ pub fn reduce(s: &mut State, action: Action, data: &Data) -> Outcome {
         Action::ToggleControls => {
             s.controls_open = !s.controls_open;
             Outcome::render()
+        }
+        Action::OpenFixFirst => {
+            if data.ds.report.fix_first.is_empty() {
+                return Outcome::none();
+            }
+            s.fix_first = true;
+            Outcome::with(vec![Effect::FocusId(FIX_FIRST)])
+        }
+        Action::CloseFixFirst => {
+            s.fix_first = false;
+            Outcome::with(vec![Effect::FocusId(FIX_FIRST_BUTTON)])
+        }
+        Action::Narrow(n) => {
+            s.fix_first = false;
+            s.query = n.query(&s.query);
+            let mut out = s.changed_query(data);
+            // Focus goes where the entry's findings now are, the list's first line, so that
+            // j, k and Enter go on from there; the panel it was in is gone.
+            if s.lines.is_empty() {
+                out.effects.push(Effect::FocusSearch);
+            } else {
+                s.cursor = Some(0);
+                out.effects.push(Effect::FocusCursor);
+            }
+            out
         }
         Action::ExpandAll | Action::CollapseAll => {
             let fold = action == Action::CollapseAll;

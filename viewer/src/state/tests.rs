@@ -936,3 +936,162 @@ fn the_phone_layouts_controls_open_and_close_without_touching_the_query() {
     assert!(!s.controls_open);
     assert_eq!(s.query, before);
 }
+
+/// [`findings`] with a plan to fix: openssl (7) in CISA's KEV catalog, a second file with a
+/// secret (8), a forbidden license (9) and a license only to notice (10); the Fix first plan is
+/// the model's, made as `render` makes it.
+fn planned() -> Data {
+    use scanlens_model::report::LicenseDetail;
+    use scanlens_model::triage::{Feeds, Kev};
+    let mut found = findings();
+    found[0].kev = scanlens_model::triage::Feed::Listed(Kev::default());
+    let mut key = found[5].clone();
+    key.target = "/app/deploy.sh".into();
+    key.severity = Severity::High;
+    found.push(key);
+    let license = |id: &str, category: &str, pkg: &str| Finding {
+        kind: Kind::License,
+        id: id.into(),
+        severity: Severity::High,
+        target: "Node.js".into(),
+        class: "license".into(),
+        package: Some(Arc::new(Package {
+            name: pkg.into(),
+            ..Default::default()
+        })),
+        license: Some(LicenseDetail {
+            category: category.into(),
+            ..Default::default()
+        }),
+        ..Default::default()
+    };
+    found.push(license("GPL-3.0", "forbidden", "left-pad"));
+    found.push(license("MIT", "notice", "right-pad"));
+    let mut report = Report {
+        findings: found,
+        feeds: Some(Feeds {
+            kev: Some("2025.08.25".into()),
+            epss: None,
+        }),
+        ..Default::default()
+    };
+    scanlens_model::fix_first::plan_all(&mut report);
+    Data::new(Dataset::from_report(&report))
+}
+
+/// A filter change that also moves focus to the list's first line.
+fn narrowed(hash: &str) -> Outcome {
+    Outcome::with(vec![
+        Effect::ScrollList(0.0),
+        set_hash(hash, true),
+        Effect::FocusCursor,
+    ])
+}
+
+#[test]
+fn fix_first_opens_and_closes_moving_focus_in_and_back() {
+    let d = planned();
+    let mut s = open(&d, "#q=ssl");
+    assert!(!s.fix_first);
+    assert_eq!(
+        reduce(&mut s, Action::OpenFixFirst, &d),
+        Outcome::with(vec![Effect::FocusId(FIX_FIRST)])
+    );
+    assert!(s.fix_first);
+    assert_eq!(
+        reduce(&mut s, Action::CloseFixFirst, &d),
+        Outcome::with(vec![Effect::FocusId(FIX_FIRST_BUTTON)])
+    );
+    assert!(!s.fix_first);
+    assert_eq!(s.query.q, "ssl", "closing changes nothing else");
+    // A report with nothing to fix has no panel to open.
+    let empty = data_of(Vec::new());
+    let mut s = open(&empty, "");
+    assert_eq!(
+        reduce(&mut s, Action::OpenFixFirst, &empty),
+        Outcome::none()
+    );
+    assert!(!s.fix_first);
+}
+
+#[test]
+fn while_fix_first_is_open_only_escape_acts_and_it_closes_the_panel_first() {
+    let d = planned();
+    let mut s = open(&d, "#q=ssl");
+    reduce(&mut s, Action::Export(ExportKind::Text), &d);
+    reduce(&mut s, Action::OpenFixFirst, &d);
+    for k in ["j", "ArrowDown", "Enter", " ", "/"] {
+        assert_eq!(press(&mut s, &d, k), Outcome::none(), "{k}");
+    }
+    assert_eq!(s.cursor, None, "the list behind stays as it was");
+    assert_eq!(
+        press(&mut s, &d, "Escape"),
+        Outcome::with(vec![Effect::FocusId(FIX_FIRST_BUTTON)])
+    );
+    assert!(!s.fix_first);
+    assert!(
+        s.export.is_some(),
+        "the export dialog closes at the next Esc"
+    );
+    assert_eq!(s.query.q, "ssl");
+    assert_eq!(press(&mut s, &d, "Escape"), Outcome::render());
+    assert_eq!(s.export, None);
+}
+
+#[test]
+fn each_fix_first_entry_narrows_the_list_through_the_query_and_the_hash() {
+    let d = planned();
+    let plan = &d.ds.report.fix_first;
+    assert_eq!(plan.secrets.files.total, 2);
+    assert_eq!(plan.checks.checks.total, 1);
+    assert_eq!(plan.licenses.licenses.total, 1, "MIT asks for nothing");
+    assert_eq!(plan.known_exploited.as_ref().map(|k| k.total), Some(1));
+    // Any filter set before goes (it could hide what the entry names); the grouping stays.
+    let mut s = open(&d, "#q=glibc&severity=LOW&group=target");
+    reduce(&mut s, Action::OpenFixFirst, &d);
+
+    let file = &plan.secrets.files.shown[0];
+    assert_eq!(file.path, "/app/.env");
+    assert_eq!(
+        reduce(&mut s, Action::Narrow(Narrow::secret_file(file)), &d),
+        narrowed("q=/app/.env&kind=secret&group=target")
+    );
+    assert!(!s.fix_first, "the panel closes");
+    assert_eq!(s.cursor, Some(0), "focus goes to the list's first line");
+    assert_eq!(shown(&s, &d), ["aws-access-key-id@/app/.env"]);
+
+    let check = &plan.checks.checks.shown[0];
+    reduce(&mut s, Action::Narrow(Narrow::check(check)), &d);
+    assert_eq!(
+        (s.query.q.as_str(), &s.query.kinds[..]),
+        ("DS002", &[Kind::Misconfiguration][..])
+    );
+    assert_eq!(shown(&s, &d), ["DS002@Dockerfile"]);
+
+    let license = &plan.licenses.licenses.shown[0];
+    reduce(&mut s, Action::Narrow(Narrow::license(license)), &d);
+    assert_eq!(s.query.q, "GPL-3.0");
+    assert_eq!(shown(&s, &d), ["GPL-3.0@left-pad"]);
+
+    // An upgrade: its package's vulnerabilities in its target.
+    let up = plan
+        .upgrades
+        .shown
+        .iter()
+        .find(|r| r.package == "glibc")
+        .expect("glibc is fixable");
+    reduce(&mut s, Action::Narrow(Narrow::upgrade(up)), &d);
+    assert_eq!(s.query.targets, ["img (debian 12)"]);
+    assert_eq!(shown(&s, &d), ["CVE-2024-0001@glibc"]);
+    let upgrade = query::to_hash(&s.query);
+
+    // Known exploited: the header's own filter, on.
+    assert_eq!(
+        reduce(&mut s, Action::Narrow(Narrow::KnownExploited), &d),
+        narrowed("group=target&kev=1")
+    );
+    assert_eq!(shown(&s, &d), ["CVE-2023-0286@openssl"]);
+    // Back goes to the list as the previous entry left it.
+    reduce(&mut s, Action::HashChanged(format!("#{upgrade}")), &d);
+    assert_eq!(shown(&s, &d), ["CVE-2024-0001@glibc"]);
+}

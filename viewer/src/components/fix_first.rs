@@ -1,0 +1,213 @@
+//! The Fix first panel: the report's plan of what to act on first (`report.fix_first`, planned
+//! once by the model), in summary.md's order and in the words it uses, which the model defines
+//! (`scanlens_model::fix_first`, `present::upgrade`): known exploited, secrets, upgrades,
+//! configuration checks, licenses, base images. Each entry is a button that narrows the list to
+//! its findings ([`Narrow`]); each cut list says how many more report.json holds.
+//!
+//! A dialog opened from the header, like the export dialog, rather than a region above the list:
+//! the list keeps its height (it is a windowed grid that fills the screen), and choosing an entry
+//! closes the panel to show the list it narrowed. Every value is a text node.
+
+use super::button;
+use crate::data::Data;
+use crate::dom::{h, many, El, Node};
+use crate::state::{Action, Narrow, FIX_FIRST};
+use scanlens_model::fix_first::named_in;
+use scanlens_model::{present, Severity};
+
+/// One part: its label as a heading, then what it says.
+fn part(label: String, text: Option<String>) -> El {
+    h("div")
+        .class("ff-part")
+        .child(h("h3").child(label))
+        .child(text.map(|t| h("p").child(t).into()))
+}
+
+/// The entries of a part, each a button that narrows the list.
+fn entries(items: Vec<Node>) -> Node {
+    if items.is_empty() {
+        return Node::none();
+    }
+    h("ol").class("ff-list").kids(items).into()
+}
+
+fn entry(severity: Option<Severity>, key: String, rest: String, narrow: Narrow) -> Node {
+    let badge = severity.map(|s| {
+        many([
+            h("span")
+                .class(format!("sev sev-{}", s.as_str().to_ascii_lowercase()))
+                .child(s.as_str())
+                .into(),
+            " ".into(),
+        ])
+    });
+    h("li")
+        .child(
+            button()
+                .class("ff-entry")
+                .click(Action::Narrow(narrow))
+                .child(badge)
+                .child(h("span").class("ff-key").child(key))
+                .child(rest),
+        )
+        .into()
+}
+
+/// The line after a cut list that left entries out.
+fn more_line(text: Option<String>) -> Node {
+    text.map(|t| h("p").class("ff-more").child(t).into()).into()
+}
+
+pub fn view(d: &Data) -> Node {
+    let r = &d.ds.report;
+    let plan = &r.fix_first;
+    let artifacts = &r.artifacts;
+    let mut parts: Vec<Node> = Vec::new();
+
+    if let Some(headline) = plan.kev_headline() {
+        let kev = plan.known_exploited.as_ref().filter(|k| k.total > 0);
+        parts.push(
+            part("Known exploited".into(), Some(headline))
+                .child(kev.map(|_| {
+                    button()
+                        .class("ff-kev")
+                        .click(Action::Narrow(Narrow::KnownExploited))
+                        .child("Show the known exploited findings")
+                        .into()
+                }))
+                .into(),
+        );
+    }
+
+    let s = &plan.secrets;
+    if s.findings > 0 {
+        let files = s.files.shown.iter().map(|f| {
+            let named: Vec<String> = f.secrets.shown.iter().map(|n| n.with_lines()).collect();
+            entry(
+                None,
+                named_in(artifacts, f.artifact, &f.path),
+                format!(": {}{}", named.join(", "), f.secrets.and_more()),
+                Narrow::secret_file(f),
+            )
+        });
+        parts.push(
+            part(
+                "Secrets".into(),
+                Some(format!("{} {}", s.headline(), s.remedy)),
+            )
+            .child(entries(files.collect()))
+            .child(more_line(s.files.more_in_report("files with secrets")))
+            .into(),
+        );
+    }
+
+    let up = &plan.upgrades;
+    if up.total > 0 || plan.unfixed > 0 {
+        let label = match plan.upgrades_headline() {
+            Some(sub) => format!("Upgrades ({sub})"),
+            None => "Upgrades".into(),
+        };
+        let items = up.shown.iter().map(|u| {
+            let note = u.note.as_ref().map_or(String::new(), |n| format!(" ({n})"));
+            entry(
+                None,
+                present::upgrade(u),
+                format!(" in {}{note}", u.target),
+                Narrow::upgrade(u),
+            )
+        });
+        parts.push(
+            part(label, None)
+                .child(entries(items.collect()))
+                .child(more_line(plan.upgrades_more()))
+                .child(plan.unfixed_line().map(|l| h("p").child(l).into()))
+                .into(),
+        );
+    }
+
+    let c = &plan.checks;
+    if c.findings > 0 {
+        let items = c.checks.shown.iter().map(|check| {
+            let place = check.place(&named_in(artifacts, check.artifact, &check.path));
+            let fix = match check.resolution.as_str() {
+                "" => String::new(),
+                r => format!(": {r}"),
+            };
+            entry(
+                Some(check.severity),
+                check.id.clone(),
+                format!(" {} ({place}){fix}", check.title),
+                Narrow::check(check),
+            )
+        });
+        parts.push(
+            part("Configuration".into(), Some(c.headline()))
+                .child(entries(items.collect()))
+                .child(more_line(c.checks.more_in_report("checks")))
+                .into(),
+        );
+    }
+
+    let l = &plan.licenses;
+    if l.findings > 0 {
+        let items = l.licenses.shown.iter().map(|license| {
+            let packages: Vec<String> = license
+                .packages
+                .shown
+                .iter()
+                .map(|p| named_in(artifacts, p.artifact, &p.name))
+                .collect();
+            entry(
+                Some(license.severity),
+                license.name.clone(),
+                format!(
+                    " ({}): {}{}",
+                    license.category,
+                    packages.join(", "),
+                    license.packages.and_more()
+                ),
+                Narrow::license(license),
+            )
+        });
+        parts.push(
+            part("Licenses".into(), Some(l.headline()))
+                .child(entries(items.collect()))
+                .child(more_line(l.licenses.more_in_report("licenses")))
+                .into(),
+        );
+    }
+
+    for b in &plan.base_images {
+        let name = artifacts
+            .get(b.artifact as usize)
+            .map_or("", |a| a.name.as_str());
+        parts.push(part(format!("Base image of {name}"), Some(b.sentence())).into());
+    }
+
+    h("div")
+        .class("ff")
+        .attr("id", FIX_FIRST)
+        .attr("role", "dialog")
+        .attr("aria-labelledby", "ff-title")
+        // Focus moves here when the panel opens, so the dialog is announced with its title.
+        .attr("tabindex", "-1")
+        .child(
+            h("div")
+                .class("ff-head")
+                .child(h("h2").attr("id", "ff-title").child("Fix first"))
+                .child(
+                    button()
+                        .class("close")
+                        .attr("aria-label", "Close Fix first (Esc)")
+                        .click(Action::CloseFixFirst)
+                        .child("✕"),
+                ),
+        )
+        .child(
+            h("p")
+                .class("ff-hint")
+                .child("Most urgent first. Choose an entry to list its findings."),
+        )
+        .kids(parts)
+        .into()
+}
