@@ -10,7 +10,7 @@
 //! (Jenkins) or a printout gets it; with JavaScript on, the viewer shows its own panel.
 
 use super::{safe_url, sev_class};
-use scanlens_model::fix_first::{Cut, FixFirst};
+use scanlens_model::fix_first::{named_in, FixFirst, Named};
 use scanlens_model::{present, Report};
 
 pub struct FixView<'a> {
@@ -25,7 +25,7 @@ pub struct Part<'a> {
     /// Known exploited only: the KEV-listed findings as a table.
     pub kev: Vec<KevRow<'a>>,
     pub with_epss: bool,
-    /// `3 more files with secrets are in report.json.`
+    /// `3 more files with secrets in report.json.`
     pub more: Option<String>,
 }
 
@@ -57,29 +57,13 @@ fn part<'a>(label: impl Into<String>, text: impl Into<String>) -> Part<'a> {
     }
 }
 
-fn more<T>(cut: &Cut<T>, what: &str) -> Option<String> {
-    (cut.more() > 0).then(|| format!("{} more {what} are in report.json.", cut.more()))
-}
-
-/// ` and 2 more` after a cut list's names, or nothing.
-fn and_more<T>(cut: &Cut<T>) -> String {
-    match cut.more() {
-        0 => String::new(),
-        n => format!(" and {n} more"),
-    }
-}
-
 /// The section's content, or `None` when there is nothing to fix.
 pub fn fix_view(report: &Report) -> Option<FixView<'_>> {
     let plan: &FixFirst = &report.fix_first;
     if plan.is_empty() {
         return None;
     }
-    // A file or package as the page names it: with its artifact when the report has several.
-    let file_in = |artifact: u32, name: &str| match report.artifacts.get(artifact as usize) {
-        Some(a) if report.artifacts.len() > 1 => format!("{name} in {}", a.name),
-        _ => name.to_string(),
-    };
+    let file_in = |artifact: u32, name: &str| named_in(&report.artifacts, artifact, name);
     let badge = |s: scanlens_model::Severity| Some((sev_class(s), s.as_str()));
     let mut parts = Vec::new();
     if let Some(headline) = plan.kev_headline() {
@@ -113,7 +97,7 @@ pub fn fix_view(report: &Report) -> Option<FixView<'_>> {
                         .unwrap_or_default(),
                 });
             }
-            p.more = more(kev, "known exploited findings");
+            p.more = kev.more_in_report("known exploited findings");
         }
         parts.push(p);
     }
@@ -121,35 +105,29 @@ pub fn fix_view(report: &Report) -> Option<FixView<'_>> {
     if s.findings > 0 {
         let mut p = part("Secrets", format!("{} {}", s.headline(), s.remedy));
         for file in &s.files.shown {
-            let named: Vec<String> = file
-                .secrets
-                .shown
-                .iter()
-                .map(|n| match n.lines.as_str() {
-                    "" => n.name.clone(),
-                    at => format!("{} ({at})", n.name),
-                })
-                .collect();
+            let named: Vec<String> = file.secrets.shown.iter().map(Named::with_lines).collect();
+            // No badge: summary.md and the viewer name a file's secrets without one.
             p.items.push(Item {
-                severity: badge(file.severity),
+                severity: None,
                 text: format!(
                     "{}: {}{}",
                     file_in(file.artifact, &file.path),
                     named.join(", "),
-                    and_more(&file.secrets)
+                    file.secrets.and_more()
                 ),
             });
         }
-        p.more = more(&s.files, "files with secrets");
+        p.more = s.files.more_in_report("files with secrets");
         parts.push(p);
     }
     let up = &plan.upgrades;
     if up.total > 0 || plan.unfixed > 0 {
-        let text = match up.total {
-            0 => String::new(),
-            n => format!("most urgent first, {n} in all."),
-        };
-        let mut p = part("Upgrades", text);
+        let mut p = part(
+            "Upgrades",
+            plan.upgrades_headline()
+                .map(|h| format!("{h}."))
+                .unwrap_or_default(),
+        );
         for r in &up.shown {
             let mut text = format!("{} in {}", present::upgrade(r), r.target);
             if let Some(note) = &r.note {
@@ -160,10 +138,7 @@ pub fn fix_view(report: &Report) -> Option<FixView<'_>> {
                 text,
             });
         }
-        p.more = more(
-            up,
-            "upgrades (report.json's remediation has the whole plan)",
-        );
+        p.more = plan.upgrades_more();
         if let Some(line) = plan.unfixed_line() {
             p.items.push(Item {
                 severity: None,
@@ -186,7 +161,7 @@ pub fn fix_view(report: &Report) -> Option<FixView<'_>> {
                 text: format!("{} {} ({place}){fix}", check.id, check.title),
             });
         }
-        p.more = more(&c.checks, "checks");
+        p.more = c.checks.more_in_report("checks");
         parts.push(p);
     }
     let l = &plan.licenses;
@@ -206,11 +181,11 @@ pub fn fix_view(report: &Report) -> Option<FixView<'_>> {
                     license.name,
                     license.category,
                     named.join(", "),
-                    and_more(&license.packages)
+                    license.packages.and_more()
                 ),
             });
         }
-        p.more = more(&l.licenses, "licenses");
+        p.more = l.licenses.more_in_report("licenses");
         parts.push(p);
     }
     for b in &plan.base_images {

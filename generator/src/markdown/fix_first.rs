@@ -34,18 +34,10 @@ pub fn render(report: &Report) -> String {
     md
 }
 
-/// ` and 2 more` after a cut list's names, or nothing.
-fn and_more<T>(cut: &Cut<T>) -> String {
-    match cut.more() {
-        0 => String::new(),
-        n => format!(" and {n} more"),
-    }
-}
-
 /// After a cut list, the line that says so: `_3 more files with secrets in report.json._`.
 fn more_line<T>(md: &mut String, cut: &Cut<T>, what: &str) {
-    if cut.more() > 0 {
-        let _ = writeln!(md, "\n_{} more {what} in report.json._", cut.more());
+    if let Some(line) = cut.more_in_report(what) {
+        let _ = writeln!(md, "\n_{line}_");
     }
 }
 
@@ -97,7 +89,7 @@ fn secrets_part(report: &Report, secrets: &Secrets, md: &mut String) {
             "1. {}: {}{}",
             item_start(file_in(report, file.artifact, &file.path)),
             named.join(", "),
-            and_more(&file.secrets)
+            file.secrets.and_more()
         );
     }
     more_line(md, &secrets.files, "files with secrets");
@@ -148,7 +140,7 @@ fn licenses_part(report: &Report, licenses: &Licenses, md: &mut String) {
             escape(&clip(&l.name, 60)),
             escape(&clip(&l.category, 20)),
             named.join(", "),
-            and_more(&l.packages)
+            l.packages.and_more()
         );
     }
     more_line(md, &licenses.licenses, "licenses");
@@ -195,20 +187,14 @@ fn known_exploited(report: &Report, plan: &FixFirst, md: &mut String) {
             epss
         );
     }
-    if kev.more() > 0 {
-        let _ = writeln!(md, "\n_{} more in report.json._", kev.more());
-    }
+    more_line(md, kev, "known exploited findings");
     md.push('\n');
 }
 
 fn upgrades(plan: &FixFirst, md: &mut String) {
     let up = &plan.upgrades;
-    if up.total > 0 {
-        let _ = writeln!(
-            md,
-            "**Upgrades** (most urgent first, {} in all):\n",
-            up.total
-        );
+    if let Some(headline) = plan.upgrades_headline() {
+        let _ = writeln!(md, "**Upgrades** ({headline}):\n");
         for r in &up.shown {
             let mut line = format!(
                 "1. {} in {}",
@@ -220,12 +206,8 @@ fn upgrades(plan: &FixFirst, md: &mut String) {
             }
             let _ = writeln!(md, "{line}");
         }
-        if up.more() > 0 {
-            let _ = writeln!(
-                md,
-                "\n_{} more upgrades to act on; report.json's `remediation` has the whole plan._",
-                up.more()
-            );
+        if let Some(line) = plan.upgrades_more() {
+            let _ = writeln!(md, "\n_{line}_");
         }
         md.push('\n');
     }
