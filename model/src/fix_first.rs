@@ -349,11 +349,17 @@ impl Licenses {
 impl BaseImage {
     /// What the image's layers bring; the image's name goes before it.
     pub fn sentence(&self) -> String {
-        let total = self.base + self.own;
+        // Saturating: the viewer reads these counts back from the page, so they are not trusted
+        // to stay small (u128 arithmetic would add 1.4 KB of division code to the wasm).
+        let total = self.base.saturating_add(self.own);
         format!(
             "{} of {total} findings in its layers ({}%) come from the base image: a newer base image fixes those; {} come from the Dockerfile's own layers.",
             self.base,
-            self.base * 100 / total.max(1),
+            match self.base.checked_mul(100) {
+                Some(b100) => b100 / total.max(1),
+                None => self.base / (total / 100).max(1),
+            }
+            .min(100),
             self.own
         )
     }
@@ -682,5 +688,23 @@ mod tests {
         );
         assert_eq!(FixFirst::default().upgrades_headline(), None);
         assert_eq!(FixFirst::default().upgrades_more(), None);
+    }
+
+    #[test]
+    fn a_base_image_line_reads_any_counts_without_overflow() {
+        let b = |base: u64, own: u64| BaseImage {
+            artifact: 0,
+            base,
+            own,
+        };
+        assert!(b(3, 1)
+            .sentence()
+            .starts_with("3 of 4 findings in its layers (75%)"));
+        // No panic, and never above 100%.
+        assert!(b(u64::MAX, u64::MAX).sentence().contains("%)"));
+        assert!(b(u64::MAX, 0).sentence().contains("(100%)"));
+        assert!(b(0, 0)
+            .sentence()
+            .starts_with("0 of 0 findings in its layers (0%)"));
     }
 }
