@@ -41,8 +41,8 @@ pub enum ExportKind {
 pub enum Narrow {
     /// The known-exploited findings: the header's filter.
     KnownExploited,
-    /// The findings of `kind` that the search `q` finds (a file's path, a check's ID, a
-    /// license's name, a package's name), in `target` when one is given (an upgrade's).
+    /// The findings of `kind` that the search `q` finds (a check's ID, a license's name, a
+    /// package's name), in `target` when one is given (a secret's file, an upgrade's target).
     Search {
         kind: Kind,
         q: String,
@@ -51,9 +51,10 @@ pub enum Narrow {
 }
 
 impl Narrow {
-    /// A file holding secrets: the secrets the search for its path finds.
+    /// A file holding secrets: its secrets, by the target filter, which matches the path
+    /// exactly (a search for it would also find `/app/.env.local` beside `/app/.env`).
     pub fn secret_file(f: &SecretFile) -> Narrow {
-        Narrow::search(Kind::Secret, &f.path, None)
+        Narrow::search(Kind::Secret, "", Some(&f.path))
     }
 
     /// A failed check: its failures, by its ID.

@@ -946,7 +946,8 @@ fn planned() -> Data {
     let mut found = findings();
     found[0].kev = scanlens_model::triage::Feed::Listed(Kev::default());
     let mut key = found[5].clone();
-    key.target = "/app/deploy.sh".into();
+    // A second file whose path starts with the first's: narrowing to one leaves the other out.
+    key.target = "/app/.env.local".into();
     key.severity = Severity::High;
     found.push(key);
     let license = |id: &str, category: &str, pkg: &str| Finding {
@@ -1054,7 +1055,7 @@ fn each_fix_first_entry_narrows_the_list_through_the_query_and_the_hash() {
     assert_eq!(file.path, "/app/.env");
     assert_eq!(
         reduce(&mut s, Action::Narrow(Narrow::secret_file(file)), &d),
-        narrowed("q=/app/.env&kind=secret&group=target")
+        narrowed("kind=secret&target=/app/.env&group=target")
     );
     assert!(!s.fix_first, "the panel closes");
     assert_eq!(s.cursor, Some(0), "focus goes to the list's first line");
