@@ -19,7 +19,9 @@
 //!   severity-click times.
 //!
 //! A million findings need about 4 GB of Trivy JSON and 3 GB of outputs at once: give `--keep`
-//! a roomy folder (`/dev/shm/…`). `--pages` times the given pages as they are, for experiments.
+//! a roomy folder (`/dev/shm/…`). `--pages` times the given pages as they are (to their app's
+//! start when they carry the viewer), for experiments and for pairing an older build's pages
+//! with this one's.
 //!
 //! Figures, not assertions: compare them with the targets in the viewer issue.
 //!
@@ -599,6 +601,8 @@ struct Case {
     label: String,
     findings: usize,
     page: PathBuf,
+    /// The page carries the viewer, so its start is timed too.
+    app: bool,
 }
 
 pub fn run(args: Vec<String>) -> Result<()> {
@@ -667,6 +671,7 @@ pub fn run(args: Vec<String>) -> Result<()> {
         label: "floor (empty page)".into(),
         findings: 0,
         page: probed(&floor)?,
+        app: false,
     }];
     println!("\npages (synthetic reports of real corpus findings, IDs made distinct; Trivy JSON indented as Trivy writes it):");
     println!(
@@ -678,6 +683,9 @@ pub fn run(args: Vec<String>) -> Result<()> {
         cases.push(Case {
             label: p.file_name().unwrap_or_default().to_string_lossy().into(),
             findings: 0,
+            // A page given as it is (an older build's, for a paired comparison) is timed to its
+            // app's start too when it carries the viewer.
+            app: std::fs::read_to_string(p)?.contains("id=\"scanlens-wasm\""),
             page: probed(p)?,
         });
     }
@@ -741,6 +749,7 @@ pub fn run(args: Vec<String>) -> Result<()> {
             label,
             findings: n,
             page: probed(&page)?,
+            app: true,
         });
     }
 
@@ -752,7 +761,7 @@ pub fn run(args: Vec<String>) -> Result<()> {
         let mut loads: Vec<Vec<Load>> = cases.iter().map(|_| Vec::new()).collect();
         for _ in 0..runs {
             for (i, case) in cases.iter().enumerate() {
-                loads[i].push(load_once(&work, &case.page, case.findings > 0).await?);
+                loads[i].push(load_once(&work, &case.page, case.app).await?);
             }
         }
         println!(
