@@ -299,6 +299,25 @@ pub fn named_in(artifacts: &[Artifact], artifact: u32, name: &str) -> String {
     }
 }
 
+impl SecretFile {
+    /// The entry as the page and the viewer write it, its key (the file) apart so that each can
+    /// mark it: `/app/.env in app:1` and `: AWS Key (line 4), Token (line 9) and 2 more`.
+    pub fn entry(&self, artifacts: &[Artifact]) -> (String, String) {
+        let named: Vec<String> = self.secrets.shown.iter().map(Named::with_lines).collect();
+        (
+            named_in(artifacts, self.artifact, &self.path),
+            format!(": {}{}", named.join(", "), self.secrets.and_more()),
+        )
+    }
+}
+
+/// An upgrade's entry, its key apart: `upgrade openssl 3.0.11 → 3.0.13: fixes 2 (2 high)` and
+/// ` in app (debian 12) (note)`.
+pub fn upgrade_entry(r: &Remediation) -> (String, String) {
+    let note = r.note.as_ref().map_or(String::new(), |n| format!(" ({n})"));
+    (present::upgrade(r), format!(" in {}{note}", r.target))
+}
+
 impl Secrets {
     /// `19 in 13 file(s) (7 critical, 12 low).`; the remedy follows it.
     pub fn headline(&self) -> String {
@@ -323,6 +342,17 @@ impl Checks {
 }
 
 impl Check {
+    /// The entry, its key (the ID) apart: `DS-0002` and
+    /// ` Image user should not be 'root' (Dockerfile, line 4): Add 'USER …'`.
+    pub fn entry(&self, artifacts: &[Artifact]) -> (String, String) {
+        let place = self.place(&named_in(artifacts, self.artifact, &self.path));
+        let fix = match self.resolution.as_str() {
+            "" => String::new(),
+            r => format!(": {r}"),
+        };
+        (self.id.clone(), format!(" {} ({place}){fix}", self.title))
+    }
+
     /// Where it fails, given how its one file is named (`file`): `Dockerfile, line 4`,
     /// `Dockerfile, 3 places`, `5 places in 2 files`.
     pub fn place(&self, file: &str) -> String {
@@ -332,6 +362,27 @@ impl Check {
             (n, 1) => format!("{file}, {n} places"),
             (n, files) => format!("{n} places in {files} files"),
         }
+    }
+}
+
+impl License {
+    /// The entry, its key (the license) apart: `GPL-3.0` and ` (forbidden): a, b and 3 more`.
+    pub fn entry(&self, artifacts: &[Artifact]) -> (String, String) {
+        let named: Vec<String> = self
+            .packages
+            .shown
+            .iter()
+            .map(|p| named_in(artifacts, p.artifact, &p.name))
+            .collect();
+        (
+            self.name.clone(),
+            format!(
+                " ({}): {}{}",
+                self.category,
+                named.join(", "),
+                self.packages.and_more()
+            ),
+        )
     }
 }
 
@@ -706,5 +757,78 @@ mod tests {
         assert!(b(0, 0)
             .sentence()
             .starts_with("0 of 0 findings in its layers (0%)"));
+    }
+
+    #[test]
+    fn entries_keep_their_key_apart_and_name_the_artifact_when_there_are_several() {
+        let artifact = |name: &str| Artifact {
+            name: name.into(),
+            ..Artifact::default()
+        };
+        let two = [artifact("app:1"), artifact("api:2")];
+        let file = SecretFile {
+            artifact: 1,
+            path: "/app/.env".into(),
+            severity: Severity::Critical,
+            secrets: Cut {
+                total: 3,
+                shown: vec![Named {
+                    finding: 0,
+                    name: "AWS Key".into(),
+                    lines: "line 4".into(),
+                }],
+            },
+        };
+        assert_eq!(
+            file.entry(&two),
+            (
+                "/app/.env in api:2".into(),
+                ": AWS Key (line 4) and 2 more".into()
+            )
+        );
+        let check = Check {
+            id: "DS-0002".into(),
+            title: "Root user".into(),
+            resolution: "Add USER".into(),
+            failures: 3,
+            files: 1,
+            path: "Dockerfile".into(),
+            ..Check::default()
+        };
+        assert_eq!(
+            check.entry(&two[..1]),
+            (
+                "DS-0002".into(),
+                " Root user (Dockerfile, 3 places): Add USER".into()
+            )
+        );
+        let license = License {
+            name: "GPL-3.0".into(),
+            category: "forbidden".into(),
+            severity: Severity::High,
+            packages: Cut {
+                total: 1,
+                shown: vec![Place {
+                    artifact: 0,
+                    name: "left-pad".into(),
+                }],
+            },
+        };
+        assert_eq!(
+            license.entry(&two),
+            ("GPL-3.0".into(), " (forbidden): left-pad in app:1".into())
+        );
+        let up = Remediation {
+            target: "app (debian 12)".into(),
+            package: "openssl".into(),
+            installed: "3.0.11".into(),
+            upgrade_to: Some("3.0.13".into()),
+            fixes: vec!["CVE-1".into()],
+            note: Some("a note".into()),
+            ..Remediation::default()
+        };
+        let (key, rest) = upgrade_entry(&up);
+        assert!(key.starts_with("upgrade openssl 3.0.11 → 3.0.13"), "{key}");
+        assert_eq!(rest, " in app (debian 12) (a note)");
     }
 }

@@ -10,7 +10,7 @@
 //! (Jenkins) or a printout gets it; with JavaScript on, the viewer shows its own panel.
 
 use super::{safe_url, sev_class};
-use scanlens_model::fix_first::{named_in, FixFirst, Named};
+use scanlens_model::fix_first::{upgrade_entry, FixFirst};
 use scanlens_model::{present, Report};
 
 pub struct FixView<'a> {
@@ -33,6 +33,16 @@ pub struct Part<'a> {
 pub struct Item {
     pub severity: Option<(&'static str, &'static str)>,
     pub text: String,
+}
+
+impl Item {
+    /// An entry of the model's (its key and the rest) as one text.
+    fn of(severity: Option<(&'static str, &'static str)>, (key, rest): (String, String)) -> Item {
+        Item {
+            severity,
+            text: key + &rest,
+        }
+    }
 }
 
 pub struct KevRow<'a> {
@@ -63,7 +73,6 @@ pub fn fix_view(report: &Report) -> Option<FixView<'_>> {
     if plan.is_empty() {
         return None;
     }
-    let file_in = |artifact: u32, name: &str| named_in(&report.artifacts, artifact, name);
     let badge = |s: scanlens_model::Severity| Some((sev_class(s), s.as_str()));
     let mut parts = Vec::new();
     if let Some(headline) = plan.kev_headline() {
@@ -105,17 +114,8 @@ pub fn fix_view(report: &Report) -> Option<FixView<'_>> {
     if s.findings > 0 {
         let mut p = part("Secrets", format!("{} {}", s.headline(), s.remedy));
         for file in &s.files.shown {
-            let named: Vec<String> = file.secrets.shown.iter().map(Named::with_lines).collect();
             // No badge: summary.md and the viewer name a file's secrets without one.
-            p.items.push(Item {
-                severity: None,
-                text: format!(
-                    "{}: {}{}",
-                    file_in(file.artifact, &file.path),
-                    named.join(", "),
-                    file.secrets.and_more()
-                ),
-            });
+            p.items.push(Item::of(None, file.entry(&report.artifacts)));
         }
         p.more = s.files.more_in_report("files with secrets");
         parts.push(p);
@@ -129,14 +129,7 @@ pub fn fix_view(report: &Report) -> Option<FixView<'_>> {
                 .unwrap_or_default(),
         );
         for r in &up.shown {
-            let mut text = format!("{} in {}", present::upgrade(r), r.target);
-            if let Some(note) = &r.note {
-                text.push_str(&format!(" ({note})"));
-            }
-            p.items.push(Item {
-                severity: None,
-                text,
-            });
+            p.items.push(Item::of(None, upgrade_entry(r)));
         }
         p.more = plan.upgrades_more();
         if let Some(line) = plan.unfixed_line() {
@@ -151,15 +144,10 @@ pub fn fix_view(report: &Report) -> Option<FixView<'_>> {
     if c.findings > 0 {
         let mut p = part("Configuration", c.headline());
         for check in &c.checks.shown {
-            let place = check.place(&file_in(check.artifact, &check.path));
-            let fix = match check.resolution.as_str() {
-                "" => String::new(),
-                r => format!(": {r}"),
-            };
-            p.items.push(Item {
-                severity: badge(check.severity),
-                text: format!("{} {} ({place}){fix}", check.id, check.title),
-            });
+            p.items.push(Item::of(
+                badge(check.severity),
+                check.entry(&report.artifacts),
+            ));
         }
         p.more = c.checks.more_in_report("checks");
         parts.push(p);
@@ -168,22 +156,10 @@ pub fn fix_view(report: &Report) -> Option<FixView<'_>> {
     if l.findings > 0 {
         let mut p = part("Licenses", l.headline());
         for license in &l.licenses.shown {
-            let named: Vec<String> = license
-                .packages
-                .shown
-                .iter()
-                .map(|pl| file_in(pl.artifact, &pl.name))
-                .collect();
-            p.items.push(Item {
-                severity: badge(license.severity),
-                text: format!(
-                    "{} ({}): {}{}",
-                    license.name,
-                    license.category,
-                    named.join(", "),
-                    license.packages.and_more()
-                ),
-            });
+            p.items.push(Item::of(
+                badge(license.severity),
+                license.entry(&report.artifacts),
+            ));
         }
         p.more = l.licenses.more_in_report("licenses");
         parts.push(p);

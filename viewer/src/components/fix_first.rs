@@ -12,8 +12,8 @@ use super::button;
 use crate::data::Data;
 use crate::dom::{h, many, El, Node};
 use crate::state::{Action, Narrow, FIX_FIRST};
-use scanlens_model::fix_first::named_in;
-use scanlens_model::{present, Severity};
+use scanlens_model::fix_first::upgrade_entry;
+use scanlens_model::Severity;
 
 /// One part: its label as a heading, then what it says.
 fn part(label: String, text: Option<String>) -> El {
@@ -82,13 +82,8 @@ pub fn view(d: &Data) -> Node {
     let s = &plan.secrets;
     if s.findings > 0 {
         let files = s.files.shown.iter().map(|f| {
-            let named: Vec<String> = f.secrets.shown.iter().map(|n| n.with_lines()).collect();
-            entry(
-                None,
-                named_in(artifacts, f.artifact, &f.path),
-                format!(": {}{}", named.join(", "), f.secrets.and_more()),
-                Narrow::secret_file(f),
-            )
+            let (key, rest) = f.entry(artifacts);
+            entry(None, key, rest, Narrow::secret_file(f))
         });
         parts.push(
             part(
@@ -108,13 +103,8 @@ pub fn view(d: &Data) -> Node {
             None => "Upgrades".into(),
         };
         let items = up.shown.iter().map(|u| {
-            let note = u.note.as_ref().map_or(String::new(), |n| format!(" ({n})"));
-            entry(
-                None,
-                present::upgrade(u),
-                format!(" in {}{note}", u.target),
-                Narrow::upgrade(u),
-            )
+            let (key, rest) = upgrade_entry(u);
+            entry(None, key, rest, Narrow::upgrade(u))
         });
         parts.push(
             part(label, None)
@@ -128,17 +118,8 @@ pub fn view(d: &Data) -> Node {
     let c = &plan.checks;
     if c.findings > 0 {
         let items = c.checks.shown.iter().map(|check| {
-            let place = check.place(&named_in(artifacts, check.artifact, &check.path));
-            let fix = match check.resolution.as_str() {
-                "" => String::new(),
-                r => format!(": {r}"),
-            };
-            entry(
-                Some(check.severity),
-                check.id.clone(),
-                format!(" {} ({place}){fix}", check.title),
-                Narrow::check(check),
-            )
+            let (key, rest) = check.entry(artifacts);
+            entry(Some(check.severity), key, rest, Narrow::check(check))
         });
         parts.push(
             part("Configuration".into(), Some(c.headline()))
@@ -151,23 +132,8 @@ pub fn view(d: &Data) -> Node {
     let l = &plan.licenses;
     if l.findings > 0 {
         let items = l.licenses.shown.iter().map(|license| {
-            let packages: Vec<String> = license
-                .packages
-                .shown
-                .iter()
-                .map(|p| named_in(artifacts, p.artifact, &p.name))
-                .collect();
-            entry(
-                Some(license.severity),
-                license.name.clone(),
-                format!(
-                    " ({}): {}{}",
-                    license.category,
-                    packages.join(", "),
-                    license.packages.and_more()
-                ),
-                Narrow::license(license),
-            )
+            let (key, rest) = license.entry(artifacts);
+            entry(Some(license.severity), key, rest, Narrow::license(license))
         });
         parts.push(
             part("Licenses".into(), Some(l.headline()))
