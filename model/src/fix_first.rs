@@ -86,10 +86,12 @@ impl<T> Default for Cut<T> {
 }
 
 impl<T> Cut<T> {
-    fn of(all: impl ExactSizeIterator<Item = T>, max: usize) -> Cut<T> {
+    /// The first `max` of `all`, made into entries by `entry`: only those are made (an upgrade
+    /// cloned, a file's secrets named), however long the list.
+    fn of<S>(all: Vec<S>, max: usize, entry: impl FnMut(S) -> T) -> Cut<T> {
         Cut {
             total: all.len() as u32,
-            shown: all.take(max).collect(),
+            shown: all.into_iter().take(max).map(entry).collect(),
         }
     }
 
@@ -488,10 +490,7 @@ fn most_severe_first<'a, K: Ord + Clone>(
 fn known_exploited(report: &Report, vulns: &[(u32, &Finding)]) -> Option<Cut<u32>> {
     report.feeds.as_ref().and_then(|f| f.kev.as_ref())?;
     let kev = vulns.iter().filter(|(_, f)| f.kev.listed().is_some());
-    Some(Cut::of(
-        kev.map(|(i, _)| *i).collect::<Vec<_>>().into_iter(),
-        MAX_KEV,
-    ))
+    Some(Cut::of(kev.collect(), MAX_KEV, |(i, _)| *i))
 }
 
 fn upgrades(report: &Report, acted_on: impl Fn(&Finding) -> bool + Copy) -> Cut<Remediation> {
@@ -510,10 +509,7 @@ fn upgrades(report: &Report, acted_on: impl Fn(&Finding) -> bool + Copy) -> Cut<
         &replanned
     };
     let plan: Vec<&Remediation> = plan.iter().filter(|r| !r.fixes.is_empty()).collect();
-    Cut::of(
-        plan.into_iter().cloned().collect::<Vec<_>>().into_iter(),
-        MAX_UPGRADES,
-    )
+    Cut::of(plan, MAX_UPGRADES, Remediation::clone)
 }
 
 fn secrets_part(report: &Report, secrets: &[(u32, &Finding)]) -> Secrets {
@@ -529,9 +525,10 @@ fn secrets_part(report: &Report, secrets: &[(u32, &Finding)]) -> Secrets {
     let remedy = present::secret_remedy(types).to_string();
     // One entry per file of one artifact.
     let files = most_severe_first(secrets, |f| (f.artifact, f.target.as_str()));
-    let files = files.into_iter().map(|((artifact, path), mut found)| {
+    let file = |((artifact, path), mut found): ((u32, &str), Vec<(u32, &Finding)>)| {
         found.sort_by_key(|(_, f)| (f.severity, f.secret.as_ref().and_then(|s| s.start_line)));
-        let named = found.iter().map(|&(i, f)| Named {
+        let severity = found[0].1.severity;
+        let named = |(i, f): (u32, &Finding)| Named {
             finding: i,
             name: if f.title.is_empty() { &f.id } else { &f.title }.clone(),
             lines: f
@@ -539,19 +536,19 @@ fn secrets_part(report: &Report, secrets: &[(u32, &Finding)]) -> Secrets {
                 .as_ref()
                 .and_then(|s| present::location(s.start_line, s.end_line))
                 .unwrap_or_default(),
-        });
+        };
         SecretFile {
             artifact,
             path: path.to_string(),
-            severity: found[0].1.severity,
-            secrets: Cut::of(named.collect::<Vec<_>>().into_iter(), SECRETS_PER_FILE),
+            severity,
+            secrets: Cut::of(found, SECRETS_PER_FILE, named),
         }
-    });
+    };
     Secrets {
         findings: secrets.len() as u32,
         counts: counts(secrets),
         remedy,
-        files: Cut::of(files.collect::<Vec<_>>().into_iter(), MAX_SECRET_FILES),
+        files: Cut::of(files, MAX_SECRET_FILES, file),
     }
 }
 
@@ -561,7 +558,7 @@ fn checks_part(checks: &[(u32, &Finding)]) -> Checks {
     }
     // One entry per check ID: the same fix applies at each place.
     let ids = most_severe_first(checks, |f| f.id.as_str());
-    let entries = ids.into_iter().map(|(id, found)| {
+    let entry = |(id, found): (&str, Vec<(u32, &Finding)>)| {
         // The group's first failure (in the report's order) speaks for it: one check ID has one
         // title and one resolution.
         let (first_i, first) = found[0];
@@ -599,11 +596,11 @@ fn checks_part(checks: &[(u32, &Finding)]) -> Checks {
             },
             finding: first_i,
         }
-    });
+    };
     Checks {
         findings: checks.len() as u32,
         counts: counts(checks),
-        checks: Cut::of(entries.collect::<Vec<_>>().into_iter(), MAX_CHECKS),
+        checks: Cut::of(ids, MAX_CHECKS, entry),
     }
 }
 
@@ -636,7 +633,7 @@ fn licenses_part(licenses: &[(u32, &Finding)]) -> Licenses {
     };
     // One entry per license: the same decision applies to each package under it.
     let by_license = most_severe_first(licenses, |f| f.id.as_str());
-    let entries = by_license.into_iter().map(|(name, found)| License {
+    let entry = |(name, found): (&str, Vec<(u32, &Finding)>)| License {
         name: name.to_string(),
         category: found[0]
             .1
@@ -648,13 +645,17 @@ fn licenses_part(licenses: &[(u32, &Finding)]) -> Licenses {
             .map(|(_, f)| f.severity)
             .min()
             .unwrap_or_default(),
-        packages: Cut::of(distinct(&found).into_iter(), PACKAGES_PER_LICENSE),
-    });
+        packages: Cut::of(
+            distinct(&found),
+            PACKAGES_PER_LICENSE,
+            std::convert::identity,
+        ),
+    };
     Licenses {
         findings: licenses.len() as u32,
         counts: counts(licenses),
         packages: distinct(licenses).len() as u32,
-        licenses: Cut::of(entries.collect::<Vec<_>>().into_iter(), MAX_LICENSES),
+        licenses: Cut::of(by_license, MAX_LICENSES, entry),
     }
 }
 

@@ -143,6 +143,19 @@ async fn open_panel(c: &Client) -> Result<()> {
     .await
 }
 
+/// Opens the panel and chooses the first entry under `heading`, then waits for the list to
+/// narrow to findings of `kind` (the URL hash says so).
+async fn narrow_by(c: &Client, heading: &str, kind: &str) -> Result<()> {
+    open_panel(c).await?;
+    click_entry(c, heading).await?;
+    wait_for(
+        c,
+        &format!("location.hash.includes('kind={kind}')"),
+        &format!("{heading}: the {kind} findings"),
+    )
+    .await
+}
+
 /// Clicks the first entry of the part whose heading starts with `heading`.
 async fn click_entry(c: &Client, heading: &str) -> Result<()> {
     let found = js(
@@ -309,14 +322,7 @@ fn fix_first_shows_the_plan_in_the_summarys_words_and_each_entry_narrows_the_lis
         );
 
         // A file with secrets: the secrets in that file.
-        open_panel(c).await?;
-        click_entry(c, "Secrets").await?;
-        wait_for(
-            c,
-            "location.hash.includes('kind=secret')",
-            "the file's secrets",
-        )
-        .await?;
+        narrow_by(c, "Secrets", "secret").await?;
         assert_eq!(
             js(c, "return !!document.getElementById('ff-panel');").await?,
             json!(false)
@@ -344,28 +350,14 @@ fn fix_first_shows_the_plan_in_the_summarys_words_and_each_entry_narrows_the_lis
         );
 
         // A check: its failures.
-        open_panel(c).await?;
-        click_entry(c, "Configuration").await?;
-        wait_for(
-            c,
-            "location.hash.includes('kind=misconfiguration')",
-            "the check's failures",
-        )
-        .await?;
+        narrow_by(c, "Configuration", "misconfiguration").await?;
         let (_, ids, count) = rows(c).await?;
         let failures = checks[0]["failures"].as_u64().unwrap_or(0) as usize;
         assert!(count.starts_with(&format!("{failures} of ")), "{count}");
         assert_eq!(ids, vec![first_check.to_string(); failures]);
 
         // An upgrade: the vulnerabilities it fixes.
-        open_panel(c).await?;
-        click_entry(c, "Upgrades").await?;
-        wait_for(
-            c,
-            "location.hash.includes('kind=vulnerability')",
-            "the upgrade's vulnerabilities",
-        )
-        .await?;
+        narrow_by(c, "Upgrades", "vulnerability").await?;
         let (_, ids, _) = rows(c).await?;
         let fixes: Vec<&str> = upgrades[0]["fixes"]
             .as_array()
