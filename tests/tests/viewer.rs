@@ -561,6 +561,193 @@ fn slash_focuses_the_search_and_escape_clears_it() {
     });
 }
 
+/// WebDriver's keys for Enter and Esc.
+const ENTER: &str = "\u{E007}";
+const ESCAPE: &str = "\u{E00C}";
+
+/// `true` when focus is on the element the JS expression `el` gives; else what has focus, for
+/// the failure's message.
+async fn focus_on(c: &Client, el: &str) -> Result<Value> {
+    js(
+        c,
+        &format!(
+            "const e = {el}; const a = document.activeElement;
+             return !!e && a === e ? true : a ? a.outerHTML.slice(0, 160) : null;"
+        ),
+    )
+    .await
+}
+
+/// The export dialog takes focus when it opens, so that it is announced by its title, and gives
+/// it back to the button that opened it when it closes, by Esc or by its Close button.
+#[test]
+fn the_export_dialog_takes_focus_and_gives_it_back_to_the_button_that_opened_it() {
+    if !e2e() {
+        return;
+    }
+    let Some(fx) = fixtures() else {
+        return;
+    };
+    in_chromium(async |c: &Client, scratch: &Path| {
+        let (dir, report) = main_report(&fx, scratch)?;
+        let total = total(&report);
+        open(c, &dir, "").await?;
+        let dialog = "document.querySelector('.export[role=dialog]')";
+        for (name, id, by_esc) in [
+            (".trivyignore", "export-open-text", true),
+            (".trivyignore.yaml", "export-open-yaml", false),
+        ] {
+            let button = format!(
+                "[...document.querySelectorAll('.actions button')].find(b => b.textContent === {name:?})"
+            );
+            c.find(Locator::XPath(&format!("//button[text()='{name}']")))
+                .await?
+                .click()
+                .await?;
+            wait_for(c, dialog, "the export dialog").await?;
+            assert_eq!(
+                focus_on(c, dialog).await?,
+                json!(true),
+                "{name}: focus moves into the dialog"
+            );
+            assert_eq!(
+                js(
+                    c,
+                    &format!(
+                        "const d = {dialog}; return [d.id, document.getElementById(d.getAttribute('aria-labelledby')).textContent];"
+                    )
+                )
+                .await?,
+                json!(["export-panel", format!("{name} for all {total} shown findings")]),
+                "{name}: the dialog is named by its title"
+            );
+            if by_esc {
+                c.active_element().await?.send_keys(ESCAPE).await?;
+            } else {
+                c.find(Locator::XPath(
+                    "//div[@role='dialog']//button[text()='Close']",
+                ))
+                .await?
+                .click()
+                .await?;
+            }
+            wait_for(c, &format!("!{dialog}"), "the dialog to close").await?;
+            assert_eq!(
+                focus_on(c, &button).await?,
+                json!(true),
+                "{name}: focus goes back to the button that opened it"
+            );
+            assert_eq!(js(c, "return document.activeElement.id;").await?, json!(id));
+        }
+        Ok(())
+    });
+}
+
+/// A finding opened by a key or a click takes focus to its details, announced as "Details of
+/// …"; j then reviews the next finding with focus left on the list, for j and k to go on; closing
+/// the details, by ✕ or Esc, gives focus back to the highlighted line. A finding the URL opens
+/// takes no focus: the page was not asked for it here.
+#[test]
+fn opening_a_finding_focuses_its_details_and_closing_them_focuses_its_line() {
+    if !e2e() {
+        return;
+    }
+    let Some(fx) = fixtures() else {
+        return;
+    };
+    in_chromium(async |c: &Client, scratch: &Path| {
+        let (dir, _) = main_report(&fx, scratch)?;
+        let detail = "document.querySelector('.detail')";
+        let line = "document.querySelector('.line.cursor .fid')";
+        open(c, &dir, "#finding=CVE-2019-1551").await?;
+        wait_for(c, detail, "the deep link's details").await?;
+        assert_eq!(
+            focus_on(c, "document.body").await?,
+            json!(true),
+            "a deep link leaves focus where it is"
+        );
+
+        // Four MEDIUM findings: their group's header, then a line each.
+        open(c, &dir, "#severity=MEDIUM").await?;
+        c.find(Locator::Css("body")).await?.send_keys("jj").await?;
+        assert_eq!(focus_on(c, line).await?, json!(true), "j focuses the line");
+        c.active_element().await?.send_keys(ENTER).await?;
+        wait_for(c, detail, "Enter to open the details").await?;
+        assert_eq!(
+            focus_on(c, detail).await?,
+            json!(true),
+            "Enter moves focus to the details"
+        );
+        assert_eq!(
+            js(
+                c,
+                &format!(
+                    "return [document.activeElement.id, document.activeElement.getAttribute('aria-label') === 'Details of ' + {line}.textContent];"
+                )
+            )
+            .await?,
+            json!(["detail-panel", true])
+        );
+
+        // j from the details: the next line, and its finding in the details.
+        c.active_element().await?.send_keys("j").await?;
+        wait_for(
+            c,
+            "document.querySelector('.line.cursor').getAttribute('aria-rowindex') === '4'",
+            "j to move to the next line",
+        )
+        .await?;
+        wait_for(
+            c,
+            "document.querySelector('.line.cursor.open') && document.querySelector('.detail h2').textContent === document.querySelector('.line.cursor .fid').textContent",
+            "the details to follow the highlight",
+        )
+        .await?;
+        assert_eq!(
+            focus_on(c, line).await?,
+            json!(true),
+            "j keeps focus on the list"
+        );
+
+        // ✕ closes the details: focus goes back to the highlighted line.
+        c.find(Locator::Css(".detail .close"))
+            .await?
+            .click()
+            .await?;
+        wait_for(c, &format!("!{detail}"), "✕ to close the details").await?;
+        assert_eq!(
+            focus_on(c, line).await?,
+            json!(true),
+            "✕ gives focus back to the line"
+        );
+
+        // A click on another line's ID opens it and highlights its line; Esc from the details
+        // closes them and focus goes back to that line.
+        c.find(Locator::Css(".line[aria-rowindex='5'] .fid"))
+            .await?
+            .click()
+            .await?;
+        wait_for(c, detail, "the click to open the details").await?;
+        assert_eq!(
+            focus_on(c, detail).await?,
+            json!(true),
+            "a click moves focus to the details"
+        );
+        c.active_element().await?.send_keys(ESCAPE).await?;
+        wait_for(c, &format!("!{detail}"), "Esc to close the details").await?;
+        assert_eq!(
+            focus_on(
+                c,
+                "document.querySelector(\".line[aria-rowindex='5'].cursor .fid\")"
+            )
+            .await?,
+            json!(true),
+            "Esc gives focus back to the clicked line"
+        );
+        Ok(())
+    });
+}
+
 #[test]
 fn hostile_advisory_text_runs_no_script_and_makes_no_link_but_http() {
     if !e2e() {

@@ -276,6 +276,7 @@ pub fn view(s: &State, d: &Data, search: &NodeRef) -> Node {
         .child(unpick)
         .child(
             button()
+                .attr("id", ExportKind::Text.button())
                 .click(Action::Export(ExportKind::Text))
                 .attr(
                     "title",
@@ -285,6 +286,7 @@ pub fn view(s: &State, d: &Data, search: &NodeRef) -> Node {
         )
         .child(
             button()
+                .attr("id", ExportKind::Yaml.button())
                 .click(Action::Export(ExportKind::Yaml))
                 .attr(
                     "title",

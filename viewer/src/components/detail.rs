@@ -7,7 +7,7 @@
 use super::button;
 use super::highlight::hl;
 use crate::dom::{h, many, Node};
-use crate::state::Action;
+use crate::state::{Action, DETAIL};
 use scanlens_model::compact::Dataset;
 use scanlens_model::present::{self, one_decimal, safe_url};
 use scanlens_model::view::Index;
@@ -270,7 +270,11 @@ pub fn view(ds: &Dataset, ix: &Index, i: usize, q: &str, also: &[String]) -> Nod
     let note = |t: String| h("p").class("note").child(t).into();
     h("aside")
         .class("detail")
+        .attr("id", DETAIL)
         .attr("aria-label", format!("Details of {}", o.id))
+        // Focus moves here when a finding is opened by a key or a click, so that it is
+        // announced by this label.
+        .attr("tabindex", "-1")
         .child(
             h("div")
                 .class("detail-head")

@@ -3,7 +3,7 @@
 
 use super::button;
 use crate::dom::{h, Node};
-use crate::state::{Action, ExportKind, State};
+use crate::state::{Action, ExportKind, State, EXPORT};
 
 pub fn view(s: &State, kind: ExportKind, text: &str) -> Node {
     let name = match kind {
@@ -21,10 +21,14 @@ pub fn view(s: &State, kind: ExportKind, text: &str) -> Node {
     };
     h("div")
         .class("export")
+        .attr("id", EXPORT)
         .attr("role", "dialog")
-        .attr("aria-label", format!("{name} for {what}"))
+        .attr("aria-labelledby", "export-title")
+        // Focus moves here when the dialog opens, so that it is announced with its title.
+        .attr("tabindex", "-1")
         .child(
             h("p")
+                .attr("id", "export-title")
                 .child(h("strong").child(name))
                 .child(format!(" for {what}")),
         )

@@ -1,9 +1,11 @@
 //! The keyboard, as data: which key, pressed where, and what it does. `/` goes to the search,
-//! `j`/`k` and the arrows move the highlighted line (and the open detail with it), Enter and
-//! Space open or fold it, Esc steps back out: the Fix first panel, then the export dialog, then
-//! the search, then the detail. While the Fix first panel is open only Esc is the viewer's: the
-//! list's keys would move the highlight behind the panel and take focus out of it. Keys that
-//! type or act where they were pressed are left to the browser.
+//! `j`/`k` and the arrows move the highlighted line and focus (and the open detail with them),
+//! Enter and Space open it (focus going to the detail) or fold it, Esc steps back out: the Fix
+//! first panel, then the export dialog (focus going back to the button that opened it), then
+//! the search, then the detail (focus going back to the highlighted line). While the Fix first
+//! panel is open only Esc is the viewer's: the list's keys would move the highlight behind the
+//! panel and take focus out of it. Keys that type or act where they were pressed are left to
+//! the browser.
 
 use super::{reduce, Action, Effect, Outcome, State};
 use crate::data::Data;
@@ -70,8 +72,7 @@ pub(super) fn reduce_key(s: &mut State, k: Keystroke, data: &Data) -> Outcome {
             if s.fix_first {
                 reduce(s, Action::CloseFixFirst, data)
             } else if s.export.is_some() {
-                s.export = None;
-                Outcome::render()
+                reduce(s, Action::CloseExport, data)
             } else if !s.query.q.is_empty() {
                 reduce(s, Action::Search(String::new()), data)
             } else if s.detail.is_some() {
@@ -101,10 +102,10 @@ pub(super) fn reduce_key(s: &mut State, k: Keystroke, data: &Data) -> Outcome {
             out.effects.extend(s.reveal(n));
             out.effects.push(Effect::FocusCursor);
             if let Line::Item { i, .. } = s.lines[n] {
-                // Following the cursor with the detail view makes j/k a quick review.
+                // Following the cursor with the detail view makes j/k a quick review, so focus
+                // stays on the line (an explicit open would take it to the panel).
                 if s.detail.is_some() {
-                    let open = reduce(s, Action::Open(i), data);
-                    out.effects.extend(open.effects);
+                    out.effects.extend(s.open_detail(i, data).effects);
                 }
             }
             handled(out)

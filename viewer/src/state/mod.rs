@@ -35,6 +35,16 @@ pub enum ExportKind {
     Yaml,
 }
 
+impl ExportKind {
+    /// The ID of the button that opens the dialog for this kind, where focus goes back to.
+    pub fn button(self) -> &'static str {
+        match self {
+            ExportKind::Text => EXPORT_TEXT_BUTTON,
+            ExportKind::Yaml => EXPORT_YAML_BUTTON,
+        }
+    }
+}
+
 /// What an entry of the Fix first panel narrows the list to, through the list's own query (so
 /// the URL hash, the active-filter chips and back and forward work as for any filter).
 #[derive(Debug, Clone, PartialEq)]
@@ -114,6 +124,17 @@ impl Narrow {
 pub const FIX_FIRST: &str = "ff-panel";
 pub const FIX_FIRST_BUTTON: &str = "ff-open";
 
+/// The IDs of the export dialog and of the buttons that open it, one a kind: as for Fix first,
+/// focus goes into the dialog and back to the button of its kind. Not `export-text`, which the
+/// dialog's text area has.
+pub const EXPORT: &str = "export-panel";
+pub const EXPORT_TEXT_BUTTON: &str = "export-open-text";
+pub const EXPORT_YAML_BUTTON: &str = "export-open-yaml";
+
+/// The ID of the detail panel, where focus goes when a finding is opened on purpose (Enter, a
+/// click), so that screen readers announce which finding it shows.
+pub const DETAIL: &str = "detail-panel";
+
 /// Everything the user can do, and what the page reports back (scrolling, resizing, the hash).
 #[derive(Debug, Clone, PartialEq)]
 pub enum Action {
@@ -158,7 +179,9 @@ pub enum Action {
     Scrolled(f64),
     /// The list is now this tall (px).
     Resized(f64),
+    /// Finding `i` was opened by a key or a click: the detail panel shows it and takes focus.
     Open(u32),
+    /// The detail panel closes; focus goes back to the highlighted line, if any.
     Close,
     Pick(u32),
     PickShown,
@@ -198,8 +221,8 @@ pub enum Effect {
     /// Moves keyboard focus to the highlighted line once it is rendered, so that screen readers
     /// announce it.
     FocusCursor,
-    /// Moves keyboard focus to the element with this ID once it is rendered (a dialog that
-    /// opens, the button that opened it when it closes).
+    /// Moves keyboard focus to the element with this ID once it is rendered (a dialog or the
+    /// detail panel that opens, the button that opened a dialog when it closes).
     FocusId(&'static str),
 }
 
@@ -431,6 +454,17 @@ impl State {
         Outcome::with(vec![self.reset_scroll(), self.hash(true)])
     }
 
+    /// Shows finding `i` in the detail panel, with a history entry; focus is the caller's to
+    /// move: an explicit open takes it to the panel, j/k following the highlight leave it on
+    /// the list.
+    fn open_detail(&mut self, i: u32, data: &Data) -> Outcome {
+        self.detail = Some(i);
+        self.query.finding = Some(query::key_of(&data.ds, i as usize));
+        Outcome::with(vec![self.hash(true)])
+    }
+
+    /// Opens the finding the query names, without moving focus: the page was not asked for it
+    /// by a key or a click here (a deep link, back or forward).
     fn open_from_query(&mut self, data: &Data) {
         let ds = &data.ds;
         self.detail = self.query.finding.as_ref().and_then(|key| {
@@ -618,14 +652,21 @@ pub fn reduce(s: &mut State, action: Action, data: &Data) -> Outcome {
             Outcome::render()
         }
         Action::Open(i) => {
-            s.detail = Some(i);
-            s.query.finding = Some(query::key_of(&data.ds, i as usize));
-            Outcome::with(vec![s.hash(true)])
+            let mut out = s.open_detail(i, data);
+            out.effects.push(Effect::FocusId(DETAIL));
+            out
         }
         Action::Close => {
             s.detail = None;
             s.query.finding = None;
-            Outcome::with(vec![s.hash(true)])
+            let mut out = Outcome::with(vec![s.hash(true)]);
+            // Focus was in the panel, which is gone (it would fall to the page): it goes back
+            // to the highlighted line, for j, k and Enter to go on from there.
+            if let Some(c) = s.cursor.filter(|&c| c < s.lines.len()) {
+                out.effects.extend(s.reveal(c));
+                out.effects.push(Effect::FocusCursor);
+            }
+            out
         }
         Action::Pick(i) => {
             // A merged row picks (or unpicks) every finding it stands for.
@@ -659,12 +700,12 @@ pub fn reduce(s: &mut State, action: Action, data: &Data) -> Outcome {
             };
             s.export = Some((kind, text));
             s.copied = false;
-            Outcome::render()
+            Outcome::with(vec![Effect::FocusId(EXPORT)])
         }
-        Action::CloseExport => {
-            s.export = None;
-            Outcome::render()
-        }
+        Action::CloseExport => match s.export.take() {
+            Some((kind, _)) => Outcome::with(vec![Effect::FocusId(kind.button())]),
+            None => Outcome::none(),
+        },
         Action::Copy => match &s.export {
             Some((_, text)) => {
                 let copy = Effect::Copy(text.clone());

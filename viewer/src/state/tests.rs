@@ -383,7 +383,7 @@ fn picked_findings_export_as_trivyignore_and_yaml() {
     assert_eq!(s.shown_indices(), [0, 3]);
     assert_eq!(
         reduce(&mut s, Action::Export(ExportKind::Text), &d),
-        Outcome::render()
+        Outcome::with(vec![Effect::FocusId(EXPORT)])
     );
     let (kind, text) = s.export.clone().unwrap();
     assert_eq!(kind, ExportKind::Text);
@@ -440,7 +440,10 @@ fn opening_and_closing_a_finding_add_history_entries() {
     let mut s = open(&d, "#q=cve");
     assert_eq!(
         reduce(&mut s, Action::Open(2), &d),
-        Outcome::with(vec![set_hash("q=cve&finding=CVE-2024-0001@glibc", true)])
+        Outcome::with(vec![
+            set_hash("q=cve&finding=CVE-2024-0001@glibc", true),
+            Effect::FocusId(DETAIL)
+        ])
     );
     assert_eq!(s.detail, Some(2));
     assert_eq!(
@@ -573,7 +576,8 @@ fn enter_opens_the_highlighted_finding_or_folds_its_group() {
         out.effects,
         [
             Effect::PreventDefault,
-            set_hash("finding=aws-access-key-id@/app/.env", true)
+            set_hash("finding=aws-access-key-id@/app/.env", true),
+            Effect::FocusId(DETAIL)
         ]
     );
     assert_eq!(s.detail, Some(5));
@@ -603,7 +607,10 @@ fn escape_closes_the_export_then_clears_the_search_then_closes_the_detail() {
     let d = data();
     let mut s = open(&d, "#q=cve&finding=CVE-2024-0001@glibc");
     reduce(&mut s, Action::Export(ExportKind::Text), &d);
-    assert_eq!(press(&mut s, &d, "Escape"), Outcome::render());
+    assert_eq!(
+        press(&mut s, &d, "Escape"),
+        Outcome::with(vec![Effect::FocusId(EXPORT_TEXT_BUTTON)])
+    );
     assert_eq!(s.export, None);
     assert_eq!(s.query.q, "cve");
     assert_eq!(
@@ -1035,7 +1042,10 @@ fn while_fix_first_is_open_only_escape_acts_and_it_closes_the_panel_first() {
         "the export dialog closes at the next Esc"
     );
     assert_eq!(s.query.q, "ssl");
-    assert_eq!(press(&mut s, &d, "Escape"), Outcome::render());
+    assert_eq!(
+        press(&mut s, &d, "Escape"),
+        Outcome::with(vec![Effect::FocusId(EXPORT_TEXT_BUTTON)])
+    );
     assert_eq!(s.export, None);
 }
 
@@ -1095,4 +1105,140 @@ fn each_fix_first_entry_narrows_the_list_through_the_query_and_the_hash() {
     // Back goes to the list as the previous entry left it.
     reduce(&mut s, Action::HashChanged(format!("#{upgrade}")), &d);
     assert_eq!(shown(&s, &d), ["CVE-2024-0001@glibc"]);
+}
+
+#[test]
+fn the_export_dialog_takes_focus_and_gives_it_back_to_the_button_of_its_kind() {
+    let d = data();
+    let mut s = open(&d, "");
+    assert_ne!(EXPORT_TEXT_BUTTON, EXPORT_YAML_BUTTON);
+    assert_eq!(
+        reduce(&mut s, Action::Export(ExportKind::Text), &d),
+        Outcome::with(vec![Effect::FocusId(EXPORT)])
+    );
+    assert_eq!(
+        reduce(&mut s, Action::CloseExport, &d),
+        Outcome::with(vec![Effect::FocusId(EXPORT_TEXT_BUTTON)])
+    );
+    assert_eq!(s.export, None);
+    // The other kind, opened over the first: focus goes back to the button that opened it last.
+    reduce(&mut s, Action::Export(ExportKind::Text), &d);
+    assert_eq!(
+        reduce(&mut s, Action::Export(ExportKind::Yaml), &d),
+        Outcome::with(vec![Effect::FocusId(EXPORT)])
+    );
+    assert_eq!(
+        press(&mut s, &d, "Escape"),
+        Outcome::with(vec![Effect::FocusId(EXPORT_YAML_BUTTON)]),
+        "Esc closes it as its button does"
+    );
+    assert_eq!(s.export, None);
+    // Nothing open: nothing to close, and focus stays where it is.
+    assert_eq!(reduce(&mut s, Action::CloseExport, &d), Outcome::none());
+}
+
+#[test]
+fn opening_a_finding_by_a_key_or_a_click_moves_focus_to_the_detail() {
+    let d = data();
+    let mut s = open(&d, "#severity=HIGH");
+    // A click on a row's ID focuses it (the highlight follows), then opens its finding.
+    reduce(&mut s, Action::Cursor(1), &d);
+    assert_eq!(
+        reduce(&mut s, Action::Open(1), &d),
+        Outcome::with(vec![
+            set_hash("severity=HIGH&finding=CVE-2023-0286@libssl3", true),
+            Effect::FocusId(DETAIL)
+        ])
+    );
+    // Enter on the highlighted line, the panel already open on it.
+    press(&mut s, &d, "j");
+    assert_eq!(s.detail, Some(0));
+    assert_eq!(
+        press(&mut s, &d, "Enter").effects,
+        [
+            Effect::PreventDefault,
+            set_hash("severity=HIGH&finding=CVE-2023-0286@openssl", true),
+            Effect::FocusId(DETAIL)
+        ]
+    );
+}
+
+#[test]
+fn j_and_k_with_the_detail_open_keep_focus_on_the_list() {
+    let d = data();
+    let mut s = open(&d, "#severity=HIGH");
+    reduce(&mut s, Action::Cursor(1), &d);
+    reduce(&mut s, Action::Open(1), &d);
+    for (k, detail) in [("j", 0), ("k", 1), ("ArrowDown", 0), ("ArrowUp", 1)] {
+        let out = press(&mut s, &d, k);
+        assert!(out.effects.contains(&Effect::FocusCursor), "{k}: {out:?}");
+        assert!(
+            !out.effects.iter().any(|e| matches!(e, Effect::FocusId(_))),
+            "{k}: {out:?}"
+        );
+        assert_eq!(s.detail, Some(detail), "{k}: the detail follows");
+    }
+}
+
+#[test]
+fn closing_the_detail_returns_focus_to_the_highlighted_line() {
+    let d = data();
+    let mut s = open(&d, "#severity=HIGH");
+    reduce(&mut s, Action::Cursor(1), &d);
+    reduce(&mut s, Action::Open(1), &d);
+    assert_eq!(
+        reduce(&mut s, Action::Close, &d),
+        Outcome::with(vec![set_hash("severity=HIGH", true), Effect::FocusCursor])
+    );
+    // Esc closes it the same way.
+    reduce(&mut s, Action::Open(0), &d);
+    assert_eq!(
+        press(&mut s, &d, "Escape"),
+        Outcome::with(vec![set_hash("severity=HIGH", true), Effect::FocusCursor])
+    );
+    // The highlighted line scrolled away meanwhile: it comes back on screen to take focus.
+    reduce(&mut s, Action::Resized(ROW_H), &d);
+    reduce(&mut s, Action::Open(0), &d);
+    reduce(&mut s, Action::Scrolled(0.0), &d);
+    assert_eq!(
+        reduce(&mut s, Action::Close, &d),
+        Outcome::with(vec![
+            set_hash("severity=HIGH", true),
+            Effect::ScrollList(ROW_H),
+            Effect::FocusCursor
+        ])
+    );
+    // No highlighted line: focus has nowhere to go back to, and is left alone.
+    let mut s = open(&d, "#severity=HIGH&finding=CVE-2023-0286@openssl");
+    assert_eq!(s.cursor, None);
+    assert_eq!(
+        reduce(&mut s, Action::Close, &d),
+        Outcome::with(vec![set_hash("severity=HIGH", true)])
+    );
+}
+
+#[test]
+fn a_finding_opened_from_the_url_leaves_focus_where_it_is() {
+    let d = data();
+    let mut s = open(&d, "");
+    // Back or forward to a finding in another list: the list starts over, nothing takes focus.
+    assert_eq!(
+        reduce(
+            &mut s,
+            Action::HashChanged("#severity=HIGH&finding=CVE-2023-0286@openssl".into()),
+            &d
+        ),
+        Outcome::with(vec![Effect::ScrollList(0.0)])
+    );
+    assert_eq!(s.detail, Some(0));
+    // Only the open finding moved.
+    assert_eq!(
+        reduce(
+            &mut s,
+            Action::HashChanged("#severity=HIGH&finding=CVE-2023-0286@libssl3".into()),
+            &d
+        ),
+        Outcome::render()
+    );
+    assert_eq!(s.detail, Some(1));
 }
