@@ -14,7 +14,7 @@
 
 use super::filter::*;
 use super::sort::{positions, sort_by};
-use super::text::{fold, has, terms};
+use super::text::{fold, has, parse_terms, Terms};
 use crate::compact::Dataset;
 use crate::report::*;
 use crate::triage::LayerOrigin;
@@ -472,7 +472,10 @@ impl Index {
 /// earlier result of a search this one extends in the same scope and order, so holds every
 /// match (a keystroke).
 pub fn search(ds: &Dataset, ix: &Index, q: &Query, within: Option<&[u32]>) -> Vec<u32> {
-    let terms = terms(&q.q);
+    let Terms {
+        text: terms,
+        fields,
+    } = parse_terms(&q.q);
     let scope = scope_flag(q.show);
     // Which terms each advisory's text and each shared context match, found the first time a
     // finding needs them (a narrowed search meets only some), then kept. `UNKNOWN` is also the
@@ -504,6 +507,16 @@ pub fn search(ds: &Dataset, ix: &Index, q: &Query, within: Option<&[u32]>) -> Ve
         let iu = i as usize;
         if ix.traits[iu].flags & scope != scope {
             return false;
+        }
+        if !fields.is_empty() {
+            let o = &ds.findings[iu];
+            let package = o
+                .package
+                .as_ref()
+                .map(|p| (p.name.as_str(), p.installed_version.as_str()));
+            if !fields.iter().all(|f| f.matches(&o.id, package)) {
+                return false;
+            }
         }
         if terms.is_empty() {
             return true;

@@ -22,7 +22,7 @@ pub use filter::*;
 pub use hash::{from_hash, to_hash};
 pub use index::{flatten, group, search, select, Group, Index, LayerInfo, Line};
 pub use keys::{finding_key, key_matches, key_of};
-pub use text::{fold, fold_char, highlight, segments, terms};
+pub use text::{fold, fold_char, highlight, parse_terms, segments, terms, Field, Terms};
 
 #[cfg(test)]
 mod tests;

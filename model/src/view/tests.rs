@@ -1,7 +1,7 @@
 use super::*;
 use crate::compact::Dataset;
 use crate::report::*;
-use crate::testdata::ds;
+use crate::testdata::{ds, f};
 
 fn ids(ds: &Dataset, v: &[u32]) -> Vec<String> {
     v.iter().map(|&i| key_of(ds, i as usize)).collect()
@@ -630,4 +630,105 @@ fn an_empty_value_in_a_list_filter_matches_findings_without_one() {
         ids(&ds, &select(&ds, &ix, &q, None)),
         ["aws-access-key-id@/app/.env"]
     );
+}
+
+#[test]
+fn field_terms_find_whole_ids_and_packages_where_text_terms_also_find_mentions() {
+    let mut libssl = f(
+        "CVE-2023-0001",
+        Severity::High,
+        "libssl3",
+        "a flaw in OpenSSL",
+    );
+    libssl.title = "OpenSSL: flaw".into();
+    let mut openssl3 = f("CVE-2023-0002", Severity::High, "openssl", "a flaw");
+    std::sync::Arc::make_mut(openssl3.package.as_mut().unwrap()).installed_version = "3.0".into();
+    let license = |name: &str| {
+        let mut l = f(name, Severity::High, "", "");
+        l.kind = Kind::License;
+        l.package = None;
+        l
+    };
+    let mut scoped = f("CVE-2023-0003", Severity::Low, "@babel/core", "");
+    std::sync::Arc::make_mut(scoped.package.as_mut().unwrap()).installed_version = "7.0.0".into();
+    let mut spaced = license("Custom License");
+    spaced.id = "Custom License".into();
+    let ds = Dataset::from_report(&Report {
+        findings: vec![
+            f("CVE-2023-0001", Severity::High, "openssl", "a flaw"),
+            openssl3,
+            libssl,
+            license("GPL-3.0"),
+            license("LGPL-3.0"),
+            scoped,
+            spaced,
+        ],
+        ..Default::default()
+    });
+    let ix = Index::new(&ds);
+    let q = |s: &str| {
+        let q = Query {
+            q: s.into(),
+            ..Default::default()
+        };
+        let mut v = ids(&ds, &select(&ds, &ix, &q, None));
+        v.sort();
+        v
+    };
+    // A text term finds what mentions it too.
+    assert_eq!(q("openssl").len(), 3);
+    assert_eq!(q("gpl-3.0").len(), 2);
+    // A field term only what has it, in any case.
+    assert_eq!(
+        q("package:OpenSSL"),
+        ["CVE-2023-0001@openssl", "CVE-2023-0002@openssl"]
+    );
+    assert_eq!(q("package:openssl@3.0"), ["CVE-2023-0002@openssl"]);
+    assert_eq!(q("package:openssl@3"), Vec::<String>::new());
+    assert_eq!(q("id:GPL-3.0"), ["GPL-3.0@img (debian 12)"]);
+    assert_eq!(
+        q("id:cve-2023-0001 package:libssl3"),
+        ["CVE-2023-0001@libssl3"]
+    );
+    assert_eq!(
+        q("id:CVE-2023-0001 flaw package:openssl"),
+        ["CVE-2023-0001@openssl"]
+    );
+    // An `@` at the start is an npm scope, not a version.
+    assert_eq!(q("package:@babel/core"), ["CVE-2023-0003@@babel/core"]);
+    assert_eq!(
+        q("package:@babel/core@7.0.0"),
+        ["CVE-2023-0003@@babel/core"]
+    );
+    // Quotes hold a value with spaces together.
+    assert_eq!(
+        q("id:\"custom license\""),
+        ["Custom License@img (debian 12)"]
+    );
+    // A field being typed is no term yet; `pkg:` starts a package URL, a text term.
+    assert_eq!(q("package:").len(), 7);
+    assert_eq!(q("id: package:@").len(), 7);
+    assert_eq!(q("pkg:deb/debian/libssl3@"), ["CVE-2023-0001@libssl3"]);
+    // What a field term matches is highlighted, where the value is shown.
+    assert_eq!(highlight("openssl", "package:openssl@3.0"), [(0, 7)]);
+}
+
+#[test]
+fn search_words_split_at_spaces_outside_quotes() {
+    let t = parse_terms("  \"Heap  Overflow\" id:\"A b\" package:x@1 plain pkg:npm/x ");
+    assert_eq!(t.text, ["heap  overflow", "plain", "pkg:npm/x"]);
+    assert_eq!(
+        t.fields,
+        [
+            Field::Id("a b".into()),
+            Field::Package {
+                name: "x".into(),
+                version: Some("1".into())
+            }
+        ]
+    );
+    // An unclosed quote runs to the end, as while it is typed; an empty pair is no word.
+    assert_eq!(parse_terms("\"open s").text, ["open s"]);
+    assert_eq!(parse_terms("\"\" a").text, ["a"]);
+    assert_eq!(terms("a b"), ["a", "b"]);
 }

@@ -27,9 +27,131 @@ pub fn fold(s: &str) -> String {
     s.chars().map(fold_char).collect()
 }
 
-/// Lowercase search terms: whitespace-separated, all must match.
+/// A search's words, folded to lower case; a finding must match all of them.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Terms {
+    /// Found anywhere in a finding's text (ID, package, PURL, title, description, target,
+    /// path). At most 64: the search keeps which ones matched in a `u64`.
+    pub text: Vec<String>,
+    /// Each equal to one of a finding's fields.
+    pub fields: Vec<Field>,
+}
+
+/// A term that names a field and its whole value: what narrows to exactly one check, license
+/// or package where a text term also finds what mentions it (`GPL-3.0` finds `LGPL-3.0`,
+/// `openssl` finds curl's advisories that name OpenSSL).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Field {
+    /// `id:X`: the finding's ID is X (a vulnerability's, a check's, a secret's rule, a
+    /// license's name).
+    Id(String),
+    /// `package:NAME` or `package:NAME@VERSION`: the package is NAME (at installed VERSION).
+    /// An `@` at the start is a scope (`package:@babel/core@7.0.0`), not a version. Not `pkg:`,
+    /// which starts every package URL a text term may search for.
+    Package {
+        name: String,
+        version: Option<String>,
+    },
+}
+
+impl Field {
+    /// The text a match shows, for highlighting.
+    fn shown(&self) -> &str {
+        match self {
+            Field::Id(v) | Field::Package { name: v, .. } => v,
+        }
+    }
+
+    /// Whether a finding with this ID and package (name, installed version) has the field.
+    pub fn matches(&self, id: &str, package: Option<(&str, &str)>) -> bool {
+        match self {
+            Field::Id(v) => folds_to(id, v),
+            Field::Package { name, version } => package.is_some_and(|(n, installed)| {
+                folds_to(n, name) && version.as_ref().is_none_or(|v| folds_to(installed, v))
+            }),
+        }
+    }
+
+    /// `None` for a word that names no field; `Some(None)` for a field's name with no value
+    /// yet (`package:`, `package:@`), which is no term.
+    fn parse(word: &str) -> Option<Option<Field>> {
+        let (key, value) = word.split_once(':')?;
+        let field = match key {
+            "id" => (!value.is_empty()).then(|| Field::Id(value.to_string())),
+            "package" => {
+                let (name, version) = match value.rfind('@').filter(|&at| at > 0) {
+                    Some(at) => (&value[..at], Some(&value[at + 1..])),
+                    None => (value, None),
+                };
+                let version = version.filter(|v| !v.is_empty()).map(str::to_string);
+                (!name.is_empty() && name != "@").then(|| Field::Package {
+                    name: name.to_string(),
+                    version,
+                })
+            }
+            _ => return None,
+        };
+        Some(field)
+    }
+}
+
+/// `text`, folded, is `folded`: without the allocation [`fold`] makes.
+fn folds_to(text: &str, folded: &str) -> bool {
+    text.len() == folded.len() && text.chars().map(fold_char).eq(folded.chars())
+}
+
+/// The words of a search box's text, folded: separated by whitespace, except inside double
+/// quotes (`id:"Custom License"`, `"heap overflow"`), which are dropped. `id:` and `package:` words
+/// are [`Field`]s (an empty one, still being typed, is no term); every other word is a text
+/// term.
+pub fn parse_terms(q: &str) -> Terms {
+    let mut t = Terms::default();
+    for word in words(&fold(q)) {
+        match Field::parse(&word) {
+            Some(Some(f)) => t.fields.push(f),
+            Some(None) => {}
+            None => t.text.push(word),
+        }
+    }
+    t.text.truncate(64);
+    t
+}
+
+/// Splits at whitespace outside double quotes; the quotes go. An unclosed quote runs to the
+/// end, as it does while being typed.
+fn words(q: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut word = String::new();
+    let mut quoted = false;
+    let mut any = false;
+    for c in q.chars() {
+        match c {
+            '"' => {
+                quoted = !quoted;
+                any = true;
+            }
+            c if c.is_whitespace() && !quoted => {
+                if any {
+                    out.push(std::mem::take(&mut word));
+                }
+                any = false;
+            }
+            c => {
+                word.push(c);
+                any = true;
+            }
+        }
+    }
+    if any {
+        out.push(word);
+    }
+    out.retain(|w| !w.is_empty());
+    out
+}
+
+/// The text terms of a search: what [`parse_terms`] finds anywhere in a finding's text.
 pub fn terms(q: &str) -> Vec<String> {
-    q.split_whitespace().map(fold).take(64).collect()
+    parse_terms(q).text
 }
 
 /// `needle` occurs in `hay`: a plain scan, faster than `str::contains`'s setup for the short
@@ -45,7 +167,10 @@ pub(super) fn has(hay: &[u8], needle: &[u8]) -> bool {
 
 /// Byte ranges of `text` that match any search term, case-insensitively, merged and sorted.
 pub fn highlight(text: &str, q: &str) -> Vec<(usize, usize)> {
-    let terms = terms(q);
+    let t = parse_terms(q);
+    let terms: Vec<&str> = (t.text.iter().map(String::as_str))
+        .chain(t.fields.iter().map(Field::shown))
+        .collect();
     if terms.is_empty() || text.is_empty() {
         return Vec::new();
     }
@@ -67,7 +192,7 @@ pub fn highlight(text: &str, q: &str) -> Vec<(usize, usize)> {
     let mut ranges = Vec::new();
     for t in &terms {
         let mut from = 0;
-        while let Some(p) = lower[from..].find(t.as_str()) {
+        while let Some(p) = lower[from..].find(t) {
             let s = from + p;
             let e = s + t.len();
             ranges.push((origin[s], end_of(e)));

@@ -222,6 +222,10 @@ pub fn view(s: &State, d: &Data, search: &NodeRef) -> Node {
                     "placeholder",
                     "Search ID, package, PURL, title, description, target, path  ( / )",
                 )
+                .attr(
+                    "title",
+                    "Words match anywhere; id:X and package:NAME or package:NAME@VERSION match whole values; \"quotes\" keep words together",
+                )
                 .attr("autocomplete", "off")
                 .attr("spellcheck", "false")
                 .on("input", On::Value(Action::Search)),

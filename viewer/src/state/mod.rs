@@ -64,28 +64,32 @@ impl Narrow {
     /// A file holding secrets: its secrets, by the target filter, which matches the path
     /// exactly (a search for it would also find `/app/.env.local` beside `/app/.env`).
     pub fn secret_file(f: &SecretFile) -> Narrow {
-        Narrow::search(Kind::Secret, "", Some(&f.path))
+        Narrow::search(Kind::Secret, String::new(), Some(&f.path))
     }
 
-    /// A failed check: its failures, by its ID.
+    /// A failed check: its failures, by its ID (`id:`, since `DS002` is also in `DS0021`).
     pub fn check(c: &Check) -> Narrow {
-        Narrow::search(Kind::Misconfiguration, &c.id, None)
+        Narrow::search(Kind::Misconfiguration, field("id", &c.id), None)
     }
 
-    /// A license: its findings, by its name (a license finding's ID).
+    /// A license: its findings, by its name, a license finding's ID (`id:`, since `GPL-3.0`
+    /// is also in `LGPL-3.0`).
     pub fn license(l: &License) -> Narrow {
-        Narrow::search(Kind::License, &l.name, None)
+        Narrow::search(Kind::License, field("id", &l.name), None)
     }
 
-    /// An upgrade: the package's vulnerabilities in the entry's target.
+    /// An upgrade: the vulnerabilities of the package at its installed version in the entry's
+    /// target, those it fixes and those no version fixes yet (`package:name@version`, since a
+    /// search for the name also finds other packages' advisories that mention it).
     pub fn upgrade(r: &Remediation) -> Narrow {
-        Narrow::search(Kind::Vulnerability, &r.package, Some(&r.target))
+        let pkg = format!("{}@{}", r.package, r.installed);
+        Narrow::search(Kind::Vulnerability, field("package", &pkg), Some(&r.target))
     }
 
-    fn search(kind: Kind, q: &str, target: Option<&str>) -> Narrow {
+    fn search(kind: Kind, q: String, target: Option<&str>) -> Narrow {
         Narrow::Search {
             kind,
-            q: q.to_string(),
+            q,
             target: target.map(str::to_string),
         }
     }
@@ -115,6 +119,23 @@ impl Narrow {
             }
         }
         q
+    }
+}
+
+/// The search term that finds exactly `value` in field `name` (`id:GPL-3.0`, quoted when it
+/// holds spaces). A value with a double quote cannot be written as one: its words become text
+/// terms, which find it and what mentions it, more rather than less.
+fn field(name: &str, value: &str) -> String {
+    if value.contains('"') {
+        let words = value.split(|c: char| c == '"' || c.is_whitespace());
+        words
+            .filter(|w| !w.is_empty())
+            .collect::<Vec<_>>()
+            .join(" ")
+    } else if value.chars().any(char::is_whitespace) {
+        format!("{name}:\"{value}\"")
+    } else {
+        format!("{name}:{value}")
     }
 }
 

@@ -20,14 +20,21 @@ fn same_scope_and_order(prev: &Query, next: &Query) -> bool {
 }
 
 /// Whether `next` finds a subset of what `prev` found because it only extends `prev`'s search:
-/// each earlier term grows into the term at its place.
+/// each earlier text term grows into the term at its place, and every earlier field term
+/// stays. A field term that grows (`package:open` → `package:openssl`) is another value, not a
+/// narrower one: it matches whole values.
 pub fn narrows(prev: &Query, next: &Query) -> bool {
-    let pt = query::terms(&prev.q);
-    let nt = query::terms(&next.q);
+    let pt = query::parse_terms(&prev.q);
+    let nt = query::parse_terms(&next.q);
     same_scope_and_order(prev, next)
-        && !pt.is_empty()
-        && pt.len() <= nt.len()
-        && pt.iter().zip(&nt).all(|(p, n)| n.contains(p.as_str()))
+        && pt != query::Terms::default()
+        && pt.text.len() <= nt.text.len()
+        && pt
+            .text
+            .iter()
+            .zip(&nt.text)
+            .all(|(p, n)| n.contains(p.as_str()))
+        && pt.fields.iter().all(|f| nt.fields.contains(f))
 }
 
 /// The findings `q`'s search finds, in sort order, from `prev` when it allows.
@@ -35,7 +42,7 @@ pub fn search(data: &Data, q: &Query, prev: Option<&Searched>) -> Searched {
     let result = match prev {
         Some(p)
             if same_scope_and_order(&p.query, q)
-                && query::terms(&p.query.q) == query::terms(&q.q) =>
+                && query::parse_terms(&p.query.q) == query::parse_terms(&q.q) =>
         {
             p.result.clone()
         }

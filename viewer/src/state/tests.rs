@@ -213,6 +213,14 @@ fn a_search_narrows_only_when_it_grows_in_the_same_scope_and_order() {
     assert!(!narrows(&q("openssl"), &q("open")), "shorter");
     assert!(!narrows(&q("open"), &q("zlib open")), "terms pair by place");
     assert!(!narrows(&q(""), &q("open")), "nothing searched before");
+    // A field term matches a whole value: a longer one is another value.
+    assert!(narrows(&q("package:openssl"), &q("package:openssl 3.0")));
+    assert!(
+        narrows(&q("id:x"), &q("package:y id:x")),
+        "a field term added"
+    );
+    assert!(!narrows(&q("package:open"), &q("package:openssl")));
+    assert!(!narrows(&q("id:x"), &q("x")), "a field term gone");
     let other_group = Query {
         group: GroupBy::Package,
         finding: Some("CVE-1@x".into()),
@@ -1075,13 +1083,13 @@ fn each_fix_first_entry_narrows_the_list_through_the_query_and_the_hash() {
     reduce(&mut s, Action::Narrow(Narrow::check(check)), &d);
     assert_eq!(
         (s.query.q.as_str(), &s.query.kinds[..]),
-        ("DS002", &[Kind::Misconfiguration][..])
+        ("id:DS002", &[Kind::Misconfiguration][..])
     );
     assert_eq!(shown(&s, &d), ["DS002@Dockerfile"]);
 
     let license = &plan.licenses.licenses.shown[0];
     reduce(&mut s, Action::Narrow(Narrow::license(license)), &d);
-    assert_eq!(s.query.q, "GPL-3.0");
+    assert_eq!(s.query.q, "id:GPL-3.0");
     assert_eq!(shown(&s, &d), ["GPL-3.0@left-pad"]);
 
     // An upgrade: its package's vulnerabilities in its target.
@@ -1092,6 +1100,7 @@ fn each_fix_first_entry_narrows_the_list_through_the_query_and_the_hash() {
         .find(|r| r.package == "glibc")
         .expect("glibc is fixable");
     reduce(&mut s, Action::Narrow(Narrow::upgrade(up)), &d);
+    assert_eq!(s.query.q, "package:glibc@1.0");
     assert_eq!(s.query.targets, ["img (debian 12)"]);
     assert_eq!(shown(&s, &d), ["CVE-2024-0001@glibc"]);
     let upgrade = query::to_hash(&s.query);
@@ -1241,4 +1250,24 @@ fn a_finding_opened_from_the_url_leaves_focus_where_it_is() {
         Outcome::render()
     );
     assert_eq!(s.detail, Some(1));
+}
+
+#[test]
+fn a_fix_first_entry_names_its_value_whole_even_with_spaces_or_quotes() {
+    use super::field;
+    let t = query::parse_terms(&field("id", "Custom License 2"));
+    assert_eq!(t.fields, [query::Field::Id("custom license 2".into())]);
+    assert!(t.text.is_empty());
+    let t = query::parse_terms(&field("package", "@babel/core@7.0.0"));
+    assert_eq!(
+        t.fields,
+        [query::Field::Package {
+            name: "@babel/core".into(),
+            version: Some("7.0.0".into())
+        }]
+    );
+    // A quote cannot be written inside a field term: the value's words, each found in it.
+    let t = query::parse_terms(&field("id", "My \"Own\" License"));
+    assert!(t.fields.is_empty());
+    assert_eq!(t.text, ["my", "own", "license"]);
 }
