@@ -793,15 +793,22 @@ pub fn run(args: Vec<String>) -> Result<()> {
         // The host's own speed moves every load of a round alike (the floor ranges 35–124 ms
         // across runs on this VM), so each page's distance from the floor is taken within its
         // round before the median: the figure the floor-relative target reads.
+        // Painted too: the floor's first paint is its first frame shown, as the page's is.
         if let Some(f) = cases.iter().position(|c| c.label.starts_with("floor")) {
             println!("  first finding above the floor, paired within each round, median (min–max):");
+            println!("  {:<26} {:>24} {:>24}", "report", "laid out", "paint shown");
             for (i, case) in cases.iter().enumerate().filter(|(i, _)| *i != f) {
-                let d: Vec<f64> = loads[i]
-                    .iter()
-                    .zip(&loads[f])
-                    .map(|(x, fl)| x.first - fl.first)
+                let pairs = loads[i].iter().zip(&loads[f]);
+                let laid: Vec<f64> = pairs.clone().map(|(x, fl)| x.first - fl.first).collect();
+                let shown: Vec<f64> = pairs
+                    .filter_map(|(x, fl)| Some(x.shown? - fl.shown?))
                     .collect();
-                println!("  {:<26} {:>24}", case.label, spread(&d));
+                let shown = if shown.is_empty() {
+                    "–".to_string()
+                } else {
+                    spread(&shown)
+                };
+                println!("  {:<26} {:>24} {:>24}", case.label, spread(&laid), shown);
             }
         }
 
