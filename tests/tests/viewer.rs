@@ -564,6 +564,7 @@ fn slash_focuses_the_search_and_escape_clears_it() {
 /// WebDriver's keys for Enter and Esc.
 const ENTER: &str = "\u{E007}";
 const ESCAPE: &str = "\u{E00C}";
+const ARROW_DOWN: &str = "\u{E015}";
 
 /// `true` when focus is on the element the JS expression `el` gives; else what has focus, for
 /// the failure's message.
@@ -688,6 +689,19 @@ fn opening_a_finding_focuses_its_details_and_closing_them_focuses_its_line() {
             .await?,
             json!(["detail-panel", true])
         );
+        // The arrows and Space in the details are theirs (they scroll them), not the list's.
+        let row = "return document.querySelector('.line.cursor').getAttribute('aria-rowindex');";
+        let before = js(c, row).await?;
+        c.active_element()
+            .await?
+            .send_keys(&format!("{ARROW_DOWN} "))
+            .await?;
+        assert_eq!(js(c, row).await?, before, "the highlight stays");
+        assert_eq!(
+            focus_on(c, detail).await?,
+            json!(true),
+            "the arrows and Space keep focus in the details"
+        );
 
         // j from the details: the next line, and its finding in the details.
         c.active_element().await?.send_keys("j").await?;
@@ -743,6 +757,21 @@ fn opening_a_finding_focuses_its_details_and_closing_them_focuses_its_line() {
             .await?,
             json!(true),
             "Esc gives focus back to the clicked line"
+        );
+
+        // A deep link's details, closed: nothing was highlighted, so focus goes to the line of
+        // the finding they showed.
+        open(c, &dir, "#finding=CVE-2019-1551").await?;
+        wait_for(c, detail, "the deep link's details").await?;
+        c.find(Locator::Css(".detail .close"))
+            .await?
+            .click()
+            .await?;
+        wait_for(c, &format!("!{detail}"), "✕ to close the details").await?;
+        assert_eq!(focus_on(c, line).await?, json!(true), "focus on a line");
+        assert_eq!(
+            js(c, &format!("return {line}.textContent;")).await?,
+            json!("CVE-2019-1551")
         );
         Ok(())
     });

@@ -18,13 +18,16 @@ pub fn current_hash() -> String {
 
 /// A key press as the reducer sees it.
 pub fn keystroke(e: &KeyboardEvent) -> Keystroke {
-    let tag = e
+    let el = e
         .target()
-        .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
-        .map(|el| el.tag_name());
+        .and_then(|t| t.dyn_into::<web_sys::Element>().ok());
+    let target = el.map_or(Target::Page, |el| match Target::of_tag(&el.tag_name()) {
+        Target::Page if el.closest(".detail, .export").ok().flatten().is_some() => Target::Panel,
+        t => t,
+    });
     Keystroke {
         key: e.key(),
-        target: tag.map_or(Target::Page, |t| Target::of_tag(&t)),
+        target,
         modified: e.ctrl_key() || e.meta_key() || e.alt_key(),
     }
 }

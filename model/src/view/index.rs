@@ -14,7 +14,7 @@
 
 use super::filter::*;
 use super::sort::{positions, sort_by};
-use super::text::{fold, has, parse_terms, Terms};
+use super::text::{fold, has, parse_terms, spaced, Terms};
 use crate::compact::Dataset;
 use crate::report::*;
 use crate::triage::LayerOrigin;
@@ -251,7 +251,7 @@ impl Index {
             if let Some(m) = &o.misconfiguration {
                 if !m.message.is_empty() {
                     h.push('\n');
-                    h.push_str(&m.message);
+                    h.push_str(&spaced(&m.message));
                 }
             }
             let c = match ctx_map.get(&h) {
@@ -335,9 +335,9 @@ impl Index {
             .map(|a| {
                 let mut h = a.aliases.join("\n");
                 h.push('\n');
-                h.push_str(&a.title);
+                h.push_str(&spaced(&a.title));
                 h.push('\n');
-                h.push_str(&a.description);
+                h.push_str(&spaced(&a.description));
                 fold(&h)
             })
             .collect();

@@ -651,6 +651,8 @@ fn field_terms_find_whole_ids_and_packages_where_text_terms_also_find_mentions()
     };
     let mut scoped = f("CVE-2023-0003", Severity::Low, "@babel/core", "");
     std::sync::Arc::make_mut(scoped.package.as_mut().unwrap()).installed_version = "7.0.0".into();
+    let mut at = f("CVE-2023-0004", Severity::Low, "x", "");
+    std::sync::Arc::make_mut(at.package.as_mut().unwrap()).installed_version = "1.0@rc".into();
     let mut spaced = license("Custom License");
     spaced.id = "Custom License".into();
     let ds = Dataset::from_report(&Report {
@@ -662,6 +664,7 @@ fn field_terms_find_whole_ids_and_packages_where_text_terms_also_find_mentions()
             license("LGPL-3.0"),
             scoped,
             spaced,
+            at,
         ],
         ..Default::default()
     });
@@ -700,14 +703,18 @@ fn field_terms_find_whole_ids_and_packages_where_text_terms_also_find_mentions()
         q("package:@babel/core@7.0.0"),
         ["CVE-2023-0003@@babel/core"]
     );
+    // An `@` in the version too.
+    assert_eq!(q("package:x@1.0@rc"), ["CVE-2023-0004@x"]);
+    assert_eq!(q("package:x@1.0"), Vec::<String>::new());
     // Quotes hold a value with spaces together.
     assert_eq!(
         q("id:\"custom license\""),
         ["Custom License@img (debian 12)"]
     );
     // A field being typed is no term yet; `pkg:` starts a package URL, a text term.
-    assert_eq!(q("package:").len(), 7);
-    assert_eq!(q("id: package:@").len(), 7);
+    assert_eq!(q("package:").len(), 8);
+    assert_eq!(q("id:").len(), 8);
+    assert_eq!(q("package:@"), Vec::<String>::new());
     assert_eq!(q("pkg:deb/debian/libssl3@"), ["CVE-2023-0001@libssl3"]);
     // What a field term matches is highlighted, where the value is shown.
     assert_eq!(highlight("openssl", "package:openssl@3.0"), [(0, 7)]);
@@ -715,20 +722,58 @@ fn field_terms_find_whole_ids_and_packages_where_text_terms_also_find_mentions()
 
 #[test]
 fn search_words_split_at_spaces_outside_quotes() {
-    let t = parse_terms("  \"Heap  Overflow\" id:\"A b\" package:x@1 plain pkg:npm/x ");
-    assert_eq!(t.text, ["heap  overflow", "plain", "pkg:npm/x"]);
+    let t = parse_terms("  \"Heap \n Overflow\" id:\"A b\" package:x@1 plain pkg:npm/x ");
+    assert_eq!(t.text, ["heap overflow", "plain", "pkg:npm/x"]);
     assert_eq!(
         t.fields,
-        [
-            Field::Id("a b".into()),
-            Field::Package {
-                name: "x".into(),
-                version: Some("1".into())
-            }
-        ]
+        [Field::Id("a b".into()), Field::Package("x@1".into())]
     );
     // An unclosed quote runs to the end, as while it is typed; an empty pair is no word.
     assert_eq!(parse_terms("\"open s").text, ["open s"]);
     assert_eq!(parse_terms("\"\" a").text, ["a"]);
     assert_eq!(terms("a b"), ["a", "b"]);
+    // In quotes, \" is a quote and \\ a backslash; elsewhere a backslash is itself.
+    let t = parse_terms(r#"id:"my \"own\" \\ x" C:\app "a\b""#);
+    assert_eq!(t.fields, [Field::Id(r#"my "own" \ x"#.into())]);
+    assert_eq!(t.text, [r"c:\app", r"a\b"]);
+    // A field's value keeps its spaces as written: it is compared whole.
+    assert_eq!(
+        parse_terms("id:\"a \t b\"").fields,
+        [Field::Id("a \t b".into())]
+    );
+    // A quoted field name is text; a quoted empty value is a term, an unquoted one not yet.
+    let t = parse_terms(r#""id: x" id:"" package:"#);
+    assert_eq!(t.text, ["id: x"]);
+    assert_eq!(t.fields, [Field::Id(String::new())]);
+}
+
+#[test]
+fn a_quoted_phrase_finds_text_wrapped_over_lines() {
+    let mut a = f(
+        "CVE-2024-0001",
+        Severity::High,
+        "a",
+        "a heap\noverflow in a",
+    );
+    a.title = "tab\tand  spaces".into();
+    let b = f("CVE-2024-0002", Severity::High, "b", "a heap overflow in b");
+    let c = f("CVE-2024-0003", Severity::High, "c", "heap, not overflow");
+    let ds = Dataset::from_report(&Report {
+        findings: vec![a, b, c],
+        ..Default::default()
+    });
+    let ix = Index::new(&ds);
+    let n = |s: &str| {
+        let q = Query {
+            q: s.into(),
+            ..Default::default()
+        };
+        select(&ds, &ix, &q, None).len()
+    };
+    assert_eq!(n("heap overflow"), 3);
+    assert_eq!(n("\"heap overflow\""), 2);
+    assert_eq!(n("\"HEAP   overflow\""), 2);
+    assert_eq!(n("\"tab and spaces\""), 1);
+    // Fields stay apart: a phrase does not run from a title into its description.
+    assert_eq!(n("\"problem a heap\""), 0);
 }

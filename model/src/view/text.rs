@@ -45,20 +45,21 @@ pub enum Field {
     /// `id:X`: the finding's ID is X (a vulnerability's, a check's, a secret's rule, a
     /// license's name).
     Id(String),
-    /// `package:NAME` or `package:NAME@VERSION`: the package is NAME (at installed VERSION).
-    /// An `@` at the start is a scope (`package:@babel/core@7.0.0`), not a version. Not `pkg:`,
-    /// which starts every package URL a text term may search for.
-    Package {
-        name: String,
-        version: Option<String>,
-    },
+    /// `package:NAME` or `package:NAME@VERSION`: the package is NAME, or NAME at installed
+    /// VERSION. Either reading may hold, so an `@` anywhere (an npm scope, a version with one)
+    /// needs no rule. Not `pkg:`, which starts every package URL a text term may search for.
+    Package(String),
 }
 
 impl Field {
-    /// The text a match shows, for highlighting.
+    /// The text a match shows, for highlighting: a package's name without its version.
     fn shown(&self) -> &str {
         match self {
-            Field::Id(v) | Field::Package { name: v, .. } => v,
+            Field::Id(v) => v,
+            Field::Package(v) => match v.rfind('@').filter(|&at| at > 0) {
+                Some(at) => &v[..at],
+                None => v,
+            },
         }
     }
 
@@ -66,29 +67,32 @@ impl Field {
     pub fn matches(&self, id: &str, package: Option<(&str, &str)>) -> bool {
         match self {
             Field::Id(v) => folds_to(id, v),
-            Field::Package { name, version } => package.is_some_and(|(n, installed)| {
-                folds_to(n, name) && version.as_ref().is_none_or(|v| folds_to(installed, v))
+            Field::Package(v) => package.is_some_and(|(name, installed)| {
+                folds_to(name, v) || {
+                    // `name@installed`, in place: fold keeps byte lengths, so the `@` is at
+                    // the name's length.
+                    let at = name.len();
+                    v.len() == at + 1 + installed.len()
+                        && v.as_bytes()[at] == b'@'
+                        && folds_to(name, &v[..at])
+                        && folds_to(installed, &v[at + 1..])
+                }
             }),
         }
     }
 
-    /// `None` for a word that names no field; `Some(None)` for a field's name with no value
-    /// yet (`package:`, `package:@`), which is no term.
-    fn parse(word: &str) -> Option<Option<Field>> {
-        let (key, value) = word.split_once(':')?;
+    /// `None` for a word that names no field (or whose name is quoted: `"id: x"` is text);
+    /// `Some(None)` for a field's name with no value yet (`package:`), which is no term. A
+    /// quoted empty value (`id:""`) is one.
+    fn parse(w: &Word) -> Option<Option<Field>> {
+        let (key, value) = w.text.split_once(':')?;
+        if w.quote_at.is_some_and(|q| q <= key.len()) {
+            return None;
+        }
+        let typed = !value.is_empty() || w.quote_at.is_some();
         let field = match key {
-            "id" => (!value.is_empty()).then(|| Field::Id(value.to_string())),
-            "package" => {
-                let (name, version) = match value.rfind('@').filter(|&at| at > 0) {
-                    Some(at) => (&value[..at], Some(&value[at + 1..])),
-                    None => (value, None),
-                };
-                let version = version.filter(|v| !v.is_empty()).map(str::to_string);
-                (!name.is_empty() && name != "@").then(|| Field::Package {
-                    name: name.to_string(),
-                    version,
-                })
-            }
+            "id" => typed.then(|| Field::Id(value.to_string())),
+            "package" => typed.then(|| Field::Package(value.to_string())),
             _ => return None,
         };
         Some(field)
@@ -101,52 +105,93 @@ fn folds_to(text: &str, folded: &str) -> bool {
 }
 
 /// The words of a search box's text, folded: separated by whitespace, except inside double
-/// quotes (`id:"Custom License"`, `"heap overflow"`), which are dropped. `id:` and `package:` words
-/// are [`Field`]s (an empty one, still being typed, is no term); every other word is a text
-/// term.
+/// quotes (`id:"Custom License"`, `"heap overflow"`), which are dropped; in them `\"` is a
+/// quote and `\\` a backslash. `id:` and `package:` words are [`Field`]s, their values as
+/// written (an empty one, still being typed, is no term); every other word is a text term,
+/// each run of whitespace in it one space, as in the text searched ([`spaced`]).
 pub fn parse_terms(q: &str) -> Terms {
     let mut t = Terms::default();
-    for word in words(&fold(q)) {
-        match Field::parse(&word) {
+    for w in words(&fold(q)) {
+        match Field::parse(&w) {
             Some(Some(f)) => t.fields.push(f),
             Some(None) => {}
-            None => t.text.push(word),
+            None if w.text.is_empty() => {}
+            None => t.text.push(spaced(&w.text).into_owned()),
         }
     }
     t.text.truncate(64);
     t
 }
 
+/// One word of a search, and where in it a quote first opened.
+struct Word {
+    text: String,
+    quote_at: Option<usize>,
+}
+
 /// Splits at whitespace outside double quotes; the quotes go. An unclosed quote runs to the
 /// end, as it does while being typed.
-fn words(q: &str) -> Vec<String> {
+fn words(q: &str) -> Vec<Word> {
     let mut out = Vec::new();
-    let mut word = String::new();
+    let mut w = Word {
+        text: String::new(),
+        quote_at: None,
+    };
     let mut quoted = false;
-    let mut any = false;
-    for c in q.chars() {
+    let mut chars = q.chars().peekable();
+    while let Some(c) = chars.next() {
         match c {
             '"' => {
                 quoted = !quoted;
-                any = true;
+                w.quote_at.get_or_insert(w.text.len());
+            }
+            '\\' if quoted && matches!(chars.peek(), Some('"' | '\\')) => {
+                w.text.extend(chars.next());
             }
             c if c.is_whitespace() && !quoted => {
-                if any {
-                    out.push(std::mem::take(&mut word));
+                if !w.text.is_empty() || w.quote_at.is_some() {
+                    out.push(std::mem::replace(
+                        &mut w,
+                        Word {
+                            text: String::new(),
+                            quote_at: None,
+                        },
+                    ));
                 }
-                any = false;
             }
-            c => {
-                word.push(c);
-                any = true;
-            }
+            c => w.text.push(c),
         }
     }
-    if any {
-        out.push(word);
+    if !w.text.is_empty() || w.quote_at.is_some() {
+        out.push(w);
     }
-    out.retain(|w| !w.is_empty());
     out
+}
+
+/// `text` with each run of whitespace made one space (`heap\n  overflow` → `heap overflow`),
+/// as quoted words are, so that a phrase finds wrapped advisory text; borrowed when there is
+/// none to change, as for most text.
+pub(super) fn spaced(text: &str) -> std::borrow::Cow<'_, str> {
+    let mut prev_space = false;
+    let clean = text.chars().all(|c| {
+        let bad = c.is_whitespace() && (c != ' ' || prev_space);
+        prev_space = c == ' ';
+        !bad
+    });
+    if clean {
+        return std::borrow::Cow::Borrowed(text);
+    }
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        if c.is_whitespace() {
+            if !out.ends_with(' ') {
+                out.push(' ');
+            }
+        } else {
+            out.push(c);
+        }
+    }
+    std::borrow::Cow::Owned(out)
 }
 
 /// The text terms of a search: what [`parse_terms`] finds anywhere in a finding's text.

@@ -7,13 +7,11 @@ use anyhow::{bail, Context, Result};
 use fantoccini::{Client, ClientBuilder};
 use scanlens_e2e::{require, test_name, TempDir, Unavailable};
 use serde_json::{json, Value};
-use std::os::unix::process::CommandExt;
 use std::path::Path;
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
-/// chromedriver on a free port, in a process group of its own with the browser it starts;
-/// the whole group is killed on drop.
+/// chromedriver on a free port; killed on drop, with the browser it started.
 pub struct Driver {
     child: Child,
     pub port: u16,
@@ -23,9 +21,12 @@ pub struct Driver {
 impl Drop for Driver {
     fn drop(&mut self) {
         // A test whose assertion panics never reaches `close()`, and killing chromedriver
-        // alone left its browser running with the profile folder in use: kill the group.
-        let _ = Command::new("kill")
-            .args(["-KILL", "--", &format!("-{}", self.child.id())])
+        // alone left its browser running with the profile folder in use: the browser is the
+        // process started with this driver's profile (its helpers exit with it). Not a process
+        // group of their own, which Ctrl-C in a terminal would no longer reach.
+        let _ = Command::new("pkill")
+            .args(["-KILL", "-f", "--"])
+            .arg(format!("--user-data-dir={}", self.profile.path().display()))
             .stderr(Stdio::null())
             .status();
         let _ = self.child.kill();
@@ -50,7 +51,6 @@ pub fn start_driver() -> Result<Driver> {
             .local_addr()?
             .port();
         let child = Command::new(exe)
-            .process_group(0)
             .arg(format!("--port={port}"))
             .stdout(Stdio::null())
             .stderr(Stdio::null())

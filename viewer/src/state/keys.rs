@@ -22,6 +22,10 @@ pub enum Target {
     Field,
     /// A `<button>` or link, which acts on Enter and Space itself.
     Button,
+    /// The detail panel or the export dialog itself, which take focus when they open: the
+    /// arrows, Space and Enter scroll it as the browser does, rather than act on the list
+    /// behind it.
+    Panel,
 }
 
 impl Target {
@@ -75,6 +79,9 @@ pub(super) fn reduce_key(s: &mut State, k: Keystroke, data: &Data) -> Outcome {
                 reduce(s, Action::CloseExport, data)
             } else if !s.query.q.is_empty() {
                 reduce(s, Action::Search(String::new()), data)
+            } else if s.detail.is_some() && k.target.takes_text() {
+                // Esc in the search box or a select closes the details but leaves focus there.
+                s.close_detail()
             } else if s.detail.is_some() {
                 reduce(s, Action::Close, data)
             } else {
@@ -85,7 +92,9 @@ pub(super) fn reduce_key(s: &mut State, k: Keystroke, data: &Data) -> Outcome {
             }
         }
         // In the search box the arrows move through the list too; in a select they are its own.
-        "ArrowDown" | "ArrowUp" if k.target == Target::Field => Outcome::none(),
+        "ArrowDown" | "ArrowUp" if matches!(k.target, Target::Field | Target::Panel) => {
+            Outcome::none()
+        }
         "j" | "k" if k.target.takes_text() => Outcome::none(),
         "ArrowDown" | "j" | "ArrowUp" | "k" => {
             if s.lines.is_empty() {
@@ -110,7 +119,7 @@ pub(super) fn reduce_key(s: &mut State, k: Keystroke, data: &Data) -> Outcome {
             }
             handled(out)
         }
-        "Enter" | " " if !k.target.takes_text() && k.target != Target::Button => {
+        "Enter" | " " if k.target == Target::Page => {
             let action = match s.cursor.and_then(|c| s.lines.get(c)) {
                 Some(Line::Item { i, .. }) => Action::Open(*i),
                 Some(Line::Header(g)) => Action::ToggleGroup(s.groups[*g as usize].key.clone()),

@@ -122,21 +122,22 @@ impl Narrow {
     }
 }
 
-/// The search term that finds exactly `value` in field `name` (`id:GPL-3.0`, quoted when it
-/// holds spaces). A value with a double quote cannot be written as one: its words become text
-/// terms, which find it and what mentions it, more rather than less.
+/// The search term that finds exactly `value` in field `name` (`id:GPL-3.0`; quoted when it
+/// is empty or holds spaces or quotes, with `\` and `"` escaped, as [`query::parse_terms`]
+/// reads them).
 fn field(name: &str, value: &str) -> String {
-    if value.contains('"') {
-        let words = value.split(|c: char| c == '"' || c.is_whitespace());
-        words
-            .filter(|w| !w.is_empty())
-            .collect::<Vec<_>>()
-            .join(" ")
-    } else if value.chars().any(char::is_whitespace) {
-        format!("{name}:\"{value}\"")
-    } else {
-        format!("{name}:{value}")
+    if !value.is_empty() && !value.contains(|c: char| c == '"' || c.is_whitespace()) {
+        return format!("{name}:{value}");
     }
+    let mut out = format!("{name}:\"");
+    for c in value.chars() {
+        if matches!(c, '"' | '\\') {
+            out.push('\\');
+        }
+        out.push(c);
+    }
+    out.push('"');
+    out
 }
 
 /// The IDs of the Fix first dialog and of the header button that opens it: focus goes to the
@@ -484,6 +485,13 @@ impl State {
         Outcome::with(vec![self.hash(true)])
     }
 
+    /// Closes the detail panel, with a history entry; focus is the caller's to move.
+    fn close_detail(&mut self) -> Outcome {
+        self.detail = None;
+        self.query.finding = None;
+        Outcome::with(vec![self.hash(true)])
+    }
+
     /// Opens the finding the query names, without moving focus: the page was not asked for it
     /// by a key or a click here (a deep link, back or forward).
     fn open_from_query(&mut self, data: &Data) {
@@ -678,14 +686,28 @@ pub fn reduce(s: &mut State, action: Action, data: &Data) -> Outcome {
             out
         }
         Action::Close => {
-            s.detail = None;
-            s.query.finding = None;
-            let mut out = Outcome::with(vec![s.hash(true)]);
-            // Focus was in the panel, which is gone (it would fall to the page): it goes back
-            // to the highlighted line, for j, k and Enter to go on from there.
-            if let Some(c) = s.cursor.filter(|&c| c < s.lines.len()) {
-                out.effects.extend(s.reveal(c));
-                out.effects.push(Effect::FocusCursor);
+            let closed = s.detail;
+            let mut out = s.close_detail();
+            // Focus was in the panel, which is gone (it would fall to the page): it goes to
+            // the highlighted line, else the closed finding's line, else the first, for j, k
+            // and Enter to go on from there; with no line, to the search.
+            let line = s
+                .cursor
+                .filter(|&c| c < s.lines.len())
+                .or_else(|| {
+                    let i = closed?;
+                    s.lines
+                        .iter()
+                        .position(|l| matches!(l, Line::Item { i: j, .. } if *j == i))
+                })
+                .or((!s.lines.is_empty()).then_some(0));
+            match line {
+                Some(n) => {
+                    s.cursor = Some(n);
+                    out.effects.extend(s.reveal(n));
+                    out.effects.push(Effect::FocusCursor);
+                }
+                None => out.effects.push(Effect::FocusSearch),
             }
             out
         }
@@ -753,6 +775,8 @@ pub fn reduce(s: &mut State, action: Action, data: &Data) -> Outcome {
                 s.regroup(data);
             } else {
                 s.recompute(data);
+                // Another list: the highlight's line number would point at another finding.
+                s.cursor = None;
                 effects.push(s.reset_scroll());
             }
             s.open_from_query(data);

@@ -456,7 +456,7 @@ fn opening_and_closing_a_finding_add_history_entries() {
     assert_eq!(s.detail, Some(2));
     assert_eq!(
         reduce(&mut s, Action::Close, &d),
-        Outcome::with(vec![set_hash("q=cve", true)])
+        Outcome::with(vec![set_hash("q=cve", true), Effect::FocusCursor])
     );
     assert_eq!((s.detail, s.query.finding.as_ref()), (None, None));
 }
@@ -631,7 +631,7 @@ fn escape_closes_the_export_then_clears_the_search_then_closes_the_detail() {
     assert_eq!((s.query.q.as_str(), s.detail), ("", Some(2)));
     assert_eq!(
         press(&mut s, &d, "Escape"),
-        Outcome::with(vec![set_hash("", true)])
+        Outcome::with(vec![set_hash("", true), Effect::FocusCursor])
     );
     assert_eq!(s.detail, None);
     assert_eq!(
@@ -1217,13 +1217,89 @@ fn closing_the_detail_returns_focus_to_the_highlighted_line() {
             Effect::FocusCursor
         ])
     );
-    // No highlighted line: focus has nowhere to go back to, and is left alone.
+    // No highlighted line (a deep link, a search typed since): focus goes to the closed
+    // finding's line, which becomes the highlighted one.
     let mut s = open(&d, "#severity=HIGH&finding=CVE-2023-0286@openssl");
     assert_eq!(s.cursor, None);
+    let at = line_of(&s, s.detail.unwrap());
     assert_eq!(
         reduce(&mut s, Action::Close, &d),
+        Outcome::with(vec![set_hash("severity=HIGH", true), Effect::FocusCursor])
+    );
+    assert_eq!(s.cursor, Some(at));
+    // Not shown (a filter hides it): the first line.
+    let mut s = open(&d, "#severity=CRITICAL&finding=CVE-2023-0286@openssl");
+    assert!(s.detail.is_some());
+    reduce(&mut s, Action::Close, &d);
+    assert_eq!(s.cursor, Some(0));
+    // No line at all: the search box.
+    let mut s = open(&d, "#q=nothing-like-this&finding=CVE-2023-0286@openssl");
+    assert!(s.lines.is_empty() && s.detail.is_some());
+    assert_eq!(
+        reduce(&mut s, Action::Close, &d),
+        Outcome::with(vec![
+            set_hash("q=nothing-like-this", true),
+            Effect::FocusSearch
+        ])
+    );
+}
+
+/// The list line that shows finding `i`.
+fn line_of(s: &State, i: u32) -> usize {
+    s.lines
+        .iter()
+        .position(|l| matches!(l, Line::Item { i: j, .. } if *j == i))
+        .expect("shown")
+}
+
+#[test]
+fn escape_in_the_search_box_closes_the_detail_and_leaves_focus_there() {
+    let d = data();
+    let mut s = open(&d, "#severity=HIGH");
+    reduce(&mut s, Action::Cursor(1), &d);
+    reduce(&mut s, Action::Open(1), &d);
+    assert_eq!(
+        reduce(&mut s, key("Escape", Target::Input), &d),
         Outcome::with(vec![set_hash("severity=HIGH", true)])
     );
+    assert_eq!(s.detail, None);
+}
+
+#[test]
+fn keys_in_the_detail_panel_scroll_it_but_j_and_k_still_review() {
+    let d = data();
+    let mut s = open(&d, "#severity=HIGH");
+    reduce(&mut s, Action::Cursor(0), &d);
+    reduce(&mut s, Action::Open(1), &d);
+    for k in ["ArrowDown", "ArrowUp", " ", "Enter"] {
+        assert_eq!(
+            reduce(&mut s, key(k, Target::Panel), &d),
+            Outcome::none(),
+            "{k}"
+        );
+    }
+    assert_eq!((s.cursor, s.detail), (Some(0), Some(1)));
+    let out = reduce(&mut s, key("j", Target::Panel), &d);
+    assert!(out.effects.contains(&Effect::FocusCursor), "{out:?}");
+    assert_eq!(s.cursor, Some(1));
+}
+
+#[test]
+fn back_and_forward_to_another_list_forget_the_highlighted_line() {
+    let d = data();
+    let mut s = open(&d, "");
+    for _ in 0..3 {
+        press(&mut s, &d, "j");
+    }
+    assert_eq!(s.cursor, Some(2));
+    reduce(&mut s, Action::HashChanged("#sort=id".into()), &d);
+    assert!(s.lines.len() > 2);
+    assert_eq!(s.cursor, None);
+    // Only the grouping moved: the same findings, the highlight kept in range.
+    let mut s = open(&d, "");
+    press(&mut s, &d, "j");
+    reduce(&mut s, Action::HashChanged("#group=target".into()), &d);
+    assert_eq!(s.cursor, Some(0));
 }
 
 #[test]
@@ -1255,19 +1331,21 @@ fn a_finding_opened_from_the_url_leaves_focus_where_it_is() {
 #[test]
 fn a_fix_first_entry_names_its_value_whole_even_with_spaces_or_quotes() {
     use super::field;
-    let t = query::parse_terms(&field("id", "Custom License 2"));
-    assert_eq!(t.fields, [query::Field::Id("custom license 2".into())]);
-    assert!(t.text.is_empty());
-    let t = query::parse_terms(&field("package", "@babel/core@7.0.0"));
-    assert_eq!(
-        t.fields,
-        [query::Field::Package {
-            name: "@babel/core".into(),
-            version: Some("7.0.0".into())
-        }]
-    );
-    // A quote cannot be written inside a field term: the value's words, each found in it.
-    let t = query::parse_terms(&field("id", "My \"Own\" License"));
-    assert!(t.fields.is_empty());
-    assert_eq!(t.text, ["my", "own", "license"]);
+    for (name, value) in [
+        ("id", "Custom License 2"),
+        ("id", "My \"Own\" License \\ x"),
+        ("id", "tab\tand  two spaces"),
+        ("id", ""),
+        ("package", "@babel/core@7.0.0"),
+        ("package", "weird\"name@1.0"),
+    ] {
+        let t = query::parse_terms(&field(name, value));
+        let want = if name == "id" {
+            query::Field::Id(value.to_lowercase())
+        } else {
+            query::Field::Package(value.to_lowercase())
+        };
+        assert_eq!(t.fields, [want], "{name}:{value} as {}", field(name, value));
+        assert!(t.text.is_empty());
+    }
 }
