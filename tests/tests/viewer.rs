@@ -697,6 +697,23 @@ fn opening_a_finding_focuses_its_details_and_closing_them_focuses_its_line() {
             .send_keys(&format!("{ARROW_DOWN} "))
             .await?;
         assert_eq!(js(c, row).await?, before, "the highlight stays");
+        wait_for(
+            c,
+            &format!("{detail}.scrollTop > 0"),
+            "the arrows and Space to scroll the details",
+        )
+        .await?;
+        // Chromium scrolls smoothly: let it come to rest, or it goes on after the next key.
+        let top = format!("return {detail}.scrollTop;");
+        let mut last = json!(null);
+        loop {
+            tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+            let now = js(c, &top).await?;
+            if now == last {
+                break;
+            }
+            last = now;
+        }
         assert_eq!(
             focus_on(c, detail).await?,
             json!(true),
@@ -721,6 +738,11 @@ fn opening_a_finding_focuses_its_details_and_closing_them_focuses_its_line() {
             focus_on(c, line).await?,
             json!(true),
             "j keeps focus on the list"
+        );
+        assert_eq!(
+            js(c, &format!("return {detail}.scrollTop;")).await?,
+            json!(0),
+            "the next finding's details start at their top, scrolled as the last ones were"
         );
 
         // ✕ closes the details: focus goes back to the highlighted line.
@@ -767,7 +789,12 @@ fn opening_a_finding_focuses_its_details_and_closing_them_focuses_its_line() {
             .await?
             .click()
             .await?;
-        wait_for(c, &format!("!{detail}"), "✕ to close the details").await?;
+        wait_for(
+            c,
+            &format!("!{detail}"),
+            "✕ to close the deep link's details",
+        )
+        .await?;
         assert_eq!(focus_on(c, line).await?, json!(true), "focus on a line");
         assert_eq!(
             js(c, &format!("return {line}.textContent;")).await?,

@@ -75,6 +75,8 @@ pub struct App {
     focus_cursor: bool,
     /// The element to focus after the next render ([`Effect::FocusId`]).
     focus_id: Option<&'static str>,
+    /// The finding the detail panel showed at the last render: another one starts at its top.
+    shown_detail: Option<u32>,
     /// The pending write of a keystroke's hash; dropping it cancels it.
     hash_later: Option<Timeout>,
     _listeners: Vec<EventListener>,
@@ -126,6 +128,7 @@ impl App {
             search: NodeRef::default(),
             focus_cursor: false,
             focus_id: None,
+            shown_detail: None,
             hash_later: None,
             _listeners: listeners,
         }
@@ -192,6 +195,14 @@ impl App {
 
     fn rendered(&mut self, first: bool) {
         self.list.place(&self.state);
+        // The panel's element is kept from one finding to the next (j/k), and its scroll with
+        // it: the next finding would open in the middle, its title out of sight.
+        if self.state.detail != self.shown_detail {
+            self.shown_detail = self.state.detail;
+            if self.shown_detail.is_some() {
+                effects::scroll_to_top(crate::state::DETAIL);
+            }
+        }
         if std::mem::take(&mut self.focus_cursor) {
             effects::focus_cursor();
         }

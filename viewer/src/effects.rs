@@ -80,6 +80,13 @@ pub fn focus_id(id: &str) {
     }
 }
 
+/// Scrolls the element with ID `id` back to its top, if the page has it.
+pub fn scroll_to_top(id: &str) {
+    if let Some(el) = window().document().and_then(|d| d.get_element_by_id(id)) {
+        el.set_scroll_top(0);
+    }
+}
+
 /// Focuses the highlighted line's control (a finding's ID, a group's toggle), so that focus and
 /// the highlight move together and screen readers announce the line.
 pub fn focus_cursor() {
