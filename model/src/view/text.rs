@@ -220,12 +220,16 @@ pub fn highlight(text: &str, q: &str) -> Vec<(usize, usize)> {
         return Vec::new();
     }
     // Lowercase char by char, remembering where each lowercase byte came from, because
-    // lowercasing can change byte lengths outside ASCII.
+    // lowercasing can change byte lengths outside ASCII; a run of whitespace is one space, as
+    // the search reads the text ([`spaced`]), so that a phrase found over a line break shows.
     let mut lower = String::with_capacity(text.len());
     let mut origin: Vec<usize> = Vec::with_capacity(text.len() + 1);
     for (pos, c) in text.char_indices() {
+        if c.is_whitespace() && lower.ends_with(' ') {
+            continue;
+        }
         let before = lower.len();
-        lower.push(fold_char(c));
+        lower.push(if c.is_whitespace() { ' ' } else { fold_char(c) });
         origin.extend(std::iter::repeat_n(pos, lower.len() - before));
     }
     origin.push(text.len());
