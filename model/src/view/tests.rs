@@ -775,7 +775,10 @@ fn a_quoted_phrase_finds_text_wrapped_over_lines() {
     assert_eq!(n("\"HEAP   overflow\""), 2);
     assert_eq!(n("\"tab and spaces\""), 1);
     // And shows where it was found.
-    assert_eq!(highlight("a heap\n  overflow.", "\"heap overflow\""), [(2, 17)]);
+    assert_eq!(
+        highlight("a heap\n  overflow.", "\"heap overflow\""),
+        [(2, 17)]
+    );
     assert_eq!(highlight("x  y", "x y"), [(0, 1), (3, 4)]);
     // Fields stay apart: a phrase does not run from a title into its description.
     assert_eq!(n("\"problem a heap\""), 0);
