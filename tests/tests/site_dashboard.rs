@@ -1,5 +1,6 @@
 //! The dashboard as a reader uses it, in a real Chromium from `file://`: scan times in the
-//! reader's zone (UTC without JavaScript), columns that sort by click and keyboard, a search that
+//! reader's zone (UTC without JavaScript), columns that sort by click and keyboard (the images to
+//! fix first on top by their known-exploited or fixable critical/high figures), a search that
 //! says which package, version and severity matched in each image and carries the query into the
 //! viewer, scan pages that lead back to the dashboard, a phone's width, and axe-core's verdict in
 //! light and dark. Each test builds its own site and opens it in its own browser.
@@ -25,8 +26,31 @@ fn render(input: &Path, out: &Path) -> Result<()> {
     Ok(())
 }
 
-/// Four images; alpine-310 has two scans: the golden file (2021-08-25 12:20:30 UTC), then
+/// `scanlens render INPUT --kev CATALOG --out OUT` (CISA's catalog from the corpus), in this
+/// process through the binary's entry point.
+fn render_with_kev(fx: &Path, input: &Path, out: &Path) -> Result<()> {
+    let kev = fx.join("feeds/known_exploited_vulnerabilities.json");
+    let args = [
+        Path::new("scanlens"),
+        "render".as_ref(),
+        input,
+        "--kev".as_ref(),
+        &kev,
+        "--out".as_ref(),
+        out,
+    ];
+    let code = scanlens::main_with_args(args.map(Path::as_os_str));
+    anyhow::ensure!(
+        code == std::process::ExitCode::SUCCESS,
+        "render {input:?} --kev: {code:?}"
+    );
+    Ok(())
+}
+
+/// Five images; alpine-310 has two scans: the golden file (2021-08-25 12:20:30 UTC), then
 /// alpine-39's findings under its name a week later, so its page shows new and fixed findings.
+/// spring4shell (CVE-2022-22965 is in CISA's KEV catalog) and alpine-39 (none is) are rendered
+/// with the catalog; the others without, so their known-exploited figure is unknown.
 fn build_site(fx: &Path, scratch: &Path) -> Result<PathBuf> {
     let golden = |f: &str| fx.join("trivy-golden").join(f);
     let mut later: Value =
@@ -46,9 +70,14 @@ fn build_site(fx: &Path, scratch: &Path) -> Result<PathBuf> {
             fx.join("local-trivy-0.76/debian-image-vuln-secret.json"),
         ),
         ("centos", golden("centos-7.json.golden")),
+        ("spring4shell", golden("spring4shell-jre11.json.golden")),
     ] {
         let out = scratch.join("reports").join(name);
-        render(&file, &out)?;
+        if matches!(name, "alpine-39" | "spring4shell") {
+            render_with_kev(fx, &file, &out)?;
+        } else {
+            render(&file, &out)?;
+        }
         dirs.push(out);
     }
     let site = scratch.join("site");
@@ -287,6 +316,147 @@ fn columns_sort_by_click_and_by_keyboard_and_say_how() {
     });
 }
 
+/// Each image's figure `field` of its latest scan in `site.json`, by image name; `None` where
+/// the entry has none.
+fn latest_figures(site: &Path, field: &str) -> Result<Vec<(String, Option<i64>)>> {
+    let index: Value = serde_json::from_slice(&std::fs::read(site.join("data/site.json"))?)?;
+    let mut out = Vec::new();
+    for image in index["images"].as_array().context("images")? {
+        let latest = image["scans"]
+            .as_array()
+            .and_then(|s| s.last())
+            .context("a scan")?;
+        out.push((
+            image["name"].as_str().context("name")?.to_string(),
+            latest[field].as_i64(),
+        ));
+    }
+    Ok(out)
+}
+
+/// The rows' images and sort keys of column `col`, as numbers.
+async fn keys(c: &Client, col: usize) -> Result<Vec<(String, i64)>> {
+    rows(c)
+        .await?
+        .into_iter()
+        .map(|(name, keys)| {
+            let k = keys.get(col).cloned().flatten().context("a sort key")?;
+            Ok((name, k.parse()?))
+        })
+        .collect()
+}
+
+#[test]
+fn the_known_exploited_and_fixable_columns_put_the_images_to_fix_first_on_top() {
+    if !e2e() {
+        return;
+    }
+    let Some(fx) = fixtures() else {
+        return;
+    };
+    in_chromium(async |c: &Client, scratch: &Path| {
+        let site = build_site(&fx, scratch)?;
+        open_index(c, &site, "").await?;
+        const KEV: usize = 9;
+        const FIXABLE: usize = 10;
+        let headers = js(
+            c,
+            "return [...document.querySelectorAll('table.images thead th')].map(th => th.textContent.trim());",
+        )
+        .await?;
+        assert_eq!(headers[KEV], json!("Known exploitedKEV"), "{headers}");
+        assert_eq!(
+            headers[FIXABLE],
+            json!("Fixable critical/highFix C/H"),
+            "{headers}"
+        );
+
+        // One click: most known-exploited first, then those checked with none, then those whose
+        // report read no catalog (unknown sorts below 0), each as site.json has it.
+        c.find(Locator::Css("table.images th.kev button"))
+            .await?
+            .click()
+            .await?;
+        let mut want: Vec<(String, i64)> = latest_figures(&site, "known_exploited")?
+            .into_iter()
+            .map(|(name, n)| (name, n.unwrap_or(-1)))
+            .collect();
+        // Stable: equal figures stay in name order, as the page started.
+        want.sort_by_key(|w| std::cmp::Reverse(w.1));
+        let got = keys(c, KEV).await?;
+        assert_eq!(got, want);
+        let figures: Vec<i64> = got.iter().map(|g| g.1).collect();
+        assert!(
+            figures[0] > 0,
+            "spring4shell's CVE-2022-22965 is known exploited: {got:?}"
+        );
+        assert!(got[0].0.contains("spring4shell"), "{got:?}");
+        assert!(
+            figures.contains(&0) && figures.last() == Some(&-1),
+            "{got:?}"
+        );
+        let aria = aria_sort(c, "table.images").await?;
+        assert_eq!(aria[KEV], "descending");
+        assert_eq!(aria.iter().filter(|a| *a != "-").count(), 1, "{aria:?}");
+
+        // What the cells say and how they look: a known-exploited count in the critical colour,
+        // unknown as "–" that a screen reader reads as "not checked".
+        let cells = js(
+            c,
+            "const cells = [...document.querySelectorAll('table.images tbody tr')].map(r => r.cells[9]);
+             const critical = document.querySelector('table.images td.CRITICAL:not(.kev)');
+             const shown = td => [...td.childNodes].filter(n => !(n.classList && n.classList.contains('sr'))).map(n => n.textContent).join('');
+             return { text: cells.map(shown), said: cells.map(td => td.textContent),
+                      clipped: [...document.querySelectorAll('table.images td .sr')].every(e => e.getBoundingClientRect().width <= 1),
+                      colour: getComputedStyle(cells[0]).color, critical: getComputedStyle(critical).color };",
+        )
+        .await?;
+        let text: Vec<String> = serde_json::from_value(cells["text"].clone())?;
+        let said: Vec<String> = serde_json::from_value(cells["said"].clone())?;
+        for ((t, s), n) in text.iter().zip(&said).zip(&figures) {
+            if *n < 0 {
+                assert_eq!((t.as_str(), s.as_str()), ("–", "–not checked"), "{cells}");
+            } else {
+                assert_eq!(t, &n.to_string(), "{cells}");
+            }
+        }
+        assert_eq!(cells["clipped"], json!(true), "{cells}");
+        assert_eq!(cells["colour"], cells["critical"], "{cells}");
+
+        // Again: the other way round, unknown first.
+        c.find(Locator::Css("table.images th.kev button"))
+            .await?
+            .send_keys(ENTER)
+            .await?;
+        let mut reversed = want.clone();
+        reversed.sort_by_key(|w| w.1);
+        assert_eq!(keys(c, KEV).await?, reversed);
+        assert_eq!(aria_sort(c, "table.images").await?[KEV], "ascending");
+
+        // Fixable critical/high: most first.
+        c.find(Locator::Css("table.images th.fixable button"))
+            .await?
+            .click()
+            .await?;
+        let got = keys(c, FIXABLE).await?;
+        let mut want: Vec<(String, i64)> = latest_figures(&site, "fixable_critical_high")?
+            .into_iter()
+            .map(|(name, n)| (name, n.expect("every scan added now has it")))
+            .collect();
+        want.sort_by_key(|w| std::cmp::Reverse(w.1));
+        // Ties stay in the order the last sort left them: compare the figures, and each image's.
+        let figures = |v: &[(String, i64)]| v.iter().map(|w| w.1).collect::<Vec<_>>();
+        assert_eq!(figures(&got), figures(&want), "{got:?}");
+        let mut by_name = got.clone();
+        by_name.sort();
+        want.sort();
+        assert_eq!(by_name, want);
+        assert!(got[0].1 > got[got.len() - 1].1, "{got:?}");
+        assert_eq!(aria_sort(c, "table.images").await?[FIXABLE], "descending");
+        no_network(c).await
+    });
+}
+
 /// (package, installed version, severity) of every finding with the ID `id` in a Trivy file,
 /// read straight from Trivy's JSON.
 fn trivy_hits(file: &Path, id: &str) -> Result<BTreeSet<(String, String, String)>> {
@@ -318,7 +488,7 @@ fn search_names_the_matched_package_version_and_severity_and_keeps_the_query_int
         c.find(Locator::Id("q")).await?.send_keys(CVE).await?;
         wait_for(
             c,
-            "document.getElementById('status').textContent.startsWith('2 of 4')",
+            "document.getElementById('status').textContent.startsWith('2 of 5')",
             "the search to narrow",
         )
         .await?;
@@ -368,7 +538,7 @@ fn search_names_the_matched_package_version_and_severity_and_keeps_the_query_int
         q.send_keys("libssl 1549").await?;
         wait_for(
             c,
-            "document.getElementById('status').textContent.startsWith('2 of 4')",
+            "document.getElementById('status').textContent.startsWith('2 of 5')",
             "the two-word search",
         )
         .await?;
@@ -440,7 +610,7 @@ fn every_scan_page_links_back_to_its_dashboard() {
                 }
             }
         }
-        assert_eq!(pages.len(), 5, "{pages:?}");
+        assert_eq!(pages.len(), 6, "{pages:?}");
         for (history, page) in &pages {
             c.goto(&format!("file://{}", page.display())).await?;
             wait_for(
@@ -544,7 +714,8 @@ fn the_dashboard_reads_on_a_phone() {
             "the matches",
         )
         .await?;
-        // Each image shows its name, scan time, every severity count, the total and its matches.
+        // Each image shows its name, scan time, every severity count, the total, its known
+        // exploited and fixable critical/high figures, and its matches.
         let f = fits(
             c,
             "tr:not(.hidden) a.image, tr:not(.hidden) .phone time, tr:not(.hidden) td.n, ul.hits li, #q",
@@ -554,7 +725,7 @@ fn the_dashboard_reads_on_a_phone() {
         assert_eq!(f["page"], json!(true), "{f}");
         assert_eq!(f["out"], json!([]), "{f}");
         assert_eq!(f["scrollers"], json!([]), "{f}");
-        assert!(f["checked"].as_u64().unwrap_or(0) >= 2 * 7 + 3, "{f}");
+        assert!(f["checked"].as_u64().unwrap_or(0) >= 2 * 10 + 3, "{f}");
         let hidden = js(
             c,
             "return [...document.querySelectorAll('table.images .commit, table.images .trend, table.images td.when')].every(e => getComputedStyle(e).display === 'none');",

@@ -44,6 +44,15 @@ pub struct ScanEntry {
     /// Counted findings of every kind, per severity.
     pub counts: SeverityCounts,
     pub fixable: u64,
+    /// Of the vulnerabilities to act on, those in CISA's KEV catalog: the report's own "Known
+    /// exploited" figure (`fix_first.known_exploited`). `None` when the report read no catalog,
+    /// and in sites and records written before scanlens kept it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub known_exploited: Option<u64>,
+    /// Counted CRITICAL and HIGH findings with a fix: the viewer's "fixable critical/high".
+    /// `None` in sites and records written before scanlens kept it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub fixable_critical_high: Option<u64>,
     /// IDs and package names of the findings, for the index page's search.
     #[serde(default)]
     pub terms: Vec<String>,

@@ -172,8 +172,34 @@ fn scan_entry(report: &Report, id: ScanId, reference: String) -> ScanEntry {
         commit: report.commit.clone(),
         counts,
         fixable: report.stats.fixable,
+        known_exploited: known_exploited(report),
+        fixable_critical_high: Some(fixable_critical_high(report)),
         // Sites written before `hits` searched these; `hits` holds them all now.
         terms: Vec::new(),
         hits: search::hits(report),
     }
+}
+
+/// The report's own "Known exploited" figure (its page's and summary.md's): the vulnerabilities
+/// to act on that CISA's KEV catalog lists, or `None` when the report read no catalog. A report
+/// with nothing to fix leaves `fix_first` out of report.json, so a catalog read there listed none.
+fn known_exploited(report: &Report) -> Option<u64> {
+    report.feeds.as_ref().and_then(|f| f.kev.as_ref())?;
+    Some(
+        report
+            .fix_first
+            .known_exploited
+            .as_ref()
+            .map_or(0, |k| u64::from(k.total)),
+    )
+}
+
+/// Counted CRITICAL and HIGH findings with a fix, as the viewer's header counts its "fixable
+/// critical/high".
+fn fixable_critical_high(report: &Report) -> u64 {
+    report
+        .findings
+        .iter()
+        .filter(|f| f.is_counted() && f.is_fixable() && f.severity.rank() <= Severity::High.rank())
+        .count() as u64
 }

@@ -58,6 +58,70 @@ fn cells(c: &SeverityCounts) -> Vec<SevCell> {
         .collect()
 }
 
+/// A "what to fix first" figure of a scan, which an entry may not know: the report read no KEV
+/// catalog, or scanlens did not keep the figure when it added the scan. Unknown shows as "–"
+/// (with `unknown` for screen readers and `why` as its tooltip) and sorts below 0.
+struct Figure {
+    n: Option<u64>,
+    /// The column's class.
+    column: &'static str,
+    /// The cell's class when the figure is above 0.
+    hot: &'static str,
+    unknown: &'static str,
+    why: &'static str,
+}
+
+impl Figure {
+    /// Of `scan`: the known-exploited and the fixable critical/high figures.
+    fn of(scan: &ScanEntry) -> [Figure; 2] {
+        // Scanlens keeps the fixable figure of every scan it adds: one without it was added
+        // before scanlens kept either.
+        let (unknown, why) = match scan.fixable_critical_high {
+            Some(_) => (
+                "not checked",
+                "Not checked: this scan's report read no KEV catalog (render it with --kev or --feeds)",
+            ),
+            None => NOT_RECORDED,
+        };
+        [
+            Figure {
+                n: scan.known_exploited,
+                column: "kev",
+                hot: "CRITICAL",
+                unknown,
+                why,
+            },
+            Figure {
+                n: scan.fixable_critical_high,
+                column: "fixable",
+                hot: "",
+                unknown: NOT_RECORDED.0,
+                why: NOT_RECORDED.1,
+            },
+        ]
+    }
+
+    /// The cell's classes: `n`, the column's, and `zero`, `hot` or `unknown`.
+    fn classes(&self) -> String {
+        let state = match self.n {
+            Some(0) => "zero",
+            Some(_) => self.hot,
+            None => "unknown",
+        };
+        format!("n {} {state}", self.column).trim_end().to_string()
+    }
+
+    /// The sort key: unknown below 0.
+    fn sort(&self) -> i128 {
+        self.n.map_or(-1, i128::from)
+    }
+}
+
+const NOT_RECORDED: (&str, &str) = (
+    "not recorded",
+    "Not recorded: an older scanlens added this scan",
+);
+
 /// An inline SVG polyline of total and critical+high counts over the scans.
 fn trend(scans: &[ScanEntry], width: f64, height: f64) -> (String, String) {
     let n = scans.len().max(2) as f64 - 1.0;
@@ -109,6 +173,7 @@ struct IndexRow<'a> {
     when: When,
     cells: Vec<SevCell>,
     total: u64,
+    figures: [Figure; 2],
     history: usize,
     trend_total: String,
     trend_severe: String,
@@ -134,6 +199,7 @@ pub fn index_page(index: &SiteIndex, title: &str) -> anyhow::Result<String> {
                 when: when(&latest.scanned_at),
                 cells: cells(&latest.counts),
                 total: latest.counts.total(),
+                figures: Figure::of(latest),
                 history: i.scans.len(),
                 trend_total,
                 trend_severe,
@@ -174,6 +240,7 @@ struct HistoryRow<'a> {
     when: When,
     cells: Vec<SevCell>,
     total: u64,
+    figures: [Figure; 2],
 }
 
 struct DiffView {
@@ -262,6 +329,7 @@ pub fn image_page(
                 when: when(&s.scanned_at),
                 cells: cells(&s.counts),
                 total: s.counts.total(),
+                figures: Figure::of(s),
             })
             .collect(),
         trend_total,
@@ -269,4 +337,84 @@ pub fn image_page(
         diff,
     };
     Ok(page.render()?)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A site.json as scanlens wrote it before it kept the known-exploited and fixable
+    /// critical/high figures of each scan.
+    const OLD_SITE: &str = r#"{"version":1,"images":[{"name":"ghcr.io/acme/app","slug":"ghcr.io_acme_app","scans":[{"id":"20210825122030-0123456789ab","reference":"ghcr.io/acme/app:1.2","scanned_at":"2021-08-25T12:20:30Z","commit":"0123456789abcdef","counts":{"CRITICAL":3,"HIGH":2,"MEDIUM":1,"LOW":0,"UNKNOWN":0},"fixable":4,"terms":[],"hits":[{"id":"CVE-2021-1","package":"openssl","version":"1.1.1","severity":"CRITICAL"}]}]}]}"#;
+
+    /// The cells of the column `class` in `page`, as written.
+    fn cells<'p>(page: &'p str, class: &str) -> Vec<&'p str> {
+        let open = format!("<td class=\"n {class}");
+        page.match_indices(&open)
+            .map(|(at, _)| &page[at..at + page[at..].find("</td>").unwrap() + 5])
+            .collect()
+    }
+
+    #[test]
+    fn a_site_from_before_the_fix_first_figures_loads_and_shows_them_as_unknown() {
+        let index = super::super::index::parse("site.json".into(), OLD_SITE.as_bytes()).unwrap();
+        let scan = &index.images[0].scans[0];
+        assert_eq!(
+            (scan.known_exploited, scan.fixable_critical_high),
+            (None, None)
+        );
+        // Written back as it was read: no figure made up for it.
+        let back = serde_json::to_value(&index).unwrap();
+        let back = &back["images"][0]["scans"][0];
+        assert!(back.get("known_exploited").is_none(), "{back}");
+        assert!(back.get("fixable_critical_high").is_none(), "{back}");
+
+        let unknown = |why: &str| {
+            format!("data-sort=\"-1\" title=\"{why}\"><span aria-hidden=\"true\">–</span><span class=\"sr\">not recorded</span></td>")
+        };
+        let why = "Not recorded: an older scanlens added this scan";
+        let index_html = index_page(&index, "Fleet").unwrap();
+        let image_html =
+            image_page(&index.images[0], &|_| unreachable!("one scan: no diff")).unwrap();
+        for (page, html) in [("index", &index_html), ("image", &image_html)] {
+            for column in ["kev", "fixable"] {
+                let got = cells(html, column);
+                assert_eq!(
+                    got,
+                    [format!("<td class=\"n {column} unknown\" {}", unknown(why))],
+                    "{page} page, {column}"
+                );
+            }
+            assert!(html.contains("Known exploited</span>"), "{page}");
+            assert!(html.contains("Fixable critical/high</span>"), "{page}");
+        }
+        // The counts it did keep still show.
+        assert!(index_html.contains("<td class=\"n CRITICAL\" data-sort=\"3\">3</td>"));
+    }
+
+    #[test]
+    fn figures_show_as_counted_and_unknown_ones_sort_below_zero() {
+        let mut index =
+            super::super::index::parse("site.json".into(), OLD_SITE.as_bytes()).unwrap();
+        let scan = &mut index.images[0].scans[0];
+        scan.fixable_critical_high = Some(5);
+        let html = index_page(&index, "Fleet").unwrap();
+        assert_eq!(
+            cells(&html, "fixable"),
+            ["<td class=\"n fixable\" data-sort=\"5\">5</td>"]
+        );
+        // A fixable figure but no KEV one: the report read no catalog.
+        assert_eq!(
+            cells(&html, "kev"),
+            ["<td class=\"n kev unknown\" data-sort=\"-1\" title=\"Not checked: this scan&#39;s report read no KEV catalog (render it with --kev or --feeds)\"><span aria-hidden=\"true\">–</span><span class=\"sr\">not checked</span></td>"]
+        );
+        for (n, cell) in [
+            (0, "<td class=\"n kev zero\" data-sort=\"0\">0</td>"),
+            (2, "<td class=\"n kev CRITICAL\" data-sort=\"2\">2</td>"),
+        ] {
+            index.images[0].scans[0].known_exploited = Some(n);
+            let html = index_page(&index, "Fleet").unwrap();
+            assert_eq!(cells(&html, "kev"), [cell]);
+        }
+    }
 }

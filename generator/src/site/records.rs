@@ -91,6 +91,8 @@ mod tests {
                 commit: None,
                 counts: SeverityCounts::default(),
                 fixable: 0,
+                known_exploited: None,
+                fixable_critical_high: Some(0),
                 terms: vec!["CVE-1".into()],
                 hits: Vec::new(),
             },
@@ -121,6 +123,19 @@ mod tests {
         );
         assert!(lists(&one, "db", "20240101000000-0123456789ad"));
         assert!(!lists(&one, "db", "20240102000000-0123456789ac"));
+    }
+
+    #[test]
+    fn a_record_from_before_the_fix_first_figures_is_read_without_them() {
+        let old = r#"{"version":1,"image":"app","scan":{"id":"0123456789ab","reference":"app:1","scanned_at":"","counts":{"CRITICAL":1,"HIGH":0,"MEDIUM":0,"LOW":0,"UNKNOWN":0},"fixable":1,"terms":[]}}"#;
+        let r = ScanRecord::parse(old.as_bytes()).unwrap();
+        assert_eq!(r.scan.known_exploited, None);
+        assert_eq!(r.scan.fixable_critical_high, None);
+        let mut index = SiteIndex::default();
+        assert!(merge(&mut index, &r).unwrap());
+        // A figure that is not a count is not one scanlens writes.
+        let bad = old.replace("\"fixable\":1", "\"fixable\":1,\"known_exploited\":-1");
+        assert!(ScanRecord::parse(bad.as_bytes()).is_err());
     }
 
     #[test]
