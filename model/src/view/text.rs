@@ -172,12 +172,21 @@ fn words(q: &str) -> Vec<Word> {
 /// as quoted words are, so that a phrase finds wrapped advisory text; borrowed when there is
 /// none to change, as for most text.
 pub(super) fn spaced(text: &str) -> std::borrow::Cow<'_, str> {
-    let mut prev_space = false;
-    let clean = text.chars().all(|c| {
-        let bad = c.is_whitespace() && (c != ' ' || prev_space);
-        prev_space = c == ' ';
-        !bad
-    });
+    // A phrase's search passes each advisory's text here: ASCII text (nearly all) is checked
+    // byte by byte, without decoding chars.
+    let clean = if text.is_ascii() {
+        let b = text.as_bytes();
+        !b.iter()
+            .any(|&c| (c.is_ascii_whitespace() && c != b' ') || c == 0x0b)
+            && !b.windows(2).any(|w| w == b"  ")
+    } else {
+        let mut prev_space = false;
+        text.chars().all(|c| {
+            let bad = c.is_whitespace() && (c != ' ' || prev_space);
+            prev_space = c == ' ';
+            !bad
+        })
+    };
     if clean {
         return std::borrow::Cow::Borrowed(text);
     }
@@ -287,6 +296,24 @@ mod fold_tests {
         assert!(has(b"cve", b""));
         assert!(!has(b"cv", b"cve"));
         assert!(!has(b"cve-2019-15", b"2020"));
+    }
+
+    #[test]
+    fn spaced_makes_each_run_of_whitespace_one_space_ascii_or_not() {
+        for (text, want) in [
+            ("plain text", "plain text"),
+            ("a  b", "a b"),
+            ("a\tb\n", "a b "),
+            ("a\u{b}b", "a b"),
+            ("a\u{c}\r\nb", "a b"),
+            ("a\u{a0}b", "a b"),
+            ("é  x", "é x"),
+            (" ", " "),
+            ("", ""),
+        ] {
+            assert_eq!(spaced(text), want, "{text:?}");
+        }
+        assert!(matches!(spaced("a b c"), std::borrow::Cow::Borrowed(_)));
     }
 
     #[test]
