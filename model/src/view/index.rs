@@ -492,8 +492,9 @@ pub fn search(ds: &Dataset, ix: &Index, q: &Query, within: Option<&[u32]>) -> Ve
             Some(m) => {
                 if *m == UNKNOWN {
                     // A phrase (a quoted term with a space) reads the text with each run of
-                    // whitespace one space, made only then: every advisory's text made so when
-                    // the viewer starts cost 5% of its start at 100,000 findings.
+                    // whitespace one space, made only then: making every advisory's text so when
+                    // the viewer starts took five times its folding (natively, 200,000 corpus
+                    // titles and descriptions: 31 ms against 6 ms).
                     let mut flat = None;
                     *m = terms
                         .iter()
