@@ -4,8 +4,9 @@
 //! first panel, then the export dialog (focus going back to the button that opened it), then
 //! the search, then the detail (focus going back to the highlighted line). While the Fix first
 //! panel is open only Esc is the viewer's: the list's keys would move the highlight behind the
-//! panel and take focus out of it. Keys that type or act where they were pressed are left to
-//! the browser.
+//! panel and take focus out of it. In the details or the export dialog, where focus goes when
+//! they open, the arrows, Space and Enter scroll them. Keys that type or act where they were
+//! pressed are left to the browser.
 
 use super::{reduce, Action, Effect, Outcome, State};
 use crate::data::Data;
