@@ -10,7 +10,7 @@
 //! (Jenkins) or a printout gets it; with JavaScript on, the viewer shows its own panel.
 
 use super::{safe_url, sev_class};
-use scanlens_model::fix_first::{upgrade_entry, FixFirst};
+use scanlens_model::fix_first::{upgrade_entry, Cut, FixFirst};
 use scanlens_model::{present, Report};
 
 pub struct FixView<'a> {
@@ -54,6 +54,20 @@ pub struct KevRow<'a> {
     pub target: &'a str,
     pub cisa: String,
     pub epss: String,
+}
+
+/// A part that lists the shown entries of `cut` and says how many more report.json holds.
+fn listed<'a, T>(
+    label: &str,
+    text: String,
+    cut: &Cut<T>,
+    what: &str,
+    item: impl Fn(&T) -> Item,
+) -> Part<'a> {
+    let mut p = part(label, text);
+    p.items = cut.shown.iter().map(item).collect();
+    p.more = cut.more_in_report(what);
+    p
 }
 
 fn part<'a>(label: impl Into<String>, text: impl Into<String>) -> Part<'a> {
@@ -112,13 +126,15 @@ pub fn fix_view(report: &Report) -> Option<FixView<'_>> {
     }
     let s = &plan.secrets;
     if s.findings > 0 {
-        let mut p = part("Secrets", format!("{} {}", s.headline(), s.remedy));
-        for file in &s.files.shown {
-            // No badge: summary.md and the viewer name a file's secrets without one.
-            p.items.push(Item::of(None, file.entry(&report.artifacts)));
-        }
-        p.more = s.files.more_in_report("files with secrets");
-        parts.push(p);
+        let headline = format!("{} {}", s.headline(), s.remedy);
+        // No badge: summary.md and the viewer name a file's secrets without one.
+        parts.push(listed(
+            "Secrets",
+            headline,
+            &s.files,
+            "files with secrets",
+            |f| Item::of(None, f.entry(&report.artifacts)),
+        ));
     }
     let up = &plan.upgrades;
     if up.total > 0 || plan.unfixed > 0 {
@@ -142,27 +158,23 @@ pub fn fix_view(report: &Report) -> Option<FixView<'_>> {
     }
     let c = &plan.checks;
     if c.findings > 0 {
-        let mut p = part("Configuration", c.headline());
-        for check in &c.checks.shown {
-            p.items.push(Item::of(
-                badge(check.severity),
-                check.entry(&report.artifacts),
-            ));
-        }
-        p.more = c.checks.more_in_report("checks");
-        parts.push(p);
+        parts.push(listed(
+            "Configuration",
+            c.headline(),
+            &c.checks,
+            "checks",
+            |x| Item::of(badge(x.severity), x.entry(&report.artifacts)),
+        ));
     }
     let l = &plan.licenses;
     if l.findings > 0 {
-        let mut p = part("Licenses", l.headline());
-        for license in &l.licenses.shown {
-            p.items.push(Item::of(
-                badge(license.severity),
-                license.entry(&report.artifacts),
-            ));
-        }
-        p.more = l.licenses.more_in_report("licenses");
-        parts.push(p);
+        parts.push(listed(
+            "Licenses",
+            l.headline(),
+            &l.licenses,
+            "licenses",
+            |x| Item::of(badge(x.severity), x.entry(&report.artifacts)),
+        ));
     }
     for b in &plan.base_images {
         let name = report

@@ -51,6 +51,10 @@ pub enum Field {
     Package(String),
 }
 
+/// The names of the fields, as a search writes them.
+const ID: &str = "id";
+const PACKAGE: &str = "package";
+
 impl Field {
     /// The text a match shows, for highlighting: a package's name without its version.
     fn shown(&self) -> &str {
@@ -81,6 +85,33 @@ impl Field {
         }
     }
 
+    fn key(&self) -> &'static str {
+        match self {
+            Field::Id(_) => ID,
+            Field::Package(_) => PACKAGE,
+        }
+    }
+
+    /// The search text that finds exactly this field, as [`parse_terms`] reads it back
+    /// (`id:GPL-3.0`): quoted when the value is empty or holds whitespace or a quote, with `\`
+    /// and `"` escaped in the quotes.
+    pub fn term(&self) -> String {
+        let (Field::Id(value) | Field::Package(value)) = self;
+        let key = self.key();
+        if !value.is_empty() && !value.contains(|c: char| c == '"' || c.is_whitespace()) {
+            return format!("{key}:{value}");
+        }
+        let mut out = format!("{key}:\"");
+        for c in value.chars() {
+            if matches!(c, '"' | '\\') {
+                out.push('\\');
+            }
+            out.push(c);
+        }
+        out.push('"');
+        out
+    }
+
     /// `None` for a word that names no field (or whose name is quoted: `"id: x"` is text);
     /// `Some(None)` for a field's name with no value yet (`package:`), which is no term. A
     /// quoted empty value (`id:""`) is one.
@@ -91,8 +122,8 @@ impl Field {
         }
         let typed = !value.is_empty() || w.quote_at.is_some();
         let field = match key {
-            "id" => typed.then(|| Field::Id(value.to_string())),
-            "package" => typed.then(|| Field::Package(value.to_string())),
+            ID => typed.then(|| Field::Id(value.to_string())),
+            PACKAGE => typed.then(|| Field::Package(value.to_string())),
             _ => return None,
         };
         Some(field)
@@ -172,21 +203,12 @@ fn words(q: &str) -> Vec<Word> {
 /// as quoted words are, so that a phrase finds wrapped advisory text; borrowed when there is
 /// none to change, as for most text.
 pub(super) fn spaced(text: &str) -> std::borrow::Cow<'_, str> {
-    // A phrase's search passes each advisory's text here: ASCII text (nearly all) is checked
-    // byte by byte, without decoding chars.
-    let clean = if text.is_ascii() {
-        let b = text.as_bytes();
-        !b.iter()
-            .any(|&c| (c.is_ascii_whitespace() && c != b' ') || c == 0x0b)
-            && !b.windows(2).any(|w| w == b"  ")
-    } else {
-        let mut prev_space = false;
-        text.chars().all(|c| {
-            let bad = c.is_whitespace() && (c != ' ' || prev_space);
-            prev_space = c == ' ';
-            !bad
-        })
-    };
+    let mut prev_space = false;
+    let clean = text.chars().all(|c| {
+        let bad = c.is_whitespace() && (c != ' ' || prev_space);
+        prev_space = c == ' ';
+        !bad
+    });
     if clean {
         return std::borrow::Cow::Borrowed(text);
     }

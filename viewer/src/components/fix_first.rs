@@ -12,7 +12,7 @@ use super::button;
 use crate::data::Data;
 use crate::dom::{h, many, El, Node};
 use crate::state::{Action, Narrow, FIX_FIRST};
-use scanlens_model::fix_first::upgrade_entry;
+use scanlens_model::fix_first::{upgrade_entry, Cut};
 use scanlens_model::Severity;
 
 /// One part: its label as a heading, then what it says.
@@ -54,6 +54,20 @@ fn entry(severity: Option<Severity>, key: String, rest: String, narrow: Narrow) 
 }
 
 /// The line after a cut list that left entries out.
+/// A part that lists the shown entries of `cut` and says how many more report.json holds.
+fn listed<T>(
+    label: &str,
+    text: String,
+    cut: &Cut<T>,
+    what: &str,
+    entry: impl Fn(&T) -> Node,
+) -> Node {
+    part(label.into(), Some(text))
+        .child(entries(cut.shown.iter().map(entry).collect()))
+        .child(more_line(cut.more_in_report(what)))
+        .into()
+}
+
 fn more_line(text: Option<String>) -> Node {
     text.map(|t| h("p").class("ff-more").child(t).into()).into()
 }
@@ -81,19 +95,17 @@ pub fn view(d: &Data) -> Node {
 
     let s = &plan.secrets;
     if s.findings > 0 {
-        let files = s.files.shown.iter().map(|f| {
-            let (key, rest) = f.entry(artifacts);
-            entry(None, key, rest, Narrow::secret_file(f))
-        });
-        parts.push(
-            part(
-                "Secrets".into(),
-                Some(format!("{} {}", s.headline(), s.remedy)),
-            )
-            .child(entries(files.collect()))
-            .child(more_line(s.files.more_in_report("files with secrets")))
-            .into(),
-        );
+        let headline = format!("{} {}", s.headline(), s.remedy);
+        parts.push(listed(
+            "Secrets",
+            headline,
+            &s.files,
+            "files with secrets",
+            |f| {
+                let (key, rest) = f.entry(artifacts);
+                entry(None, key, rest, Narrow::secret_file(f))
+            },
+        ));
     }
 
     let up = &plan.upgrades;
@@ -117,30 +129,30 @@ pub fn view(d: &Data) -> Node {
 
     let c = &plan.checks;
     if c.findings > 0 {
-        let items = c.checks.shown.iter().map(|check| {
-            let (key, rest) = check.entry(artifacts);
-            entry(Some(check.severity), key, rest, Narrow::check(check))
-        });
-        parts.push(
-            part("Configuration".into(), Some(c.headline()))
-                .child(entries(items.collect()))
-                .child(more_line(c.checks.more_in_report("checks")))
-                .into(),
-        );
+        parts.push(listed(
+            "Configuration",
+            c.headline(),
+            &c.checks,
+            "checks",
+            |x| {
+                let (key, rest) = x.entry(artifacts);
+                entry(Some(x.severity), key, rest, Narrow::check(x))
+            },
+        ));
     }
 
     let l = &plan.licenses;
     if l.findings > 0 {
-        let items = l.licenses.shown.iter().map(|license| {
-            let (key, rest) = license.entry(artifacts);
-            entry(Some(license.severity), key, rest, Narrow::license(license))
-        });
-        parts.push(
-            part("Licenses".into(), Some(l.headline()))
-                .child(entries(items.collect()))
-                .child(more_line(l.licenses.more_in_report("licenses")))
-                .into(),
-        );
+        parts.push(listed(
+            "Licenses",
+            l.headline(),
+            &l.licenses,
+            "licenses",
+            |x| {
+                let (key, rest) = x.entry(artifacts);
+                entry(Some(x.severity), key, rest, Narrow::license(x))
+            },
+        ));
     }
 
     for b in &plan.base_images {

@@ -23,7 +23,9 @@ use scanlens_model::export;
 use scanlens_model::fix_first::{Check, License, SecretFile};
 use scanlens_model::triage::Remediation;
 use scanlens_model::view::sort::{sort, sort_by};
-use scanlens_model::view::{self as query, Facets, Fix, Group, GroupBy, Line, Query, Show, SortBy};
+use scanlens_model::view::{
+    self as query, Facets, Field, Fix, Group, GroupBy, Line, Query, Show, SortBy,
+};
 use scanlens_model::{Kind, Severity};
 use search::Searched;
 
@@ -69,21 +71,21 @@ impl Narrow {
 
     /// A failed check: its failures, by its ID (`id:`, since `DS002` is also in `DS0021`).
     pub fn check(c: &Check) -> Narrow {
-        Narrow::search(Kind::Misconfiguration, field("id", &c.id), None)
+        Narrow::search(Kind::Misconfiguration, Field::Id(c.id.clone()).term(), None)
     }
 
     /// A license: its findings, by its name, a license finding's ID (`id:`, since `GPL-3.0`
     /// is also in `LGPL-3.0`).
     pub fn license(l: &License) -> Narrow {
-        Narrow::search(Kind::License, field("id", &l.name), None)
+        Narrow::search(Kind::License, Field::Id(l.name.clone()).term(), None)
     }
 
     /// An upgrade: the vulnerabilities of the package at its installed version in the entry's
     /// target, those it fixes and those no version fixes yet (`package:name@version`, since a
     /// search for the name also finds other packages' advisories that mention it).
     pub fn upgrade(r: &Remediation) -> Narrow {
-        let pkg = format!("{}@{}", r.package, r.installed);
-        Narrow::search(Kind::Vulnerability, field("package", &pkg), Some(&r.target))
+        let pkg = Field::Package(format!("{}@{}", r.package, r.installed));
+        Narrow::search(Kind::Vulnerability, pkg.term(), Some(&r.target))
     }
 
     fn search(kind: Kind, q: String, target: Option<&str>) -> Narrow {
@@ -120,24 +122,6 @@ impl Narrow {
         }
         q
     }
-}
-
-/// The search term that finds exactly `value` in field `name` (`id:GPL-3.0`; quoted when it
-/// is empty or holds spaces or quotes, with `\` and `"` escaped, as [`query::parse_terms`]
-/// reads them).
-fn field(name: &str, value: &str) -> String {
-    if !value.is_empty() && !value.contains(|c: char| c == '"' || c.is_whitespace()) {
-        return format!("{name}:{value}");
-    }
-    let mut out = format!("{name}:\"");
-    for c in value.chars() {
-        if matches!(c, '"' | '\\') {
-            out.push('\\');
-        }
-        out.push(c);
-    }
-    out.push('"');
-    out
 }
 
 /// The IDs of the Fix first dialog and of the header button that opens it: focus goes to the

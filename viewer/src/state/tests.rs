@@ -1330,7 +1330,6 @@ fn a_finding_opened_from_the_url_leaves_focus_where_it_is() {
 
 #[test]
 fn a_fix_first_entry_names_its_value_whole_even_with_spaces_or_quotes() {
-    use super::field;
     for (name, value) in [
         ("id", "Custom License 2"),
         ("id", "My \"Own\" License \\ x"),
@@ -1339,13 +1338,18 @@ fn a_fix_first_entry_names_its_value_whole_even_with_spaces_or_quotes() {
         ("package", "@babel/core@7.0.0"),
         ("package", "weird\"name@1.0"),
     ] {
-        let t = query::parse_terms(&field(name, value));
-        let want = if name == "id" {
-            query::Field::Id(value.to_lowercase())
-        } else {
-            query::Field::Package(value.to_lowercase())
+        let field = |v: &str| match name {
+            "id" => query::Field::Id(v.into()),
+            _ => query::Field::Package(v.into()),
         };
-        assert_eq!(t.fields, [want], "{name}:{value} as {}", field(name, value));
+        let t = query::parse_terms(&field(value).term());
+        let want = field(&value.to_lowercase());
+        assert_eq!(
+            t.fields,
+            [want],
+            "{name}:{value} as {}",
+            field(value).term()
+        );
         assert!(t.text.is_empty());
     }
 }
