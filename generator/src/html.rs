@@ -497,6 +497,34 @@ fn details<'a>(report: &Report, order: &[&'a Finding], n: usize) -> Vec<Detail<'
         .collect()
 }
 
+/// The first [`ROW_LIMIT`] of `counted` as the page lists them: by severity, then by target, a
+/// target's rows going where its first row falls in the viewer's default order
+/// ([`Finding::severity_order`]), and in that order within. So the first row is the one the app
+/// opens on when it takes over the first screen (issue #13); a group per target keeps the page
+/// readable without JavaScript.
+fn row_order(counted: Vec<&Finding>) -> Vec<&Finding> {
+    type Lead<'a> = (Severity, i64, &'a str, &'a str, &'a str);
+    let mut lead: std::collections::HashMap<(Severity, &str), Lead> = Default::default();
+    for f in &counted {
+        let k = f.severity_order();
+        lead.entry((f.severity, &f.target))
+            .and_modify(|l| *l = (*l).min(k))
+            .or_insert(k);
+    }
+    // Each group's place, as a number, so that the key per row stays small.
+    let mut places: Vec<(Lead, (Severity, &str))> = lead.into_iter().map(|(g, l)| (l, g)).collect();
+    places.sort_unstable();
+    let place: std::collections::HashMap<(Severity, &str), u32> = places
+        .into_iter()
+        .enumerate()
+        .map(|(i, (_, g))| (g, i as u32))
+        .collect();
+    scanlens_model::first_by_key(counted, ROW_LIMIT, |f| {
+        let (_, cvss, package, id, _) = f.severity_order();
+        (place[&(f.severity, f.target.as_str())], cvss, package, id)
+    })
+}
+
 /// The page for `report` as a dashboard holds it: the same page, with links back to the
 /// dashboard above the viewer (and so also above the no-JavaScript page).
 pub fn render_in_site(report: &Report, back: &Backlinks) -> String {
@@ -517,9 +545,7 @@ fn write_page(
 ) -> std::io::Result<()> {
     let counted: Vec<&Finding> = report.findings.iter().filter(|f| f.is_counted()).collect();
     let total = counted.len();
-    let order = scanlens_model::first_by_key(counted, ROW_LIMIT, |f| {
-        (f.severity, f.target.as_str(), f.cvss_rank(), f.id.as_str())
-    });
+    let order = row_order(counted);
     let shown = order.len();
     let omitted = total - shown;
     let details = details(report, &order, DETAIL_LIMIT);

@@ -753,6 +753,21 @@ impl Finding {
         max_cvss(&self.cvss)
     }
 
+    /// The viewer's default order ([`SortBy::Severity`](crate::view::SortBy::Severity)) as a
+    /// key: most severe first, then the highest CVSS score, the package's name, the ID and the
+    /// target. The static page orders its rows by it, so the app opens on the row the page showed
+    /// first. The viewer's index compares the same fields from its own tables (a test holds the
+    /// two to one order).
+    pub fn severity_order(&self) -> (Severity, i64, &str, &str, &str) {
+        (
+            self.severity,
+            self.cvss_rank(),
+            self.package_name(),
+            &self.id,
+            &self.target,
+        )
+    }
+
     /// Sorts highest CVSS first as an integer key (scores have one decimal), unscored last.
     pub fn cvss_rank(&self) -> i64 {
         self.max_cvss().map_or(1, |s| -(s * 10.0).round() as i64)

@@ -38,6 +38,16 @@ async fn javascript_off(c: &Client) -> Result<()> {
 /// secrets and a Dockerfile's checks, plus `extra` copies of alpine's findings with new IDs
 /// (to pass the page's row limit).
 fn render(fx: &Path, out: &Path, extra: usize) -> Result<scanlens_model::Report> {
+    render_edited(fx, out, extra, |_| {})
+}
+
+/// As [`render`], with `edit` applied to the report before it is counted and written.
+fn render_edited(
+    fx: &Path,
+    out: &Path,
+    extra: usize,
+    edit: impl FnOnce(&mut scanlens_model::Report),
+) -> Result<scanlens_model::Report> {
     let mut report = scanlens::input::read_reports(&[
         fx.join("trivy-golden/alpine-310.json.golden"),
         fx.join("local-trivy-0.76/debian-image-vuln-secret.json"),
@@ -54,6 +64,7 @@ fn render(fx: &Path, out: &Path, extra: usize) -> Result<scanlens_model::Report>
         f.id = format!("{}-copy{i}", f.id);
         report.findings.push(f);
     }
+    edit(&mut report);
     scanlens_model::recount(&mut report);
     // As `render` plans it: the fix plan and "Fix first".
     scanlens_model::fix_first::plan_all(&mut report);
@@ -65,11 +76,15 @@ fn counted(r: &scanlens_model::Report) -> usize {
     r.findings.iter().filter(|f| f.is_counted()).count()
 }
 
-/// The most severe counted finding's ID: the page's first row.
+/// The page's first row: the counted finding first in the viewer's default order, which the app
+/// opens on.
 fn first_id(r: &scanlens_model::Report) -> String {
-    let mut f: Vec<_> = r.findings.iter().filter(|f| f.is_counted()).collect();
-    f.sort_by_key(|f| (f.severity, f.target.as_str(), f.cvss_rank(), f.id.as_str()));
-    f[0].id.clone()
+    r.findings
+        .iter()
+        .filter(|f| f.is_counted())
+        .min_by_key(|f| f.severity_order())
+        .map(|f| f.id.clone())
+        .unwrap_or_default()
 }
 
 /// What the first screen shows: the title, the summary table's total, the first rows' IDs and
@@ -385,9 +400,43 @@ fn with_javascript_on_the_app_replaces_the_first_screen_which_showed_the_same_fi
     let Some(fx) = fixtures() else { return };
     in_chromium(async |c: &Client, scratch: &Path| {
         let dir = scratch.join("r");
-        let report = render(&fx, &dir, 0)?;
+        // A second target at the top severity, whose scored finding the viewer puts before the
+        // secret in the first one (by target name alone the secret would come first).
+        let report = render_edited(&fx, &dir, 0, |r| {
+            let mut f = r
+                .findings
+                .iter()
+                .find(|f| f.kind == scanlens_model::Kind::Vulnerability)
+                .cloned()
+                .expect("the corpus has vulnerabilities");
+            f.id = "CVE-2099-0001".into();
+            f.severity = scanlens_model::Severity::Critical;
+            f.cvss = [(
+                "nvd".to_string(),
+                scanlens_model::Cvss {
+                    v3_score: Some(9.8),
+                    ..Default::default()
+                },
+            )]
+            .into_iter()
+            .collect();
+            r.findings.push(f);
+        })?;
+        let secret_first = report
+            .findings
+            .iter()
+            .filter(|f| f.is_counted() && f.severity == scanlens_model::Severity::Critical)
+            .min_by_key(|f| f.target.as_str())
+            .map(|f| f.kind);
+        assert_eq!(secret_first, Some(scanlens_model::Kind::Secret));
         c.goto(&format!("file://{}/index.html", dir.display()))
             .await?;
+        let page_first = js(
+            c,
+            "const e = document.querySelector('#scanlens-page [elementtiming=first-finding]'); return e && e.textContent;",
+        )
+        .await?;
+        assert_eq!(page_first, json!("CVE-2099-0001"));
         wait_for(c, "document.body.dataset.scanlens === 'ready'", "the app").await?;
         let v = js(
             c,
@@ -410,6 +459,7 @@ fn with_javascript_on_the_app_replaces_the_first_screen_which_showed_the_same_fi
             "return document.querySelector('#scanlens-app .line.item .fid').textContent;",
         )
         .await?;
+        assert_eq!(app_first, page_first, "{v}");
         assert_eq!(app_first, json!(first_id(&report)), "{v}");
         assert!(counted(&report) > 0);
         Ok(())

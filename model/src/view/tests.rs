@@ -783,3 +783,64 @@ fn a_quoted_phrase_finds_text_wrapped_over_lines() {
     // Fields stay apart: a phrase does not run from a title into its description.
     assert_eq!(n("\"problem a heap\""), 0);
 }
+
+/// The static page orders its rows by [`Finding::severity_order`] so that the app opens on the
+/// row the page showed first: the two must be one order, every field deciding somewhere.
+#[test]
+fn the_severity_sort_is_the_findings_severity_order() {
+    let scored = |id: &str, sev: Severity, pkg: &str, score: Option<f64>, target: &str| {
+        let mut x = f(id, sev, pkg, "");
+        x.target = target.into();
+        x.cvss = score
+            .map(|s| {
+                (
+                    "nvd".to_string(),
+                    Cvss {
+                        v3_score: Some(s),
+                        ..Default::default()
+                    },
+                )
+            })
+            .into_iter()
+            .collect();
+        x
+    };
+    let mut secret = scored(
+        "aws-access-key-id",
+        Severity::Critical,
+        "",
+        None,
+        "/app/.env",
+    );
+    secret.kind = Kind::Secret;
+    secret.package = None;
+    let report = Report {
+        findings: vec![
+            scored("CVE-2024-0009", Severity::High, "zlib", Some(7.5), "b"),
+            secret,
+            scored("CVE-2024-0002", Severity::Critical, "curl", Some(9.1), "b"),
+            scored("CVE-2024-0001", Severity::Critical, "curl", Some(9.8), "b"),
+            scored("CVE-2024-0001", Severity::Critical, "curl", Some(9.8), "a"),
+            scored("CVE-2024-0003", Severity::Critical, "apt", Some(9.1), "a"),
+            scored("CVE-2024-0004", Severity::Critical, "apt", Some(9.1), "a"),
+            scored("CVE-2024-0005", Severity::Critical, "bash", None, "a"),
+            scored("CVE-2024-0006", Severity::Low, "bash", Some(9.9), "a"),
+        ],
+        ..Default::default()
+    };
+    let ds = Dataset::from_report(&report);
+    let ix = Index::new(&ds);
+    let got: Vec<usize> = ix
+        .order(&ds, SortBy::Severity)
+        .iter()
+        .map(|&i| i as usize)
+        .collect();
+    let mut want: Vec<usize> = (0..report.findings.len()).collect();
+    want.sort_by_key(|&i| report.findings[i].severity_order());
+    assert_eq!(got, want);
+    assert_eq!(
+        got,
+        [4, 3, 5, 6, 2, 1, 7, 0, 8],
+        "every field decides somewhere"
+    );
+}
