@@ -972,6 +972,53 @@ fn on_a_phone_the_viewer_and_its_summary_fit_the_screen() {
     });
 }
 
+/// On a phone (360 and 390 px, the narrow Androids and iPhones) each row shows its severity, its
+/// whole ID and its package and version (issue #13): a CVE ID of 14 characters (a five-digit
+/// number) is never cut, nor a severity badge, nor the sorted column's arrow.
+#[test]
+fn on_a_phone_each_row_shows_its_severity_whole_id_package_and_version() {
+    if !e2e() {
+        return;
+    }
+    let Some(fx) = fixtures() else {
+        return;
+    };
+    in_chromium(async |c: &Client, scratch: &Path| {
+        let dir = scratch.join("main");
+        render(&five_image_inputs(&fx), &dir, |_| {})?;
+        for width in [360u32, 390] {
+            browser::phone(c, width, 800).await?;
+            open(c, &dir, "").await?;
+            let v = js(
+                c,
+                r#"const whole = (e) => !!e && e.clientWidth > 0 && e.scrollWidth <= e.clientWidth;
+                const rows = [...document.querySelectorAll('#scanlens-app .line.item')].filter((r) => r.getBoundingClientRect().top < innerHeight);
+                const sorted = document.querySelector('#scanlens-app .colhead [aria-sort] .sortby');
+                return { rows: rows.length, sorted: sorted && sorted.textContent, sortedWhole: whole(sorted),
+                  sevs: [...new Set(rows.map((r) => r.querySelector('.sev').textContent))],
+                  cut: rows.flatMap((r) => {
+                    const id = r.querySelector('.fid'), sev = r.querySelector('.sev');
+                    const pkg = r.querySelector('.c-pkg'), ver = r.querySelector('.c-ver');
+                    const bad = [];
+                    if (id.textContent.length <= 14 && !whole(id)) bad.push('id ' + id.textContent);
+                    if (!whole(sev)) bad.push('severity ' + sev.textContent);
+                    if (pkg.getBoundingClientRect().width < 40 || ver.getBoundingClientRect().width < 40) bad.push('package/version of ' + id.textContent);
+                    return bad;
+                  }) };"#,
+            )
+            .await?;
+            assert!(v["rows"].as_u64() >= Some(10), "{width} px: {v}");
+            assert_eq!(v["cut"], json!([]), "{width} px: {v}");
+            assert_eq!(v["sortedWhole"], json!(true), "{width} px: {v}");
+            assert!(
+                v["sevs"].as_array().is_some_and(|s| s.len() >= 2),
+                "{width} px: rows of more than one severity: {v}"
+            );
+        }
+        Ok(())
+    });
+}
+
 /// On a phone the controls wait behind one "Filters" button, so the first screen shows findings;
 /// the button opens and closes them. On a wider screen there is no button and the controls show.
 #[test]
