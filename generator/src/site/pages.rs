@@ -392,6 +392,39 @@ mod tests {
         assert!(index_html.contains("<td class=\"n CRITICAL\" data-sort=\"3\">3</td>"));
     }
 
+    /// One point draws no line: an image with one scan says so where its trend would be, rather
+    /// than leaving an empty chart.
+    #[test]
+    fn an_image_with_one_scan_says_so_instead_of_an_empty_trend() {
+        let mut index =
+            super::super::index::parse("site.json".into(), OLD_SITE.as_bytes()).unwrap();
+        let one = index_page(&index, "Fleet").unwrap();
+        let image = image_page(&index.images[0], &|_| unreachable!("one scan: no diff")).unwrap();
+        assert!(!one.contains("<svg"), "{one}");
+        assert!(one.contains("<td class=\"trend\"><span class=\"muted\">1 scan</span></td>"));
+        assert!(!image.contains("<svg"), "{image}");
+        assert!(image.contains("One scan so far"), "{image}");
+        let mut second = index.images[0].scans[0].clone();
+        second.id = ScanId::try_from("20210826122030-0123456789ab".to_string()).unwrap();
+        index.images[0].scans.push(second);
+        let two = index_page(&index, "Fleet").unwrap();
+        assert!(two.contains("<svg class=\"trend\""), "{two}");
+        assert!(!two.contains("1 scan<"), "{two}");
+    }
+
+    /// The reference scanned goes under the image's name unless it is the name again (a report
+    /// of a file, whose name is its path).
+    #[test]
+    fn the_index_names_the_reference_scanned_once() {
+        let mut index =
+            super::super::index::parse("site.json".into(), OLD_SITE.as_bytes()).unwrap();
+        let html = index_page(&index, "Fleet").unwrap();
+        assert!(html.contains("<span class=\"muted ref\">ghcr.io/acme/app:1.2</span>"));
+        index.images[0].scans[0].reference = index.images[0].name.clone();
+        let html = index_page(&index, "Fleet").unwrap();
+        assert!(!html.contains("muted ref"), "{html}");
+    }
+
     #[test]
     fn figures_show_as_counted_and_unknown_ones_sort_below_zero() {
         let mut index =
