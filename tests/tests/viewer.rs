@@ -228,6 +228,56 @@ fn typing_a_cve_id_narrows_the_list_to_its_rows() {
     });
 }
 
+/// A search that matches nothing says so under the column heads, where the rows were, not at the
+/// window's foot; its button clears the filters and the rows come back.
+#[test]
+fn a_search_that_matches_nothing_says_so_where_the_rows_were() {
+    if !e2e() {
+        return;
+    }
+    let Some(fx) = fixtures() else {
+        return;
+    };
+    in_chromium(async |c: &Client, scratch: &Path| {
+        let (dir, report) = main_report(&fx, scratch)?;
+        open(c, &dir, "#q=nothing-like-this").await?;
+        let v = js(
+            c,
+            r#"const none = document.querySelector('#scanlens-app .none');
+            const heads = document.querySelector('#scanlens-app .line.colhead');
+            return none && { text: none.textContent, gap: none.getBoundingClientRect().top - heads.getBoundingClientRect().bottom,
+              headsShown: heads.getBoundingClientRect().height > 0, height: innerHeight };"#,
+        )
+        .await?;
+        assert!(
+            v["text"]
+                .as_str()
+                .is_some_and(|t| t.starts_with("No findings match")),
+            "{v}"
+        );
+        assert_eq!(v["headsShown"], json!(true), "{v}");
+        let gap = v["gap"].as_f64().expect("a gap");
+        assert!(
+            (0.0..=8.0).contains(&gap),
+            "the message follows the heads: {v}"
+        );
+        js(
+            c,
+            "document.querySelector('#scanlens-app .none button').click(); return 0;",
+        )
+        .await?;
+        wait_for(
+            c,
+            &format!(
+                "document.querySelector('.count-of').textContent.startsWith('{} of')",
+                total(&report)
+            ),
+            "the rows to come back",
+        )
+        .await
+    });
+}
+
 #[test]
 fn clicking_a_severity_filters_the_list_and_back_restores_it() {
     if !e2e() {
