@@ -572,6 +572,23 @@ fn a_secrets_details_say_to_rotate_it_and_rebuild_without_the_file() {
             "the secret's details"
         );
         assert!(fix.as_str().unwrap().contains("whoever can pull the image"));
+        // The file's lines wrap inside the details, a long masked key too.
+        let code = js(
+            c,
+            "const pre = document.querySelector('.detail pre.code'); const panel = document.querySelector('.detail').getBoundingClientRect(); return pre && { lines: pre.querySelectorAll('.codeline').length, copied: pre.innerText.trimEnd().split('\\n').length, longest: Math.max(...[...pre.querySelectorAll('.codeline')].map((l) => l.textContent.length)), scroll: pre.scrollWidth, client: pre.clientWidth, right: Math.max(...[...pre.getClientRects(), ...[...pre.querySelectorAll('.codeline')].flatMap((l) => [...l.getClientRects()])].map((r) => r.right)), panel: panel.right };",
+        )
+        .await?;
+        assert!(code["lines"].as_u64() >= Some(2), "{code}");
+        assert_eq!(code["copied"], code["lines"], "copied, a line each: {code}");
+        assert!(
+            code["longest"].as_u64() > Some(60),
+            "a line longer than the panel is wide: {code}"
+        );
+        assert!(code["scroll"].as_u64() <= code["client"].as_u64(), "{code}");
+        assert!(
+            code["right"].as_f64() <= code["panel"].as_f64().map(|p| p + 0.5),
+            "{code}"
+        );
         no_network(c).await
     });
 }
