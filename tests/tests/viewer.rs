@@ -261,6 +261,24 @@ fn a_search_that_matches_nothing_says_so_where_the_rows_were() {
             (0.0..=8.0).contains(&gap),
             "the message follows the heads: {v}"
         );
+        assert!(!v["text"].as_str().unwrap().contains("whole"), "{v}");
+        // A field term that finds nothing says how it differs from a plain one, which finds.
+        let none =
+            "const n = document.querySelector('#scanlens-app .none'); return n && n.textContent;";
+        open(c, &dir, "#q=package:openssl").await?;
+        let text = js(c, none).await?;
+        assert!(
+            text.as_str()
+                .is_some_and(|t| t.contains("matches a whole ID or package name")),
+            "{text}"
+        );
+        open(c, &dir, "#q=openssl").await?;
+        assert_eq!(
+            js(c, none).await?,
+            json!(null),
+            "a plain term finds openssl's packages"
+        );
+        open(c, &dir, "#q=nothing-like-this").await?;
         js(
             c,
             "document.querySelector('#scanlens-app .none button').click(); return 0;",

@@ -9,7 +9,7 @@ use super::row::{self, COLUMNS};
 use crate::data::Data;
 use crate::dom::{h, Node, NodeRef, On};
 use crate::state::{Action, State, ROW_H};
-use scanlens_model::view::SortBy;
+use scanlens_model::view::{parse_terms, SortBy};
 use scanlens_model::Kind;
 use web_sys::HtmlElement;
 
@@ -151,9 +151,15 @@ pub fn view(s: &State, d: &Data, refs: &ListRefs) -> Node {
                 ),
         );
     let none = s.lines.is_empty().then(|| {
+        // `package:openssl` finds no `openssl-libs`: a field term that found nothing says how
+        // it differs from a plain one.
+        let whole = !parse_terms(&s.query.q).fields.is_empty();
         h("p")
             .class("none")
             .child("No findings match. ")
+            .child(whole.then(|| {
+                Node::from("An id: or package: term matches a whole ID or package name; without the field name the search finds part of one. ")
+            }))
             .child(button().click(Action::ClearFilters).child("Clear filters"))
             .into()
     });
