@@ -321,13 +321,15 @@ pub fn upgrade_entry(r: &Remediation) -> (String, String) {
 }
 
 impl Secrets {
-    /// `19 in 13 file(s) (7 critical, 12 low).`; the remedy follows it.
+    /// `19 in 13 file(s) (7 critical, 12 low).` and the remedy: the part's line in summary.md,
+    /// the page and the viewer.
     pub fn headline(&self) -> String {
         format!(
-            "{} in {} file(s) ({}).",
+            "{} in {} file(s) ({}). {}",
             self.findings,
             self.files.total,
-            present::severity_counts(&self.counts)
+            present::severity_counts(&self.counts),
+            self.remedy
         )
     }
 }

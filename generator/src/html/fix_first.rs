@@ -126,11 +126,10 @@ pub fn fix_view(report: &Report) -> Option<FixView<'_>> {
     }
     let s = &plan.secrets;
     if s.findings > 0 {
-        let headline = format!("{} {}", s.headline(), s.remedy);
         // No badge: summary.md and the viewer name a file's secrets without one.
         parts.push(listed(
             "Secrets",
-            headline,
+            s.headline(),
             &s.files,
             "files with secrets",
             |f| Item::of(None, f.entry(&report.artifacts)),

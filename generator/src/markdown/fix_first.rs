@@ -68,12 +68,7 @@ fn secrets_part(report: &Report, secrets: &Secrets, md: &mut String) {
     if secrets.findings == 0 {
         return;
     }
-    let _ = writeln!(
-        md,
-        "**Secrets:** {} {}\n",
-        secrets.headline(),
-        secrets.remedy
-    );
+    let _ = writeln!(md, "**Secrets:** {}\n", secrets.headline());
     for file in &secrets.files.shown {
         let named: Vec<String> = file
             .secrets

@@ -95,10 +95,9 @@ pub fn view(d: &Data) -> Node {
 
     let s = &plan.secrets;
     if s.findings > 0 {
-        let headline = format!("{} {}", s.headline(), s.remedy);
         parts.push(listed(
             "Secrets",
-            headline,
+            s.headline(),
             &s.files,
             "files with secrets",
             |f| {
