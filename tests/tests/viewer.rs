@@ -1070,35 +1070,69 @@ fn on_a_phone_each_row_shows_its_severity_whole_id_package_and_version() {
     };
     in_chromium(async |c: &Client, scratch: &Path| {
         let dir = scratch.join("main");
-        render(&five_image_inputs(&fx), &dir, |_| {})?;
-        for width in [360u32, 390] {
+        // Long IDs besides CVEs: secret rules (`aws-secret-access-key`, 21 characters, CRITICAL, at
+        // the top), a GHSA ID (19) and an openSUSE advisory (24), found by a search; and CVEs
+        // beside a KEV badge.
+        let mut inputs = five_image_inputs(&fx);
+        for f in ["dotnet", "opensuse-tumbleweed"] {
+            inputs.push(fx.join(format!("trivy-golden/{f}.json.golden")));
+        }
+        let mut cmd = std::process::Command::new(scanlens_e2e::scanlens_bin()?);
+        cmd.arg("render")
+            .args(&inputs)
+            .arg("--kev")
+            .arg(fx.join("feeds/known_exploited_vulnerabilities.json"))
+            .arg("--out")
+            .arg(&dir);
+        scanlens_e2e::command_output(&mut cmd)?;
+        for (width, hash) in [
+            (360u32, ""),
+            (390, ""),
+            (360, "#q=GHSA"),
+            (360, "#q=openSUSE-SU"),
+            (360, "#kev=1"),
+        ] {
             browser::phone(c, width, 800).await?;
-            open(c, &dir, "").await?;
+            open(c, &dir, hash).await?;
             let v = js(
                 c,
-                r#"const whole = (e) => !!e && e.clientWidth > 0 && e.scrollWidth <= e.clientWidth;
+                r#"const whole = (e) => !!e && e.clientWidth > 0 && e.scrollWidth <= e.clientWidth && e.scrollHeight <= e.clientHeight;
                 const rows = [...document.querySelectorAll('#scanlens-app .line.item')].filter((r) => r.getBoundingClientRect().top < innerHeight);
                 const sorted = document.querySelector('#scanlens-app .colhead [aria-sort] .sortby');
                 return { rows: rows.length, sorted: sorted && sorted.textContent, sortedWhole: whole(sorted),
                   sevs: [...new Set(rows.map((r) => r.querySelector('.sev').textContent))],
+                  longest: Math.max(...rows.map((r) => r.querySelector('.fid').textContent.length)),
+                  kev: rows.filter((r) => r.querySelector('.kev')).length,
                   cut: rows.flatMap((r) => {
                     const id = r.querySelector('.fid'), sev = r.querySelector('.sev');
                     const pkg = r.querySelector('.c-pkg'), ver = r.querySelector('.c-ver');
                     const bad = [];
-                    if (id.textContent.length <= 14 && !whole(id)) bad.push('id ' + id.textContent);
+                    if (!whole(id)) bad.push('id ' + id.textContent);
                     if (!whole(sev)) bad.push('severity ' + sev.textContent);
                     if (pkg.getBoundingClientRect().width < 40 || ver.getBoundingClientRect().width < 40) bad.push('package/version of ' + id.textContent);
                     return bad;
                   }) };"#,
             )
             .await?;
-            assert!(v["rows"].as_u64() >= Some(10), "{width} px: {v}");
-            assert_eq!(v["cut"], json!([]), "{width} px: {v}");
-            assert_eq!(v["sortedWhole"], json!(true), "{width} px: {v}");
-            assert!(
-                v["sevs"].as_array().is_some_and(|s| s.len() >= 2),
-                "{width} px: rows of more than one severity: {v}"
-            );
+            assert_eq!(v["cut"], json!([]), "{width} px {hash}: {v}");
+            assert_eq!(v["sortedWhole"], json!(true), "{width} px {hash}: {v}");
+            match hash {
+                "" => {
+                    assert!(v["rows"].as_u64() >= Some(10), "{width} px: {v}");
+                    assert!(
+                        v["sevs"].as_array().is_some_and(|s| s.len() >= 2),
+                        "{width} px: rows of more than one severity: {v}"
+                    );
+                    assert_eq!(
+                        v["longest"],
+                        json!(21),
+                        "{width} px: a secret rule's ID: {v}"
+                    );
+                }
+                "#q=GHSA" => assert_eq!(v["longest"], json!(19), "{hash}: {v}"),
+                "#q=openSUSE-SU" => assert_eq!(v["longest"], json!(24), "{hash}: {v}"),
+                _ => assert!(v["kev"].as_u64() >= Some(1), "{hash}: {v}"),
+            }
         }
         Ok(())
     });
