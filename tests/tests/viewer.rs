@@ -1085,14 +1085,16 @@ fn on_a_phone_each_row_shows_its_severity_whole_id_package_and_version() {
             .arg("--out")
             .arg(&dir);
         scanlens_e2e::command_output(&mut cmd)?;
-        for (width, hash) in [
-            (360u32, ""),
-            (390, ""),
-            (360, "#q=GHSA"),
-            (360, "#q=openSUSE-SU"),
-            (360, "#kev=1"),
+        // 600 px wide: a tablet's, whose controls show above the rows.
+        for (width, height, hash) in [
+            (360u32, 800u32, ""),
+            (390, 800, ""),
+            (360, 800, "#q=GHSA"),
+            (360, 800, "#q=openSUSE-SU"),
+            (600, 1200, "#q=openSUSE-SU"),
+            (360, 800, "#kev=1"),
         ] {
-            browser::phone(c, width, 800).await?;
+            browser::phone(c, width, height).await?;
             open(c, &dir, hash).await?;
             let v = js(
                 c,
