@@ -105,6 +105,8 @@ return {
   packageCells: (() => { const r = rows.find((r) => r.children[2].textContent); return r ? [...r.children].slice(0, 4).map((c) => [c.textContent, visible(c)]) : []; })(),
   rows: rows.length,
   rowsOnScreen: rows.filter(visible).length,
+  cutIds: rows.map((r) => r.querySelector('th')).filter((t) => t.scrollWidth > t.clientWidth || t.scrollHeight > t.clientHeight).map((t) => t.textContent),
+  longestId: Math.max(0, ...rows.map((r) => r.querySelector('th').textContent.length)),
   sheets: [...document.styleSheets].filter((s) => { try { return s.cssRules.length > 0; } catch (e) { return true; } }).length,
   bodyFont: getComputedStyle(document.body).fontFamily,
   app: document.getElementById('scanlens-app').childElementCount,
@@ -142,6 +144,7 @@ fn check_readable(s: &Value, report: &scanlens_model::Report, what: &str) {
         s["width"].as_u64() <= s["viewport"].as_u64(),
         "{what}: the page is wider than the window: {s}"
     );
+    assert_eq!(s["cutIds"], json!([]), "{what}: IDs cut: {s}");
 }
 
 #[test]
@@ -169,6 +172,11 @@ fn with_javascript_off_the_first_screen_shows_the_summary_and_the_most_severe_fi
             "every finding has a row: {s}"
         );
         assert_eq!(s["omitted"], Value::Null, "nothing left out: {s}");
+        assert_eq!(
+            s["longestId"],
+            json!(21),
+            "a secret rule's ID (aws-secret-access-key) is among the rows: {s}"
+        );
         // alpine 3.10 is past its end of support: the first screen says so, in a colour of its own.
         let eosl = &s["eosl"];
         assert_eq!(eosl["text"], json!("(end of support)"), "{s}");
