@@ -1058,8 +1058,9 @@ fn on_a_phone_the_viewer_and_its_summary_fit_the_screen() {
 }
 
 /// On a phone (360 and 390 px, the narrow Androids and iPhones) each row shows its severity, its
-/// whole ID and its package and version (issue #13): a CVE ID of 14 characters (a five-digit
-/// number) is never cut, nor a severity badge, nor the sorted column's arrow.
+/// whole ID and its package and version (issue #13): no ID is cut (a CVE ID of 14 characters on
+/// one line; a longer one, or one beside a KEV badge, on two, also at a tablet's 600 px), nor a
+/// severity badge, nor the sorted column's arrow.
 #[test]
 fn on_a_phone_each_row_shows_its_severity_whole_id_package_and_version() {
     if !e2e() {
