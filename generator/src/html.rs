@@ -360,13 +360,15 @@ fn view<'a>(f: &'a Finding, artifact_type: &str) -> FindingView<'a> {
     }
 }
 
-/// The page's title: the artifact names, or a count when there are many.
+/// The page's title: the artifacts as the viewer's title names them (an image by its name,
+/// anything else with its kind: `filesystem .`, not a bare `.`), or a count when there are many.
 pub fn title(report: &Report) -> String {
+    let name = scanlens_model::present::artifact_title;
     match report.artifacts.as_slice() {
         [] => "Scanlens report".to_string(),
-        [a] => format!("{} — Scanlens report", a.name),
-        [a, b] => format!("{}, {} — Scanlens report", a.name, b.name),
-        [a, rest @ ..] => format!("{} and {} more — Scanlens report", a.name, rest.len()),
+        [a] => format!("{} — Scanlens report", name(a)),
+        [a, b] => format!("{}, {} — Scanlens report", name(a), name(b)),
+        [a, rest @ ..] => format!("{} and {} more — Scanlens report", name(a), rest.len()),
     }
 }
 
@@ -833,5 +835,40 @@ mod tests {
         assert!(page.contains("&#x2192; &#x2019;quoted&#x2019;"));
         assert!(page.contains("r\u{E9}gistry.example/&#x1F600;:1 &#x2014; Scanlens report"));
         assert!(!page.contains('\u{1B}'));
+    }
+
+    /// The title names what was scanned as the viewer's header does: a filesystem scan of the
+    /// current folder is `filesystem .`, not a bare `.` (issue #13), in the tab, the first screen
+    /// and summary.md alike.
+    #[test]
+    fn the_title_names_a_filesystem_scan_by_its_kind_and_path_as_the_viewer_does() {
+        let artifact = |name: &str, kind: &str| scanlens_model::Artifact {
+            name: name.into(),
+            artifact_type: kind.into(),
+            ..Default::default()
+        };
+        let mut r = report(3);
+        r.artifacts = vec![artifact(".", "filesystem")];
+        assert_eq!(title(&r), "filesystem . \u{2014} Scanlens report");
+        let page = render(&r);
+        assert!(page.contains("<title>filesystem . &#x2014; Scanlens report</title>"));
+        assert!(page.contains("<h1>filesystem . &#x2014; Scanlens report</h1>"));
+        let md = crate::markdown::render(&r);
+        assert!(md.starts_with("## Scanlens: filesystem .\n"), "{md}");
+        assert!(md.contains("- **filesystem .**"), "{md}");
+        r.artifacts = vec![
+            artifact("alpine:3.19", "container_image"),
+            artifact("docker/app", "repository"),
+        ];
+        assert_eq!(
+            title(&r),
+            "alpine:3.19, repository docker/app \u{2014} Scanlens report"
+        );
+        for a in &r.artifacts {
+            assert!(
+                title(&r).contains(&scanlens_model::present::artifact_title(a)),
+                "the viewer's name for {a:?}"
+            );
+        }
     }
 }

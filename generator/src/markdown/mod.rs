@@ -84,7 +84,7 @@ pub fn render(report: &Report) -> String {
         escape(&crate::html::title(report).replace(" — Scanlens report", ""))
     );
     for a in &report.artifacts {
-        let mut line = format!("- **{}**", escape(&a.name));
+        let mut line = format!("- **{}**", escape(&present::artifact_title(a)));
         if let Some(os) = &a.os {
             let _ = write!(line, " · {}", escape(&present::os_release(os)));
             if os.eosl {
