@@ -360,16 +360,25 @@ fn view<'a>(f: &'a Finding, artifact_type: &str) -> FindingView<'a> {
     }
 }
 
-/// The page's title: the artifacts as the viewer's title names them (an image by its name,
-/// anything else with its kind: `filesystem .`, not a bare `.`), or a count when there are many.
-pub fn title(report: &Report) -> String {
+/// What was scanned, as the viewer's title names it (an image by its name, anything else with
+/// its kind: `filesystem .`, not a bare `.`), or the first and a count when there are many;
+/// `None` without artifacts.
+pub fn scanned(report: &Report) -> Option<String> {
     let name = scanlens_model::present::artifact_title;
     match report.artifacts.as_slice() {
-        [] => "Scanlens report".to_string(),
-        [a] => format!("{} — Scanlens report", name(a)),
-        [a, b] => format!("{}, {} — Scanlens report", name(a), name(b)),
-        [a, rest @ ..] => format!("{} and {} more — Scanlens report", name(a), rest.len()),
+        [] => None,
+        [a] => Some(name(a)),
+        [a, b] => Some(format!("{}, {}", name(a), name(b))),
+        [a, rest @ ..] => Some(format!("{} and {} more", name(a), rest.len())),
     }
+}
+
+/// The page's title: what was scanned ([`scanned`]), then the tool.
+pub fn title(report: &Report) -> String {
+    scanned(report).map_or_else(
+        || "Scanlens report".to_string(),
+        |s| format!("{s} — Scanlens report"),
+    )
 }
 
 /// Content-Security-Policy for a page whose only active content is the given inline styles and

@@ -81,7 +81,7 @@ pub fn render(report: &Report) -> String {
     let _ = writeln!(
         md,
         "## Scanlens: {}\n",
-        escape(&crate::html::title(report).replace(" — Scanlens report", ""))
+        escape(&crate::html::scanned(report).unwrap_or_else(|| "Scanlens report".into()))
     );
     for a in &report.artifacts {
         let mut line = format!("- **{}**", escape(&present::artifact_title(a)));
@@ -234,7 +234,7 @@ fn finding_row(f: &Finding) -> String {
 
 /// The Markdown for `scanlens diff`: counts, then the new and the fixed findings.
 pub fn render_diff(old: &Report, new: &Report, diff: &scanlens_model::diff::Diff) -> String {
-    let name = |r: &Report| crate::html::title(r).replace(" — Scanlens report", "");
+    let name = |r: &Report| crate::html::scanned(r).unwrap_or_else(|| "Scanlens report".into());
     let mut md = format!(
         "## Scanlens diff: {} → {}\n\n**{} new**, **{} fixed**, {} unchanged.\n",
         escape(&name(old)),
