@@ -86,6 +86,15 @@ impl Severity {
     pub fn rank(self) -> usize {
         self as usize
     }
+
+    /// The severities of "fixable critical/high": the viewer's toggle and its count, and the
+    /// dashboard's figure.
+    pub const CRITICAL_HIGH: [Severity; 2] = [Severity::Critical, Severity::High];
+
+    /// One of [`Severity::CRITICAL_HIGH`].
+    pub fn is_critical_or_high(self) -> bool {
+        Self::CRITICAL_HIGH.contains(&self)
+    }
 }
 
 impl std::fmt::Display for Severity {
@@ -731,6 +740,12 @@ impl Finding {
     /// A fix is available, in Trivy's sense (see [`fix_available`]).
     pub fn is_fixable(&self) -> bool {
         fix_available(self.kind, self.status.as_deref(), self.package.as_deref())
+    }
+
+    /// Counted, fixable and CRITICAL or HIGH: what "fixable critical/high" counts (the viewer's
+    /// figure for its whole report, `view::Facets::fixable_urgent` under the default query).
+    pub fn is_fixable_critical_high(&self) -> bool {
+        self.is_counted() && self.is_fixable() && self.severity.is_critical_or_high()
     }
 
     /// Its status as Trivy's `--ignore-status` reads it (see [`trivy_status`]).

@@ -194,12 +194,11 @@ fn known_exploited(report: &Report) -> Option<u64> {
     )
 }
 
-/// Counted CRITICAL and HIGH findings with a fix, as the viewer's header counts its "fixable
-/// critical/high".
+/// The report's "fixable critical/high", as the viewer's header counts it.
 fn fixable_critical_high(report: &Report) -> u64 {
     report
         .findings
         .iter()
-        .filter(|f| f.is_counted() && f.is_fixable() && f.severity.rank() <= Severity::High.rank())
+        .filter(|f| f.is_fixable_critical_high())
         .count() as u64
 }

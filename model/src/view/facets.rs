@@ -156,7 +156,9 @@ pub fn apply_filters(ix: &Index, q: &Query, searched: &[u32]) -> (Vec<u32>, Face
         }
         if miss & !(SEV | FIX) == 0
             && t.flags & FIXABLE != 0
-            && t.sev as usize <= Severity::High.rank()
+            && Severity::ALL
+                .get(t.sev as usize)
+                .is_some_and(|s| s.is_critical_or_high())
         {
             facets.fixable_urgent += 1;
         }

@@ -604,7 +604,7 @@ fn every_facet_count_is_the_list_its_chip_would_show() {
         assert_eq!(f.kev(), shown(&kev), "KEV in {q:?}");
         let urgent = Query {
             fix: Fix::Fixable,
-            severities: vec![Severity::Critical, Severity::High],
+            severities: Severity::CRITICAL_HIGH.to_vec(),
             ..q.clone()
         };
         assert_eq!(f.fixable_urgent(), shown(&urgent), "urgent in {q:?}");
@@ -842,5 +842,41 @@ fn the_severity_sort_is_the_findings_severity_order() {
         got,
         [4, 3, 5, 6, 2, 1, 7, 0, 8],
         "every field decides somewhere"
+    );
+}
+
+/// The dashboard counts "fixable critical/high" per finding
+/// ([`Finding::is_fixable_critical_high`]); the viewer's header through its facets. One figure,
+/// over findings on each side of each of its conditions.
+#[test]
+fn fixable_critical_high_per_finding_is_the_viewers_header_count() {
+    let mut r = triage_ds().to_report();
+    let mut suppressed = f("CVE-S", Severity::Critical, "curl", "");
+    suppressed.suppressed = Some(Suppression {
+        status: "not_affected".into(),
+        ..Default::default()
+    });
+    let mut unfixed = f("CVE-U", Severity::High, "zlib", "");
+    unfixed.status = Some("affected".into());
+    std::sync::Arc::make_mut(unfixed.package.as_mut().unwrap())
+        .fixed_version
+        .clear();
+    r.findings.extend([
+        suppressed,
+        unfixed,
+        f("CVE-M", Severity::Medium, "bash", ""),
+        f("CVE-C", Severity::Critical, "bash", ""),
+    ]);
+    let per_finding = r
+        .findings
+        .iter()
+        .filter(|f| f.is_fixable_critical_high())
+        .count();
+    let ds = Dataset::from_report(&r);
+    let ix = Index::new(&ds);
+    assert!(per_finding >= 2, "{per_finding}");
+    assert_eq!(
+        facets_of(&ds, &ix, &Query::default()).fixable_urgent(),
+        per_finding
     );
 }

@@ -497,8 +497,7 @@ impl State {
     /// Whether the list shows exactly the fixable critical and high findings (the header's
     /// "fixable critical/high" filter).
     pub fn fixable_urgent(&self) -> bool {
-        self.query.fix == Fix::Fixable
-            && self.query.severities == [Severity::Critical, Severity::High]
+        self.query.fix == Fix::Fixable && self.query.severities == Severity::CRITICAL_HIGH
     }
 }
 
@@ -559,7 +558,7 @@ pub fn reduce(s: &mut State, action: Action, data: &Data) -> Outcome {
             s.changed_query(data)
         }
         Action::ToggleFixableUrgent => {
-            let urgent = vec![Severity::Critical, Severity::High];
+            let urgent = Severity::CRITICAL_HIGH.to_vec();
             if s.fixable_urgent() {
                 s.query.fix = Fix::Any;
                 s.query.severities.clear();
