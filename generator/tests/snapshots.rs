@@ -244,6 +244,18 @@ snapshots!(
     ]
 );
 
+// The one known-exploited vulnerability accepted in an ignore file: "Fix first" has nothing to act
+// on, and names it instead of reading as if the catalog listed none.
+snapshots!(
+    known_exploited_left_out_by_an_ignore_file,
+    "trivy-golden/spring4shell-jre11.json.golden",
+    ignore: "CVE-2022-22965\n",
+    args: [
+        "--kev", "{fixtures}/feeds/known_exploited_vulnerabilities.json",
+        "--ignorefile", "{tmp}/.trivyignore"
+    ]
+);
+
 // `--severity CRITICAL` (trivy-action's `severity`) on critical, high and low vulnerabilities: the
 // gate, the findings table and "Fix first" read only the critical one; the report keeps the rest.
 snapshots!(

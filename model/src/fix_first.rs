@@ -58,6 +58,11 @@ pub struct FixFirst {
     pub unfixed: u32,
     /// Those in CISA's KEV catalog, as indices into `findings`; `null` when no catalog was read.
     pub known_exploited: Option<Cut<u32>>,
+    /// The IDs of counted vulnerabilities in the catalog that the gate leaves out (an ignore
+    /// file, `--ignore-unfixed`, `--ignore-status`, `--severity`), each once: not in the plan, but
+    /// named in it, so that its "known exploited" never reads as none while the list holds one.
+    #[serde(default, skip_serializing_if = "Cut::is_empty")]
+    pub known_exploited_left_out: Cut<String>,
     /// The fix plan of the vulnerabilities to act on, most urgent first.
     pub upgrades: Cut<Remediation>,
     pub secrets: Secrets,
@@ -93,6 +98,11 @@ impl<T> Cut<T> {
             total: all.len() as u32,
             shown: all.into_iter().take(max).map(entry).collect(),
         }
+    }
+
+    /// No entry at all.
+    pub fn is_empty(&self) -> bool {
+        self.total == 0
     }
 
     /// How many entries were left out.
@@ -226,10 +236,11 @@ pub struct BaseImage {
 }
 
 impl FixFirst {
-    /// Nothing to fix: no vulnerability, secret, failed check or license to act on, and no layer
-    /// split to tell.
+    /// Nothing to fix: no vulnerability, secret, failed check or license to act on, no known
+    /// exploited one left out, and no layer split to tell.
     pub fn is_empty(&self) -> bool {
         self.vulnerabilities == 0
+            && self.known_exploited_left_out.total == 0
             && self.secrets.findings == 0
             && self.checks.findings == 0
             && self.licenses.findings == 0
@@ -241,16 +252,49 @@ impl FixFirst {
 /// each adds its own markup (a bold label, a list) and escaping.
 impl FixFirst {
     /// Known exploitation: whether it was checked and what was found, when there are
-    /// vulnerabilities to act on.
+    /// vulnerabilities to act on or known exploited ones the gate leaves out.
     pub fn kev_headline(&self) -> Option<String> {
-        if self.vulnerabilities == 0 {
+        self.kev_headline_with(str::to_string)
+    }
+
+    /// [`FixFirst::kev_headline`], with the IDs it names written by `id` (a renderer's escaping
+    /// of Trivy's text).
+    pub fn kev_headline_with(&self, id: impl Fn(&str) -> String) -> Option<String> {
+        if self.vulnerabilities == 0 && self.known_exploited_left_out.is_empty() {
             return None;
         }
+        let left = &self.known_exploited_left_out;
+        // `CVE-1, which the gate leaves out (...), is` or `2 that the gate leaves out (...) are
+        // (CVE-1, CVE-2)`, read after the catalog's name or before it.
+        let gate =
+            "the gate leaves out (an ignore file, --ignore-unfixed, --ignore-status or --severity)";
+        let (which, it) = match left.shown.as_slice() {
+            [one] if left.total == 1 => (format!("{}, which {gate}, is", id(one)), "it"),
+            ids => (
+                format!(
+                    "{} that {gate} are ({}{})",
+                    left.total,
+                    ids.iter().map(|s| id(s)).collect::<Vec<_>>().join(", "),
+                    left.and_more()
+                ),
+                "they",
+            ),
+        };
         Some(match &self.known_exploited {
             None => "not checked: add --feeds DIR (from scanlens feeds fetch) to mark CISA's KEV catalog and EPSS scores.".to_string(),
+            Some(_) if !left.is_empty() && self.vulnerabilities == 0 => format!(
+                "no vulnerability to act on, but {which} in CISA's KEV catalog: check that {it} should be left out."
+            ),
+            Some(k) if k.total == 0 && !left.is_empty() => format!(
+                "none of these vulnerabilities is in CISA's KEV catalog, but {which}: check that {it} should be left out."
+            ),
             Some(k) if k.total == 0 => {
                 "none of these vulnerabilities is in CISA's KEV catalog.".to_string()
             }
+            Some(k) if !left.is_empty() => format!(
+                "{} finding(s) in CISA's KEV catalog; act on these first. Also {which} in the catalog: check that {it} should be left out.",
+                k.total
+            ),
             Some(k) => format!("{} finding(s) in CISA's KEV catalog; act on these first.", k.total),
         })
     }
@@ -451,6 +495,7 @@ pub fn plan(report: &Report) -> FixFirst {
         vulnerabilities: vulns.len() as u32,
         unfixed: vulns.iter().filter(|(_, f)| f.is_unfixed()).count() as u32,
         known_exploited: known_exploited(report, &vulns),
+        known_exploited_left_out: known_exploited_left_out(report, acted_on),
         upgrades: upgrades(report, acted_on),
         secrets: secrets_part(report, &secrets),
         checks: checks_part(&checks),
@@ -493,6 +538,26 @@ fn known_exploited(report: &Report, vulns: &[(u32, &Finding)]) -> Option<Cut<u32
     report.feeds.as_ref().and_then(|f| f.kev.as_ref())?;
     let kev = vulns.iter().filter(|(_, f)| f.kev.listed().is_some());
     Some(Cut::of(kev.collect(), MAX_KEV, |(i, _)| *i))
+}
+
+fn known_exploited_left_out(report: &Report, acted_on: impl Fn(&Finding) -> bool) -> Cut<String> {
+    if report.feeds.as_ref().and_then(|f| f.kev.as_ref()).is_none() {
+        return Cut::default();
+    }
+    let mut ids: Vec<&str> = report
+        .findings
+        .iter()
+        .filter(|f| {
+            f.kind == Kind::Vulnerability
+                && f.is_counted()
+                && !acted_on(f)
+                && f.kev.listed().is_some()
+        })
+        .map(|f| f.id.as_str())
+        .collect();
+    ids.sort_unstable();
+    ids.dedup();
+    Cut::of(ids, MAX_KEV, str::to_string)
 }
 
 fn upgrades(report: &Report, acted_on: impl Fn(&Finding) -> bool + Copy) -> Cut<Remediation> {
@@ -695,6 +760,65 @@ pub fn plan_all(report: &mut Report) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// A vulnerability in `target`, in CISA's catalog or not, which the gate left out or not.
+    fn vuln(id: &str, target: &str, kev: bool, excluded: bool) -> Finding {
+        Finding {
+            id: id.into(),
+            target: target.into(),
+            severity: Severity::Critical,
+            kind: Kind::Vulnerability,
+            kev: if kev {
+                crate::triage::Feed::Listed(Default::default())
+            } else {
+                crate::triage::Feed::Unlisted
+            },
+            excluded: excluded.then_some(crate::report::Exclusion::Unfixed),
+            ..Default::default()
+        }
+    }
+
+    /// What the gate leaves out of the plan is still named under "Known exploited", each ID
+    /// once, so the plan never reads "none" while the list holds one; without a catalog read it
+    /// says nothing of it.
+    #[test]
+    fn known_exploited_vulnerabilities_the_gate_leaves_out_are_named_not_hidden() {
+        let mut r = Report {
+            findings: vec![
+                vuln("CVE-1", "a", true, false),
+                vuln("CVE-2", "a", true, true),
+                vuln("CVE-2", "b", true, true),
+                vuln("CVE-3", "a", true, true),
+                vuln("CVE-4", "a", false, true),
+            ],
+            feeds: Some(crate::triage::Feeds {
+                kev: Some("2025.08.25".into()),
+                epss: None,
+            }),
+            ..Default::default()
+        };
+        let p = plan(&r);
+        assert_eq!(p.known_exploited.as_ref().map(|k| k.total), Some(1));
+        assert_eq!(p.known_exploited_left_out.total, 2);
+        assert_eq!(p.known_exploited_left_out.shown, ["CVE-2", "CVE-3"]);
+        assert_eq!(
+            p.kev_headline_with(|id| format!("`{id}`")).as_deref(),
+            Some("1 finding(s) in CISA's KEV catalog; act on these first. Also 2 that the gate leaves out (an ignore file, --ignore-unfixed, --ignore-status or --severity) are (`CVE-2`, `CVE-3`) in the catalog: check that they should be left out.")
+        );
+        // Only the left-out one: the plan is not empty, and says so.
+        r.findings.remove(0);
+        r.findings.truncate(2);
+        let p = plan(&r);
+        assert!(!p.is_empty());
+        assert_eq!(
+            p.kev_headline().as_deref(),
+            Some("no vulnerability to act on, but CVE-2, which the gate leaves out (an ignore file, --ignore-unfixed, --ignore-status or --severity), is in CISA's KEV catalog: check that it should be left out.")
+        );
+        r.feeds = None;
+        let p = plan(&r);
+        assert!(p.known_exploited_left_out.is_empty());
+        assert!(p.is_empty());
+    }
 
     #[test]
     fn the_words_around_cut_lists_and_entries() {

@@ -143,7 +143,8 @@ fn licenses_part(report: &Report, licenses: &Licenses, md: &mut String) {
 }
 
 fn known_exploited(report: &Report, plan: &FixFirst, md: &mut String) {
-    let Some(headline) = plan.kev_headline() else {
+    // The IDs it names are Trivy's text.
+    let Some(headline) = plan.kev_headline_with(super::escape) else {
         return;
     };
     let _ = writeln!(md, "**Known exploited:** {headline}\n");
@@ -272,6 +273,34 @@ mod tests {
             })),
             ..Finding::default()
         }
+    }
+
+    /// The IDs of known-exploited vulnerabilities the gate leaves out are Trivy's text: escaped
+    /// as any other in summary.md (no link, no mention).
+    #[test]
+    fn a_left_out_known_exploited_id_is_escaped() {
+        let f = Finding {
+            kind: Kind::Vulnerability,
+            id: "[x](https://evil.example) @org".into(),
+            severity: Severity::Critical,
+            kev: scanlens_model::triage::Feed::Listed(Default::default()),
+            excluded: Some(Exclusion::Unfixed),
+            ..Finding::default()
+        };
+        let md = planned(Report {
+            findings: vec![f],
+            feeds: Some(scanlens_model::triage::Feeds {
+                kev: Some("2025.08.25".into()),
+                epss: None,
+            }),
+            ..Report::default()
+        });
+        assert!(
+            md.contains(
+                "but \\[x\\]\\(https://evil.example\\) @&#8203;org, which the gate leaves out"
+            ),
+            "{md}"
+        );
     }
 
     #[test]

@@ -472,7 +472,8 @@ structs! {
     ImageLayer { "diff_id" => diff_id, "created_by" => created_by, "findings" => findings,
         "origin" => origin }
     FixFirst { "vulnerabilities" => vulnerabilities, "unfixed" => unfixed,
-        "known_exploited" => known_exploited, "upgrades" => upgrades, "secrets" => secrets,
+        "known_exploited" => known_exploited,
+        "known_exploited_left_out" => known_exploited_left_out, "upgrades" => upgrades, "secrets" => secrets,
         "checks" => checks, "licenses" => licenses, "base_images" => base_images }
     Secrets { "findings" => findings, "counts" => counts, "remedy" => remedy, "files" => files }
     SecretFile { "artifact" => artifact, "path" => path, "severity" => severity,
