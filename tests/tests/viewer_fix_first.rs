@@ -513,3 +513,77 @@ fn axe_finds_nothing_critical_or_serious_with_fix_first_open_in_light_and_dark()
         Ok(())
     });
 }
+
+/// Spring4Shell (in CISA's catalog) accepted in an ignore file: the header still counts it as
+/// known exploited, so the panel must not read as if the catalog listed none. It names it, in
+/// summary.md's words, and its button lists it (marked excluded).
+#[test]
+fn a_known_exploited_vulnerability_the_gate_leaves_out_is_named_and_listed() {
+    if !e2e() {
+        return;
+    }
+    let Some(fx) = fixtures() else {
+        return;
+    };
+    in_chromium(async |c: &Client, scratch: &Path| {
+        let dir = scratch.join("left-out");
+        let ignore = scratch.join(".trivyignore");
+        std::fs::write(&ignore, "CVE-2022-22965\n")?;
+        let mut cmd = Command::new(scanlens_bin()?);
+        cmd.arg("render")
+            .arg(fx.join("trivy-golden/spring4shell-jre11.json.golden"))
+            .arg(fx.join("trivy-golden/alpine-310.json.golden"))
+            .arg("--kev")
+            .arg(fx.join("feeds/known_exploited_vulnerabilities.json"))
+            .arg("--ignorefile")
+            .arg(&ignore)
+            .arg("--out")
+            .arg(&dir);
+        command_output(&mut cmd)?;
+        let report: Value = serde_json::from_slice(&std::fs::read(dir.join("report.json"))?)?;
+        let plan = &report["fix_first"];
+        assert_eq!(plan["known_exploited"]["total"], json!(0), "{plan}");
+        assert_eq!(
+            plan["known_exploited_left_out"]["shown"],
+            json!(["CVE-2022-22965"]),
+            "{plan}"
+        );
+        let md = md_lines(&std::fs::read_to_string(dir.join("summary.md"))?);
+        let said = md
+            .iter()
+            .find_map(|l| l.strip_prefix("Known exploited: "))
+            .context("summary.md's known exploited line")?
+            .to_string();
+        assert!(
+            said.contains("CVE-2022-22965, which the gate leaves out"),
+            "{said}"
+        );
+
+        open(c, &dir).await?;
+        let header = js(
+            c,
+            "return document.getElementById('known-exploited').textContent;",
+        )
+        .await?;
+        assert!(
+            header.as_str().is_some_and(|t| t.starts_with('1')),
+            "{header}"
+        );
+        open_panel(c).await?;
+        let got = parts(c).await?;
+        assert_eq!(part(&got, "Known exploited")?.1, said);
+        c.find(Locator::Css("#ff-panel .ff-kev"))
+            .await?
+            .click()
+            .await?;
+        wait_for(
+            c,
+            "location.hash === '#kev=1'",
+            "the known-exploited filter",
+        )
+        .await?;
+        let (_, ids, count) = rows(c).await?;
+        assert_eq!(ids, ["CVE-2022-22965"], "{count}");
+        Ok(())
+    });
+}

@@ -79,7 +79,11 @@ pub fn view(d: &Data) -> Node {
     let mut parts: Vec<Node> = Vec::new();
 
     if let Some(headline) = plan.kev_headline() {
-        let kev = plan.known_exploited.as_ref().filter(|k| k.total > 0);
+        // Also when the only ones are those the gate leaves out: the list shows them, excluded.
+        let kev = plan
+            .known_exploited
+            .as_ref()
+            .filter(|k| k.total > 0 || !plan.known_exploited_left_out.is_empty());
         parts.push(
             part("Known exploited".into(), Some(headline))
                 .child(kev.map(|_| {
