@@ -1141,6 +1141,59 @@ fn on_a_phone_each_row_shows_its_severity_whole_id_package_and_version() {
     });
 }
 
+/// The rows' IDs, on screen, that do not show whole (as [`on_a_phone_each_row_shows_its_severity_whole_id_package_and_version`]
+/// reads them), and the longest ID checked.
+const CUT_IDS_JS: &str = r#"const whole = (e) => !!e && e.clientWidth > 0 && e.scrollWidth <= e.clientWidth && e.scrollHeight <= e.clientHeight;
+const rows = [...document.querySelectorAll('#scanlens-app .line.item')].filter((r) => r.getBoundingClientRect().top < innerHeight);
+const ids = rows.map((r) => r.querySelector('.fid'));
+return { rows: rows.length, longest: Math.max(...ids.map((e) => e.textContent.length)), kev: rows.filter((r) => r.querySelector('.kev')).length,
+  cut: ids.filter((e) => !whole(e)).map((e) => e.textContent) };"#;
+
+/// On a desktop too, a row shows its whole ID: Trivy's longest secret rule IDs
+/// (`new-relic-browser-api-token`, 27 characters) and an ID beside a KEV badge take a second
+/// line of their row, as on a phone, rather than an ellipsis.
+#[test]
+fn on_a_desktop_a_long_id_shows_whole() {
+    if !e2e() {
+        return;
+    }
+    let Some(fx) = fixtures() else {
+        return;
+    };
+    in_chromium(async |c: &Client, scratch: &Path| {
+        let dir = scratch.join("main");
+        render(&five_image_inputs(&fx), &dir, |r| {
+            for f in r.findings.iter_mut() {
+                if f.id == "aws-secret-access-key" {
+                    f.id = "new-relic-browser-api-token".into();
+                }
+            }
+            // Every CVE as if CISA listed it: a KEV badge beside each.
+            for f in r.findings.iter_mut().filter(|f| f.id.starts_with("CVE-")) {
+                f.kev = scanlens_model::triage::Feed::Listed(Default::default());
+            }
+        })?;
+        for (width, height) in [(1400u32, 900u32), (1024, 768), (801, 700)] {
+            browser::cdp(
+                c,
+                "Emulation.setDeviceMetricsOverride",
+                json!({ "width": width, "height": height, "deviceScaleFactor": 1, "mobile": false }),
+            )
+            .await?;
+            open(c, &dir, "").await?;
+            let v = js(c, CUT_IDS_JS).await?;
+            assert_eq!(v["cut"], json!([]), "{width} px: {v}");
+            assert_eq!(
+                v["longest"],
+                json!(27),
+                "{width} px: the long rule's row is on screen: {v}"
+            );
+            assert!(v["kev"].as_u64() >= Some(1), "{width} px: {v}");
+        }
+        Ok(())
+    });
+}
+
 /// On a phone the controls wait behind one "Filters" button, so the first screen shows findings;
 /// the button opens and closes them. On a wider screen there is no button and the controls show.
 #[test]
