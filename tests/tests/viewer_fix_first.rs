@@ -191,6 +191,21 @@ async fn click_entry(c: &Client, heading: &str) -> Result<()> {
     Ok(())
 }
 
+/// Chooses the open panel's "Show the known exploited findings" and waits for the list to
+/// narrow to them (the header's filter, in the URL hash).
+async fn show_known_exploited(c: &Client) -> Result<()> {
+    c.find(Locator::Css("#ff-panel .ff-kev"))
+        .await?
+        .click()
+        .await?;
+    wait_for(
+        c,
+        "location.hash === '#kev=1'",
+        "the known-exploited filter",
+    )
+    .await
+}
+
 /// The shown findings' targets (a long one whole, from its title) and IDs, and the count line.
 async fn rows(c: &Client) -> Result<(Vec<String>, Vec<String>, String)> {
     let targets = strings(
@@ -391,16 +406,7 @@ fn fix_first_shows_the_plan_in_the_summarys_words_and_each_entry_narrows_the_lis
 
         // Known exploited: the header's filter, on.
         open_panel(c).await?;
-        c.find(Locator::Css("#ff-panel .ff-kev"))
-            .await?
-            .click()
-            .await?;
-        wait_for(
-            c,
-            "location.hash === '#kev=1'",
-            "the known-exploited filter",
-        )
-        .await?;
+        show_known_exploited(c).await?;
         let (_, _, count) = rows(c).await?;
         assert!(count.starts_with(&format!("{kev} of ")), "{count}");
         assert_eq!(
@@ -572,16 +578,7 @@ fn a_known_exploited_vulnerability_the_gate_leaves_out_is_named_and_listed() {
         open_panel(c).await?;
         let got = parts(c).await?;
         assert_eq!(part(&got, "Known exploited")?.1, said);
-        c.find(Locator::Css("#ff-panel .ff-kev"))
-            .await?
-            .click()
-            .await?;
-        wait_for(
-            c,
-            "location.hash === '#kev=1'",
-            "the known-exploited filter",
-        )
-        .await?;
+        show_known_exploited(c).await?;
         let (_, ids, count) = rows(c).await?;
         assert_eq!(ids, ["CVE-2022-22965"], "{count}");
         Ok(())
