@@ -374,7 +374,8 @@ pub struct GateArgs {
     pub ignored_licenses: Vec<String>,
 
     /// A .trivyignore (IDs, `# comments`, `exp:YYYY-MM-DD`) or .trivyignore.yaml file;
-    /// may be given several times
+    /// may be given several times. Without it, ./.trivyignore is applied when there is one, as
+    /// Trivy does
     #[arg(long, value_name = "FILE")]
     pub ignorefile: Vec<PathBuf>,
 

@@ -7,6 +7,7 @@ use scanlens_model::gate::{GatePolicy, PkgType};
 use scanlens_model::ignore::IgnoreRule;
 use scanlens_model::report::VULN_STATUSES;
 use scanlens_model::{GateResult, Kind, Severity};
+use std::path::Path;
 
 pub fn policy(args: &GateArgs) -> anyhow::Result<GatePolicy> {
     let mut fail_on = fail_severities("--fail-on", &args.fail_on)?;
@@ -106,6 +107,36 @@ fn statuses(names: &[String]) -> anyhow::Result<Vec<&'static str>> {
 }
 
 /// The process's exit code for a verdict: `--exit-code` (1 by default) when the gate failed.
+/// The ignore file Trivy reads by itself: without `--ignorefile`, `trivy image` and `trivy
+/// convert` apply `./.trivyignore` when there is one (and a `.trivyignore.yaml` only when named:
+/// checked against trivy 0.76). `gate` with it added when none is named, and a notice for each
+/// file found in `workdir`, applied or not.
+pub fn with_trivys_own_ignorefile(gate: &GateArgs, workdir: &Path) -> (GateArgs, Vec<String>) {
+    let mut gate = gate.clone();
+    let mut notices = Vec::new();
+    if gate.ignorefile.is_empty() {
+        let path = workdir.join(".trivyignore");
+        if path.is_file() {
+            notices.push(format!(
+                "applying {} as gate exclusions, as trivy would; what it ignores stays in the report, marked (pass --ignorefile to choose other files)",
+                path.display()
+            ));
+            gate.ignorefile.push(path);
+        }
+        for name in [".trivyignore.yaml", ".trivyignore.yml"] {
+            let path = workdir.join(name);
+            if path.is_file() {
+                notices.push(format!(
+                    "{} is not applied: trivy reads only ./.trivyignore by itself; pass --ignorefile {} to apply it",
+                    path.display(),
+                    path.display()
+                ));
+            }
+        }
+    }
+    (gate, notices)
+}
+
 pub fn exit_code(args: &GateArgs, verdict: &GateResult) -> u8 {
     if verdict.tripped().contains(&scanlens_model::GateRule::Eol) {
         // Trivy checks the OS's end of life before the findings, and exits with its code.

@@ -219,6 +219,49 @@ fn gate_exit_codes() {
     assert_eq!(code(&["--ignorefile", "/nonexistent"]).0, 3);
 }
 
+/// `trivy convert` applies `./.trivyignore` by itself; render's gate does too, says so, and keeps
+/// what it ignores in the report, marked. An ignore file named with --ignorefile replaces it, and a
+/// `.trivyignore.yaml` is applied only when named, as in Trivy.
+#[test]
+fn render_applies_the_trivyignore_trivy_reads_by_itself() {
+    let dir = tempfile::tempdir().unwrap();
+    write(dir.path(), "in.json", MINIMAL.as_bytes());
+    let run = |extra: &[&str]| {
+        let o = Command::new(env!("CARGO_BIN_EXE_scanlens"))
+            .args(["render", "in.json", "--out", "out", "--fail-on", "CRITICAL"])
+            .args(extra)
+            .current_dir(dir.path())
+            .output()
+            .unwrap();
+        (o.status.code().unwrap(), stderr(&o))
+    };
+    assert_eq!(run(&[]).0, 1, "no ignore file yet");
+    write(
+        dir.path(),
+        ".trivyignore.yaml",
+        b"vulnerabilities:\n  - id: CVE-2024-0001\n",
+    );
+    let (code, err) = run(&[]);
+    assert_eq!(code, 1, "{err}");
+    assert!(err.contains(".trivyignore.yaml is not applied"), "{err}");
+    write(dir.path(), ".trivyignore", b"CVE-2024-0001\n");
+    let (code, err) = run(&[]);
+    assert_eq!(code, 0, "{err}");
+    assert!(
+        err.contains("applying ./.trivyignore as gate exclusions"),
+        "{err}"
+    );
+    let report = std::fs::read_to_string(dir.path().join("out/report.json")).unwrap();
+    assert!(
+        report.contains("CVE-2024-0001"),
+        "kept in the report, marked"
+    );
+    let other = write(dir.path(), "other.trivyignore", b"CVE-2099-0001\n");
+    let (code, err) = run(&["--ignorefile", &other]);
+    assert_eq!(code, 1, "the named file replaces ./.trivyignore: {err}");
+    assert!(!err.contains("applying ./.trivyignore"), "{err}");
+}
+
 #[test]
 fn a_report_named_twice_is_refused_rather_than_counted_twice() {
     let dir = tempfile::tempdir().unwrap();

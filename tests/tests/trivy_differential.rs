@@ -9,7 +9,10 @@
 //!    knows, against `trivy rootfs --ignore-unfixed`;
 //! 3. SARIF `security-severity`, rule by rule, against `trivy convert --format sarif`;
 //! 4. the viewer's `.trivyignore.yaml` export ignores, in Trivy, what was selected;
-//! 5. licenses written as SPDX expressions: Scanlens never ignores one Trivy keeps.
+//! 5. licenses written as SPDX expressions: Scanlens never ignores one Trivy keeps;
+//! 6. the ignore file Trivy reads by itself: `trivy convert --exit-code` and `scanlens render
+//!    --exit-code` run in a folder holding `./.trivyignore` (or only a `.trivyignore.yaml`, which
+//!    Trivy reads only when named) reach the same verdict.
 //!
 //! The cases are generated from a fixed seed per file, so every run checks the same ones.
 //!
@@ -19,7 +22,7 @@
 mod common;
 
 use scanlens::cli::GateArgs;
-use scanlens_e2e::{e2e, require, which, TempDir, Unavailable};
+use scanlens_e2e::{e2e, require, scanlens_bin, which, TempDir, Unavailable};
 use scanlens_model::gate::GatePolicy;
 use scanlens_model::{Finding, Kind, Report};
 use serde_json::{json, Value};
@@ -1161,6 +1164,106 @@ fn sarif_security_severity_is_trivys() {
     }
     assert_none("SARIF security-severity", failures, cases.len());
     eprintln!("SARIF: {} reports, {compared} findings", cases.len());
+}
+
+/// `trivy convert` applies `./.trivyignore` without being told; `scanlens render`, reading the
+/// same report in the same folder, gates the same. Per corpus report: the IDs of its most severe
+/// vulnerabilities, in `.trivyignore` (read by both) or in `.trivyignore.yaml` alone (read by
+/// neither), or nothing, gated at that severity.
+#[test]
+fn the_ignore_file_trivy_reads_by_itself_gates_render_as_it_gates_trivy() {
+    if !e2e() {
+        return;
+    }
+    let Some(fixtures) = common::fixtures() else {
+        return;
+    };
+    let trivy = require!(trivy());
+    let scanlens = scanlens_bin().unwrap();
+    let work = TempDir::new("differential-own-ignorefile").unwrap();
+    let mut failures = Vec::new();
+    let mut verdicts = BTreeSet::new();
+    let mut cases = 0;
+    for name in [
+        "spring4shell-jre11",
+        "alpine-310",
+        "centos-7",
+        "npm",
+        "debian-stretch",
+    ] {
+        let input = fixtures.join(format!("trivy-golden/{name}.json.golden"));
+        let report = scanlens::input::read_reports(std::slice::from_ref(&input)).unwrap();
+        let vulns = || {
+            report
+                .findings
+                .iter()
+                .filter(|f| f.kind == Kind::Vulnerability)
+        };
+        let top = vulns()
+            .map(|f| f.severity)
+            .min()
+            .expect("the report has vulnerabilities");
+        let ids: BTreeSet<&str> = vulns()
+            .filter(|f| f.severity == top)
+            .map(|f| f.id.as_str())
+            .collect();
+        let plain: String = ids.iter().map(|id| format!("{id}\n")).collect();
+        let yaml: String = std::iter::once("vulnerabilities:\n".to_string())
+            .chain(ids.iter().map(|id| format!("  - id: {id}\n")))
+            .collect();
+        for (variant, file, text) in [
+            ("none", None, ""),
+            (".trivyignore", Some(".trivyignore"), plain.as_str()),
+            (
+                ".trivyignore.yaml alone",
+                Some(".trivyignore.yaml"),
+                yaml.as_str(),
+            ),
+        ] {
+            cases += 1;
+            let cwd = work.path().join(format!("{name}-{cases}"));
+            std::fs::create_dir_all(&cwd).unwrap();
+            if let Some(f) = file {
+                std::fs::write(cwd.join(f), text).unwrap();
+            }
+            let sev = top.as_str();
+            let theirs = convert_run(
+                &trivy,
+                &cwd,
+                &input,
+                &[
+                    "--format",
+                    "json",
+                    "--output",
+                    "trivy.json",
+                    "--exit-code",
+                    "5",
+                    "--severity",
+                    sev,
+                ],
+            )
+            .unwrap();
+            let ours = Command::new(&scanlens)
+                .arg("render")
+                .arg(&input)
+                .args(["--out", "out", "--exit-code", "5", "--severity", sev])
+                .current_dir(&cwd)
+                .env_clear()
+                .output()
+                .unwrap();
+            let (t, o) = (theirs.status.code(), ours.status.code());
+            verdicts.insert(t);
+            if t != o {
+                failures.push(format!(
+                    "{name}, {variant}, at {sev}: trivy convert exits {t:?}, scanlens render {o:?}: {}",
+                    String::from_utf8_lossy(&ours.stderr).trim()
+                ));
+            }
+        }
+    }
+    // Both verdicts occur, or the cases test nothing.
+    assert_eq!(verdicts, [Some(0), Some(5)].into(), "{failures:?}");
+    assert_none("./.trivyignore", failures, cases);
 }
 
 /// Trivy's own outputs with and without `--ignore-unfixed` (its golden pairs).

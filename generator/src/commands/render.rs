@@ -7,6 +7,13 @@ use std::io::Write;
 use std::path::Path;
 
 pub fn run(mut args: RenderArgs) -> anyhow::Result<u8> {
+    // `trivy convert`, which reads a report as render does, applies ./.trivyignore by itself: so
+    // does the gate here, saying so, or it would fail where trivy passes.
+    let (gate, notices) = crate::gate::with_trivys_own_ignorefile(&args.gate, Path::new("."));
+    args.gate = gate;
+    for n in notices {
+        eprintln!("scanlens: {n}");
+    }
     // Validate the gate before reading anything, so a typo costs no work.
     let policy = crate::gate::policy(&args.gate)?;
     let sarif_severities = crate::gate::severities("--sarif-severity", &args.sarif_severity)?;

@@ -173,30 +173,7 @@ fn own_trivy_inputs(
     workdir: &Path,
     env: &dyn Fn(&str) -> Option<String>,
 ) -> (crate::cli::GateArgs, Vec<String>) {
-    let mut gate = gate.clone();
-    let mut notices = Vec::new();
-    if gate.ignorefile.is_empty() {
-        // Trivy's --ignorefile defaults to `.trivyignore` alone: a YAML file beside it is read
-        // only when named (checked against trivy 0.76), so the gate applies it only then too.
-        let path = workdir.join(".trivyignore");
-        if path.is_file() {
-            notices.push(format!(
-                "applying {} as gate exclusions, as trivy would; what it ignores stays in the report, marked (pass --ignorefile to choose other files)",
-                path.display()
-            ));
-            gate.ignorefile.push(path);
-        }
-        for name in [".trivyignore.yaml", ".trivyignore.yml"] {
-            let path = workdir.join(name);
-            if path.is_file() {
-                notices.push(format!(
-                    "{} is not applied: trivy reads only ./.trivyignore by itself; pass --ignorefile {} to apply it",
-                    path.display(),
-                    path.display()
-                ));
-            }
-        }
-    }
+    let (gate, mut notices) = crate::gate::with_trivys_own_ignorefile(gate, workdir);
     let config = workdir.join("trivy.yaml");
     if config.is_file() {
         notices.push(format!(
