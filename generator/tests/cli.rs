@@ -221,7 +221,8 @@ fn gate_exit_codes() {
 
 /// `trivy convert` applies `./.trivyignore` by itself; render's gate does too, says so, and keeps
 /// what it ignores in the report, marked. An ignore file named with --ignorefile replaces it, and a
-/// `.trivyignore.yaml` is applied only when named, as in Trivy.
+/// `.trivyignore.yaml` is applied only when named, as in Trivy. `./trivy.yaml` is said to be not
+/// read.
 #[test]
 fn render_applies_the_trivyignore_trivy_reads_by_itself() {
     let dir = tempfile::tempdir().unwrap();
@@ -260,6 +261,11 @@ fn render_applies_the_trivyignore_trivy_reads_by_itself() {
     let (code, err) = run(&["--ignorefile", &other]);
     assert_eq!(code, 1, "the named file replaces ./.trivyignore: {err}");
     assert!(!err.contains("applying ./.trivyignore"), "{err}");
+    // Nor does it gate by trivy's settings file, and says so.
+    write(dir.path(), "trivy.yaml", b"severity: LOW\n");
+    let (code, err) = run(&["--ignorefile", &other]);
+    assert_eq!(code, 1, "{err}");
+    assert!(err.contains("./trivy.yaml is not read"), "{err}");
 }
 
 #[test]

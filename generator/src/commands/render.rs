@@ -14,6 +14,10 @@ pub fn run(mut args: RenderArgs) -> anyhow::Result<u8> {
     for n in notices {
         eprintln!("scanlens: {n}");
     }
+    // trivy convert would read its settings (severity, ignore-unfixed, exit-code) from here too.
+    if Path::new("trivy.yaml").is_file() {
+        eprintln!("scanlens: ./trivy.yaml is not read: render reads no trivy settings; use scanlens's options instead (--severity, --ignore-unfixed, --ignorefile, --fail-on)");
+    }
     // Validate the gate before reading anything, so a typo costs no work.
     let policy = crate::gate::policy(&args.gate)?;
     let sarif_severities = crate::gate::severities("--sarif-severity", &args.sarif_severity)?;
