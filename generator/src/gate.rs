@@ -106,7 +106,6 @@ fn statuses(names: &[String]) -> anyhow::Result<Vec<&'static str>> {
     Ok(list)
 }
 
-/// The process's exit code for a verdict: `--exit-code` (1 by default) when the gate failed.
 /// The ignore file Trivy reads by itself: without `--ignorefile`, `trivy image` and `trivy
 /// convert` apply `./.trivyignore` when there is one (and a `.trivyignore.yaml` only when named:
 /// checked against trivy 0.76). `gate` with it added when none is named, and a notice for each
@@ -137,6 +136,7 @@ pub fn with_trivys_own_ignorefile(gate: &GateArgs, workdir: &Path) -> (GateArgs,
     (gate, notices)
 }
 
+/// The process's exit code for a verdict: `--exit-code` (1 by default) when the gate failed.
 pub fn exit_code(args: &GateArgs, verdict: &GateResult) -> u8 {
     if verdict.tripped().contains(&scanlens_model::GateRule::Eol) {
         // Trivy checks the OS's end of life before the findings, and exits with its code.
