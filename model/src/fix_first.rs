@@ -468,9 +468,19 @@ impl BaseImage {
 pub fn plan(report: &Report) -> FixFirst {
     let in_scope = |s: Severity| report.gate.as_ref().is_none_or(|g| g.in_scope(s));
     let acted_on = |f: &Finding| f.is_counted() && f.excluded.is_none() && in_scope(f.severity);
+    let kev_read = report.feeds.as_ref().is_some_and(|f| f.kev.is_some());
     let mut by_kind: [Vec<(u32, &Finding)>; 4] = Default::default();
+    // Known-exploited vulnerabilities the gate leaves out, found in the same pass.
+    let mut left_out: Vec<&str> = Vec::new();
     for (i, f) in report.findings.iter().enumerate() {
         if !acted_on(f) {
+            if kev_read
+                && f.kind == Kind::Vulnerability
+                && f.is_counted()
+                && f.kev.listed().is_some()
+            {
+                left_out.push(&f.id);
+            }
             continue;
         }
         let slot = match f.kind {
@@ -494,8 +504,8 @@ pub fn plan(report: &Report) -> FixFirst {
     FixFirst {
         vulnerabilities: vulns.len() as u32,
         unfixed: vulns.iter().filter(|(_, f)| f.is_unfixed()).count() as u32,
-        known_exploited: known_exploited(report, &vulns),
-        known_exploited_left_out: known_exploited_left_out(report, acted_on),
+        known_exploited: kev_read.then(|| known_exploited(&vulns)),
+        known_exploited_left_out: each_once(left_out),
         upgrades: upgrades(report, acted_on),
         secrets: secrets_part(report, &secrets),
         checks: checks_part(&checks),
@@ -534,27 +544,13 @@ fn most_severe_first<'a, K: Ord + Clone>(
     groups
 }
 
-fn known_exploited(report: &Report, vulns: &[(u32, &Finding)]) -> Option<Cut<u32>> {
-    report.feeds.as_ref().and_then(|f| f.kev.as_ref())?;
+fn known_exploited(vulns: &[(u32, &Finding)]) -> Cut<u32> {
     let kev = vulns.iter().filter(|(_, f)| f.kev.listed().is_some());
-    Some(Cut::of(kev.collect(), MAX_KEV, |(i, _)| *i))
+    Cut::of(kev.collect(), MAX_KEV, |(i, _)| *i)
 }
 
-fn known_exploited_left_out(report: &Report, acted_on: impl Fn(&Finding) -> bool) -> Cut<String> {
-    if report.feeds.as_ref().and_then(|f| f.kev.as_ref()).is_none() {
-        return Cut::default();
-    }
-    let mut ids: Vec<&str> = report
-        .findings
-        .iter()
-        .filter(|f| {
-            f.kind == Kind::Vulnerability
-                && f.is_counted()
-                && !acted_on(f)
-                && f.kev.listed().is_some()
-        })
-        .map(|f| f.id.as_str())
-        .collect();
+/// The IDs, each once, in order, cut at [`MAX_KEV`].
+fn each_once(mut ids: Vec<&str>) -> Cut<String> {
     ids.sort_unstable();
     ids.dedup();
     Cut::of(ids, MAX_KEV, str::to_string)

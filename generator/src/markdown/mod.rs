@@ -78,11 +78,7 @@ fn icon(s: Severity) -> &'static str {
 
 pub fn render(report: &Report) -> String {
     let mut md = String::new();
-    let _ = writeln!(
-        md,
-        "## Scanlens: {}\n",
-        escape(&crate::html::scanned(report).unwrap_or_else(|| "Scanlens report".into()))
-    );
+    let _ = writeln!(md, "## Scanlens: {}\n", escape(&scanned(report)));
     for a in &report.artifacts {
         let mut line = format!("- **{}**", escape(&present::artifact_title(a)));
         if let Some(os) = &a.os {
@@ -232,13 +228,18 @@ fn finding_row(f: &Finding) -> String {
     )
 }
 
+/// What was scanned, as headings name it ([`crate::html::scanned`]); "Scanlens report" without
+/// artifacts.
+fn scanned(report: &Report) -> String {
+    crate::html::scanned(report).unwrap_or_else(|| "Scanlens report".into())
+}
+
 /// The Markdown for `scanlens diff`: counts, then the new and the fixed findings.
 pub fn render_diff(old: &Report, new: &Report, diff: &scanlens_model::diff::Diff) -> String {
-    let name = |r: &Report| crate::html::scanned(r).unwrap_or_else(|| "Scanlens report".into());
     let mut md = format!(
         "## Scanlens diff: {} → {}\n\n**{} new**, **{} fixed**, {} unchanged.\n",
-        escape(&name(old)),
-        escape(&name(new)),
+        escape(&scanned(old)),
+        escape(&scanned(new)),
         diff.new.len(),
         diff.fixed.len(),
         diff.unchanged
